@@ -1,0 +1,95 @@
+"""Skaleringsportalen: the app factory, as a list of small named steps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_login import AnonymousUserMixin
+
+from portal import i18n
+from portal.config import load_config
+from portal.db import db
+from portal.extensions import babel, csrf, login_manager
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_relative_config=True,
+    )
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal.auth.throttle import LoginThrottle
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(i18n.TRANSLATIONS),
+    )
+    i18n.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+    login_manager.anonymous_user = AnonymousUserMixin
+    storage = app.config.get("RATELIMIT_STORAGE_URI") or app.config["REDIS_URL"] or "memory://"
+    app.extensions["login_throttle"] = LoginThrottle(storage, app.config["LOGIN_FAILURE_LIMIT"])
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from portal.auth.models import User
+
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.auth.user_views import bp as users_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.municipalities.views import bp as municipalities_bp
+    from portal.home.views import bp as home_bp
+    from portal.programmes.views import bp as programmes_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(programmes_bp)
+    app.register_blueprint(users_bp)
+    app.register_blueprint(municipalities_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(error):
+        code = getattr(error, "code", 500)
+        return render_template("errors/error.html", code=code), code
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from portal.auth.permissions import TEMPLATE_PERMISSIONS
+
+    app.jinja_env.globals.update(TEMPLATE_PERMISSIONS)
+
+
+def register_cli(app: Flask) -> None:
+    from portal.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from portal.audit.models import AuditEvent
+from portal.db import db
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    obj=None,
+    municipality_id: int | None = None,
+    ip: str | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """Append an audit line; flushed with the caller's transaction, never committed here."""
+    event = AuditEvent(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        object_type=type(obj).__name__ if obj is not None else None,
+        object_id=getattr(obj, "id", None),
+        municipality_id=municipality_id,
+        ip=ip,
+        details=details,
+    )
+    db.session.add(event)
+    return event
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields that differ, as ``{field: [before, after]}``, for an audit line."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base, UTCDateTime, utcnow
+from portal.municipalities.models import Municipality
+
+
+class Role(enum.StrEnum):
+    MUNICIPAL = "municipal"
+    COORDINATOR = "coordinator"
+    REVIEWER = "reviewer"
+    LEADERSHIP = "leadership"
+    ADMIN = "admin"
+
+
+# Which roles carry a municipality: required, optional or never.
+MUNICIPALITY_REQUIRED = frozenset({Role.MUNICIPAL})
+MUNICIPALITY_OPTIONAL = frozenset({Role.REVIEWER, Role.LEADERSHIP})
+
+
+def role_enum(name: str) -> Enum:
+    return Enum(
+        Role,
+        name=name,
+        native_enum=False,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+        create_constraint=True,
+        validate_strings=True,
+    )
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint(
+            "(role = 'municipal' AND municipality_id IS NOT NULL)"
+            " OR role IN ('reviewer', 'leadership')"
+            " OR (role IN ('coordinator', 'admin') AND municipality_id IS NULL)",
+            name="role_municipality",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(150))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(role_enum("user_role"))
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    municipality: Mapped[Municipality | None] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users a session
+        return self.active
+
+    @property
+    def is_national(self) -> bool:
+        """Sees every municipality: coordinators, admins and leadership not tied to one."""
+        return self.role in (Role.COORDINATOR, Role.ADMIN) or (
+            self.role == Role.LEADERSHIP and self.municipality_id is None
+        )
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

@@ -1,0 +1,166 @@
+"""Accounts: creating and changing users, checking passwords, recording logins."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from portal.audit import services as audit
+from portal.auth.models import MUNICIPALITY_OPTIONAL, MUNICIPALITY_REQUIRED, Role, User
+from portal.db import db, utcnow
+from portal.errors import Conflict, InvalidInput
+from portal.municipalities.models import Municipality
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+# Verified against when the e-mail is unknown, so both failures take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def use_fast_hashing() -> None:
+    """Cheap Argon2 parameters, for the test suite only: every login there hashes."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(user_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str, *, ip: str | None = None) -> User | None:
+    """The active user with this e-mail and password, or None; both outcomes are audited.
+
+    An unknown e-mail, a wrong password and a deactivated account look the same to the
+    caller, so the login page cannot be used to find out which accounts exist.
+    """
+    user = find_user_by_email(email)
+    ok = check_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok or not user.active:
+        audit.record(
+            "login_failed", actor=user, ip=ip, email=normalise_email(email)[:254],
+            municipality_id=getattr(user, "municipality_id", None),
+        )
+        return None
+    user.last_login_at = utcnow()
+    audit.record("login", actor=user, obj=user, ip=ip, municipality_id=user.municipality_id)
+    return user
+
+
+@dataclass
+class UserData:
+    email: str
+    name: str
+    role: Role
+    municipality_id: int | None = None
+    active: bool = True
+
+
+def _check_user_data(data: UserData, *, existing: User | None = None) -> None:
+    email = normalise_email(data.email)
+    if not email or "@" not in email:
+        raise InvalidInput("Angiv en gyldig e-mailadresse.", field="email")
+    other = find_user_by_email(email)
+    if other is not None and other is not existing:
+        raise InvalidInput("Der findes allerede en bruger med denne e-mailadresse.", field="email")
+    if not data.name.strip():
+        raise InvalidInput("Angiv et navn.", field="name")
+    if data.role in MUNICIPALITY_REQUIRED and data.municipality_id is None:
+        raise InvalidInput("En kommunal bruger skal høre til en kommune.", field="municipality_id")
+    if (
+        data.role not in MUNICIPALITY_REQUIRED | MUNICIPALITY_OPTIONAL
+        and data.municipality_id is not None
+    ):
+        raise InvalidInput(
+            "Koordinatorer og administratorer hører ikke til en kommune.", field="municipality_id"
+        )
+    if data.municipality_id is not None and db.session.get(Municipality, data.municipality_id) is None:
+        raise InvalidInput("Ukendt kommune.", field="municipality_id")
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"Adgangskoden skal være på mindst {MIN_PASSWORD_LENGTH} tegn.", field=field
+        )
+
+
+def create_user(data: UserData, password: str, *, actor: User | None = None) -> User:
+    _check_user_data(data)
+    check_password_strength(password)
+    user = User(
+        email=normalise_email(data.email),
+        name=data.name.strip(),
+        role=data.role,
+        municipality_id=data.municipality_id,
+        active=data.active,
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "user_created", actor=actor, obj=user, municipality_id=user.municipality_id,
+        role=str(user.role), email=user.email,
+    )
+    return user
+
+
+def _snapshot(user: User) -> dict:
+    return {
+        "email": user.email,
+        "name": user.name,
+        "role": str(user.role),
+        "municipality_id": user.municipality_id,
+        "active": user.active,
+    }
+
+
+def update_user(user: User, data: UserData, *, actor: User, version: int | None = None) -> User:
+    """Change a user's details; ``version`` is the one the editor loaded (optimistic lock)."""
+
+    if version is not None and version != user.version:
+        raise Conflict("Brugeren er ændret af en anden, siden du åbnede den. Indlæs siden igen.")
+    _check_user_data(data, existing=user)
+    if user.id == actor.id and (data.role != user.role or not data.active):
+        raise InvalidInput("Du kan ikke ændre din egen rolle eller deaktivere dig selv.", field="role")
+    before = _snapshot(user)
+    user.email = normalise_email(data.email)
+    user.name = data.name.strip()
+    user.role = data.role
+    user.municipality_id = data.municipality_id
+    user.active = data.active
+    db.session.flush()
+    diff = audit.changes(before, _snapshot(user))
+    if diff:
+        audit.record("user_updated", actor=actor, obj=user,
+                     municipality_id=user.municipality_id, changes=diff)
+    return user
+
+
+def set_password(user: User, password: str, *, actor: User | None) -> None:
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    audit.record("password_reset", actor=actor, obj=user, municipality_id=user.municipality_id)
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.auth import services
+from portal.auth.forms import LoginForm
+from portal.db import db
+from portal.i18n import LOCALES
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None (no open redirects)."""
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _throttle():
+    return current_app.extensions["login_throttle"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        address = request.remote_addr
+        wait = _throttle().wait_seconds(form.email.data, address)
+        if wait:
+            form.form_errors.append(
+                _("For mange mislykkede forsøg. Prøv igen om %(seconds)d sekunder.", seconds=wait)
+            )
+            db.session.commit()
+            return render_template("auth/login.html", form=form), 429
+        user = services.authenticate(form.email.data, form.password.data, ip=address)
+        db.session.commit()
+        if user is None:
+            _throttle().failed(form.email.data, address)
+            form.form_errors.append(_("Forkert e-mail eller adgangskode."))
+            form.password.data = ""
+            return render_template("auth/login.html", form=form), 200
+        _throttle().succeeded(form.email.data)
+        lang = session.get("lang")
+        session.clear()  # a fresh session at login: nothing carried over from before
+        if lang:
+            session["lang"] = lang
+        login_user(user, remember=form.remember.data)
+        return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("Du er logget ud."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/sprog", methods=["POST"])
+def set_language():
+    lang = request.form.get("lang")
+    if lang in LOCALES:
+        session["lang"] = lang
+    return redirect(safe_next(request.form.get("next")) or url_for("home.index"))

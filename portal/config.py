@@ -1,0 +1,56 @@
+"""Settings from the environment.
+
+Nothing here has a fallback secret: in production a missing ``SECRET_KEY`` stops the app;
+in development one is generated once and kept in the instance folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _development_secret(instance_path: Path) -> str:
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: str | Path, environ: dict[str, str] | None = None) -> dict:
+    env = os.environ if environ is None else environ
+    instance = Path(instance_path)
+    production = env.get("PORTAL_ENV", "development") == "production"
+    secret = env.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production")
+        secret = _development_secret(instance)
+    instance.mkdir(parents=True, exist_ok=True)
+    return {
+        "PORTAL_ENV": "production" if production else "development",
+        "SECRET_KEY": secret,
+        "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{instance / 'portal.sqlite3'}",
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "da",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
+        "LOGIN_FAILURE_LIMIT": "5/minute",
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "PAGE_SIZE": 25,
+    }

@@ -1,0 +1,49 @@
+"""What each role's home page shows: plain figures, gathered in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from portal.auth.models import Role, User
+from portal.db import db, utcnow
+from portal.municipalities.models import Municipality
+from portal.programmes import services as programmes
+from portal.programmes.models import Programme, Round, RoundStatus
+
+
+@dataclass
+class HomeFigures:
+    open_rounds: list[Round]
+    upcoming_rounds: list[Round]
+    running_rounds: list[Round]
+    municipality: Municipality | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def home_figures(user: User) -> HomeFigures:
+    now = utcnow()
+    figures = HomeFigures(
+        open_rounds=programmes.open_rounds(now),
+        upcoming_rounds=programmes.upcoming_rounds(now),
+        running_rounds=programmes.running_rounds(now),
+        municipality=user.municipality,
+    )
+    if user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_national:
+        figures.counts = national_counts()
+    return figures
+
+
+def national_counts() -> dict[str, int]:
+    row = db.session.execute(
+        select(
+            select(func.count(Programme.id)).scalar_subquery(),
+            select(func.count(Round.id)).scalar_subquery(),
+            select(func.count(Round.id)).where(Round.status == RoundStatus.DRAFT).scalar_subquery(),
+            select(func.count(Municipality.id)).where(Municipality.active).scalar_subquery(),
+            select(func.count(User.id)).where(User.active).scalar_subquery(),
+        )
+    ).one()
+    keys = ("programmes", "rounds", "draft_rounds", "municipalities", "users")
+    return dict(zip(keys, (int(v or 0) for v in row), strict=True))

@@ -1,0 +1,95 @@
+"""Language choice and the Danish formats for numbers, money and dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+
+LOCALES = ("da", "en")
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    return "da"
+
+
+def localized(obj, field: str) -> str:
+    """``obj.<field>_en`` when English is chosen and present, else the Danish text."""
+    if str(get_locale()) == "en":
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, f"{field}_da")
+
+
+def money(value: int | Decimal | None) -> str:
+    if value is None:
+        return "–"
+    return f"{format_decimal(value, format='#,##0')} kr."
+
+
+def number(value: int | float | Decimal | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" if digits == 0 else "#,##0." + "#" * digits
+    return format_decimal(value, format=pattern)
+
+
+def local_date(value: date | datetime | None, fmt: str = "dd.MM.yyyy") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        return format_datetime(value, fmt)
+    return format_date(value, fmt)
+
+
+def local_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "–"
+    return format_datetime(value, "dd.MM.yyyy HH:mm")
+
+
+def to_local(value: datetime) -> datetime:
+    return value.astimezone(COPENHAGEN)
+
+
+def compile_catalogs(directory: Path = TRANSLATIONS) -> None:
+    """Compile every ``messages.po`` below ``directory`` into its ``.mo`` when out of date."""
+    for po_path in directory.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+
+
+def init_app(app: Flask) -> None:
+    compile_catalogs()
+    for name, func in {
+        "money": money,
+        "number": number,
+        "local_date": local_date,
+        "local_datetime": local_datetime,
+    }.items():
+        app.add_template_filter(func, name)
+    app.add_template_global(localized, "localized")
+    app.add_template_global(get_locale, "get_locale")
+
+    @app.after_request
+    def _content_language(response):
+        if request.endpoint != "static":
+            response.headers.setdefault("Content-Language", str(get_locale()))
+        return response

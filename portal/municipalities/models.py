@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from sqlalchemy import Boolean, CheckConstraint, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base
+
+# Official codes are written with a fixed width per country (Danmarks Statistik: 3 digits,
+# Norway's and Sweden's registers: 4); they are compared as integers.
+CODE_WIDTH = {"DK": 3, "NO": 4, "SE": 4}
+
+
+class Municipality(Base):
+    __tablename__ = "municipalities"
+    __table_args__ = (
+        UniqueConstraint("country", "code"),
+        CheckConstraint("code > 0", name="code_positive"),
+        CheckConstraint("population IS NULL OR population >= 0", name="population_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), default="DK")
+    code: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    full_name: Mapped[str] = mapped_column(String(150))
+    region: Mapped[str] = mapped_column(String(100))
+    population: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def code_display(self) -> str:
+        return str(self.code).zfill(CODE_WIDTH.get(self.country, 3))
+
+    def __repr__(self) -> str:
+        return f"<Municipality {self.code_display} {self.name}>"

@@ -1,0 +1,148 @@
+"""The municipality register: listing it and importing it from a CSV file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from portal.audit import services as audit
+from portal.db import db
+from portal.errors import RowErrors
+from portal.municipalities.models import Municipality
+from portal.tabular import parse_whole_number, read_csv_rows
+
+REQUIRED_COLUMNS = ("code", "name", "region")
+OPTIONAL_COLUMNS = ("full_name", "population", "country", "active")
+COUNTRIES = ("DK", "NO", "SE", "FI", "IS")
+_TRUE = {"1", "true", "ja", "yes", "x"}
+_FALSE = {"0", "false", "nej", "no", ""}
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def active_municipalities() -> list[Municipality]:
+    return list(
+        db.session.scalars(
+            select(Municipality).where(Municipality.active).order_by(Municipality.name)
+        )
+    )
+
+
+def count_municipalities() -> int:
+    return db.session.scalar(select(func.count(Municipality.id))) or 0
+
+
+def _parse_row(values: dict[str, str], default_country: str) -> tuple[dict, list[str]]:
+    reasons = []
+    parsed: dict = {}
+    country = (values.get("country") or default_country).upper()
+    if country not in COUNTRIES:
+        reasons.append(f"ukendt land '{country}' (brug {', '.join(COUNTRIES)})")
+    parsed["country"] = country
+    code = values["code"]
+    if not code:
+        reasons.append("kode mangler")
+    elif not code.isdigit() or int(code) == 0 or len(code) > 4:
+        reasons.append(f"koden '{code}' er ikke en kommunekode (1–4 cifre)")
+    else:
+        parsed["code"] = int(code)
+    for column, label, limit in (("name", "navn", 100), ("region", "region", 100)):
+        if not values[column]:
+            reasons.append(f"{label} mangler")
+        elif len(values[column]) > limit:
+            reasons.append(f"{label} er længere end {limit} tegn")
+        parsed[column] = values[column]
+    full_name = values.get("full_name") or values["name"]
+    if len(full_name) > 150:
+        reasons.append("fuldt navn er længere end 150 tegn")
+    parsed["full_name"] = full_name
+    population = values.get("population", "")
+    parsed["population"] = None
+    if population:
+        try:
+            parsed["population"] = parse_whole_number(population)
+        except ValueError:
+            reasons.append(f"indbyggertallet '{population}' er ikke et helt tal")
+    active = values.get("active", "").lower()
+    if "active" in values and active not in _TRUE | _FALSE:
+        reasons.append(f"aktiv skal være ja eller nej, ikke '{values['active']}'")
+    parsed["has_active"] = bool(active)
+    parsed["active"] = active in _TRUE if active else True
+    return parsed, reasons
+
+
+def import_register(data: bytes | str, *, default_country: str = "DK", actor=None) -> ImportResult:
+    """Create or update municipalities from a CSV register, all or nothing.
+
+    Columns ``code,name,region`` and optionally ``full_name,population,country,active``.
+    Codes compare as integers, so ``0101`` and ``101`` are the same municipality. When any
+    row is bad nothing is changed and ``RowErrors`` lists every bad row.
+    """
+    rows = read_csv_rows(data, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
+    errors: list[tuple[int, str]] = []
+    parsed_rows: list[dict] = []
+    seen: dict[tuple[str, int], int] = {}
+    for row in rows:
+        parsed, reasons = _parse_row(row.values, default_country.upper())
+        key = (parsed["country"], parsed.get("code"))
+        if parsed.get("code") is not None:
+            if key in seen:
+                reasons.append(f"koden {row.values['code']} står også i linje {seen[key]}")
+            else:
+                seen[key] = row.line
+        if reasons:
+            errors.append((row.line, "; ".join(reasons)))
+        else:
+            parsed_rows.append(parsed)
+    if errors:
+        raise RowErrors(errors)
+
+    existing = {
+        (m.country, m.code): m for m in db.session.scalars(select(Municipality))
+    }
+    result = ImportResult(0, 0, 0)
+    for parsed in parsed_rows:
+        current = existing.get((parsed["country"], parsed["code"]))
+        if current is None:
+            parsed.pop("has_active")
+            db.session.add(Municipality(**parsed))
+            result.created += 1
+            continue
+        fields = ("name", "full_name", "region", "population", "active")
+        # A column left out, or an empty population, keeps what the register already holds.
+        if parsed["population"] is None:
+            fields = tuple(f for f in fields if f != "population")
+        if not parsed.pop("has_active"):
+            fields = tuple(f for f in fields if f != "active")
+        changed = {f: parsed[f] for f in fields if getattr(current, f) != parsed[f]}
+        if changed:
+            for f, v in changed.items():
+                setattr(current, f, v)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    db.session.flush()
+    audit.record(
+        "municipalities_imported", actor=actor,
+        created=result.created, updated=result.updated, unchanged=result.unchanged,
+    )
+    return result
+
+
+SHIPPED_REGISTER = Path(__file__).resolve().parent.parent / "data" / "dk_municipalities.csv"
+
+
+def load_shipped_register(actor=None) -> ImportResult:
+    """The 98 Danish municipalities shipped with the portal."""
+    return import_register(SHIPPED_REGISTER.read_bytes(), default_country="DK", actor=actor)
