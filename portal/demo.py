@@ -1,6 +1,139 @@
+"""A realistic demo: the shipped programmes, one round open for applications now, and users
+for a handful of municipalities, all with one known password that ``make run`` prints.
+
+Running it again changes nothing that is already there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
 import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from portal.auth import services as auth
+from portal.auth.models import Role, User
+from portal.db import db, utcnow
+from portal.i18n import COPENHAGEN
+from portal.municipalities.models import Municipality
+from portal.programmes import rules
+from portal.programmes.models import Programme, Round, RoundStatus
+
+DEMO_PASSWORD = "demo-skalering-2026"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    name: str
+    role: Role
+    code: int | None = None
+
+
+# Municipalities the seeds talk about (Helsingør, Ringkøbing-Skjern, Varde) and a few more.
+DEMO_MUNICIPALITIES = {
+    751: "aarhus",
+    461: "odense",
+    851: "aalborg",
+    217: "helsingoer",
+    760: "ringkoebing-skjern",
+    573: "varde",
+    630: "vejle",
+}
+
+DEMO_USERS: list[DemoUser] = [
+    DemoUser("koordinator@demo.dk", "Karen Koordinator", Role.COORDINATOR),
+    DemoUser("ledelse@demo.dk", "Lars Landsledelse", Role.LEADERSHIP),
+    DemoUser("admin@demo.dk", "Anna Administrator", Role.ADMIN),
+    DemoUser("bedoemmer@demo.dk", "Bent Bedømmer", Role.REVIEWER, 630),
+    *[
+        DemoUser(f"projektleder.{slug}@demo.dk", f"Projektleder {slug.title()}", Role.MUNICIPAL, code)
+        for code, slug in DEMO_MUNICIPALITIES.items()
+    ],
+    *[
+        DemoUser(f"direktion.{slug}@demo.dk", f"Direktør {slug.title()}", Role.LEADERSHIP, code)
+        for code, slug in list(DEMO_MUNICIPALITIES.items())[:3]
+    ],
+]
+
+
+def open_demo_round(programme: Programme, now: datetime) -> Round:
+    """A screen-visit round that takes applications today, whenever the demo is loaded."""
+    slug = "skaermbesoeg-demo-aaben"
+    existing = db.session.scalar(select(Round).where(Round.slug == slug))
+    if existing is not None:
+        return existing
+    today = now.astimezone(COPENHAGEN).date()
+    start = (today + timedelta(days=100)).replace(day=1)
+    data = rules.RoundData(
+        slug=slug,
+        name_da="Skærmbesøg – ny ansøgningsrunde",
+        name_en="Screen visits – new call",
+        opens_at=datetime.combine(today - timedelta(days=14), time(0), COPENHAGEN).astimezone(
+            now.tzinfo
+        ),
+        deadline_at=datetime.combine(today + timedelta(days=45), time(12), COPENHAGEN).astimezone(
+            now.tzinfo
+        ),
+        period_start=start,
+        period_end=start.replace(year=start.year + 1, month=start.month) + timedelta(days=180),
+        lead_grant=900_000,
+        participant_grant=None,
+        participant_pool=2_000_000,
+        community_min=5,
+        community_max=10,
+        parameters={"annual_cost": "450000", "annual_hours": "1924", "km_rate": "3.79"},
+        status=RoundStatus.OPEN,
+    )
+    problems = rules.check_round(data)
+    if problems:
+        raise RuntimeError(f"demo round breaks its own rules: {problems}")
+    round_ = Round(programme=programme, **vars(data))
+    db.session.add(round_)
+    return round_
+
+
+def load_demo() -> list[DemoUser]:
+    """Load the demo on top of the register and the shipped programmes (loaded if missing)."""
+    from portal.programmes.loading import load_shipped_programmes
+
+    if db.session.scalar(select(Municipality.id).limit(1)) is None:
+        from portal.municipalities.services import load_shipped_register
+
+        load_shipped_register()
+    load_shipped_programmes()
+    db.session.flush()
+    screen_visits = db.session.scalar(select(Programme).where(Programme.slug == "skaermbesoeg"))
+    open_demo_round(screen_visits, utcnow())
+    by_code = {m.code: m.id for m in db.session.scalars(
+        select(Municipality).where(Municipality.country == "DK")
+    )}
+    existing = set(db.session.scalars(select(User.email)))
+    for demo in DEMO_USERS:
+        if demo.email in existing:
+            continue
+        auth.create_user(
+            auth.UserData(
+                email=demo.email,
+                name=demo.name,
+                role=demo.role,
+                municipality_id=by_code[demo.code] if demo.code else None,
+            ),
+            DEMO_PASSWORD,
+        )
+    db.session.flush()
+    return DEMO_USERS
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
-    """Load a realistic demo."""
+    """Load a realistic demo and print its logins."""
+    users = load_demo()
+    db.session.commit()
+    click.echo("Demo-logins (adgangskode for alle: %s):" % DEMO_PASSWORD)
+    for demo in users:
+        where = f" – {demo.code}" if demo.code else ""
+        click.echo(f"  {demo.role.value:<12} {demo.email}{where}")

@@ -1,8 +1,10 @@
+import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.db import db
+from tests.conftest import PASSWORD
 
 
 def test_login_page_is_danish_by_default(client):
@@ -25,3 +27,118 @@ def test_municipal_user_logs_in_and_sees_own_municipality(client, make_user, log
     assert "Aarhus Kommune" in page
     events = db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == user.id))
     assert "login" in list(events)
+
+
+def test_unknown_email_and_wrong_password_get_the_same_message(client, make_user):
+    user = make_user(Role.COORDINATOR)
+    unknown = client.post("/login", data={"email": "nobody@example.dk", "password": "x" * 12})
+    wrong = client.post("/login", data={"email": user.email, "password": "forkert-kode-123"})
+    message = "Forkert e-mail eller adgangskode."
+    assert message in unknown.get_data(as_text=True)
+    assert message in wrong.get_data(as_text=True)
+    assert unknown.status_code == wrong.status_code == 200
+    failures = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "login_failed")
+    ).all()
+    assert len(failures) == 2
+
+
+def test_email_is_case_insensitive(client, make_user, login):
+    user = make_user(Role.COORDINATOR, email="Karen@Example.DK")
+    assert user.email == "karen@example.dk"
+    response = client.post("/login", data={"email": "KAREN@example.dk", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_five_failures_throttle_the_account_with_a_clear_wait(client, make_user):
+    user = make_user(Role.COORDINATOR)
+    for _ in range(5):
+        client.post("/login", data={"email": user.email, "password": "forkert-kode-123"})
+    blocked = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert blocked.status_code == 429
+    text = blocked.get_data(as_text=True)
+    assert "Prøv igen om" in text and "sekunder" in text
+    # the right password does not get through while throttled
+    assert client.get("/").status_code == 302
+
+
+def test_throttle_counts_per_address_across_accounts(client, make_user):
+    users = [make_user(Role.MUNICIPAL) for _ in range(6)]
+    for user in users[:5]:
+        client.post("/login", data={"email": user.email, "password": "forkert-kode-123"})
+    blocked = client.post("/login", data={"email": users[5].email, "password": PASSWORD})
+    assert blocked.status_code == 429
+
+
+def test_inactive_user_cannot_log_in(client, make_user):
+    user = make_user(Role.COORDINATOR, active=False)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert "Forkert e-mail eller adgangskode." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/indsatser/", "/indsatser/"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_next_redirects_only_within_the_site(client, make_user, target, expected):
+    user = make_user(Role.COORDINATOR)
+    response = client.post(
+        "/login", query_string={"next": target}, data={"email": user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
+
+
+def test_logout_needs_post_and_ends_the_session(client, make_user, login):
+    login(make_user(Role.COORDINATOR))
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_csrf_is_enforced_on_login(app, client, make_user):
+    user = make_user(Role.COORDINATOR)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 400
+        page = client.get("/login").get_data(as_text=True)
+        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        response = client.post(
+            "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+        )
+        assert response.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_session_cookie_is_httponly_and_lax(client, make_user, login):
+    response = login(make_user(Role.COORDINATOR))
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_deactivated_user_loses_an_open_session(client, make_user, login):
+    user = make_user(Role.MUNICIPAL)
+    login(user)
+    assert client.get("/").status_code == 200
+    user.active = False
+    db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_english_can_be_chosen_and_kept_after_login(client, make_user, login):
+    client.post("/sprog", data={"lang": "en", "next": "/login"})
+    response = client.get("/login")
+    assert response.headers["Content-Language"] == "en"
+    login(make_user(Role.COORDINATOR))
+    assert client.get("/").headers["Content-Language"] == "en"
+    client.post("/sprog", data={"lang": "xx"})
+    assert client.get("/").headers["Content-Language"] == "en"

@@ -1,0 +1,68 @@
+# Skaleringsportalen: `make run` serves the demo portal, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-sqlite test-postgres browser bench lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/portal db upgrade
+	$(BIN)/portal seed
+	$(BIN)/portal demo
+	@echo "Skaleringsportalen: http://127.0.0.1:$(PORT)/"
+	$(BIN)/portal run --host 127.0.0.1 --port $(PORT)
+
+# Debian's Chromium for the browser journeys (never Playwright's own download) and poppler's
+# pdftotext for reading PDFs back. Installed with apt where we can; under CI=true a browser
+# that cannot be had fails the run (the tests refuse to skip there).
+browser:
+	@if [ -x /usr/lib/chromium/chromium ] || [ -n "$$CHROMIUM_PATH" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's chromium and poppler-utils..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	else \
+	  echo "Chromium is not installed and apt-get is not available: browser tests will not run." >&2; \
+	  if [ "$$CI" = true ]; then exit 1; fi; \
+	fi
+
+test: install browser
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	@echo "== tests on SQLite =="
+	TEST_DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)'.replace('+psycopg',''), connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== tests on PostgreSQL =="; \
+	  TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = true ]; then \
+	  echo "PostgreSQL does not answer at $(PG_TEST_URL): under CI=true that is a failure." >&2; exit 1; \
+	else \
+	  echo "PostgreSQL does not answer at $(PG_TEST_URL): PostgreSQL run skipped (not CI)." >&2; \
+	fi
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff check portal tests migrations bench
+	$(BIN)/ruff format --check portal tests migrations bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

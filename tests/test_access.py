@@ -1,0 +1,37 @@
+"""Sweeps over every route: nothing but the login, the language switch, the accessibility
+statement and static files answers without a login, and the admin area is for admins only."""
+
+import pytest
+
+from portal.auth.models import Role
+
+PUBLIC = {"static", "auth.login", "auth.set_language", "home.accessibility"}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC:
+            continue
+        values = {arg: ("x" if "slug" in arg or arg == "lang" else 1) for arg in rule.arguments}
+        path = rule.build(values)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, path
+
+
+def test_every_route_but_the_public_ones_requires_login(app, client):
+    routes = list(_routes(app))
+    assert len(routes) > 5
+    for endpoint, method, path in routes:
+        response = client.open(path, method=method)
+        assert response.status_code == 302, (endpoint, method, path, response.status_code)
+        assert "/login" in response.headers["Location"], (endpoint, path)
+
+
+@pytest.mark.parametrize("role", [Role.MUNICIPAL, Role.COORDINATOR, Role.REVIEWER, Role.LEADERSHIP])
+def test_admin_area_is_for_admins_only(app, client, make_user, login, role):
+    login(make_user(role, code=101 if role == Role.MUNICIPAL else None))
+    admin_routes = [r for r in _routes(app) if r[2].startswith("/admin/")]
+    assert admin_routes
+    for endpoint, method, path in admin_routes:
+        response = client.open(path, method=method)
+        assert response.status_code == 403, (role, endpoint, method, path, response.status_code)

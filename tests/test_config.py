@@ -1,0 +1,37 @@
+import pytest
+
+from portal.config import ConfigError, load_config
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path):
+    with pytest.raises(ConfigError):
+        load_config(tmp_path, {"PORTAL_ENV": "production"})
+
+
+def test_production_cookies_are_secure(tmp_path):
+    config = load_config(tmp_path, {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40})
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_development_secret_is_generated_once_and_kept(tmp_path):
+    first = load_config(tmp_path, {})["SECRET_KEY"]
+    second = load_config(tmp_path, {})["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_database_defaults_to_sqlite_in_the_instance_folder(tmp_path):
+    config = load_config(tmp_path, {})
+    assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+    assert load_config(tmp_path, {"DATABASE_URL": "postgresql://x/y"})["DATABASE_URL"] == (
+        "postgresql://x/y"
+    )
+
+
+def test_redis_is_optional(tmp_path):
+    assert load_config(tmp_path, {})["REDIS_URL"] is None
+    assert load_config(tmp_path, {"REDIS_URL": "redis://127.0.0.1:6379/0"})["REDIS_URL"] == (
+        "redis://127.0.0.1:6379/0"
+    )

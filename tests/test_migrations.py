@@ -1,0 +1,56 @@
+"""The migrations build exactly the models' schema, on the database under test."""
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+import portal.models  # noqa: F401
+from portal.db import Base, make_engine
+from portal.migrate import alembic_config
+
+
+def _diff(connection):
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "compare_server_default": True}
+    )
+    return compare_metadata(context, Base.metadata)
+
+
+def test_upgrade_from_empty_matches_models_and_downgrades(fresh_database_url):
+    engine = make_engine(fresh_database_url("migrations"))
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+        with engine.connect() as connection:
+            assert _diff(connection) == []
+            tables = set(inspect(connection).get_table_names())
+        assert set(Base.metadata.tables) <= tables
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "base")
+        with engine.connect() as connection:
+            assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+        with engine.connect() as connection:
+            assert _diff(connection) == []
+    finally:
+        engine.dispose()
+
+
+def test_alembic_check_finds_nothing(fresh_database_url):
+    engine = make_engine(fresh_database_url("check"))
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+            command.check(alembic_config(connection))  # raises when autogenerate finds a change
+    finally:
+        engine.dispose()
+
+
+def test_one_head_and_date_prefixed_revisions():
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1
+    for revision in script.walk_revisions():
+        assert revision.path.rsplit("/", 1)[-1][:8].isdigit(), revision.path
