@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from babel.dates import format_date, format_datetime
+from flask_babel import format_decimal, get_locale
 
 LOCALES = ("da", "en")
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -50,14 +51,15 @@ def local_date(value: date | datetime | None, fmt: str = "dd.MM.yyyy") -> str:
     if value is None:
         return "–"
     if isinstance(value, datetime):
-        return format_datetime(value, fmt)
-    return format_date(value, fmt)
+        return format_datetime(to_local(value), fmt, tzinfo=COPENHAGEN, locale=get_locale())
+    return format_date(value, fmt, locale=get_locale())
 
 
 def local_datetime(value: datetime | None) -> str:
     if value is None:
         return "–"
-    return format_datetime(value, "dd.MM.yyyy HH:mm")
+    # zoneinfo, not Flask-Babel's conversion: its rules stop at 2037 and lose summer time.
+    return format_datetime(to_local(value), "dd.MM.yyyy HH:mm", tzinfo=COPENHAGEN, locale=get_locale())
 
 
 def to_local(value: datetime) -> datetime:

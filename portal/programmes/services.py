@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.db import db, utcnow
 from portal.programmes.models import Programme, Round, RoundStatus
@@ -24,7 +24,7 @@ def open_rounds(now: datetime | None = None) -> list[Round]:
     now = now or utcnow()
     stmt = (
         select(Round)
-        .options(selectinload(Round.programme))
+        .options(joinedload(Round.programme))
         .where(Round.status == RoundStatus.OPEN, Round.opens_at <= now, Round.deadline_at >= now)
         .order_by(Round.deadline_at)
     )
@@ -35,7 +35,7 @@ def upcoming_rounds(now: datetime | None = None) -> list[Round]:
     now = now or utcnow()
     stmt = (
         select(Round)
-        .options(selectinload(Round.programme))
+        .options(joinedload(Round.programme))
         .where(Round.status != RoundStatus.CLOSED, Round.opens_at > now)
         .order_by(Round.opens_at)
     )
@@ -47,7 +47,7 @@ def running_rounds(now: datetime | None = None) -> list[Round]:
     today = (now or utcnow()).date()
     stmt = (
         select(Round)
-        .options(selectinload(Round.programme))
+        .options(joinedload(Round.programme))
         .where(Round.period_start <= today, Round.period_end >= today)
         .order_by(Round.period_end)
     )

@@ -1,0 +1,1 @@
+"""``make bench``: generated data, measured figures printed as ``BENCH name=value``."""

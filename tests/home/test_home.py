@@ -1,0 +1,75 @@
+import pytest
+
+from portal.auth.models import Role
+from portal.db import db
+from tests.factories import create_programme, create_round
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "expected"),
+    [
+        (Role.MUNICIPAL, 751, "Du arbejder for Aarhus Kommune."),
+        (Role.LEADERSHIP, 461, "Du følger Odense Kommune som ledelse."),
+        (Role.LEADERSHIP, None, "Du følger samarbejdet som national ledelse."),
+        (Role.COORDINATOR, None, "Du er national koordinator."),
+        (Role.REVIEWER, 630, "Du hører til Vejle Kommune"),
+        (Role.ADMIN, None, "Du administrerer brugere og kommuneregisteret."),
+    ],
+)
+def test_each_role_gets_its_home_page(client, make_user, login, role, code, expected):
+    login(make_user(role, code=code))
+    page = client.get("/").get_data(as_text=True)
+    assert expected in page
+
+
+def test_home_lists_open_rounds_with_deadline_in_copenhagen_time(client, make_user, login):
+    from datetime import UTC, datetime
+
+    programme = create_programme(name_da="Skærmbesøg")
+    create_round(
+        programme, name_da="Åben runde",
+        deadline_at=datetime(2099, 10, 1, 10, 0, tzinfo=UTC),  # 12:00 summer time
+    )
+    create_round(programme, name_da="Kladde-runde", status="draft")
+    db.session.commit()
+    login(make_user(Role.MUNICIPAL))
+    page = client.get("/").get_data(as_text=True)
+    assert "Åben runde" in page
+    assert "01.10.2099 12:00" in page
+    assert "Kladde-runde" not in page.split("Åbne for ansøgning")[1].split("</table>")[0]
+
+
+def test_empty_state_when_nothing_is_open(client, make_user, login):
+    login(make_user(Role.MUNICIPAL))
+    assert "Ingen forløb er åbne for ansøgning lige nu." in client.get("/").get_data(as_text=True)
+
+
+def test_national_figures_for_the_coordinator(client, make_user, login):
+    login(make_user(Role.COORDINATOR))
+    page = client.get("/").get_data(as_text=True)
+    assert '<div class="figure">98</div>aktive kommuner' in page
+
+
+def test_municipal_home_shows_no_national_figures(client, make_user, login):
+    login(make_user(Role.MUNICIPAL))
+    assert "aktive kommuner" not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", [Role.MUNICIPAL, Role.COORDINATOR])
+def test_home_queries_do_not_grow_with_rounds(client, make_user, login, count_queries, role):
+    login(make_user(role))
+    programme = create_programme()
+    create_round(programme)
+    db.session.commit()
+    client.get("/")
+    with count_queries() as few:
+        client.get("/")
+    for _ in range(3):
+        extra = create_programme()
+        for _ in range(3):
+            create_round(extra)
+            create_round(extra, open_now=False)
+    db.session.commit()
+    with count_queries() as many:
+        client.get("/")
+    assert many.count == few.count
