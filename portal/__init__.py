@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, render_template
 from flask_login import AnonymousUserMixin
+from flask_wtf.csrf import CSRFError
 
 from portal import i18n
 from portal.config import load_config
@@ -81,6 +82,11 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
+
+    def render_csrf_error(error):
+        return render_template("errors/error.html", code=400, csrf=True), 400
+
+    app.register_error_handler(CSRFError, render_csrf_error)
 
 
 def register_template_helpers(app: Flask) -> None:
