@@ -7,7 +7,7 @@ PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres browser bench lint clean
+.PHONY: install run test test-sqlite test-postgres browser bench lint clean translations
 
 install: $(STAMP)
 
@@ -66,3 +66,12 @@ lint: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# Danish is the source language (the msgids); English comes from portal/translations/en.
+translations: install
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	@if [ -f portal/translations/en/LC_MESSAGES/messages.po ]; then \
+	  $(BIN)/pybabel update --quiet -i portal/translations/messages.pot -d portal/translations -l en; \
+	else \
+	  $(BIN)/pybabel init --quiet -i portal/translations/messages.pot -d portal/translations -l en; \
+	fi

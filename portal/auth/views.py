@@ -40,7 +40,6 @@ def login():
             form.form_errors.append(
                 _("For mange mislykkede forsøg. Prøv igen om %(seconds)d sekunder.", seconds=wait)
             )
-            db.session.commit()
             return render_template("auth/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data, ip=address)
         db.session.commit()
