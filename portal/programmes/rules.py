@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from portal.programmes.models import BenefitKind, Block, Direction, Frequency, RoundStatus
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # Parameter names the benefit formulas may use; hourly_cost is always derived, never stored.
 DERIVED_PARAMETERS = frozenset({"hourly_cost"})
 
@@ -45,7 +45,7 @@ class RoundData:
 
 def check_slug(slug: str, field_name: str = "slug") -> Problems:
     if not SLUG_PATTERN.match(slug or ""):
-        return [(field_name, "Kortnavnet må kun indeholde små bogstaver a-z, tal og bindestreg.")]
+        return [(field_name, "Kortnavnet må kun indeholde små bogstaver a-z, tal, bindestreg og understreg.")]
     return []
 
 

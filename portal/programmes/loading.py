@@ -1,0 +1,451 @@
+"""Programme definition files (TOML): checked whole, then created or updated by slug.
+
+A file is refused with every problem, each with its line and what it is about, before
+anything is written; the rules for rounds are the ones the edit pages use
+(``portal.programmes.rules``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from portal.audit import services as audit
+from portal.db import db
+from portal.errors import RowErrors
+from portal.i18n import COPENHAGEN
+from portal.programmes import rules
+from portal.programmes.models import (
+    BenefitKind,
+    BenefitLine,
+    Block,
+    Direction,
+    Frequency,
+    Indicator,
+    Programme,
+    ProgrammeGoal,
+    Round,
+    RoundStatus,
+)
+
+SHIPPED_PROGRAMMES = Path(__file__).resolve().parent.parent / "data" / "programmes"
+
+TOP_KEYS = {"slug", "name", "description", "goals", "indicators", "benefits", "rounds"}
+INDICATOR_KEYS = {"key", "name", "unit", "direction", "frequency", "block", "method", "source"}
+BENEFIT_KEYS = {"key", "name", "kind", "formula"}
+ROUND_KEYS = {
+    "slug", "name", "opens", "deadline", "period_start", "period_end", "lead_grant",
+    "participant_grant", "participant_pool", "community_size", "status", "weights", "parameters",
+}
+WEIGHT_KEYS = {"experience", "leadership", "readiness"}
+TEXT_KEYS = {"da", "en"}
+ARRAY_LABEL = {"indicators": "indikator", "benefits": "gevinstlinje", "rounds": "forløb"}
+
+
+@dataclass
+class LoadResult:
+    programme: Programme
+    created: bool
+    rounds_created: int = 0
+    rounds_updated: int = 0
+    indicators: int = 0
+    benefits: int = 0
+
+    def summary(self) -> str:
+        verb = "oprettet" if self.created else "opdateret"
+        return (
+            f"Indsatsen '{self.programme.slug}' er {verb}: {self.indicators} indikatorer, "
+            f"{self.benefits} gevinstlinjer, {self.rounds_created} nye og "
+            f"{self.rounds_updated} opdaterede forløb."
+        )
+
+
+class _Lines:
+    """Finds the line a key of the file stands on, so every problem can name one."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def _find(self, pattern: str, start: int = 0, stop: int | None = None) -> int | None:
+        regex = re.compile(pattern)
+        for number in range(start, len(self.lines) if stop is None else stop):
+            if regex.match(self.lines[number]):
+                return number
+        return None
+
+    def top(self, key: str) -> int:
+        found = self._find(rf"^\s*{re.escape(key)}\s*=")
+        return found + 1 if found is not None else 1
+
+    def block(self, array: str, index: int) -> tuple[int, int]:
+        """0-based first and end line of the ``index``-th ``[[array]]`` table."""
+        headers = [
+            n for n, line in enumerate(self.lines)
+            if re.match(rf"^\s*\[\[\s*{re.escape(array)}\s*\]\]", line)
+        ]
+        if index >= len(headers):
+            return 0, len(self.lines)
+        start = headers[index]
+        following = self._find(r"^\s*\[\[", start + 1)
+        return start, following if following is not None else len(self.lines)
+
+    def item(self, array: str, index: int, key: str | None = None) -> int:
+        start, stop = self.block(array, index)
+        if key is not None:
+            found = self._find(rf"^\s*{re.escape(key)}\s*[=.]", start, stop)
+            if found is None:
+                found = self._find(rf"^\s*\[\s*{re.escape(array)}\.{re.escape(key)}\s*\]", start, stop)
+            if found is not None:
+                return found + 1
+        return start + 1
+
+
+@dataclass
+class _Checked:
+    """The file's content, checked and in the models' terms."""
+
+    slug: str
+    name: dict[str, str]
+    description: dict[str, str]
+    goals: list[dict[str, str]]
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    benefits: list[dict[str, Any]] = field(default_factory=list)
+    rounds: list[rules.RoundData] = field(default_factory=list)
+
+
+def _text(value: Any, where: str, problems: list[str], required: bool = True) -> dict[str, str]:
+    """A ``{ da = "…", en = "…" }`` table (a plain string counts as Danish)."""
+    if value is None:
+        if required:
+            problems.append(f"{where} mangler")
+        return {"da": "", "en": ""}
+    if isinstance(value, str):
+        value = {"da": value}
+    if not isinstance(value, dict):
+        problems.append(f"{where} skal være tekst eller {{ da = \"…\", en = \"…\" }}")
+        return {"da": "", "en": ""}
+    unknown = set(value) - TEXT_KEYS
+    if unknown:
+        problems.append(f"{where}: ukendt sprog {', '.join(sorted(unknown))} (brug da og en)")
+    texts = {lang: value.get(lang, "") for lang in TEXT_KEYS}
+    for lang, text in texts.items():
+        if not isinstance(text, str):
+            problems.append(f"{where}.{lang} skal være tekst")
+            texts[lang] = ""
+    if required and not texts["da"].strip():
+        problems.append(f"{where}.da mangler")
+    return {k: v.strip() for k, v in texts.items()}
+
+
+def _unknown(table: dict, allowed: set[str]) -> list[str]:
+    return [f"ukendt nøgle '{k}'" for k in sorted(set(table) - allowed)]
+
+
+def _to_utc(value: Any, *, end_of_day: bool = False) -> datetime:
+    if isinstance(value, datetime):
+        local = value if value.tzinfo else value.replace(tzinfo=COPENHAGEN)
+    elif isinstance(value, date):
+        local = datetime.combine(value, time(23, 59) if end_of_day else time(0), COPENHAGEN)
+    else:
+        raise TypeError
+    return local.astimezone(UTC)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_array_items(
+    data: dict, array: str, allowed: set[str], lines: _Lines, errors: list[tuple[int, str]]
+) -> list[dict]:
+    items = data.get(array, [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        errors.append((lines.top(array), f"'{array}' skal være en liste af [[{array}]]-tabeller"))
+        return []
+    seen: dict[str, int] = {}
+    label = ARRAY_LABEL[array]
+    id_key = "slug" if array == "rounds" else "key"
+    for index, item in enumerate(items):
+        ident = str(item.get(id_key, f"nr. {index + 1}"))
+        for message in _unknown(item, allowed):
+            key = message.split("'")[1]
+            errors.append((lines.item(array, index, key), f"{label} '{ident}': {message}"))
+        if ident in seen:
+            errors.append(
+                (lines.item(array, index, id_key),
+                 f"{label} '{ident}' står to gange (også linje {seen[ident]})")
+            )
+        else:
+            seen[ident] = lines.item(array, index, id_key)
+    return items
+
+
+def _check_indicator(item: dict, index: int, lines: _Lines, errors: list) -> dict | None:
+    ident = str(item.get("key", f"nr. {index + 1}"))
+    problems: list[tuple[str | None, str]] = []
+    problems += [("key", m) for _, m in rules.check_key(item.get("key", ""))]
+    texts: list[str] = []
+    name = _text(item.get("name"), "name", texts)
+    method = _text(item.get("method"), "method", texts, required=False)
+    source = _text(item.get("source"), "source", texts, required=False)
+    problems += [("name", m) for m in texts]
+    for key, enum_cls in (("direction", Direction), ("frequency", Frequency), ("block", Block)):
+        if key not in item:
+            problems.append((key, f"'{key}' mangler"))
+        else:
+            problems += [(key, m) for _, m in rules.check_choice(str(item[key]), enum_cls, key)]
+    unit = item.get("unit", "")
+    if not isinstance(unit, str) or len(unit) > 50:
+        problems.append(("unit", "'unit' skal være tekst på højst 50 tegn"))
+    for key, message in problems:
+        errors.append((lines.item("indicators", index, key), f"indikator '{ident}': {message}"))
+    if problems:
+        return None
+    return {
+        "key": item["key"], "name_da": name["da"], "name_en": name["en"], "unit": unit,
+        "direction": Direction(item["direction"]), "frequency": Frequency(item["frequency"]),
+        "block": Block(item["block"]), "method_da": method["da"], "method_en": method["en"],
+        "source_da": source["da"], "source_en": source["en"],
+    }
+
+
+def _check_benefit(item: dict, index: int, lines: _Lines, errors: list) -> dict | None:
+    ident = str(item.get("key", f"nr. {index + 1}"))
+    problems: list[tuple[str, str]] = [("key", m) for _, m in rules.check_key(item.get("key", ""))]
+    texts: list[str] = []
+    name = _text(item.get("name"), "name", texts)
+    problems += [("name", m) for m in texts]
+    problems += [("kind", m) for _, m in rules.check_choice(str(item.get("kind")), BenefitKind, "kind")]
+    formula = item.get("formula")
+    if not isinstance(formula, str) or not formula.strip():
+        problems.append(("formula", "formlen mangler"))
+    for key, message in problems:
+        errors.append((lines.item("benefits", index, key), f"gevinstlinje '{ident}': {message}"))
+    if problems:
+        return None
+    return {
+        "key": item["key"], "name_da": name["da"], "name_en": name["en"],
+        "kind": BenefitKind(item["kind"]), "formula": formula.strip(),
+    }
+
+
+# Which key of the file each RoundData field is written as, to point at the right line.
+_ROUND_FIELD_KEY = {
+    "opens_at": "opens", "deadline_at": "deadline", "community_min": "community_size",
+    "community_max": "community_size", "weight_experience": "weights", "name_da": "name",
+}
+
+
+def _check_round(item: dict, index: int, lines: _Lines, errors: list) -> rules.RoundData | None:
+    ident = str(item.get("slug", f"nr. {index + 1}"))
+    problems: list[tuple[str, str]] = []
+
+    def need(key: str, check, message: str):
+        if key not in item:
+            problems.append((key, f"'{key}' mangler"))
+            return None
+        if not check(item[key]):
+            problems.append((key, message))
+            return None
+        return item[key]
+
+    texts: list[str] = []
+    name = _text(item.get("name"), "name", texts)
+    problems += [("name", m) for m in texts]
+    slug = need("slug", lambda v: isinstance(v, str), "'slug' skal være tekst")
+    opens = need("opens", lambda v: isinstance(v, date), "'opens' skal være en dato eller et tidspunkt")
+    deadline = need("deadline", lambda v: isinstance(v, date), "'deadline' skal være en dato eller et tidspunkt")
+    start = need("period_start", lambda v: type(v) is date, "'period_start' skal være en dato (ÅÅÅÅ-MM-DD)")
+    end = need("period_end", lambda v: type(v) is date, "'period_end' skal være en dato (ÅÅÅÅ-MM-DD)")
+    lead = need("lead_grant", _whole, "'lead_grant' skal være et helt antal kroner")
+    size = need(
+        "community_size",
+        lambda v: isinstance(v, list) and len(v) == 2 and all(_whole(x) for x in v),
+        "'community_size' skal være [mindst, højst], fx [5, 10]",
+    )
+    grants = {}
+    for key in ("participant_grant", "participant_pool"):
+        value = item.get(key)
+        if value is not None and not _whole(value):
+            problems.append((key, f"'{key}' skal være et helt antal kroner"))
+            value = None
+        grants[key] = value
+    weights = item.get("weights", {})
+    if not isinstance(weights, dict) or set(weights) - WEIGHT_KEYS or not all(
+        _whole(v) for v in weights.values()
+    ):
+        problems.append(("weights", "'weights' skal være { experience = 1, leadership = 1, readiness = 1 }"))
+        weights = {}
+    parameters = item.get("parameters", {})
+    if not isinstance(parameters, dict):
+        problems.append(("parameters", "[rounds.parameters] skal være en tabel af navn = tal"))
+        parameters = {}
+    status = item.get("status", "draft")
+    problems += [("status", m) for _, m in rules.check_choice(str(status), RoundStatus, "status")]
+
+    data = None
+    if not problems:
+        data = rules.RoundData(
+            slug=slug, name_da=name["da"], name_en=name["en"],
+            opens_at=_to_utc(opens), deadline_at=_to_utc(deadline, end_of_day=True),
+            period_start=start, period_end=end, lead_grant=lead,
+            participant_grant=grants["participant_grant"], participant_pool=grants["participant_pool"],
+            community_min=size[0], community_max=size[1],
+            weight_experience=weights.get("experience", 1),
+            weight_leadership=weights.get("leadership", 1),
+            weight_readiness=weights.get("readiness", 1),
+            parameters={k: str(v) for k, v in parameters.items()},
+            status=RoundStatus(status),
+        )
+        for field_name, message in rules.check_round(data):
+            problems.append((_ROUND_FIELD_KEY.get(field_name, field_name), message))
+    for key, message in problems:
+        errors.append((lines.item("rounds", index, key), f"forløb '{ident}': {message}"))
+    return None if problems else data
+
+
+def check_programme_file(text: str | bytes) -> _Checked:
+    """Parse and check a whole file; raise ``RowErrors`` with every problem and its line."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RowErrors([(1, "Filen er ikke UTF-8.")]) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise RowErrors([(int(match.group(1)) if match else 1, f"TOML-fejl: {exc}")]) from exc
+    lines = _Lines(text)
+    errors: list[tuple[int, str]] = []
+    for message in _unknown(data, TOP_KEYS):
+        errors.append((lines.top(message.split("'")[1]), message))
+    slug = data.get("slug")
+    if not isinstance(slug, str):
+        errors.append((lines.top("slug"), "'slug' mangler"))
+        slug = ""
+    else:
+        errors += [(lines.top("slug"), m) for _, m in rules.check_slug(slug)]
+    texts: list[str] = []
+    name = _text(data.get("name"), "name", texts)
+    errors += [(lines.top("name"), m) for m in texts]
+    texts = []
+    description = _text(data.get("description"), "description", texts, required=False)
+    errors += [(lines.top("description"), m) for m in texts]
+    goals = []
+    raw_goals = data.get("goals", [])
+    if not isinstance(raw_goals, list):
+        errors.append((lines.top("goals"), "'goals' skal være en liste"))
+        raw_goals = []
+    for number, goal in enumerate(raw_goals, start=1):
+        texts = []
+        goals.append(_text(goal, f"mål nr. {number}", texts))
+        errors += [(lines.top("goals"), m) for m in texts]
+
+    checked = _Checked(slug=slug, name=name, description=description, goals=goals)
+    for index, item in enumerate(_check_array_items(data, "indicators", INDICATOR_KEYS, lines, errors)):
+        checked.indicators.append(_check_indicator(item, index, lines, errors))
+    for index, item in enumerate(_check_array_items(data, "benefits", BENEFIT_KEYS, lines, errors)):
+        checked.benefits.append(_check_benefit(item, index, lines, errors))
+    for index, item in enumerate(_check_array_items(data, "rounds", ROUND_KEYS, lines, errors)):
+        checked.rounds.append(_check_round(item, index, lines, errors))
+
+    if slug:
+        owners = dict(
+            db.session.execute(
+                select(Round.slug, Programme.slug)
+                .join(Programme)
+                .where(Round.slug.in_([r.slug for r in checked.rounds if r]))
+            ).all()
+        )
+        for index, round_data in enumerate(checked.rounds):
+            if round_data and owners.get(round_data.slug, slug) != slug:
+                errors.append((
+                    lines.item("rounds", index, "slug"),
+                    f"forløb '{round_data.slug}' hører allerede til indsatsen "
+                    f"'{owners[round_data.slug]}'",
+                ))
+    if errors:
+        raise RowErrors(sorted(set(errors)))
+    return checked
+
+
+def _sync_by_key(existing: list, wanted: list[dict], make, key: str = "key") -> list:
+    """Update rows matched by ``key``, add new ones, drop the rest; keep the file's order."""
+    by_key = {getattr(row, key): row for row in existing}
+    result = []
+    for position, values in enumerate(wanted):
+        row = by_key.get(values[key]) or make()
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.position = position
+        result.append(row)
+    return result
+
+
+def load_programme_file(text: str | bytes, *, actor=None) -> LoadResult:
+    """Create or update a programme and its rounds from a definition file, all or nothing."""
+    checked = check_programme_file(text)
+    programme = db.session.scalar(select(Programme).where(Programme.slug == checked.slug))
+    created = programme is None
+    if created:
+        programme = Programme(slug=checked.slug)
+        db.session.add(programme)
+    programme.name_da, programme.name_en = checked.name["da"], checked.name["en"]
+    programme.description_da = checked.description["da"]
+    programme.description_en = checked.description["en"]
+
+    goals = list(programme.goals)
+    for position, text_ in enumerate(checked.goals):
+        if position >= len(goals):
+            goals.append(ProgrammeGoal())
+        goals[position].position = position
+        goals[position].text_da, goals[position].text_en = text_["da"], text_["en"]
+    programme.goals = goals[: len(checked.goals)]
+    programme.indicators = _sync_by_key(programme.indicators, checked.indicators, Indicator)
+    programme.benefits = _sync_by_key(programme.benefits, checked.benefits, BenefitLine)
+
+    result = LoadResult(
+        programme, created, indicators=len(checked.indicators), benefits=len(checked.benefits)
+    )
+    existing_rounds = {r.slug: r for r in programme.rounds}
+    for round_data in checked.rounds:
+        round_ = existing_rounds.get(round_data.slug)
+        if round_ is None:
+            programme.rounds.append(Round(**vars(round_data)))
+            result.rounds_created += 1
+        else:
+            for name, value in vars(round_data).items():
+                setattr(round_, name, value)
+            result.rounds_updated += 1
+    db.session.flush()
+    audit.record(
+        "programme_loaded", actor=actor, obj=programme, slug=programme.slug, created=created,
+        rounds_created=result.rounds_created, rounds_updated=result.rounds_updated,
+    )
+    return result
+
+
+def load_programme_path(path: Path, *, actor=None) -> LoadResult:
+    return load_programme_file(path.read_bytes(), actor=actor)
+
+
+def load_shipped_programmes(actor=None) -> list[LoadResult]:
+    """The shipped programmes that are not in the database yet.
+
+    Existing ones are left alone, so ``portal seed`` (run by every ``make run``) never undoes
+    a coordinator's edits; ``portal programme load FILE`` is the way to update from a file.
+    """
+    present = set(db.session.scalars(select(Programme.slug)))
+    results = []
+    for path in sorted(SHIPPED_PROGRAMMES.glob("*.toml")):
+        checked = check_programme_file(path.read_bytes())
+        if checked.slug not in present:
+            results.append(load_programme_path(path, actor=actor))
+    return results
