@@ -108,7 +108,7 @@ def db_session(request, app) -> Iterator:
         db.session.remove()
         transaction.rollback()
         connection.close()
-        db.session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+        db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture
