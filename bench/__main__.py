@@ -61,29 +61,43 @@ def multiply_programmes(factor: int) -> None:
     for copy in range(1, factor):
         for programme in originals:
             clone = Programme(
-                slug=f"{programme.slug}-{copy}", name_da=f"{programme.name_da} {copy}",
-                name_en=programme.name_en, description_da=programme.description_da,
+                slug=f"{programme.slug}-{copy}",
+                name_da=f"{programme.name_da} {copy}",
+                name_en=programme.name_en,
+                description_da=programme.description_da,
             )
             db.session.add(clone)
             for r in programme.rounds:
-                db.session.add(Round(
-                    programme=clone, slug=f"{r.slug}-{copy}", name_da=f"{r.name_da} {copy}",
-                    opens_at=now - timedelta(days=copy), deadline_at=now + timedelta(days=copy),
-                    period_start=r.period_start, period_end=r.period_end,
-                    lead_grant=r.lead_grant, participant_grant=r.participant_grant,
-                    participant_pool=r.participant_pool, community_min=r.community_min,
-                    community_max=r.community_max, parameters=dict(r.parameters),
-                    status=RoundStatus.OPEN,
-                ))
+                db.session.add(
+                    Round(
+                        programme=clone,
+                        slug=f"{r.slug}-{copy}",
+                        name_da=f"{r.name_da} {copy}",
+                        opens_at=now - timedelta(days=copy),
+                        deadline_at=now + timedelta(days=copy),
+                        period_start=r.period_start,
+                        period_end=r.period_end,
+                        lead_grant=r.lead_grant,
+                        participant_grant=r.participant_grant,
+                        participant_pool=r.participant_pool,
+                        community_min=r.community_min,
+                        community_max=r.community_max,
+                        parameters=dict(r.parameters),
+                        status=RoundStatus.OPEN,
+                    )
+                )
     db.session.commit()
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({
-            "DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
-            "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-        })
+        app = create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
+                "SECRET_KEY": "bench",
+                "WTF_CSRF_ENABLED": False,
+            }
+        )
         upgrade(db.engine)
         with app.app_context():
             load_demo()

@@ -64,8 +64,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.auth.user_views import bp as users_bp
     from portal.auth.views import bp as auth_bp
-    from portal.municipalities.views import bp as municipalities_bp
     from portal.home.views import bp as home_bp
+    from portal.municipalities.views import bp as municipalities_bp
     from portal.programmes.views import bp as programmes_bp
 
     app.register_blueprint(auth_bp)

@@ -49,7 +49,9 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("admin@demo.dk", "Anna Administrator", Role.ADMIN),
     DemoUser("bedoemmer@demo.dk", "Bent Bedømmer", Role.REVIEWER, 630),
     *[
-        DemoUser(f"projektleder.{slug}@demo.dk", f"Projektleder {slug.title()}", Role.MUNICIPAL, code)
+        DemoUser(
+            f"projektleder.{slug}@demo.dk", f"Projektleder {slug.title()}", Role.MUNICIPAL, code
+        )
         for code, slug in DEMO_MUNICIPALITIES.items()
     ],
     *[
@@ -107,9 +109,10 @@ def load_demo() -> list[DemoUser]:
     db.session.flush()
     screen_visits = db.session.scalar(select(Programme).where(Programme.slug == "skaermbesoeg"))
     open_demo_round(screen_visits, utcnow())
-    by_code = {m.code: m.id for m in db.session.scalars(
-        select(Municipality).where(Municipality.country == "DK")
-    )}
+    by_code = {
+        m.code: m.id
+        for m in db.session.scalars(select(Municipality).where(Municipality.country == "DK"))
+    }
     existing = set(db.session.scalars(select(User.email)))
     for demo in DEMO_USERS:
         if demo.email in existing:
@@ -133,7 +136,7 @@ def demo_command() -> None:
     """Load a realistic demo and print its logins."""
     users = load_demo()
     db.session.commit()
-    click.echo("Demo-logins (adgangskode for alle: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
     for demo in users:
         where = f" – {demo.code}" if demo.code else ""
         click.echo(f"  {demo.role.value:<12} {demo.email}{where}")

@@ -7,10 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request, session
-from babel.dates import format_date, format_datetime
 from flask_babel import format_decimal, get_locale
 
 LOCALES = ("da", "en")
@@ -59,7 +59,9 @@ def local_datetime(value: datetime | None) -> str:
     if value is None:
         return "–"
     # zoneinfo, not Flask-Babel's conversion: its rules stop at 2037 and lose summer time.
-    return format_datetime(to_local(value), "dd.MM.yyyy HH:mm", tzinfo=COPENHAGEN, locale=get_locale())
+    return format_datetime(
+        to_local(value), "dd.MM.yyyy HH:mm", tzinfo=COPENHAGEN, locale=get_locale()
+    )
 
 
 def to_local(value: datetime) -> datetime:

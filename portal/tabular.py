@@ -28,7 +28,9 @@ def _text(data: bytes | str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RowErrors([(1, "Filen er ikke UTF-8. Gem den som 'CSV UTF-8' og prøv igen.")]) from exc
+        raise RowErrors(
+            [(1, "Filen er ikke UTF-8. Gem den som 'CSV UTF-8' og prøv igen.")]
+        ) from exc
 
 
 def _separator(first_line: str) -> str:

@@ -32,7 +32,9 @@ def chromium_path() -> str | None:
 def browser_type_launch_args(browser_type_launch_args):
     path = chromium_path()
     if path is None:
-        message = "Chromium not found: install Debian's 'chromium' (make test does) or set CHROMIUM_PATH"
+        message = (
+            "Chromium not found: install Debian's 'chromium' (make test does) or set CHROMIUM_PATH"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)

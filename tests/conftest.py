@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
@@ -99,16 +100,25 @@ def db_session(request, app) -> Iterator:
     db.session.remove()
     db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
     app.extensions["login_throttle"].reset()
+    # The test holds an app context so its objects stay in the session across requests; each
+    # request still starts with an empty ``g``, as in production (Flask-Login and Flask-Babel
+    # cache the user and the locale there).
     ctx = app.app_context()
     ctx.push()
+    request_started.connect(_fresh_g, app)
     try:
         yield db.session
     finally:
+        request_started.disconnect(_fresh_g, app)
         ctx.pop()
         db.session.remove()
         transaction.rollback()
         connection.close()
         db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
+
+
+def _fresh_g(sender, **extra) -> None:
+    g.__dict__.clear()
 
 
 @pytest.fixture

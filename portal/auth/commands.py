@@ -32,8 +32,9 @@ def create_user_command(email, name, role, municipality_code, password) -> None:
         municipality_id = municipality.id
     try:
         user = services.create_user(
-            services.UserData(email=email, name=name, role=Role(role),
-                              municipality_id=municipality_id),
+            services.UserData(
+                email=email, name=name, role=Role(role), municipality_id=municipality_id
+            ),
             password,
         )
     except PortalError as error:

@@ -57,7 +57,10 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User | 
     ok = check_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or not user.active:
         audit.record(
-            "login_failed", actor=user, ip=ip, email=normalise_email(email)[:254],
+            "login_failed",
+            actor=user,
+            ip=ip,
+            email=normalise_email(email)[:254],
             municipality_id=getattr(user, "municipality_id", None),
         )
         return None
@@ -93,7 +96,10 @@ def _check_user_data(data: UserData, *, existing: User | None = None) -> None:
         raise InvalidInput(
             "Koordinatorer og administratorer hører ikke til en kommune.", field="municipality_id"
         )
-    if data.municipality_id is not None and db.session.get(Municipality, data.municipality_id) is None:
+    if (
+        data.municipality_id is not None
+        and db.session.get(Municipality, data.municipality_id) is None
+    ):
         raise InvalidInput("Ukendt kommune.", field="municipality_id")
 
 
@@ -118,8 +124,12 @@ def create_user(data: UserData, password: str, *, actor: User | None = None) -> 
     db.session.add(user)
     db.session.flush()
     audit.record(
-        "user_created", actor=actor, obj=user, municipality_id=user.municipality_id,
-        role=str(user.role), email=user.email,
+        "user_created",
+        actor=actor,
+        obj=user,
+        municipality_id=user.municipality_id,
+        role=str(user.role),
+        email=user.email,
     )
     return user
 
@@ -141,7 +151,9 @@ def update_user(user: User, data: UserData, *, actor: User, version: int | None 
         raise Conflict("Brugeren er ændret af en anden, siden du åbnede den. Indlæs siden igen.")
     _check_user_data(data, existing=user)
     if user.id == actor.id and (data.role != user.role or not data.active):
-        raise InvalidInput("Du kan ikke ændre din egen rolle eller deaktivere dig selv.", field="role")
+        raise InvalidInput(
+            "Du kan ikke ændre din egen rolle eller deaktivere dig selv.", field="role"
+        )
     before = _snapshot(user)
     user.email = normalise_email(data.email)
     user.name = data.name.strip()
@@ -151,8 +163,13 @@ def update_user(user: User, data: UserData, *, actor: User, version: int | None 
     db.session.flush()
     diff = audit.changes(before, _snapshot(user))
     if diff:
-        audit.record("user_updated", actor=actor, obj=user,
-                     municipality_id=user.municipality_id, changes=diff)
+        audit.record(
+            "user_updated",
+            actor=actor,
+            obj=user,
+            municipality_id=user.municipality_id,
+            changes=diff,
+        )
     return user
 
 

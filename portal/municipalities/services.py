@@ -108,9 +108,7 @@ def import_register(data: bytes | str, *, default_country: str = "DK", actor=Non
     if errors:
         raise RowErrors(errors)
 
-    existing = {
-        (m.country, m.code): m for m in db.session.scalars(select(Municipality))
-    }
+    existing = {(m.country, m.code): m for m in db.session.scalars(select(Municipality))}
     result = ImportResult(0, 0, 0)
     for parsed in parsed_rows:
         current = existing.get((parsed["country"], parsed["code"]))
@@ -134,8 +132,11 @@ def import_register(data: bytes | str, *, default_country: str = "DK", actor=Non
             result.unchanged += 1
     db.session.flush()
     audit.record(
-        "municipalities_imported", actor=actor,
-        created=result.created, updated=result.updated, unchanged=result.unchanged,
+        "municipalities_imported",
+        actor=actor,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
     )
     return result
 

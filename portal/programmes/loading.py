@@ -40,8 +40,19 @@ TOP_KEYS = {"slug", "name", "description", "goals", "indicators", "benefits", "r
 INDICATOR_KEYS = {"key", "name", "unit", "direction", "frequency", "block", "method", "source"}
 BENEFIT_KEYS = {"key", "name", "kind", "formula"}
 ROUND_KEYS = {
-    "slug", "name", "opens", "deadline", "period_start", "period_end", "lead_grant",
-    "participant_grant", "participant_pool", "community_size", "status", "weights", "parameters",
+    "slug",
+    "name",
+    "opens",
+    "deadline",
+    "period_start",
+    "period_end",
+    "lead_grant",
+    "participant_grant",
+    "participant_pool",
+    "community_size",
+    "status",
+    "weights",
+    "parameters",
 }
 WEIGHT_KEYS = {"experience", "leadership", "readiness"}
 TEXT_KEYS = {"da", "en"}
@@ -86,7 +97,8 @@ class _Lines:
     def block(self, array: str, index: int) -> tuple[int, int]:
         """0-based first and end line of the ``index``-th ``[[array]]`` table."""
         headers = [
-            n for n, line in enumerate(self.lines)
+            n
+            for n, line in enumerate(self.lines)
             if re.match(rf"^\s*\[\[\s*{re.escape(array)}\s*\]\]", line)
         ]
         if index >= len(headers):
@@ -100,7 +112,9 @@ class _Lines:
         if key is not None:
             found = self._find(rf"^\s*{re.escape(key)}\s*[=.]", start, stop)
             if found is None:
-                found = self._find(rf"^\s*\[\s*{re.escape(array)}\.{re.escape(key)}\s*\]", start, stop)
+                found = self._find(
+                    rf"^\s*\[\s*{re.escape(array)}\.{re.escape(key)}\s*\]", start, stop
+                )
             if found is not None:
                 return found + 1
         return start + 1
@@ -128,7 +142,7 @@ def _text(value: Any, where: str, problems: list[str], required: bool = True) ->
     if isinstance(value, str):
         value = {"da": value}
     if not isinstance(value, dict):
-        problems.append(f"{where} skal være tekst eller {{ da = \"…\", en = \"…\" }}")
+        problems.append(f'{where} skal være tekst eller {{ da = "…", en = "…" }}')
         return {"da": "", "en": ""}
     unknown = set(value) - TEXT_KEYS
     if unknown:
@@ -178,8 +192,10 @@ def _check_array_items(
             errors.append((lines.item(array, index, key), f"{label} '{ident}': {message}"))
         if ident in seen:
             errors.append(
-                (lines.item(array, index, id_key),
-                 f"{label} '{ident}' står to gange (også linje {seen[ident]})")
+                (
+                    lines.item(array, index, id_key),
+                    f"{label} '{ident}' står to gange (også linje {seen[ident]})",
+                )
             )
         else:
             seen[ident] = lines.item(array, index, id_key)
@@ -208,10 +224,17 @@ def _check_indicator(item: dict, index: int, lines: _Lines, errors: list) -> dic
     if problems:
         return None
     return {
-        "key": item["key"], "name_da": name["da"], "name_en": name["en"], "unit": unit,
-        "direction": Direction(item["direction"]), "frequency": Frequency(item["frequency"]),
-        "block": Block(item["block"]), "method_da": method["da"], "method_en": method["en"],
-        "source_da": source["da"], "source_en": source["en"],
+        "key": item["key"],
+        "name_da": name["da"],
+        "name_en": name["en"],
+        "unit": unit,
+        "direction": Direction(item["direction"]),
+        "frequency": Frequency(item["frequency"]),
+        "block": Block(item["block"]),
+        "method_da": method["da"],
+        "method_en": method["en"],
+        "source_da": source["da"],
+        "source_en": source["en"],
     }
 
 
@@ -221,7 +244,9 @@ def _check_benefit(item: dict, index: int, lines: _Lines, errors: list) -> dict 
     texts: list[str] = []
     name = _text(item.get("name"), "name", texts)
     problems += [("name", m) for m in texts]
-    problems += [("kind", m) for _, m in rules.check_choice(str(item.get("kind")), BenefitKind, "kind")]
+    problems += [
+        ("kind", m) for _, m in rules.check_choice(str(item.get("kind")), BenefitKind, "kind")
+    ]
     formula = item.get("formula")
     if not isinstance(formula, str) or not formula.strip():
         problems.append(("formula", "formlen mangler"))
@@ -230,15 +255,22 @@ def _check_benefit(item: dict, index: int, lines: _Lines, errors: list) -> dict 
     if problems:
         return None
     return {
-        "key": item["key"], "name_da": name["da"], "name_en": name["en"],
-        "kind": BenefitKind(item["kind"]), "formula": formula.strip(),
+        "key": item["key"],
+        "name_da": name["da"],
+        "name_en": name["en"],
+        "kind": BenefitKind(item["kind"]),
+        "formula": formula.strip(),
     }
 
 
 # Which key of the file each RoundData field is written as, to point at the right line.
 _ROUND_FIELD_KEY = {
-    "opens_at": "opens", "deadline_at": "deadline", "community_min": "community_size",
-    "community_max": "community_size", "weight_experience": "weights", "name_da": "name",
+    "opens_at": "opens",
+    "deadline_at": "deadline",
+    "community_min": "community_size",
+    "community_max": "community_size",
+    "weight_experience": "weights",
+    "name_da": "name",
 }
 
 
@@ -259,10 +291,18 @@ def _check_round(item: dict, index: int, lines: _Lines, errors: list) -> rules.R
     name = _text(item.get("name"), "name", texts)
     problems += [("name", m) for m in texts]
     slug = need("slug", lambda v: isinstance(v, str), "'slug' skal være tekst")
-    opens = need("opens", lambda v: isinstance(v, date), "'opens' skal være en dato eller et tidspunkt")
-    deadline = need("deadline", lambda v: isinstance(v, date), "'deadline' skal være en dato eller et tidspunkt")
-    start = need("period_start", lambda v: type(v) is date, "'period_start' skal være en dato (ÅÅÅÅ-MM-DD)")
-    end = need("period_end", lambda v: type(v) is date, "'period_end' skal være en dato (ÅÅÅÅ-MM-DD)")
+    opens = need(
+        "opens", lambda v: isinstance(v, date), "'opens' skal være en dato eller et tidspunkt"
+    )
+    deadline = need(
+        "deadline", lambda v: isinstance(v, date), "'deadline' skal være en dato eller et tidspunkt"
+    )
+    start = need(
+        "period_start", lambda v: type(v) is date, "'period_start' skal være en dato (ÅÅÅÅ-MM-DD)"
+    )
+    end = need(
+        "period_end", lambda v: type(v) is date, "'period_end' skal være en dato (ÅÅÅÅ-MM-DD)"
+    )
     lead = need("lead_grant", _whole, "'lead_grant' skal være et helt antal kroner")
     size = need(
         "community_size",
@@ -277,10 +317,14 @@ def _check_round(item: dict, index: int, lines: _Lines, errors: list) -> rules.R
             value = None
         grants[key] = value
     weights = item.get("weights", {})
-    if not isinstance(weights, dict) or set(weights) - WEIGHT_KEYS or not all(
-        _whole(v) for v in weights.values()
+    if (
+        not isinstance(weights, dict)
+        or set(weights) - WEIGHT_KEYS
+        or not all(_whole(v) for v in weights.values())
     ):
-        problems.append(("weights", "'weights' skal være { experience = 1, leadership = 1, readiness = 1 }"))
+        problems.append(
+            ("weights", "'weights' skal være { experience = 1, leadership = 1, readiness = 1 }")
+        )
         weights = {}
     parameters = item.get("parameters", {})
     if not isinstance(parameters, dict):
@@ -292,11 +336,18 @@ def _check_round(item: dict, index: int, lines: _Lines, errors: list) -> rules.R
     data = None
     if not problems:
         data = rules.RoundData(
-            slug=slug, name_da=name["da"], name_en=name["en"],
-            opens_at=_to_utc(opens), deadline_at=_to_utc(deadline, end_of_day=True),
-            period_start=start, period_end=end, lead_grant=lead,
-            participant_grant=grants["participant_grant"], participant_pool=grants["participant_pool"],
-            community_min=size[0], community_max=size[1],
+            slug=slug,
+            name_da=name["da"],
+            name_en=name["en"],
+            opens_at=_to_utc(opens),
+            deadline_at=_to_utc(deadline, end_of_day=True),
+            period_start=start,
+            period_end=end,
+            lead_grant=lead,
+            participant_grant=grants["participant_grant"],
+            participant_pool=grants["participant_pool"],
+            community_min=size[0],
+            community_max=size[1],
             weight_experience=weights.get("experience", 1),
             weight_leadership=weights.get("leadership", 1),
             weight_readiness=weights.get("readiness", 1),
@@ -349,7 +400,9 @@ def check_programme_file(text: str | bytes) -> _Checked:
         errors += [(lines.top("goals"), m) for m in texts]
 
     checked = _Checked(slug=slug, name=name, description=description, goals=goals)
-    for index, item in enumerate(_check_array_items(data, "indicators", INDICATOR_KEYS, lines, errors)):
+    for index, item in enumerate(
+        _check_array_items(data, "indicators", INDICATOR_KEYS, lines, errors)
+    ):
         checked.indicators.append(_check_indicator(item, index, lines, errors))
     for index, item in enumerate(_check_array_items(data, "benefits", BENEFIT_KEYS, lines, errors)):
         checked.benefits.append(_check_benefit(item, index, lines, errors))
@@ -366,11 +419,13 @@ def check_programme_file(text: str | bytes) -> _Checked:
         )
         for index, round_data in enumerate(checked.rounds):
             if round_data and owners.get(round_data.slug, slug) != slug:
-                errors.append((
-                    lines.item("rounds", index, "slug"),
-                    f"forløb '{round_data.slug}' hører allerede til indsatsen "
-                    f"'{owners[round_data.slug]}'",
-                ))
+                errors.append(
+                    (
+                        lines.item("rounds", index, "slug"),
+                        f"forløb '{round_data.slug}' hører allerede til indsatsen "
+                        f"'{owners[round_data.slug]}'",
+                    )
+                )
     if errors:
         raise RowErrors(sorted(set(errors)))
     return checked
@@ -426,8 +481,13 @@ def load_programme_file(text: str | bytes, *, actor=None) -> LoadResult:
             result.rounds_updated += 1
     db.session.flush()
     audit.record(
-        "programme_loaded", actor=actor, obj=programme, slug=programme.slug, created=created,
-        rounds_created=result.rounds_created, rounds_updated=result.rounds_updated,
+        "programme_loaded",
+        actor=actor,
+        obj=programme,
+        slug=programme.slug,
+        created=created,
+        rounds_created=result.rounds_created,
+        rounds_updated=result.rounds_updated,
     )
     return result
 

@@ -74,14 +74,16 @@ class Programme(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     goals: Mapped[list[ProgrammeGoal]] = relationship(
-        back_populates="programme", order_by="ProgrammeGoal.position",
+        back_populates="programme",
+        order_by="ProgrammeGoal.position",
         cascade="all, delete-orphan",
     )
     indicators: Mapped[list[Indicator]] = relationship(
         back_populates="programme", order_by="Indicator.position", cascade="all, delete-orphan"
     )
     benefits: Mapped[list[BenefitLine]] = relationship(
-        back_populates="programme", order_by="BenefitLine.position",
+        back_populates="programme",
+        order_by="BenefitLine.position",
         cascade="all, delete-orphan",
     )
     rounds: Mapped[list[Round]] = relationship(
@@ -171,7 +173,9 @@ class Round(Base):
         CheckConstraint(
             "participant_grant IS NULL OR participant_grant >= 0", name="grant_not_negative"
         ),
-        CheckConstraint("participant_pool IS NULL OR participant_pool >= 0", name="pool_not_negative"),
+        CheckConstraint(
+            "participant_pool IS NULL OR participant_pool >= 0", name="pool_not_negative"
+        ),
         CheckConstraint(
             "community_min >= 1 AND community_max >= community_min", name="community_size"
         ),
@@ -216,4 +220,6 @@ class Round(Base):
     def accepts_applications(self, now: datetime) -> bool:
         """Open, and the deadline minute not yet past (a deadline of 12:00 takes 12:00:59)."""
         minute = now.replace(second=0, microsecond=0)
-        return self.status == RoundStatus.OPEN and self.opens_at <= now and minute <= self.deadline_at
+        return (
+            self.status == RoundStatus.OPEN and self.opens_at <= now and minute <= self.deadline_at
+        )

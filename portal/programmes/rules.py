@@ -45,7 +45,12 @@ class RoundData:
 
 def check_slug(slug: str, field_name: str = "slug") -> Problems:
     if not SLUG_PATTERN.match(slug or ""):
-        return [(field_name, "Kortnavnet må kun indeholde små bogstaver a-z, tal, bindestreg og understreg.")]
+        return [
+            (
+                field_name,
+                "Kortnavnet må kun indeholde små bogstaver a-z, tal, bindestreg og understreg.",
+            )
+        ]
     return []
 
 
@@ -98,16 +103,23 @@ def check_parameters(parameters: dict) -> Problems:
     for name, value in parameters.items():
         if name in DERIVED_PARAMETERS:
             problems.append(
-                ("parameters", f"'{name}' beregnes altid (årlig lønudgift ÷ årlige timer) og kan ikke angives.")
+                (
+                    "parameters",
+                    f"'{name}' beregnes altid (årlig lønudgift ÷ årlige timer) og kan ikke angives.",
+                )
             )
             continue
         if not KEY_PATTERN.match(name):
-            problems.append(("parameters", f"Parameternavnet '{name}' må kun indeholde a-z, 0-9 og _."))
+            problems.append(
+                ("parameters", f"Parameternavnet '{name}' må kun indeholde a-z, 0-9 og _.")
+            )
             continue
         try:
             number = parse_parameter(value)
         except (InvalidOperation, ValueError):
-            problems.append(("parameters", f"Parameteren '{name}' skal være et tal, ikke '{value}'."))
+            problems.append(
+                ("parameters", f"Parameteren '{name}' skal være et tal, ikke '{value}'.")
+            )
             continue
         if number < 0:
             problems.append(("parameters", f"Parameteren '{name}' må ikke være negativ."))
@@ -115,7 +127,9 @@ def check_parameters(parameters: dict) -> Problems:
     if annual_hours is not None:
         try:
             if parse_parameter(annual_hours) == 0:
-                problems.append(("parameters", "'annual_hours' må ikke være 0 (timeprisen deler med den)."))
+                problems.append(
+                    ("parameters", "'annual_hours' må ikke være 0 (timeprisen deler med den).")
+                )
         except (InvalidOperation, ValueError):
             pass
     return problems
@@ -149,6 +163,8 @@ def check_round(data: RoundData) -> Problems:
         problems.append(("community_max", "Største antal kan ikke være mindre end mindste antal."))
     weights = (data.weight_experience, data.weight_leadership, data.weight_readiness)
     if any(w < 0 for w in weights) or sum(weights) == 0:
-        problems.append(("weight_experience", "Vægtene skal være 0 eller større, og mindst én over 0."))
+        problems.append(
+            ("weight_experience", "Vægtene skal være 0 eller større, og mindst én over 0.")
+        )
     problems += check_parameters(data.parameters)
     return problems

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.audit import services as audit
 from portal.db import db, utcnow
-from portal.programmes.models import Programme, Round, RoundStatus
+from portal.errors import Conflict, InvalidInput
+from portal.programmes import rules
+from portal.programmes.models import Indicator, Programme, ProgrammeGoal, Round, RoundStatus
 
 
 def list_programmes() -> list[Programme]:
@@ -52,3 +57,226 @@ def running_rounds(now: datetime | None = None) -> list[Round]:
         .order_by(Round.period_end)
     )
     return list(db.session.scalars(stmt))
+
+
+def get_programme_by_slug(slug: str) -> Programme | None:
+    return db.session.scalar(
+        select(Programme)
+        .options(
+            selectinload(Programme.goals),
+            selectinload(Programme.indicators),
+            selectinload(Programme.benefits),
+            selectinload(Programme.rounds),
+        )
+        .where(Programme.slug == slug)
+    )
+
+
+def get_round_by_slug(slug: str) -> Round | None:
+    return db.session.scalar(
+        select(Round).options(joinedload(Round.programme)).where(Round.slug == slug)
+    )
+
+
+def hourly_cost(round_: Round) -> Decimal | None:
+    """annual_cost ÷ annual_hours of the round, always derived, never stored."""
+    try:
+        cost = rules.parse_parameter(round_.parameters["annual_cost"])
+        hours = rules.parse_parameter(round_.parameters["annual_hours"])
+    except (KeyError, InvalidOperation, ValueError):
+        return None
+    return (cost / hours).quantize(Decimal("0.01")) if hours else None
+
+
+class RuleViolations(InvalidInput):
+    """Several rules broken at once, each ``(field, message)``."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(problems[0][1], field=problems[0][0])
+        self.problems = problems
+
+
+def _check_version(obj, version: int | None, what: str) -> None:
+    if version is not None and version != obj.version:
+        raise Conflict(
+            f"{what} er blevet ændret af en anden, siden du åbnede siden. "
+            "Indlæs siden igen for at se ændringerne – dine ændringer er ikke gemt."
+        )
+
+
+def _snapshot(obj, fields: tuple[str, ...]) -> dict:
+    return {f: _plain(getattr(obj, f)) for f in fields}
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+@dataclass
+class ProgrammeData:
+    name_da: str
+    name_en: str
+    description_da: str
+    description_en: str
+    goals: list[tuple[str, str]]  # (da, en) in order
+
+
+PROGRAMME_FIELDS = ("name_da", "name_en", "description_da", "description_en")
+
+
+def update_programme(programme: Programme, data: ProgrammeData, *, actor, version=None) -> None:
+    _check_version(programme, version, "Indsatsen")
+    problems = []
+    if not data.name_da.strip():
+        problems.append(("name_da", "Angiv et dansk navn."))
+    if any(not da.strip() for da, _en in data.goals):
+        problems.append(("goals_da", "Et mål skal have en dansk tekst."))
+    if problems:
+        raise RuleViolations(problems)
+    before = _snapshot(programme, PROGRAMME_FIELDS)
+    before["goals"] = [g.text_da for g in programme.goals]
+    for name in PROGRAMME_FIELDS:
+        setattr(programme, name, getattr(data, name).strip())
+    goals = list(programme.goals)
+    for position, (da, en) in enumerate(data.goals):
+        if position >= len(goals):
+            goals.append(ProgrammeGoal())
+        goals[position].position = position
+        goals[position].text_da, goals[position].text_en = da.strip(), en.strip()
+    programme.goals = goals[: len(data.goals)]
+    programme.updated_at = utcnow()  # the goals alone may have changed: bump the version
+    db.session.flush()
+    after = _snapshot(programme, PROGRAMME_FIELDS)
+    after["goals"] = [g.text_da for g in programme.goals]
+    audit.record(
+        "programme_updated", actor=actor, obj=programme, changes=audit.changes(before, after)
+    )
+
+
+INDICATOR_FIELDS = (
+    "key",
+    "name_da",
+    "name_en",
+    "unit",
+    "direction",
+    "frequency",
+    "block",
+    "method_da",
+    "method_en",
+    "source_da",
+    "source_en",
+)
+
+
+@dataclass
+class IndicatorData:
+    key: str
+    name_da: str
+    name_en: str
+    unit: str
+    direction: str
+    frequency: str
+    block: str
+    method_da: str = ""
+    method_en: str = ""
+    source_da: str = ""
+    source_en: str = ""
+
+
+def save_indicator(
+    programme: Programme,
+    data: IndicatorData,
+    *,
+    actor,
+    indicator: Indicator | None = None,
+    version: int | None = None,
+) -> Indicator:
+    """Create an indicator, or change one (its key stays: figures are recorded against it).
+
+    The catalogue is locked as a whole: ``version`` is the programme's version the editor
+    loaded, and every change of an indicator bumps it.
+    """
+    _check_version(programme, version, "Indikatorkataloget")
+    problems = []
+    if indicator is None:
+        problems += rules.check_key(data.key)
+        if any(i.key == data.key for i in programme.indicators):
+            problems.append(("key", "Der findes allerede en indikator med denne nøgle."))
+    if not data.name_da.strip():
+        problems.append(("name_da", "Angiv et dansk navn."))
+    problems += rules.check_direction(data.direction)
+    problems += rules.check_frequency(data.frequency)
+    problems += rules.check_block(data.block)
+    if problems:
+        raise RuleViolations(problems)
+    before = _snapshot(indicator, INDICATOR_FIELDS) if indicator else {}
+    if indicator is None:
+        indicator = Indicator(programme=programme, key=data.key, position=len(programme.indicators))
+        db.session.add(indicator)
+    for name in INDICATOR_FIELDS[1:]:
+        value = getattr(data, name)
+        setattr(indicator, name, value.strip() if isinstance(value, str) else value)
+    programme.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "indicator_saved",
+        actor=actor,
+        obj=indicator,
+        changes=audit.changes(before, _snapshot(indicator, INDICATOR_FIELDS)),
+    )
+    return indicator
+
+
+def delete_indicator(indicator: Indicator, *, actor, version: int | None = None) -> None:
+    programme = indicator.programme
+    _check_version(programme, version, "Indikatorkataloget")
+    audit.record(
+        "indicator_deleted",
+        actor=actor,
+        obj=indicator,
+        before=_snapshot(indicator, INDICATOR_FIELDS),
+    )
+    programme.indicators.remove(indicator)
+    programme.updated_at = utcnow()
+    db.session.flush()
+
+
+ROUND_FIELDS = tuple(f.name for f in fields(rules.RoundData))
+
+
+def _check_round_data(data: rules.RoundData, *, existing: Round | None = None) -> None:
+    problems = rules.check_round(data)
+    other = db.session.scalar(select(Round).where(Round.slug == data.slug))
+    if other is not None and other is not existing:
+        problems.append(("slug", "Et andet forløb har allerede dette kortnavn."))
+    if problems:
+        raise RuleViolations(problems)
+
+
+def create_round(programme: Programme, data: rules.RoundData, *, actor) -> Round:
+    _check_round_data(data)
+    round_ = Round(programme=programme, **vars(data))
+    db.session.add(round_)
+    db.session.flush()
+    audit.record("round_created", actor=actor, obj=round_, values=_snapshot(round_, ROUND_FIELDS))
+    return round_
+
+
+def update_round(round_: Round, data: rules.RoundData, *, actor, version=None) -> Round:
+    _check_version(round_, version, "Forløbet")
+    _check_round_data(data, existing=round_)
+    before = _snapshot(round_, ROUND_FIELDS)
+    for name in ROUND_FIELDS:
+        setattr(round_, name, getattr(data, name))
+    db.session.flush()
+    audit.record(
+        "round_updated",
+        actor=actor,
+        obj=round_,
+        changes=audit.changes(before, _snapshot(round_, ROUND_FIELDS)),
+    )
+    return round_

@@ -1,12 +1,25 @@
-from flask import Blueprint, abort, render_template
-from flask_login import login_required
-from sqlalchemy import select
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-from portal.db import db
+from portal.auth.models import Role
+from portal.auth.permissions import role_required
+from portal.db import db, utcnow
+from portal.errors import PortalError
 from portal.programmes import services
-from portal.programmes.models import Round
+from portal.programmes.forms import IndicatorForm, ProgrammeForm, RoundForm
+from portal.programmes.models import Indicator
+from portal.web import show_error
 
 bp = Blueprint("programmes", __name__, url_prefix="/indsatser")
+
+
+def _programme_or_404(slug: str):
+    return services.get_programme_by_slug(slug) or abort(404)
+
+
+def _round_or_404(slug: str):
+    return services.get_round_by_slug(slug) or abort(404)
 
 
 @bp.route("/")
@@ -15,10 +28,151 @@ def index():
     return render_template("programmes/index.html", programmes=services.list_programmes())
 
 
+@bp.route("/<slug>")
+@login_required
+def detail(slug: str):
+    return render_template("programmes/detail.html", programme=_programme_or_404(slug))
+
+
 @bp.route("/forloeb/<slug>")
 @login_required
 def round_detail(slug: str):
-    round_ = db.session.scalar(select(Round).where(Round.slug == slug))
-    if round_ is None:
-        abort(404)
-    return render_template("programmes/round.html", round=round_)
+    round_ = _round_or_404(slug)
+    return render_template(
+        "programmes/round.html",
+        round=round_,
+        hourly_cost=services.hourly_cost(round_),
+        accepting=round_.accepts_applications(utcnow()),
+    )
+
+
+@bp.route("/<slug>/rediger", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def edit(slug: str):
+    programme = _programme_or_404(slug)
+    form = ProgrammeForm(obj=programme)
+    if request.method == "GET":
+        form.goals_da.data = "\n".join(g.text_da for g in programme.goals)
+        form.goals_en.data = "\n".join(g.text_en for g in programme.goals)
+        form.version.data = str(programme.version)
+    elif form.validate():
+        data = services.ProgrammeData(
+            form.name_da.data,
+            form.name_en.data or "",
+            form.description_da.data or "",
+            form.description_en.data or "",
+            form.goals(),
+        )
+        try:
+            services.update_programme(
+                programme, data, actor=current_user, version=form.loaded_version()
+            )
+        except PortalError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Indsatsen er gemt."), "success")
+            return redirect(url_for(".detail", slug=slug))
+    return render_template("programmes/edit.html", programme=programme, form=form)
+
+
+@bp.route("/<slug>/indikatorer/ny", methods=["GET", "POST"])
+@bp.route("/<slug>/indikatorer/<int:indicator_id>", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def indicator(slug: str, indicator_id: int | None = None):
+    programme = _programme_or_404(slug)
+    existing = _indicator_of(programme, indicator_id)
+    form = IndicatorForm(obj=existing)
+    if existing is not None:
+        form.key.data = existing.key  # the key never changes once figures may use it
+    if request.method == "GET":
+        form.version.data = str(programme.version)
+    elif form.validate():
+        data = services.IndicatorData(**{k: form[k].data or "" for k in services.INDICATOR_FIELDS})
+        try:
+            services.save_indicator(
+                programme,
+                data,
+                actor=current_user,
+                indicator=existing,
+                version=form.loaded_version(),
+            )
+        except PortalError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Indikatoren er gemt."), "success")
+            return redirect(url_for(".detail", slug=slug, _anchor="indikatorer"))
+    return render_template(
+        "programmes/indicator.html", programme=programme, indicator=existing, form=form
+    )
+
+
+@bp.route("/<slug>/indikatorer/<int:indicator_id>/slet", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def delete_indicator(slug: str, indicator_id: int):
+    programme = _programme_or_404(slug)
+    existing = _indicator_of(programme, indicator_id)
+    version = request.form.get("version", type=int)
+    try:
+        services.delete_indicator(existing, actor=current_user, version=version)
+    except PortalError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Indikatoren %(key)s er slettet.", key=existing.key), "success")
+    return redirect(url_for(".detail", slug=slug, _anchor="indikatorer"))
+
+
+def _indicator_of(programme, indicator_id: int | None) -> Indicator | None:
+    if indicator_id is None:
+        return None
+    found = next((i for i in programme.indicators if i.id == indicator_id), None)
+    return found or abort(404)
+
+
+@bp.route("/<slug>/forloeb/nyt", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def new_round(slug: str):
+    programme = _programme_or_404(slug)
+    form = RoundForm()
+    if request.method == "GET":
+        form.parameters.data = "annual_cost = 450000\nannual_hours = 1924"
+    elif form.validate():
+        try:
+            round_ = services.create_round(programme, form.round_data(), actor=current_user)
+        except PortalError as error:
+            db.session.rollback()
+            show_error(form, error, RoundForm.FIELD_FOR_RULE)
+        else:
+            db.session.commit()
+            flash(_("Forløbet er oprettet."), "success")
+            return redirect(url_for(".round_detail", slug=round_.slug))
+    return render_template("programmes/round_form.html", programme=programme, round=None, form=form)
+
+
+@bp.route("/forloeb/<slug>/rediger", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def edit_round(slug: str):
+    round_ = _round_or_404(slug)
+    form = RoundForm()
+    if request.method == "GET":
+        form.fill_from(round_)
+    elif form.validate():
+        try:
+            services.update_round(
+                round_, form.round_data(), actor=current_user, version=form.loaded_version()
+            )
+        except PortalError as error:
+            db.session.rollback()
+            show_error(form, error, RoundForm.FIELD_FOR_RULE)
+        else:
+            db.session.commit()
+            flash(_("Forløbet er gemt."), "success")
+            return redirect(url_for(".round_detail", slug=round_.slug))
+    return render_template(
+        "programmes/round_form.html", programme=round_.programme, round=round_, form=form
+    )

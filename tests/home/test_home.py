@@ -27,7 +27,8 @@ def test_home_lists_open_rounds_with_deadline_in_copenhagen_time(client, make_us
 
     programme = create_programme(name_da="Skærmbesøg")
     create_round(
-        programme, name_da="Åben runde",
+        programme,
+        name_da="Åben runde",
         deadline_at=datetime(2099, 10, 1, 10, 0, tzinfo=UTC),  # 12:00 summer time
     )
     create_round(programme, name_da="Kladde-runde", status="draft")

@@ -16,20 +16,43 @@ from portal.programmes.models import Indicator, Programme, ProgrammeGoal, Round
 
 CATALOGUE = {
     "skaermbesoeg": {
-        "citizens_screen", "screen_visits", "conversion_share", "minutes_saved_per_visit",
-        "km_avoided", "punctuality", "citizen_satisfaction", "staff_satisfaction",
+        "citizens_screen",
+        "screen_visits",
+        "conversion_share",
+        "minutes_saved_per_visit",
+        "km_avoided",
+        "punctuality",
+        "citizen_satisfaction",
+        "staff_satisfaction",
     },
     "digital_traening": {
-        "citizens_started", "citizens_completed", "completion_rate", "help_minutes_change",
-        "control_help_minutes_change", "therapist_minutes_per_course", "sessions_per_week",
+        "citizens_started",
+        "citizens_completed",
+        "completion_rate",
+        "help_minutes_change",
+        "control_help_minutes_change",
+        "therapist_minutes_per_course",
+        "sessions_per_week",
     },
     "ruteplanlaegning": {
-        "planning_hours", "delivery_rate", "paid_hours", "transport_minutes_per_visit",
-        "km_driven", "time_window_compliance", "continuity", "temp_hours",
+        "planning_hours",
+        "delivery_rate",
+        "paid_hours",
+        "transport_minutes_per_visit",
+        "km_driven",
+        "time_window_compliance",
+        "continuity",
+        "temp_hours",
     },
     "vagtplanlaegning": {
-        "planning_hours", "overtime_hours", "temp_hours", "temp_cost",
-        "understaffed_shift_share", "rest_rule_breaches", "sick_leave_rate", "wishes_met",
+        "planning_hours",
+        "overtime_hours",
+        "temp_hours",
+        "temp_cost",
+        "understaffed_shift_share",
+        "rest_rule_breaches",
+        "sick_leave_rate",
+        "wishes_met",
     },
 }
 
@@ -84,7 +107,8 @@ def test_shipped_programmes_carry_the_starting_catalogue():
         assert programmes[slug].goals and programmes[slug].benefits and programmes[slug].rounds
     screen = programmes["skaermbesoeg"]
     assert {b.formula for b in screen.benefits} == {
-        "screen_visits * minutes_saved_per_visit / 60", "km_avoided * km_rate",
+        "screen_visits * minutes_saved_per_visit / 60",
+        "km_avoided * km_rate",
     }
     round_ = screen.rounds[0]
     assert round_.deadline_at == datetime(2025, 10, 1, 10, 0, tzinfo=UTC)  # 12:00 CEST
@@ -134,7 +158,8 @@ def test_indicators_missing_from_a_new_version_are_removed():
         'frequency = "monthly"\nblock = "citizen"\n\n[[rounds]]',
     )
     assert {i.key for i in load_programme_file(extra).programme.indicators} == {
-        "night_visits", "falls",
+        "night_visits",
+        "falls",
     }
     assert {i.key for i in load_programme_file(MINIMAL).programme.indicators} == {"night_visits"}
 
@@ -146,14 +171,21 @@ def test_toml_syntax_error_names_its_line():
 
 
 def test_deadline_before_opening_is_refused_at_the_deadline_line():
-    errors = refused(MINIMAL.replace("deadline = 2027-03-01T12:00:00", "deadline = 2026-12-01T12:00:00"))
+    errors = refused(
+        MINIMAL.replace("deadline = 2027-03-01T12:00:00", "deadline = 2026-12-01T12:00:00")
+    )
     assert errors == [(17, "forløb 'sensor-2027': Ansøgningsfristen skal ligge efter åbningen.")]
 
 
 @pytest.mark.parametrize(
     ("old", "new", "line", "fragment"),
     [
-        ('direction = "lower"', 'direction = "down"', 9, "indikator 'night_visits': 'down' er ikke en af"),
+        (
+            'direction = "lower"',
+            'direction = "down"',
+            9,
+            "indikator 'night_visits': 'down' er ikke en af",
+        ),
         ('key = "night_visits"', 'key = "Night Visits"', 6, "indikator 'Night Visits': Nøglen"),
         ('unit = "antal"', 'unit = "antal"\ncolour = "red"', 9, "ukendt nøgle 'colour'"),
         ("community_size = [3, 5]", "community_size = [5, 3]", 22, "Største antal"),
@@ -161,7 +193,12 @@ def test_deadline_before_opening_is_refused_at_the_deadline_line():
         ('slug = "sensor"', 'slug = "Sensor!"', 1, "Kortnavnet"),
         ("lead_grant = 900000", 'lead_grant = "mange"', 20, "helt antal kroner"),
         ("period_end = 2028-09-30", "period_end = 2027-01-01", 19, "slutte efter"),
-        ('name = { da = "Sensorer 2027" }', 'name = { da = "Sensorer", fr = "x" }', 15, "ukendt sprog fr"),
+        (
+            'name = { da = "Sensorer 2027" }',
+            'name = { da = "Sensorer", fr = "x" }',
+            15,
+            "ukendt sprog fr",
+        ),
         ("[[rounds]]", "[rounds.parameters]\nhourly_cost = 200\n[[rounds]]", 14, "hourly_cost"),
     ],
 )
@@ -216,7 +253,9 @@ def test_cli_load_and_refusal(app, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Indsatsen 'sensor' er oprettet" in result.output
     bad = tmp_path / "bad.toml"
-    bad.write_text(MINIMAL.replace('frequency = "monthly"', 'frequency = "daily"'), encoding="utf-8")
+    bad.write_text(
+        MINIMAL.replace('frequency = "monthly"', 'frequency = "daily"'), encoding="utf-8"
+    )
     result = runner.invoke(args=["programme", "load", str(bad)])
     assert result.exit_code == 1
     assert "linje 10: indikator 'night_visits': 'daily' er ikke en af" in result.output

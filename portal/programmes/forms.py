@@ -1,0 +1,287 @@
+"""Coordinator forms for programmes, indicators and rounds.
+
+Amounts accept Danish writing (``900.000``, ``3,79``); times are entered in
+Europe/Copenhagen and turned into UTC by ``round_data``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from portal.i18n import COPENHAGEN
+from portal.programmes import rules
+from portal.programmes.models import Block, Direction, Frequency, Round, RoundStatus
+from portal.tabular import parse_whole_number
+
+DIRECTIONS = [
+    SelectChoice(Direction.HIGHER.value, _l("Højere er bedre")),
+    SelectChoice(Direction.LOWER.value, _l("Lavere er bedre")),
+]
+FREQUENCIES = [
+    SelectChoice(Frequency.MONTHLY.value, _l("Månedlig")),
+    SelectChoice(Frequency.QUARTERLY.value, _l("Kvartalsvis")),
+    SelectChoice(Frequency.YEARLY.value, _l("Årlig")),
+]
+BLOCKS = [
+    SelectChoice(Block.TIME_ECONOMY.value, _l("Tid og økonomi")),
+    SelectChoice(Block.CITIZEN.value, _l("Borgere")),
+    SelectChoice(Block.EMPLOYEE.value, _l("Medarbejdere")),
+    SelectChoice(Block.CONTEXT.value, _l("Kontekst")),
+]
+STATUSES = [
+    SelectChoice(RoundStatus.DRAFT.value, _l("Kladde (ikke synlig for ansøgning)")),
+    SelectChoice(RoundStatus.OPEN.value, _l("Åben for ansøgning i ansøgningsperioden")),
+    SelectChoice(RoundStatus.CLOSED.value, _l("Lukket")),
+]
+
+
+class AmountField(StringField):
+    """Whole kroner, with or without Danish thousands separators."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.amount = None
+        if self.data and self.data.strip():
+            try:
+                self.amount = parse_whole_number(self.data.strip().removesuffix("kr.").strip())
+            except ValueError as exc:
+                self.amount = None
+                raise ValueError(_l("Skriv et helt antal kroner, fx 900.000.")) from exc
+
+    def _value(self):
+        return (
+            self.data
+            if isinstance(self.data, str)
+            else ("" if self.data is None else f"{self.data:,}".replace(",", "."))
+        )
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField()
+
+    def loaded_version(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+
+class ProgrammeForm(VersionedForm):
+    name_da = StringField(
+        _l("Navn (dansk)"), validators=[DataRequired(_l("Angiv et dansk navn.")), Length(max=200)]
+    )
+    name_en = StringField(_l("Navn (engelsk)"), validators=[Length(max=200)])
+    description_da = TextAreaField(_l("Beskrivelse (dansk)"))
+    description_en = TextAreaField(_l("Beskrivelse (engelsk)"))
+    goals_da = TextAreaField(_l("Målsætninger (dansk), én pr. linje"))
+    goals_en = TextAreaField(_l("Målsætninger (engelsk), én pr. linje i samme rækkefølge"))
+
+    def goals(self) -> list[tuple[str, str]]:
+        da = [line.strip() for line in (self.goals_da.data or "").splitlines() if line.strip()]
+        en = [line.strip() for line in (self.goals_en.data or "").splitlines() if line.strip()]
+        return [(text, en[i] if i < len(en) else "") for i, text in enumerate(da)]
+
+    def validate_goals_en(self, field):
+        da = [x for x in (self.goals_da.data or "").splitlines() if x.strip()]
+        en = [x for x in (field.data or "").splitlines() if x.strip()]
+        if en and len(en) != len(da):
+            raise ValidationError(
+                _l("Der skal være lige så mange engelske som danske målsætninger (eller ingen).")
+            )
+
+
+class IndicatorForm(VersionedForm):
+    key = StringField(
+        _l("Nøgle"),
+        validators=[
+            DataRequired(_l("Angiv en nøgle.")),
+            Regexp(
+                rules.KEY_PATTERN.pattern,
+                message=_l("Nøglen skal starte med et bogstav og må kun indeholde a-z, 0-9 og _."),
+            ),
+        ],
+    )
+    name_da = StringField(
+        _l("Navn (dansk)"), validators=[DataRequired(_l("Angiv et dansk navn.")), Length(max=200)]
+    )
+    name_en = StringField(_l("Navn (engelsk)"), validators=[Length(max=200)])
+    unit = StringField(_l("Enhed"), validators=[Length(max=50)])
+    direction = SelectField(_l("Retning"), choices=DIRECTIONS)
+    frequency = SelectField(_l("Hyppighed"), choices=FREQUENCIES)
+    block = SelectField(_l("Gevinstområde"), choices=BLOCKS)
+    method_da = TextAreaField(_l("Målemetode (dansk)"))
+    method_en = TextAreaField(_l("Målemetode (engelsk)"))
+    source_da = StringField(_l("Datakilde (dansk)"))
+    source_en = StringField(_l("Datakilde (engelsk)"))
+
+
+class RoundForm(VersionedForm):
+    slug = StringField(
+        _l("Kortnavn (i adressen)"),
+        validators=[DataRequired(_l("Angiv et kortnavn.")), Length(max=64)],
+    )
+    name_da = StringField(
+        _l("Navn (dansk)"), validators=[DataRequired(_l("Angiv et dansk navn.")), Length(max=200)]
+    )
+    name_en = StringField(_l("Navn (engelsk)"), validators=[Length(max=200)])
+    opens_date = DateField(
+        _l("Åbner for ansøgning (dato)"), validators=[InputRequired(_l("Angiv en dato."))]
+    )
+    opens_time = TimeField(_l("Åbner (klokkeslæt)"), default=time(0, 0), validators=[Optional()])
+    deadline_date = DateField(
+        _l("Ansøgningsfrist (dato)"), validators=[InputRequired(_l("Angiv en dato."))]
+    )
+    deadline_time = TimeField(
+        _l("Ansøgningsfrist (klokkeslæt)"), default=time(12, 0), validators=[Optional()]
+    )
+    period_start = DateField(
+        _l("Samarbejdsforløbet starter"), validators=[InputRequired(_l("Angiv en dato."))]
+    )
+    period_end = DateField(
+        _l("Samarbejdsforløbet slutter"), validators=[InputRequired(_l("Angiv en dato."))]
+    )
+    lead_grant = AmountField(
+        _l("Tilskud til skaleringsleder (kr.)"), validators=[DataRequired(_l("Angiv et beløb."))]
+    )
+    grant_kind = RadioField(
+        _l("Tilskud til deltagerkommuner"),
+        choices=[
+            SelectChoice("fixed", _l("Fast beløb pr. deltagerkommune")),
+            SelectChoice("pool", _l("Pulje, der deles mellem de godkendte deltagerkommuner")),
+        ],
+        default="fixed",
+    )
+    grant_amount = AmountField(_l("Beløb (kr.)"), validators=[DataRequired(_l("Angiv et beløb."))])
+    community_min = IntegerField(
+        _l("Mindste antal deltagerkommuner pr. fællesskab"),
+        validators=[InputRequired(_l("Angiv et helt tal."))],
+    )
+    community_max = IntegerField(
+        _l("Største antal deltagerkommuner pr. fællesskab"),
+        validators=[InputRequired(_l("Angiv et helt tal."))],
+    )
+    weight_experience = IntegerField(
+        _l("Vægt: erfaring"),
+        default=1,
+        validators=[InputRequired(_l("Angiv et helt tal.")), NumberRange(min=0, max=100)],
+    )
+    weight_leadership = IntegerField(
+        _l("Vægt: ledelsesmæssig forankring"),
+        default=1,
+        validators=[InputRequired(_l("Angiv et helt tal.")), NumberRange(min=0, max=100)],
+    )
+    weight_readiness = IntegerField(
+        _l("Vægt: parathed til at arbejde strategisk"),
+        default=1,
+        validators=[InputRequired(_l("Angiv et helt tal.")), NumberRange(min=0, max=100)],
+    )
+    parameters = TextAreaField(_l("Parametre til gevinstberegning, én pr. linje: navn = tal"))
+    status = SelectField(_l("Status"), choices=STATUSES, default=RoundStatus.DRAFT.value)
+
+    # Which form field shows a rule's message (the rules speak of RoundData's fields).
+    FIELD_FOR_RULE = {
+        "opens_at": "opens_date",
+        "deadline_at": "deadline_date",
+        "participant_grant": "grant_amount",
+        "participant_pool": "grant_amount",
+    }
+
+    def parsed_parameters(self) -> dict[str, str]:
+        """``name = value`` lines as a dict; a malformed line is a validation error."""
+        result: dict[str, str] = {}
+        for number, line in enumerate((self.parameters.data or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, sep, value = line.partition("=")
+            if not sep or not name.strip() or not value.strip():
+                raise ValidationError(
+                    _l("Linje %(n)d: skriv navn = tal, fx annual_cost = 450000.", n=number)
+                )
+            result[name.strip()] = value.strip()
+        return result
+
+    def validate_parameters(self, field):
+        self.parsed_parameters()
+
+    def round_data(self) -> rules.RoundData:
+        def local(day, moment):
+            return datetime.combine(day, moment or time(0), COPENHAGEN)
+
+        amount = self.grant_amount.amount
+        return rules.RoundData(
+            slug=self.slug.data.strip(),
+            name_da=self.name_da.data.strip(),
+            name_en=(self.name_en.data or "").strip(),
+            opens_at=local(self.opens_date.data, self.opens_time.data).astimezone(UTC),
+            deadline_at=local(self.deadline_date.data, self.deadline_time.data).astimezone(UTC),
+            period_start=self.period_start.data,
+            period_end=self.period_end.data,
+            lead_grant=self.lead_grant.amount,
+            participant_grant=amount if self.grant_kind.data == "fixed" else None,
+            participant_pool=amount if self.grant_kind.data == "pool" else None,
+            community_min=self.community_min.data,
+            community_max=self.community_max.data,
+            weight_experience=self.weight_experience.data,
+            weight_leadership=self.weight_leadership.data,
+            weight_readiness=self.weight_readiness.data,
+            parameters={
+                k: str(rules.parse_parameter(v)) if _is_number(v) else v
+                for k, v in self.parsed_parameters().items()
+            },
+            status=RoundStatus(self.status.data),
+        )
+
+    def fill_from(self, round_: Round) -> None:
+        opens = round_.opens_at.astimezone(COPENHAGEN)
+        deadline = round_.deadline_at.astimezone(COPENHAGEN)
+        self.slug.data, self.name_da.data, self.name_en.data = (
+            round_.slug,
+            round_.name_da,
+            round_.name_en,
+        )
+        self.opens_date.data, self.opens_time.data = opens.date(), opens.time()
+        self.deadline_date.data, self.deadline_time.data = deadline.date(), deadline.time()
+        self.period_start.data, self.period_end.data = round_.period_start, round_.period_end
+        self.lead_grant.data = f"{round_.lead_grant:,}".replace(",", ".")
+        pool = round_.participant_pool is not None
+        self.grant_kind.data = "pool" if pool else "fixed"
+        amount = round_.participant_pool if pool else round_.participant_grant
+        self.grant_amount.data = f"{amount:,}".replace(",", ".")
+        self.community_min.data, self.community_max.data = (
+            round_.community_min,
+            round_.community_max,
+        )
+        self.weight_experience.data = round_.weight_experience
+        self.weight_leadership.data = round_.weight_leadership
+        self.weight_readiness.data = round_.weight_readiness
+        self.parameters.data = "\n".join(f"{k} = {v}" for k, v in round_.parameters.items())
+        self.status.data = round_.status.value
+        self.version.data = str(round_.version)
+
+
+def _is_number(value: str) -> bool:
+    try:
+        rules.parse_parameter(value)
+    except Exception:
+        return False
+    return True
