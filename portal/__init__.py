@@ -90,9 +90,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from portal.auth.permissions import TEMPLATE_PERMISSIONS
+    from portal.auth.permissions import template_globals
 
-    app.jinja_env.globals.update(TEMPLATE_PERMISSIONS)
+    app.jinja_env.globals.update(template_globals())
 
 
 def register_cli(app: Flask) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Flask
+from flask import Flask, abort
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
@@ -97,6 +97,14 @@ class Database:
         @app.teardown_appcontext
         def _remove_session(_exc):
             self.session.remove()
+
+    def get_or_404(self, model, ident):
+        """``session.get`` or a 404, for rows that are not municipality-owned (use
+        ``portal.auth.permissions.get_scoped_or_404`` for those)."""
+        obj = self.session.get(model, ident)
+        if obj is None:
+            abort(404)
+        return obj
 
 
 db = Database()

@@ -84,6 +84,12 @@ def role_required(*roles: Role) -> Callable:
     return decorator
 
 
+def template_globals() -> dict:
+    from portal.auth.labels import role_label
+
+    return {**TEMPLATE_PERMISSIONS, "role_label": role_label}
+
+
 TEMPLATE_PERMISSIONS = {
     "can_manage_users": can_manage_users,
     "can_manage_register": can_manage_register,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from portal.audit import services as audit
 from portal.auth.models import MUNICIPALITY_OPTIONAL, MUNICIPALITY_REQUIRED, Role, User
@@ -181,3 +181,43 @@ def set_password(user: User, password: str, *, actor: User | None) -> None:
 
 def count_users() -> int:
     return db.session.scalar(select(func.count(User.id))) or 0
+
+
+def user_listing(search: str = "", role: str = "", municipality_id: int | None = None) -> Select:
+    """Users matching a free-text search on name and e-mail, a role and a municipality."""
+    stmt = select(User)
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        stmt = stmt.where(func.lower(User.name).like(pattern) | User.email.like(pattern))
+    if role in {r.value for r in Role}:
+        stmt = stmt.where(User.role == Role(role))
+    if municipality_id:
+        stmt = stmt.where(User.municipality_id == municipality_id)
+    return stmt
+
+
+USER_SORTS = {
+    "name": User.name,
+    "email": User.email,
+    "role": User.role,
+    "last_login": User.last_login_at,
+}
+
+
+def temporary_password() -> str:
+    """A password to hand over once; the user changes it (14 characters, no look-alikes)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(14))
+
+
+def set_active(user: User, active: bool, *, actor: User) -> None:
+    if user.id == actor.id and not active:
+        raise InvalidInput("Du kan ikke deaktivere dig selv.")
+    if user.active != active:
+        user.active = active
+        audit.record(
+            "user_activated" if active else "user_deactivated",
+            actor=actor,
+            obj=user,
+            municipality_id=user.municipality_id,
+        )

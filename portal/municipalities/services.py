@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+import pandas as pd
+from sqlalchemy import Select, func, select
 
 from portal.audit import services as audit
 from portal.db import db
@@ -147,3 +148,58 @@ SHIPPED_REGISTER = Path(__file__).resolve().parent.parent / "data" / "dk_municip
 def load_shipped_register(actor=None) -> ImportResult:
     """The 98 Danish municipalities shipped with the portal."""
     return import_register(SHIPPED_REGISTER.read_bytes(), default_country="DK", actor=actor)
+
+
+def register_listing(search: str = "", region: str = "", country: str = "") -> Select:
+    stmt = select(Municipality)
+    if search.strip():
+        text = search.strip()
+        condition = func.lower(Municipality.name).like(f"%{text.lower()}%")
+        if text.isdigit():
+            condition = condition | (Municipality.code == int(text))
+        stmt = stmt.where(condition)
+    if region:
+        stmt = stmt.where(Municipality.region == region)
+    if country:
+        stmt = stmt.where(Municipality.country == country)
+    return stmt
+
+
+REGISTER_SORTS = {
+    "code": Municipality.code,
+    "name": Municipality.name,
+    "region": Municipality.region,
+    "population": Municipality.population,
+}
+
+
+def regions() -> list[str]:
+    return list(
+        db.session.scalars(select(Municipality.region).distinct().order_by(Municipality.region))
+    )
+
+
+EXPORT_COLUMNS = ("code", "name", "full_name", "region", "population", "country", "active")
+
+
+def export_register() -> str:
+    """The register as CSV in the import format; importing it again changes nothing."""
+    rows = db.session.scalars(
+        select(Municipality).order_by(Municipality.country, Municipality.code)
+    )
+    frame = pd.DataFrame(
+        [
+            {
+                "code": m.code_display,
+                "name": m.name,
+                "full_name": m.full_name,
+                "region": m.region,
+                "population": "" if m.population is None else m.population,
+                "country": m.country,
+                "active": "ja" if m.active else "nej",
+            }
+            for m in rows
+        ],
+        columns=list(EXPORT_COLUMNS),
+    )
+    return frame.to_csv(index=False, lineterminator="\n")

@@ -1,12 +1,87 @@
-from flask import Blueprint, render_template
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
 
+from portal.audit import services as audit
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
+from portal.db import db
+from portal.errors import RowErrors
+from portal.municipalities import services
+from portal.municipalities.forms import RegisterFilterForm, RegisterUploadForm
+from portal.pagination import apply_sort, paginate
 
 bp = Blueprint("municipalities", __name__, url_prefix="/admin/kommuner")
+
+
+def _listing(upload: RegisterUploadForm, errors=None, status: int = 200):
+    filters = RegisterFilterForm(request.args)
+    filters.region.choices = [("", _("Alle regioner"))] + [(r, r) for r in services.regions()]
+    stmt = services.register_listing(filters.q.data or "", filters.region.data or "")
+    stmt, sort = apply_sort(stmt, request.args.get("sort"), services.REGISTER_SORTS, "code")
+    page = paginate(
+        stmt,
+        request.args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"],
+        request.args.to_dict(),
+    )
+    return render_template(
+        "admin/municipalities.html",
+        page=page,
+        filters=filters,
+        upload=upload,
+        errors=errors,
+    ), status
 
 
 @bp.route("/")
 @role_required(Role.ADMIN)
 def index():
-    return render_template("admin/municipalities.html")
+    return _listing(RegisterUploadForm())
+
+
+@bp.route("/import", methods=["POST"])
+@role_required(Role.ADMIN)
+def upload():
+    form = RegisterUploadForm()
+    if not form.validate_on_submit():
+        return _listing(form, status=400)
+    try:
+        result = services.import_register(
+            form.file.data.read(), default_country=form.country.data, actor=current_user
+        )
+    except RowErrors as error:
+        db.session.rollback()
+        return _listing(form, errors=error.errors, status=400)
+    db.session.commit()
+    flash(
+        _(
+            "Registeret er indlæst: %(created)d nye, %(updated)d ændret, %(unchanged)d uændret.",
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        ),
+        "success",
+    )
+    return redirect(url_for(".index"))
+
+
+@bp.route("/eksport.csv")
+@role_required(Role.ADMIN)
+def export():
+    audit.record("municipalities_exported", actor=current_user)
+    db.session.commit()
+    return Response(
+        services.export_register(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=kommuneregister.csv"},
+    )

@@ -1,0 +1,15 @@
+from flask_babel import lazy_gettext as _l
+
+from portal.auth.models import Role
+
+ROLE_LABELS = {
+    Role.MUNICIPAL: _l("Kommunal medarbejder"),
+    Role.COORDINATOR: _l("Koordinator"),
+    Role.REVIEWER: _l("Bedømmer"),
+    Role.LEADERSHIP: _l("Ledelse"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+def role_label(role: Role | str) -> str:
+    return str(ROLE_LABELS[Role(role)])

@@ -1,0 +1,107 @@
+"""The register import rules, at the service level and through the CLI."""
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.db import db
+from portal.errors import RowErrors
+from portal.municipalities.models import Municipality
+from portal.municipalities.services import import_register
+
+HEADER = "code,name,region\n"
+
+
+def count():
+    return db.session.scalar(select(func.count(Municipality.id)))
+
+
+def refused(data, **kwargs):
+    before = count()
+    with pytest.raises(RowErrors) as info:
+        import_register(data, **kwargs)
+    db.session.rollback()
+    assert count() == before
+    return info.value.errors
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("", [(1, "Filen er tom.")]),
+        ("code,name\n101,København\n", [(1, "Mangler kolonne: region")]),
+        ("code,name,region,colour\n101,Kbh,Region H,blå\n", [(1, "Ukendt kolonne: colour")]),
+        (HEADER, [(1, "Filen har ingen rækker under overskriften.")]),
+        (HEADER + "abc,X,Region H\n", [(2, "koden 'abc' er ikke en kommunekode (1–4 cifre)")]),
+        (HEADER + "0,X,Region H\n", [(2, "koden '0' er ikke en kommunekode (1–4 cifre)")]),
+        (HEADER + "101,,\n", [(2, "navn mangler; region mangler")]),
+        (HEADER + "101,A,R\n0101,B,R\n", [(3, "koden 0101 står også i linje 2")]),
+        (
+            "code,name,region,population\n101,A,R,mange\n",
+            [(2, "indbyggertallet 'mange' er ikke et helt tal")],
+        ),
+        (
+            "code,name,region,country\n101,A,R,XX\n",
+            [(2, "ukendt land 'XX' (brug DK, NO, SE, FI, IS)")],
+        ),
+        (
+            "code,name,region,active\n101,A,R,måske\n",
+            [(2, "aktiv skal være ja eller nej, ikke 'måske'")],
+        ),
+    ],
+)
+def test_every_kind_of_bad_file(data, expected):
+    assert refused(data) == expected
+
+
+def test_not_utf8_is_refused():
+    assert refused("code,name,region\n101,København,R\n".encode("latin-1"))[0][0] == 1
+
+
+def test_every_bad_row_is_listed_at_once():
+    errors = refused(HEADER + "101,A,R\nx,B,R\n102,,R\n103,C,\n")
+    assert [line for line, _ in errors] == [3, 4, 5]
+
+
+def test_semicolon_and_bom_are_accepted_and_four_digit_codes_match():
+    data = "\ufeffcode;name;region;population\n0101;København;Region Hovedstaden;667.099\n"
+    result = import_register(data.encode("utf-8"))
+    assert (result.created, result.updated) == (0, 1)
+    kbh = db.session.scalar(select(Municipality).where(Municipality.code == 101))
+    assert kbh.population == 667_099
+    again = import_register(HEADER + "101,København,Region Hovedstaden\n")
+    assert again.unchanged == 1
+    assert kbh.population == 667_099  # a file without population keeps the known figure
+
+
+def test_reimport_of_the_register_is_idempotent():
+    from portal.municipalities.services import load_shipped_register
+
+    before = count()
+    result = load_shipped_register()
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 98)
+    assert count() == before == 98
+
+
+def test_a_swedish_register_loads_the_same_way():
+    result = import_register(
+        HEADER + "0180,Stockholm,Stockholms län\n1480,Göteborg,Västra Götaland\n",
+        default_country="SE",
+    )
+    assert result.created == 2
+    assert count() == 100
+
+
+def test_cli_refusal_exit_status_and_lines(app, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "abc,X,R\n101,,R\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["municipalities", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "linje 2: koden 'abc' er ikke en kommunekode" in result.output
+    assert "linje 3: navn mangler" in result.output
+    assert "Intet er gemt: 2 fejl." in result.output
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + "0301,Oslo,Oslo\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(
+        args=["municipalities", "import", "--country", "NO", str(good)]
+    )
+    assert result.exit_code == 0 and "1 nye" in result.output
