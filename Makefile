@@ -69,9 +69,9 @@ clean:
 
 # Danish is the source language (the msgids); English comes from portal/translations/en.
 translations: install
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
 	@if [ -f portal/translations/en/LC_MESSAGES/messages.po ]; then \
-	  $(BIN)/pybabel update --quiet -i portal/translations/messages.pot -d portal/translations -l en; \
+	  $(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -l en; \
 	else \
-	  $(BIN)/pybabel init --quiet -i portal/translations/messages.pot -d portal/translations -l en; \
+	  $(BIN)/pybabel init -i portal/translations/messages.pot -d portal/translations -l en; \
 	fi

@@ -1,0 +1,40 @@
+"""Danish first, English complete; Danish number and date formats."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from babel.messages.pofile import read_po
+
+from portal.auth.models import Role
+from portal.i18n import TRANSLATIONS, local_date, local_datetime, money, number
+
+
+def test_english_catalogue_translates_every_message():
+    with (TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalog = read_po(po)
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id and not all(m.string if isinstance(m.string, tuple) else [m.string])
+    ]
+    assert untranslated == []
+    assert len(catalog) > 200
+
+
+def test_pages_in_english(client, make_user, login):
+    client.post("/sprog", data={"lang": "en"})
+    assert "Log in" in client.get("/login").get_data(as_text=True)
+    login(make_user(Role.COORDINATOR, name="Karen"))
+    page = client.get("/").get_data(as_text=True)
+    assert "Hello, Karen" in page and "You are the national coordinator." in page
+    assert '<html lang="en">' in page
+
+
+def test_danish_formats(app):
+    with app.test_request_context():
+        assert money(1234567) == "1.234.567 kr."
+        assert number(Decimal("1234.5")) == "1.234,5"
+        assert local_date(date(2026, 11, 22)) == "22.11.2026"
+        # stored in UTC, shown in Copenhagen time, summer and winter alike
+        assert local_datetime(datetime(2026, 7, 1, 10, 0, tzinfo=UTC)) == "01.07.2026 12:00"
+        assert local_datetime(datetime(2026, 12, 1, 11, 0, tzinfo=UTC)) == "01.12.2026 12:00"
