@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -76,8 +78,10 @@ def compile_catalogs(directory: Path = TRANSLATIONS) -> None:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        with mo_path.open("wb") as mo_file:
+        # Several app processes may start at once: write aside, then swap in atomically.
+        with tempfile.NamedTemporaryFile("wb", dir=mo_path.parent, delete=False) as mo_file:
             write_mo(mo_file, catalog)
+        os.replace(mo_file.name, mo_path)
 
 
 def init_app(app: Flask) -> None:

@@ -5,6 +5,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from portal.auth.labels import ROLE_LABELS
+from portal.auth.models import Role, User
+from portal.auth.services import UserData
 
 
 def role_choices(empty: str | None = None) -> list[SelectChoice]:
@@ -32,6 +34,21 @@ class UserForm(FlaskForm):
     municipality_id = SelectField(_l("Kommune"), choices=[], validate_choice=False)
     active = BooleanField(_l("Aktiv (kan logge ind)"), default=True)
     version = HiddenField()
+
+    def fill_from(self, user: User) -> None:
+        self.role.data = user.role.value
+        self.municipality_id.data = str(user.municipality_id or "")
+        self.version.data = str(user.version)
+
+    def user_data(self, active: bool | None = None) -> UserData:
+        """The form's user; once created, ``active`` changes only through its own buttons."""
+        return UserData(
+            email=self.email.data,
+            name=self.name.data,
+            role=Role(self.role.data),
+            municipality_id=self.selected_municipality(),
+            active=self.active.data if active is None else active,
+        )
 
     def selected_municipality(self) -> int | None:
         value = self.municipality_id.data

@@ -13,42 +13,41 @@ from portal.auth.admin_forms import (
 from portal.auth.models import Role, User
 from portal.auth.permissions import role_required
 from portal.db import db
-from portal.errors import PortalError
 from portal.municipalities.services import active_municipalities
 from portal.pagination import apply_sort, paginate
-from portal.web import show_error
+from portal.web import commit_or_flash, commit_or_show
 
 bp = Blueprint("users", __name__, url_prefix="/admin/brugere")
 
 
-def _user_or_404(user_id: int) -> User:
-    return db.get_or_404(User, user_id)
-
-
-def _with_municipalities(form, empty: str):
-    form.municipality_id.choices = municipality_choices(active_municipalities(), empty)
+def _with_municipalities(form):
+    form.municipality_id.choices = municipality_choices(active_municipalities(), _("Ingen kommune"))
     return form
 
 
-def _user_data(form: UserForm, active: bool | None = None) -> services.UserData:
-    """The form's user; ``active`` only changes through the (de)activate buttons once created."""
-    return services.UserData(
-        email=form.email.data,
-        name=form.name.data,
-        role=Role(form.role.data),
-        municipality_id=form.selected_municipality(),
-        active=form.active.data if active is None else active,
-    )
+def _flash_password(email: str, typed: bool, password: str) -> None:
+    """A typed password is never echoed; a generated one is shown exactly once."""
+    if typed:
+        flash(_("Adgangskoden til %(email)s er sat.", email=email), "success")
+    else:
+        flash(
+            _(
+                "Midlertidig adgangskode til %(email)s: %(password)s – giv den videre nu; den vises ikke igen.",
+                email=email,
+                password=password,
+            ),
+            "success",
+        )
 
 
 @bp.route("/")
 @role_required(Role.ADMIN)
 def index():
     filters = UserFilterForm(request.args)
-    municipalities = active_municipalities()
-    filters.municipality.choices = municipality_choices(municipalities, _("Alle kommuner"))
-    municipality = request.args.get("municipality", type=int)
-    stmt = services.user_listing(filters.q.data or "", filters.role.data or "", municipality)
+    filters.municipality.choices = municipality_choices(active_municipalities(), _("Alle kommuner"))
+    stmt = services.user_listing(
+        filters.q.data or "", filters.role.data or "", request.args.get("municipality", type=int)
+    )
     stmt, sort = apply_sort(stmt, request.args.get("sort"), services.USER_SORTS, "name")
     page = paginate(
         stmt,
@@ -62,27 +61,15 @@ def index():
 @bp.route("/ny", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def new():
-    form = _with_municipalities(NewUserForm(), _("Ingen kommune"))
+    form = _with_municipalities(NewUserForm())
     if form.validate_on_submit():
         password = form.password.data or services.temporary_password()
-        try:
-            user = services.create_user(_user_data(form), password, actor=current_user)
-        except PortalError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            if form.password.data:
-                flash(_("Brugeren %(email)s er oprettet.", email=user.email), "success")
-            else:
-                flash(
-                    _(
-                        "Brugeren %(email)s er oprettet med den midlertidige adgangskode %(password)s – giv den videre nu; den vises ikke igen.",
-                        email=user.email,
-                        password=password,
-                    ),
-                    "success",
-                )
+        ok, user = commit_or_show(
+            form, lambda: services.create_user(form.user_data(), password, actor=current_user)
+        )
+        if ok:
+            flash(_("Brugeren %(email)s er oprettet.", email=user.email), "success")
+            _flash_password(user.email, bool(form.password.data), password)
             return redirect(url_for(".index"))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -90,25 +77,21 @@ def new():
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit(user_id: int):
-    user = _user_or_404(user_id)
-    form = _with_municipalities(UserForm(obj=user), _("Ingen kommune"))
+    user = db.get_or_404(User, user_id)
+    form = _with_municipalities(UserForm(obj=user))
     if request.method == "GET":
-        form.role.data = user.role.value
-        form.municipality_id.data = str(user.municipality_id or "")
-        form.version.data = str(user.version)
+        form.fill_from(user)
     elif form.validate():
-        try:
-            services.update_user(
+        ok, _saved = commit_or_show(
+            form,
+            lambda: services.update_user(
                 user,
-                _user_data(form, user.active),
+                form.user_data(active=user.active),
                 actor=current_user,
                 version=form.loaded_version(),
-            )
-        except PortalError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash(_("Ændringerne er gemt."), "success")
             return redirect(url_for(".index"))
     return render_template(
@@ -119,47 +102,26 @@ def edit(user_id: int):
 @bp.route("/<int:user_id>/adgangskode", methods=["POST"])
 @role_required(Role.ADMIN)
 def reset_password(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = PasswordForm()
     if form.validate_on_submit():
         password = form.password.data or services.temporary_password()
-        try:
-            services.set_password(user, password, actor=current_user)
-        except PortalError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            if form.password.data:
-                flash(_("Adgangskoden til %(email)s er skiftet.", email=user.email), "success")
-            else:
-                flash(
-                    _(
-                        "Ny midlertidig adgangskode til %(email)s: %(password)s – giv den videre nu; den vises ikke igen.",
-                        email=user.email,
-                        password=password,
-                    ),
-                    "success",
-                )
+        if commit_or_flash(lambda: services.set_password(user, password, actor=current_user)):
+            _flash_password(user.email, bool(form.password.data), password)
     return redirect(url_for(".edit", user_id=user.id))
 
 
 @bp.route("/<int:user_id>/aktiv", methods=["POST"])
 @role_required(Role.ADMIN)
 def set_active(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    try:
-        services.set_active(user, active, actor=current_user)
-    except PortalError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        message = (
-            _("%(email)s kan nu logge ind.")
-            if active
-            else _("%(email)s er deaktiveret og kan ikke længere logge ind.")
-        )
-        flash(message % {"email": user.email}, "success")
+    if commit_or_flash(lambda: services.set_active(user, active, actor=current_user)):
+        if active:
+            flash(_("%(email)s kan nu logge ind.", email=user.email), "success")
+        else:
+            flash(
+                _("%(email)s er deaktiveret og kan ikke længere logge ind.", email=user.email),
+                "success",
+            )
     return redirect(url_for(".edit", user_id=user.id))

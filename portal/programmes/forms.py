@@ -34,6 +34,7 @@ from wtforms.validators import (
 from portal.i18n import COPENHAGEN
 from portal.programmes import rules
 from portal.programmes.models import Block, Direction, Frequency, Round, RoundStatus
+from portal.programmes.services import INDICATOR_FIELDS, IndicatorData, ProgrammeData
 from portal.tabular import parse_whole_number
 
 DIRECTIONS = [
@@ -96,6 +97,20 @@ class ProgrammeForm(VersionedForm):
     goals_da = TextAreaField(_l("Målsætninger (dansk), én pr. linje"))
     goals_en = TextAreaField(_l("Målsætninger (engelsk), én pr. linje i samme rækkefølge"))
 
+    def fill_goals(self, programme) -> None:
+        self.goals_da.data = "\n".join(g.text_da for g in programme.goals)
+        self.goals_en.data = "\n".join(g.text_en for g in programme.goals)
+        self.version.data = str(programme.version)
+
+    def programme_data(self) -> ProgrammeData:
+        return ProgrammeData(
+            self.name_da.data,
+            self.name_en.data or "",
+            self.description_da.data or "",
+            self.description_en.data or "",
+            self.goals(),
+        )
+
     def goals(self) -> list[tuple[str, str]]:
         da = [line.strip() for line in (self.goals_da.data or "").splitlines() if line.strip()]
         en = [line.strip() for line in (self.goals_en.data or "").splitlines() if line.strip()]
@@ -133,6 +148,9 @@ class IndicatorForm(VersionedForm):
     method_en = TextAreaField(_l("Målemetode (engelsk)"))
     source_da = StringField(_l("Datakilde (dansk)"))
     source_en = StringField(_l("Datakilde (engelsk)"))
+
+    def indicator_data(self) -> IndicatorData:
+        return IndicatorData(**{name: self[name].data or "" for name in INDICATOR_FIELDS})
 
 
 class RoundForm(VersionedForm):

@@ -4,12 +4,11 @@ from flask_login import current_user, login_required
 
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
-from portal.db import db, utcnow
-from portal.errors import PortalError
+from portal.db import utcnow
 from portal.programmes import services
 from portal.programmes.forms import IndicatorForm, ProgrammeForm, RoundForm
 from portal.programmes.models import Indicator
-from portal.web import show_error
+from portal.web import commit_or_flash, commit_or_show
 
 bp = Blueprint("programmes", __name__, url_prefix="/indsatser")
 
@@ -20,6 +19,13 @@ def _programme_or_404(slug: str):
 
 def _round_or_404(slug: str):
     return services.get_round_by_slug(slug) or abort(404)
+
+
+def _indicator_of(programme, indicator_id: int | None) -> Indicator | None:
+    if indicator_id is None:
+        return None
+    found = next((i for i in programme.indicators if i.id == indicator_id), None)
+    return found or abort(404)
 
 
 @bp.route("/")
@@ -52,26 +58,15 @@ def edit(slug: str):
     programme = _programme_or_404(slug)
     form = ProgrammeForm(obj=programme)
     if request.method == "GET":
-        form.goals_da.data = "\n".join(g.text_da for g in programme.goals)
-        form.goals_en.data = "\n".join(g.text_en for g in programme.goals)
-        form.version.data = str(programme.version)
+        form.fill_goals(programme)
     elif form.validate():
-        data = services.ProgrammeData(
-            form.name_da.data,
-            form.name_en.data or "",
-            form.description_da.data or "",
-            form.description_en.data or "",
-            form.goals(),
+        ok, _saved = commit_or_show(
+            form,
+            lambda: services.update_programme(
+                programme, form.programme_data(), actor=current_user, version=form.loaded_version()
+            ),
         )
-        try:
-            services.update_programme(
-                programme, data, actor=current_user, version=form.loaded_version()
-            )
-        except PortalError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if ok:
             flash(_("Indsatsen er gemt."), "success")
             return redirect(url_for(".detail", slug=slug))
     return render_template("programmes/edit.html", programme=programme, form=form)
@@ -89,20 +84,17 @@ def indicator(slug: str, indicator_id: int | None = None):
     if request.method == "GET":
         form.version.data = str(programme.version)
     elif form.validate():
-        data = services.IndicatorData(**{k: form[k].data or "" for k in services.INDICATOR_FIELDS})
-        try:
-            services.save_indicator(
+        ok, _saved = commit_or_show(
+            form,
+            lambda: services.save_indicator(
                 programme,
-                data,
+                form.indicator_data(),
                 actor=current_user,
                 indicator=existing,
                 version=form.loaded_version(),
-            )
-        except PortalError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash(_("Indikatoren er gemt."), "success")
             return redirect(url_for(".detail", slug=slug, _anchor="indikatorer"))
     return render_template(
@@ -116,22 +108,11 @@ def delete_indicator(slug: str, indicator_id: int):
     programme = _programme_or_404(slug)
     existing = _indicator_of(programme, indicator_id)
     version = request.form.get("version", type=int)
-    try:
-        services.delete_indicator(existing, actor=current_user, version=version)
-    except PortalError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if commit_or_flash(
+        lambda: services.delete_indicator(existing, actor=current_user, version=version)
+    ):
         flash(_("Indikatoren %(key)s er slettet.", key=existing.key), "success")
     return redirect(url_for(".detail", slug=slug, _anchor="indikatorer"))
-
-
-def _indicator_of(programme, indicator_id: int | None) -> Indicator | None:
-    if indicator_id is None:
-        return None
-    found = next((i for i in programme.indicators if i.id == indicator_id), None)
-    return found or abort(404)
 
 
 @bp.route("/<slug>/forloeb/nyt", methods=["GET", "POST"])
@@ -142,13 +123,12 @@ def new_round(slug: str):
     if request.method == "GET":
         form.parameters.data = "annual_cost = 450000\nannual_hours = 1924"
     elif form.validate():
-        try:
-            round_ = services.create_round(programme, form.round_data(), actor=current_user)
-        except PortalError as error:
-            db.session.rollback()
-            show_error(form, error, RoundForm.FIELD_FOR_RULE)
-        else:
-            db.session.commit()
+        ok, round_ = commit_or_show(
+            form,
+            lambda: services.create_round(programme, form.round_data(), actor=current_user),
+            RoundForm.FIELD_FOR_RULE,
+        )
+        if ok:
             flash(_("Forløbet er oprettet."), "success")
             return redirect(url_for(".round_detail", slug=round_.slug))
     return render_template("programmes/round_form.html", programme=programme, round=None, form=form)
@@ -162,15 +142,14 @@ def edit_round(slug: str):
     if request.method == "GET":
         form.fill_from(round_)
     elif form.validate():
-        try:
-            services.update_round(
+        ok, _saved = commit_or_show(
+            form,
+            lambda: services.update_round(
                 round_, form.round_data(), actor=current_user, version=form.loaded_version()
-            )
-        except PortalError as error:
-            db.session.rollback()
-            show_error(form, error, RoundForm.FIELD_FOR_RULE)
-        else:
-            db.session.commit()
+            ),
+            RoundForm.FIELD_FOR_RULE,
+        )
+        if ok:
             flash(_("Forløbet er gemt."), "success")
             return redirect(url_for(".round_detail", slug=round_.slug))
     return render_template(

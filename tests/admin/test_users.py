@@ -71,7 +71,13 @@ def test_admin_creates_a_municipal_user_who_can_log_in(client, admin):
 
 def test_temporary_password_is_shown_once(client, admin):
     response = client.post("/admin/brugere/ny", data=form(password=""), follow_redirects=True)
-    assert "midlertidige adgangskode" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Midlertidig adgangskode til ny@aarhus.dk: " in page
+    shown = page.split("Midlertidig adgangskode til ny@aarhus.dk: ")[1][:14]
+    client.post("/logout")
+    assert (
+        client.post("/login", data={"email": "ny@aarhus.dk", "password": shown}).status_code == 302
+    )
 
 
 @pytest.mark.parametrize(
