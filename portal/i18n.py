@@ -42,9 +42,11 @@ def money(value: int | Decimal | None) -> str:
     return f"{format_decimal(value, format='#,##0')} kr."
 
 
-def number(value: int | float | Decimal | None, digits: int = 1) -> str:
+def number(value: int | float | Decimal | str | None, digits: int = 1) -> str:
     if value is None:
         return "–"
+    if isinstance(value, str):
+        value = Decimal(value)  # stored decimal strings (round parameters) stay exact
     pattern = "#,##0" if digits == 0 else "#,##0." + "#" * digits
     return format_decimal(value, format=pattern)
 
