@@ -36,6 +36,10 @@ def can_edit_programmes(user: User) -> bool:
     return has_role(user, Role.COORDINATOR)
 
 
+def can_see_draft_rounds(user: User) -> bool:
+    return has_role(user, Role.COORDINATOR, Role.ADMIN)
+
+
 def can_see_municipality(user: User, municipality_id: int | None) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
@@ -16,10 +16,17 @@ from portal.programmes import rules
 from portal.programmes.models import Indicator, Programme, ProgrammeGoal, Round, RoundStatus
 
 
-def list_programmes() -> list[Programme]:
+def _rounds_loader(include_drafts: bool):
+    """Rounds of a programme; a draft round is the coordinator's work in progress."""
+    if include_drafts:
+        return selectinload(Programme.rounds)
+    return selectinload(Programme.rounds.and_(Round.status != RoundStatus.DRAFT))
+
+
+def list_programmes(include_drafts: bool = False) -> list[Programme]:
     return list(
         db.session.scalars(
-            select(Programme).options(selectinload(Programme.rounds)).order_by(Programme.name_da)
+            select(Programme).options(_rounds_loader(include_drafts)).order_by(Programme.name_da)
         )
     )
 
@@ -30,18 +37,23 @@ def open_rounds(now: datetime | None = None) -> list[Round]:
     stmt = (
         select(Round)
         .options(joinedload(Round.programme))
-        .where(Round.status == RoundStatus.OPEN, Round.opens_at <= now, Round.deadline_at >= now)
+        .where(
+            Round.status == RoundStatus.OPEN,
+            Round.opens_at <= now,
+            Round.deadline_at > now - timedelta(minutes=1),  # the deadline minute counts
+        )
         .order_by(Round.deadline_at)
     )
     return [r for r in db.session.scalars(stmt) if r.accepts_applications(now)]
 
 
 def upcoming_rounds(now: datetime | None = None) -> list[Round]:
+    """Rounds announced as open whose application window has not begun."""
     now = now or utcnow()
     stmt = (
         select(Round)
         .options(joinedload(Round.programme))
-        .where(Round.status != RoundStatus.CLOSED, Round.opens_at > now)
+        .where(Round.status == RoundStatus.OPEN, Round.opens_at > now)
         .order_by(Round.opens_at)
     )
     return list(db.session.scalars(stmt))
@@ -53,29 +65,34 @@ def running_rounds(now: datetime | None = None) -> list[Round]:
     stmt = (
         select(Round)
         .options(joinedload(Round.programme))
-        .where(Round.period_start <= today, Round.period_end >= today)
+        .where(
+            Round.status != RoundStatus.DRAFT,
+            Round.period_start <= today,
+            Round.period_end >= today,
+        )
         .order_by(Round.period_end)
     )
     return list(db.session.scalars(stmt))
 
 
-def get_programme_by_slug(slug: str) -> Programme | None:
+def get_programme_by_slug(slug: str, include_drafts: bool = False) -> Programme | None:
     return db.session.scalar(
         select(Programme)
         .options(
             selectinload(Programme.goals),
             selectinload(Programme.indicators),
             selectinload(Programme.benefits),
-            selectinload(Programme.rounds),
+            _rounds_loader(include_drafts),
         )
         .where(Programme.slug == slug)
     )
 
 
-def get_round_by_slug(slug: str) -> Round | None:
-    return db.session.scalar(
-        select(Round).options(joinedload(Round.programme)).where(Round.slug == slug)
-    )
+def get_round_by_slug(slug: str, include_drafts: bool = False) -> Round | None:
+    stmt = select(Round).options(joinedload(Round.programme)).where(Round.slug == slug)
+    if not include_drafts:
+        stmt = stmt.where(Round.status != RoundStatus.DRAFT)
+    return db.session.scalar(stmt)
 
 
 def hourly_cost(round_: Round) -> Decimal | None:

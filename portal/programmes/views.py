@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.auth.models import Role
-from portal.auth.permissions import role_required
+from portal.auth.permissions import can_see_draft_rounds, role_required
 from portal.db import utcnow
 from portal.programmes import services
 from portal.programmes.forms import IndicatorForm, ProgrammeForm, RoundForm
@@ -13,12 +13,16 @@ from portal.web import commit_or_flash, commit_or_show
 bp = Blueprint("programmes", __name__, url_prefix="/indsatser")
 
 
+def _drafts() -> bool:
+    return can_see_draft_rounds(current_user)
+
+
 def _programme_or_404(slug: str):
-    return services.get_programme_by_slug(slug) or abort(404)
+    return services.get_programme_by_slug(slug, include_drafts=_drafts()) or abort(404)
 
 
 def _round_or_404(slug: str):
-    return services.get_round_by_slug(slug) or abort(404)
+    return services.get_round_by_slug(slug, include_drafts=_drafts()) or abort(404)
 
 
 def _indicator_of(programme, indicator_id: int | None) -> Indicator | None:
@@ -31,7 +35,8 @@ def _indicator_of(programme, indicator_id: int | None) -> Indicator | None:
 @bp.route("/")
 @login_required
 def index():
-    return render_template("programmes/index.html", programmes=services.list_programmes())
+    programmes = services.list_programmes(include_drafts=_drafts())
+    return render_template("programmes/index.html", programmes=programmes)
 
 
 @bp.route("/<slug>")

@@ -280,3 +280,61 @@ def test_index_query_count_does_not_grow_with_programmes(client, coordinator, co
     with count_queries() as four:
         client.get("/indsatser/")
     assert four.count == one.count
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "sees"),
+    [
+        (Role.MUNICIPAL, 751, False),
+        (Role.LEADERSHIP, None, False),
+        (Role.REVIEWER, None, False),
+        (Role.COORDINATOR, None, True),
+        (Role.ADMIN, None, True),
+    ],
+)
+def test_draft_rounds_are_for_coordinators_and_admins(client, make_user, login, role, code, sees):
+    programme = create_programme(slug="sensor", name_da="Sensorteknologi")
+    create_round(programme, slug="sensor-kladde", name_da="Sensor-kladde", status="draft")
+    create_round(programme, slug="sensor-aaben", name_da="Sensor-åben")
+    db.session.commit()
+    login(make_user(role, code=code))
+    for url in ("/", "/indsatser/", "/indsatser/sensor"):
+        page = client.get(url).get_data(as_text=True)
+        assert ("Sensor-kladde" in page) == (sees and url != "/"), url
+        assert "Sensor-åben" in page, url
+    assert client.get("/indsatser/forloeb/sensor-kladde").status_code == (200 if sees else 404)
+
+
+def test_the_deadline_minute_still_counts_as_open(client, make_user, login):
+    from portal.db import utcnow
+
+    programme = create_programme()
+    create_round(
+        programme, name_da="Frist nu", deadline_at=utcnow().replace(second=0, microsecond=0)
+    )
+    db.session.commit()
+    login(make_user(Role.MUNICIPAL))
+    page = client.get("/").get_data(as_text=True)
+    assert "Frist nu" in page.split("Åbne for ansøgning")[1].split("</table>")[0]
+
+
+@pytest.mark.parametrize(
+    ("now", "accepts"),
+    [
+        (datetime(2025, 10, 1, 9, 59, 59, tzinfo=UTC), True),
+        (datetime(2025, 10, 1, 10, 0, 0, tzinfo=UTC), True),
+        (datetime(2025, 10, 1, 10, 0, 59, 999999, tzinfo=UTC), True),  # 12:00:59 in Copenhagen
+        (datetime(2025, 10, 1, 10, 1, 0, tzinfo=UTC), False),
+        (datetime(2025, 4, 30, 21, 59, 59, tzinfo=UTC), False),  # before it opens
+    ],
+)
+def test_deadline_is_inclusive_to_the_minute(now, accepts):
+    programme = create_programme()
+    round_ = create_round(
+        programme,
+        opens_at=datetime(2025, 4, 30, 22, 0, tzinfo=UTC),
+        deadline_at=datetime(2025, 10, 1, 10, 0, tzinfo=UTC),
+    )
+    assert round_.accepts_applications(now) is accepts
+    round_.status = "closed"
+    assert round_.accepts_applications(now) is False
