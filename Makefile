@@ -7,7 +7,7 @@ PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres browser bench lint clean translations
+.PHONY: install run test test-sqlite test-postgres browser services bench lint clean translations
 
 install: $(STAMP)
 
@@ -39,7 +39,17 @@ browser:
 	  if [ "$$CI" = true ]; then exit 1; fi; \
 	fi
 
-test: install browser
+# PostgreSQL and Redis run on these machines before a session; if one has stopped, start it
+# the way the machine does (root only), so the run tests what it should.
+services:
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "Starting PostgreSQL..."; pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true; \
+	fi
+	@if ! (command -v redis-cli >/dev/null && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1) && command -v redis-server >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "Starting Redis..."; redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log || true; \
+	fi
+
+test: install browser services
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DateField,
     HiddenField,
@@ -303,3 +304,13 @@ def _is_number(value: str) -> bool:
     except Exception:
         return False
     return True
+
+
+class ProgrammeFileForm(FlaskForm):
+    file = FileField(
+        _l("Programfil (TOML)"),
+        validators=[
+            FileRequired(_l("Vælg en fil.")),
+            FileAllowed(["toml"], _l("Filen skal være en .toml-fil.")),
+        ],
+    )

@@ -4,9 +4,11 @@ from flask_login import current_user, login_required
 
 from portal.auth.models import Role
 from portal.auth.permissions import can_see_draft_rounds, role_required
-from portal.db import utcnow
+from portal.db import db, utcnow
+from portal.errors import RowErrors
 from portal.programmes import services
-from portal.programmes.forms import IndicatorForm, ProgrammeForm, RoundForm
+from portal.programmes.forms import IndicatorForm, ProgrammeFileForm, ProgrammeForm, RoundForm
+from portal.programmes.loading import load_programme_file
 from portal.programmes.models import Indicator
 from portal.web import commit_or_flash, commit_or_show
 
@@ -37,6 +39,26 @@ def _indicator_of(programme, indicator_id: int | None) -> Indicator | None:
 def index():
     programmes = services.list_programmes(include_drafts=_drafts())
     return render_template("programmes/index.html", programmes=programmes)
+
+
+@bp.route("/indlaes", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def upload():
+    """Create or update a programme from a definition file, as ``portal programme load``."""
+    form = ProgrammeFileForm()
+    errors = None
+    if form.validate_on_submit():
+        try:
+            result = load_programme_file(form.file.data.read(), actor=current_user)
+        except RowErrors as error:
+            db.session.rollback()
+            errors = error.errors
+        else:
+            db.session.commit()
+            flash(result.summary(), "success")
+            return redirect(url_for(".detail", slug=result.programme.slug))
+    status = 400 if request.method == "POST" else 200
+    return render_template("programmes/upload.html", form=form, errors=errors), status
 
 
 @bp.route("/<slug>")

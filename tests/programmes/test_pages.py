@@ -338,3 +338,27 @@ def test_deadline_is_inclusive_to_the_minute(now, accepts):
     assert round_.accepts_applications(now) is accepts
     round_.status = "closed"
     assert round_.accepts_applications(now) is False
+
+
+def test_coordinator_uploads_a_programme_file(client, coordinator):
+    import io
+
+    from tests.programmes.test_loader import MINIMAL
+
+    def send(text):
+        data = {"file": (io.BytesIO(text.encode("utf-8")), "sensor.toml")}
+        return client.post("/indsatser/indlaes", data=data, content_type="multipart/form-data")
+
+    refused = send(MINIMAL.replace('block = "time_economy"', 'block = "økonomi"'))
+    assert refused.status_code == 400
+    assert "Filen blev afvist: 1 fejl. Intet er gemt." in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Programme).where(Programme.slug == "sensor")) is None
+    response = send(MINIMAL)
+    assert response.status_code == 302 and response.headers["Location"] == "/indsatser/sensor"
+    assert db.session.scalar(select(Programme).where(Programme.slug == "sensor")).rounds
+
+
+def test_only_coordinators_upload_programme_files(client, make_user, login):
+    login(make_user(Role.ADMIN))
+    assert client.get("/indsatser/indlaes").status_code == 403
+    assert client.post("/indsatser/indlaes").status_code == 403
