@@ -221,3 +221,14 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
             obj=user,
             municipality_id=user.municipality_id,
         )
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """A user changes their own password, proving the current one first."""
+    if not check_password(user.password_hash, current):
+        raise InvalidInput("Den nuværende adgangskode er forkert.", field="current")
+    if current == new:
+        raise InvalidInput("Den nye adgangskode skal være en anden end den nuværende.", field="new")
+    check_password_strength(new, field="new")
+    user.password_hash = hash_password(new)
+    audit.record("password_changed", actor=user, obj=user, municipality_id=user.municipality_id)

@@ -16,9 +16,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.auth import services
-from portal.auth.forms import LoginForm
+from portal.auth.forms import ChangePasswordForm, LoginForm
 from portal.db import db
 from portal.i18n import LOCALES
+from portal.web import commit_or_show
 
 bp = Blueprint("auth", __name__)
 
@@ -74,6 +75,21 @@ def logout():
     session.clear()
     flash(_("Du er logget ud."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/konto/adgangskode", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        ok, _saved = commit_or_show(
+            form,
+            lambda: services.change_own_password(current_user, form.current.data, form.new.data),
+        )
+        if ok:
+            flash(_("Din adgangskode er skiftet."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/change_password.html", form=form)
 
 
 @bp.route("/sprog", methods=["POST"])

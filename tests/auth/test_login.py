@@ -142,3 +142,29 @@ def test_english_can_be_chosen_and_kept_after_login(client, make_user, login):
     assert client.get("/").headers["Content-Language"] == "en"
     client.post("/sprog", data={"lang": "xx"})
     assert client.get("/").headers["Content-Language"] == "en"
+
+
+def test_a_user_changes_their_own_password(client, make_user, login):
+    user = make_user(Role.MUNICIPAL)
+    login(user)
+    url = "/konto/adgangskode"
+    wrong = client.post(
+        url,
+        data={"current": "forkert-kode-1", "new": "helt-ny-kode-42", "repeat": "helt-ny-kode-42"},
+    )
+    assert "Den nuværende adgangskode er forkert." in wrong.get_data(as_text=True)
+    mismatch = client.post(
+        url, data={"current": PASSWORD, "new": "helt-ny-kode-42", "repeat": "andet"}
+    )
+    assert "De to adgangskoder er ikke ens." in mismatch.get_data(as_text=True)
+    short = client.post(url, data={"current": PASSWORD, "new": "kort", "repeat": "kort"})
+    assert "mindst 10 tegn" in short.get_data(as_text=True)
+    ok = client.post(
+        url, data={"current": PASSWORD, "new": "helt-ny-kode-42", "repeat": "helt-ny-kode-42"}
+    )
+    assert ok.status_code == 302
+    client.post("/logout")
+    assert (
+        client.post("/login", data={"email": user.email, "password": "helt-ny-kode-42"}).status_code
+        == 302
+    )
