@@ -17,6 +17,7 @@ from portal.tabular import parse_whole_number, read_csv_rows
 REQUIRED_COLUMNS = ("code", "name", "region")
 OPTIONAL_COLUMNS = ("full_name", "population", "country", "active")
 COUNTRIES = ("DK", "NO", "SE", "FI", "IS")
+MAX_POPULATION = 50_000_000
 _TRUE = {"1", "true", "ja", "yes", "x"}
 _FALSE = {"0", "false", "nej", "no", ""}
 
@@ -75,6 +76,9 @@ def _parse_row(values: dict[str, str], default_country: str) -> tuple[dict, list
             parsed["population"] = parse_whole_number(population)
         except ValueError:
             reasons.append(f"indbyggertallet '{population}' er ikke et helt tal")
+        else:
+            if parsed["population"] > MAX_POPULATION:
+                reasons.append(f"indbyggertallet '{population}' er urealistisk stort")
     active = values.get("active", "").lower()
     if "active" in values and active not in _TRUE | _FALSE:
         reasons.append(f"aktiv skal være ja eller nej, ikke '{values['active']}'")
@@ -155,7 +159,7 @@ def register_listing(search: str = "", region: str = "", country: str = "") -> S
     if search.strip():
         text = search.strip()
         condition = func.lower(Municipality.name).like(f"%{text.lower()}%")
-        if text.isdigit():
+        if text.isdigit() and len(text) <= 4:
             condition = condition | (Municipality.code == int(text))
         stmt = stmt.where(condition)
     if region:

@@ -90,3 +90,9 @@ def test_export_reimports_without_change(client, admin):
     again = upload(client, text)
     assert again.status_code == 302
     assert "0 nye, 0 ændret, 98 uændret" in client.get("/admin/kommuner/").get_data(as_text=True)
+
+
+def test_a_long_number_in_the_search_is_just_text(client, admin):
+    response = client.get("/admin/kommuner/?q=99999999999999999999")
+    assert response.status_code == 200
+    assert "Ingen kommuner matcher søgningen." in response.get_data(as_text=True)

@@ -40,6 +40,10 @@ def refused(data, **kwargs):
             [(2, "indbyggertallet 'mange' er ikke et helt tal")],
         ),
         (
+            "code,name,region,population\n101,A,R,99999999999\n",
+            [(2, "indbyggertallet '99999999999' er urealistisk stort")],
+        ),
+        (
             "code,name,region,country\n101,A,R,XX\n",
             [(2, "ukendt land 'XX' (brug DK, NO, SE, FI, IS)")],
         ),
