@@ -26,6 +26,13 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+MAX_ID = 2**31 - 1  # an INTEGER primary key; a larger number in a URL is simply not found
+
+
+def valid_id(value) -> bool:
+    return isinstance(value, int) and 0 < value <= MAX_ID
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -101,7 +108,7 @@ class Database:
     def get_or_404(self, model, ident):
         """``session.get`` or a 404, for rows that are not municipality-owned (use
         ``portal.auth.permissions.get_scoped_or_404`` for those)."""
-        obj = self.session.get(model, ident)
+        obj = self.session.get(model, ident) if valid_id(ident) else None
         if obj is None:
             abort(404)
         return obj

@@ -35,3 +35,10 @@ def test_admin_area_is_for_admins_only(app, client, make_user, login, role):
     for endpoint, method, path in admin_routes:
         response = client.open(path, method=method)
         assert response.status_code == 403, (role, endpoint, method, path, response.status_code)
+
+
+def test_ids_too_large_for_the_database_are_not_found(client, make_user, login):
+    login(make_user(Role.ADMIN))
+    huge = 10**20
+    assert client.get(f"/admin/brugere/{huge}").status_code == 404
+    assert client.get(f"/admin/brugere/?municipality={huge}").status_code == 200

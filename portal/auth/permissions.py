@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, false
 
 from portal.auth.models import Role, User
-from portal.db import db
+from portal.db import db, valid_id
 
 T = TypeVar("T")
 
@@ -66,7 +66,7 @@ def get_scoped_or_404(model: type[T], ident: Any, user: User, attr: str = "munic
 
     Out-of-scope rows answer 404, not 403, so ids of other municipalities reveal nothing.
     """
-    obj = db.session.get(model, ident)
+    obj = db.session.get(model, ident) if valid_id(ident) else None
     if obj is None or not can_see_municipality(user, getattr(obj, attr)):
         abort(404)
     return obj

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 
 from portal.audit import services as audit
 from portal.auth.models import MUNICIPALITY_OPTIONAL, MUNICIPALITY_REQUIRED, Role, User
-from portal.db import db, utcnow
+from portal.db import db, utcnow, valid_id
 from portal.errors import Conflict, InvalidInput
 from portal.municipalities.models import Municipality
 
@@ -191,7 +191,7 @@ def user_listing(search: str = "", role: str = "", municipality_id: int | None =
         stmt = stmt.where(func.lower(User.name).like(pattern) | User.email.like(pattern))
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(role))
-    if municipality_id:
+    if valid_id(municipality_id):
         stmt = stmt.where(User.municipality_id == municipality_id)
     return stmt
 
