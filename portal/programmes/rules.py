@@ -16,6 +16,8 @@ from portal.programmes.models import BenefitKind, Block, Direction, Frequency, R
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MAX_AMOUNT = 1_000_000_000  # kroner; beyond it is a typing error (and past the INTEGER column)
+MAX_COMMUNITY = 100  # more municipalities than a lead can drive, whatever the round
 # Parameter names the benefit formulas may use; hourly_cost is always derived, never stored.
 DERIVED_PARAMETERS = frozenset({"hourly_cost"})
 
@@ -146,6 +148,10 @@ def check_round(data: RoundData) -> Problems:
         problems.append(("period_end", "Forløbet skal slutte efter det starter."))
     if data.lead_grant < 0:
         problems.append(("lead_grant", "Tilskuddet kan ikke være negativt."))
+    for name in ("lead_grant", "participant_grant", "participant_pool"):
+        value = getattr(data, name)
+        if value is not None and value > MAX_AMOUNT:
+            problems.append((name, "Beløbet er urealistisk stort (højst 1 mia. kr.)."))
     if (data.participant_grant is None) == (data.participant_pool is None):
         problems.append(
             (
@@ -159,12 +165,16 @@ def check_round(data: RoundData) -> Problems:
             problems.append((name, "Beløbet kan ikke være negativt."))
     if data.community_min < 1:
         problems.append(("community_min", "Et fællesskab skal have mindst én deltagerkommune."))
+    if data.community_max > MAX_COMMUNITY:
+        problems.append(
+            ("community_max", f"Et fællesskab kan højst have {MAX_COMMUNITY} deltagerkommuner.")
+        )
     if data.community_max < data.community_min:
         problems.append(("community_max", "Største antal kan ikke være mindre end mindste antal."))
     weights = (data.weight_experience, data.weight_leadership, data.weight_readiness)
-    if any(w < 0 for w in weights) or sum(weights) == 0:
+    if any(w < 0 or w > 100 for w in weights) or sum(weights) == 0:
         problems.append(
-            ("weight_experience", "Vægtene skal være 0 eller større, og mindst én over 0.")
+            ("weight_experience", "Vægtene skal være mellem 0 og 100, og mindst én over 0.")
         )
     problems += check_parameters(data.parameters)
     return problems

@@ -362,3 +362,20 @@ def test_only_coordinators_upload_programme_files(client, make_user, login):
     login(make_user(Role.ADMIN))
     assert client.get("/indsatser/indlaes").status_code == 403
     assert client.post("/indsatser/indlaes").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"lead_grant": "99.999.999.999"}, "lead_grant", "urealistisk stort"),
+        ({"community_max": "5000"}, "community_max", "højst have 100"),
+    ],
+)
+def test_absurd_numbers_are_refused_not_crashed(
+    client, coordinator, shipped, overrides, field, message
+):
+    response = client.post("/indsatser/skaermbesoeg/forloeb/nyt", data=round_form(**overrides))
+    assert response.status_code == 200
+    assert (
+        message in response.get_data(as_text=True).split(f'id="{field}-error"')[1].split("</p>")[0]
+    )
