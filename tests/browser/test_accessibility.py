@@ -1,0 +1,55 @@
+"""WCAG 2.1 A and AA, checked with axe-core in the browser on the main pages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from tests.browser.test_journeys import log_in
+
+pytestmark = pytest.mark.browser
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def violations(page: Page) -> list[str]:
+    results = Axe().run(page, options=WCAG)
+    return [
+        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
+        for v in results.response["violations"]
+    ]
+
+
+def test_login_page_is_accessible(page: Page, live_server):
+    page.goto(f"{live_server}/login")
+    assert violations(page) == []
+    page.get_by_role("button", name="Log ind").click()  # empty form: errors at the fields
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("email", "paths"),
+    [
+        (
+            "koordinator@demo.dk",
+            [
+                "/",
+                "/indsatser/",
+                "/indsatser/skaermbesoeg",
+                "/indsatser/forloeb/skaermbesoeg-2025",
+                "/indsatser/forloeb/skaermbesoeg-2025/rediger",
+            ],
+        ),
+        ("admin@demo.dk", ["/admin/brugere/", "/admin/brugere/ny", "/admin/kommuner/"]),
+        ("projektleder.aarhus@demo.dk", ["/", "/konto/adgangskode"]),
+    ],
+)
+def test_pages_are_accessible(page: Page, live_server, email, paths):
+    log_in(page, live_server, email)
+    for path in paths:
+        page.goto(f"{live_server}{path}")
+        assert violations(page) == [], path
+
+
+def test_the_checker_finds_a_real_violation(page: Page):
+    page.set_content('<html lang="da"><body><main><img src="x.png"></main></body></html>')
+    assert any(v.startswith("image-alt") for v in violations(page))
