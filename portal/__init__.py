@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.audit.views import bp as audit_bp
     from portal.auth.user_views import bp as users_bp
     from portal.auth.views import bp as auth_bp
     from portal.home.views import bp as home_bp
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(programmes_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(municipalities_bp)
+    app.register_blueprint(audit_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

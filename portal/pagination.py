@@ -34,11 +34,23 @@ class Page:
 
 
 def paginate(stmt: Select, page: int, per_page: int, args: dict[str, str] | None = None) -> Page:
-    """Count, then fetch one page; a page past the end shows the last one."""
+    """Count, then fetch one page of entities; a page past the end shows the last one."""
+    return _paginate(stmt, page, per_page, args, rows=False)
+
+
+def paginate_rows(
+    stmt: Select, page: int, per_page: int, args: dict[str, str] | None = None
+) -> Page:
+    """The same for a select of several columns: the items are rows."""
+    return _paginate(stmt, page, per_page, args, rows=True)
+
+
+def _paginate(stmt: Select, page: int, per_page: int, args, *, rows: bool) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max(1, math.ceil((total or 0) / per_page))
     number = min(max(1, page), pages)
-    items = list(db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)))
+    limited = stmt.limit(per_page).offset((number - 1) * per_page)
+    items = list(db.session.execute(limited).all() if rows else db.session.scalars(limited))
     clean = {k: v for k, v in (args or {}).items() if k != "page" and v not in (None, "")}
     return Page(items=items, number=number, per_page=per_page, total=total or 0, args=clean)
 

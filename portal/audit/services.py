@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Select, select
+
 from portal.audit.models import AuditEvent
+from portal.auth.models import User
 from portal.db import db
+from portal.municipalities.models import Municipality
 
 
 def record(
@@ -32,3 +36,24 @@ def record(
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields that differ, as ``{field: [before, after]}``, for an audit line."""
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+def listing(action: str = "", municipality_id: int | None = None) -> Select:
+    """The log, newest first, with who did it and for which municipality."""
+    stmt = (
+        select(AuditEvent, User.name, Municipality.name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(Municipality, Municipality.id == AuditEvent.municipality_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if municipality_id:
+        stmt = stmt.where(AuditEvent.municipality_id == municipality_id)
+    return stmt
+
+
+def actions() -> list[str]:
+    return list(
+        db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    )

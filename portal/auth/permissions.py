@@ -32,6 +32,13 @@ def can_manage_register(user: User) -> bool:
     return has_role(user, Role.ADMIN)
 
 
+AUDIT_READERS = (Role.ADMIN, Role.COORDINATOR)
+
+
+def can_read_audit_log(user: User) -> bool:
+    return has_role(user, *AUDIT_READERS)
+
+
 def can_edit_programmes(user: User) -> bool:
     return has_role(user, Role.COORDINATOR)
 
@@ -98,6 +105,7 @@ TEMPLATE_PERMISSIONS = {
     "can_manage_users": can_manage_users,
     "can_manage_register": can_manage_register,
     "can_edit_programmes": can_edit_programmes,
+    "can_read_audit_log": can_read_audit_log,
     "has_role": has_role,
     "Role": Role,
 }

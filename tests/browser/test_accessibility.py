@@ -39,7 +39,7 @@ def test_login_page_is_accessible(page: Page, live_server):
                 "/indsatser/forloeb/skaermbesoeg-2025/rediger",
             ],
         ),
-        ("admin@demo.dk", ["/admin/brugere/", "/admin/brugere/ny", "/admin/kommuner/"]),
+        ("admin@demo.dk", ["/admin/brugere/", "/admin/brugere/ny", "/admin/kommuner/", "/logbog/"]),
         ("projektleder.aarhus@demo.dk", ["/", "/konto/adgangskode"]),
     ],
 )
