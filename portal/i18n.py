@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import format_decimal, get_locale
 
 LOCALES = ("da", "en")
@@ -21,6 +21,8 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def select_locale() -> str:
+    if not has_request_context():  # the CLI, imports and other work outside a request
+        return "da"
     chosen = session.get("lang")
     if chosen in LOCALES:
         return chosen

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from portal.audit import services as audit
@@ -81,32 +82,37 @@ class UserData:
 def _check_user_data(data: UserData, *, existing: User | None = None) -> None:
     email = normalise_email(data.email)
     if not email or "@" not in email:
-        raise InvalidInput("Angiv en gyldig e-mailadresse.", field="email")
+        raise InvalidInput(_l("Angiv en gyldig e-mailadresse."), field="email")
     other = find_user_by_email(email)
     if other is not None and other is not existing:
-        raise InvalidInput("Der findes allerede en bruger med denne e-mailadresse.", field="email")
+        raise InvalidInput(
+            _l("Der findes allerede en bruger med denne e-mailadresse."), field="email"
+        )
     if not data.name.strip():
-        raise InvalidInput("Angiv et navn.", field="name")
+        raise InvalidInput(_l("Angiv et navn."), field="name")
     if data.role in MUNICIPALITY_REQUIRED and data.municipality_id is None:
-        raise InvalidInput("En kommunal bruger skal høre til en kommune.", field="municipality_id")
+        raise InvalidInput(
+            _l("En kommunal bruger skal høre til en kommune."), field="municipality_id"
+        )
     if (
         data.role not in MUNICIPALITY_REQUIRED | MUNICIPALITY_OPTIONAL
         and data.municipality_id is not None
     ):
         raise InvalidInput(
-            "Koordinatorer og administratorer hører ikke til en kommune.", field="municipality_id"
+            _l("Koordinatorer og administratorer hører ikke til en kommune."),
+            field="municipality_id",
         )
     if (
         data.municipality_id is not None
         and db.session.get(Municipality, data.municipality_id) is None
     ):
-        raise InvalidInput("Ukendt kommune.", field="municipality_id")
+        raise InvalidInput(_l("Ukendt kommune."), field="municipality_id")
 
 
 def check_password_strength(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            f"Adgangskoden skal være på mindst {MIN_PASSWORD_LENGTH} tegn.", field=field
+            _l("Adgangskoden skal være på mindst %(n)d tegn.", n=MIN_PASSWORD_LENGTH), field=field
         )
 
 
@@ -148,11 +154,13 @@ def update_user(user: User, data: UserData, *, actor: User, version: int | None 
     """Change a user's details; ``version`` is the one the editor loaded (optimistic lock)."""
 
     if version is not None and version != user.version:
-        raise Conflict("Brugeren er ændret af en anden, siden du åbnede den. Indlæs siden igen.")
+        raise Conflict(
+            _l("Brugeren er ændret af en anden, siden du åbnede den. Indlæs siden igen.")
+        )
     _check_user_data(data, existing=user)
     if user.id == actor.id and (data.role != user.role or not data.active):
         raise InvalidInput(
-            "Du kan ikke ændre din egen rolle eller deaktivere dig selv.", field="role"
+            _l("Du kan ikke ændre din egen rolle eller deaktivere dig selv."), field="role"
         )
     before = _snapshot(user)
     user.email = normalise_email(data.email)
@@ -212,7 +220,7 @@ def temporary_password() -> str:
 
 def set_active(user: User, active: bool, *, actor: User) -> None:
     if user.id == actor.id and not active:
-        raise InvalidInput("Du kan ikke deaktivere dig selv.")
+        raise InvalidInput(_l("Du kan ikke deaktivere dig selv."))
     if user.active != active:
         user.active = active
         audit.record(
@@ -226,9 +234,11 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
 def change_own_password(user: User, current: str, new: str) -> None:
     """A user changes their own password, proving the current one first."""
     if not check_password(user.password_hash, current):
-        raise InvalidInput("Den nuværende adgangskode er forkert.", field="current")
+        raise InvalidInput(_l("Den nuværende adgangskode er forkert."), field="current")
     if current == new:
-        raise InvalidInput("Den nye adgangskode skal være en anden end den nuværende.", field="new")
+        raise InvalidInput(
+            _l("Den nye adgangskode skal være en anden end den nuværende."), field="new"
+        )
     check_password_strength(new, field="new")
     user.password_hash = hash_password(new)
     audit.record("password_changed", actor=user, obj=user, municipality_id=user.municipality_id)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
+
 from portal.programmes.models import BenefitKind, Block, Direction, Frequency, RoundStatus
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -50,7 +52,7 @@ def check_slug(slug: str, field_name: str = "slug") -> Problems:
         return [
             (
                 field_name,
-                "Kortnavnet må kun indeholde små bogstaver a-z, tal, bindestreg og understreg.",
+                _l("Kortnavnet må kun indeholde små bogstaver a-z, tal, bindestreg og understreg."),
             )
         ]
     return []
@@ -59,7 +61,7 @@ def check_slug(slug: str, field_name: str = "slug") -> Problems:
 def check_key(key: str, field_name: str = "key") -> Problems:
     if not KEY_PATTERN.match(key or ""):
         return [
-            (field_name, "Nøglen skal starte med et bogstav og må kun indeholde a-z, 0-9 og _.")
+            (field_name, _l("Nøglen skal starte med et bogstav og må kun indeholde a-z, 0-9 og _."))
         ]
     return []
 
@@ -67,7 +69,16 @@ def check_key(key: str, field_name: str = "key") -> Problems:
 def check_choice(value: str, enum_cls, field_name: str) -> Problems:
     allowed = [m.value for m in enum_cls]
     if value not in allowed:
-        return [(field_name, f"'{value}' er ikke en af: {', '.join(allowed)}.")]
+        return [
+            (
+                field_name,
+                _l(
+                    "'%(value)s' er ikke en af: %(allowed)s.",
+                    value=value,
+                    allowed=", ".join(allowed),
+                ),
+            )
+        ]
     return []
 
 
@@ -107,30 +118,45 @@ def check_parameters(parameters: dict) -> Problems:
             problems.append(
                 (
                     "parameters",
-                    f"'{name}' beregnes altid (årlig lønudgift ÷ årlige timer) og kan ikke angives.",
+                    _l(
+                        "'%(name)s' beregnes altid (årlig lønudgift ÷ årlige timer) og kan ikke angives.",
+                        name=name,
+                    ),
                 )
             )
             continue
         if not KEY_PATTERN.match(name):
             problems.append(
-                ("parameters", f"Parameternavnet '{name}' må kun indeholde a-z, 0-9 og _.")
+                (
+                    "parameters",
+                    _l("Parameternavnet '%(name)s' må kun indeholde a-z, 0-9 og _.", name=name),
+                )
             )
             continue
         try:
             number = parse_parameter(value)
         except (InvalidOperation, ValueError):
             problems.append(
-                ("parameters", f"Parameteren '{name}' skal være et tal, ikke '{value}'.")
+                (
+                    "parameters",
+                    _l(
+                        "Parameteren '%(name)s' skal være et tal, ikke '%(value)s'.",
+                        name=name,
+                        value=value,
+                    ),
+                )
             )
             continue
         if number < 0:
-            problems.append(("parameters", f"Parameteren '{name}' må ikke være negativ."))
+            problems.append(
+                ("parameters", _l("Parameteren '%(name)s' må ikke være negativ.", name=name))
+            )
     annual_hours = parameters.get("annual_hours")
     if annual_hours is not None:
         try:
             if parse_parameter(annual_hours) == 0:
                 problems.append(
-                    ("parameters", "'annual_hours' må ikke være 0 (timeprisen deler med den).")
+                    ("parameters", _l("'annual_hours' må ikke være 0 (timeprisen deler med den)."))
                 )
         except (InvalidOperation, ValueError):
             pass
@@ -141,40 +167,47 @@ def check_round(data: RoundData) -> Problems:
     """Every rule of a round, each with the field it belongs to."""
     problems: Problems = list(check_slug(data.slug))
     if not data.name_da.strip():
-        problems.append(("name_da", "Angiv et dansk navn."))
+        problems.append(("name_da", _l("Angiv et dansk navn.")))
     if data.deadline_at <= data.opens_at:
-        problems.append(("deadline_at", "Ansøgningsfristen skal ligge efter åbningen."))
+        problems.append(("deadline_at", _l("Ansøgningsfristen skal ligge efter åbningen.")))
     if data.period_end <= data.period_start:
-        problems.append(("period_end", "Forløbet skal slutte efter det starter."))
+        problems.append(("period_end", _l("Forløbet skal slutte efter det starter.")))
     if data.lead_grant < 0:
-        problems.append(("lead_grant", "Tilskuddet kan ikke være negativt."))
+        problems.append(("lead_grant", _l("Tilskuddet kan ikke være negativt.")))
     for name in ("lead_grant", "participant_grant", "participant_pool"):
         value = getattr(data, name)
         if value is not None and value > MAX_AMOUNT:
-            problems.append((name, "Beløbet er urealistisk stort (højst 1 mia. kr.)."))
+            problems.append((name, _l("Beløbet er urealistisk stort (højst 1 mia. kr.).")))
     if (data.participant_grant is None) == (data.participant_pool is None):
         problems.append(
             (
                 "participant_grant",
-                "Angiv enten et fast tilskud pr. deltagerkommune eller en pulje, ikke begge og ikke ingen.",
+                _l(
+                    "Angiv enten et fast tilskud pr. deltagerkommune eller en pulje, ikke begge og ikke ingen."
+                ),
             )
         )
     for name in ("participant_grant", "participant_pool"):
         value = getattr(data, name)
         if value is not None and value < 0:
-            problems.append((name, "Beløbet kan ikke være negativt."))
+            problems.append((name, _l("Beløbet kan ikke være negativt.")))
     if data.community_min < 1:
-        problems.append(("community_min", "Et fællesskab skal have mindst én deltagerkommune."))
+        problems.append(("community_min", _l("Et fællesskab skal have mindst én deltagerkommune.")))
     if data.community_max > MAX_COMMUNITY:
         problems.append(
-            ("community_max", f"Et fællesskab kan højst have {MAX_COMMUNITY} deltagerkommuner.")
+            (
+                "community_max",
+                _l("Et fællesskab kan højst have %(n)d deltagerkommuner.", n=MAX_COMMUNITY),
+            )
         )
     if data.community_max < data.community_min:
-        problems.append(("community_max", "Største antal kan ikke være mindre end mindste antal."))
+        problems.append(
+            ("community_max", _l("Største antal kan ikke være mindre end mindste antal."))
+        )
     weights = (data.weight_experience, data.weight_leadership, data.weight_readiness)
     if any(w < 0 or w > 100 for w in weights) or sum(weights) == 0:
         problems.append(
-            ("weight_experience", "Vægtene skal være mellem 0 og 100, og mindst én over 0.")
+            ("weight_experience", _l("Vægtene skal være mellem 0 og 100, og mindst én over 0."))
         )
     problems += check_parameters(data.parameters)
     return problems

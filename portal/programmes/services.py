@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -113,11 +114,14 @@ class RuleViolations(InvalidInput):
         self.problems = problems
 
 
-def _check_version(obj, version: int | None, what: str) -> None:
+def _check_version(obj, version: int | None, what) -> None:
     if version is not None and version != obj.version:
         raise Conflict(
-            f"{what} er blevet ændret af en anden, siden du åbnede siden. "
-            "Indlæs siden igen for at se ændringerne – dine ændringer er ikke gemt."
+            _l(
+                "%(what)s er blevet ændret af en anden, siden du åbnede siden. Indlæs siden igen"
+                " for at se ændringerne – dine ændringer er ikke gemt.",
+                what=what,
+            )
         )
 
 
@@ -146,12 +150,12 @@ PROGRAMME_FIELDS = ("name_da", "name_en", "description_da", "description_en")
 
 
 def update_programme(programme: Programme, data: ProgrammeData, *, actor, version=None) -> None:
-    _check_version(programme, version, "Indsatsen")
+    _check_version(programme, version, _l("Indsatsen"))
     problems = []
     if not data.name_da.strip():
-        problems.append(("name_da", "Angiv et dansk navn."))
+        problems.append(("name_da", _l("Angiv et dansk navn.")))
     if any(not da.strip() for da, _en in data.goals):
-        problems.append(("goals_da", "Et mål skal have en dansk tekst."))
+        problems.append(("goals_da", _l("Et mål skal have en dansk tekst.")))
     if problems:
         raise RuleViolations(problems)
     before = _snapshot(programme, PROGRAMME_FIELDS)
@@ -217,14 +221,14 @@ def save_indicator(
     The catalogue is locked as a whole: ``version`` is the programme's version the editor
     loaded, and every change of an indicator bumps it.
     """
-    _check_version(programme, version, "Indikatorkataloget")
+    _check_version(programme, version, _l("Indikatorkataloget"))
     problems = []
     if indicator is None:
         problems += rules.check_key(data.key)
         if any(i.key == data.key for i in programme.indicators):
-            problems.append(("key", "Der findes allerede en indikator med denne nøgle."))
+            problems.append(("key", _l("Der findes allerede en indikator med denne nøgle.")))
     if not data.name_da.strip():
-        problems.append(("name_da", "Angiv et dansk navn."))
+        problems.append(("name_da", _l("Angiv et dansk navn.")))
     problems += rules.check_direction(data.direction)
     problems += rules.check_frequency(data.frequency)
     problems += rules.check_block(data.block)
@@ -250,7 +254,7 @@ def save_indicator(
 
 def delete_indicator(indicator: Indicator, *, actor, version: int | None = None) -> None:
     programme = indicator.programme
-    _check_version(programme, version, "Indikatorkataloget")
+    _check_version(programme, version, _l("Indikatorkataloget"))
     audit.record(
         "indicator_deleted",
         actor=actor,
@@ -269,7 +273,7 @@ def _check_round_data(data: rules.RoundData, *, existing: Round | None = None) -
     problems = rules.check_round(data)
     other = db.session.scalar(select(Round).where(Round.slug == data.slug))
     if other is not None and other is not existing:
-        problems.append(("slug", "Et andet forløb har allerede dette kortnavn."))
+        problems.append(("slug", _l("Et andet forløb har allerede dette kortnavn.")))
     if problems:
         raise RuleViolations(problems)
 
@@ -284,7 +288,7 @@ def create_round(programme: Programme, data: rules.RoundData, *, actor) -> Round
 
 
 def update_round(round_: Round, data: rules.RoundData, *, actor, version=None) -> Round:
-    _check_version(round_, version, "Forløbet")
+    _check_version(round_, version, _l("Forløbet"))
     _check_round_data(data, existing=round_)
     before = _snapshot(round_, ROUND_FIELDS)
     for name in ROUND_FIELDS:

@@ -379,3 +379,12 @@ def test_absurd_numbers_are_refused_not_crashed(
     assert (
         message in response.get_data(as_text=True).split(f'id="{field}-error"')[1].split("</p>")[0]
     )
+
+
+def test_rule_messages_follow_the_chosen_language(client, coordinator, shipped):
+    client.post("/sprog", data={"lang": "en"})
+    response = client.post(
+        "/indsatser/skaermbesoeg/forloeb/nyt", data=round_form(deadline_date="2026-12-01")
+    )
+    block = response.get_data(as_text=True).split('id="deadline_date-error"')[1].split("</p>")[0]
+    assert "The application deadline must come after the opening." in block
