@@ -1,13 +1,14 @@
 """Paging and sorting of list pages: two queries whatever the size, and no user input
-reaches ``ORDER BY`` unchecked."""
+reaches ``ORDER BY`` or ``url_for`` unchecked."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select
 
 from portal.db import db
 
@@ -33,36 +34,77 @@ class Page:
         return self.number < self.pages
 
 
-def paginate(stmt: Select, page: int, per_page: int, args: dict[str, str] | None = None) -> Page:
+def link_args(args: Mapping[str, str] | None, keep: Iterable[str] | None = None) -> dict[str, str]:
+    """The query args the page and sort links carry over: no ``page``, no empty values, and
+    nothing ``url_for`` would read as an instruction (``_external``, ``_scheme``, ``_anchor``
+    could turn a link into ``javascript:…``; ``endpoint`` would collide with its argument).
+    With ``keep``, only those names."""
+    allowed = set(keep) if keep is not None else None
+    return {
+        k: v
+        for k, v in (args or {}).items()
+        if k != "page"
+        and not k.startswith("_")
+        and k != "endpoint"
+        and (allowed is None or k in allowed)
+        and v not in (None, "")
+    }
+
+
+def paginate(
+    stmt: Select,
+    page: int,
+    per_page: int,
+    args: Mapping[str, str] | None = None,
+    keep: Iterable[str] | None = None,
+) -> Page:
     """Count, then fetch one page of entities; a page past the end shows the last one."""
-    return _paginate(stmt, page, per_page, args, rows=False)
+    return _paginate(stmt, page, per_page, args, keep, rows=False)
 
 
 def paginate_rows(
-    stmt: Select, page: int, per_page: int, args: dict[str, str] | None = None
+    stmt: Select,
+    page: int,
+    per_page: int,
+    args: Mapping[str, str] | None = None,
+    keep: Iterable[str] | None = None,
 ) -> Page:
     """The same for a select of several columns: the items are rows."""
-    return _paginate(stmt, page, per_page, args, rows=True)
+    return _paginate(stmt, page, per_page, args, keep, rows=True)
 
 
-def _paginate(stmt: Select, page: int, per_page: int, args, *, rows: bool) -> Page:
+def _paginate(stmt: Select, page, per_page: int, args, keep, *, rows: bool) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max(1, math.ceil((total or 0) / per_page))
-    number = min(max(1, page), pages)
+    number = min(max(1, page or 1), pages)
     limited = stmt.limit(per_page).offset((number - 1) * per_page)
     items = list(db.session.execute(limited).all() if rows else db.session.scalars(limited))
-    clean = {k: v for k, v in (args or {}).items() if k != "page" and v not in (None, "")}
-    return Page(items=items, number=number, per_page=per_page, total=total or 0, args=clean)
+    return Page(
+        items=items, number=number, per_page=per_page, total=total or 0, args=link_args(args, keep)
+    )
 
 
 def apply_sort(
-    stmt: Select, sort: str | None, allowed: dict[str, Any], default: str
+    stmt: Select, sort: str | None, allowed: Mapping[str, Any], default: str
 ) -> tuple[Select, str]:
-    """Order by one of ``allowed`` (``-key`` descending); anything else falls back to ``default``."""
+    """Order by one of ``allowed`` (``-key`` descending); anything else falls back to ``default``.
+
+    Empty values sort last either way (SQLite and PostgreSQL disagree otherwise), and the
+    primary key of the selected entity breaks ties, so paging through rows with equal sort
+    values neither repeats nor skips a row. Returns the statement and the key in effect.
+    """
     key = sort or default
     descending = key.startswith("-")
     column = allowed.get(key.lstrip("-"))
     if column is None:
         key, descending = default, default.startswith("-")
         column = allowed[default.lstrip("-")]
-    return stmt.order_by(column.desc() if descending else column.asc()), key
+    ordered = (column.desc() if descending else column.asc()).nulls_last()
+    return stmt.order_by(ordered, *_primary_key(stmt)), key
+
+
+def _primary_key(stmt: Select) -> list:
+    entity = stmt.column_descriptions[0].get("entity") if stmt.column_descriptions else None
+    if entity is None:
+        return []
+    return list(inspect(entity).primary_key)

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from portal.auth.labels import ROLE_LABELS
 from portal.auth.models import Role, User
 from portal.auth.services import UserData
+from portal.db import valid_id
 
 
 def role_choices(empty: str | None = None) -> list[SelectChoice]:
@@ -14,10 +15,20 @@ def role_choices(empty: str | None = None) -> list[SelectChoice]:
     return ([SelectChoice("", empty)] if empty else []) + choices
 
 
-def municipality_choices(municipalities, empty) -> list[SelectChoice]:
+def municipality_choices(municipalities, empty, current=None) -> list[SelectChoice]:
+    """The active municipalities, and ``current`` (a user's own) even when it is inactive, so
+    editing that user does not silently move them."""
+    listed = list(municipalities)
+    if current is not None and current not in listed:
+        listed.append(current)
     return [SelectChoice("", empty)] + [
-        SelectChoice(str(m.id), f"{m.name} ({m.code_display})") for m in municipalities
+        SelectChoice(str(m.id), _municipality_label(m)) for m in listed
     ]
+
+
+def _municipality_label(m) -> str:
+    country = "" if m.country == "DK" else f"{m.country} "
+    return f"{m.name} ({country}{m.code_display})"
 
 
 class UserForm(FlaskForm):
@@ -51,11 +62,21 @@ class UserForm(FlaskForm):
         )
 
     def selected_municipality(self) -> int | None:
-        value = self.municipality_id.data
-        return int(value) if value and str(value).isdigit() else None
+        """The chosen id; anything else that was posted becomes 0, which no municipality
+        has, so the service refuses it at the field instead of dropping it silently."""
+        value = str(self.municipality_id.data or "").strip()
+        if not value:
+            return None
+        number = _whole_number(value)
+        return number if valid_id(number) else 0
 
     def loaded_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return _whole_number(self.version.data or "")
+
+
+def _whole_number(text: str) -> int | None:
+    # isdigit() alone accepts "²" and other digits int() cannot read.
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 class NewUserForm(UserForm):

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 
 from portal.audit import services as audit
+from portal.auth.labels import ROLE_LABELS
 from portal.auth.models import MUNICIPALITY_OPTIONAL, MUNICIPALITY_REQUIRED, Role, User
 from portal.db import db, utcnow, valid_id
 from portal.errors import Conflict, InvalidInput
@@ -192,11 +193,20 @@ def count_users() -> int:
 
 
 def user_listing(search: str = "", role: str = "", municipality_id: int | None = None) -> Select:
-    """Users matching a free-text search on name and e-mail, a role and a municipality."""
-    stmt = select(User)
-    if search.strip():
-        pattern = f"%{search.strip().lower()}%"
-        stmt = stmt.where(func.lower(User.name).like(pattern) | User.email.like(pattern))
+    """Users matching a free-text search on name and e-mail, a role and a municipality.
+
+    The municipality is outer-joined so the list can sort by its name; ``%`` and ``_`` in
+    the search are plain characters, not wildcards.
+    """
+    stmt = select(User).outerjoin(Municipality, User.municipality_id == Municipality.id)
+    typed = search.strip()
+    if typed:
+        # SQLite's lower() knows only ASCII, so "Ærø" is also looked for as typed.
+        stmt = stmt.where(
+            func.lower(User.name).contains(typed.lower(), autoescape=True)
+            | User.name.contains(typed, autoescape=True)
+            | User.email.contains(typed.lower(), autoescape=True)
+        )
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(role))
     if valid_id(municipality_id):
@@ -204,12 +214,17 @@ def user_listing(search: str = "", role: str = "", municipality_id: int | None =
     return stmt
 
 
-USER_SORTS = {
-    "name": User.name,
-    "email": User.email,
-    "role": User.role,
-    "last_login": User.last_login_at,
-}
+def user_sorts() -> dict:
+    """The list's sort keys; roles sort by their label in the user's language, not the code."""
+    by_label = sorted(ROLE_LABELS, key=lambda r: str(ROLE_LABELS[r]).lower())
+    return {
+        "name": func.lower(User.name),
+        "email": User.email,
+        "role": case({r: n for n, r in enumerate(by_label)}, value=User.role),
+        "municipality": Municipality.name,
+        "active": User.active,
+        "last_login": User.last_login_at,
+    }
 
 
 def temporary_password() -> str:

@@ -20,8 +20,13 @@ from portal.web import commit_or_flash, commit_or_show
 bp = Blueprint("users", __name__, url_prefix="/admin/brugere")
 
 
-def _with_municipalities(form):
-    form.municipality_id.choices = municipality_choices(active_municipalities(), _("Ingen kommune"))
+LIST_ARGS = ("q", "role", "municipality", "sort")
+
+
+def _with_municipalities(form, user: User | None = None):
+    form.municipality_id.choices = municipality_choices(
+        active_municipalities(), _("Ingen kommune"), current=user.municipality if user else None
+    )
     return form
 
 
@@ -48,12 +53,13 @@ def index():
     stmt = services.user_listing(
         filters.q.data or "", filters.role.data or "", request.args.get("municipality", type=int)
     )
-    stmt, sort = apply_sort(stmt, request.args.get("sort"), services.USER_SORTS, "name")
+    stmt, sort = apply_sort(stmt, request.args.get("sort"), services.user_sorts(), "name")
     page = paginate(
         stmt,
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
         request.args.to_dict(),
+        keep=LIST_ARGS,
     )
     return render_template("admin/users.html", page=page, filters=filters, sort=sort)
 
@@ -78,7 +84,7 @@ def new():
 @role_required(Role.ADMIN)
 def edit(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = _with_municipalities(UserForm(obj=user))
+    form = _with_municipalities(UserForm(obj=user), user)
     if request.method == "GET":
         form.fill_from(user)
     elif form.validate():

@@ -36,3 +36,8 @@ class RegisterFilterForm(FlaskForm):
 
     q = StringField(_l("Søg på navn eller kode"))
     region = SelectField(_l("Region"), choices=[], validate_choice=False)
+    country = SelectField(_l("Land"), choices=[], validate_choice=False)
+
+
+def country_label(code: str) -> str:
+    return str(COUNTRY_LABELS.get(code, code))

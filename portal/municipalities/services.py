@@ -55,7 +55,7 @@ def _parse_row(values: dict[str, str], default_country: str) -> tuple[dict, list
     code = values["code"]
     if not code:
         reasons.append("kode mangler")
-    elif not code.isdigit() or int(code) == 0 or len(code) > 4:
+    elif not (code.isascii() and code.isdigit()) or int(code) == 0 or len(code) > 4:
         reasons.append(f"koden '{code}' er ikke en kommunekode (1–4 cifre)")
     else:
         parsed["code"] = int(code)
@@ -69,6 +69,7 @@ def _parse_row(values: dict[str, str], default_country: str) -> tuple[dict, list
     if len(full_name) > 150:
         reasons.append("fuldt navn er længere end 150 tegn")
     parsed["full_name"] = full_name
+    parsed["has_full_name"] = bool(values.get("full_name"))
     population = values.get("population", "")
     parsed["population"] = None
     if population:
@@ -117,16 +118,20 @@ def import_register(data: bytes | str, *, default_country: str = "DK", actor=Non
     result = ImportResult(0, 0, 0)
     for parsed in parsed_rows:
         current = existing.get((parsed["country"], parsed["code"]))
+        has_active = parsed.pop("has_active")
+        has_full_name = parsed.pop("has_full_name")
         if current is None:
-            parsed.pop("has_active")
             db.session.add(Municipality(**parsed))
             result.created += 1
             continue
         fields = ("name", "full_name", "region", "population", "active")
-        # A column left out, or an empty population, keeps what the register already holds.
+        # A column left out, or an empty cell in an optional one, keeps what the register
+        # already holds (a short-name file must not turn "Københavns Kommune" into "København").
         if parsed["population"] is None:
             fields = tuple(f for f in fields if f != "population")
-        if not parsed.pop("has_active"):
+        if not has_full_name:
+            fields = tuple(f for f in fields if f != "full_name")
+        if not has_active:
             fields = tuple(f for f in fields if f != "active")
         changed = {f: parsed[f] for f in fields if getattr(current, f) != parsed[f]}
         if changed:
@@ -155,11 +160,18 @@ def load_shipped_register(actor=None) -> ImportResult:
 
 
 def register_listing(search: str = "", region: str = "", country: str = "") -> Select:
+    """The register filtered by a search on name or code, a region and a country.
+
+    ``%`` and ``_`` in the search are plain characters; SQLite's lower() knows only ASCII,
+    so the name is also looked for as typed ("Ærø").
+    """
     stmt = select(Municipality)
     if search.strip():
         text = search.strip()
-        condition = func.lower(Municipality.name).like(f"%{text.lower()}%")
-        if text.isdigit() and len(text) <= 4:
+        condition = func.lower(Municipality.name).contains(
+            text.lower(), autoescape=True
+        ) | Municipality.name.contains(text, autoescape=True)
+        if text.isascii() and text.isdigit() and len(text) <= 4:
             condition = condition | (Municipality.code == int(text))
         stmt = stmt.where(condition)
     if region:
@@ -171,15 +183,24 @@ def register_listing(search: str = "", region: str = "", country: str = "") -> S
 
 REGISTER_SORTS = {
     "code": Municipality.code,
+    "country": Municipality.country,
     "name": Municipality.name,
     "region": Municipality.region,
     "population": Municipality.population,
 }
 
 
-def regions() -> list[str]:
+def regions(country: str = "") -> list[str]:
+    stmt = select(Municipality.region).distinct().order_by(Municipality.region)
+    if country:
+        stmt = stmt.where(Municipality.country == country)
+    return list(db.session.scalars(stmt))
+
+
+def countries() -> list[str]:
+    """The countries the register holds, for the list's filter."""
     return list(
-        db.session.scalars(select(Municipality.region).distinct().order_by(Municipality.region))
+        db.session.scalars(select(Municipality.country).distinct().order_by(Municipality.country))
     )
 
 

@@ -17,22 +17,30 @@ from portal.auth.permissions import role_required
 from portal.db import db
 from portal.errors import RowErrors
 from portal.municipalities import services
-from portal.municipalities.forms import RegisterFilterForm, RegisterUploadForm
+from portal.municipalities.forms import RegisterFilterForm, RegisterUploadForm, country_label
 from portal.pagination import apply_sort, paginate
 
 bp = Blueprint("municipalities", __name__, url_prefix="/admin/kommuner")
 
+LIST_ARGS = ("q", "region", "country", "sort")
+
 
 def _listing(upload: RegisterUploadForm, errors=None, status: int = 200):
     filters = RegisterFilterForm(request.args)
-    filters.region.choices = [("", _("Alle regioner"))] + [(r, r) for r in services.regions()]
-    stmt = services.register_listing(filters.q.data or "", filters.region.data or "")
+    country = filters.country.data or ""
+    countries = services.countries()
+    filters.country.choices = [("", _("Alle lande"))] + [(c, country_label(c)) for c in countries]
+    filters.region.choices = [("", _("Alle regioner"))] + [
+        (r, r) for r in services.regions(country)
+    ]
+    stmt = services.register_listing(filters.q.data or "", filters.region.data or "", country)
     stmt, sort = apply_sort(stmt, request.args.get("sort"), services.REGISTER_SORTS, "code")
     page = paginate(
         stmt,
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
         request.args.to_dict(),
+        keep=LIST_ARGS,
     )
     return render_template(
         "admin/municipalities.html",
@@ -40,6 +48,7 @@ def _listing(upload: RegisterUploadForm, errors=None, status: int = 200):
         filters=filters,
         upload=upload,
         errors=errors,
+        several_countries=len(countries) > 1,
     ), status
 
 
@@ -80,8 +89,9 @@ def upload():
 def export():
     audit.record("municipalities_exported", actor=current_user)
     db.session.commit()
+    # The BOM makes Excel read the file as UTF-8 (æøå); the import accepts it.
     return Response(
-        services.export_register(),
+        "\ufeff" + services.export_register(),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=kommuneregister.csv"},
     )

@@ -1,76 +1,112 @@
-from sqlalchemy import select
+"""``portal create-user``: the same rules as the admin's page; a refusal exits 1 on stderr."""
 
+import pytest
+from sqlalchemy import func, select
+
+from portal.auth import services
 from portal.auth.models import Role, User
 from portal.db import db
 
 
+def run(app, *args, password="en-god-kode-123", **kwargs):
+    extra = ["--password", password] if password is not None else []
+    return app.test_cli_runner().invoke(args=["create-user", *args, *extra], **kwargs)
+
+
+def user_count():
+    return db.session.scalar(select(func.count(User.id)))
+
+
 def test_create_user_command(app):
-    runner = app.test_cli_runner()
-    result = runner.invoke(
-        args=[
-            "create-user",
-            "--email",
-            "Chef@Aarhus.dk",
-            "--name",
-            "Chef",
-            "--role",
-            "leadership",
-            "--municipality",
-            "751",
-            "--password",
-            "en-god-kode-123",
-        ]
+    result = run(
+        app,
+        "--email",
+        "Chef@Aarhus.dk",
+        "--name",
+        "Chef",
+        "--role",
+        "leadership",
+        "--municipality",
+        "751",
     )
     assert result.exit_code == 0, result.output
+    assert "Oprettet: chef@aarhus.dk (leadership)" in result.stdout
     user = db.session.scalar(select(User).where(User.email == "chef@aarhus.dk"))
-    assert user.role == Role.LEADERSHIP and user.municipality.code == 751
+    assert user.role == Role.LEADERSHIP and user.municipality.code == 751 and user.active
+    assert services.authenticate("chef@aarhus.dk", "en-god-kode-123") is user
 
 
-def test_create_user_command_refuses_bad_input(app):
-    runner = app.test_cli_runner()
-    missing = runner.invoke(
-        args=[
-            "create-user",
-            "--email",
-            "x@y.dk",
-            "--name",
-            "X",
-            "--role",
-            "municipal",
-            "--password",
-            "en-god-kode-123",
-        ]
+def test_the_password_can_be_typed_at_the_prompt(app):
+    result = run(
+        app,
+        "--email",
+        "admin@example.dk",
+        "--name",
+        "Admin",
+        "--role",
+        "admin",
+        password=None,
+        input="hemmelig-kode-99\nhemmelig-kode-99\n",
     )
-    assert missing.exit_code == 1
-    assert "En kommunal bruger skal høre til en kommune." in missing.output
-    unknown = runner.invoke(
-        args=[
-            "create-user",
-            "--email",
-            "x@y.dk",
-            "--name",
-            "X",
-            "--role",
-            "municipal",
-            "--municipality",
-            "999",
-            "--password",
+    assert result.exit_code == 0, result.output
+    assert "hemmelig-kode-99" not in result.output  # hidden input is not echoed
+    user = db.session.scalar(select(User).where(User.email == "admin@example.dk"))
+    assert services.check_password(user.password_hash, "hemmelig-kode-99")
+
+
+@pytest.mark.parametrize(
+    ("args", "password", "message"),
+    [
+        (
+            ["--email", "x@y.dk", "--name", "X", "--role", "municipal"],
             "en-god-kode-123",
-        ]
-    )
-    assert unknown.exit_code == 1 and "Ingen kommune med koden 999." in unknown.output
-    short = runner.invoke(
-        args=[
-            "create-user",
-            "--email",
-            "x@y.dk",
-            "--name",
-            "X",
-            "--role",
-            "admin",
-            "--password",
+            "Fejl: En kommunal bruger skal høre til en kommune.",
+        ),
+        (
+            ["--email", "x@y.dk", "--name", "X", "--role", "municipal", "--municipality", "999"],
+            "en-god-kode-123",
+            "Fejl: Ingen kommune med koden 999.",
+        ),
+        (
+            ["--email", "x@y.dk", "--name", "X", "--role", "coordinator", "--municipality", "101"],
+            "en-god-kode-123",
+            "Fejl: Koordinatorer og administratorer hører ikke til en kommune.",
+        ),
+        (
+            ["--email", "x@y.dk", "--name", "X", "--role", "admin"],
             "kort",
-        ]
-    )
-    assert short.exit_code == 1 and "mindst 10 tegn" in short.output
+            "Fejl: Adgangskoden skal være på mindst 10 tegn.",
+        ),
+        (
+            ["--email", "ikke-en-adresse", "--name", "X", "--role", "admin"],
+            "en-god-kode-123",
+            "Fejl: Angiv en gyldig e-mailadresse.",
+        ),
+        (
+            ["--email", "x@y.dk", "--name", "  ", "--role", "admin"],
+            "en-god-kode-123",
+            "Fejl: Angiv et navn.",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_exit_1(app, args, password, message):
+    before = user_count()
+    result = run(app, *args, password=password)
+    assert result.exit_code == 1
+    assert message in result.stderr and result.stdout == ""
+    assert user_count() == before
+
+
+def test_an_unknown_role_is_refused_by_click(app):
+    result = run(app, "--email", "x@y.dk", "--name", "X", "--role", "superuser")
+    assert result.exit_code == 2 and "superuser" in result.stderr
     assert db.session.scalar(select(User).where(User.email == "x@y.dk")) is None
+
+
+def test_a_taken_email_is_refused_whatever_its_case(app, make_user):
+    make_user(Role.COORDINATOR, email="koordinator@kl.dk")
+    before = user_count()
+    result = run(app, "--email", "Koordinator@KL.dk", "--name", "Igen", "--role", "coordinator")
+    assert result.exit_code == 1
+    assert "Der findes allerede en bruger med denne e-mailadresse." in result.stderr
+    assert user_count() == before

@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
+from portal.audit.models import AuditEvent
 from portal.db import db
 from portal.errors import RowErrors
 from portal.municipalities.models import Municipality
-from portal.municipalities.services import import_register
+from portal.municipalities.services import import_register, load_shipped_register
 
 HEADER = "code,name,region\n"
 
@@ -33,6 +34,11 @@ def refused(data, **kwargs):
         (HEADER, [(1, "Filen har ingen rækker under overskriften.")]),
         (HEADER + "abc,X,Region H\n", [(2, "koden 'abc' er ikke en kommunekode (1–4 cifre)")]),
         (HEADER + "0,X,Region H\n", [(2, "koden '0' er ikke en kommunekode (1–4 cifre)")]),
+        (HEADER + "²,X,Region H\n", [(2, "koden '²' er ikke en kommunekode (1–4 cifre)")]),
+        (HEADER + "01010,X,Region H\n", [(2, "koden '01010' er ikke en kommunekode (1–4 cifre)")]),
+        (HEADER + ",X,Region H\n", [(2, "kode mangler")]),
+        (HEADER + "101,,Region H\n", [(2, "navn mangler")]),
+        (HEADER + "101,X,\n", [(2, "region mangler")]),
         (HEADER + "101,,\n", [(2, "navn mangler; region mangler")]),
         (HEADER + "101,A,R\n0101,B,R\n", [(3, "koden 0101 står også i linje 2")]),
         (
@@ -78,8 +84,6 @@ def test_semicolon_and_bom_are_accepted_and_four_digit_codes_match():
 
 
 def test_reimport_of_the_register_is_idempotent():
-    from portal.municipalities.services import load_shipped_register
-
     before = count()
     result = load_shipped_register()
     assert (result.created, result.updated, result.unchanged) == (0, 0, 98)
@@ -98,14 +102,106 @@ def test_a_swedish_register_loads_the_same_way():
 def test_cli_refusal_exit_status_and_lines(app, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "abc,X,R\n101,,R\n", encoding="utf-8")
+    before = count()
     result = app.test_cli_runner().invoke(args=["municipalities", "import", str(bad)])
     assert result.exit_code == 1
-    assert "linje 2: koden 'abc' er ikke en kommunekode" in result.output
-    assert "linje 3: navn mangler" in result.output
-    assert "Intet er gemt: 2 fejl." in result.output
+    # Click 8.2+ keeps stderr apart (result.stderr) while result.output mixes both streams.
+    assert "linje 2: koden 'abc' er ikke en kommunekode" in result.stderr
+    assert "linje 3: navn mangler" in result.stderr
+    assert "Intet er gemt: 2 fejl." in result.stderr
+    assert result.stdout == ""
+    assert count() == before
     good = tmp_path / "good.csv"
     good.write_text(HEADER + "0301,Oslo,Oslo\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(
         args=["municipalities", "import", "--country", "NO", str(good)]
     )
     assert result.exit_code == 0 and "1 nye" in result.output
+
+
+def test_a_duplicate_names_both_lines():
+    errors = refused(HEADER + "101,A,R\n147,B,R\n101,C,R\n")
+    assert errors == [(4, "koden 101 står også i linje 2")]
+
+
+def test_the_same_code_in_two_countries_is_two_municipalities():
+    errors = refused(
+        "code,name,region,country\n0101,Halden,Østfold,NO\n0101,Halden igen,Østfold,NO\n"
+    )
+    assert errors == [(3, "koden 0101 står også i linje 2")]
+    result = import_register(
+        "code,name,region,country\n0101,Halden,Østfold,NO\n0101,København,Region Hovedstaden,DK\n"
+    )
+    assert (result.created, result.unchanged) == (1, 1)
+    halden = db.session.scalar(
+        select(Municipality).where(Municipality.country == "NO", Municipality.code == 101)
+    )
+    assert halden.name == "Halden" and halden.code_display == "0101"
+
+
+def test_a_norwegian_register_loads_alongside_the_danish():
+    result = import_register(
+        HEADER + "0301,Oslo,Oslo\n4601,Bergen,Vestland\n5001,Trondheim,Trøndelag\n",
+        default_country="NO",
+    )
+    assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
+    by_country = dict(
+        db.session.execute(
+            select(Municipality.country, func.count()).group_by(Municipality.country)
+        ).all()
+    )
+    assert by_country == {"DK": 98, "NO": 3}
+    assert import_register(HEADER + "301,Oslo,Oslo\n", default_country="no").unchanged == 1
+
+
+def test_unknown_default_country_is_refused_on_every_row():
+    errors = refused(HEADER + "101,A,R\n147,B,R\n", default_country="XX")
+    assert [line for line, _ in errors] == [2, 3]
+    assert all("ukendt land 'XX'" in reason for _, reason in errors)
+
+
+def test_a_good_file_after_a_refused_one_is_counted_right():
+    refused(HEADER + "0101,Kbh,\n")
+    result = import_register(
+        "code,name,region,population\n0101,København,Region Hovedstaden,667 099\n"
+        "999,Ny Kommune,Region Sjælland,\n"
+    )
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 0)
+    assert count() == 99
+    kbh = db.session.scalar(
+        select(Municipality).where(Municipality.country == "DK", Municipality.code == 101)
+    )
+    assert (kbh.population, kbh.full_name) == (667_099, "Københavns Kommune")
+
+
+def test_import_is_audited_with_its_counts():
+    import_register(HEADER + "101,København,Region Hovedstaden\n999,Ny,Region Sjælland\n")
+    event = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == "municipalities_imported")
+        .order_by(AuditEvent.id.desc())
+    )
+    assert (event.details["created"], event.details["unchanged"]) == (1, 1)
+
+
+def test_active_column_deactivates_and_a_file_without_it_leaves_it_alone():
+    import_register("code,name,region,active\n101,København,Region Hovedstaden,nej\n")
+    kbh = db.session.scalar(
+        select(Municipality).where(Municipality.country == "DK", Municipality.code == 101)
+    )
+    assert kbh.active is False
+    assert import_register(HEADER + "101,København,Region Hovedstaden\n").unchanged == 1
+    assert kbh.active is False
+
+
+def test_a_file_without_full_names_keeps_the_known_ones():
+    result = import_register(HEADER + "101,København,Region Hovedstaden\n")
+    assert (result.updated, result.unchanged) == (0, 1)
+    kbh = db.session.scalar(
+        select(Municipality).where(Municipality.country == "DK", Municipality.code == 101)
+    )
+    assert kbh.full_name == "Københavns Kommune"
+    import_register(
+        "code,name,full_name,region\n101,København,Københavns Stad,Region Hovedstaden\n"
+    )
+    assert kbh.full_name == "Københavns Stad"
