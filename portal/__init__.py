@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 
 from flask import Flask, render_template
@@ -54,11 +55,16 @@ def register_extensions(app: Flask) -> None:
     app.extensions["login_throttle"] = LoginThrottle(storage, app.config["LOGIN_FAILURE_LIMIT"])
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
         from portal.auth.models import User
+        from portal.db import valid_id
 
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        user_id, _, token = session_id.partition(":")
+        ident = int(user_id) if user_id.isascii() and user_id.isdigit() else None
+        user = db.session.get(User, ident) if valid_id(ident) else None
+        if user is None or not user.active:
+            return None
+        return user if hmac.compare_digest(token, user.session_token) else None
 
 
 def register_blueprints(app: Flask) -> None:

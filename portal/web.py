@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.db import db
-from portal.errors import PortalError
+from portal.errors import Conflict, PortalError
 
 
 def show_error(
@@ -23,26 +25,43 @@ def show_error(
             form.form_errors.append(message)
 
 
+def _run_and_commit(call):
+    """Run the service call and commit once. A versioned row that another request changed
+    between our read and our write (a race the services' own version check cannot see)
+    comes back from the database as ``StaleDataError``: it is the same conflict."""
+    try:
+        result = call()
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise Conflict(RACE_MESSAGE) from exc
+    except PortalError:
+        db.session.rollback()
+        raise
+    return result
+
+
+RACE_MESSAGE = _l(
+    "Nogen gemte det samme lige før dig. Indlæs siden igen for at se ændringerne – dine"
+    " ændringer er ikke gemt."
+)
+
+
 def commit_or_show(form: FlaskForm, call, field_map: dict[str, str] | None = None):
     """Run one service call and commit once; on a domain error roll back and show it on the
     form. Returns ``(True, result)`` or ``(False, None)``."""
     try:
-        result = call()
+        return True, _run_and_commit(call)
     except PortalError as error:
-        db.session.rollback()
         show_error(form, error, field_map)
         return False, None
-    db.session.commit()
-    return True, result
 
 
 def commit_or_flash(call) -> bool:
     """The same for buttons without a form of their own: the error becomes a flash message."""
     try:
-        call()
+        _run_and_commit(call)
     except PortalError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return False
-    db.session.commit()
     return True

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -64,6 +65,15 @@ class User(UserMixin, Base):
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
+
+    def get_id(self) -> str:
+        """The session's user id, bound to the password: a new password ends every session
+        (and remember-me cookie) made with the old one."""
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def session_token(self) -> str:
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:20]
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users a session

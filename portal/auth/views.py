@@ -87,6 +87,7 @@ def change_password():
             lambda: services.change_own_password(current_user, form.current.data, form.new.data),
         )
         if ok:
+            login_user(current_user._get_current_object())  # this session goes on, the others end
             flash(_("Din adgangskode er skiftet."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form)

@@ -448,3 +448,37 @@ def test_paginate_runs_two_queries_and_clamps(make_user, count_queries):
     assert first.number == 1 and not first.has_prev and first.has_next
     empty = paginate(user_listing(search="ingen-hedder-sådan"), 4, 3)
     assert (empty.number, empty.pages, empty.total, empty.items) == (1, 1, 0, [])
+
+
+def test_a_save_racing_another_gets_the_conflict_message_not_an_error(
+    client, admin, make_user, monkeypatch
+):
+    """Both requests passed the version check; the database refuses the second write."""
+    from sqlalchemy import update
+
+    from portal.auth import services as auth_services
+
+    user = make_user(Role.MUNICIPAL, code=751)
+    real_update = auth_services.update_user
+
+    def racing_update(target, *args, **kwargs):
+        # another process saves the row between our version check and our flush
+        db.session.execute(
+            update(User).where(User.id == target.id).values(version=User.version + 1),
+            execution_options={"synchronize_session": False},
+        )
+        return real_update(target, *args, **kwargs)
+
+    monkeypatch.setattr(auth_services, "update_user", racing_update)
+    data = {
+        "email": user.email,
+        "name": "Nyt navn",
+        "role": "municipal",
+        "municipality_id": str(user.municipality_id),
+        "version": str(user.version),
+    }
+    response = client.post(f"/admin/brugere/{user.id}", data=data)
+    assert response.status_code == 200
+    assert "Nogen gemte det samme lige før dig." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).name != "Nyt navn"

@@ -168,3 +168,28 @@ def test_a_user_changes_their_own_password(client, make_user, login):
         client.post("/login", data={"email": user.email, "password": "helt-ny-kode-42"}).status_code
         == 302
     )
+
+
+def test_a_new_password_ends_the_other_sessions(app, client, make_user, login):
+    user = make_user(Role.MUNICIPAL)
+    login(user)
+    other = app.test_client()
+    other.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert other.get("/").status_code == 200
+    response = client.post(
+        "/konto/adgangskode",
+        data={"current": PASSWORD, "new": "helt-ny-kode-42", "repeat": "helt-ny-kode-42"},
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200  # the session that changed it goes on
+    assert other.get("/").status_code == 302  # the other one is over
+
+
+def test_an_admin_reset_ends_the_users_sessions(app, client, make_user, login):
+    user = make_user(Role.MUNICIPAL)
+    other = app.test_client()
+    other.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert other.get("/").status_code == 200
+    login(make_user(Role.ADMIN))
+    client.post(f"/admin/brugere/{user.id}/adgangskode", data={"password": ""})
+    assert other.get("/").status_code == 302
