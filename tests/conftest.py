@@ -126,8 +126,10 @@ def client(app):
     return app.test_client()
 
 
-def municipality(code: int) -> Municipality:
-    return db.session.scalar(select(Municipality).where(Municipality.code == code))
+def municipality(code: int, country: str = "DK") -> Municipality:
+    return db.session.scalar(
+        select(Municipality).where(Municipality.country == country, Municipality.code == code)
+    )
 
 
 @pytest.fixture

@@ -16,19 +16,22 @@ from portal.municipalities.models import Municipality
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--municipality", "municipality_code", type=int, help="Kommunekode, fx 101.")
+@click.option("--country", default="DK", show_default=True, help="Landet kommunekoden hører til.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @with_appcontext
-def create_user_command(email, name, role, municipality_code, password) -> None:
+def create_user_command(email, name, role, municipality_code, country, password) -> None:
     """Create a user (the first admin, say)."""
     from portal.cli import fail
 
     municipality_id = None
     if municipality_code is not None:
         municipality = db.session.scalar(
-            select(Municipality).where(Municipality.code == municipality_code)
+            select(Municipality).where(
+                Municipality.country == country.upper(), Municipality.code == municipality_code
+            )
         )
         if municipality is None:
-            fail(PortalError(f"Ingen kommune med koden {municipality_code}."))
+            fail(PortalError(f"Ingen kommune med koden {municipality_code} i {country.upper()}."))
         municipality_id = municipality.id
     try:
         user = services.create_user(

@@ -182,3 +182,10 @@ def test_register_pages_through_all_98_without_repeats(client, admin):
         page = client.get(f"/admin/kommuner/?sort=region&page={number}").get_data(as_text=True)
         seen += [line.split("</td>")[0] for line in page.split("<tr>\n      <td>")[1:]]
     assert len(seen) == len(set(seen)) == 98
+
+
+def test_the_sorted_column_header_says_so(client, admin):
+    page = client.get("/admin/kommuner/?sort=-name").get_data(as_text=True)
+    header = page.split('aria-sort="descending"')[1].split("</th>")[0]
+    assert "Navn" in header
+    assert page.count("aria-sort=") == 1

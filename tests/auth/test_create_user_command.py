@@ -65,7 +65,7 @@ def test_the_password_can_be_typed_at_the_prompt(app):
         (
             ["--email", "x@y.dk", "--name", "X", "--role", "municipal", "--municipality", "999"],
             "en-god-kode-123",
-            "Fejl: Ingen kommune med koden 999.",
+            "Fejl: Ingen kommune med koden 999 i DK.",
         ),
         (
             ["--email", "x@y.dk", "--name", "X", "--role", "coordinator", "--municipality", "101"],
@@ -110,3 +110,29 @@ def test_a_taken_email_is_refused_whatever_its_case(app, make_user):
     assert result.exit_code == 1
     assert "Der findes allerede en bruger med denne e-mailadresse." in result.stderr
     assert user_count() == before
+
+
+def test_the_country_picks_between_equal_codes(app):
+    from portal.municipalities.services import import_register
+
+    import_register("code,name,region\n0101,Halden,Østfold\n", default_country="NO")
+    db.session.commit()
+    danish = run(
+        app, "--email", "a@kbh.dk", "--name", "A", "--role", "municipal", "--municipality", "101"
+    )
+    norwegian = run(
+        app,
+        "--email",
+        "b@halden.no",
+        "--name",
+        "B",
+        "--role",
+        "municipal",
+        "--municipality",
+        "101",
+        "--country",
+        "no",
+    )
+    assert danish.exit_code == 0 and norwegian.exit_code == 0, (danish.output, norwegian.output)
+    by_email = {u.email: u.municipality.name for u in db.session.scalars(select(User))}
+    assert by_email["a@kbh.dk"] == "København" and by_email["b@halden.no"] == "Halden"
