@@ -57,23 +57,11 @@ def paginate(
     per_page: int,
     args: Mapping[str, str] | None = None,
     keep: Iterable[str] | None = None,
+    *,
+    rows: bool = False,
 ) -> Page:
-    """Count, then fetch one page of entities; a page past the end shows the last one."""
-    return _paginate(stmt, page, per_page, args, keep, rows=False)
-
-
-def paginate_rows(
-    stmt: Select,
-    page: int,
-    per_page: int,
-    args: Mapping[str, str] | None = None,
-    keep: Iterable[str] | None = None,
-) -> Page:
-    """The same for a select of several columns: the items are rows."""
-    return _paginate(stmt, page, per_page, args, keep, rows=True)
-
-
-def _paginate(stmt: Select, page, per_page: int, args, keep, *, rows: bool) -> Page:
+    """Count, then fetch one page; a page past the end shows the last one. The items are
+    entities, or rows with ``rows=True`` (a select of several columns)."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max(1, math.ceil((total or 0) / per_page))
     number = min(max(1, page or 1), pages)

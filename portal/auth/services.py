@@ -188,10 +188,6 @@ def set_password(user: User, password: str, *, actor: User | None) -> None:
     audit.record("password_reset", actor=actor, obj=user, municipality_id=user.municipality_id)
 
 
-def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0
-
-
 def user_listing(search: str = "", role: str = "", municipality_id: int | None = None) -> Select:
     """Users matching a free-text search on name and e-mail, a role and a municipality.
 

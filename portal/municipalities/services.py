@@ -41,10 +41,6 @@ def active_municipalities() -> list[Municipality]:
     )
 
 
-def count_municipalities() -> int:
-    return db.session.scalar(select(func.count(Municipality.id))) or 0
-
-
 def _parse_row(values: dict[str, str], default_country: str) -> tuple[dict, list[str]]:
     reasons = []
     parsed: dict = {}

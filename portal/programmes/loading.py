@@ -21,6 +21,7 @@ from portal.db import db
 from portal.errors import RowErrors
 from portal.i18n import COPENHAGEN
 from portal.programmes import rules
+from portal.programmes import services as programme_services
 from portal.programmes.models import (
     BenefitKind,
     BenefitLine,
@@ -29,7 +30,6 @@ from portal.programmes.models import (
     Frequency,
     Indicator,
     Programme,
-    ProgrammeGoal,
     Round,
     RoundStatus,
 )
@@ -446,7 +446,12 @@ def _sync_by_key(existing: list, wanted: list[dict], make, key: str = "key") -> 
 
 def load_programme_file(text: str | bytes, *, actor=None) -> LoadResult:
     """Create or update a programme and its rounds from a definition file, all or nothing."""
-    checked = check_programme_file(text)
+    return store_programme(check_programme_file(text), actor=actor)
+
+
+def store_programme(checked: _Checked, *, actor=None) -> LoadResult:
+    """Write a checked file: the programme by slug, its goals, catalogue, benefit lines and
+    rounds (rounds not in the file are kept)."""
     programme = db.session.scalar(select(Programme).where(Programme.slug == checked.slug))
     created = programme is None
     if created:
@@ -456,13 +461,7 @@ def load_programme_file(text: str | bytes, *, actor=None) -> LoadResult:
     programme.description_da = checked.description["da"]
     programme.description_en = checked.description["en"]
 
-    goals = list(programme.goals)
-    for position, text_ in enumerate(checked.goals):
-        if position >= len(goals):
-            goals.append(ProgrammeGoal())
-        goals[position].position = position
-        goals[position].text_da, goals[position].text_en = text_["da"], text_["en"]
-    programme.goals = goals[: len(checked.goals)]
+    programme_services.set_goals(programme, [(g["da"], g["en"]) for g in checked.goals])
     programme.indicators = _sync_by_key(programme.indicators, checked.indicators, Indicator)
     programme.benefits = _sync_by_key(programme.benefits, checked.benefits, BenefitLine)
 
@@ -507,5 +506,5 @@ def load_shipped_programmes(actor=None) -> list[LoadResult]:
     for path in sorted(SHIPPED_PROGRAMMES.glob("*.toml")):
         checked = check_programme_file(path.read_bytes())
         if checked.slug not in present:
-            results.append(load_programme_path(path, actor=actor))
+            results.append(store_programme(checked, actor=actor))
     return results

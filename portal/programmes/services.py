@@ -146,6 +146,18 @@ class ProgrammeData:
     goals: list[tuple[str, str]]  # (da, en) in order
 
 
+def set_goals(programme: Programme, goals: list[tuple[str, str]]) -> None:
+    """Replace the goals in order, reusing rows by position so an unchanged goal keeps its
+    id (applications will refer to goals by id)."""
+    rows = list(programme.goals)
+    for position, (da, en) in enumerate(goals):
+        if position >= len(rows):
+            rows.append(ProgrammeGoal())
+        rows[position].position = position
+        rows[position].text_da, rows[position].text_en = da.strip(), en.strip()
+    programme.goals = rows[: len(goals)]
+
+
 PROGRAMME_FIELDS = ("name_da", "name_en", "description_da", "description_en")
 
 
@@ -162,13 +174,7 @@ def update_programme(programme: Programme, data: ProgrammeData, *, actor, versio
     before["goals"] = [g.text_da for g in programme.goals]
     for name in PROGRAMME_FIELDS:
         setattr(programme, name, getattr(data, name).strip())
-    goals = list(programme.goals)
-    for position, (da, en) in enumerate(data.goals):
-        if position >= len(goals):
-            goals.append(ProgrammeGoal())
-        goals[position].position = position
-        goals[position].text_da, goals[position].text_en = da.strip(), en.strip()
-    programme.goals = goals[: len(data.goals)]
+    set_goals(programme, data.goals)
     programme.updated_at = utcnow()  # the goals alone may have changed: bump the version
     db.session.flush()
     after = _snapshot(programme, PROGRAMME_FIELDS)
