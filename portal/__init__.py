@@ -68,12 +68,16 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.applications.views import bp as applications_bp
     from portal.audit.views import bp as audit_bp
     from portal.auth.user_views import bp as users_bp
     from portal.auth.views import bp as auth_bp
     from portal.home.views import bp as home_bp
     from portal.municipalities.views import bp as municipalities_bp
+    from portal.notifications.views import bp as notifications_bp
+    from portal.participations.views import bp as participations_bp
     from portal.programmes.views import bp as programmes_bp
+    from portal.review.views import bp as review_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
@@ -81,6 +85,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(users_bp)
     app.register_blueprint(municipalities_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(applications_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(participations_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -98,9 +106,15 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from portal.applications import labels
     from portal.auth.permissions import template_globals
 
     app.jinja_env.globals.update(template_globals())
+    app.jinja_env.globals.update(
+        application_status_label=labels.status_label,
+        applicant_role_label=labels.role_label,
+        experience_label=labels.experience_label,
+    )
 
 
 def register_cli(app: Flask) -> None:

@@ -79,9 +79,18 @@ def _extra_commands() -> list[click.Command]:
     """Commands that live in their domain packages."""
     from portal.auth.commands import create_user_command
     from portal.demo import demo_command
+    from portal.notifications.commands import outbox_group
+    from portal.participations.commands import participants_group
     from portal.programmes.commands import programme_group, seed_command
 
-    return [create_user_command, demo_command, programme_group, seed_command]
+    return [
+        create_user_command,
+        demo_command,
+        programme_group,
+        seed_command,
+        participants_group,
+        outbox_group,
+    ]
 
 
 def main() -> None:

@@ -5,10 +5,11 @@ One scoped session per app context; services flush, the request or CLI command c
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
 from flask import Flask, abort
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -61,6 +62,20 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def enum_type(cls: type[enum.Enum], name: str, length: int = 20) -> Enum:
+    """A Python enum stored as its values in a VARCHAR with a named CHECK constraint (the same
+    on SQLite and PostgreSQL, and no native type to migrate when a value is added)."""
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        create_constraint=True,
+        validate_strings=True,
+    )
 
 
 def make_engine(url: str) -> Engine:

@@ -1,17 +1,38 @@
 """Every model, imported once so the metadata is complete (Alembic, tests, the CLI)."""
 
+from portal.applications.models import (
+    ApplicantRole,
+    Application,
+    ApplicationMember,
+    ApplicationStatus,
+    DeadlineExtension,
+)
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
 from portal.municipalities.models import Municipality
+from portal.notifications.models import Notification, OutboxMessage
+from portal.participations.models import Community, Disbursement, Participation
 from portal.programmes.models import BenefitLine, Indicator, Programme, ProgrammeGoal, Round
+from portal.review.models import Review
 
 __all__ = [
+    "ApplicantRole",
+    "Application",
+    "ApplicationMember",
+    "ApplicationStatus",
     "AuditEvent",
     "BenefitLine",
+    "Community",
+    "DeadlineExtension",
+    "Disbursement",
     "Indicator",
     "Municipality",
+    "Notification",
+    "OutboxMessage",
+    "Participation",
     "Programme",
     "ProgrammeGoal",
+    "Review",
     "Role",
     "Round",
     "User",

@@ -48,3 +48,59 @@ def create_round(programme: Programme, *, open_now: bool = True, **fields) -> Ro
     db.session.add(round_)
     db.session.flush()
     return round_
+
+
+def create_application(
+    round_: Round,
+    municipality_id: int,
+    *,
+    role: str = "participant",
+    status: str = "submitted",
+    members: list[int] = (),
+    confirmed: bool = True,
+    **fields,
+):
+    """An application as the municipality would have filled it in (complete, with the
+    required backing), in ``status``; ``members`` are co-applicant municipality ids."""
+    from portal.applications.models import (
+        ApplicantRole,
+        Application,
+        ApplicationMember,
+        ApplicationStatus,
+        Experience,
+    )
+
+    values = dict(
+        round=round_,
+        municipality_id=municipality_id,
+        role=ApplicantRole(role),
+        status=ApplicationStatus(status),
+        experience=Experience.SOME,
+        competence_statement="Vi har udbredt teknologien i hele hjemmeplejen."
+        if role == "lead"
+        else "",
+        capacity_statement="Et fast implementeringsteam på fire personer."
+        if role == "lead"
+        else "",
+        motivation="Vi vil frigøre tid i hjemmeplejen.",
+        project_lead_name="Pia Projektleder",
+        project_lead_email="pia@kommune.dk",
+        project_owner_name="Carsten Chef",
+        project_owner_title="Ældrechef",
+        backing_board=True,
+        backing_management=True,
+        backing_political=False,
+        submitted_at=utcnow() if status != "draft" else None,
+    )
+    values.update(fields)
+    application = Application(**values)
+    application.goals = list(round_.programme.goals[:1])
+    for member_id in members:
+        application.members.append(
+            ApplicationMember(
+                municipality_id=member_id, confirmed_at=utcnow() if confirmed else None
+            )
+        )
+    db.session.add(application)
+    db.session.flush()
+    return application

@@ -23,5 +23,9 @@ class AuditEvent(Base):
     municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipalities.id", ondelete="SET NULL"), index=True
     )
+    # The round and the application a line concerns, so coordinators can read the log of one
+    # application or one round. Plain ids: the log outlives what it describes.
+    round_id: Mapped[int | None] = mapped_column(index=True)
+    application_id: Mapped[int | None] = mapped_column(index=True)
     ip: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

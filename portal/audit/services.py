@@ -16,6 +16,8 @@ def record(
     actor=None,
     obj=None,
     municipality_id: int | None = None,
+    round_id: int | None = None,
+    application_id: int | None = None,
     ip: str | None = None,
     **details: Any,
 ) -> AuditEvent:
@@ -26,6 +28,8 @@ def record(
         object_type=type(obj).__name__ if obj is not None else None,
         object_id=getattr(obj, "id", None),
         municipality_id=municipality_id,
+        round_id=round_id,
+        application_id=application_id,
         ip=ip,
         details=details,
     )
@@ -38,8 +42,14 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
-def listing(action: str = "", municipality_id: int | None = None) -> Select:
-    """The log, newest first, with who did it and for which municipality."""
+def listing(
+    action: str = "",
+    municipality_id: int | None = None,
+    round_id: int | None = None,
+    application_id: int | None = None,
+) -> Select:
+    """The log, newest first, with who did it and for which municipality; optionally only
+    the lines of one round or one application."""
     stmt = (
         select(AuditEvent, User.name, Municipality.name)
         .outerjoin(User, User.id == AuditEvent.actor_id)
@@ -50,6 +60,10 @@ def listing(action: str = "", municipality_id: int | None = None) -> Select:
         stmt = stmt.where(AuditEvent.action == action)
     if municipality_id:
         stmt = stmt.where(AuditEvent.municipality_id == municipality_id)
+    if round_id:
+        stmt = stmt.where(AuditEvent.round_id == round_id)
+    if application_id:
+        stmt = stmt.where(AuditEvent.application_id == application_id)
     return stmt
 
 

@@ -5,10 +5,10 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base, UTCDateTime, utcnow
+from portal.db import Base, UTCDateTime, enum_type, utcnow
 from portal.municipalities.models import Municipality
 
 
@@ -23,18 +23,6 @@ class Role(enum.StrEnum):
 # Which roles carry a municipality: required, optional or never.
 MUNICIPALITY_REQUIRED = frozenset({Role.MUNICIPAL})
 MUNICIPALITY_OPTIONAL = frozenset({Role.REVIEWER, Role.LEADERSHIP})
-
-
-def role_enum(name: str) -> Enum:
-    return Enum(
-        Role,
-        name=name,
-        native_enum=False,
-        length=20,
-        values_callable=lambda e: [m.value for m in e],
-        create_constraint=True,
-        validate_strings=True,
-    )
 
 
 class User(UserMixin, Base):
@@ -53,7 +41,7 @@ class User(UserMixin, Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(150))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(role_enum("user_role"))
+    role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"))
     municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
     )

@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -17,19 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base, UTCDateTime, utcnow
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        length=20,
-        values_callable=lambda e: [m.value for m in e],
-        create_constraint=True,
-        validate_strings=True,
-    )
+from portal.db import Base, UTCDateTime, enum_type, utcnow
 
 
 class Direction(enum.StrEnum):
@@ -122,9 +109,9 @@ class Indicator(Base):
     name_da: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200), default="")
     unit: Mapped[str] = mapped_column(String(50), default="")
-    direction: Mapped[Direction] = mapped_column(_enum(Direction, "indicator_direction"))
-    frequency: Mapped[Frequency] = mapped_column(_enum(Frequency, "indicator_frequency"))
-    block: Mapped[Block] = mapped_column(_enum(Block, "indicator_block"))
+    direction: Mapped[Direction] = mapped_column(enum_type(Direction, "indicator_direction"))
+    frequency: Mapped[Frequency] = mapped_column(enum_type(Frequency, "indicator_frequency"))
+    block: Mapped[Block] = mapped_column(enum_type(Block, "indicator_block"))
     method_da: Mapped[str] = mapped_column(Text, default="")
     method_en: Mapped[str] = mapped_column(Text, default="")
     source_da: Mapped[str] = mapped_column(Text, default="")
@@ -147,7 +134,7 @@ class BenefitLine(Base):
     key: Mapped[str] = mapped_column(String(64))
     name_da: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[BenefitKind] = mapped_column(_enum(BenefitKind, "benefit_kind"))
+    kind: Mapped[BenefitKind] = mapped_column(enum_type(BenefitKind, "benefit_kind"))
     formula: Mapped[str] = mapped_column(Text)
 
     programme: Mapped[Programme] = relationship(back_populates="benefits")
@@ -207,8 +194,11 @@ class Round(Base):
     weight_readiness: Mapped[int] = mapped_column(Integer, default=1)
     # Names the benefit formulas may use, as decimal strings so no precision is lost.
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What a score of 1, 3 and 5 means per review criterion ({criterion: {"1": text, …}});
+    # None or a missing entry falls back to the portal's default texts.
+    criteria_guide: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[RoundStatus] = mapped_column(
-        _enum(RoundStatus, "round_status"), default=RoundStatus.DRAFT
+        enum_type(RoundStatus, "round_status"), default=RoundStatus.DRAFT
     )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

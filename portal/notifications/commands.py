@@ -1,0 +1,6 @@
+import click
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """The e-mail outbox."""
