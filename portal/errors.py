@@ -1,5 +1,7 @@
 """Domain errors: services raise them, views turn them into a message at the right field."""
 
+from flask_babel import lazy_gettext as _l
+
 
 class PortalError(Exception):
     """A rule was broken; ``field`` names the form field the message belongs to, if any."""
@@ -28,3 +30,24 @@ class RowErrors(PortalError):
     def __init__(self, errors: list[tuple[int, str]]) -> None:
         super().__init__(f"{len(errors)} fejl")
         self.errors = errors
+
+
+class RuleViolations(InvalidInput):
+    """Several rules broken at once, each ``(field, message)``."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(problems[0][1], field=problems[0][0])
+        self.problems = problems
+
+
+def check_version(obj, version: int | None, what) -> None:
+    """Optimistic locking: ``version`` is what the editor loaded; another save since then
+    is a conflict, never a silent overwrite."""
+    if version is not None and version != obj.version:
+        raise Conflict(
+            _l(
+                "%(what)s er blevet ændret af en anden, siden du åbnede siden. Indlæs siden igen"
+                " for at se ændringerne – dine ændringer er ikke gemt.",
+                what=what,
+            )
+        )

@@ -25,7 +25,7 @@ def show_error(
             form.form_errors.append(message)
 
 
-def _run_and_commit(call):
+def run_and_commit(call):
     """Run the service call and commit once. A versioned row that another request changed
     between our read and our write (a race the services' own version check cannot see)
     comes back from the database as ``StaleDataError``: it is the same conflict."""
@@ -51,7 +51,7 @@ def commit_or_show(form: FlaskForm, call, field_map: dict[str, str] | None = Non
     """Run one service call and commit once; on a domain error roll back and show it on the
     form. Returns ``(True, result)`` or ``(False, None)``."""
     try:
-        return True, _run_and_commit(call)
+        return True, run_and_commit(call)
     except PortalError as error:
         show_error(form, error, field_map)
         return False, None
@@ -60,7 +60,7 @@ def commit_or_show(form: FlaskForm, call, field_map: dict[str, str] | None = Non
 def commit_or_flash(call) -> bool:
     """The same for buttons without a form of their own: the error becomes a flash message."""
     try:
-        _run_and_commit(call)
+        run_and_commit(call)
     except PortalError as error:
         flash(error.message, "error")
         return False

@@ -1,3 +1,321 @@
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.applications import services
+from portal.applications.forms import ApplicationForm, ExtensionForm, ReopenForm
+from portal.applications.models import (
+    Application,
+    ApplicationMember,
+    ApplicationStatus,
+    DeadlineExtension,
+)
+from portal.applications.permissions import (
+    can_confirm_membership,
+    can_edit_application,
+    can_manage_applications,
+    get_application_or_404,
+    is_own,
+    scope_applications,
+)
+from portal.auth.models import Role
+from portal.auth.permissions import role_required
+from portal.db import db, utcnow
+from portal.errors import PortalError, RuleViolations
+from portal.municipalities.models import Municipality
+from portal.municipalities.services import active_municipalities
+from portal.pagination import paginate
+from portal.programmes import services as programmes
+from portal.programmes.models import Round
+from portal.web import commit_or_flash, commit_or_show, run_and_commit, show_error
 
 bp = Blueprint("applications", __name__, url_prefix="/ansoegninger")
+
+
+def _round_or_404(slug: str) -> Round:
+    return programmes.get_round_by_slug(slug) or abort(404)
+
+
+def _version() -> int | None:
+    return request.form.get("version", type=int)
+
+
+@bp.route("/")
+@login_required
+def index():
+    if current_user.is_national:
+        stmt = (
+            select(Application)
+            .options(
+                selectinload(Application.round),
+                selectinload(Application.municipality),
+                selectinload(Application.members).joinedload(ApplicationMember.municipality),
+            )
+            .where(Application.status != ApplicationStatus.DRAFT)
+            .order_by(Application.submitted_at.desc().nulls_last(), Application.id.desc())
+        )
+        status = request.args.get("status", "")
+        if status in {s.value for s in ApplicationStatus}:
+            stmt = stmt.where(Application.status == status)
+        page = paginate(
+            scope_applications(stmt, current_user),
+            request.args.get("page", 1, type=int),
+            current_app.config["PAGE_SIZE"],
+            request.args,
+            keep=("status",),
+        )
+        return render_template("applications/national.html", page=page, status=status)
+    if current_user.municipality_id is None or current_user.role == Role.REVIEWER:
+        return render_template("applications/mine.html", applications=[], open_rounds=[])
+    applications = services.applications_of_municipality(current_user.municipality_id)
+    applied = {a.round_id for a in applications}
+    open_rounds = [r for r in programmes.open_rounds() if r.id not in applied]
+    return render_template(
+        "applications/mine.html", applications=applications, open_rounds=open_rounds
+    )
+
+
+def _application_form(round_: Round, own_id: int) -> ApplicationForm:
+    form = ApplicationForm()
+    form.set_choices(services.goals_of(round_), active_municipalities(), own_id)
+    return form
+
+
+def _after_save(form: ApplicationForm, application: Application):
+    """Saved; submit too when that button was pressed. Returns a redirect, or None to show
+    the form again with what is missing at each field (the draft is kept)."""
+    if request.form.get("action") != "submit":
+        flash(_("Kladden er gemt."), "success")
+        return redirect(url_for(".detail", application_id=application.id))
+    ok, _result = commit_or_show(
+        form, lambda: services.submit(application, actor=current_user, version=application.version)
+    )
+    if ok:
+        flash(_("Ansøgningen er indsendt."), "success")
+        return redirect(url_for(".detail", application_id=application.id))
+    flash(_("Kladden er gemt, men ansøgningen kan ikke indsendes endnu."), "warning")
+    form.version.data = str(application.version)
+    return None
+
+
+@bp.route("/ny/<slug>", methods=["GET", "POST"])
+@role_required(Role.MUNICIPAL)
+def new(slug: str):
+    round_ = _round_or_404(slug)
+    existing = services.application_in_round(round_.id, current_user.municipality_id)
+    if existing is not None:
+        flash(_("Jeres kommune indgår allerede i en ansøgning til dette forløb."), "info")
+        return redirect(url_for(".detail", application_id=existing.id))
+    form = _application_form(round_, current_user.municipality_id)
+    if request.method == "POST" and form.validate():
+        ok, application = commit_or_show(
+            form,
+            lambda: services.start_application(
+                round_, current_user.municipality, form.application_data(), actor=current_user
+            ),
+        )
+        if ok:
+            response = _after_save(form, application)
+            if response is not None:
+                return response
+            return render_template(
+                "applications/form.html", round=round_, application=application, form=form
+            ), 400
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "applications/form.html", round=round_, application=None, form=form
+    ), status
+
+
+@bp.route("/<int:application_id>")
+@login_required
+def detail(application_id: int):
+    application = get_application_or_404(application_id, current_user)
+    return render_template(
+        "applications/detail.html",
+        application=application,
+        deadline=services.deadline_for(application.round, application.municipality_id),
+        accepting=services.accepts_from(application.round, application.municipality_id),
+        missing=services.missing_for_submission(application)
+        if application.status == ApplicationStatus.DRAFT
+        else [],
+        reopen_form=ReopenForm(formdata=None, version=application.version),
+    )
+
+
+@bp.route("/<int:application_id>/rediger", methods=["GET", "POST"])
+@role_required(Role.MUNICIPAL)
+def edit(application_id: int):
+    application = get_application_or_404(application_id, current_user)
+    if not can_edit_application(current_user, application):
+        flash(_("Ansøgningen kan ikke redigeres."), "error")
+        return redirect(url_for(".detail", application_id=application.id))
+    form = _application_form(application.round, application.municipality_id)
+    if request.method == "GET":
+        form.fill_from(application)
+    elif form.validate():
+        ok, _saved = commit_or_show(
+            form,
+            lambda: services.save_draft(
+                application,
+                form.application_data(),
+                actor=current_user,
+                version=form.loaded_version(),
+            ),
+        )
+        if ok:
+            response = _after_save(form, application)
+            if response is not None:
+                return response
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "applications/form.html", round=application.round, application=application, form=form
+    ), status
+
+
+def _action(application_id: int, allowed, call, done: str):
+    """A button on the application page: load in scope, check, run one service, commit."""
+    application = get_application_or_404(application_id, current_user)
+    if not allowed(current_user, application):
+        abort(403)
+    if commit_or_flash(lambda: call(application)):
+        flash(done, "success")
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/indsend", methods=["POST"])
+@role_required(Role.MUNICIPAL)
+def submit(application_id: int):
+    application = get_application_or_404(application_id, current_user)
+    if not is_own(current_user, application):
+        abort(403)
+    try:
+        run_and_commit(lambda: services.submit(application, actor=current_user, version=_version()))
+    except RuleViolations as error:
+        flash(_("Ansøgningen kan ikke indsendes endnu: udfyld det, der mangler."), "error")
+        form = _application_form(application.round, application.municipality_id)
+        form.fill_from(application)
+        show_error(form, error)
+        return render_template(
+            "applications/form.html", round=application.round, application=application, form=form
+        ), 400
+    except PortalError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".detail", application_id=application.id))
+    flash(_("Ansøgningen er indsendt."), "success")
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/traek-tilbage", methods=["POST"])
+@role_required(Role.MUNICIPAL)
+def withdraw(application_id: int):
+    return _action(
+        application_id,
+        is_own,
+        lambda a: services.withdraw(a, actor=current_user, version=_version()),
+        _("Ansøgningen er trukket tilbage."),
+    )
+
+
+@bp.route("/<int:application_id>/genoptag", methods=["POST"])
+@role_required(Role.MUNICIPAL)
+def resume(application_id: int):
+    return _action(
+        application_id,
+        is_own,
+        lambda a: services.resume(a, actor=current_user, version=_version()),
+        _("Ansøgningen er en kladde igen."),
+    )
+
+
+@bp.route("/<int:application_id>/bekraeft", methods=["POST"])
+@role_required(Role.MUNICIPAL)
+def confirm(application_id: int):
+    return _action(
+        application_id,
+        can_confirm_membership,
+        lambda a: services.confirm_membership(a, current_user.municipality_id, actor=current_user),
+        _("I har bekræftet den fælles ansøgning."),
+    )
+
+
+@bp.route("/<int:application_id>/afslaa", methods=["POST"])
+@role_required(Role.MUNICIPAL)
+def decline(application_id: int):
+    application = get_application_or_404(application_id, current_user)
+    if current_user.municipality_id not in [m.municipality_id for m in application.members]:
+        abort(403)
+    if commit_or_flash(
+        lambda: services.decline_membership(
+            application, current_user.municipality_id, actor=current_user
+        )
+    ):
+        flash(_("I er ikke længere medansøger på ansøgningen."), "success")
+        return redirect(url_for(".index"))
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/genaabn", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def reopen(application_id: int):
+    application = get_application_or_404(application_id, current_user)
+    form = ReopenForm()
+    if form.validate() and commit_or_flash(
+        lambda: services.reopen(
+            application, form.reason.data, actor=current_user, version=form.loaded_version()
+        )
+    ):
+        flash(_("Ansøgningen er genåbnet, og kommunen kan rette den."), "success")
+    elif form.errors:
+        flash(_("Skriv, hvorfor ansøgningen genåbnes."), "error")
+    return redirect(url_for(".detail", application_id=application.id))
+
+
+@bp.route("/forloeb/<slug>/frister", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def extensions(slug: str):
+    round_ = _round_or_404(slug)
+    form = ExtensionForm()
+    form.municipality_id.choices = [("", _("Vælg kommune"))] + [
+        (str(m.id), m.name) for m in active_municipalities()
+    ]
+    if request.method == "POST" and form.validate():
+        municipality = db.get_or_404(Municipality, form.municipality())
+        ok, _ext = commit_or_show(
+            form,
+            lambda: services.extend_deadline(
+                round_, municipality, form.until_at(), form.reason.data, actor=current_user
+            ),
+        )
+        if ok:
+            flash(_("Fristen for %(name)s er forlænget.", name=municipality.name), "success")
+            return redirect(url_for(".extensions", slug=slug))
+    return render_template(
+        "applications/extensions.html",
+        round=round_,
+        form=form,
+        extensions=services.extensions_of_round(round_),
+        now=utcnow(),
+    ), (400 if request.method == "POST" else 200)
+
+
+@bp.route("/frister/<int:extension_id>/slet", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def remove_extension(extension_id: int):
+    extension = db.get_or_404(DeadlineExtension, extension_id)
+    round_ = db.session.get(Round, extension.round_id)
+    if commit_or_flash(lambda: services.remove_extension(extension, actor=current_user)):
+        flash(_("Den forlængede frist er fjernet."), "success")
+    return redirect(url_for(".extensions", slug=round_.slug))
+
+
+@bp.app_context_processor
+def _application_permissions():
+    return {
+        "can_edit_application": can_edit_application,
+        "can_confirm_membership": can_confirm_membership,
+        "can_manage_applications": can_manage_applications,
+        "is_own_application": is_own,
+    }

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.audit import services as audit
 from portal.db import db, utcnow
-from portal.errors import Conflict, InvalidInput
+from portal.errors import RuleViolations, check_version
 from portal.programmes import rules
 from portal.programmes.models import Indicator, Programme, ProgrammeGoal, Round, RoundStatus
 
@@ -106,23 +106,7 @@ def hourly_cost(round_: Round) -> Decimal | None:
     return (cost / hours).quantize(Decimal("0.01")) if hours else None
 
 
-class RuleViolations(InvalidInput):
-    """Several rules broken at once, each ``(field, message)``."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__(problems[0][1], field=problems[0][0])
-        self.problems = problems
-
-
-def _check_version(obj, version: int | None, what) -> None:
-    if version is not None and version != obj.version:
-        raise Conflict(
-            _l(
-                "%(what)s er blevet ændret af en anden, siden du åbnede siden. Indlæs siden igen"
-                " for at se ændringerne – dine ændringer er ikke gemt.",
-                what=what,
-            )
-        )
+_check_version = check_version
 
 
 def _snapshot(obj, fields: tuple[str, ...]) -> dict:
