@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from portal.applications.models import Application, ApplicationStatus
+from portal.applications.services import applications_of_municipality
 from portal.auth.models import Role, User
 from portal.db import db, utcnow
 from portal.municipalities.models import Municipality
@@ -20,6 +22,7 @@ class HomeFigures:
     running_rounds: list[Round]
     municipality: Municipality | None
     counts: dict[str, int] = field(default_factory=dict)
+    applications: list[Application] = field(default_factory=list)
 
 
 def home_figures(user: User) -> HomeFigures:
@@ -32,6 +35,8 @@ def home_figures(user: User) -> HomeFigures:
     )
     if user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_national:
         figures.counts = national_counts()
+    elif user.municipality_id is not None and user.role in (Role.MUNICIPAL, Role.LEADERSHIP):
+        figures.applications = applications_of_municipality(user.municipality_id)
     return figures
 
 
@@ -43,7 +48,10 @@ def national_counts() -> dict[str, int]:
             select(func.count(Round.id)).where(Round.status == RoundStatus.DRAFT).scalar_subquery(),
             select(func.count(Municipality.id)).where(Municipality.active).scalar_subquery(),
             select(func.count(User.id)).where(User.active).scalar_subquery(),
+            select(func.count(Application.id))
+            .where(Application.status == ApplicationStatus.SUBMITTED)
+            .scalar_subquery(),
         )
     ).one()
-    keys = ("programmes", "rounds", "draft_rounds", "municipalities", "users")
+    keys = ("programmes", "rounds", "draft_rounds", "municipalities", "users", "awaiting")
     return dict(zip(keys, (int(v or 0) for v in row), strict=True))

@@ -76,3 +76,33 @@ def test_home_queries_do_not_grow_with_rounds(client, make_user, login, count_qu
     with count_queries() as many:
         client.get("/")
     assert many.count == few.count
+
+
+def test_municipal_home_lists_its_applications_and_confirmations_waiting(
+    client, make_user, login, count_queries
+):
+    from tests.conftest import municipality
+    from tests.factories import create_application
+
+    programme = create_programme()
+    rounds = [create_round(programme, name_da=f"Runde {n}") for n in range(4)]
+    odense, aarhus = municipality(461).id, municipality(751).id
+    create_application(rounds[0], odense, status="submitted")
+    create_application(rounds[1], aarhus, status="draft", members=[odense], confirmed=False)
+    create_application(rounds[2], municipality(851).id, status="submitted")  # not Odense's
+    db.session.commit()
+    login(make_user(Role.MUNICIPAL, code=461))
+    page = client.get("/").get_data(as_text=True)
+    assert "Jeres ansøgninger" in page
+    mine = page.split("Jeres ansøgninger")[1].split("</table>")[0]
+    assert "Runde 0" in mine and "Runde 1" in mine and "Runde 2" not in mine
+    assert "fælles ansøgning fra Aarhus" in mine and "venter på jeres bekræftelse" in mine
+    db.session.expunge_all()
+    with count_queries() as few:
+        client.get("/")
+    create_application(rounds[3], odense, status="draft", members=[aarhus])
+    db.session.commit()
+    db.session.expunge_all()
+    with count_queries() as more:
+        client.get("/")
+    assert more.count == few.count
