@@ -86,6 +86,7 @@ def test_municipal_home_lists_its_applications_and_confirmations_waiting(
 
     programme = create_programme()
     rounds = [create_round(programme, name_da=f"Runde {n}") for n in range(4)]
+    last_round_id = rounds[3].id
     odense, aarhus = municipality(461).id, municipality(751).id
     create_application(rounds[0], odense, status="submitted")
     create_application(rounds[1], aarhus, status="draft", members=[odense], confirmed=False)
@@ -100,7 +101,9 @@ def test_municipal_home_lists_its_applications_and_confirmations_waiting(
     db.session.expunge_all()
     with count_queries() as few:
         client.get("/")
-    create_application(rounds[3], odense, status="draft", members=[aarhus])
+    from portal.programmes.models import Round
+
+    create_application(db.session.get(Round, last_round_id), odense, members=[aarhus])
     db.session.commit()
     db.session.expunge_all()
     with count_queries() as more:
