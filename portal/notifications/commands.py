@@ -61,4 +61,5 @@ def list_command() -> None:
         click.echo(
             f"#{m.id}  {local_datetime(m.created_at)}  {m.to_address}  {m.subject}  [{state}]"
         )
-    click.echo(f"{len(messages)} beskeder venter." if messages else "Udbakken er tom.")
+    n = len(messages)
+    click.echo(f"{n} {'e-mail' if n == 1 else 'e-mails'} venter." if n else "Udbakken er tom.")

@@ -138,18 +138,23 @@ def deliver_outbox(
 
 
 def _claim_next(tried: list[int], *, unlogged_only: bool) -> OutboxMessage | None:
+    return db.session.scalar(_claim_statement(tried, unlogged_only=unlogged_only))
+
+
+def _claim_statement(tried: list[int], *, unlogged_only: bool) -> Select:
+    """The oldest unsent message not tried in this run, locked; rows another process holds
+    are skipped rather than waited for."""
     stmt = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
     if tried:
         stmt = stmt.where(OutboxMessage.id.not_in(tried))
     if unlogged_only:
         stmt = stmt.where(OutboxMessage.last_error != NO_SERVER)
-    stmt = (
+    return (
         stmt.order_by(OutboxMessage.created_at, OutboxMessage.id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .execution_options(populate_existing=True)
     )
-    return db.session.scalar(stmt)
 
 
 def _send(mailer: _Mailer, message: OutboxMessage, config) -> str:

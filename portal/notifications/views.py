@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from portal.auth.permissions import role_required
@@ -97,10 +98,12 @@ def send_outbox():
     db.session.commit()
     if result.logged:
         flash(
-            _(
-                "Der er ingen mailserver sat op: %(n)d e-mails er skrevet i loggen og venter i"
-                " udbakken.",
-                n=len(result.logged),
+            ngettext(
+                "Der er ingen mailserver sat op: %(num)d e-mail er skrevet i loggen og venter"
+                " i udbakken.",
+                "Der er ingen mailserver sat op: %(num)d e-mails er skrevet i loggen og venter"
+                " i udbakken.",
+                len(result.logged),
             ),
             "warning",
         )
