@@ -4,6 +4,8 @@ a mail failure never reaches the caller and never loses a message."""
 import logging
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 
 from portal.db import db, utcnow
@@ -122,3 +124,40 @@ def test_rows_are_claimed_one_at_a_time_skipping_locked_ones():
         mail._claim_statement([1, 2], unlogged_only=False).compile(dialect=postgresql.dialect())
     )
     assert "FOR UPDATE SKIP LOCKED" in sql and "LIMIT" in sql
+
+
+def test_a_row_another_process_holds_is_skipped(smtp):
+    """PostgreSQL: a message locked by another sender is left to it, the next one is sent."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite has a single writer)")
+    table = OutboxMessage.__table__
+    other_process, holder = db.engine.connect(), db.engine.connect()
+    try:
+        with other_process.begin():
+            ids = [
+                other_process.execute(
+                    table.insert()
+                    .values(
+                        to_address=address,
+                        subject="Låst" if n == 0 else "Fri",
+                        body="x",
+                        created_at=utcnow() - timedelta(days=1, minutes=-n),
+                        attempts=0,
+                        last_error="",
+                    )
+                    .returning(table.c.id)
+                ).scalar_one()
+                for n, address in enumerate(["laast@kk.dk", "fri@kk.dk"])
+            ]
+        locked = holder.begin()
+        holder.execute(select(table.c.id).where(table.c.id == ids[0]).with_for_update())
+        result = deliver_outbox()
+        assert [m.id for m in result.sent] == [ids[1]]
+        assert [e["To"] for e in smtp.sent] == ["fri@kk.dk"]
+        locked.rollback()
+        db.session.rollback()  # our savepoint: releases the lock on the sent row
+    finally:
+        with other_process.begin():
+            other_process.execute(table.delete().where(table.c.id.in_(ids)))
+        other_process.close()
+        holder.close()
