@@ -108,12 +108,16 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from portal.applications import labels
     from portal.auth.permissions import template_globals
+    from portal.notifications.permissions import can_manage_outbox
+    from portal.notifications.services import unread_count
 
     app.jinja_env.globals.update(template_globals())
     app.jinja_env.globals.update(
         application_status_label=labels.status_label,
         applicant_role_label=labels.role_label,
         experience_label=labels.experience_label,
+        unread_notices=unread_count,
+        can_manage_outbox=can_manage_outbox,
     )
 
 

@@ -53,4 +53,35 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "LOGIN_FAILURE_LIMIT": "5/minute",
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "PAGE_SIZE": 25,
+        # Links in e-mails are absolute when this is set (e.g. https://skalering.example.dk).
+        "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL", "").strip().rstrip("/"),
+        # Outgoing mail: no SMTP_HOST means no mail server; the outbox keeps every message
+        # and writes it to the log (logger ``portal.mail``) instead.
+        "SMTP_HOST": env.get("SMTP_HOST", "").strip(),
+        "SMTP_PORT": _int(env, "SMTP_PORT", 587),
+        "SMTP_USER": env.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _flag(env, "SMTP_STARTTLS", True),
+        "MAIL_FROM": env.get("MAIL_FROM", "").strip() or "skaleringsportalen@localhost",
     }
+
+
+def _int(env, name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def _flag(env, name: str, default: bool) -> bool:
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {value!r}")

@@ -2,7 +2,12 @@
 
 import pytest
 
+from portal.audit import services as audit
+from portal.audit.display import detail_lines
 from portal.auth.models import Role
+from portal.db import db
+from tests.conftest import municipality
+from tests.factories import create_application, create_programme, create_round
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.COORDINATOR])
@@ -24,3 +29,100 @@ def test_others_are_refused(client, make_user, login, role, code):
     login(make_user(role, code=code))
     assert client.get("/logbog/").status_code == 403
     assert "Logbog" not in client.get("/").get_data(as_text=True)
+
+
+# The log of one round and of one application ---------------------------------------------
+
+
+@pytest.fixture
+def two_rounds(make_user):
+    coordinator = make_user(Role.COORDINATOR, name="Karen Koordinator")
+    programme = create_programme()
+    first = create_round(programme, name_da="Skærmbesøg 2025–2027")
+    other = create_round(programme, name_da="Andet forløb")
+    kk = create_application(first, municipality(101).id)
+    aarhus = create_application(first, municipality(751).id)
+    elsewhere = create_application(other, municipality(101).id)
+    for application, after in ((kk, "approved"), (aarhus, "rejected"), (elsewhere, "waitlisted")):
+        audit.record(
+            "application_decided",
+            actor=coordinator,
+            obj=application,
+            municipality_id=application.municipality_id,
+            round_id=application.round_id,
+            application_id=application.id,
+            changes={"status": ["submitted", after], "decision_reason": [None, "Godt"]},
+        )
+    audit.record("community_created", actor=coordinator, round_id=first.id, name="Nord")
+    db.session.commit()
+    return {"coordinator": coordinator, "round": first, "kk": kk, "aarhus": aarhus}
+
+
+def test_the_log_of_one_round(client, login, two_rounds):
+    login(two_rounds["coordinator"])
+    page = client.get(f"/logbog/?round={two_rounds['round'].id}").get_data(as_text=True)
+    assert "Logbog: Forløbet Skærmbesøg 2025–2027" in page
+    assert "status: submitted → approved" in page and "status: submitted → rejected" in page
+    assert "decision_reason: – → Godt" in page and "name: Nord" in page
+    assert "waitlisted" not in page  # another round's decision
+    assert f'<input type="hidden" name="round" value="{two_rounds["round"].id}">' in page
+    assert "Vis hele logbogen" in page
+
+
+def test_the_log_of_one_application(client, login, two_rounds):
+    login(two_rounds["coordinator"])
+    application = two_rounds["aarhus"]
+    page = client.get(f"/logbog/?application={application.id}").get_data(as_text=True)
+    assert f"Logbog: Ansøgning nr. {application.id} fra Aarhus til Skærmbesøg 2025–2027" in page
+    assert "submitted → rejected" in page and "submitted → approved" not in page
+    assert "Karen Koordinator" in page
+
+
+def test_filters_combine_and_page_links_keep_them(client, login, two_rounds, app, monkeypatch):
+    login(two_rounds["coordinator"])
+    round_id = two_rounds["round"].id
+    page = client.get(f"/logbog/?round={round_id}&action=community_created").get_data(as_text=True)
+    assert "name: Nord" in page and "submitted →" not in page
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    page = client.get(f"/logbog/?round={round_id}").get_data(as_text=True)
+    assert f"round={round_id}" in page.split('rel="next"')[1].split(">")[0]
+
+
+def test_gone_or_bad_ids(client, login, two_rounds):
+    login(two_rounds["coordinator"])
+    page = client.get("/logbog/?round=999999").get_data(as_text=True)
+    assert "Logbog: Forløb nr. 999999" in page and "Ingen hændelser." in page
+    page = client.get("/logbog/?application=999999").get_data(as_text=True)
+    assert "Logbog: Ansøgning nr. 999999" in page
+    for bad in ("abc", "-1", str(2**40)):
+        page = client.get(f"/logbog/?round={bad}").get_data(as_text=True)
+        assert "<h1>Logbog</h1>" in page and "waitlisted" in page  # the whole log
+
+
+@pytest.mark.parametrize(
+    ("role", "code"), [(Role.MUNICIPAL, 101), (Role.LEADERSHIP, 101), (Role.REVIEWER, None)]
+)
+def test_round_and_application_logs_are_refused_to_others(
+    client, make_user, login, two_rounds, role, code
+):
+    login(make_user(role, code=code))
+    assert client.get(f"/logbog/?round={two_rounds['round'].id}").status_code == 403
+    assert client.get(f"/logbog/?application={two_rounds['kk'].id}").status_code == 403
+
+
+def test_detail_lines_are_readable(app):
+    with app.test_request_context():
+        assert detail_lines(
+            {
+                "changes": {"active": [True, False], "goals": [["a", "b"], []], "odd": 5},
+                "values": {"grant": 100000},
+                "email": "x@kk.dk",
+            }
+        ) == [
+            "active: ja → nej",
+            "goals: a, b → –",
+            "odd: 5",
+            "values.grant: 100000",
+            "email: x@kk.dk",
+        ]
+        assert detail_lines(None) == [] and detail_lines({}) == []

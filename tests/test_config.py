@@ -35,3 +35,39 @@ def test_redis_is_optional(tmp_path):
     assert load_config(tmp_path, {"REDIS_URL": "redis://127.0.0.1:6379/0"})["REDIS_URL"] == (
         "redis://127.0.0.1:6379/0"
     )
+
+
+def test_mail_settings_default_to_no_server(tmp_path):
+    config = load_config(tmp_path, {})
+    assert config["SMTP_HOST"] == "" and config["PORTAL_BASE_URL"] == ""
+    assert (config["SMTP_PORT"], config["SMTP_STARTTLS"]) == (587, True)
+    assert config["MAIL_FROM"] == "skaleringsportalen@localhost"
+
+
+def test_mail_settings_from_the_environment(tmp_path):
+    config = load_config(
+        tmp_path,
+        {
+            "SMTP_HOST": "smtp.kl.dk",
+            "SMTP_PORT": "25",
+            "SMTP_USER": "portal",
+            "SMTP_PASSWORD": "hemmelig",
+            "SMTP_STARTTLS": "false",
+            "MAIL_FROM": "noreply@kl.dk",
+            "PORTAL_BASE_URL": "https://skalering.kl.dk/",
+        },
+    )
+    assert (config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_STARTTLS"]) == (
+        "smtp.kl.dk",
+        25,
+        False,
+    )
+    assert (config["SMTP_USER"], config["SMTP_PASSWORD"]) == ("portal", "hemmelig")
+    assert config["MAIL_FROM"] == "noreply@kl.dk"
+    assert config["PORTAL_BASE_URL"] == "https://skalering.kl.dk"
+
+
+@pytest.mark.parametrize(("name", "value"), [("SMTP_PORT", "abc"), ("SMTP_STARTTLS", "måske")])
+def test_bad_mail_settings_stop_the_app(tmp_path, name, value):
+    with pytest.raises(ConfigError, match=name):
+        load_config(tmp_path, {name: value})

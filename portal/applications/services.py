@@ -524,7 +524,7 @@ def confirm_membership(application: Application, municipality_id: int, *, actor)
     notify(
         [application.municipality_id],
         "joint_confirmed",
-        {"round": application.round.name_da, "member": member.municipality.name},
+        {"round": application.round.name_da, "municipality": member.municipality.name},
         link=f"/ansoegninger/{application.id}",
     )
 
@@ -550,7 +550,7 @@ def decline_membership(application: Application, municipality_id: int, *, actor)
     notify(
         [application.municipality_id],
         "joint_declined",
-        {"round": application.round.name_da, "member": name},
+        {"round": application.round.name_da, "municipality": name},
         link=f"/ansoegninger/{application.id}",
     )
 
@@ -598,7 +598,7 @@ def extend_deadline(
     notify(
         [municipality.id],
         "deadline_extended",
-        {"round": round_.name_da, "until": _local(until_at)},
+        {"round": round_.name_da, "until": until_at},
         link=f"/indsatser/forloeb/{round_.slug}",
     )
     return extension

@@ -1,9 +1,29 @@
 """Telling municipalities what happened: a notice in the portal and an e-mail in the outbox,
-written in the caller's transaction so nothing is lost when the mail server is down."""
+written in the caller's transaction so nothing is lost when the mail server is down (the
+sending is ``portal.notifications.outbox.deliver_outbox``)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select, update
+
+from portal.auth.models import Role, User
+from portal.db import db, utcnow
+from portal.errors import NotAllowed
+from portal.municipalities.models import Municipality
+from portal.notifications import texts
+from portal.notifications.models import Notification, OutboxMessage
+from portal.notifications.permissions import can_mark_read, scope_notices
+
+log = logging.getLogger(__name__)
 
 
 def notify(
@@ -13,10 +33,160 @@ def notify(
     *,
     link: str = "",
     extra_emails: list[str] | None = None,
-) -> None:
+) -> list[Notification]:
     """A notice for each municipality's users and an outbox e-mail to its active municipal
-    users (and ``extra_emails``, e.g. the application's project lead). ``kind`` is one of
-    ``notifications.texts.KINDS``: application_submitted, application_decided,
-    community_placed, joint_invitation, application_reopened, application_withdrawn."""
-    # STUB: the notifications work replaces this (notices, outbox, e-mail).
-    return None
+    users (and ``extra_emails``, e.g. the application's project lead), one per address.
+
+    ``kind`` is one of ``notifications.texts.KINDS`` (application_submitted,
+    application_decided, community_placed, joint_invitation, joint_confirmed,
+    application_reopened, application_withdrawn, deadline_extended); ``params`` always hold
+    ``round`` (the round's Danish name) and what the kind needs. ``link`` is a path in the
+    portal (``/ansoegninger/5``); the e-mail ends with it, absolute when ``PORTAL_BASE_URL``
+    is set. The e-mail is written in Danish; the notice in the reader's language when shown.
+    Extra addresses are validated (an invalid one is logged and skipped) and counted for
+    the first municipality. Flushes only.
+    """
+    stored = texts.storable(params)
+    texts.ensure(kind, stored)
+    ids = list(dict.fromkeys(i for i in municipality_ids if i is not None))
+    link = _checked_link(link)
+    notices = [
+        Notification(municipality_id=mid, kind=kind, params=stored, link=link) for mid in ids
+    ]
+    db.session.add_all(notices)
+    recipients = _recipients(ids, extra_emails or [])
+    if recipients:
+        subject, body = _email(kind, stored, link)
+        db.session.add_all(
+            OutboxMessage(municipality_id=mid, to_address=address, subject=subject, body=body)
+            for address, mid in recipients.items()
+        )
+    db.session.flush()
+    return notices
+
+
+def _recipients(ids: list[int], extra_emails: Iterable[str]) -> dict[str, int | None]:
+    """Address → municipality, in a stable order: each municipality's active municipal
+    users, then the extra addresses; every address once."""
+    found: dict[str, int | None] = {}
+    if ids:
+        rows = db.session.execute(
+            select(User.email, User.municipality_id)
+            .where(
+                User.municipality_id.in_(ids),
+                User.role == Role.MUNICIPAL,
+                User.active.is_(True),
+            )
+            .order_by(User.email)
+        ).all()
+        for mid in ids:
+            for email, user_mid in rows:
+                if user_mid == mid:
+                    found.setdefault(email.lower(), mid)
+    for raw in extra_emails:
+        address = valid_address(raw)
+        if address is None:
+            log.warning("notification e-mail to an invalid address skipped: %r", raw)
+            continue
+        found.setdefault(address, ids[0] if ids else None)
+    return found
+
+
+def valid_address(raw: str | None) -> str | None:
+    """The address lower-cased, or None when it is not a valid e-mail address."""
+    candidate = (raw or "").strip()
+    if not candidate or len(candidate) > 254:
+        return None
+    try:
+        checked = validate_email(candidate, check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    return checked.normalized.lower()
+
+
+def _checked_link(link: str) -> str:
+    """A path inside the portal, or nothing: a notice never links elsewhere."""
+    if not link:
+        return ""
+    if link.startswith("/") and not link.startswith("//") and len(link) <= 300:
+        return link
+    if current_app.testing or current_app.debug:
+        raise ValueError(f"a notification link must be a path in the portal, not {link!r}")
+    log.error("notification link %r dropped: not a path in the portal", link)
+    return ""
+
+
+def absolute_link(link: str) -> str:
+    base = current_app.config.get("PORTAL_BASE_URL", "")
+    return f"{base}{link}" if link and base else link
+
+
+SEE_MORE = _l("Se mere i Skaleringsportalen:")
+
+
+def _email(kind: str, params: dict[str, Any], link: str) -> tuple[str, str]:
+    """Subject and body in Danish, whatever language the acting user reads."""
+    with force_locale("da"):
+        subject, body = texts.email_texts(kind, params)
+        if link:
+            body += f"\n\n{SEE_MORE}\n{absolute_link(link)}"
+    return subject[:300], body + "\n"
+
+
+# Reading and marking ------------------------------------------------------------------------
+
+
+def notices_for(user: User) -> Select:
+    """The notices ``user`` may read with their municipality's name, newest first."""
+    stmt = (
+        select(Notification, Municipality.name)
+        .join(Municipality, Municipality.id == Notification.municipality_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return scope_notices(stmt, user)
+
+
+def unread_count(user: User) -> int:
+    """Unread notices of the user's municipality (one query; none for users who do not keep
+    a municipality's read marks), for the header."""
+    if not can_mark_read(user):
+        return 0
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.municipality_id == user.municipality_id,
+                Notification.read_at.is_(None),
+            )
+        )
+        or 0
+    )
+
+
+def _check_may_mark(actor: User, municipality_id: int) -> None:
+    if not can_mark_read(actor) or actor.municipality_id != municipality_id:
+        raise NotAllowed(_("Du kan kun markere jeres egen kommunes beskeder som læst."))
+
+
+def mark_read(notice: Notification, *, actor: User) -> bool:
+    """Mark one notice read for its municipality; False when it already was."""
+    _check_may_mark(actor, notice.municipality_id)
+    if notice.read_at is not None:
+        return False
+    notice.read_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def mark_all_read(*, actor: User) -> int:
+    """Mark every unread notice of the actor's municipality read; how many were."""
+    _check_may_mark(actor, actor.municipality_id)
+    result = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.municipality_id == actor.municipality_id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount or 0

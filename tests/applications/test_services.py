@@ -289,3 +289,27 @@ def test_a_stale_version_is_a_conflict(round_, aarhus):
         services.save_draft(
             application, complete(round_), actor=None, version=application.version - 1
         )
+
+
+def test_submission_and_joint_steps_notify_the_municipalities(round_, aarhus, make_user):
+    from portal.notifications.models import Notification, OutboxMessage
+
+    odense = municipality(461)
+    make_user(Role.MUNICIPAL, code=461, email="leder@odense.dk")
+    application = services.start_application(
+        round_, aarhus, complete(round_, member_ids=[odense.id]), actor=None, now=BEFORE
+    )
+    services.confirm_membership(application, odense.id, actor=None)
+    services.submit(application, actor=None, now=BEFORE)
+    kinds = [
+        (n.kind, n.municipality_id)
+        for n in db.session.scalars(select(Notification).order_by(Notification.id))
+    ]
+    assert kinds == [
+        ("joint_invitation", odense.id),
+        ("joint_confirmed", aarhus.id),
+        ("application_submitted", aarhus.id),
+        ("application_submitted", odense.id),
+    ]
+    addresses = set(db.session.scalars(select(OutboxMessage.to_address)))
+    assert {"leder@odense.dk", "pia@aarhus.dk"} <= addresses
