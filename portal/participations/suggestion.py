@@ -5,8 +5,9 @@ community gets one, named after its municipality):
 
 - never past the round's maximum;
 - co-applicants of one joint application stay together, and with their lead when the lead
-  applied jointly with them (or with the community where one of them already is);
-- the biggest first (most municipalities, then most inhabitants), each into the community
+  applied jointly with them (or with the community where one of them already is): these
+  are placed first;
+- then the biggest first (most municipalities, then most inhabitants), each into the community
   with the fewest members, ties broken by the fewest from the same region, then by the
   smallest total population: so the communities mix region and size.
 
@@ -260,8 +261,10 @@ def suggest(round_: Round) -> Suggestion:
     unassigned = unassigned_participations(round_)
     targets, new = _targets(round_, unassigned)
     suggestion = Suggestion(round_, new_communities=new, targets=targets)
-    for group in _groups([p for p in unassigned if not is_lead(p)]):
-        anchor = _anchor(group, targets)
+    groups = [(g, _anchor(g, targets)) for g in _groups([p for p in unassigned if not is_lead(p)])]
+    # Those whose place is given by their joint application go first: the others fill around.
+    groups.sort(key=lambda item: item[1] is None)
+    for group, anchor in groups:
         if anchor is not None:
             if len(anchor.members) + len(group) > maximum:
                 for p in group:
