@@ -272,3 +272,35 @@ def test_upload_page_lists_every_bad_line(client, coordinator, setup):
     assert db.session.scalar(
         select(Participation).where(Participation.municipality_id == mid(CODES[5]))
     )
+
+
+def test_list_pages_do_not_query_per_row(client, coordinator, setup, count_queries):
+    round_ = setup["round"]
+    for code in CODES[1:6]:
+        participation(round_, code)
+    db.session.commit()
+    for path in (
+        f"/deltagere/forloeb/{round_.slug}/faellesskaber",
+        f"/deltagere/forloeb/{round_.slug}/faellesskaber/forslag",
+        "/deltagere/",
+    ):
+        with count_queries() as counter:
+            assert client.get(path).status_code == 200
+        assert counter.count <= 8, (path, counter.count, counter.statements)
+
+
+def test_members_page_queries_do_not_grow_with_members(
+    client, make_user, login, setup, count_queries
+):
+    login(make_user(Role.MUNICIPAL, code=101))
+    client.get("/deltagere/mine")
+    with count_queries() as counter:
+        client.get("/deltagere/mine")
+    before = counter.count
+    round_ = setup["round"]
+    extra = participation(round_, CODES[1])
+    communities.assign(extra, setup["community"], actor=None)
+    db.session.commit()
+    with count_queries() as counter:
+        page = text(client.get("/deltagere/mine"))
+    assert "Frederiksberg" in page and counter.count <= before
