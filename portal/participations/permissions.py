@@ -44,4 +44,5 @@ def get_participation_or_404(ident, user: User) -> Participation:
 TEMPLATE_PERMISSIONS = {
     "can_manage_participations": can_manage_participations,
     "can_view_all_participations": can_view_all_participations,
+    "has_own_participations": has_own_participations,
 }
