@@ -110,6 +110,7 @@ def register_template_helpers(app: Flask) -> None:
     from portal.auth.permissions import template_globals
     from portal.notifications.permissions import can_manage_outbox
     from portal.notifications.services import unread_count
+    from portal.participations.permissions import TEMPLATE_PERMISSIONS as participation_permissions
 
     app.jinja_env.globals.update(template_globals())
     app.jinja_env.globals.update(
@@ -118,6 +119,7 @@ def register_template_helpers(app: Flask) -> None:
         experience_label=labels.experience_label,
         unread_notices=unread_count,
         can_manage_outbox=can_manage_outbox,
+        **participation_permissions,
     )
 
 

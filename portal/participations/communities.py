@@ -18,9 +18,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.applications.models import ApplicantRole
 from portal.audit import services as audit
 from portal.db import db
-from portal.errors import InvalidInput, NotAllowed
+from portal.errors import InvalidInput, NotAllowed, check_version
 from portal.notifications.services import notify
-from portal.participations.grants import check_version
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
 

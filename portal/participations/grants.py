@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from portal.applications.models import ApplicantRole
 from portal.audit import services as audit
 from portal.db import db
-from portal.errors import Conflict, InvalidInput, NotAllowed
+from portal.errors import InvalidInput, NotAllowed, check_version
 from portal.i18n import money
 from portal.municipalities.models import Municipality
 from portal.participations.models import Community, Disbursement, Participation
@@ -102,17 +102,6 @@ def recompute_grants(round_: Round, *, actor) -> list[Participation]:
         )
     db.session.flush()
     return changed
-
-
-def check_version(obj, version: int | None, what) -> None:
-    if version is not None and version != obj.version:
-        raise Conflict(
-            _l(
-                "%(what)s er blevet ændret af en anden, siden du åbnede siden. Indlæs siden igen"
-                " for at se ændringerne – dine ændringer er ikke gemt.",
-                what=what,
-            )
-        )
 
 
 def disbursed_total(participation: Participation) -> int:

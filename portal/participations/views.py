@@ -21,7 +21,6 @@ from portal.participations.importing import import_participants
 from portal.participations.models import Community
 from portal.participations.permissions import (
     READERS,
-    TEMPLATE_PERMISSIONS,
     can_manage_participations,
     can_view_all_participations,
     get_participation_or_404,
@@ -31,11 +30,6 @@ from portal.programmes.services import get_round_by_slug
 from portal.web import commit_or_flash, commit_or_show
 
 bp = Blueprint("participations", __name__, url_prefix="/deltagere")
-
-
-@bp.context_processor
-def _permissions():
-    return TEMPLATE_PERMISSIONS
 
 
 def national_required(view):
