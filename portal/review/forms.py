@@ -23,7 +23,7 @@ class ScoreField(RadioField):
     def __init__(self, label=None, **kwargs):
         super().__init__(
             label,
-            choices=[(s, str(s)) for s in SCORES],
+            choices=[SelectChoice(s, str(s)) for s in SCORES],
             coerce=int,
             validate_choice=False,
             **kwargs,

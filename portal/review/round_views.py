@@ -74,11 +74,14 @@ def _render_overview(round_, status=200, **forms):
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
     )
+    filter_args = dict(page.args)
+    page.args = {**filter_args, "slug": round_.slug}  # the sort and page links need the slug
     return render_template(
         "review/round.html",
         round=round_,
         review=review,
         page=page,
+        filter_args=filter_args,
         sort=sort,
         capacity=overview.capacity(review),
         selected=set(_selected_ids()) if request.method == "POST" else set(),

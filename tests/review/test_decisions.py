@@ -40,7 +40,7 @@ def test_approval_creates_participations_notifies_and_audits(app, round_, coordi
     assert application.status == A and application.decision_reason == "Stærk ansøgning."
     assert application.decided_by_id == coordinator.id and application.decided_at
     assert {p.municipality_id for p in _participations(application)} == {mid(CPH), mid(GEN)}
-    (args, kwargs), = notices
+    ((args, kwargs),) = notices
     assert args == (
         [mid(CPH), mid(GEN)],
         "application_decided",
@@ -131,9 +131,10 @@ def test_bulk_decision_is_all_or_nothing(app, round_, coordinator, notices):
     assert messages[1].startswith("Aalborg:") and "trukket tilbage" in messages[1].lower()
     db.session.rollback()  # what the page does
     assert fine.status == ApplicationStatus.SUBMITTED
-    assert db.session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "application_decided")
-    ) is None
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.action == "application_decided"))
+        is None
+    )
     with app.test_request_context():
         done = decisions.decide_many(
             [(fine, fine.version), (other, other.version)], W, "Venteliste.", actor=coordinator

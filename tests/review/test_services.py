@@ -64,7 +64,9 @@ def test_criteria_guide_defaults_and_round_override(app, round_, coordinator):
         guide = effective_guide(round_)
         assert guide[L][5] == "Direktionen har skrevet under."
         assert guide[L][3] == str(DEFAULT_GUIDE[L][3])
-        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "criteria_guide_updated"))
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "criteria_guide_updated")
+        )
         assert event.round_id == round_.id
         assert event.details["changes"]["criteria_guide"][1]["leadership"]["5"]
         with pytest.raises(Conflict):
@@ -126,9 +128,7 @@ def test_scoring_draft_then_submit_then_read_only(app, round_, coordinator, expe
     assert review.status == ReviewStatus.ASSIGNED and review.score_experience == 4
     assert services.review_total(review) is None
     with app.test_request_context(), pytest.raises(RuleViolations) as missing:
-        services.save_review(
-            review, services.ScoreData(scores={E: 4}), actor=expert, submit=True
-        )
+        services.save_review(review, services.ScoreData(scores={E: 4}), actor=expert, submit=True)
     assert {f for f, _m in missing.value.problems} == {"score_leadership", "score_readiness"}
     db.session.rollback()
     score(review, 5, 3, 1)
