@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
@@ -111,13 +112,20 @@ for _info in CRITERIA:
 
 
 class ConflictForm(VersionedForm):
-    conflict_note = TextAreaField(
+    """Shares the reviewer's page with the score form, hence its own prefix (unique ids)."""
+
+    FIELD_FOR_RULE = {"conflict_note": "note"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="conflict", **kwargs)
+
+    note = TextAreaField(
         _l("Hvorfor er du inhabil?"),
         validators=[DataRequired(_l("Skriv kort, hvorfor du er inhabil.")), Length(max=MAX_TEXT)],
     )
 
 
-class AssignForm(VersionedForm):
+class AssignForm(FlaskForm):
     reviewers = SelectMultipleField(
         _l("Bedømmere"),
         coerce=int,

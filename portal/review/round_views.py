@@ -75,7 +75,8 @@ def _render_overview(round_, status=200, **forms):
         current_app.config["PAGE_SIZE"],
     )
     filter_args = dict(page.args)
-    page.args = {**filter_args, "slug": round_.slug}  # the sort and page links need the slug
+    # the sort and page links need the slug; the sort in effect marks its column
+    page.args = {**filter_args, "slug": round_.slug, "sort": sort}
     return render_template(
         "review/round.html",
         round=round_,

@@ -87,7 +87,9 @@ def _render_application(application, status=200, **forms):
         if "review_form" not in forms:
             forms["review_form"] = ReviewForm(formdata=None)
             forms["review_form"].fill_from(own)
-        forms.setdefault("conflict_form", ConflictForm(formdata=None, version=str(own.version)))
+        forms.setdefault(
+            "conflict_form", ConflictForm(formdata=None, data={"version": str(own.version)})
+        )
     if manage:
         forms.setdefault("assign_form", AssignForm(formdata=None))
         forms["assign_form"].with_reviewers(services.eligible_reviewers())
@@ -147,8 +149,9 @@ def conflict(application_id: int):
         ok, _saved = commit_or_show(
             form,
             lambda: services.declare_conflict(
-                own, form.conflict_note.data, actor=current_user, version=form.loaded_version()
+                own, form.note.data, actor=current_user, version=form.loaded_version()
             ),
+            ConflictForm.FIELD_FOR_RULE,
         )
         if ok:
             flash(_("Du er registreret som inhabil i denne ansøgning."), "success")

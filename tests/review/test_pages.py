@@ -72,7 +72,7 @@ def test_an_unassigned_reviewer_gets_404(client, login, round_, reviewer, expert
     url = f"/vurdering/ansoegning/{application.id}"
     assert client.get(url).status_code == 404
     assert client.post(url, data={"save": "1", "score_experience": "3"}).status_code == 404
-    assert client.post(url + "/inhabil", data={"conflict_note": "x"}).status_code == 404
+    assert client.post(url + "/inhabil", data={"conflict-note": "x"}).status_code == 404
     assert client.get("/vurdering/ansoegning/999999").status_code == 404
     assert client.get(f"/vurdering/ansoegning/{10**20}").status_code == 404
     assert "Aarhus" not in client.get("/vurdering/").get_data(as_text=True)
@@ -159,11 +159,15 @@ def test_a_reviewer_declares_a_conflict(client, login, round_, expert, coordinat
     review = assign(application, expert, coordinator)
     login(expert)
     url = f"/vurdering/ansoegning/{application.id}/inhabil"
-    refused = client.post(url, data={"conflict_note": "", "version": str(review.version)})
+    refused = client.post(url, data={"conflict-note": "", "conflict-version": str(review.version)})
     assert refused.status_code == 400
     assert "Skriv kort, hvorfor du er inhabil." in refused.get_data(as_text=True)
     ok = client.post(
-        url, data={"conflict_note": "Min søster er projektleder.", "version": str(review.version)}
+        url,
+        data={
+            "conflict-note": "Min søster er projektleder.",
+            "conflict-version": str(review.version),
+        },
     )
     assert ok.status_code == 302
     db.session.refresh(review)
@@ -188,8 +192,9 @@ def test_the_coordinator_overview_filters_and_explains_capacity(
     url = f"/vurdering/forloeb/{round_.slug}"
     page = client.get(url).get_data(as_text=True)
     assert "Forløbet er overansøgt" in page
-    assert "4 kommuner har søgt som deltagerkommune" in page
-    assert "Fællesskaberne har plads til 3 deltagerkommuner" in page
+    assert "Deltagerkommuner, der har søgt: 4." in page
+    assert "Pladser i fællesskaberne: 3 = 1 × 3" in page
+    assert "Fællesskaber, deltagerkommunerne kan fylde: 2 = 4 ÷ 2" in page
     assert "Roskilde" not in page  # a draft
     assert "1/1 bedømmelser færdige" in page and "5,00" in page
     assert "1/1 bedømmelser færdige i forløbet" in page
@@ -363,6 +368,7 @@ def test_the_criteria_page_edits_the_round_texts(client, login, as_coordinator, 
     assert stale.status_code == 400 and "ændret af en anden" in stale.get_data(as_text=True)
     application = apply(round_, AAR)
     assign(application, expert, as_coordinator)
+    client.post("/logout")
     login(expert)
     page = client.get(f"/vurdering/ansoegning/{application.id}").get_data(as_text=True)
     assert "En plan for varig drift." in page
