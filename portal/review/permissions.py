@@ -94,7 +94,3 @@ def own_review(application: Application, user: User) -> Review | None:
 def can_see_others(own: Review | None, user: User) -> bool:
     """Coordinators always; a reviewer once their own review is submitted."""
     return can_manage_review(user) or (own is not None and own.status == ReviewStatus.SUBMITTED)
-
-
-def template_globals() -> dict:
-    return {"can_manage_review": can_manage_review}

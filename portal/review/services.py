@@ -19,7 +19,6 @@ from portal.audit import services as audit
 from portal.auth.models import Role, User
 from portal.db import db, utcnow
 from portal.errors import NotAllowed
-from portal.municipalities.models import Municipality
 from portal.programmes.services import RuleViolations
 from portal.programmes.services import _check_version as check_version
 from portal.review.criteria import CRITERIA, SCORES, weighted_total
@@ -39,11 +38,6 @@ def _snapshot(review: Review) -> dict:
 
 def application_title(application: Application) -> str:
     return f"{application.municipality.name} ({application.round.name_da})"
-
-
-def _municipality_name(municipality_id: int) -> str:
-    found = db.session.get(Municipality, municipality_id)
-    return found.name if found else str(municipality_id)
 
 
 def eligible_reviewers() -> list[User]:
@@ -76,7 +70,7 @@ def assignment_problems(application: Application, reviewer: User) -> list[str]:
                 " %(municipality)s, som bedømmeren er ansat i, er part i ansøgningen.",
                 name=reviewer.name,
                 application=application_title(application),
-                municipality=_municipality_name(reviewer.municipality_id),
+                municipality=reviewer.municipality.name,
             )
         )
     return problems

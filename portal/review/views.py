@@ -53,6 +53,7 @@ def css_string(value) -> Markup:
 
 
 bp.add_app_template_global(review_status_label, "review_status_label")
+bp.add_app_template_global(can_manage_review, "can_manage_review")
 
 
 def _coordinator_only():
@@ -214,7 +215,7 @@ def decide(application_id: int):
 @role_required(Role.COORDINATOR)
 def dossier(application_id: int):
     application = get_review_application_or_404(application_id, current_user)
-    html = render_template("review/dossier.html", dossier=build_dossier(application))
+    pdf = render_pdf(render_template("review/dossier.html", dossier=build_dossier(application)))
     audit.record(
         "dossier_downloaded",
         actor=current_user,
@@ -225,7 +226,7 @@ def dossier(application_id: int):
     db.session.commit()
     filename = f"dossier-{application.round.slug}-{application.municipality.code_display}.pdf"
     return Response(
-        render_pdf(html),
+        pdf,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -372,3 +372,18 @@ def test_the_criteria_page_edits_the_round_texts(client, login, as_coordinator, 
     login(expert)
     page = client.get(f"/vurdering/ansoegning/{application.id}").get_data(as_text=True)
     assert "En plan for varig drift." in page
+
+
+def test_empty_states(client, as_coordinator, round_, reviewer):
+    base = f"/vurdering/forloeb/{round_.slug}"
+    assert "Forløbet har ingen indsendte ansøgninger endnu." in client.get(base).get_data(
+        as_text=True
+    )
+    assert "Ingen ansøgninger." in client.get(base + "/rangering").get_data(as_text=True)
+    assert client.get(base + "/bedoemmelser.xlsx").status_code == 200
+    assert "Ingen ansøgninger matcher filteret." in client.get(base + "?role=lead").get_data(
+        as_text=True
+    )
+    application = apply(round_, AAR)
+    page = client.get(f"/vurdering/ansoegning/{application.id}").get_data(as_text=True)
+    assert "Ingen bedømmere er tildelt endnu." in page
