@@ -15,6 +15,7 @@ from portal.db import db
 from portal.pagination import link_args
 from portal.programmes.services import get_round_by_slug
 from portal.review import criteria, decisions, overview, services
+from portal.review import ranking as ranked
 from portal.review.forms import AssignForm, BulkDecisionForm, CriteriaGuideForm
 from portal.review.permissions import NOT_DRAFT
 from portal.review.views import bp
@@ -84,7 +85,7 @@ def _render_overview(round_, status=200, **forms):
         page=page,
         filter_args=filter_args,
         sort=sort,
-        capacity=overview.capacity(review),
+        capacity=ranked.capacity(review),
         selected=set(_selected_ids()) if request.method == "POST" else set(),
         **_forms(**forms),
     ), status
@@ -98,13 +99,13 @@ def ranking(slug: str):
 
 def _render_ranking(round_, status=200, **forms):
     review = overview.round_review(round_)
-    cap = overview.capacity(review)
+    cap = ranked.capacity(review)
     return render_template(
         "review/ranking.html",
         round=round_,
         review=review,
         capacity=cap,
-        lists=overview.ranked_lists(review, cap),
+        lists=ranked.ranked_lists(review, cap),
         ApplicantRole=ApplicantRole,
         selected=set(_selected_ids()) if request.method == "POST" else set(),
         **_forms(**forms),

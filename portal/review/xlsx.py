@@ -14,7 +14,8 @@ from openpyxl.utils import get_column_letter
 from portal.applications.labels import role_label, status_label
 from portal.review.criteria import CRITERIA, round_score
 from portal.review.labels import review_status_label
-from portal.review.overview import RoundReview, rank_numbers
+from portal.review.overview import RoundReview
+from portal.review.ranking import rank_numbers
 
 SCORE_FORMAT = "0.00"
 DATE_FORMAT = "dd.mm.yyyy hh:mm"

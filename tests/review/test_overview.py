@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from portal.applications.models import ApplicantRole, ApplicationMember
 from portal.db import db
-from portal.review import overview
+from portal.review import overview, ranking
 from tests.review.conftest import (
     AAL,
     AAR,
@@ -52,7 +52,7 @@ def test_oversubscription_counts_municipalities(app, round_):
         "Frederiksberg",
         "Roskilde",
     }  # the withdrawn one is listed, the draft is not
-    cap = overview.capacity(review)
+    cap = ranking.capacity(review)
     # Gentofte (co-applicant of the lead), Aarhus, Odense, Aalborg + Lyngby-Taarbæk, Roskilde;
     # not Høje-Taastrup (unconfirmed) nor Frederiksberg (withdrawn)
     assert cap.participants_applied == 6
@@ -70,7 +70,7 @@ def test_capacity_counts_approved_leads_once_there_are_any(app, round_):
     apply(round_, AAL)
     round_.participant_grant, round_.participant_pool = None, 2_000_000
     db.session.commit()
-    cap = overview.capacity(overview.round_review(round_))
+    cap = ranking.capacity(overview.round_review(round_))
     assert (cap.leads_applied, cap.leads_counted) == (3, 1)
     assert cap.capacity == 3 and cap.participants_applied == 1
     assert cap.communities_fillable == 1  # 1 ÷ 2 rounds to 0, but at least one
@@ -80,7 +80,7 @@ def test_capacity_counts_approved_leads_once_there_are_any(app, round_):
 
 def test_no_participants_means_no_communities(app, round_):
     apply(round_, CPH, role="lead")
-    cap = overview.capacity(overview.round_review(round_))
+    cap = ranking.capacity(overview.round_review(round_))
     assert cap.participants_applied == 0 and cap.communities_fillable == 0 and cap.leads_over
 
 
@@ -98,7 +98,7 @@ def test_averages_rank_and_the_capacity_line(app, round_, coordinator, expert, r
     assert rows["Aalborg"].progress == overview.Progress(2, 2)
     assert rows["Roskilde"].average is None
 
-    leads, participants = overview.ranked_lists(review)
+    leads, participants = ranking.ranked_lists(review)
     assert leads.role == ApplicantRole.LEAD and leads.capacity == 3
     assert [e.row.municipality for e in leads.entries] == ["København"]
     assert leads.line_after == 0
@@ -118,7 +118,7 @@ def test_equal_averages_share_a_rank(app, round_, coordinator, expert):
     submitted(a, expert, coordinator, 3, 3, 3)
     submitted(b, expert, coordinator, 4, 4, 4)
     submitted(c, expert, coordinator, 3, 3, 3)
-    (_leads, participants) = overview.ranked_lists(overview.round_review(round_))
+    (_leads, participants) = ranking.ranked_lists(overview.round_review(round_))
     assert [(e.rank, e.row.municipality) for e in participants.entries] == [
         (1, "Odense"),
         (2, "Aalborg"),
