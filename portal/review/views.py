@@ -1,3 +1,236 @@
-from flask import Blueprint
+"""Review pages: the reviewer's assignments and score form, an application's review page with
+the coordinator's assignment and decision forms, and the PDF dossier. The round's overview,
+ranked list, criteria and exports are in ``round_views``."""
+
+import re
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal.applications.models import Application
+from portal.audit import services as audit
+from portal.auth.models import Role
+from portal.auth.permissions import role_required
+from portal.db import db
+from portal.review import decisions, services
+from portal.review.criteria import CRITERIA, effective_guide, format_score, weights
+from portal.review.dossier import application_facts, build_dossier
+from portal.review.forms import AssignForm, ConflictForm, DecisionForm, ReviewForm
+from portal.review.labels import review_status_label
+from portal.review.models import Review, ReviewStatus
+from portal.review.overview import review_row, round_summaries
+from portal.review.pdf import render_pdf
+from portal.review.permissions import (
+    REVIEW_ROLES,
+    can_manage_review,
+    can_see_others,
+    get_review_application_or_404,
+    own_review,
+    scope_reviews,
+)
+from portal.web import commit_or_flash, commit_or_show
 
 bp = Blueprint("review", __name__, url_prefix="/vurdering")
+
+
+@bp.app_template_global()
+def can_use_review(user) -> bool:
+    """For the navigation: coordinators and reviewers have a review area."""
+    return getattr(user, "is_authenticated", False) and user.role in REVIEW_ROLES
+
+
+bp.add_app_template_filter(format_score, "score")
+
+
+@bp.app_template_filter("css_string")
+def css_string(value) -> Markup:
+    """Text for a CSS string in a PDF's page header: no quotes, backslashes or tags."""
+    return Markup(re.sub(r'["\\<>\n]', " ", str(value)))
+
+
+bp.add_app_template_global(review_status_label, "review_status_label")
+bp.add_app_template_global(can_manage_review, "can_manage_review")
+
+
+def _coordinator_only():
+    if not can_manage_review(current_user):
+        abort(403)
+
+
+@bp.route("/")
+@role_required(*REVIEW_ROLES)
+def index():
+    stmt = scope_reviews(
+        select(Review)
+        .join(Application, Application.id == Review.application_id)
+        .options(
+            joinedload(Review.application).joinedload(Application.municipality),
+            joinedload(Review.application).joinedload(Application.round),
+        )
+        .order_by(Review.status, Review.assigned_at.desc(), Review.id),
+        current_user,
+    )
+    reviews = list(db.session.scalars(stmt))
+    if can_manage_review(current_user):
+        return render_template("review/rounds.html", summaries=round_summaries(), reviews=reviews)
+    return render_template("review/assignments.html", reviews=reviews)
+
+
+def _render_application(application, status=200, **forms):
+    own = own_review(application, current_user)
+    manage = can_manage_review(current_user)
+    round_ = application.round
+    rows = [review_row(r, round_) for r in services.visible_reviews(application, current_user)]
+    if own is not None and own.status == ReviewStatus.ASSIGNED:
+        if "review_form" not in forms:
+            forms["review_form"] = ReviewForm(formdata=None)
+            forms["review_form"].fill_from(own)
+        forms.setdefault(
+            "conflict_form", ConflictForm(formdata=None, data={"version": str(own.version)})
+        )
+    if manage:
+        forms.setdefault("assign_form", AssignForm(formdata=None))
+        forms["assign_form"].with_reviewers(services.eligible_reviewers())
+        if "decision_form" not in forms:
+            forms["decision_form"] = DecisionForm(formdata=None)
+            forms["decision_form"].fill_from(application)
+    return render_template(
+        "review/application.html",
+        application=application,
+        facts=application_facts(application),
+        own=own,
+        own_total=format_score(services.review_total(own)) if own else None,
+        rows=rows,
+        show_others=can_see_others(own, current_user),
+        progress=services.progress(services.reviews_of(application)),
+        guide=effective_guide(round_),
+        criteria=CRITERIA,
+        weights=weights(round_),
+        manage=manage,
+        **forms,
+    ), status
+
+
+@bp.route("/ansoegning/<int:application_id>", methods=["GET", "POST"])
+@role_required(*REVIEW_ROLES)
+def application(application_id: int):
+    application = get_review_application_or_404(application_id, current_user)
+    if request.method == "GET":
+        return _render_application(application)
+    own = own_review(application, current_user) or abort(403)
+    form = ReviewForm()
+    if form.validate():
+        submit = bool(form.submit_review.data)
+        ok, _saved = commit_or_show(
+            form,
+            lambda: services.save_review(
+                own,
+                form.score_data(),
+                actor=current_user,
+                submit=submit,
+                version=form.loaded_version(),
+            ),
+        )
+        if ok:
+            flash(_("Bedømmelsen er indsendt.") if submit else _("Kladden er gemt."), "success")
+            return redirect(url_for(".application", application_id=application.id))
+    return _render_application(application, 400, review_form=form)
+
+
+@bp.route("/ansoegning/<int:application_id>/inhabil", methods=["POST"])
+@role_required(*REVIEW_ROLES)
+def conflict(application_id: int):
+    application = get_review_application_or_404(application_id, current_user)
+    own = own_review(application, current_user) or abort(404)
+    form = ConflictForm()
+    if form.validate():
+        ok, _saved = commit_or_show(
+            form,
+            lambda: services.declare_conflict(
+                own, form.note.data, actor=current_user, version=form.loaded_version()
+            ),
+            ConflictForm.FIELD_FOR_RULE,
+        )
+        if ok:
+            flash(_("Du er registreret som inhabil i denne ansøgning."), "success")
+            return redirect(url_for(".index"))
+    return _render_application(application, 400, conflict_form=form)
+
+
+@bp.route("/ansoegning/<int:application_id>/tildel", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def assign(application_id: int):
+    application = get_review_application_or_404(application_id, current_user)
+    form = AssignForm().with_reviewers(services.eligible_reviewers())
+    if form.validate():
+        chosen = [r for r in services.eligible_reviewers() if r.id in form.reviewers.data]
+        ok, created = commit_or_show(
+            form,
+            lambda: services.assign_reviewers([application], chosen, actor=current_user),
+        )
+        if ok:
+            flash(_("%(n)d bedømmer(e) tildelt.", n=len(created)), "success")
+            return redirect(url_for(".application", application_id=application.id))
+    return _render_application(application, 400, assign_form=form)
+
+
+@bp.route("/bedoemmelse/<int:review_id>/fjern", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def unassign(review_id: int):
+    review = db.get_or_404(Review, review_id)
+    application_id = review.application_id
+    version = request.form.get("version", type=int)
+    name = review.reviewer.name
+    if commit_or_flash(lambda: services.unassign(review, actor=current_user, version=version)):
+        flash(_("%(name)s er ikke længere bedømmer af ansøgningen.", name=name), "success")
+    return redirect(url_for(".application", application_id=application_id))
+
+
+@bp.route("/ansoegning/<int:application_id>/afgoerelse", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def decide(application_id: int):
+    application = get_review_application_or_404(application_id, current_user)
+    form = DecisionForm()
+    if form.validate():
+        ok, _saved = commit_or_show(
+            form,
+            lambda: decisions.decide(
+                application,
+                form.chosen(),
+                form.reason.data,
+                actor=current_user,
+                version=form.loaded_version(),
+            ),
+        )
+        if ok:
+            flash(_("Afgørelsen er gemt, og kommunen har fået besked."), "success")
+            return redirect(url_for(".application", application_id=application.id))
+    return _render_application(application, 400, decision_form=form)
+
+
+@bp.route("/ansoegning/<int:application_id>/dossier.pdf")
+@role_required(Role.COORDINATOR)
+def dossier(application_id: int):
+    application = get_review_application_or_404(application_id, current_user)
+    pdf = render_pdf(render_template("review/dossier.html", dossier=build_dossier(application)))
+    audit.record(
+        "dossier_downloaded",
+        actor=current_user,
+        obj=application,
+        round_id=application.round_id,
+        application_id=application.id,
+    )
+    db.session.commit()
+    filename = f"dossier-{application.round.slug}-{application.municipality.code_display}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+from portal.review import round_views  # noqa: E402, F401  (registers the round's pages on bp)

@@ -1,0 +1,201 @@
+"""A round's review, for coordinators: the overview with its filters and bulk actions, the
+ranked list with the capacity line, the criteria guide and the XLSX export."""
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal.applications.models import ApplicantRole, Application
+from portal.audit import services as audit
+from portal.auth.models import Role
+from portal.auth.permissions import role_required
+from portal.db import db
+from portal.pagination import link_args
+from portal.programmes.services import get_round_by_slug
+from portal.review import criteria, decisions, overview, services
+from portal.review import ranking as ranked
+from portal.review.forms import AssignForm, BulkDecisionForm, CriteriaGuideForm
+from portal.review.permissions import NOT_DRAFT
+from portal.review.views import bp
+from portal.review.xlsx import review_workbook
+from portal.web import commit_or_show
+
+BACK_PAGES = {"overview": ".round_overview", "ranking": ".ranking"}
+
+
+def _round_or_404(slug: str):
+    return get_round_by_slug(slug, include_drafts=True) or abort(404)
+
+
+def _selected_ids() -> list[int]:
+    return [i for i in request.form.getlist("application", type=int) if i]
+
+
+def _selected_applications(round_) -> list[Application]:
+    """The ticked applications, only of this round and not drafts (any other id is ignored)."""
+    ids = _selected_ids()
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Application)
+            .options(joinedload(Application.municipality), joinedload(Application.round))
+            .where(
+                Application.round_id == round_.id,
+                Application.id.in_(ids),
+                Application.status.in_(NOT_DRAFT),
+            )
+            .order_by(Application.id)
+        )
+    )
+
+
+def _forms(assign_form=None, decision_form=None):
+    assign_form = assign_form or AssignForm(formdata=None)
+    assign_form.with_reviewers(services.eligible_reviewers())
+    return {
+        "assign_form": assign_form,
+        "decision_form": decision_form or BulkDecisionForm(formdata=None),
+    }
+
+
+@bp.route("/forloeb/<slug>")
+@role_required(Role.COORDINATOR)
+def round_overview(slug: str):
+    return _render_overview(_round_or_404(slug))
+
+
+def _render_overview(round_, status=200, **forms):
+    review = overview.round_review(round_)
+    page, sort = overview.overview_page(
+        review,
+        request.args,
+        request.args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"],
+    )
+    filter_args = dict(page.args)
+    # the sort and page links need the slug; the sort in effect marks its column
+    page.args = {**filter_args, "slug": round_.slug, "sort": sort}
+    return render_template(
+        "review/round.html",
+        round=round_,
+        review=review,
+        page=page,
+        filter_args=filter_args,
+        sort=sort,
+        capacity=ranked.capacity(review),
+        selected=set(_selected_ids()) if request.method == "POST" else set(),
+        **_forms(**forms),
+    ), status
+
+
+@bp.route("/forloeb/<slug>/rangering")
+@role_required(Role.COORDINATOR)
+def ranking(slug: str):
+    return _render_ranking(_round_or_404(slug))
+
+
+def _render_ranking(round_, status=200, **forms):
+    review = overview.round_review(round_)
+    cap = ranked.capacity(review)
+    return render_template(
+        "review/ranking.html",
+        round=round_,
+        review=review,
+        capacity=cap,
+        lists=ranked.ranked_lists(review, cap),
+        ApplicantRole=ApplicantRole,
+        selected=set(_selected_ids()) if request.method == "POST" else set(),
+        **_forms(**forms),
+    ), status
+
+
+def _back(round_, page: str):
+    return redirect(url_for(BACK_PAGES[page], slug=round_.slug, **link_args(request.args)))
+
+
+@bp.route("/forloeb/<slug>/tildel", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def bulk_assign(slug: str):
+    round_ = _round_or_404(slug)
+    form = AssignForm().with_reviewers(services.eligible_reviewers())
+    if form.validate():
+        chosen = [r for r in services.eligible_reviewers() if r.id in form.reviewers.data]
+        ok, created = commit_or_show(
+            form,
+            lambda: services.assign_reviewers(
+                _selected_applications(round_), chosen, actor=current_user
+            ),
+        )
+        if ok:
+            flash(_("%(n)d tildelinger oprettet.", n=len(created)), "success")
+            return _back(round_, "overview")
+    return _render_overview(round_, 400, assign_form=form)
+
+
+@bp.route("/forloeb/<slug>/afgoer", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def bulk_decide(slug: str):
+    round_ = _round_or_404(slug)
+    back = request.form.get("back") if request.form.get("back") in BACK_PAGES else "overview"
+    form = BulkDecisionForm()
+    if form.validate():
+        chosen = [
+            (a, request.form.get(f"version-{a.id}", type=int))
+            for a in _selected_applications(round_)
+        ]
+        ok, decided = commit_or_show(
+            form,
+            lambda: decisions.decide_many(
+                chosen, form.chosen(), form.reason.data, actor=current_user
+            ),
+        )
+        if ok:
+            flash(_("%(n)d ansøgninger er afgjort.", n=len(decided)), "success")
+            return _back(round_, back)
+    render = _render_ranking if back == "ranking" else _render_overview
+    return render(round_, 400, decision_form=form)
+
+
+@bp.route("/forloeb/<slug>/kriterier", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def criteria_guide(slug: str):
+    round_ = _round_or_404(slug)
+    form = CriteriaGuideForm()
+    if request.method == "GET":
+        form.fill_from(round_)
+    elif form.validate():
+        ok, _saved = commit_or_show(
+            form,
+            lambda: criteria.update_criteria_guide(
+                round_, form.texts(), actor=current_user, version=form.loaded_version()
+            ),
+        )
+        if ok:
+            flash(_("Vurderingskriterierne er gemt."), "success")
+            return redirect(url_for(".criteria_guide", slug=round_.slug))
+    return render_template(
+        "review/criteria.html",
+        round=round_,
+        form=form,
+        criteria=criteria.CRITERIA,
+        anchors=criteria.ANCHORS,
+        defaults=criteria.DEFAULT_GUIDE,
+        weights=criteria.weights(round_),
+    ), (400 if request.method == "POST" else 200)
+
+
+@bp.route("/forloeb/<slug>/bedoemmelser.xlsx")
+@role_required(Role.COORDINATOR)
+def export_xlsx(slug: str):
+    round_ = _round_or_404(slug)
+    data = review_workbook(overview.round_review(round_))
+    audit.record("review_exported", actor=current_user, obj=round_, round_id=round_.id)
+    db.session.commit()
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="bedoemmelser-{round_.slug}.xlsx"'},
+    )
