@@ -1,5 +1,7 @@
-"""A realistic demo: the shipped programmes, one round open for applications now, and users
-for a handful of municipalities, all with one known password that ``make run`` prints.
+"""A realistic demo: the shipped programmes, one round open for applications now, users for
+a handful of municipalities, all with one known password that ``make run`` prints, and the
+collaboration itself (``portal.demo_collaboration``): applications, reviews, decisions,
+communities and grants.
 
 Running it again changes nothing that is already there.
 """
@@ -49,6 +51,7 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("ledelse@demo.dk", "Lars Landsledelse", Role.LEADERSHIP),
     DemoUser("admin@demo.dk", "Anna Administrator", Role.ADMIN),
     DemoUser("bedoemmer@demo.dk", "Bent Bedømmer", Role.REVIEWER, 630),
+    DemoUser("ekspert@demo.dk", "Eva Ekspert", Role.REVIEWER),
     *[
         DemoUser(
             f"projektleder.{slug}@demo.dk", f"Projektleder {slug.title()}", Role.MUNICIPAL, code
@@ -123,6 +126,15 @@ def load_demo() -> list[DemoUser]:
             DEMO_PASSWORD,
         )
     db.session.flush()
+    from portal.demo_collaboration import load_collaboration
+
+    users = {
+        u.email: u
+        for u in db.session.scalars(
+            select(User).where(User.email.in_([d.email for d in DEMO_USERS]))
+        )
+    }
+    load_collaboration(users, utcnow())
     return DEMO_USERS
 
 

@@ -263,3 +263,23 @@ def test_coordinator_actions_are_forbidden_to_others(client, make_user, login, r
     login(make_user(role, code=751))
     assert client.post(f"/ansoegninger/{application.id}/genaabn").status_code == 403
     assert client.get(f"/ansoegninger/forloeb/{round_.slug}/frister").status_code == 403
+
+
+def test_a_failed_first_submit_keeps_the_saved_draft_and_posts_to_it_next(
+    client, make_user, login, round_
+):
+    login(make_user(Role.MUNICIPAL, code=751))
+    response = client.post(
+        f"/ansoegninger/ny/{round_.slug}",
+        data=form_data(round_, action="submit", backing_board=None),
+    )
+    assert response.status_code == 400
+    application = application_of(round_, 751)
+    assert f'action="/ansoegninger/{application.id}/rediger"' in response.get_data(as_text=True)
+    response = client.post(
+        f"/ansoegninger/{application.id}/rediger",
+        data=form_data(round_, action="submit", version=application.version),
+    )
+    assert response.status_code == 302
+    db.session.refresh(application)
+    assert application.status == ApplicationStatus.SUBMITTED

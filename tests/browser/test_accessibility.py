@@ -39,8 +39,28 @@ def test_login_page_is_accessible(page: Page, live_server):
                 "/indsatser/forloeb/skaermbesoeg-2025/rediger",
             ],
         ),
+        (
+            "koordinator@demo.dk",
+            [
+                "/ansoegninger/",
+                "/vurdering/",
+                "/vurdering/forloeb/vagtplanlaegning-2026",
+                "/vurdering/forloeb/vagtplanlaegning-2026/rangering",
+                "/vurdering/forloeb/vagtplanlaegning-2026/kriterier",
+                "/deltagere/",
+                "/deltagere/forloeb/vagtplanlaegning-2026/faellesskaber",
+                "/deltagere/forloeb/vagtplanlaegning-2026/tilskud",
+                "/ansoegninger/forloeb/skaermbesoeg-demo-aaben/frister",
+                "/beskeder/udbakke",
+            ],
+        ),
         ("admin@demo.dk", ["/admin/brugere/", "/admin/brugere/ny", "/admin/kommuner/", "/logbog/"]),
-        ("projektleder.aarhus@demo.dk", ["/", "/konto/adgangskode"]),
+        (
+            "projektleder.aarhus@demo.dk",
+            ["/", "/konto/adgangskode", "/ansoegninger/", "/deltagere/mine", "/beskeder/"],
+        ),
+        ("projektleder.helsingoer@demo.dk", ["/ansoegninger/ny/skaermbesoeg-demo-aaben"]),
+        ("bedoemmer@demo.dk", ["/vurdering/"]),
     ],
 )
 def test_pages_are_accessible(page: Page, live_server, email, paths):
