@@ -1,0 +1,56 @@
+"""`portal demo` loads the whole collaboration through the services, and again changes
+nothing."""
+
+from sqlalchemy import func, select
+
+from portal.applications.models import Application, ApplicationStatus
+from portal.db import db
+from portal.demo import load_demo
+from portal.participations.grants import funding_summary
+from portal.participations.models import Community, Disbursement, Participation
+from portal.programmes.services import get_round_by_slug
+from portal.review.models import Review, ReviewStatus
+
+
+def counts():
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Application, Review, Participation, Community, Disbursement)
+    }
+
+
+def test_the_demo_shows_a_decided_round_a_running_one_and_live_work():
+    load_demo()
+    first = counts()
+    shift = get_round_by_slug("vagtplanlaegning-2026")
+    statuses = dict(
+        db.session.execute(
+            select(Application.status, func.count())
+            .where(Application.round_id == shift.id)
+            .group_by(Application.status)
+        ).all()
+    )
+    assert statuses == {
+        ApplicationStatus.APPROVED: 10,
+        ApplicationStatus.WAITLISTED: 1,
+        ApplicationStatus.REJECTED: 1,
+    }
+    reviews = dict(
+        db.session.execute(select(Review.status, func.count()).group_by(Review.status)).all()
+    )
+    assert reviews[ReviewStatus.SUBMITTED] >= 20 and reviews[ReviewStatus.ABSTAINED] == 1
+    summary = funding_summary(shift)
+    participants = [r for r in summary.rows if r.role.value == "participant"]
+    # 2.000.000 kr. shared by 9 approved participants (Varde and Esbjerg applied jointly)
+    assert len(participants) == 9
+    assert {r.grant for r in participants} == {222_222}
+    assert all(r.community for r in summary.rows)
+    running = get_round_by_slug("skaermbesoeg-2025")
+    assert (
+        db.session.scalar(
+            select(func.count(Participation.id)).where(Participation.round_id == running.id)
+        )
+        == 12
+    )
+    load_demo()
+    assert counts() == first
