@@ -18,8 +18,8 @@ The rules, in the order they are applied:
 - **Hours lines** are valued at the hourly cost; **kroner lines** count as they are.
 - **FTE freed** in a month = the hours of the 12 months ending with it ÷ ``annual_hours``.
 - **Costs**: a one-off cost counts in its month. A yearly cost is *one year's* cost (record
-  one per year): it is spread evenly over the 12 months from its date's month, the last
-  month taking what division left, so the twelve parts add up to the amount exactly.
+  one per year): it is spread over the 12 months from its date's month in whole øre, the
+  last month taking what division left, so the twelve parts add up to the amount exactly.
 - **Gross** = the valued lines of a month, **net** = gross − costs, **cumulative net** runs
   over the months, and the **payback month** is the first month whose cumulative net is
   ≥ 0 after an earlier month's was negative (``None`` if that has not happened — also when
@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from flask_babel import gettext as _
 
@@ -59,6 +59,7 @@ from portal.benefits.periods import YEARLY as YEARLY_FREQUENCY
 HOURS, KRONER = "hours", "kroner"
 ONE_OFF, YEARLY = "one_off", "yearly"
 ZERO = Decimal(0)
+ORE = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,7 @@ def _cost_parts(costs: Sequence[Cost]) -> dict[date, list[tuple[str, Decimal]]]:
         label = f"{cost.category or _('udgift')} {cost.date.isoformat()}"
         first = month_start(cost.date)
         if cost.kind == YEARLY:
-            share = amount / 12
+            share = (amount / 12).quantize(ORE, rounding=ROUND_DOWN)
             for n in range(12):
                 part = share if n < 11 else amount - share * 11
                 parts.setdefault(add_months(first, n), []).append((f"{label} ({n + 1}/12)", part))
