@@ -1,7 +1,8 @@
 """The benefit arithmetic of one participation, on plain data (DESIGN "Benefit arithmetic",
 seed 004, the Danish business-case practice).
 
-Everything is Decimal and nothing is rounded here: rounding is for display only. Every
+Everything is Decimal and nothing is rounded here (but a yearly cost's monthly parts, in
+whole øre): rounding is for display only. Every
 figure comes with an ``Explanation`` (the formula and the inputs it used) so a page can show
 how it was computed.
 
@@ -9,12 +10,13 @@ The rules, in the order they are applied:
 
 - **Hourly cost** = ``annual_cost / annual_hours`` of the round, unless the participation
   overrides it with its own.
-- **A benefit line** is evaluated for each period in which one of the indicators it reads
-  has a measurement (a measurement's date names its period by the first day of its month,
-  quarter or year). An indicator measured less often than another (say quarterly against
-  monthly) lends its value to every month of its period. A line that reads no indicator at
-  all is evaluated in every month that has any measurement. A period where a value the
-  formula needs is missing, or where it divides by zero, contributes nothing and is flagged.
+- **A benefit line** is evaluated for each period that has measurements (a measurement's
+  date names its period by the first day of its month, quarter or year), at the grain of
+  the finest indicator it reads: a line of monthly indicators in every month with any
+  measurement of the participation, a line of quarterly ones once per such quarter. A
+  coarser indicator (say quarterly, read next to a monthly one) lends its value to every
+  month of its period. A period where a value the formula needs is missing, or where it
+  divides by zero, contributes nothing and is flagged (``Flag``) with the names missing.
 - **Hours lines** are valued at the hourly cost; **kroner lines** count as they are.
 - **FTE freed** in a month = the hours of the 12 months ending with it ÷ ``annual_hours``.
 - **Costs**: a one-off cost counts in its month. A yearly cost is *one year's* cost (record
