@@ -32,9 +32,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal.benefits.formulas import MAX_LENGTH as FORMULA_MAX_LENGTH
 from portal.i18n import COPENHAGEN
 from portal.programmes import rules
-from portal.programmes.models import Block, Direction, Frequency, Round, RoundStatus
+from portal.programmes.benefit_lines import BENEFIT_FIELDS, BenefitLineData
+from portal.programmes.models import BenefitKind, Block, Direction, Frequency, Round, RoundStatus
 from portal.programmes.services import INDICATOR_FIELDS, IndicatorData, ProgrammeData
 from portal.tabular import parse_whole_number
 
@@ -52,6 +54,10 @@ BLOCKS = [
     SelectChoice(Block.CITIZEN.value, _l("Borgere")),
     SelectChoice(Block.EMPLOYEE.value, _l("Medarbejdere")),
     SelectChoice(Block.CONTEXT.value, _l("Kontekst")),
+]
+BENEFIT_KINDS = [
+    SelectChoice(BenefitKind.HOURS.value, _l("Timer (værdisat til timeprisen)")),
+    SelectChoice(BenefitKind.KRONER.value, _l("Kroner")),
 ]
 STATUSES = [
     SelectChoice(RoundStatus.DRAFT.value, _l("Kladde (ikke synlig for ansøgning)")),
@@ -152,6 +158,37 @@ class IndicatorForm(VersionedForm):
 
     def indicator_data(self) -> IndicatorData:
         return IndicatorData(**{name: self[name].data or "" for name in INDICATOR_FIELDS})
+
+
+class BenefitLineForm(VersionedForm):
+    key = StringField(
+        _l("Nøgle"),
+        validators=[
+            DataRequired(_l("Angiv en nøgle.")),
+            Regexp(
+                rules.KEY_PATTERN.pattern,
+                message=_l("Nøglen skal starte med et bogstav og må kun indeholde a-z, 0-9 og _."),
+            ),
+        ],
+    )
+    name_da = StringField(
+        _l("Navn (dansk)"), validators=[DataRequired(_l("Angiv et dansk navn.")), Length(max=200)]
+    )
+    name_en = StringField(_l("Navn (engelsk)"), validators=[Length(max=200)])
+    kind = SelectField(_l("Art"), choices=BENEFIT_KINDS)
+    formula = TextAreaField(
+        _l("Formel"),
+        validators=[
+            DataRequired(_l("Angiv en formel.")),
+            Length(
+                max=FORMULA_MAX_LENGTH,
+                message=_l("Formlen må højst være %(n)d tegn.", n=FORMULA_MAX_LENGTH),
+            ),
+        ],
+    )
+
+    def benefit_line_data(self) -> BenefitLineData:
+        return BenefitLineData(**{name: self[name].data or "" for name in BENEFIT_FIELDS})
 
 
 class RoundForm(VersionedForm):

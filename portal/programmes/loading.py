@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.audit import services as audit
+from portal.benefits.formulas import check_formula
 from portal.db import db
 from portal.errors import RowErrors
 from portal.i18n import COPENHAGEN
@@ -238,7 +239,14 @@ def _check_indicator(item: dict, index: int, lines: _Lines, errors: list) -> dic
     }
 
 
-def _check_benefit(item: dict, index: int, lines: _Lines, errors: list) -> dict | None:
+def _check_benefit(
+    item: dict,
+    index: int,
+    lines: _Lines,
+    errors: list,
+    indicator_keys: set[str],
+    parameter_names: set[str],
+) -> dict | None:
     ident = str(item.get("key", f"nr. {index + 1}"))
     problems: list[tuple[str, str]] = [("key", m) for _, m in rules.check_key(item.get("key", ""))]
     texts: list[str] = []
@@ -250,6 +258,11 @@ def _check_benefit(item: dict, index: int, lines: _Lines, errors: list) -> dict 
     formula = item.get("formula")
     if not isinstance(formula, str) or not formula.strip():
         problems.append(("formula", "formlen mangler"))
+    else:
+        problems += [
+            ("formula", f"formlen: {reason}")
+            for reason in check_formula(formula, indicator_keys, parameter_names)
+        ]
     for key, message in problems:
         errors.append((lines.item("benefits", index, key), f"gevinstlinje '{ident}': {message}"))
     if problems:
@@ -361,6 +374,37 @@ def _check_round(item: dict, index: int, lines: _Lines, errors: list) -> rules.R
     return None if problems else data
 
 
+def _formula_names(data: dict, slug: str) -> tuple[set[str], set[str]]:
+    """The names a benefit formula of the file may use.
+
+    Indicators: every key the file's catalogue names (an indicator refused for another
+    reason is reported there, not again at each formula). Parameters: the names in any of
+    the file's rounds' ``[rounds.parameters]``, plus those of the programme's rounds already
+    stored (a file may leave its rounds out, and stored rounds are kept), plus the derived
+    ``hourly_cost``. A formula is checked against the union: a name that only some rounds
+    define is accepted, and a participation of a round without it gets its periods flagged
+    as missing that value when the benefits are computed.
+    """
+    indicators = data.get("indicators", [])
+    indicator_keys = {
+        item["key"]
+        for item in (indicators if isinstance(indicators, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("key"), str)
+    }
+    parameter_names: set[str] = set()
+    rounds = data.get("rounds", [])
+    for item in rounds if isinstance(rounds, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("parameters"), dict):
+            parameter_names |= set(item["parameters"])
+    if slug:
+        stored = db.session.scalars(
+            select(Round.parameters).join(Programme).where(Programme.slug == slug)
+        )
+        for parameters in stored:
+            parameter_names |= set(parameters or {})
+    return indicator_keys, parameter_names | set(rules.DERIVED_PARAMETERS)
+
+
 def check_programme_file(text: str | bytes) -> _Checked:
     """Parse and check a whole file; raise ``RowErrors`` with every problem and its line."""
     if isinstance(text, bytes):
@@ -404,8 +448,11 @@ def check_programme_file(text: str | bytes) -> _Checked:
         _check_array_items(data, "indicators", INDICATOR_KEYS, lines, errors)
     ):
         checked.indicators.append(_check_indicator(item, index, lines, errors))
+    indicator_keys, parameter_names = _formula_names(data, slug)
     for index, item in enumerate(_check_array_items(data, "benefits", BENEFIT_KEYS, lines, errors)):
-        checked.benefits.append(_check_benefit(item, index, lines, errors))
+        checked.benefits.append(
+            _check_benefit(item, index, lines, errors, indicator_keys, parameter_names)
+        )
     for index, item in enumerate(_check_array_items(data, "rounds", ROUND_KEYS, lines, errors)):
         checked.rounds.append(_check_round(item, index, lines, errors))
 

@@ -14,14 +14,14 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
+from portal.benefits.formulas import DERIVED_PARAMETERS
 from portal.programmes.models import BenefitKind, Block, Direction, Frequency, RoundStatus
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_AMOUNT = 1_000_000_000  # kroner; beyond it is a typing error (and past the INTEGER column)
 MAX_COMMUNITY = 100  # more municipalities than a lead can drive, whatever the round
-# Parameter names the benefit formulas may use; hourly_cost is always derived, never stored.
-DERIVED_PARAMETERS = frozenset({"hourly_cost"})
+# DERIVED_PARAMETERS (hourly_cost): formulas may use it, a round never stores it.
 
 Problems = list[tuple[str, str]]
 

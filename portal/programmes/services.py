@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.audit import services as audit
+from portal.benefits.formulas import FormulaError, parse_formula
 from portal.db import db, utcnow
-from portal.errors import RuleViolations, check_version
+from portal.errors import InvalidInput, RuleViolations, check_version
 from portal.programmes import rules
 from portal.programmes.models import Indicator, Programme, ProgrammeGoal, Round, RoundStatus
 
@@ -243,8 +244,19 @@ def save_indicator(
 
 
 def delete_indicator(indicator: Indicator, *, actor, version: int | None = None) -> None:
+    """Delete an indicator no benefit formula uses (a formula would lose a name it reads)."""
     programme = indicator.programme
     _check_version(programme, version, _l("Indikatorkataloget"))
+    users = [b.key for b in programme.benefits if indicator.key in formula_indicators(b.formula)]
+    if users:
+        raise InvalidInput(
+            _l(
+                "Indikatoren %(key)s kan ikke slettes: formlen for gevinstlinjen %(lines)s"
+                " bruger den. Ret eller slet gevinstlinjen først.",
+                key=indicator.key,
+                lines=", ".join(users),
+            )
+        )
     audit.record(
         "indicator_deleted",
         actor=actor,
@@ -291,3 +303,12 @@ def update_round(round_: Round, data: rules.RoundData, *, actor, version=None) -
         changes=audit.changes(before, _snapshot(round_, ROUND_FIELDS)),
     )
     return round_
+
+
+def formula_indicators(formula: str) -> frozenset[str]:
+    """Indicator keys a stored formula reads, as a measurement or as baseline.KEY."""
+    try:
+        parsed = parse_formula(formula)
+    except FormulaError:  # a stored formula that no longer parses reads nothing we can name
+        return frozenset()
+    return parsed.bare_names | parsed.baseline_keys

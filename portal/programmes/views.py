@@ -6,10 +6,16 @@ from portal.auth.models import Role
 from portal.auth.permissions import can_see_draft_rounds, role_required
 from portal.db import db, utcnow
 from portal.errors import RowErrors
-from portal.programmes import services
-from portal.programmes.forms import IndicatorForm, ProgrammeFileForm, ProgrammeForm, RoundForm
+from portal.programmes import benefit_lines, services
+from portal.programmes.forms import (
+    BenefitLineForm,
+    IndicatorForm,
+    ProgrammeFileForm,
+    ProgrammeForm,
+    RoundForm,
+)
 from portal.programmes.loading import load_programme_file
-from portal.programmes.models import Indicator
+from portal.programmes.models import BenefitLine, Indicator
 from portal.web import commit_or_flash, commit_or_show
 
 bp = Blueprint("programmes", __name__, url_prefix="/indsatser")
@@ -31,6 +37,13 @@ def _indicator_of(programme, indicator_id: int | None) -> Indicator | None:
     if indicator_id is None:
         return None
     found = next((i for i in programme.indicators if i.id == indicator_id), None)
+    return found or abort(404)
+
+
+def _benefit_line_of(programme, line_id: int | None) -> BenefitLine | None:
+    if line_id is None:
+        return None
+    found = next((b for b in programme.benefits if b.id == line_id), None)
     return found or abort(404)
 
 
@@ -140,6 +153,55 @@ def delete_indicator(slug: str, indicator_id: int):
     ):
         flash(_("Indikatoren %(key)s er slettet.", key=existing.key), "success")
     return redirect(url_for(".detail", slug=slug, _anchor="indikatorer"))
+
+
+@bp.route("/<slug>/gevinster/ny", methods=["GET", "POST"])
+@bp.route("/<slug>/gevinster/<int:line_id>", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def benefit_line(slug: str, line_id: int | None = None):
+    programme = _programme_or_404(slug)
+    existing = _benefit_line_of(programme, line_id)
+    form = BenefitLineForm(obj=existing)
+    if existing is not None:
+        form.key.data = existing.key  # the key never changes
+    if request.method == "GET":
+        form.version.data = str(programme.version)
+    elif form.validate():
+        ok, _saved = commit_or_show(
+            form,
+            lambda: benefit_lines.save_benefit_line(
+                programme,
+                form.benefit_line_data(),
+                actor=current_user,
+                line=existing,
+                version=form.loaded_version(),
+            ),
+        )
+        if ok:
+            flash(_("Gevinstlinjen er gemt."), "success")
+            return redirect(url_for(".detail", slug=slug, _anchor="gevinstmodel"))
+    indicator_keys, parameter_names = benefit_lines.formula_names(programme)
+    return render_template(
+        "programmes/benefit_line.html",
+        programme=programme,
+        line=existing,
+        form=form,
+        indicator_keys=indicator_keys,
+        parameter_names=parameter_names,
+    )
+
+
+@bp.route("/<slug>/gevinster/<int:line_id>/slet", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def delete_benefit_line(slug: str, line_id: int):
+    programme = _programme_or_404(slug)
+    existing = _benefit_line_of(programme, line_id)
+    version = request.form.get("version", type=int)
+    if commit_or_flash(
+        lambda: benefit_lines.delete_benefit_line(existing, actor=current_user, version=version)
+    ):
+        flash(_("Gevinstlinjen %(key)s er slettet.", key=existing.key), "success")
+    return redirect(url_for(".detail", slug=slug, _anchor="gevinstmodel"))
 
 
 @bp.route("/<slug>/forloeb/nyt", methods=["GET", "POST"])
