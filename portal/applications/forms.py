@@ -22,7 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.applications.labels import EXPERIENCE_LABELS
 from portal.applications.models import ApplicantRole, Application, Experience
-from portal.applications.services import ApplicationData
+from portal.applications.services import SNAPSHOT_FIELDS, ApplicationData
 from portal.i18n import COPENHAGEN
 from portal.programmes.forms import VersionedForm
 
@@ -90,18 +90,7 @@ class ApplicationForm(VersionedForm):
     def fill_from(self, application: Application) -> None:
         self.role.data = application.role.value
         self.experience.data = application.experience.value if application.experience else None
-        for name in (
-            "competence_statement",
-            "capacity_statement",
-            "motivation",
-            "project_lead_name",
-            "project_lead_email",
-            "project_owner_name",
-            "project_owner_title",
-            "backing_board",
-            "backing_management",
-            "backing_political",
-        ):
+        for name in SNAPSHOT_FIELDS[2:]:  # the texts and the backing, as stored
             self[name].data = getattr(application, name)
         self.goal_ids.data = [str(g.id) for g in application.goals]
         self.member_ids.data = [str(m.municipality_id) for m in application.members]

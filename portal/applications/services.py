@@ -505,61 +505,51 @@ def reopen(
 
 def confirm_membership(application: Application, municipality_id: int, *, actor) -> None:
     """A co-applicant confirms the joint application as it reads now."""
-    member = _member(application, municipality_id)
-    if application.status != ApplicationStatus.DRAFT:
-        raise NotAllowed(_l("Ansøgningen er ikke længere en kladde."))
+    member = _open_member(application, municipality_id)
     if member.confirmed_at is not None:
         return
     member.confirmed_at = utcnow()
     member.confirmed_by_id = getattr(actor, "id", None)
-    db.session.flush()
-    audit.record(
-        "joint_application_confirmed",
-        actor=actor,
-        obj=application,
-        municipality_id=municipality_id,
-        round_id=application.round_id,
-        application_id=application.id,
-    )
-    notify(
-        [application.municipality_id],
-        "joint_confirmed",
-        {"round": application.round.name_da, "municipality": member.municipality.name},
-        link=f"/ansoegninger/{application.id}",
-    )
+    _joint_step(application, member, "joint_application_confirmed", "joint_confirmed", actor)
 
 
 def decline_membership(application: Application, municipality_id: int, *, actor) -> None:
     """A co-applicant declines: it leaves the application, which the applicant can then
     submit without it."""
-    member = _member(application, municipality_id)
-    if application.status != ApplicationStatus.DRAFT:
-        raise NotAllowed(_l("Ansøgningen er ikke længere en kladde."))
-    name = member.municipality.name
+    member = _open_member(application, municipality_id)
+    _ = member.municipality  # loaded while the row still belongs to the application
     application.members.remove(member)
     application.updated_at = utcnow()  # a versioned change the applicant's form will notice
+    _joint_step(application, member, "joint_application_declined", "joint_declined", actor)
+
+
+def _open_member(application: Application, municipality_id: int | None) -> ApplicationMember:
+    """The co-applicant row of ``municipality_id`` while the application is a draft."""
+    member = next((m for m in application.members if m.municipality_id == municipality_id), None)
+    if member is None:
+        raise NotAllowed(_l("Jeres kommune er ikke medansøger på denne ansøgning."))
+    if application.status != ApplicationStatus.DRAFT:
+        raise NotAllowed(_l("Ansøgningen er ikke længere en kladde."))
+    return member
+
+
+def _joint_step(application, member: ApplicationMember, action: str, kind: str, actor) -> None:
+    """Audit a co-applicant's answer and tell the applicant."""
     db.session.flush()
     audit.record(
-        "joint_application_declined",
+        action,
         actor=actor,
         obj=application,
-        municipality_id=municipality_id,
+        municipality_id=member.municipality_id,
         round_id=application.round_id,
         application_id=application.id,
     )
     notify(
         [application.municipality_id],
-        "joint_declined",
-        {"round": application.round.name_da, "municipality": name},
+        kind,
+        {"round": application.round.name_da, "municipality": member.municipality.name},
         link=f"/ansoegninger/{application.id}",
     )
-
-
-def _member(application: Application, municipality_id: int | None) -> ApplicationMember:
-    for member in application.members:
-        if member.municipality_id == municipality_id:
-            return member
-    raise NotAllowed(_l("Jeres kommune er ikke medansøger på denne ansøgning."))
 
 
 def extend_deadline(
