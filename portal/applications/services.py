@@ -6,31 +6,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
+from portal.applications.checks import check_data, missing_for_submission
+from portal.applications.deadlines import (  # noqa: F401  (the application services' API)
+    accepts_from,
+    deadline_for,
+    extend_deadline,
+    extensions_of_round,
+    remove_extension,
+    require_open,
+)
 from portal.applications.models import (
     ApplicantRole,
     Application,
     ApplicationMember,
     ApplicationStatus,
-    DeadlineExtension,
     Experience,
 )
+from portal.applications.queries import application_in_round
 from portal.audit import services as audit
 from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
 from portal.municipalities.models import Municipality
 from portal.notifications.services import notify
-from portal.programmes.models import ProgrammeGoal, Round, RoundStatus
-from portal.textcheck import cpr_problems
-
-TEXT_FIELDS = ("competence_statement", "capacity_statement", "motivation")
-MAX_TEXT = 5000
-MAX_CO_APPLICANTS = 20
+from portal.programmes.models import ProgrammeGoal, Round
 
 
 @dataclass
@@ -77,199 +78,6 @@ def snapshot(application: Application) -> dict:
     values["goals"] = sorted(g.id for g in application.goals)
     values["members"] = sorted(m.municipality_id for m in application.members)
     return values
-
-
-# -- deadlines ---------------------------------------------------------------------------
-
-
-def extension_for(round_: Round, municipality_id: int) -> DeadlineExtension | None:
-    return db.session.scalar(
-        select(DeadlineExtension).where(
-            DeadlineExtension.round_id == round_.id,
-            DeadlineExtension.municipality_id == municipality_id,
-        )
-    )
-
-
-def deadline_for(round_: Round, municipality_id: int) -> datetime:
-    """The round's deadline, or the later one a coordinator gave this municipality."""
-    extension = extension_for(round_, municipality_id)
-    if extension is not None and extension.until_at > round_.deadline_at:
-        return extension.until_at
-    return round_.deadline_at
-
-
-def accepts_from(round_: Round, municipality_id: int, now: datetime | None = None) -> bool:
-    """Open, begun, and the deadline minute (Copenhagen time, inclusive) not yet past for
-    this municipality."""
-    now = now or utcnow()
-    minute = now.replace(second=0, microsecond=0)
-    return (
-        round_.status == RoundStatus.OPEN
-        and round_.opens_at <= now
-        and minute <= deadline_for(round_, municipality_id)
-    )
-
-
-def _require_open(round_: Round, municipality_id: int, now: datetime | None) -> None:
-    if not accepts_from(round_, municipality_id, now):
-        raise NotAllowed(
-            _l(
-                "Forløbet tager ikke imod ansøgninger fra jeres kommune nu (fristen var"
-                " %(deadline)s). Kontakt koordinatoren, hvis I har brug for en forlænget frist.",
-                deadline=_local(deadline_for(round_, municipality_id)),
-            )
-        )
-
-
-def _local(moment: datetime) -> str:
-    from portal.i18n import local_datetime
-
-    return local_datetime(moment)
-
-
-# -- finding applications ------------------------------------------------------------------
-
-
-def application_in_round(round_id: int, municipality_id: int) -> Application | None:
-    """The application a municipality is part of in a round, as applicant or co-applicant."""
-    member_of = select(ApplicationMember.application_id).where(
-        ApplicationMember.municipality_id == municipality_id
-    )
-    return db.session.scalar(
-        select(Application)
-        .where(
-            Application.round_id == round_id,
-            or_(Application.municipality_id == municipality_id, Application.id.in_(member_of)),
-        )
-        .limit(1)
-    )
-
-
-def applications_of_municipality(municipality_id: int) -> list[Application]:
-    """Every application the municipality is part of, newest round first."""
-    member_of = select(ApplicationMember.application_id).where(
-        ApplicationMember.municipality_id == municipality_id
-    )
-    return list(
-        db.session.scalars(
-            select(Application)
-            .options(
-                selectinload(Application.round).joinedload(Round.programme),
-                selectinload(Application.municipality),
-                selectinload(Application.members).joinedload(ApplicationMember.municipality),
-            )
-            .where(
-                or_(Application.municipality_id == municipality_id, Application.id.in_(member_of))
-            )
-            .order_by(Application.created_at.desc(), Application.id.desc())
-        )
-    )
-
-
-# -- checking what was typed --------------------------------------------------------------
-
-
-def _check_data(round_: Round, applicant_id: int, data: ApplicationData, *, existing=None):
-    """Problems with the values themselves (a draft may be incomplete, never wrong)."""
-    problems: list[tuple[str, str]] = []
-    if data.role not in {r.value for r in ApplicantRole}:
-        problems.append(("role", _l("Vælg skaleringsleder eller deltagerkommune.")))
-    if data.experience and data.experience not in {e.value for e in Experience}:
-        problems.append(("experience", _l("Vælg en af de tre situationer.")))
-    goal_ids = {g.id for g in round_.programme.goals}
-    if any(g not in goal_ids for g in data.goal_ids):
-        problems.append(("goal_ids", _l("Vælg målsætninger fra indsatsens liste.")))
-    for name in TEXT_FIELDS:
-        if len(getattr(data, name) or "") > MAX_TEXT:
-            problems.append((name, _l("Højst %(n)d tegn.", n=MAX_TEXT)))
-    problems += cpr_problems({name: getattr(data, name) for name in TEXT_FIELDS})
-    if data.project_lead_email.strip():
-        try:
-            validate_email(data.project_lead_email.strip(), check_deliverability=False)
-        except EmailNotValidError:
-            problems.append(("project_lead_email", _l("Skriv en gyldig e-mailadresse.")))
-    problems += _check_members(round_, applicant_id, data.member_ids, existing)
-    if problems:
-        raise RuleViolations(problems)
-
-
-def _check_members(round_, applicant_id, member_ids, existing) -> list[tuple[str, str]]:
-    if not member_ids:
-        return []
-    if applicant_id in member_ids:
-        return [("member_ids", _l("Jeres egen kommune kan ikke være medansøger."))]
-    if len(set(member_ids)) > MAX_CO_APPLICANTS:
-        return [("member_ids", _l("Højst %(n)d medansøgere.", n=MAX_CO_APPLICANTS))]
-    found = {
-        m.id: m
-        for m in db.session.scalars(
-            select(Municipality).where(Municipality.id.in_(member_ids), Municipality.active)
-        )
-    }
-    if len(found) != len(set(member_ids)):
-        return [("member_ids", _l("Vælg medansøgere fra kommuneregistret."))]
-    problems = []
-    for municipality_id in sorted(set(member_ids)):
-        other = application_in_round(round_.id, municipality_id)
-        if other is not None and other is not existing:
-            problems.append(
-                (
-                    "member_ids",
-                    _l(
-                        "%(name)s indgår allerede i en anden ansøgning til dette forløb.",
-                        name=found[municipality_id].name,
-                    ),
-                )
-            )
-    return problems
-
-
-def missing_for_submission(application: Application) -> list[tuple[str, str]]:
-    """What must be filled in before the application can be submitted, field by field."""
-    missing: list[tuple[str, str]] = []
-    if application.role == ApplicantRole.LEAD:
-        if not application.competence_statement.strip():
-            missing.append(
-                (
-                    "competence_statement",
-                    _l("Beskriv jeres kompetencer inden for implementering og skalering."),
-                )
-            )
-        if not application.capacity_statement.strip():
-            missing.append(
-                ("capacity_statement", _l("Beskriv jeres kapacitet til at udbrede teknologien."))
-            )
-    elif application.experience is None:
-        missing.append(("experience", _l("Vælg den situation, der passer på jer.")))
-    if not application.goals:
-        missing.append(("goal_ids", _l("Vælg mindst én målsætning.")))
-    if not application.motivation.strip():
-        missing.append(("motivation", _l("Skriv jeres motivation.")))
-    if not application.project_lead_name.strip():
-        missing.append(("project_lead_name", _l("Angiv projektlederens navn.")))
-    if not application.project_lead_email.strip():
-        missing.append(("project_lead_email", _l("Angiv projektlederens e-mail.")))
-    if not application.project_owner_name.strip():
-        missing.append(("project_owner_name", _l("Angiv projektejerens navn.")))
-    if not application.project_owner_title.strip():
-        missing.append(("project_owner_title", _l("Angiv projektejerens titel.")))
-    if not application.backing_board:
-        missing.append(("backing_board", _l("Der skal være opbakning i direktionen.")))
-    if not application.backing_management:
-        missing.append(("backing_management", _l("Der skal være opbakning på chefniveau.")))
-    unconfirmed = [m.municipality.name for m in application.members if m.confirmed_at is None]
-    if unconfirmed:
-        missing.append(
-            (
-                "member_ids",
-                _l(
-                    "Medansøgerne skal bekræfte ansøgningen først. Mangler: %(names)s.",
-                    names=", ".join(unconfirmed),
-                ),
-            )
-        )
-    return missing
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -324,10 +132,10 @@ def start_application(
 ) -> Application:
     """A new draft for ``municipality``: one application per municipality per round, counting
     joint applications it is part of, and only while the round takes its applications."""
-    _require_open(round_, municipality.id, now)
+    require_open(round_, municipality.id, now)
     if application_in_round(round_.id, municipality.id) is not None:
         raise NotAllowed(_l("Jeres kommune indgår allerede i en ansøgning til dette forløb."))
-    _check_data(round_, municipality.id, data)
+    check_data(round_, municipality.id, data)
     application = Application(
         round=round_,
         municipality=municipality,
@@ -379,7 +187,7 @@ def save_draft(
     new text again: they confirm what they read."""
     check_version(application, version, _l("Ansøgningen"))
     _require_draft(application)
-    _check_data(application.round, application.municipality_id, data, existing=application)
+    check_data(application.round, application.municipality_id, data, existing=application)
     before = snapshot(application)
     _apply(application, data)
     added = _set_members(application, data.member_ids)
@@ -415,7 +223,7 @@ def submit(
     read-only until a coordinator reopens it."""
     check_version(application, version, _l("Ansøgningen"))
     _require_draft(application)
-    _require_open(application.round, application.municipality_id, now)
+    require_open(application.round, application.municipality_id, now)
     missing = missing_for_submission(application)
     if missing:
         raise RuleViolations(missing)
@@ -462,7 +270,7 @@ def resume(
     check_version(application, version, _l("Ansøgningen"))
     if application.status != ApplicationStatus.WITHDRAWN:
         raise NotAllowed(_l("Kun en tilbagetrukket ansøgning kan genoptages."))
-    _require_open(application.round, application.municipality_id, now)
+    require_open(application.round, application.municipality_id, now)
     application.status = ApplicationStatus.DRAFT
     application.submitted_at = None
     db.session.flush()
@@ -549,72 +357,6 @@ def _joint_step(application, member: ApplicationMember, action: str, kind: str, 
         kind,
         {"round": application.round.name_da, "municipality": member.municipality.name},
         link=f"/ansoegninger/{application.id}",
-    )
-
-
-def extend_deadline(
-    round_: Round, municipality: Municipality, until_at: datetime, reason: str, *, actor
-) -> DeadlineExtension:
-    """A later deadline for one municipality (set again to move it; it must be later than the
-    round's own deadline)."""
-    if until_at <= round_.deadline_at:
-        raise InvalidInput(
-            _l(
-                "Den forlængede frist skal ligge efter forløbets frist (%(deadline)s).",
-                deadline=_local(round_.deadline_at),
-            ),
-            field="until_date",
-        )
-    if not reason.strip():
-        raise InvalidInput(_l("Skriv en begrundelse."), field="reason")
-    extension = extension_for(round_, municipality.id)
-    before = extension.until_at.isoformat() if extension else None
-    if extension is None:
-        extension = DeadlineExtension(round_id=round_.id, municipality_id=municipality.id)
-        db.session.add(extension)
-    extension.until_at = until_at
-    extension.reason = reason.strip()
-    extension.created_by_id = getattr(actor, "id", None)
-    db.session.flush()
-    audit.record(
-        "deadline_extended",
-        actor=actor,
-        obj=extension,
-        municipality_id=municipality.id,
-        round_id=round_.id,
-        until=[before, until_at.isoformat()],
-        reason=extension.reason,
-    )
-    notify(
-        [municipality.id],
-        "deadline_extended",
-        {"round": round_.name_da, "until": until_at},
-        link=f"/indsatser/forloeb/{round_.slug}",
-    )
-    return extension
-
-
-def remove_extension(extension: DeadlineExtension, *, actor) -> None:
-    audit.record(
-        "deadline_extension_removed",
-        actor=actor,
-        obj=extension,
-        municipality_id=extension.municipality_id,
-        round_id=extension.round_id,
-        until=extension.until_at.isoformat(),
-    )
-    db.session.delete(extension)
-    db.session.flush()
-
-
-def extensions_of_round(round_: Round) -> list[DeadlineExtension]:
-    return list(
-        db.session.scalars(
-            select(DeadlineExtension)
-            .options(selectinload(DeadlineExtension.municipality))
-            .where(DeadlineExtension.round_id == round_.id)
-            .order_by(DeadlineExtension.until_at)
-        )
     )
 
 

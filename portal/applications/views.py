@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.applications import services
+from portal.applications import checks, queries, services
 from portal.applications.forms import ApplicationForm, ExtensionForm, ReopenForm
 from portal.applications.models import (
     Application,
@@ -69,7 +69,7 @@ def index():
         return render_template("applications/national.html", page=page, status=status)
     if current_user.municipality_id is None or current_user.role == Role.REVIEWER:
         return render_template("applications/mine.html", applications=[], open_rounds=[])
-    applications = services.applications_of_municipality(current_user.municipality_id)
+    applications = queries.applications_of_municipality(current_user.municipality_id)
     applied = {a.round_id for a in applications}
     open_rounds = [r for r in programmes.open_rounds() if r.id not in applied]
     return render_template(
@@ -104,7 +104,7 @@ def _after_save(form: ApplicationForm, application: Application):
 @role_required(Role.MUNICIPAL)
 def new(slug: str):
     round_ = _round_or_404(slug)
-    existing = services.application_in_round(round_.id, current_user.municipality_id)
+    existing = queries.application_in_round(round_.id, current_user.municipality_id)
     if existing is not None:
         flash(_("Jeres kommune indgår allerede i en ansøgning til dette forløb."), "info")
         return redirect(url_for(".detail", application_id=existing.id))
@@ -138,7 +138,7 @@ def detail(application_id: int):
         application=application,
         deadline=services.deadline_for(application.round, application.municipality_id),
         accepting=services.accepts_from(application.round, application.municipality_id),
-        missing=services.missing_for_submission(application)
+        missing=checks.missing_for_submission(application)
         if application.status == ApplicationStatus.DRAFT
         else [],
         reopen_form=ReopenForm(formdata=None, version=application.version),

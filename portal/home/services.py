@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from portal.applications.models import Application, ApplicationStatus
-from portal.applications.services import applications_of_municipality
+from portal.applications.queries import applications_of_municipality
 from portal.auth.models import Role, User
 from portal.db import db, utcnow
 from portal.municipalities.models import Municipality

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.applications import services
+from portal.applications import checks, services
 from portal.applications.models import ApplicationStatus
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
@@ -84,14 +84,14 @@ def test_a_lead_states_competence_and_capacity_instead_of_a_situation(round_, aa
     application = services.start_application(
         round_, aarhus, complete(round_, role="lead", experience=""), actor=None, now=BEFORE
     )
-    fields = {f for f, _m in services.missing_for_submission(application)}
+    fields = {f for f, _m in checks.missing_for_submission(application)}
     assert fields == {"competence_statement", "capacity_statement"}
 
 
 def test_leadership_backing_at_board_and_management_level_is_required(round_, aarhus):
     data = complete(round_, backing_management=False, backing_political=True)
     application = services.start_application(round_, aarhus, data, actor=None, now=BEFORE)
-    assert [f for f, _m in services.missing_for_submission(application)] == ["backing_management"]
+    assert [f for f, _m in checks.missing_for_submission(application)] == ["backing_management"]
 
 
 def test_submit_locks_the_application_audits_and_normalises(round_, aarhus):
@@ -194,7 +194,7 @@ def test_joint_application_counts_once_every_co_applicant_confirms(round_, aarhu
         actor=None,
         now=BEFORE,
     )
-    missing = dict(services.missing_for_submission(application))
+    missing = dict(checks.missing_for_submission(application))
     assert "Odense" in str(missing["member_ids"]) and "Aalborg" in str(missing["member_ids"])
     services.confirm_membership(application, odense.id, actor=make_user(Role.MUNICIPAL, code=461))
     services.decline_membership(application, aalborg.id, actor=make_user(Role.MUNICIPAL, code=851))
