@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.benefits.models import MAX_CATEGORY, CostKind
@@ -78,8 +79,8 @@ class MeasurementEditForm(VersionedForm):
 
 
 COST_KINDS = [
-    (CostKind.ONE_OFF.value, _l("Engangsomkostning")),
-    (CostKind.YEARLY.value, _l("Årlig omkostning")),
+    SelectChoice(CostKind.ONE_OFF.value, _l("Engangsomkostning")),
+    SelectChoice(CostKind.YEARLY.value, _l("Årlig omkostning")),
 ]
 
 

@@ -405,7 +405,8 @@ def _write(rows: pd.DataFrame, ctx: _Round, existing: dict, actor) -> ImportResu
     result = ImportResult()
     now = utcnow()
     actor_id = getattr(actor, "id", None)
-    changes: dict[int, list[dict]] = defaultdict(list)  # participation → audit entries
+    # participation → {"measurement screen_visits 2025-10-01": [before, after]}
+    changes: dict[int, dict[str, list]] = defaultdict(dict)
     municipality_of: dict[int, int] = {}
     names = {i.id: i.key for i in ctx.indicators.values()}
     for kind, target in _TARGETS.items():
@@ -434,9 +435,7 @@ def _write(rows: pd.DataFrame, ctx: _Round, existing: dict, actor) -> ImportResu
         if not new.empty:
             columns = ["participation_id", "municipality_id", *target.key, *target.values]
             stamp = {"created_at": now, "updated_at": now, "updated_by_id": actor_id, "version": 1}
-            db.session.execute(
-                insert(table), [{**r, **stamp} for r in new[columns].to_dict("records")]
-            )
+            db.session.execute(insert(table), [{**r, **stamp} for r in _records(new, columns)])
         if not changed.empty:
             db.session.execute(
                 update(table)
@@ -447,30 +446,43 @@ def _write(rows: pd.DataFrame, ctx: _Round, existing: dict, actor) -> ImportResu
                     updated_by_id=actor_id,
                     version=table.c.version + 1,
                 ),
-                [
-                    {"row_id": int(r["id"]), **{f"new_{c}": r[c] for c in target.values}}
-                    for r in changed.to_dict("records")
-                ],
+                _records(
+                    changed.rename(columns={"id": "row_id"}).rename(
+                        columns={c: f"new_{c}" for c in target.values}
+                    ),
+                    ["row_id", *[f"new_{c}" for c in target.values]],
+                ),
             )
         for frame, is_update in ((new, False), (changed, True)):
-            for r in frame.to_dict("records"):
-                municipality_of[r["participation_id"]] = r["municipality_id"]
-                what = (
-                    f"{COST_WORD[CostKind(r['kind'])]}:{r['category']}"
-                    if kind == Kind.COST
-                    else names[r["indicator_id"]]
-                )
-                changes[r["participation_id"]].append(
-                    {
-                        "kind": kind.value,
-                        "what": what,
-                        "key": {c: plain(r[c]) for c in target.key if c != "indicator_id"},
-                        "before": {c: plain(r[f"{c}_old"]) for c in target.values}
-                        if is_update
-                        else None,
-                        "after": {c: plain(r[c]) for c in target.values},
-                    }
-                )
+            if frame.empty:
+                continue
+            if kind == Kind.COST:
+                label = [
+                    f"cost {COST_WORD[CostKind(k)]}:{c} {plain(d)}"
+                    for k, c, d in zip(
+                        frame["kind"], frame["category"], frame["incurred_on"], strict=True
+                    )
+                ]
+            else:
+                label = [f"{kind.value} {names[i]}" for i in frame["indicator_id"].tolist()]
+                if kind == Kind.MEASUREMENT:
+                    label = [f"{t} {plain(d)}" for t, d in zip(label, frame["period"], strict=True)]
+            after = _figure_texts(frame, target.values)
+            before = (
+                _figure_texts(frame, [f"{c}_old" for c in target.values])
+                if is_update
+                else [None] * len(frame)
+            )
+            for participation_id, municipality_id, what, old, new_text in zip(
+                frame["participation_id"].tolist(),
+                frame["municipality_id"].tolist(),
+                label,
+                before,
+                after,
+                strict=True,
+            ):
+                municipality_of[participation_id] = municipality_id
+                changes[participation_id][what] = [old, new_text]
     for participation_id, entries in changes.items():
         audit.record(
             "figures_imported",
@@ -491,6 +503,18 @@ def _write(rows: pd.DataFrame, ctx: _Round, existing: dict, actor) -> ImportResu
     _expire_figures()
     db.session.flush()
     return result
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows as dicts of plain Python values (``tolist`` turns numpy numbers into ints)."""
+    values = [frame[c].tolist() for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _figure_texts(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """A figure's values as one text for the audit log: ``1234.5 · 2025-06-01 · kilde``."""
+    texts = [[plain(v) or "" for v in frame[c].tolist()] for c in columns]
+    return [" · ".join(t for t in row if t) for row in zip(*texts, strict=True)]
 
 
 def _expire_figures() -> None:
