@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from portal.benefits.figures import figure_frames, programme_indicators
-from portal.benefits.importing import COLUMNS, COST_WORD
+from portal.benefits.importing import COLUMNS
 from portal.benefits.models import CostKind
 from portal.benefits.recording import plain
 from portal.benefits.rules import Kind
@@ -78,7 +78,7 @@ def figures_table(round_: Round, participations: list[Participation]) -> pd.Data
                 {
                     "municipality": costs["municipality_id"].map(codes),
                     "indicator": [
-                        f"{COST_WORD[CostKind(k)]}:{c}"
+                        f"{CostKind(k).word}:{c}"
                         for k, c in zip(costs["kind"], costs["category"], strict=True)
                     ],
                     "kind": Kind.COST.value,
@@ -107,9 +107,7 @@ def template_table(round_: Round, participations: list[Participation]) -> pd.Dat
     for code in sorted(codes[p.municipality_id] for p in participations):
         for indicator in indicators:
             rows.append((code, indicator.key, Kind.MEASUREMENT.value, start, "", ""))
-        rows.append(
-            (code, f"{COST_WORD[CostKind.ONE_OFF]}:Licenser", Kind.COST.value, start, "", "")
-        )
+        rows.append((code, f"{CostKind.ONE_OFF.word}:Licenser", Kind.COST.value, start, "", ""))
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

@@ -13,8 +13,8 @@ from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from portal.benefits.costs import MAX_OWNER
 from portal.benefits.models import MAX_CATEGORY, CostKind
-from portal.benefits.recording import MAX_OWNER
 from portal.benefits.rules import MAX_NOTE
 from portal.programmes.forms import VersionedForm
 from portal.tabular import parse_decimal

@@ -32,16 +32,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select
 
-from portal.audit import services as audit
-from portal.benefits import rules
+from portal.benefits import bulk, rules
+from portal.benefits.costs import AMOUNT_QUANTUM
 from portal.benefits.figures import figure_frames
-from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
+from portal.benefits.models import CostKind
 from portal.benefits.permissions import import_scope
-from portal.benefits.recording import AMOUNT_QUANTUM, plain
 from portal.benefits.rules import Kind
-from portal.db import db, utcnow
+from portal.db import db
 from portal.errors import RowErrors
 from portal.municipalities.models import Municipality
 from portal.participations.models import Participation
@@ -70,7 +69,6 @@ COST_PREFIXES = {
     "aarlig": CostKind.YEARLY,
     "yearly": CostKind.YEARLY,
 }
-COST_WORD = {CostKind.ONE_OFF: "engangs", CostKind.YEARLY: "årlig"}  # what the exports write
 _COST_PATTERN = r"^(?P<prefix>[^:]+?)\s*:\s*(?P<category>.*)$"
 
 
@@ -179,7 +177,9 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     rows["period"] = periods
     _check_duplicates(rows, frame[LINE], problems)
     problems.raise_if_any(frame[LINE])
-    result = _write(rows, context, existing, actor)
+    result = ImportResult()
+    keys = {i.id: i.key for i in context.indicators.values()}
+    bulk.write(rows, round_.id, keys, existing, actor=actor, result=result)
     return result
 
 
@@ -343,182 +343,3 @@ def _check_duplicates(rows: pd.DataFrame, lines: pd.Series, problems: _Problems)
         key.index[repeated],
         lambda i: _("rækken gentager linje %(line)d", line=int(first_line[i])),
     )
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Target:
-    model: type
-    frame: str  # its frame in ``figure_frames``
-    key: tuple[str, ...]  # what names the figure, besides the participation
-    values: tuple[str, ...]  # what the file sets
-
-
-_TARGETS = {
-    Kind.BASELINE: _Target(
-        Baseline, "baselines", ("indicator_id",), ("value", "measured_on", "source_note")
-    ),
-    Kind.TARGET: _Target(Target, "targets", ("indicator_id",), ("value", "target_date", "note")),
-    Kind.MEASUREMENT: _Target(
-        Measurement, "measurements", ("indicator_id", "period"), ("value", "note")
-    ),
-    Kind.COST: _Target(Cost, "costs", ("kind", "category", "incurred_on"), ("amount", "note")),
-}
-
-
-def _file_rows(rows: pd.DataFrame, kind: Kind) -> pd.DataFrame:
-    """The file's rows of one kind, in the model's columns."""
-    part = rows[rows["kind"] == kind]
-    out = pd.DataFrame(
-        {
-            "participation_id": part["participation_id"].astype(int),
-            "municipality_id": part["municipality_id"].astype(int),
-        },
-        index=part.index,
-    )
-    day = part["date"].dt.date
-    if kind == Kind.COST:
-        out["kind"] = part["cost_kind"].map(lambda k: k.value)
-        out["category"] = part["category"]
-        out["incurred_on"] = day
-        out["amount"] = part["value"]
-    else:
-        out["indicator_id"] = part["indicator_id"].astype(int)
-        out["value"] = part["value"]
-    if kind == Kind.BASELINE:
-        out["measured_on"] = day
-        out["source_note"] = part["note"]
-    else:
-        out["note"] = part["note"]
-    if kind == Kind.TARGET:
-        out["target_date"] = day
-    elif kind == Kind.MEASUREMENT:
-        out["period"] = part["period"].dt.date
-    return out
-
-
-def _write(rows: pd.DataFrame, ctx: _Round, existing: dict, actor) -> ImportResult:
-    """Insert the new figures and update the changed ones in bulk; one audit line per
-    participation with every change (before and after), and one for the import."""
-    result = ImportResult()
-    now = utcnow()
-    actor_id = getattr(actor, "id", None)
-    # participation → {"measurement screen_visits 2025-10-01": [before, after]}
-    changes: dict[int, dict[str, list]] = defaultdict(dict)
-    municipality_of: dict[int, int] = {}
-    names = {i.id: i.key for i in ctx.indicators.values()}
-    for kind, target in _TARGETS.items():
-        incoming = _file_rows(rows, kind)
-        if incoming.empty:
-            continue
-        on = ["participation_id", *target.key]
-        old = existing[target.frame]
-        old = (
-            old[["id", *on, *target.values]]
-            if not old.empty
-            else pd.DataFrame(columns=["id", *on, *target.values])
-        )
-        if kind == Kind.COST:
-            old = old.assign(kind=old["kind"].map(lambda k: getattr(k, "value", k)))
-        joined = incoming.merge(old, on=on, how="left", suffixes=("", "_old"))
-        is_new = joined["id"].isna()
-        differs = pd.Series(False, index=joined.index)
-        for column in target.values:
-            differs |= joined[column].astype(object) != joined[f"{column}_old"].astype(object)
-        new, changed = joined[is_new], joined[~is_new & differs]
-        result.created += len(new)
-        result.updated += len(changed)
-        result.unchanged += len(joined) - len(new) - len(changed)
-        table = target.model.__table__
-        if not new.empty:
-            columns = ["participation_id", "municipality_id", *target.key, *target.values]
-            stamp = {"created_at": now, "updated_at": now, "updated_by_id": actor_id, "version": 1}
-            db.session.execute(insert(table), [{**r, **stamp} for r in _records(new, columns)])
-        if not changed.empty:
-            db.session.execute(
-                update(table)
-                .where(table.c.id == bindparam("row_id"))
-                .values(
-                    **{c: bindparam(f"new_{c}") for c in target.values},
-                    updated_at=now,
-                    updated_by_id=actor_id,
-                    version=table.c.version + 1,
-                ),
-                _records(
-                    changed.rename(columns={"id": "row_id"}).rename(
-                        columns={c: f"new_{c}" for c in target.values}
-                    ),
-                    ["row_id", *[f"new_{c}" for c in target.values]],
-                ),
-            )
-        for frame, is_update in ((new, False), (changed, True)):
-            if frame.empty:
-                continue
-            if kind == Kind.COST:
-                label = [
-                    f"cost {COST_WORD[CostKind(k)]}:{c} {plain(d)}"
-                    for k, c, d in zip(
-                        frame["kind"], frame["category"], frame["incurred_on"], strict=True
-                    )
-                ]
-            else:
-                label = [f"{kind.value} {names[i]}" for i in frame["indicator_id"].tolist()]
-                if kind == Kind.MEASUREMENT:
-                    label = [f"{t} {plain(d)}" for t, d in zip(label, frame["period"], strict=True)]
-            after = _figure_texts(frame, target.values)
-            before = (
-                _figure_texts(frame, [f"{c}_old" for c in target.values])
-                if is_update
-                else [None] * len(frame)
-            )
-            for participation_id, municipality_id, what, old, new_text in zip(
-                frame["participation_id"].tolist(),
-                frame["municipality_id"].tolist(),
-                label,
-                before,
-                after,
-                strict=True,
-            ):
-                municipality_of[participation_id] = municipality_id
-                changes[participation_id][what] = [old, new_text]
-    for participation_id, entries in changes.items():
-        audit.record(
-            "figures_imported",
-            actor=actor,
-            municipality_id=municipality_of[participation_id],
-            round_id=ctx.round.id,
-            participation_id=participation_id,
-            changes=entries,
-        )
-    audit.record(
-        "figures_import",
-        actor=actor,
-        round_id=ctx.round.id,
-        created=result.created,
-        updated=result.updated,
-        unchanged=result.unchanged,
-    )
-    _expire_figures()
-    db.session.flush()
-    return result
-
-
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """Rows as dicts of plain Python values (``tolist`` turns numpy numbers into ints)."""
-    values = [frame[c].tolist() for c in columns]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
-
-
-def _figure_texts(frame: pd.DataFrame, columns: list[str]) -> list[str]:
-    """A figure's values as one text for the audit log: ``1234.5 · 2025-06-01 · kilde``."""
-    texts = [[plain(v) or "" for v in frame[c].tolist()] for c in columns]
-    return [" · ".join(t for t in row if t) for row in zip(*texts, strict=True)]
-
-
-def _expire_figures() -> None:
-    """The bulk writes went past the session: figures it holds are reloaded when next read."""
-    for obj in list(db.session.identity_map.values()):
-        if isinstance(obj, Baseline | Target | Measurement | Cost):
-            db.session.expire(obj)

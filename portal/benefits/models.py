@@ -36,6 +36,11 @@ class CostKind(enum.StrEnum):
     ONE_OFF = "one_off"
     YEARLY = "yearly"
 
+    @property
+    def word(self) -> str:
+        """How files write it before a cost's category: ``engangs:Licenser``, ``årlig:Drift``."""
+        return "engangs" if self is CostKind.ONE_OFF else "årlig"
+
 
 class _Figure:
     """Columns every figure shares: whose it is, who changed it last, and when."""

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from portal.audit import services as audit
 from portal.auth.models import Role
-from portal.auth.permissions import can_see_draft_rounds, get_scoped_or_404, role_required
-from portal.benefits import exporting, recording
+from portal.auth.permissions import get_scoped_or_404, role_required
+from portal.benefits import costs, recording
 from portal.benefits.forms import (
     BaselineForm,
     CostForm,
@@ -19,25 +17,17 @@ from portal.benefits.forms import (
     MeasurementForm,
     OwnerForm,
     TargetForm,
-    UploadForm,
 )
-from portal.benefits.importing import import_figures
 from portal.benefits.models import Cost, CostKind, Measurement
 from portal.benefits.page import participation_page
 from portal.benefits.permissions import (
     READERS,
     can_edit_figures,
-    can_export_round,
-    can_import_for_any,
     get_participation_or_404,
 )
 from portal.benefits.rules import period_label
 from portal.db import db
-from portal.errors import PortalError, RowErrors
-from portal.participations.models import Participation
-from portal.participations.services import participations_of_round, scope_participations
 from portal.programmes.models import Indicator
-from portal.programmes.services import get_round_by_slug
 from portal.web import commit_or_flash, commit_or_show
 
 bp = Blueprint("benefits", __name__, url_prefix="/gevinster")
@@ -231,7 +221,7 @@ def add_cost(participation_id: int):
         participation,
         ("cost", None),
         form,
-        lambda: recording.add_cost(
+        lambda: costs.add_cost(
             participation,
             CostKind(form.kind.data),
             form.category.data,
@@ -252,7 +242,7 @@ def delete_cost(participation_id: int, cost_id: int):
     participation = _editable(participation_id)
     cost = _figure_of(Cost, cost_id, participation)
     version = request.form.get("version", type=int)
-    if commit_or_flash(lambda: recording.delete_cost(cost, actor=current_user, version=version)):
+    if commit_or_flash(lambda: costs.delete_cost(cost, actor=current_user, version=version)):
         flash(_("Omkostningen er slettet."), "success")
     return _back(participation, "omkostninger")
 
@@ -266,7 +256,7 @@ def set_owner(participation_id: int):
         participation,
         ("owner", None),
         form,
-        lambda: recording.set_benefit_owner(
+        lambda: costs.set_benefit_owner(
             participation,
             form.name.data,
             form.title.data,
@@ -287,7 +277,7 @@ def set_hourly_cost(participation_id: int):
         participation,
         ("hourly", None),
         form,
-        lambda: recording.set_hourly_cost(
+        lambda: costs.set_hourly_cost(
             participation,
             form.amount.number,
             actor=current_user,
@@ -298,119 +288,4 @@ def set_hourly_cost(participation_id: int):
     )
 
 
-# --- files -----------------------------------------------------------------------------------
-
-
-def _send(table, stem: str, fmt: str, **audit_fields) -> Response:
-    audit.record("figures_exported", actor=current_user, format=fmt, **audit_fields)
-    db.session.commit()
-    return Response(
-        exporting.to_bytes(table, fmt),
-        mimetype=exporting.MIMETYPES[fmt],
-        headers={"Content-Disposition": f"attachment; filename={stem}.{fmt}"},
-    )
-
-
-def _format(fmt: str) -> str:
-    if fmt not in exporting.FORMATS:
-        abort(404)
-    return fmt
-
-
-@bp.route("/deltagelse/<int:participation_id>/tal.<fmt>")
-@role_required(*READERS)
-def export_participation(participation_id: int, fmt: str):
-    participation = get_participation_or_404(participation_id, current_user)
-    table = exporting.figures_table(participation.round, [participation])
-    stem = f"tal-{participation.round.slug}-{participation.municipality.code_display}"
-    return _send(
-        table,
-        stem,
-        _format(fmt),
-        municipality_id=participation.municipality_id,
-        round_id=participation.round_id,
-    )
-
-
-def _round_or_404(slug: str):
-    return get_round_by_slug(slug, include_drafts=can_see_draft_rounds(current_user)) or abort(404)
-
-
-@bp.route("/forloeb/<slug>/tal.<fmt>")
-@role_required(*READERS)
-def export_round(slug: str, fmt: str):
-    if not can_export_round(current_user):
-        abort(403)
-    round_ = _round_or_404(slug)
-    table = exporting.figures_table(round_, participations_of_round(round_))
-    return _send(table, f"tal-{round_.slug}", _format(fmt), round_id=round_.id)
-
-
-@bp.route("/forloeb/<slug>/skabelon.<fmt>")
-@role_required(*READERS)
-def template(slug: str, fmt: str):
-    """The import template: every participating municipality for national users, only their
-    own for a municipality's users (404 when it does not participate)."""
-    round_ = _round_or_404(slug)
-    participations = list(
-        db.session.scalars(
-            scope_participations(
-                select(Participation).where(Participation.round_id == round_.id), current_user
-            )
-        )
-    )
-    if not participations and not current_user.is_national:
-        abort(404)
-    fmt = _format(fmt)
-    return Response(
-        exporting.to_bytes(exporting.template_table(round_, participations), fmt),
-        mimetype=exporting.MIMETYPES[fmt],
-        headers={"Content-Disposition": f"attachment; filename=skabelon-{round_.slug}.{fmt}"},
-    )
-
-
-def _upload(round_, back_url: str, participation=None):
-    form = UploadForm()
-    errors = None
-    if form.validate_on_submit():
-        try:
-            result = import_figures(form.file.data.read(), round_, actor=current_user)
-        except RowErrors as error:
-            db.session.rollback()
-            errors = error.errors
-        except PortalError as error:
-            db.session.rollback()
-            form.file.errors = [error.message]
-        else:
-            db.session.commit()
-            flash(result.summary(), "success")
-            return redirect(back_url)
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "benefits/upload.html",
-        round=round_,
-        participation=participation,
-        form=form,
-        errors=errors,
-        back_url=back_url,
-    ), status
-
-
-@bp.route("/deltagelse/<int:participation_id>/indlaes", methods=["GET", "POST"])
-@role_required(Role.MUNICIPAL, Role.COORDINATOR)
-def upload_participation(participation_id: int):
-    participation = _editable(participation_id)
-    return _upload(
-        participation.round,
-        url_for(".participation", participation_id=participation.id),
-        participation,
-    )
-
-
-@bp.route("/forloeb/<slug>/indlaes", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
-def upload_round(slug: str):
-    round_ = _round_or_404(slug)
-    if not can_import_for_any(current_user):
-        abort(403)
-    return _upload(round_, url_for(".upload_round", slug=round_.slug))
+from portal.benefits import file_views  # noqa: E402, F401  (registers the file routes on bp)

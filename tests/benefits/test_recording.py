@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from portal.benefits import recording, rules
+from portal.benefits import costs, recording, rules
 from portal.benefits.figures import figures_of, participation_figures
 from portal.benefits.models import CostKind, Measurement
 from portal.db import db
@@ -99,7 +99,7 @@ def test_baseline_target_measurements_and_costs_are_recorded(round_, p):
         p, indicator(round_, "punctuality"), date(2025, 11, 5), D("87.5"), actor=None
     )
     assert quarterly.period == date(2025, 10, 1)
-    cost = recording.add_cost(
+    cost = costs.add_cost(
         p, CostKind.ONE_OFF, " Licenser ", date(2025, 9, 15), D("45000.004"), actor=None
     )
     assert cost.category == "Licenser" and cost.amount == D("45000.00")
@@ -144,7 +144,7 @@ def test_dates_outside_the_period_are_refused(round_, p):
     found = problems(lambda: recording.set_target(p, visits, D(1), date(2027, 4, 1), actor=None))
     assert "uden for forløbets periode" in found["date"]
     found = problems(
-        lambda: recording.add_cost(p, CostKind.YEARLY, "Drift", date(2025, 8, 31), D(1), actor=None)
+        lambda: costs.add_cost(p, CostKind.YEARLY, "Drift", date(2025, 8, 31), D(1), actor=None)
     )
     assert "uden for forløbets periode" in found["date"]
 
@@ -227,7 +227,7 @@ def test_texts_refuse_cpr_numbers(round_, p):
         )
     )
     assert "CPR" in found["note"]
-    found = problems(lambda: recording.set_benefit_owner(p, "0101901234", "", actor=None))
+    found = problems(lambda: costs.set_benefit_owner(p, "0101901234", "", actor=None))
     assert "CPR" in found["name"]
 
 
@@ -244,7 +244,7 @@ def test_versions_guard_against_overwriting(round_, p):
     with pytest.raises(Conflict):
         recording.delete_measurement(m, actor=None, version=m.version + 1)
     with pytest.raises(Conflict):
-        recording.set_benefit_owner(p, "A", "B", actor=None, version=p.version + 1)
+        costs.set_benefit_owner(p, "A", "B", actor=None, version=p.version + 1)
 
 
 def test_every_change_is_audited_with_before_and_after(round_, p, make_user):
@@ -255,10 +255,10 @@ def test_every_change_is_audited_with_before_and_after(round_, p, make_user):
     m = recording.record_measurement(p, visits, date(2025, 10, 1), D(7), actor=user)
     recording.update_measurement(m, D(8), "rettet", actor=user)
     recording.delete_measurement(m, actor=user)
-    cost = recording.add_cost(p, CostKind.YEARLY, "Drift", date(2026, 1, 1), D(10), actor=user)
-    recording.delete_cost(cost, actor=user)
-    recording.set_benefit_owner(p, "Hanne Hansen", "Ældrechef", actor=user)
-    recording.set_hourly_cost(p, D("412,5".replace(",", ".")), actor=user)
+    cost = costs.add_cost(p, CostKind.YEARLY, "Drift", date(2026, 1, 1), D(10), actor=user)
+    costs.delete_cost(cost, actor=user)
+    costs.set_benefit_owner(p, "Hanne Hansen", "Ældrechef", actor=user)
+    costs.set_hourly_cost(p, D("412,5".replace(",", ".")), actor=user)
     events = list(
         db.session.scalars(
             select(AuditEvent)
@@ -293,9 +293,9 @@ def test_every_change_is_audited_with_before_and_after(round_, p, make_user):
 
 
 def test_hourly_cost_must_be_positive(p):
-    found = problems(lambda: recording.set_hourly_cost(p, D(0), actor=None))
+    found = problems(lambda: costs.set_hourly_cost(p, D(0), actor=None))
     assert "over 0" in found["amount"]
-    recording.set_hourly_cost(p, None, actor=None)
+    costs.set_hourly_cost(p, None, actor=None)
     assert p.hourly_cost_override is None
 
 

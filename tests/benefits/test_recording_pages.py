@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Role
-from portal.benefits import recording
+from portal.benefits import costs, recording
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement
 from portal.db import db
 from tests.benefits.helpers import figures_round, indicator, participation_of
@@ -74,7 +74,7 @@ def test_the_page_shows_figures_with_units_and_method(client, login, make_user, 
     visits = indicator(round_, "screen_visits")
     recording.set_baseline(own, visits, D("1234.5"), date(2025, 6, 1), "Omsorg", actor=None)
     recording.record_measurement(own, visits, date(2025, 10, 9), D("1500"), actor=None)
-    recording.add_cost(own, CostKind.ONE_OFF, "Licenser", date(2025, 9, 15), D(45000), actor=None)
+    costs.add_cost(own, CostKind.ONE_OFF, "Licenser", date(2025, 9, 15), D(45000), actor=None)
     db.session.commit()
     login(make_user(Role.LEADERSHIP, code=101))
     html = client.get(url(own)).get_data(as_text=True)
@@ -203,7 +203,7 @@ def test_costs_owner_and_hourly_cost(client, login, make_user, own):
 def test_ids_of_another_municipality_answer_404(client, login, make_user, round_, own, other):
     visits = indicator(round_, "screen_visits")
     theirs = recording.record_measurement(other, visits, date(2025, 10, 1), D(5), actor=None)
-    their_cost = recording.add_cost(
+    their_cost = costs.add_cost(
         other, CostKind.ONE_OFF, "Udstyr", date(2025, 10, 1), D(5), actor=None
     )
     db.session.commit()
@@ -233,16 +233,14 @@ def test_page_queries_do_not_grow_with_measurements(
     login(make_user(Role.MUNICIPAL, code=101))
     visits, km = indicator(round_, "screen_visits"), indicator(round_, "km_driven")
     recording.record_measurement(own, visits, date(2025, 9, 1), D(1), actor=None)
-    recording.add_cost(own, CostKind.ONE_OFF, "A", date(2025, 9, 1), D(1), actor=None)
+    costs.add_cost(own, CostKind.ONE_OFF, "A", date(2025, 9, 1), D(1), actor=None)
     db.session.commit()
     with count_queries() as few:
         assert client.get(url(own)).status_code == 200
     for month in range(10, 13):
         for ind in (visits, km):
             recording.record_measurement(own, ind, date(2025, month, 1), D(month), actor=None)
-        recording.add_cost(
-            own, CostKind.YEARLY, f"C{month}", date(2025, month, 1), D(1), actor=None
-        )
+        costs.add_cost(own, CostKind.YEARLY, f"C{month}", date(2025, month, 1), D(1), actor=None)
     for month in range(1, 13):
         recording.record_measurement(own, visits, date(2026, month, 1), D(month), actor=None)
     db.session.commit()
