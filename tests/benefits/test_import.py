@@ -288,3 +288,23 @@ def test_cli_import_and_exit_status(app, round_, tmp_path):
     assert "7 rækker læst: 7 nye, 0 ændret, 0 uændret." in result.output
     result = runner.invoke(args=["import-measurements", str(good), "--round", "no-such-round"])
     assert result.exit_code == 1 and "intet forløb" in result.output
+
+
+def test_import_queries_do_not_grow_with_rows(round_, count_queries):
+    def file(months):
+        return H + "".join(
+            f"101,{key},measurement,{2025 + (8 + m) // 12}-{(8 + m) % 12 + 1:02d}-01,{m},\n"
+            for m in range(months)
+            for key in ("screen_visits", "km_driven")
+        )
+
+    db.session.commit()
+    counts = []
+    for months in (2, 19):
+        db.session.refresh(round_)
+        with count_queries() as counter:
+            result = import_figures(file(months), round_, actor=None)
+        db.session.rollback()
+        assert result.created == 2 * months
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
