@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import event, select
 
+from bench import collaboration, imports
 from portal import create_app
 from portal.db import db, utcnow
 from portal.demo import DEMO_PASSWORD, load_demo
@@ -122,9 +123,8 @@ def main() -> None:
             bench(f"{name}_queries_10x_ratio", big_q / base_q)
             bench(f"{name}_ms", base_ms)
             bench(f"{name}_10x_time_ratio", big_ms / base_ms)
-        from bench import collaboration
-
         collaboration.run(app, client, measure, bench)
+        imports.run(app, bench)
         db.session.remove()
         db.engine.dispose()
 

@@ -8,12 +8,13 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.audit import services as audit
 from portal.benefits.formulas import FormulaError, parse_formula
 from portal.db import db, utcnow
-from portal.errors import InvalidInput, RuleViolations, check_version
+from portal.errors import NotAllowed, InvalidInput, RuleViolations, check_version
 from portal.programmes import rules
 from portal.programmes.models import Indicator, Programme, ProgrammeGoal, Round, RoundStatus
 
@@ -263,9 +264,19 @@ def delete_indicator(indicator: Indicator, *, actor, version: int | None = None)
         obj=indicator,
         before=_snapshot(indicator, INDICATOR_FIELDS),
     )
-    programme.indicators.remove(indicator)
-    programme.updated_at = utcnow()
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            programme.indicators.remove(indicator)
+            programme.updated_at = utcnow()
+            db.session.flush()
+    except IntegrityError as exc:  # figures recorded against it (a RESTRICT foreign key)
+        raise NotAllowed(
+            _l(
+                "Indikatoren %(key)s kan ikke slettes: der er registreret tal for den"
+                " (baseline, målbillede eller målinger).",
+                key=indicator.key,
+            )
+        ) from exc
 
 
 ROUND_FIELDS = tuple(f.name for f in fields(rules.RoundData))

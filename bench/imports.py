@@ -1,0 +1,113 @@
+"""The figures import on a generated file: 10,000 measurement rows for a round in which all
+98 municipalities participate, validated and written (then rolled back), against pandas
+merely reading the same file."""
+
+from __future__ import annotations
+
+import io
+import random
+import statistics
+import time
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import select
+
+from portal.applications.models import ApplicantRole
+from portal.benefits.importing import COLUMNS, import_figures
+from portal.db import db, utcnow
+from portal.municipalities.models import Municipality
+from portal.participations.models import Participation, ParticipationSource
+from portal.programmes.models import Frequency, Programme, Round, RoundStatus
+
+ROWS = 10_000
+REPEAT = 3
+
+
+def make_round() -> Round:
+    """A round of the screen-visit programme over six years, every municipality in it."""
+    programme = db.session.scalar(select(Programme).where(Programme.slug == "skaermbesoeg"))
+    now = utcnow()
+    round_ = Round(
+        programme=programme,
+        slug="bench-import",
+        name_da="Bench",
+        opens_at=now - timedelta(days=30),
+        deadline_at=now - timedelta(days=1),
+        period_start=date(2024, 1, 1),
+        period_end=date(2029, 12, 31),
+        lead_grant=900_000,
+        participant_grant=100_000,
+        community_min=5,
+        community_max=10,
+        parameters={"annual_cost": "450000", "annual_hours": "1924"},
+        status=RoundStatus.CLOSED,
+    )
+    db.session.add(round_)
+    db.session.flush()
+    for municipality in db.session.scalars(
+        select(Municipality).where(Municipality.country == "DK")
+    ):
+        db.session.add(
+            Participation(
+                round_id=round_.id,
+                municipality_id=municipality.id,
+                role=ApplicantRole.PARTICIPANT,
+                source=ParticipationSource.IMPORT,
+            )
+        )
+    db.session.commit()
+    return round_
+
+
+def make_file(round_: Round) -> bytes:
+    codes = sorted(
+        m.code_display
+        for m in db.session.scalars(
+            select(Municipality)
+            .join(Participation, Participation.municipality_id == Municipality.id)
+            .where(Participation.round_id == round_.id)
+        )
+    )
+    keys = [i.key for i in round_.programme.indicators if i.frequency == Frequency.MONTHLY]
+    months = [date(2024 + m // 12, m % 12 + 1, 1) for m in range(72)]
+    rng = random.Random(4)
+    rows = []
+    for month in months:
+        for code in codes:
+            for key in keys:
+                rows.append(
+                    (code, key, "measurement", month.isoformat(), f"{rng.uniform(0, 100):.1f}", "")
+                )
+                if len(rows) == ROWS:
+                    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+                    return frame.to_csv(index=False).encode()
+    raise RuntimeError("not enough combinations for the bench file")
+
+
+def timed(call) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def run(app, report) -> None:
+    with app.app_context():
+        round_ = make_round()
+        data = make_file(round_)
+        read_times = [timed(lambda: pd.read_csv(io.BytesIO(data))) for _ in range(REPEAT * 3)]
+        import_times = []
+        for _ in range(REPEAT):
+
+            def once():
+                result = import_figures(data, round_, actor=None)
+                assert result.created == ROWS, result.summary()
+
+            import_times.append(timed(once))
+            db.session.rollback()
+        seconds = statistics.median(import_times)
+        report("import_rows", ROWS)
+        report("import_seconds", seconds)
+        report("import_rows_per_second", ROWS / seconds)
+        report("import_read_csv_ratio", seconds / statistics.median(read_times))
+        db.session.remove()

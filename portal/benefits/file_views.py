@@ -1,0 +1,142 @@
+"""Files of figures: the exports, the import template and the upload pages (routes of the
+``benefits`` blueprint)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.audit import services as audit
+from portal.auth.models import Role
+from portal.auth.permissions import can_see_draft_rounds, role_required
+from portal.benefits import exporting
+from portal.benefits.forms import UploadForm
+from portal.benefits.importing import import_figures
+from portal.benefits.permissions import (
+    READERS,
+    can_export_round,
+    can_import_for_any,
+    get_participation_or_404,
+)
+from portal.benefits.views import _editable, bp
+from portal.db import db
+from portal.errors import PortalError, RowErrors
+from portal.participations.models import Participation
+from portal.participations.services import participations_of_round, scope_participations
+from portal.programmes.services import get_round_by_slug
+
+
+def _send(table, stem: str, fmt: str, **audit_fields) -> Response:
+    audit.record("figures_exported", actor=current_user, format=fmt, **audit_fields)
+    db.session.commit()
+    return Response(
+        exporting.to_bytes(table, fmt),
+        mimetype=exporting.MIMETYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename={stem}.{fmt}"},
+    )
+
+
+def _format(fmt: str) -> str:
+    if fmt not in exporting.FORMATS:
+        abort(404)
+    return fmt
+
+
+@bp.route("/deltagelse/<int:participation_id>/tal.<fmt>")
+@role_required(*READERS)
+def export_participation(participation_id: int, fmt: str):
+    participation = get_participation_or_404(participation_id, current_user)
+    table = exporting.figures_table(participation.round, [participation])
+    stem = f"tal-{participation.round.slug}-{participation.municipality.code_display}"
+    return _send(
+        table,
+        stem,
+        _format(fmt),
+        municipality_id=participation.municipality_id,
+        round_id=participation.round_id,
+    )
+
+
+def _round_or_404(slug: str):
+    return get_round_by_slug(slug, include_drafts=can_see_draft_rounds(current_user)) or abort(404)
+
+
+@bp.route("/forloeb/<slug>/tal.<fmt>")
+@role_required(*READERS)
+def export_round(slug: str, fmt: str):
+    if not can_export_round(current_user):
+        abort(403)
+    round_ = _round_or_404(slug)
+    table = exporting.figures_table(round_, participations_of_round(round_))
+    return _send(table, f"tal-{round_.slug}", _format(fmt), round_id=round_.id)
+
+
+@bp.route("/forloeb/<slug>/skabelon.<fmt>")
+@role_required(*READERS)
+def template(slug: str, fmt: str):
+    """The import template: every participating municipality for national users, only their
+    own for a municipality's users (404 when it does not participate)."""
+    round_ = _round_or_404(slug)
+    participations = list(
+        db.session.scalars(
+            scope_participations(
+                select(Participation).where(Participation.round_id == round_.id), current_user
+            )
+        )
+    )
+    if not participations and not current_user.is_national:
+        abort(404)
+    fmt = _format(fmt)
+    return Response(
+        exporting.to_bytes(exporting.template_table(round_, participations), fmt),
+        mimetype=exporting.MIMETYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename=skabelon-{round_.slug}.{fmt}"},
+    )
+
+
+def _upload(round_, back_url: str, participation=None):
+    form = UploadForm()
+    errors = None
+    if form.validate_on_submit():
+        try:
+            result = import_figures(form.file.data.read(), round_, actor=current_user)
+        except RowErrors as error:
+            db.session.rollback()
+            errors = error.errors
+        except PortalError as error:
+            db.session.rollback()
+            form.file.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(result.summary(), "success")
+            return redirect(back_url)
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "benefits/upload.html",
+        round=round_,
+        participation=participation,
+        form=form,
+        errors=errors,
+        back_url=back_url,
+    ), status
+
+
+@bp.route("/deltagelse/<int:participation_id>/indlaes", methods=["GET", "POST"])
+@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+def upload_participation(participation_id: int):
+    participation = _editable(participation_id)
+    return _upload(
+        participation.round,
+        url_for(".participation", participation_id=participation.id),
+        participation,
+    )
+
+
+@bp.route("/forloeb/<slug>/indlaes", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def upload_round(slug: str):
+    round_ = _round_or_404(slug)
+    if not can_import_for_any(current_user):
+        abort(403)
+    return _upload(round_, url_for(".upload_round", slug=round_.slug))

@@ -1,0 +1,291 @@
+"""Pages for recording a participation's figures, and the imports and exports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.auth.models import Role
+from portal.auth.permissions import get_scoped_or_404, role_required
+from portal.benefits import costs, recording
+from portal.benefits.forms import (
+    BaselineForm,
+    CostForm,
+    HourlyCostForm,
+    MeasurementEditForm,
+    MeasurementForm,
+    OwnerForm,
+    TargetForm,
+)
+from portal.benefits.models import Cost, CostKind, Measurement
+from portal.benefits.page import participation_page
+from portal.benefits.permissions import (
+    READERS,
+    can_edit_figures,
+    get_participation_or_404,
+)
+from portal.benefits.rules import period_label
+from portal.db import db
+from portal.programmes.models import Indicator
+from portal.web import commit_or_flash, commit_or_show
+
+bp = Blueprint("benefits", __name__, url_prefix="/gevinster")
+
+
+def _editable(participation_id: int):
+    participation = get_participation_or_404(participation_id, current_user)
+    if not can_edit_figures(current_user, participation):
+        abort(403)
+    return participation
+
+
+def _indicator_of(participation, indicator_id: int) -> Indicator:
+    indicator = db.get_or_404(Indicator, indicator_id)
+    if indicator.programme_id != participation.round.programme_id:
+        abort(404)
+    return indicator
+
+
+def _figure_of(model, ident: int, participation):
+    figure = get_scoped_or_404(model, ident, current_user)
+    if figure.participation_id != participation.id:
+        abort(404)
+    return figure
+
+
+def _back(participation, anchor: str | None = None):
+    return redirect(url_for(".participation", participation_id=participation.id, _anchor=anchor))
+
+
+@bp.route("/deltagelse/<int:participation_id>")
+@role_required(*READERS)
+def participation(participation_id: int):
+    return _render(get_participation_or_404(participation_id, current_user))
+
+
+def _render(participation, posted=None, status=200):
+    page = participation_page(
+        participation, editable=can_edit_figures(current_user, participation), posted=posted
+    )
+    return render_template("benefits/participation.html", page=page), status
+
+
+def _save(participation, key, form, call, message, anchor, field_map=None):
+    """Validate, call the service, commit once and go back; or show the form again."""
+    if form.validate():
+        ok, _result = commit_or_show(form, call, field_map)
+        if ok:
+            flash(message, "success")
+            return _back(participation, anchor)
+    return _render(participation, posted={key: form}, status=400)
+
+
+@bp.route(
+    "/deltagelse/<int:participation_id>/indikator/<int:indicator_id>/basislinje",
+    methods=["POST"],
+)
+@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+def set_baseline(participation_id: int, indicator_id: int):
+    participation = _editable(participation_id)
+    indicator = _indicator_of(participation, indicator_id)
+    form = BaselineForm(prefix=f"b{indicator.id}")
+    return _save(
+        participation,
+        ("baseline", indicator.id),
+        form,
+        lambda: recording.set_baseline(
+            participation,
+            indicator,
+            form.value.number,
+            form.measured_on.data,
+            form.source_note.data,
+            actor=current_user,
+            version=form.loaded_version(),
+        ),
+        _("Basislinjen er gemt."),
+        f"i{indicator.id}",
+        {"date": "measured_on", "note": "source_note"},
+    )
+
+
+@bp.route("/deltagelse/<int:participation_id>/indikator/<int:indicator_id>/maal", methods=["POST"])
+@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+def set_target(participation_id: int, indicator_id: int):
+    participation = _editable(participation_id)
+    indicator = _indicator_of(participation, indicator_id)
+    form = TargetForm(prefix=f"t{indicator.id}")
+    return _save(
+        participation,
+        ("target", indicator.id),
+        form,
+        lambda: recording.set_target(
+            participation,
+            indicator,
+            form.value.number,
+            form.target_date.data,
+            pessimistic=form.pessimistic.number,
+            optimistic=form.optimistic.number,
+            note=form.note.data,
+            actor=current_user,
+            version=form.loaded_version(),
+        ),
+        _("Målbilledet er gemt."),
+        f"i{indicator.id}",
+        {"date": "target_date"},
+    )
+
+
+@bp.route(
+    "/deltagelse/<int:participation_id>/indikator/<int:indicator_id>/maaling", methods=["POST"]
+)
+@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+def add_measurement(participation_id: int, indicator_id: int):
+    participation = _editable(participation_id)
+    indicator = _indicator_of(participation, indicator_id)
+    form = MeasurementForm(prefix=f"m{indicator.id}")
+    return _save(
+        participation,
+        ("measurement", indicator.id),
+        form,
+        lambda: recording.record_measurement(
+            participation,
+            indicator,
+            form.on.data,
+            form.value.number,
+            form.note.data,
+            actor=current_user,
+        ),
+        _("Målingen er gemt."),
+        f"i{indicator.id}",
+        {"date": "on"},
+    )
+
+
+@bp.route(
+    "/deltagelse/<int:participation_id>/maalinger/<int:measurement_id>", methods=["GET", "POST"]
+)
+@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+def edit_measurement(participation_id: int, measurement_id: int):
+    participation = _editable(participation_id)
+    measurement = _figure_of(Measurement, measurement_id, participation)
+    form = MeasurementEditForm(obj=measurement if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = str(measurement.version)
+    elif form.validate():
+        ok, _result = commit_or_show(
+            form,
+            lambda: recording.update_measurement(
+                measurement,
+                form.value.number,
+                form.note.data,
+                actor=current_user,
+                version=form.loaded_version(),
+            ),
+        )
+        if ok:
+            flash(_("Målingen er gemt."), "success")
+            return _back(participation, f"i{measurement.indicator_id}")
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "benefits/measurement.html",
+        participation=participation,
+        measurement=measurement,
+        form=form,
+        period_label=period_label,
+    ), status
+
+
+@bp.route(
+    "/deltagelse/<int:participation_id>/maalinger/<int:measurement_id>/slet", methods=["POST"]
+)
+@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+def delete_measurement(participation_id: int, measurement_id: int):
+    participation = _editable(participation_id)
+    measurement = _figure_of(Measurement, measurement_id, participation)
+    anchor = f"i{measurement.indicator_id}"
+    version = request.form.get("version", type=int)
+    if commit_or_flash(
+        lambda: recording.delete_measurement(measurement, actor=current_user, version=version)
+    ):
+        flash(_("Målingen er slettet."), "success")
+    return _back(participation, anchor)
+
+
+@bp.route("/deltagelse/<int:participation_id>/omkostninger", methods=["POST"])
+@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+def add_cost(participation_id: int):
+    participation = _editable(participation_id)
+    form = CostForm(prefix="cost")
+    return _save(
+        participation,
+        ("cost", None),
+        form,
+        lambda: costs.add_cost(
+            participation,
+            CostKind(form.kind.data),
+            form.category.data,
+            form.incurred_on.data,
+            form.amount.number,
+            form.note.data,
+            actor=current_user,
+        ),
+        _("Omkostningen er gemt."),
+        "omkostninger",
+        {"date": "incurred_on", "value": "amount"},
+    )
+
+
+@bp.route("/deltagelse/<int:participation_id>/omkostninger/<int:cost_id>/slet", methods=["POST"])
+@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+def delete_cost(participation_id: int, cost_id: int):
+    participation = _editable(participation_id)
+    cost = _figure_of(Cost, cost_id, participation)
+    version = request.form.get("version", type=int)
+    if commit_or_flash(lambda: costs.delete_cost(cost, actor=current_user, version=version)):
+        flash(_("Omkostningen er slettet."), "success")
+    return _back(participation, "omkostninger")
+
+
+@bp.route("/deltagelse/<int:participation_id>/gevinstejer", methods=["POST"])
+@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+def set_owner(participation_id: int):
+    participation = _editable(participation_id)
+    form = OwnerForm(prefix="owner")
+    return _save(
+        participation,
+        ("owner", None),
+        form,
+        lambda: costs.set_benefit_owner(
+            participation,
+            form.name.data,
+            form.title.data,
+            actor=current_user,
+            version=form.loaded_version(),
+        ),
+        _("Gevinstejeren er gemt."),
+        "ejer",
+    )
+
+
+@bp.route("/deltagelse/<int:participation_id>/timepris", methods=["POST"])
+@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+def set_hourly_cost(participation_id: int):
+    participation = _editable(participation_id)
+    form = HourlyCostForm(prefix="hourly")
+    return _save(
+        participation,
+        ("hourly", None),
+        form,
+        lambda: costs.set_hourly_cost(
+            participation,
+            form.amount.number,
+            actor=current_user,
+            version=form.loaded_version(),
+        ),
+        _("Timeprisen er gemt."),
+        "ejer",
+    )
+
+
+from portal.benefits import file_views  # noqa: E402, F401  (registers the file routes on bp)

@@ -1,0 +1,147 @@
+"""Upload pages, exports and templates per role: a municipality sees and sends only its own."""
+
+import io
+from datetime import date
+from decimal import Decimal as D
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEvent
+from portal.auth.models import Role
+from portal.benefits import recording
+from portal.benefits.models import Measurement
+from portal.db import db
+from tests.benefits.helpers import figures_round, indicator, participation_of
+
+H = "municipality,indicator,kind,date,value,note\n"
+
+
+@pytest.fixture
+def round_():
+    round_ = figures_round(codes=(101, 147))
+    visits = indicator(round_, "screen_visits")
+    for code, value in ((101, 11), (147, 22)):
+        recording.record_measurement(
+            participation_of(round_, code), visits, date(2025, 10, 1), D(value), actor=None
+        )
+    db.session.commit()
+    return round_
+
+
+def upload(client, path, text, name="tal.csv"):
+    return client.post(
+        path,
+        data={"file": (io.BytesIO(text.encode()), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def read(response) -> pd.DataFrame:
+    data = response.get_data()
+    if data[:4] == b"PK\x03\x04":
+        return pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def test_municipal_upload_of_their_own_participation(client, login, make_user, round_):
+    own = participation_of(round_, 101)
+    login(make_user(Role.MUNICIPAL, code=101))
+    path = f"/gevinster/deltagelse/{own.id}/indlaes"
+    page = client.get(path)
+    assert page.status_code == 200 and "kun indlæse tal for København" in page.get_data(
+        as_text=True
+    )
+    response = upload(
+        client,
+        path,
+        H
+        + '101,screen_visits,measurement,2025-11-01,"12,5",\n'
+        + "147,screen_visits,measurement,2025-11-01,99,\n",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "rækken gælder kommune 147, men I kan kun indlæse tal for København" in html
+    assert "Intet er gemt" in html
+    assert db.session.scalar(select(func.count(Measurement.id))) == 2
+    response = upload(client, path, H + '101,screen_visits,measurement,2025-11-01,"12,5",\n')
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/gevinster/deltagelse/{own.id}")
+    assert db.session.scalar(select(func.count(Measurement.id))) == 3
+
+
+def test_a_file_of_the_wrong_type_is_refused_at_the_field(client, login, make_user, round_):
+    own = participation_of(round_, 101)
+    login(make_user(Role.MUNICIPAL, code=101))
+    response = upload(client, f"/gevinster/deltagelse/{own.id}/indlaes", "x", name="tal.pdf")
+    assert response.status_code == 400
+    assert ".csv- eller .xlsx-fil" in response.get_data(as_text=True)
+
+
+def test_coordinator_uploads_for_the_round(client, login, make_user, round_):
+    login(make_user(Role.COORDINATOR))
+    path = f"/gevinster/forloeb/{round_.slug}/indlaes"
+    assert client.get(path).status_code == 200
+    response = upload(
+        client,
+        path,
+        H
+        + "101,screen_visits,measurement,2025-11-01,1,\n"
+        + "147,screen_visits,measurement,2025-11-01,2,\n",
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(Measurement.id))) == 4
+
+
+@pytest.mark.parametrize(
+    "role, code", [(Role.MUNICIPAL, 101), (Role.LEADERSHIP, None), (Role.ADMIN, None)]
+)
+def test_only_coordinators_upload_for_a_round(client, login, make_user, round_, role, code):
+    login(make_user(role, code=code))
+    assert client.get(f"/gevinster/forloeb/{round_.slug}/indlaes").status_code == 403
+
+
+def test_leadership_cannot_upload(client, login, make_user, round_):
+    own = participation_of(round_, 101)
+    login(make_user(Role.LEADERSHIP, code=101))
+    assert client.get(f"/gevinster/deltagelse/{own.id}/indlaes").status_code == 403
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_municipality_exports_only_its_own_figures(client, login, make_user, round_, fmt):
+    own, other = participation_of(round_, 101), participation_of(round_, 147)
+    login(make_user(Role.LEADERSHIP, code=101))
+    response = client.get(f"/gevinster/deltagelse/{own.id}/tal.{fmt}")
+    assert response.status_code == 200
+    table = read(response)
+    assert list(table["municipality"]) == ["101"] and list(table["value"]) == ["11"]
+    assert client.get(f"/gevinster/deltagelse/{other.id}/tal.{fmt}").status_code == 404
+    assert client.get(f"/gevinster/forloeb/{round_.slug}/tal.{fmt}").status_code == 403
+    line = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "figures_exported")
+    ).one()
+    assert line.municipality_id == own.municipality_id and line.details["format"] == fmt
+
+
+def test_round_export_for_national_users(client, login, make_user, round_):
+    login(make_user(Role.COORDINATOR))
+    table = read(client.get(f"/gevinster/forloeb/{round_.slug}/tal.csv"))
+    assert list(table["municipality"]) == ["101", "147"]
+    assert client.get(f"/gevinster/forloeb/{round_.slug}/tal.pdf").status_code == 404
+
+
+def test_templates_per_role(client, login, make_user, round_):
+    login(make_user(Role.MUNICIPAL, code=101))
+    table = read(client.get(f"/gevinster/forloeb/{round_.slug}/skabelon.xlsx"))
+    assert set(table["municipality"]) == {"101"}
+    assert set(table["indicator"]) >= {"screen_visits", "punctuality", "engangs:Licenser"}
+    assert set(table["value"]) == {""}
+    client.post("/logout")
+    login(make_user(Role.MUNICIPAL, code=461))  # Odense does not participate
+    assert client.get(f"/gevinster/forloeb/{round_.slug}/skabelon.csv").status_code == 404
+    client.post("/logout")
+    login(make_user(Role.COORDINATOR))
+    table = read(client.get(f"/gevinster/forloeb/{round_.slug}/skabelon.csv"))
+    assert set(table["municipality"]) == {"101", "147"}
+    assert len(table) == 2 * (4 + 1)
