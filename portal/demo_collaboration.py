@@ -9,6 +9,8 @@ through the same services as the pages, so the demo shows what the portal really
   registered with the participant import.
 - The open screen-visit round: Aarhus approved early as lead with its community formed,
   Odense's application submitted, Aalborg's joint draft waiting for Vejle to confirm.
+- Figures for the two running rounds (``portal.demo_figures``): baselines, targets,
+  measurements up to today and costs, through the file import.
 
 Each part is skipped when its round already has applications or participants, so loading
 the demo again changes nothing.
@@ -340,4 +342,12 @@ def load_collaboration(users: dict[str, User], now: datetime) -> None:
         load_running_collaboration(rounds["skaermbesoeg-2025"], users["koordinator@demo.dk"])
     if "skaermbesoeg-demo-aaben" in rounds:
         load_open_round(rounds["skaermbesoeg-demo-aaben"], users, now)
+    db.session.flush()
+    from portal.demo_figures import load_figures
+    from portal.i18n import COPENHAGEN
+
+    today = now.astimezone(COPENHAGEN).date()
+    for slug in ("skaermbesoeg-2025", "vagtplanlaegning-2026"):
+        if slug in rounds:
+            load_figures(rounds[slug], users["koordinator@demo.dk"], today)
     db.session.flush()

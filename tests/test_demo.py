@@ -52,5 +52,14 @@ def test_the_demo_shows_a_decided_round_a_running_one_and_live_work():
         )
         == 12
     )
+    from portal.benefits.models import Baseline, Measurement, Target
+
+    figures = {
+        m.__name__: db.session.scalar(select(func.count()).select_from(m))
+        for m in (Baseline, Target, Measurement)
+    }
+    # every indicator of the 23 running participations has a baseline and a target
+    assert figures["Baseline"] == figures["Target"] == 12 * 8 + 11 * 8
+    assert figures["Measurement"] > 1000
     load_demo()
     assert counts() == first

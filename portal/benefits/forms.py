@@ -123,9 +123,7 @@ class CostForm(FlaskForm):
         description=_l("Fx licenser, udstyr, projektledelse, drift."),
     )
     incurred_on = DateField(_l("Dato"), validators=_required(_l("Angiv en gyldig dato.")))
-    amount = AmountNumberField(
-        _l("Beløb (kr.)"), validators=_required(_l("Angiv beløbet."))
-    )
+    amount = AmountNumberField(_l("Beløb (kr.)"), validators=_required(_l("Angiv beløbet.")))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
 
 

@@ -31,6 +31,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.benefits.models import MAX_CATEGORY
+from portal.benefits.periods import add_months, period_start  # noqa: F401  (rules API)
 from portal.i18n import local_date, number
 from portal.programmes.models import Frequency, Indicator, Round
 from portal.textcheck import CPR_MESSAGE, looks_like_cpr
@@ -47,22 +48,12 @@ class Kind(enum.StrEnum):
     COST = "cost"
 
 
-# --- periods ---------------------------------------------------------------------------------
-
-
-def period_start(day: date, frequency: Frequency) -> date:
-    """The first day of the month, quarter or year ``day`` lies in."""
-    if frequency == Frequency.YEARLY:
-        return date(day.year, 1, 1)
-    if frequency == Frequency.QUARTERLY:
-        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-    return date(day.year, day.month, 1)
+# --- periods (``period_start`` is the one in ``portal.benefits.periods``) ----------------------
 
 
 def period_end(start: date, frequency: Frequency) -> date:
     months = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}[frequency]
-    month = start.month - 1 + months
-    return date(start.year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return add_months(start, months) - timedelta(days=1)
 
 
 def period_label(start: date, frequency: Frequency) -> str:

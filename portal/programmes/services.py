@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.audit import services as audit
 from portal.benefits.formulas import FormulaError, parse_formula
 from portal.db import db, utcnow
-from portal.errors import NotAllowed, InvalidInput, RuleViolations, check_version
+from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
 from portal.programmes import rules
 from portal.programmes.models import Indicator, Programme, ProgrammeGoal, Round, RoundStatus
 
