@@ -176,8 +176,7 @@ KINDS: dict[str, Kind] = {
             notice=_l("Husk at aflevere %(report)s for %(round)s senest %(due)s."),
             subject=_l("Påmindelse: aflevering senest %(due)s – %(round)s"),
             body=_l(
-                "Husk at aflevere %(report)s for %(round)s i Skaleringsportalen senest"
-                " %(due)s."
+                "Husk at aflevere %(report)s for %(round)s i Skaleringsportalen senest %(due)s."
             ),
         ),
     ),

@@ -86,7 +86,7 @@ def late_list(
         "late": sum(1 for r in rows if r.overdue),
         "overdue": sum(len(r.overdue) for r in rows),
         "done": sum(r.done for r in rows),
-        "items": sum(len(r.items) for r in rows),
+        "total": sum(len(r.items) for r in rows),
     }
     show = show if show in ("overdue", "all") else "overdue"
     if show == "overdue":

@@ -66,12 +66,8 @@ def _candidates(today: date) -> list[tuple[ReportingRequirement, str]]:
         select(ReportingRequirement)
         .options(
             joinedload(ReportingRequirement.participation).joinedload(Participation.round),
-            joinedload(ReportingRequirement.participation).joinedload(
-                Participation.application
-            ),
-            joinedload(ReportingRequirement.participation).joinedload(
-                Participation.municipality
-            ),
+            joinedload(ReportingRequirement.participation).joinedload(Participation.application),
+            joinedload(ReportingRequirement.participation).joinedload(Participation.municipality),
         )
         .where(ReportingRequirement.submitted_at.is_(None), or_(before, after))
         .order_by(ReportingRequirement.due_on, ReportingRequirement.id)
@@ -84,9 +80,7 @@ def send_reminders(today: date) -> list[SentReminder]:
     sent, in due-date order. Flushes only."""
     candidates = _candidates(today)
     missing = missing_figures(
-        item.participation
-        for item, _when in candidates
-        if item.kind == ReportKind.BASELINE_TARGET
+        item.participation for item, _when in candidates if item.kind == ReportKind.BASELINE_TARGET
     )
     sent = []
     for item, when in candidates:

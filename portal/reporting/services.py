@@ -39,7 +39,7 @@ from portal.participations.services import scope_participations
 from portal.programmes.models import Indicator
 from portal.reporting.labels import item_label, state_label
 from portal.reporting.models import MAX_NARRATIVE, ReportingRequirement, ReportKind
-from portal.reporting.permissions import can_reopen_report, can_submit_report
+from portal.reporting.permissions import can_reopen_report, can_submit_report, has_own_reports
 from portal.reporting.schedule import ensure_quietly, opens_on
 from portal.textcheck import cpr_problems
 
@@ -228,6 +228,8 @@ def my_items(user: User, today: date) -> list[ParticipationItems]:
 def home_items(user: User, today: date | None = None) -> list[ItemView]:
     """ "Det skal I aflevere" on a municipality's home page: the items of the user's
     municipality that are overdue or can be delivered now, most urgent first."""
+    if not has_own_reports(user):
+        return []
     today = today or local_today()
     result = [
         view
