@@ -52,11 +52,12 @@ class RoundReporting:
     counts: dict[str, int]
 
 
+# Ties keep the municipalities in alphabetical order, whichever the direction.
 LATE_SORTS = {
-    "name": lambda r: (r.name.lower(),),
-    "overdue": lambda r: (len(r.overdue), r.name.lower()),
-    "oldest": lambda r: (r.oldest_due or date.max, r.name.lower()),
-    "done": lambda r: (r.done, r.name.lower()),
+    "name": lambda r: r.name.lower(),
+    "overdue": lambda r: len(r.overdue),
+    "oldest": lambda r: r.oldest_due or date.max,
+    "done": lambda r: r.done,
 }
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -179,23 +179,62 @@ def ensure_all_schedules() -> ScheduleChange:
 
 
 def ensure_quietly(participations: Iterable[Participation]) -> ScheduleChange:
-    """``ensure`` for a page: in a savepoint, and a clash with another request making the
-    same items at the same moment (a duplicate refused by the unique constraint, a row
-    changed under us) counts as done by that request."""
-    participations = list(participations)
-    if not participations:
+    """``ensure`` for a page: a read when nothing is missing; otherwise the writes in a
+    savepoint, where a clash with another request making the same items at the same moment
+    (a duplicate refused by the unique constraint, a row changed under us) counts as done by
+    that request."""
+    work = _diff(list(participations))
+    if not work:
         return ScheduleChange()
     try:
         with db.session.begin_nested():
-            return _ensure(participations)
+            work.apply()
     except (IntegrityError, StaleDataError):
         return ScheduleChange()
+    return work.change
 
 
 def _ensure(participations: list[Participation]) -> ScheduleChange:
-    change = ScheduleChange()
+    work = _diff(participations)
+    if work:
+        work.apply()
+    return work.change
+
+
+@dataclass
+class _Work:
+    """What ``ensure`` would do, worked out without touching anything."""
+
+    new: list[ReportingRequirement] = field(default_factory=list)
+    moves: list[tuple[ReportingRequirement, PlannedItem]] = field(default_factory=list)
+    removals: list[ReportingRequirement] = field(default_factory=list)
+
+    @property
+    def change(self) -> ScheduleChange:
+        return ScheduleChange(len(self.new), len(self.moves), len(self.removals))
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.moves or self.removals)
+
+    def apply(self) -> None:
+        for item in self.removals:
+            db.session.delete(item)
+        db.session.add_all(self.new)
+        for item, p in self.moves:
+            if item.due_on != p.due_on:
+                item.reminder_before_sent_at = item.reminder_after_sent_at = None
+            item.period_start, item.period_end, item.due_on = (
+                p.period_start,
+                p.period_end,
+                p.due_on,
+            )
+        db.session.flush()
+
+
+def _diff(participations: list[Participation]) -> _Work:
+    work = _Work()
     if not participations:
-        return change
+        return work
     existing: dict[int, list[ReportingRequirement]] = defaultdict(list)
     for item in db.session.scalars(
         select(ReportingRequirement)
@@ -204,26 +243,27 @@ def _ensure(participations: list[Participation]) -> ScheduleChange:
     ):
         existing[item.participation_id].append(item)
     for participation in participations:
-        change += _match(participation, plan_for(participation), existing[participation.id])
-    if change:
-        db.session.flush()
-    return change
+        _match(work, participation, plan_for(participation), existing[participation.id])
+    return work
 
 
 def _match(
-    participation: Participation, planned: list[PlannedItem], items: list[ReportingRequirement]
-) -> ScheduleChange:
-    change = ScheduleChange()
+    work: _Work,
+    participation: Participation,
+    planned: list[PlannedItem],
+    items: list[ReportingRequirement],
+) -> None:
     by_key = {_key(item.kind, item.period_start): item for item in items}
     wanted = {p.key for p in planned}
-    for item in items:
-        if _key(item.kind, item.period_start) not in wanted and _removable(item):
-            db.session.delete(item)
-            change.removed += 1
+    work.removals += [
+        item
+        for item in items
+        if _key(item.kind, item.period_start) not in wanted and _removable(item)
+    ]
     for p in planned:
         item = by_key.get(p.key)
         if item is None:
-            db.session.add(
+            work.new.append(
                 ReportingRequirement(
                     participation_id=participation.id,
                     municipality_id=participation.municipality_id,
@@ -233,20 +273,11 @@ def _match(
                     due_on=p.due_on,
                 )
             )
-            change.created += 1
         elif item.submitted_at is None and (
             (item.period_start, item.period_end, item.due_on)
             != (p.period_start, p.period_end, p.due_on)
         ):
-            if item.due_on != p.due_on:
-                item.reminder_before_sent_at = item.reminder_after_sent_at = None
-            item.period_start, item.period_end, item.due_on = (
-                p.period_start,
-                p.period_end,
-                p.due_on,
-            )
-            change.updated += 1
-    return change
+            work.moves.append((item, p))
 
 
 def _removable(item: ReportingRequirement) -> bool:

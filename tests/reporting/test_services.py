@@ -200,6 +200,8 @@ def test_narratives_for_a_participation_and_a_round(round_, p101, make_user):
 
 
 def test_the_late_list_filters_sorts_and_counts(round_, p101, make_user):
+    tied = late.late_list(round_, date(2025, 10, 2)).rows  # both lack baseline and target
+    assert [(r.name, len(r.overdue)) for r in tied] == [("Frederiksberg", 1), ("København", 1)]
     today = date(2026, 1, 20)
     submit_report(
         item(p101, ReportKind.STATUS, date(2025, 10, 15)),
