@@ -10,7 +10,9 @@ every quarter), a final report at the end". The rules chosen here:
 - **Status report** (``status``): one per calendar quarter the period touches, covering that
   quarter clipped to the period (a period starting 1 September has a first "quarter" of
   September only), due 15 days after the quarter ends. The quarter in which the period ends
-  has none: the final report covers it.
+  has none: the final report covers it; nor does a quarter that ended before the
+  participation was created (a municipality approved, or a running collaboration imported,
+  late owes no reports for the time before it was in the portal).
 - **Final report** (``final``): covers the whole period; due 30 days after it ends. It can be
   written from the start of the period's last quarter.
 
@@ -103,6 +105,8 @@ def plan(period_start: date, period_end: date, joined_on: date | None = None) ->
     for start, end in quarters(period_start, period_end):
         if quarter_start(end) == quarter_start(period_end):
             continue  # the final report covers the last quarter
+        if joined_on is not None and end < joined_on:
+            continue  # the municipality was not in the collaboration then
         items.append(PlannedItem(ReportKind.STATUS, start, end, end + timedelta(days=STATUS_DAYS)))
     items.append(
         PlannedItem(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -15,8 +15,11 @@ from portal.reporting.schedule import (
     ensure_schedules,
     opens_on,
     plan,
+    plan_for,
     quarters,
 )
+from portal.reporting.services import local_today
+from tests.participations.helpers import approve
 from tests.reporting.helpers import END, START, item, items, participation_of, reporting_round
 
 STATUS_DUES = [
@@ -55,9 +58,11 @@ def test_plan_for_the_screen_visit_period():
     assert opens_on(baseline) is None
 
 
-def test_a_late_participant_gets_thirty_days_from_joining():
-    baseline = plan(START, END, joined_on=date(2026, 2, 10))[0]
+def test_a_late_participant_gets_thirty_days_and_no_reports_for_before_it_joined():
+    baseline, first, *_rest = plan(START, END, joined_on=date(2026, 2, 10))
     assert baseline.due_on == date(2026, 3, 12)
+    assert (first.period_start, first.due_on) == (date(2026, 1, 1), date(2026, 4, 15))
+    assert len(plan(START, END, joined_on=date(2025, 10, 5))) == 7  # Q3 2025 not owed
 
 
 def test_quarters_across_a_year_and_a_period_inside_one_quarter():
@@ -140,3 +145,14 @@ def test_a_participation_created_after_the_start_uses_its_own_date():
     p.created_at = datetime(2026, 2, 9, 23, 30, tzinfo=UTC)  # 10 February in Copenhagen
     ensure_schedule(p)
     assert item(p, ReportKind.BASELINE_TARGET).due_on == date(2026, 3, 12)
+
+
+def test_ready_right_after_approval():
+    """What ``create_for_application`` calls for each new participation."""
+    round_ = reporting_round()
+    approve(round_, 151)
+    p = participation_of(round_, 151)
+    assert ensure_schedule(p).created == len(plan_for(p))
+    joined = local_today()
+    assert item(p, ReportKind.BASELINE_TARGET).due_on == joined + timedelta(days=30)
+    assert all(i.period_end >= joined for i in items(p, ReportKind.STATUS))
