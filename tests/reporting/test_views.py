@@ -187,3 +187,31 @@ def test_home_items(make_user, round_):
         date(2026, 4, 15),
     ]
     assert services.home_items(make_user(Role.COORDINATOR), TODAY) == []
+
+
+def test_the_home_block_renders(app, make_user, round_):
+    from flask import render_template_string
+
+    user = make_user(Role.MUNICIPAL, code=101)
+    template = '{% from "reporting/_parts.html" import home_block %}{{ home_block(items) }}'
+    with app.test_request_context():
+        html = render_template_string(template, items=services.home_items(user, TODAY))
+        empty = render_template_string(template, items=[])
+    assert "Det skal I aflevere" in html and "Statusrapport, 4. kvartal 2025" in html
+    assert html.count("<li>") == 4
+    assert "I har intet at aflevere lige nu." in empty
+
+
+def test_the_municipality_page_in_a_fixed_number_of_queries(
+    client, login, make_user, round_, count_queries
+):
+    login(make_user(Role.MUNICIPAL, code=101))
+    client.get("/rapportering/")
+    with count_queries() as one:
+        client.get("/rapportering/")
+    reporting_round(codes=(101,))  # a second round
+    db.session.commit()
+    client.get("/rapportering/")
+    with count_queries() as two:
+        client.get("/rapportering/")
+    assert two.count == one.count, two.statements
