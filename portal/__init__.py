@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications_bp
     from portal.participations.views import bp as participations_bp
     from portal.programmes.views import bp as programmes_bp
+    from portal.reporting.views import bp as reporting_bp
     from portal.review.views import bp as review_bp
 
     app.register_blueprint(auth_bp)
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(participations_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(benefits_bp)
+    app.register_blueprint(reporting_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

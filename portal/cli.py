@@ -83,6 +83,7 @@ def _extra_commands() -> list[click.Command]:
     from portal.notifications.commands import outbox_group
     from portal.participations.commands import participants_group
     from portal.programmes.commands import programme_group, seed_command
+    from portal.reporting.commands import reports_group
 
     return [
         create_user_command,
@@ -92,6 +93,7 @@ def _extra_commands() -> list[click.Command]:
         participants_group,
         outbox_group,
         import_measurements_command,
+        reports_group,
     ]
 
 

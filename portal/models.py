@@ -14,6 +14,7 @@ from portal.municipalities.models import Municipality
 from portal.notifications.models import Notification, OutboxMessage
 from portal.participations.models import Community, Disbursement, Participation
 from portal.programmes.models import BenefitLine, Indicator, Programme, ProgrammeGoal, Round
+from portal.reporting.models import ReportingRequirement, ReportKind
 from portal.review.models import Review
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "Participation",
     "Programme",
     "ProgrammeGoal",
+    "ReportKind",
+    "ReportingRequirement",
     "Review",
     "Role",
     "Round",

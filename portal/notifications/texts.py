@@ -170,6 +170,28 @@ KINDS: dict[str, Kind] = {
             ),
         ),
     ),
+    "report_due_soon": Kind(
+        params=("round", "due", "report"),
+        texts=Texts(
+            notice=_l("Husk at aflevere %(report)s for %(round)s senest %(due)s."),
+            subject=_l("Påmindelse: aflevering senest %(due)s – %(round)s"),
+            body=_l(
+                "Husk at aflevere %(report)s for %(round)s i Skaleringsportalen senest %(due)s."
+            ),
+        ),
+    ),
+    "report_overdue": Kind(
+        params=("round", "due", "report"),
+        texts=Texts(
+            notice=_l("Fristen for %(report)s for %(round)s var %(due)s. Aflever snarest."),
+            subject=_l("Fristen er overskredet – %(round)s"),
+            body=_l(
+                "Fristen for at aflevere %(report)s for %(round)s var %(due)s, og vi har ikke"
+                " modtaget noget endnu. Aflever i Skaleringsportalen så snart som muligt, eller"
+                " kontakt koordinatoren, hvis I har brug for hjælp."
+            ),
+        ),
+    ),
 }
 
 GENERIC = Texts(
@@ -179,7 +201,7 @@ GENERIC = Texts(
 )
 
 # Params holding a point in time, stored as ISO text and shown in the reader's format.
-DATE_PARAMS = ("until",)
+DATE_PARAMS = ("until", "due")
 
 
 def storable(params: Mapping[str, Any] | None) -> dict[str, Any]:
