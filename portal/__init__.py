@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_cli(app)
+    register_signals()
     return app
 
 
@@ -115,6 +116,7 @@ def register_template_helpers(app: Flask) -> None:
     from portal.notifications.permissions import can_manage_outbox
     from portal.notifications.services import unread_count
     from portal.participations.permissions import TEMPLATE_PERMISSIONS as participation_permissions
+    from portal.reporting.permissions import TEMPLATE_PERMISSIONS as reporting_permissions
 
     app.jinja_env.globals.update(template_globals())
     app.jinja_env.globals.update(
@@ -124,7 +126,16 @@ def register_template_helpers(app: Flask) -> None:
         unread_notices=unread_count,
         can_manage_outbox=can_manage_outbox,
         **participation_permissions,
+        **reporting_permissions,
     )
+
+
+def register_signals() -> None:
+    """Domains that react to another's events without it importing them (blinker keeps one
+    connection per receiver, so several apps in one process connect once)."""
+    from portal.reporting.schedule import connect_signals
+
+    connect_signals()
 
 
 def register_cli(app: Flask) -> None:

@@ -343,11 +343,12 @@ def load_collaboration(users: dict[str, User], now: datetime) -> None:
     if "skaermbesoeg-demo-aaben" in rounds:
         load_open_round(rounds["skaermbesoeg-demo-aaben"], users, now)
     db.session.flush()
-    from portal.demo_figures import load_figures
+    from portal.demo_figures import load_figures, load_reports
     from portal.i18n import COPENHAGEN
 
     today = now.astimezone(COPENHAGEN).date()
     for slug in ("skaermbesoeg-2025", "vagtplanlaegning-2026"):
         if slug in rounds:
             load_figures(rounds[slug], users["koordinator@demo.dk"], today)
+            load_reports(rounds[slug], today)
     db.session.flush()

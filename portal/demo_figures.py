@@ -1,6 +1,7 @@
 """The demo's figures: baselines, targets, monthly (quarterly, yearly) measurements up to
 today and costs for every participation of the running rounds, loaded through the same
-file import a municipality uses (``portal.benefits.importing``).
+file import a municipality uses (``portal.benefits.importing``); and the status reports
+they owe, delivered but for two late municipalities.
 
 Each municipality gets its own size and pace, so the dashboards show municipalities ahead
 of plan, on track, at risk and off track. One of them, Aarhus in the screen-visit round,
@@ -14,7 +15,7 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -144,3 +145,66 @@ def _has_figures(round_: Round) -> bool:
             .where(Participation.round_id == round_.id)
         )
     )
+
+
+NARRATIVES = [
+    (
+        "Vi er kommet godt i gang: teamet har en fast plan, og flere borgere er visiteret.",
+        "Ustabilt netværk hos nogle borgere og travlhed i sommerferien.",
+        "Udbrede til to distrikter mere og følge op på de frigjorte timer.",
+    ),
+    (
+        "Medarbejderne bruger løsningen dagligt, og vi ser de første frigjorte timer.",
+        "Data fra omsorgssystemet kommer sent, så opfølgningen halter.",
+        "Månedlig gevinstopfølgning med gevinstejeren og lederne.",
+    ),
+    (
+        "Sparring i fællesskabet har hjulpet os med at organisere driften.",
+        "Et leverandørskifte har kostet tid.",
+        "Fastholde de nye arbejdsgange og måle borgernes tilfredshed.",
+    ),
+]
+LATE = {760, 217}  # Ringkøbing-Skjern and Helsingør have not delivered the latest report
+
+
+def load_reports(round_: Round, today: date) -> None:
+    """Each participation's schedule, with its status reports delivered up to today — but
+    for two municipalities that are late with the latest one."""
+    from portal.reporting.models import ReportingRequirement, ReportKind
+    from portal.reporting.schedule import ensure_schedules
+
+    # The demo's history: these municipalities joined before the period began.
+    joined = datetime.combine(round_.period_start - timedelta(days=14), time(12), tzinfo=UTC)
+    for participation in db.session.scalars(
+        select(Participation).where(Participation.round_id == round_.id)
+    ):
+        participation.created_at = min(participation.created_at, joined)
+    db.session.flush()
+    ensure_schedules(round_)
+    items = db.session.scalars(
+        select(ReportingRequirement)
+        .join(Participation, Participation.id == ReportingRequirement.participation_id)
+        .where(
+            Participation.round_id == round_.id,
+            ReportingRequirement.kind == ReportKind.STATUS,
+            ReportingRequirement.due_on < today,
+            ReportingRequirement.submitted_at.is_(None),
+        )
+        .order_by(ReportingRequirement.due_on)
+    )
+    by_participation: dict[int, list] = {}
+    for item in items:
+        by_participation.setdefault(item.participation_id, []).append(item)
+    for participation_items in by_participation.values():
+        code = participation_items[0].participation.municipality.code
+        if code in LATE:
+            participation_items = participation_items[:-1]
+        for n, item in enumerate(participation_items):
+            # Written straight in: most demo municipalities have no users to write them.
+            item.what_worked, item.obstacles, item.next_steps = NARRATIVES[
+                (n + code) % len(NARRATIVES)
+            ]
+            item.submitted_at = datetime.combine(
+                item.due_on - timedelta(days=3), time(10), tzinfo=UTC
+            )
+    db.session.flush()

@@ -13,6 +13,7 @@ from portal.db import db, utcnow
 from portal.municipalities.models import Municipality
 from portal.programmes import services as programmes
 from portal.programmes.models import Programme, Round, RoundStatus
+from portal.reporting.services import home_items
 
 
 @dataclass
@@ -23,6 +24,7 @@ class HomeFigures:
     municipality: Municipality | None
     counts: dict[str, int] = field(default_factory=dict)
     applications: list[Application] = field(default_factory=list)
+    reporting: list = field(default_factory=list)
 
 
 def home_figures(user: User) -> HomeFigures:
@@ -37,6 +39,7 @@ def home_figures(user: User) -> HomeFigures:
         figures.counts = national_counts()
     elif user.municipality_id is not None and user.role in (Role.MUNICIPAL, Role.LEADERSHIP):
         figures.applications = applications_of_municipality(user.municipality_id)
+        figures.reporting = home_items(user)
     return figures
 
 

@@ -37,6 +37,7 @@ from portal.participations.models import (
     Participation,
     ParticipationSource,
 )
+from portal.participations.signals import participations_created
 from portal.programmes.models import Round
 from portal.tabular import parse_whole_number, read_csv_rows
 
@@ -272,6 +273,7 @@ def import_participants(data: bytes | str, round_: Round, *, actor) -> ImportRes
         for c in db.session.scalars(select(Community).where(Community.round_id == round_.id))
     }
     result = ImportResult()
+    created: list[Participation] = []
     before = {
         m: (p.role, p.community_id, p.grant_override, p.grant_override_reason)
         for m, p in existing.items()
@@ -296,12 +298,15 @@ def import_participants(data: bytes | str, round_: Round, *, actor) -> ImportRes
             )
             _set_grant(participation, row.grant)
             db.session.add(participation)
+            created.append(participation)
             result.created += 1
             continue
         current.role = row.role
         current.community = community
         _set_grant(current, row.grant)
     db.session.flush()
+    if created:
+        participations_created.send(round_, participations=created)
     for row in parsed:
         current = existing.get(row.municipality.id)
         if current is None:

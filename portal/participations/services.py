@@ -23,6 +23,7 @@ from portal.participations.models import (
     Participation,
     ParticipationSource,
 )
+from portal.participations.signals import participations_created
 from portal.programmes.models import Round, RoundStatus
 
 
@@ -105,6 +106,7 @@ def create_for_application(application: Application, *, actor) -> list[Participa
             )
         result.append(participation)
     recompute_grants(application.round, actor=actor)
+    participations_created.send(application.round, participations=result)
     return result
 
 

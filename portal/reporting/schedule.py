@@ -286,3 +286,14 @@ def _match(
 
 def _removable(item: ReportingRequirement) -> bool:
     return item.submitted_at is None and not item.has_text
+
+
+def _on_participations_created(round_, participations=()) -> None:
+    _ensure(list(participations))
+
+
+def connect_signals() -> None:
+    """Every new participation gets its schedule in the transaction that creates it."""
+    from portal.participations.signals import participations_created
+
+    participations_created.connect(_on_participations_created)

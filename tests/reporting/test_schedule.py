@@ -148,11 +148,22 @@ def test_a_participation_created_after_the_start_uses_its_own_date():
 
 
 def test_ready_right_after_approval():
-    """What ``create_for_application`` calls for each new participation."""
+    """``create_for_application`` announces new participations; their schedule is made in
+    the same transaction (``ensure_schedule`` then finds nothing to do)."""
     round_ = reporting_round()
     approve(round_, 151)
     p = participation_of(round_, 151)
-    assert ensure_schedule(p).created == len(plan_for(p))
+    assert len(items(p)) == len(plan_for(p))
+    assert ensure_schedule(p).created == 0
     joined = local_today()
     assert item(p, ReportKind.BASELINE_TARGET).due_on == joined + timedelta(days=30)
     assert all(i.period_end >= joined for i in items(p, ReportKind.STATUS))
+
+
+def test_an_import_gives_new_participations_their_schedule():
+    from portal.participations.importing import import_participants
+
+    round_ = reporting_round()
+    import_participants(b"municipality,role,community,grant\n751,lead,,\n", round_, actor=None)
+    p = participation_of(round_, 751)
+    assert len(items(p)) == len(plan_for(p)) and items(p, ReportKind.FINAL)

@@ -1,0 +1,9 @@
+"""What other domains may react to without the participations package knowing them:
+``participations_created`` is sent (sender: the round) with the new participations, after
+they are flushed, in the caller's transaction. The reporting domain listens to give each
+participation its schedule of due reports."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+participations_created = _signals.signal("participations-created")
