@@ -1,4 +1,4 @@
-"""``portal reports schedule`` and ``portal reports remind`` (run it daily, e.g. from cron)."""
+"""``portal reporting schedule`` and ``portal reporting remind`` (run it daily, e.g. from cron)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from portal.db import db
 from portal.i18n import local_date
 
 
-@click.group("reports")
+@click.group("reporting")
 def reports_group() -> None:
     """The municipalities' reporting: schedules and reminders."""
 

@@ -1,6 +1,6 @@
 """E-mail reminders about reporting items, through the outbox (``notify``).
 
-Run daily (``portal reports remind``). For each item not yet delivered:
+Run daily (``portal reporting remind``). For each item not yet delivered:
 
 - **before**: once, from ``BEFORE_DAYS`` days before the due date up to the due date itself
   (``report_due_soon``);

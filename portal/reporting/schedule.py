@@ -25,7 +25,7 @@ start: baseline and target due 2025-10-01; status reports for Q3 2025 (September
 missing, never a duplicate (a unique constraint backs it), moves unsubmitted items when the
 round's period changed (a moved due date gets its reminders again), and drops items the new
 period no longer has, unless they were submitted or hold text (those stay, as history).
-Submitted items never change. It runs from ``portal reports schedule`` and ``portal reports
+Submitted items never change. It runs from ``portal reporting schedule`` and ``portal reporting
 remind``, from the reporting pages (lazily), and when a participation is created.
 """
 

@@ -86,14 +86,14 @@ def test_long_overdue_items_are_not_reminded_about(round_):
 
 def test_the_remind_command_prints_what_it_sent(app, round_):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["reports", "remind", "--today", "2026-01-08"])
+    result = runner.invoke(args=["reporting", "remind", "--today", "2026-01-08"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("Rapporteringsplaner: 0 nye")
     assert "frist snart: København – " in result.output
     assert "Statusrapport, 4. kvartal 2025 (frist 15.01.2026)" in result.output
     assert lines[-1] == "2 påmindelser lagt i udbakken."
-    again = runner.invoke(args=["reports", "remind", "--today", "2026-01-08"])
+    again = runner.invoke(args=["reporting", "remind", "--today", "2026-01-08"])
     assert again.output.splitlines()[-1] == "0 påmindelser lagt i udbakken."
 
 
@@ -101,7 +101,7 @@ def test_the_schedule_command_creates_what_is_missing(app, round_):
     p = participation_of(round_, 101)
     db.session.delete(item(p, ReportKind.FINAL))
     db.session.flush()
-    result = app.test_cli_runner().invoke(args=["reports", "schedule"])
+    result = app.test_cli_runner().invoke(args=["reporting", "schedule"])
     assert result.exit_code == 0, result.output
     assert "1 nye, 0 flyttet, 0 fjernet" in result.output
     assert item(p, ReportKind.FINAL).due_on == date(2027, 4, 30)
