@@ -78,6 +78,7 @@ def register_commands(app: Flask) -> None:
 def _extra_commands() -> list[click.Command]:
     """Commands that live in their domain packages."""
     from portal.auth.commands import create_user_command
+    from portal.benefits.commands import import_measurements_command
     from portal.demo import demo_command
     from portal.notifications.commands import outbox_group
     from portal.participations.commands import participants_group
@@ -90,6 +91,7 @@ def _extra_commands() -> list[click.Command]:
         seed_command,
         participants_group,
         outbox_group,
+        import_measurements_command,
     ]
 
 

@@ -9,6 +9,7 @@ from portal.applications.models import (
 )
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
+from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
 from portal.municipalities.models import Municipality
 from portal.notifications.models import Notification, OutboxMessage
 from portal.participations.models import Community, Disbursement, Participation
@@ -21,11 +22,15 @@ __all__ = [
     "ApplicationMember",
     "ApplicationStatus",
     "AuditEvent",
+    "Baseline",
     "BenefitLine",
     "Community",
+    "Cost",
+    "CostKind",
     "DeadlineExtension",
     "Disbursement",
     "Indicator",
+    "Measurement",
     "Municipality",
     "Notification",
     "OutboxMessage",
@@ -35,5 +40,6 @@ __all__ = [
     "Review",
     "Role",
     "Round",
+    "Target",
     "User",
 ]

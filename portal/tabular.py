@@ -1,19 +1,29 @@
-"""Reading uploaded tables (CSV now, XLSX for later imports) into rows with line numbers.
+"""Reading uploaded tables (CSV or XLSX) into rows with line numbers, and the numbers in them.
 
-Every import in the portal goes through here, so they all accept the same files: UTF-8 with
-or without BOM, ``,`` or ``;`` as separator (Danish Excel writes ``;``), a header row.
+Every import in the portal goes through here, so they all accept the same files: CSV in UTF-8
+with or without BOM, ``,`` or ``;`` as separator (Danish Excel writes ``;``), or an Excel
+workbook (its first sheet); a header row either way. ``read_table`` hands back a pandas frame
+of stripped strings with the file's line numbers (header = 1); ``read_csv_rows`` the same as
+``Row`` objects. ``parse_decimals`` / ``parse_decimal`` read numbers written the Danish or the
+international way, for forms and imports alike.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 
 import pandas as pd
 
 from portal.errors import RowErrors
+
+LINE = "line"  # the column of ``read_table``'s frame holding the line in the file
+XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip archive
 
 
 @dataclass
@@ -37,19 +47,13 @@ def _separator(first_line: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
-def read_csv_rows(
-    data: bytes | str, required: Iterable[str], optional: Iterable[str] = ()
-) -> list[Row]:
-    """Rows of a CSV file as stripped strings, after checking its header.
-
-    Raises ``RowErrors`` (line 1) for an empty file, a missing or an unknown column.
-    """
+def _csv_frame(data: bytes | str) -> pd.DataFrame:
     text = _text(data)
     if not text.strip():
         raise RowErrors([(1, "Filen er tom.")])
     first_line = text.splitlines()[0]
     try:
-        frame = pd.read_csv(
+        return pd.read_csv(
             io.StringIO(text),
             sep=_separator(first_line),
             dtype=str,
@@ -59,6 +63,59 @@ def read_csv_rows(
         )
     except (pd.errors.ParserError, csv.Error) as exc:
         raise RowErrors([(1, f"Filen kan ikke læses som CSV: {exc}")]) from exc
+
+
+def _cell_text(value) -> str:
+    """An Excel cell as the text a CSV file would hold: dates as ISO ``YYYY-MM-DD``, whole
+    numbers without ``.0``, other numbers in their shortest exact form."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _xlsx_frame(data: bytes) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise RowErrors([(1, "Filen kan ikke læses som Excel-projektmappe (.xlsx).")]) from exc
+    try:
+        rows = [
+            [_cell_text(v) for v in row]
+            for row in workbook.worksheets[0].iter_rows(values_only=True)
+        ]
+    finally:
+        workbook.close()
+    if not rows or not any(rows[0]):
+        raise RowErrors([(1, "Filen er tom.")])
+    header = rows[0]
+    while header and not header[-1]:
+        header = header[:-1]  # empty trailing header cells
+    width = len(header)
+    body = [(row + [""] * width)[:width] for row in rows[1:]]
+    return pd.DataFrame(body, columns=header, dtype=str)
+
+
+def read_table(
+    data: bytes | str, required: Iterable[str], optional: Iterable[str] = ()
+) -> pd.DataFrame:
+    """A CSV or XLSX file as a frame of stripped strings, blank lines left out, with the
+    line of each row in the file in column ``LINE`` (header = 1), after checking the header.
+
+    Raises ``RowErrors`` (line 1) for an unreadable or empty file, a missing, unknown or
+    repeated column, or a file without rows.
+    """
+    is_xlsx = isinstance(data, bytes) and data[:4] == XLSX_MAGIC
+    frame = _xlsx_frame(data) if is_xlsx else _csv_frame(data)
     columns = [str(c).strip().lower() for c in frame.columns]
     frame.columns = columns
     required, optional = list(required), list(optional)
@@ -73,15 +130,27 @@ def read_csv_rows(
         problems.append((1, "En kolonne står der to gange."))
     if problems:
         raise RowErrors(problems)
-    rows = []
-    for index, record in enumerate(frame.to_dict("records")):
-        values = {k: (v or "").strip() for k, v in record.items()}
-        if not any(values.values()):
-            continue  # a blank line
-        rows.append(Row(line=index + 2, values=values))
-    if not rows:
+    frame = frame.astype(str).apply(lambda column: column.str.strip())
+    frame[LINE] = range(2, len(frame) + 2)
+    frame = frame[(frame[columns] != "").any(axis=1)].reset_index(drop=True)
+    if frame.empty:
         raise RowErrors([(1, "Filen har ingen rækker under overskriften.")])
-    return rows
+    return frame
+
+
+def read_csv_rows(
+    data: bytes | str, required: Iterable[str], optional: Iterable[str] = ()
+) -> list[Row]:
+    """Rows of a CSV (or XLSX) file as stripped strings, after checking its header.
+
+    Raises ``RowErrors`` (line 1) for an empty file, a missing or an unknown column.
+    """
+    frame = read_table(data, required, optional)
+    lines = frame.pop(LINE).tolist()
+    return [
+        Row(line=line, values=values)
+        for line, values in zip(lines, frame.to_dict("records"), strict=True)
+    ]
 
 
 def parse_whole_number(text: str) -> int:
@@ -90,3 +159,59 @@ def parse_whole_number(text: str) -> int:
     if not cleaned.isdigit():
         raise ValueError(text)
     return int(cleaned)
+
+
+# Numbers: ASCII digits only, an optional sign, spaces as thousands separators. The forms, tried
+# in order (the first that fits wins), and how each becomes a plain ``1234.5``:
+_NUMBER_FORMS = (
+    (r"[+-]?[0-9]*\.?[0-9]+", None),  # 1234.5 · 1.234 (one dot: a decimal point) · .5
+    (r"[+-]?[0-9]*,[0-9]+", ("", ",")),  # 1234,5 · ,5
+    (r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?", (".", ",")),  # 1.234.567 · 1.234,5
+    (r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", (",", ".")),  # 1,234,567 · 1,234.5
+)
+DECIMAL_PLACES = 4  # more decimals are rounded to four (what the figures store)
+MAX_WHOLE_DIGITS = 12
+_QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
+
+
+def parse_decimals(texts: pd.Series) -> pd.Series:
+    """Numbers written as text, column-wise: ``1.234,5``, ``1234,5``, ``1234.5``,
+    ``1,234.5``, ``-3``, ``1 234`` all read as Decimal (rounded to four decimals); anything
+    else, an empty text, or more than twelve whole digits is missing (``pd.isna``).
+
+    A single ``.`` or ``,`` is a decimal separator (``1.234`` is 1.234, as the import format
+    says); several dots (``1.234.567``) or a dot before a comma are Danish thousands.
+    """
+    cleaned = (
+        texts.astype(str)
+        .str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+        .str.replace("\u2212", "-", regex=False)  # the typographic minus
+    )
+    plain = pd.Series(None, index=texts.index, dtype=object)
+    pending = pd.Series(True, index=texts.index)
+    for pattern, separators in _NUMBER_FORMS:
+        fits = pending & cleaned.str.fullmatch(pattern)
+        if not fits.any():
+            continue
+        chosen = cleaned[fits]
+        if separators is not None:
+            thousands, decimal_mark = separators
+            if thousands:
+                chosen = chosen.str.replace(thousands, "", regex=False)
+            chosen = chosen.str.replace(decimal_mark, ".", regex=False)
+        plain[fits] = chosen
+        pending &= ~fits
+    whole = plain.str.replace(r"^[+-]?0*", "", regex=True).str.split(".").str[0]
+    fits = plain.notna() & ~(whole.str.len() > MAX_WHOLE_DIGITS)
+    numbers = pd.Series(None, index=texts.index, dtype=object)
+    numbers[fits] = [Decimal(s).quantize(_QUANTUM) for s in plain[fits]]
+    return numbers
+
+
+def parse_decimal(text: str | None) -> Decimal:
+    """One number the way ``parse_decimals`` reads a column (forms use this); ``ValueError``
+    for anything that is not a number."""
+    value = parse_decimals(pd.Series([text or ""])).iloc[0]
+    if pd.isna(value):
+        raise ValueError(text)
+    return value

@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.applications.models import ApplicantRole, Application
@@ -52,6 +62,10 @@ class Participation(Base):
         CheckConstraint(
             "grant_override IS NULL OR grant_override >= 0", name="override_not_negative"
         ),
+        CheckConstraint(
+            "hourly_cost_override IS NULL OR hourly_cost_override > 0",
+            name="hourly_cost_positive",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +89,11 @@ class Participation(Base):
     grant_amount: Mapped[int | None] = mapped_column(Integer)
     grant_override: Mapped[int | None] = mapped_column(Integer)
     grant_override_reason: Mapped[str] = mapped_column(Text, default="")
+    # The benefit owner (*gevinstejer*), and the municipality's own hourly cost (kroner) in
+    # place of the round's annual_cost ÷ annual_hours; recorded in the benefits domain.
+    benefit_owner_name: Mapped[str] = mapped_column(String(150), default="")
+    benefit_owner_title: Mapped[str] = mapped_column(String(150), default="")
+    hourly_cost_override: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -1,0 +1,139 @@
+"""Exports of figures and the import template, in the import's own format
+(``municipality,indicator,kind,date,value,note``), as CSV or XLSX.
+
+An export imported again changes nothing: values are written exactly (``1234.5``, no
+thousands separators), dates as ``YYYY-MM-DD``, a measurement's date as its period's first
+day, a cost's category after ``engangs:`` / ``årlig:``.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from sqlalchemy import select
+
+from portal.benefits.figures import figure_frames, programme_indicators
+from portal.benefits.importing import COLUMNS, COST_WORD
+from portal.benefits.models import CostKind
+from portal.benefits.recording import plain
+from portal.benefits.rules import Kind
+from portal.db import db
+from portal.municipalities.models import Municipality
+from portal.participations.models import Participation
+from portal.programmes.models import Round
+
+FORMATS = ("csv", "xlsx")
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_KIND_ORDER = {k.value: n for n, k in enumerate(Kind)}
+
+
+def _codes(participations: list[Participation]) -> dict[int, str]:
+    ids = {p.municipality_id for p in participations}
+    if not ids:
+        return {}
+    return {
+        m.id: m.code_display
+        for m in db.session.scalars(select(Municipality).where(Municipality.id.in_(ids)))
+    }
+
+
+def figures_table(round_: Round, participations: list[Participation]) -> pd.DataFrame:
+    """The figures of ``participations`` (of ``round_``, already scoped by the caller) in the
+    exchange format, sorted by municipality, kind, indicator and date."""
+    frames = figure_frames(round_.id, [p.id for p in participations])
+    codes = _codes(participations)
+    indicators = programme_indicators([round_.programme_id])[round_.programme_id]
+    keys = {i.id: i.key for i in indicators}
+    order = {i.id: i.position for i in indicators}
+    parts = []
+    for kind, name, date_column, note_column in (
+        (Kind.BASELINE, "baselines", "measured_on", "source_note"),
+        (Kind.TARGET, "targets", "target_date", "note"),
+        (Kind.MEASUREMENT, "measurements", "period", "note"),
+    ):
+        frame = frames[name]
+        if frame.empty:
+            continue
+        parts.append(
+            pd.DataFrame(
+                {
+                    "municipality": frame["municipality_id"].map(codes),
+                    "indicator": frame["indicator_id"].map(keys),
+                    "kind": kind.value,
+                    "date": frame[date_column].map(plain),
+                    "value": frame["value"].map(plain),
+                    "note": frame[note_column],
+                    "_order": frame["indicator_id"].map(order),
+                }
+            )
+        )
+    costs = frames["costs"]
+    if not costs.empty:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "municipality": costs["municipality_id"].map(codes),
+                    "indicator": [
+                        f"{COST_WORD[CostKind(k)]}:{c}"
+                        for k, c in zip(costs["kind"], costs["category"], strict=True)
+                    ],
+                    "kind": Kind.COST.value,
+                    "date": costs["incurred_on"].map(plain),
+                    "value": costs["amount"].map(plain),
+                    "note": costs["note"],
+                    "_order": 0,
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=list(COLUMNS))
+    table = pd.concat(parts, ignore_index=True)
+    table["_kind"] = table["kind"].map(_KIND_ORDER)
+    table = table.sort_values(["municipality", "_kind", "_order", "indicator", "date"])
+    return table[list(COLUMNS)].reset_index(drop=True)
+
+
+def template_table(round_: Round, participations: list[Participation]) -> pd.DataFrame:
+    """A file to fill in: a measurement row per municipality and indicator (dated the
+    round's first day, value empty) and a one-off cost example per municipality."""
+    codes = _codes(participations)
+    indicators = programme_indicators([round_.programme_id])[round_.programme_id]
+    start = round_.period_start.isoformat()
+    rows = []
+    for code in sorted(codes[p.municipality_id] for p in participations):
+        for indicator in indicators:
+            rows.append((code, indicator.key, Kind.MEASUREMENT.value, start, "", ""))
+        rows.append(
+            (code, f"{COST_WORD[CostKind.ONE_OFF]}:Licenser", Kind.COST.value, start, "", "")
+        )
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def to_bytes(table: pd.DataFrame, fmt: str) -> bytes:
+    """CSV (UTF-8 with BOM, so Excel reads æøå; ``,``-separated, ``.`` decimals) or XLSX
+    (codes, keys and dates as text; values as numbers)."""
+    if fmt == "csv":
+        return ("\ufeff" + table.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+    sheet = table.copy()
+    sheet["value"] = [_cell_number(v) for v in sheet["value"]]
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        sheet.to_excel(writer, index=False, sheet_name="tal")
+        cells = writer.sheets["tal"]
+        for column, width in zip("ABCDEF", (12, 28, 13, 12, 14, 40), strict=True):
+            cells.column_dimensions[column].width = width
+    return buffer.getvalue()
+
+
+def _cell_number(text: str):
+    if text in ("", None):
+        return None
+    return int(text) if "." not in text else float(text)
+
+
+def filename(stem: str, fmt: str) -> str:
+    return f"{stem}.{fmt}"

@@ -1,0 +1,122 @@
+"""Forms for recording figures. Numbers go through ``parse_decimal`` (Danish ``1.234,5`` and
+``1234.5`` alike); a rejected form shows what was typed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from portal.benefits.models import MAX_CATEGORY, CostKind
+from portal.benefits.recording import MAX_OWNER
+from portal.benefits.rules import MAX_NOTE
+from portal.programmes.forms import VersionedForm
+from portal.tabular import parse_decimal
+
+NUMBER_HINT = _l("Et tal; decimaler med komma, fx 1234,5.")
+
+
+class NumberField(StringField):
+    """A number as text; ``.number`` holds it as Decimal (None when empty)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.number = None
+        if self.data and self.data.strip():
+            try:
+                self.number = parse_decimal(self.data)
+            except ValueError as exc:
+                raise ValueError(_l("Skriv et tal, fx 1234,5 eller 1.234,5.")) from exc
+
+    def process_data(self, value):
+        super().process_data(value)
+        self.number = value if isinstance(value, Decimal) else None
+
+    def _value(self):
+        if isinstance(self.data, Decimal):
+            # No thousands separator: "1.234" would read back as 1,234.
+            return format_decimal(self.data, format="0.####")
+        return self.data or ""
+
+
+def _required(message):
+    return [InputRequired(message)]
+
+
+class BaselineForm(VersionedForm):
+    value = NumberField(_l("Værdi"), validators=_required(_l("Angiv basislinjens værdi.")))
+    measured_on = DateField(_l("Målt den"), validators=_required(_l("Angiv en gyldig dato.")))
+    source_note = TextAreaField(
+        _l("Kilde og metode"), validators=[Optional(), Length(max=MAX_NOTE)]
+    )
+
+
+class TargetForm(VersionedForm):
+    value = NumberField(_l("Forventet værdi"), validators=_required(_l("Angiv målets værdi.")))
+    target_date = DateField(_l("Nås senest"), validators=_required(_l("Angiv en gyldig dato.")))
+    pessimistic = NumberField(_l("Pessimistisk bud (valgfrit)"))
+    optimistic = NumberField(_l("Optimistisk bud (valgfrit)"))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
+
+
+class MeasurementForm(FlaskForm):
+    on = DateField(
+        _l("Periode (en dag i perioden)"), validators=_required(_l("Angiv en gyldig dato."))
+    )
+    value = NumberField(_l("Værdi"), validators=_required(_l("Angiv målingens værdi.")))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
+
+
+class MeasurementEditForm(VersionedForm):
+    value = NumberField(_l("Værdi"), validators=_required(_l("Angiv målingens værdi.")))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
+
+
+COST_KINDS = [
+    (CostKind.ONE_OFF.value, _l("Engangsomkostning")),
+    (CostKind.YEARLY.value, _l("Årlig omkostning")),
+]
+
+
+class CostForm(FlaskForm):
+    kind = RadioField(
+        _l("Art"),
+        choices=COST_KINDS,
+        default=CostKind.ONE_OFF.value,
+        validators=_required(_l("Vælg engangs eller årlig.")),
+    )
+    category = StringField(
+        _l("Kategori"),
+        validators=[InputRequired(_l("Angiv en kategori.")), Length(max=MAX_CATEGORY)],
+        description=_l("Fx licenser, udstyr, projektledelse, drift."),
+    )
+    incurred_on = DateField(_l("Dato"), validators=_required(_l("Angiv en gyldig dato.")))
+    amount = NumberField(_l("Beløb (kr.)"), validators=_required(_l("Angiv beløbet.")))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
+
+
+class OwnerForm(VersionedForm):
+    name = StringField(_l("Gevinstejer"), validators=[Optional(), Length(max=MAX_OWNER)])
+    title = StringField(_l("Stilling"), validators=[Optional(), Length(max=MAX_OWNER)])
+
+
+class HourlyCostForm(VersionedForm):
+    amount = NumberField(
+        _l("Egen timepris (kr.)"),
+        description=_l("Lad feltet stå tomt for at bruge forløbets timepris."),
+    )
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("Fil med tal (CSV eller XLSX)"),
+        validators=[
+            FileRequired(_l("Vælg en fil.")),
+            FileAllowed(["csv", "txt", "xlsx"], _l("Filen skal være en .csv- eller .xlsx-fil.")),
+        ],
+    )

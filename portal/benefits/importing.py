@@ -1,0 +1,500 @@
+"""Importing figures from a CSV or XLSX file: one format for baselines, targets,
+measurements and costs, the same as the exports write.
+
+Columns ``municipality,indicator,kind,date,value`` and optionally ``note``:
+
+- ``municipality``: the official code (up to four digits, compared as an integer, so ``0101``
+  is ``101``);
+- ``kind``: ``baseline``, ``target``, ``measurement`` or ``cost`` (the Danish ``basislinje``,
+  ``mål``, ``måling``, ``omkostning`` also do);
+- ``indicator``: the indicator's key; for a cost its category, after ``engangs:`` (one-off)
+  or ``årlig:`` (yearly), e.g. ``engangs:Licenser``;
+- ``date``: ``YYYY-MM-DD``; a baseline's measuring date, a target's date, any day of a
+  measurement's period (stored as the period's first day), a cost's date;
+- ``value``: a number with ``.`` or ``,`` as decimal separator (kroner for a cost);
+- ``note``: a baseline's source, a target's, measurement's or cost's note.
+
+A target row sets the likely value and its date; pessimistic and optimistic values, which
+the format has no column for, are kept as they are.
+
+All or nothing: every bad row is listed with its line and reasons, and nothing is stored.
+The same row again updates the figure it names (baseline and target: per municipality and
+indicator; measurement: per period; cost: per kind, category and date), never adds another.
+
+Vectorised: the file is checked column by column with pandas, against what the round holds
+loaded in a handful of queries, and written with bulk inserts and updates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, insert, select, update
+
+from portal.audit import services as audit
+from portal.benefits import rules
+from portal.benefits.figures import figure_frames
+from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
+from portal.benefits.permissions import import_scope
+from portal.benefits.recording import AMOUNT_QUANTUM, plain
+from portal.benefits.rules import Kind
+from portal.db import db, utcnow
+from portal.errors import RowErrors
+from portal.municipalities.models import Municipality
+from portal.participations.models import Participation
+from portal.programmes.models import Indicator, Round
+from portal.tabular import LINE, parse_decimals, read_table
+
+COLUMNS = ("municipality", "indicator", "kind", "date", "value", "note")
+REQUIRED = COLUMNS[:-1]
+KIND_WORDS = {
+    "baseline": Kind.BASELINE,
+    "basislinje": Kind.BASELINE,
+    "target": Kind.TARGET,
+    "mål": Kind.TARGET,
+    "maal": Kind.TARGET,
+    "målbillede": Kind.TARGET,
+    "measurement": Kind.MEASUREMENT,
+    "måling": Kind.MEASUREMENT,
+    "maaling": Kind.MEASUREMENT,
+    "cost": Kind.COST,
+    "omkostning": Kind.COST,
+}
+COST_PREFIXES = {
+    "engangs": CostKind.ONE_OFF,
+    "one_off": CostKind.ONE_OFF,
+    "årlig": CostKind.YEARLY,
+    "aarlig": CostKind.YEARLY,
+    "yearly": CostKind.YEARLY,
+}
+COST_WORD = {CostKind.ONE_OFF: "engangs", CostKind.YEARLY: "årlig"}  # what the exports write
+_COST_PATTERN = r"^(?P<prefix>[^:]+?)\s*:\s*(?P<category>.*)$"
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        return _(
+            "%(total)d rækker læst: %(created)d nye, %(updated)d ændret, %(unchanged)d uændret.",
+            total=self.total,
+            created=self.created,
+            updated=self.updated,
+            unchanged=self.unchanged,
+        )
+
+
+class _Problems:
+    """Reasons by row index; joined per line at the end."""
+
+    def __init__(self) -> None:
+        self.by_row: dict[object, list[str]] = defaultdict(list)
+
+    def add(self, rows, message) -> None:
+        """``message``: one text for every row, or a function of the row index."""
+        for row in rows:
+            self.by_row[row].append(message(row) if callable(message) else message)
+
+    def raise_if_any(self, lines: pd.Series) -> None:
+        if self.by_row:
+            raise RowErrors(
+                sorted(
+                    (int(lines[row]), "; ".join(reasons)) for row, reasons in self.by_row.items()
+                )
+            )
+
+
+@dataclass
+class _Round:
+    """What the import checks a file against, loaded in three queries."""
+
+    round: Round
+    indicators: dict[int, Indicator]
+    by_key: dict[str, int]
+    participations: dict[int, tuple[int, int]]  # code → (participation id, municipality id)
+    ambiguous: set[int]
+    register: dict[int, str]  # code → name, every municipality
+    codes: dict[int, int]  # municipality id → code
+
+    @classmethod
+    def load(cls, round_: Round) -> _Round:
+        indicators = {
+            i.id: i
+            for i in db.session.scalars(
+                select(Indicator).where(Indicator.programme_id == round_.programme_id)
+            )
+        }
+        participations: dict[int, tuple[int, int]] = {}
+        ambiguous: set[int] = set()
+        rows = db.session.execute(
+            select(Participation.id, Participation.municipality_id, Municipality.code)
+            .join(Municipality, Municipality.id == Participation.municipality_id)
+            .where(Participation.round_id == round_.id)
+        )
+        for participation_id, municipality_id, code in rows:
+            if code in participations:
+                ambiguous.add(code)
+            participations[code] = (participation_id, municipality_id)
+        register: dict[int, str] = {}
+        codes: dict[int, int] = {}
+        for municipality_id, code, name in db.session.execute(
+            select(Municipality.id, Municipality.code, Municipality.name)
+        ):
+            register.setdefault(code, name)
+            codes[municipality_id] = code
+        return cls(
+            round_,
+            indicators,
+            {i.key.lower(): i.id for i in indicators.values()},
+            participations,
+            ambiguous,
+            register,
+            codes,
+        )
+
+
+def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
+    """Store the figures of a file for ``round_``, all or nothing (``RowErrors`` lists every
+    bad row). ``actor`` None (the command line) or a coordinator may import for any
+    participating municipality, a municipal user for their own only."""
+    own_municipality = import_scope(actor)
+    frame = read_table(data, REQUIRED, ("note",))
+    if "note" not in frame:
+        frame["note"] = ""
+    context = _Round.load(round_)
+    existing = figure_frames(round_.id)
+    problems = _Problems()
+    rows = _parse(frame, context, own_municipality, problems)
+    periods = _check_rules(rows, context, existing, problems)
+    rows["period"] = periods
+    _check_duplicates(rows, frame[LINE], problems)
+    problems.raise_if_any(frame[LINE])
+    result = _write(rows, context, existing, actor)
+    return result
+
+
+def _parse(frame: pd.DataFrame, ctx: _Round, own: int | None, problems: _Problems):
+    """The file's texts as ids, dates and numbers; a reason for every cell that is not."""
+    rows = pd.DataFrame(index=frame.index)
+
+    kinds = frame["kind"].str.lower().map(KIND_WORDS)
+    rows["kind"] = kinds
+    problems.add(frame.index[frame["kind"] == ""], _("arten mangler"))
+    problems.add(
+        frame.index[kinds.isna() & (frame["kind"] != "")],
+        lambda i: _(
+            "arten '%(kind)s' er ikke baseline, target, measurement eller cost",
+            kind=frame["kind"][i],
+        ),
+    )
+
+    text = frame["municipality"]
+    is_code = text.str.fullmatch(r"\d{1,4}")
+    codes = pd.to_numeric(text.where(is_code), errors="coerce")
+    known = codes.isin(list(ctx.register))
+    problems.add(frame.index[text == ""], _("kommunekoden mangler"))
+    problems.add(
+        frame.index[(text != "") & ~known],
+        lambda i: _("ukendt kommunekode '%(code)s'", code=text[i]),
+    )
+    if own is not None:
+        own_code = ctx.codes[own]
+        foreign = known & (codes != own_code)
+        problems.add(
+            frame.index[foreign],
+            lambda i: _(
+                "rækken gælder kommune %(code)s, men I kan kun indlæse tal for %(own)s",
+                code=text[i],
+                own=ctx.register.get(own_code, own_code),
+            ),
+        )
+        known &= ~foreign
+    participant = codes.map(ctx.participations)
+    absent = known & participant.isna()
+    problems.add(
+        frame.index[absent],
+        lambda i: _(
+            "%(name)s (%(code)s) deltager ikke i forløbet",
+            name=ctx.register[int(codes[i])],
+            code=text[i],
+        ),
+    )
+    ambiguous = codes.isin(list(ctx.ambiguous))
+    problems.add(
+        frame.index[ambiguous],
+        lambda i: _("kommunekoden %(code)s passer på flere deltagere", code=text[i]),
+    )
+    participant = participant.where(~ambiguous & known)
+    rows["participation_id"] = participant.map(lambda p: p[0], na_action="ignore")
+    rows["municipality_id"] = participant.map(lambda p: p[1], na_action="ignore")
+
+    is_cost = kinds == Kind.COST
+    names = frame["indicator"]
+    rows["indicator_id"] = names.str.lower().map(ctx.by_key).where(~is_cost & kinds.notna())
+    problems.add(frame.index[kinds.notna() & ~is_cost & (names == "")], _("indikatoren mangler"))
+    problems.add(
+        frame.index[kinds.notna() & ~is_cost & (names != "") & rows["indicator_id"].isna()],
+        lambda i: _(
+            "ukendt indikator '%(key)s' (forløbets indikatorer: %(keys)s)",
+            key=names[i],
+            keys=", ".join(sorted(ctx.by_key)),
+        ),
+    )
+    parts = names.str.extract(_COST_PATTERN)
+    cost_kinds = parts["prefix"].str.strip().str.lower().map(COST_PREFIXES).where(is_cost)
+    rows["cost_kind"] = cost_kinds
+    category = parts["category"].fillna(names)  # no prefix: only that reason is given
+    rows["category"] = category.str.split().str.join(" ").where(is_cost)
+    problems.add(
+        frame.index[is_cost & cost_kinds.isna()],
+        lambda i: _(
+            "en omkostning skrives 'engangs:kategori' eller 'årlig:kategori', ikke '%(text)s'",
+            text=names[i],
+        ),
+    )
+
+    dates = frame["date"]
+    is_iso = dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    days = pd.to_datetime(dates.where(is_iso), format="%Y-%m-%d", errors="coerce")
+    rows["date"] = days
+    problems.add(frame.index[dates == ""], _("datoen mangler"))
+    problems.add(
+        frame.index[(dates != "") & days.isna()],
+        lambda i: _("datoen '%(date)s' er ikke en dato på formen ÅÅÅÅ-MM-DD", date=dates[i]),
+    )
+
+    values = frame["value"]
+    numbers = parse_decimals(values)
+    numbers[is_cost & numbers.notna()] = [
+        d.quantize(AMOUNT_QUANTUM) for d in numbers[is_cost & numbers.notna()]
+    ]
+    rows["value"] = numbers
+    problems.add(frame.index[values == ""], _("værdien mangler"))
+    problems.add(
+        frame.index[(values != "") & numbers.isna()],
+        lambda i: _(
+            "værdien '%(value)s' er ikke et tal (skriv fx 1234,5 eller 1234.5)", value=values[i]
+        ),
+    )
+    rows["note"] = frame["note"]
+    return rows
+
+
+def _check_rules(rows: pd.DataFrame, ctx: _Round, existing: dict, problems: _Problems):
+    """The recording rules (``portal.benefits.rules``) over every row whose kind is known."""
+    known = rows[rows["kind"].notna()]
+    baselines = existing["baselines"]
+    measurements = existing["measurements"]
+    keys = ["participation_id", "indicator_id"]
+    first_periods = (
+        measurements.groupby(keys, as_index=False)["period"]
+        .min()
+        .rename(columns={"period": "first_period"})
+        if not measurements.empty
+        else rules.Existing.empty().first_periods
+    )
+    found, periods = rules.check(
+        known.assign(category=known["category"].fillna("")),
+        ctx.round,
+        ctx.indicators,
+        rules.Existing(baselines[keys + ["measured_on"]], first_periods),
+    )
+    for row, _field, message in found:
+        problems.add([row], message)
+    return periods.reindex(rows.index)
+
+
+def _check_duplicates(rows: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
+    """Two rows naming the same figure: the later one is refused, pointing at the first."""
+    kind = rows["kind"]
+    key = pd.DataFrame(
+        {
+            "participation_id": rows["participation_id"],
+            "kind": kind,
+            "indicator_id": rows["indicator_id"].where(kind != Kind.COST),
+            "period": rows["period"].where(kind == Kind.MEASUREMENT),
+            "cost_kind": rows["cost_kind"],
+            "category": rows["category"],
+            "date": rows["date"].where(kind == Kind.COST),
+        }
+    )
+    complete = key["participation_id"].notna() & kind.notna()
+    complete &= (kind == Kind.COST) | key["indicator_id"].notna()
+    complete &= (kind != Kind.MEASUREMENT) | key["period"].notna()
+    complete &= (kind != Kind.COST) | (key["cost_kind"].notna() & key["date"].notna())
+    key = key[complete]
+    if key.empty:
+        return
+    first_line = (
+        lines[key.index].groupby([key[c] for c in key.columns], dropna=False).transform("first")
+    )
+    repeated = key.duplicated(keep="first")
+    problems.add(
+        key.index[repeated],
+        lambda i: _("rækken gentager linje %(line)d", line=int(first_line[i])),
+    )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Target:
+    model: type
+    frame: str  # its frame in ``figure_frames``
+    key: tuple[str, ...]  # what names the figure, besides the participation
+    values: tuple[str, ...]  # what the file sets
+
+
+_TARGETS = {
+    Kind.BASELINE: _Target(
+        Baseline, "baselines", ("indicator_id",), ("value", "measured_on", "source_note")
+    ),
+    Kind.TARGET: _Target(Target, "targets", ("indicator_id",), ("value", "target_date", "note")),
+    Kind.MEASUREMENT: _Target(
+        Measurement, "measurements", ("indicator_id", "period"), ("value", "note")
+    ),
+    Kind.COST: _Target(Cost, "costs", ("kind", "category", "incurred_on"), ("amount", "note")),
+}
+
+
+def _file_rows(rows: pd.DataFrame, kind: Kind) -> pd.DataFrame:
+    """The file's rows of one kind, in the model's columns."""
+    part = rows[rows["kind"] == kind]
+    out = pd.DataFrame(
+        {
+            "participation_id": part["participation_id"].astype(int),
+            "municipality_id": part["municipality_id"].astype(int),
+        },
+        index=part.index,
+    )
+    day = part["date"].dt.date
+    if kind == Kind.COST:
+        out["kind"] = part["cost_kind"].map(lambda k: k.value)
+        out["category"] = part["category"]
+        out["incurred_on"] = day
+        out["amount"] = part["value"]
+    else:
+        out["indicator_id"] = part["indicator_id"].astype(int)
+        out["value"] = part["value"]
+    if kind == Kind.BASELINE:
+        out["measured_on"] = day
+        out["source_note"] = part["note"]
+    else:
+        out["note"] = part["note"]
+    if kind == Kind.TARGET:
+        out["target_date"] = day
+    elif kind == Kind.MEASUREMENT:
+        out["period"] = part["period"].dt.date
+    return out
+
+
+def _write(rows: pd.DataFrame, ctx: _Round, existing: dict, actor) -> ImportResult:
+    """Insert the new figures and update the changed ones in bulk; one audit line per
+    participation with every change (before and after), and one for the import."""
+    result = ImportResult()
+    now = utcnow()
+    actor_id = getattr(actor, "id", None)
+    changes: dict[int, list[dict]] = defaultdict(list)  # participation → audit entries
+    municipality_of: dict[int, int] = {}
+    names = {i.id: i.key for i in ctx.indicators.values()}
+    for kind, target in _TARGETS.items():
+        incoming = _file_rows(rows, kind)
+        if incoming.empty:
+            continue
+        on = ["participation_id", *target.key]
+        old = existing[target.frame]
+        old = (
+            old[["id", *on, *target.values]]
+            if not old.empty
+            else pd.DataFrame(columns=["id", *on, *target.values])
+        )
+        if kind == Kind.COST:
+            old = old.assign(kind=old["kind"].map(lambda k: getattr(k, "value", k)))
+        joined = incoming.merge(old, on=on, how="left", suffixes=("", "_old"))
+        is_new = joined["id"].isna()
+        differs = pd.Series(False, index=joined.index)
+        for column in target.values:
+            differs |= joined[column].astype(object) != joined[f"{column}_old"].astype(object)
+        new, changed = joined[is_new], joined[~is_new & differs]
+        result.created += len(new)
+        result.updated += len(changed)
+        result.unchanged += len(joined) - len(new) - len(changed)
+        table = target.model.__table__
+        if not new.empty:
+            columns = ["participation_id", "municipality_id", *target.key, *target.values]
+            stamp = {"created_at": now, "updated_at": now, "updated_by_id": actor_id, "version": 1}
+            db.session.execute(
+                insert(table), [{**r, **stamp} for r in new[columns].to_dict("records")]
+            )
+        if not changed.empty:
+            db.session.execute(
+                update(table)
+                .where(table.c.id == bindparam("row_id"))
+                .values(
+                    **{c: bindparam(f"new_{c}") for c in target.values},
+                    updated_at=now,
+                    updated_by_id=actor_id,
+                    version=table.c.version + 1,
+                ),
+                [
+                    {"row_id": int(r["id"]), **{f"new_{c}": r[c] for c in target.values}}
+                    for r in changed.to_dict("records")
+                ],
+            )
+        for frame, is_update in ((new, False), (changed, True)):
+            for r in frame.to_dict("records"):
+                municipality_of[r["participation_id"]] = r["municipality_id"]
+                what = (
+                    f"{COST_WORD[CostKind(r['kind'])]}:{r['category']}"
+                    if kind == Kind.COST
+                    else names[r["indicator_id"]]
+                )
+                changes[r["participation_id"]].append(
+                    {
+                        "kind": kind.value,
+                        "what": what,
+                        "key": {c: plain(r[c]) for c in target.key if c != "indicator_id"},
+                        "before": {c: plain(r[f"{c}_old"]) for c in target.values}
+                        if is_update
+                        else None,
+                        "after": {c: plain(r[c]) for c in target.values},
+                    }
+                )
+    for participation_id, entries in changes.items():
+        audit.record(
+            "figures_imported",
+            actor=actor,
+            municipality_id=municipality_of[participation_id],
+            round_id=ctx.round.id,
+            participation_id=participation_id,
+            changes=entries,
+        )
+    audit.record(
+        "figures_import",
+        actor=actor,
+        round_id=ctx.round.id,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+    )
+    _expire_figures()
+    db.session.flush()
+    return result
+
+
+def _expire_figures() -> None:
+    """The bulk writes went past the session: figures it holds are reloaded when next read."""
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Baseline | Target | Measurement | Cost):
+            db.session.expire(obj)

@@ -1,0 +1,138 @@
+"""The figures a participation records: baseline, target (*målbillede*), measurements per
+period and costs.
+
+Every row carries its participation's ``municipality_id`` (set by the services from the
+participation, never from input) so the scoping helpers can restrict reads to it. Values are
+``Numeric`` (Decimal): up to twelve whole digits and four decimals; costs in kroner and øre.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from portal.db import Base, UTCDateTime, enum_type, utcnow
+from portal.participations.models import Participation
+from portal.programmes.models import Indicator
+
+VALUE = Numeric(16, 4)  # twelve whole digits, four decimals
+AMOUNT = Numeric(14, 2)  # kroner and øre
+MAX_CATEGORY = 100
+
+
+class CostKind(enum.StrEnum):
+    ONE_OFF = "one_off"
+    YEARLY = "yearly"
+
+
+class _Figure:
+    """Columns every figure shares: whose it is, who changed it last, and when."""
+
+    # sort_order: the shared columns frame each table's own (id first, bookkeeping last).
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-3)
+    participation_id: Mapped[int] = mapped_column(
+        ForeignKey("participations.id", ondelete="CASCADE"), index=True, sort_order=-2
+    )
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True, sort_order=-1
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, sort_order=1)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, sort_order=1
+    )
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), sort_order=1
+    )
+    version: Mapped[int] = mapped_column(default=1, sort_order=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Baseline(_Figure, Base):
+    """The value an indicator had before the collaboration (one per indicator)."""
+
+    __tablename__ = "baselines"
+    __table_args__ = (UniqueConstraint("participation_id", "indicator_id"),)
+
+    # RESTRICT: an indicator with recorded figures cannot silently take them with it.
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("indicators.id", ondelete="RESTRICT"), index=True
+    )
+    value: Mapped[Decimal] = mapped_column(VALUE)
+    measured_on: Mapped[date] = mapped_column(Date)
+    source_note: Mapped[str] = mapped_column(Text, default="")
+
+    participation: Mapped[Participation] = relationship()
+    indicator: Mapped[Indicator] = relationship()
+
+
+class Target(_Figure, Base):
+    """The target picture (*målbillede*): the likely value by a date, optionally with a
+    pessimistic and an optimistic value as KL recommends."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("participation_id", "indicator_id"),)
+
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("indicators.id", ondelete="RESTRICT"), index=True
+    )
+    value: Mapped[Decimal] = mapped_column(VALUE)
+    target_date: Mapped[date] = mapped_column(Date)
+    pessimistic: Mapped[Decimal | None] = mapped_column(VALUE)
+    optimistic: Mapped[Decimal | None] = mapped_column(VALUE)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    participation: Mapped[Participation] = relationship()
+    indicator: Mapped[Indicator] = relationship()
+
+
+class Measurement(_Figure, Base):
+    """One value per indicator and period; ``period`` is the first day of the month, quarter
+    or year (by the indicator's frequency)."""
+
+    __tablename__ = "measurements"
+    __table_args__ = (UniqueConstraint("participation_id", "indicator_id", "period"),)
+
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("indicators.id", ondelete="RESTRICT"), index=True
+    )
+    period: Mapped[date] = mapped_column(Date)
+    value: Mapped[Decimal] = mapped_column(VALUE)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    participation: Mapped[Participation] = relationship()
+    indicator: Mapped[Indicator] = relationship()
+
+
+class Cost(_Figure, Base):
+    """A one-off or yearly cost (licences, equipment, project management, operation).
+
+    One per kind, category and date: importing the same cost again updates its amount."""
+
+    __tablename__ = "costs"
+    __table_args__ = (
+        UniqueConstraint("participation_id", "kind", "category", "incurred_on"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    kind: Mapped[CostKind] = mapped_column(enum_type(CostKind, "cost_kind"))
+    category: Mapped[str] = mapped_column(String(MAX_CATEGORY))
+    incurred_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(AMOUNT)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    participation: Mapped[Participation] = relationship()

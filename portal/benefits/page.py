@@ -1,0 +1,127 @@
+"""What the participation's figures page shows: the figures, and a form for each thing that
+can be recorded (the posted one, rejected, keeps what was typed and its errors)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from portal.benefits.figures import IndicatorFigures, ParticipationFigures, participation_figures
+from portal.benefits.forms import (
+    BaselineForm,
+    CostForm,
+    HourlyCostForm,
+    MeasurementForm,
+    OwnerForm,
+    TargetForm,
+)
+from portal.benefits.rules import period_label
+from portal.participations.models import Participation
+from portal.programmes.services import hourly_cost
+
+
+@dataclass
+class IndicatorPart:
+    figures: IndicatorFigures
+    baseline_form: BaselineForm | None
+    target_form: TargetForm | None
+    measurement_form: MeasurementForm | None
+    open: str | None  # the form to show unfolded: the rejected one
+
+
+@dataclass
+class Page:
+    participation: Participation
+    figures: ParticipationFigures
+    indicators: list[IndicatorPart]
+    editable: bool
+    round_hourly_cost: Decimal | None
+    cost_form: CostForm | None
+    owner_form: OwnerForm | None
+    hourly_form: HourlyCostForm | None
+    open: str | None
+
+    period_label = staticmethod(period_label)
+
+    @property
+    def one_off_total(self) -> Decimal:
+        return sum((c.amount for c in self.figures.costs if c.kind.value == "one_off"), Decimal(0))
+
+    @property
+    def yearly_total(self) -> Decimal:
+        return sum((c.amount for c in self.figures.costs if c.kind.value == "yearly"), Decimal(0))
+
+
+def _blank(cls, prefix: str, **data):
+    form = cls(formdata=None, prefix=prefix, data=data or None)
+    return form
+
+
+def participation_page(participation: Participation, *, editable: bool, posted=None) -> Page:
+    """``posted``: ``{(what, indicator id or None): form}`` for a form sent back with errors."""
+    posted = posted or {}
+    figures = participation_figures(participation)
+    parts = []
+    for f in figures.indicators:
+        i = f.indicator.id
+        forms = {"baseline": None, "target": None, "measurement": None}
+        if editable:
+            b, t = f.baseline, f.target
+            forms["baseline"] = posted.get(("baseline", i)) or _blank(
+                BaselineForm,
+                f"b{i}",
+                value=b.value if b else None,
+                measured_on=b.measured_on if b else None,
+                source_note=b.source_note if b else "",
+                version=str(b.version if b else 0),
+            )
+            forms["target"] = posted.get(("target", i)) or _blank(
+                TargetForm,
+                f"t{i}",
+                value=t.value if t else None,
+                target_date=t.target_date if t else None,
+                pessimistic=t.pessimistic if t else None,
+                optimistic=t.optimistic if t else None,
+                note=t.note if t else "",
+                version=str(t.version if t else 0),
+            )
+            forms["measurement"] = posted.get(("measurement", i)) or _blank(
+                MeasurementForm, f"m{i}"
+            )
+        opened = next((what for (what, ident) in posted if ident == i), None)
+        parts.append(
+            IndicatorPart(f, forms["baseline"], forms["target"], forms["measurement"], opened)
+        )
+    version = str(participation.version)
+    return Page(
+        participation=participation,
+        figures=figures,
+        indicators=parts,
+        editable=editable,
+        round_hourly_cost=hourly_cost(participation.round),
+        cost_form=(posted.get(("cost", None)) or _blank(CostForm, "cost")) if editable else None,
+        owner_form=(
+            posted.get(("owner", None))
+            or _blank(
+                OwnerForm,
+                "owner",
+                name=participation.benefit_owner_name,
+                title=participation.benefit_owner_title,
+                version=version,
+            )
+        )
+        if editable
+        else None,
+        hourly_form=(
+            posted.get(("hourly", None))
+            or _blank(
+                HourlyCostForm,
+                "hourly",
+                amount=participation.hourly_cost_override,
+                version=version,
+            )
+        )
+        if editable
+        else None,
+        open=next((what for (what, ident) in posted if ident is None), None),
+    )

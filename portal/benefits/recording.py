@@ -1,0 +1,524 @@
+"""Recording a participation's figures by hand: baseline, target, measurements, costs, the
+benefit owner and the municipality's own hourly cost.
+
+Plain functions with an explicit ``actor``; they flush and never commit. Each checks the
+same rules as the import (``portal.benefits.rules``), raises ``RuleViolations`` with the
+message at its field, and writes an audit line with the values before and after.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from portal.audit import services as audit
+from portal.benefits import rules
+from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
+from portal.benefits.rules import Kind
+from portal.db import db
+from portal.errors import NotAllowed, RuleViolations, check_version
+from portal.participations.models import Participation
+from portal.programmes.models import Direction, Indicator
+from portal.textcheck import cpr_problems
+
+MAX_OWNER = 150
+MAX_HOURLY_COST = Decimal("100000")
+AMOUNT_QUANTUM = Decimal("0.01")
+
+
+def plain(value) -> str | None:
+    """A value as the audit log and the exports write it: ``1234.5``, ``2025-09-01``."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return "0" if text in ("-0", "") else text
+    if isinstance(value, date):
+        return value.isoformat()
+    return getattr(value, "value", value)
+
+
+def _audit(action: str, participation: Participation, obj, *, actor, before, after, **details):
+    audit.record(
+        action,
+        actor=actor,
+        obj=obj,
+        municipality_id=participation.municipality_id,
+        round_id=participation.round_id,
+        application_id=participation.application_id,
+        before=before,
+        after=after,
+        **details,
+    )
+
+
+def _snapshot(obj, fields: tuple[str, ...]) -> dict | None:
+    return None if obj is None else {f: plain(getattr(obj, f)) for f in fields}
+
+
+def _check_indicator(participation: Participation, indicator: Indicator) -> None:
+    if indicator.programme_id != participation.round.programme_id:
+        raise NotAllowed(_l("Indikatoren hører ikke til forløbets indsats."))
+
+
+def _existing(participation: Participation, indicator: Indicator) -> rules.Existing:
+    keys = {"participation_id": participation.id, "indicator_id": indicator.id}
+    measured_on = db.session.scalar(
+        select(Baseline.measured_on).where(
+            Baseline.participation_id == participation.id, Baseline.indicator_id == indicator.id
+        )
+    )
+    first = db.session.scalar(
+        select(func.min(Measurement.period)).where(
+            Measurement.participation_id == participation.id,
+            Measurement.indicator_id == indicator.id,
+        )
+    )
+    return rules.Existing(
+        pd.DataFrame(
+            [{**keys, "measured_on": measured_on}] if measured_on else [],
+            columns=["participation_id", "indicator_id", "measured_on"],
+        ),
+        pd.DataFrame(
+            [{**keys, "first_period": first}] if first else [],
+            columns=["participation_id", "indicator_id", "first_period"],
+        ),
+    )
+
+
+def _check(
+    participation: Participation,
+    indicator: Indicator | None,
+    kind: Kind,
+    *,
+    existing: rules.Existing | None = None,
+    **row,
+) -> pd.Timestamp | None:
+    """The rules for one figure; raises ``RuleViolations`` with each message at its field.
+    Returns the measurement's period (or None)."""
+    frame = pd.DataFrame(
+        [
+            {
+                "kind": kind.value,
+                "participation_id": participation.id,
+                "indicator_id": indicator.id if indicator else None,
+                **row,
+            }
+        ]
+    )
+    indicators = {indicator.id: indicator} if indicator else {}
+    problems, periods = rules.check(
+        frame, participation.round, indicators, existing or rules.Existing.empty()
+    )
+    if problems:
+        raise RuleViolations([(field, rules.sentence(message)) for _i, field, message in problems])
+    period = periods.iloc[0]
+    return None if pd.isna(period) else period.date()
+
+
+BASELINE_FIELDS = ("value", "measured_on", "source_note")
+
+
+def set_baseline(
+    participation: Participation,
+    indicator: Indicator,
+    value: Decimal,
+    measured_on: date,
+    source_note: str = "",
+    *,
+    actor,
+    version: int | None = None,
+) -> Baseline:
+    """Record or change the baseline of ``indicator``. ``version`` is the baseline's version
+    the editor loaded (0 for "there was none": a baseline saved meanwhile is a conflict)."""
+    _check_indicator(participation, indicator)
+    baseline = db.session.scalar(
+        select(Baseline).where(
+            Baseline.participation_id == participation.id, Baseline.indicator_id == indicator.id
+        )
+    )
+    if baseline is not None:
+        check_version(baseline, version, _l("Basislinjen"))
+    source_note = (source_note or "").strip()
+    _check(
+        participation,
+        indicator,
+        Kind.BASELINE,
+        existing=_existing(participation, indicator),
+        value=value,
+        date=measured_on,
+        note=source_note,
+    )
+    before = _snapshot(baseline, BASELINE_FIELDS)
+    if baseline is None:
+        baseline = Baseline(
+            participation_id=participation.id,
+            municipality_id=participation.municipality_id,
+            indicator_id=indicator.id,
+        )
+        db.session.add(baseline)
+    baseline.value, baseline.measured_on, baseline.source_note = value, measured_on, source_note
+    baseline.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    _audit(
+        "baseline_set",
+        participation,
+        baseline,
+        actor=actor,
+        before=before,
+        after=_snapshot(baseline, BASELINE_FIELDS),
+        indicator=indicator.key,
+    )
+    return baseline
+
+
+TARGET_FIELDS = ("value", "target_date", "pessimistic", "optimistic", "note")
+
+
+def set_target(
+    participation: Participation,
+    indicator: Indicator,
+    value: Decimal,
+    target_date: date,
+    *,
+    pessimistic: Decimal | None = None,
+    optimistic: Decimal | None = None,
+    note: str = "",
+    actor,
+    version: int | None = None,
+) -> Target:
+    """Record or change the target picture of ``indicator``: the likely value by a date, and
+    optionally a pessimistic and an optimistic value on either side of it (which side is
+    better follows the indicator's direction)."""
+    _check_indicator(participation, indicator)
+    target = db.session.scalar(
+        select(Target).where(
+            Target.participation_id == participation.id, Target.indicator_id == indicator.id
+        )
+    )
+    if target is not None:
+        check_version(target, version, _l("Målbilledet"))
+    note = (note or "").strip()
+    problems = []
+    try:
+        _check(
+            participation,
+            indicator,
+            Kind.TARGET,
+            value=value,
+            date=target_date,
+            pessimistic=pessimistic,
+            optimistic=optimistic,
+            note=note,
+        )
+    except RuleViolations as error:
+        problems = error.problems
+    problems += _scenario_problems(indicator, value, pessimistic, optimistic)
+    if problems:
+        raise RuleViolations(problems)
+    before = _snapshot(target, TARGET_FIELDS)
+    if target is None:
+        target = Target(
+            participation_id=participation.id,
+            municipality_id=participation.municipality_id,
+            indicator_id=indicator.id,
+        )
+        db.session.add(target)
+    target.value, target.target_date, target.note = value, target_date, note
+    target.pessimistic, target.optimistic = pessimistic, optimistic
+    target.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    _audit(
+        "target_set",
+        participation,
+        target,
+        actor=actor,
+        before=before,
+        after=_snapshot(target, TARGET_FIELDS),
+        indicator=indicator.key,
+    )
+    return target
+
+
+def _scenario_problems(indicator, value, pessimistic, optimistic) -> list[tuple[str, str]]:
+    higher = indicator.direction == Direction.HIGHER
+    problems = []
+    if pessimistic is not None and (pessimistic > value if higher else pessimistic < value):
+        problems.append(
+            (
+                "pessimistic",
+                _l("Det pessimistiske bud skal være lavere end det forventede.")
+                if higher
+                else _l(
+                    "Det pessimistiske bud skal være højere end det forventede (lavere er bedre)."
+                ),
+            )
+        )
+    if optimistic is not None and (optimistic < value if higher else optimistic > value):
+        problems.append(
+            (
+                "optimistic",
+                _l("Det optimistiske bud skal være højere end det forventede.")
+                if higher
+                else _l(
+                    "Det optimistiske bud skal være lavere end det forventede (lavere er bedre)."
+                ),
+            )
+        )
+    return problems
+
+
+MEASUREMENT_FIELDS = ("period", "value", "note")
+
+
+def record_measurement(
+    participation: Participation,
+    indicator: Indicator,
+    on: date,
+    value: Decimal,
+    note: str = "",
+    *,
+    actor,
+) -> Measurement:
+    """Record the value of a period; ``on`` is any day of it (stored as the period's first
+    day). A period that already has a value is refused: change that one instead."""
+    _check_indicator(participation, indicator)
+    note = (note or "").strip()
+    period = _check(
+        participation,
+        indicator,
+        Kind.MEASUREMENT,
+        existing=_existing(participation, indicator),
+        value=value,
+        date=on,
+        note=note,
+    )
+    taken = db.session.scalar(
+        select(Measurement.id).where(
+            Measurement.participation_id == participation.id,
+            Measurement.indicator_id == indicator.id,
+            Measurement.period == period,
+        )
+    )
+    if taken is not None:
+        raise RuleViolations(
+            [
+                (
+                    "date",
+                    _l(
+                        "Der er allerede en måling for %(period)s. Ret den i tabellen i stedet.",
+                        period=rules.period_label(period, indicator.frequency),
+                    ),
+                )
+            ]
+        )
+    measurement = Measurement(
+        participation_id=participation.id,
+        municipality_id=participation.municipality_id,
+        indicator_id=indicator.id,
+        period=period,
+        value=value,
+        note=note,
+        updated_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(measurement)
+    db.session.flush()
+    _audit(
+        "measurement_recorded",
+        participation,
+        measurement,
+        actor=actor,
+        before=None,
+        after=_snapshot(measurement, MEASUREMENT_FIELDS),
+        indicator=indicator.key,
+    )
+    return measurement
+
+
+def update_measurement(
+    measurement: Measurement,
+    value: Decimal,
+    note: str = "",
+    *,
+    actor,
+    version: int | None = None,
+) -> Measurement:
+    """Change a period's value and note (its period stays)."""
+    check_version(measurement, version, _l("Målingen"))
+    participation, indicator = measurement.participation, measurement.indicator
+    note = (note or "").strip()
+    _check(
+        participation,
+        indicator,
+        Kind.MEASUREMENT,
+        value=value,
+        date=measurement.period,
+        note=note,
+        existing=_existing(participation, indicator),
+    )
+    before = _snapshot(measurement, MEASUREMENT_FIELDS)
+    measurement.value, measurement.note = value, note
+    measurement.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    _audit(
+        "measurement_updated",
+        participation,
+        measurement,
+        actor=actor,
+        before=before,
+        after=_snapshot(measurement, MEASUREMENT_FIELDS),
+        indicator=indicator.key,
+    )
+    return measurement
+
+
+def delete_measurement(measurement: Measurement, *, actor, version: int | None = None) -> None:
+    check_version(measurement, version, _l("Målingen"))
+    _audit(
+        "measurement_deleted",
+        measurement.participation,
+        measurement,
+        actor=actor,
+        before=_snapshot(measurement, MEASUREMENT_FIELDS),
+        after=None,
+        indicator=measurement.indicator.key,
+    )
+    db.session.delete(measurement)
+    db.session.flush()
+
+
+COST_FIELDS = ("kind", "category", "incurred_on", "amount", "note")
+
+
+def add_cost(
+    participation: Participation,
+    kind: CostKind,
+    category: str,
+    incurred_on: date,
+    amount: Decimal,
+    note: str = "",
+    *,
+    actor,
+) -> Cost:
+    """A one-off or yearly cost in kroner (øre rounded). The same kind, category and date
+    twice is refused: delete the first, or import the file again to change it."""
+    category, note = " ".join((category or "").split()), (note or "").strip()
+    amount = amount.quantize(AMOUNT_QUANTUM)
+    _check(
+        participation,
+        None,
+        Kind.COST,
+        value=amount,
+        date=incurred_on,
+        category=category,
+        note=note,
+    )
+    taken = db.session.scalar(
+        select(Cost.id).where(
+            Cost.participation_id == participation.id,
+            Cost.kind == kind,
+            Cost.category == category,
+            Cost.incurred_on == incurred_on,
+        )
+    )
+    if taken is not None:
+        raise RuleViolations(
+            [("category", _l("Der er allerede en omkostning med denne art, kategori og dato."))]
+        )
+    cost = Cost(
+        participation_id=participation.id,
+        municipality_id=participation.municipality_id,
+        kind=kind,
+        category=category,
+        incurred_on=incurred_on,
+        amount=amount,
+        note=note,
+        updated_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(cost)
+    db.session.flush()
+    _audit(
+        "cost_added",
+        participation,
+        cost,
+        actor=actor,
+        before=None,
+        after=_snapshot(cost, COST_FIELDS),
+    )
+    return cost
+
+
+def delete_cost(cost: Cost, *, actor, version: int | None = None) -> None:
+    check_version(cost, version, _l("Omkostningen"))
+    _audit(
+        "cost_deleted",
+        cost.participation,
+        cost,
+        actor=actor,
+        before=_snapshot(cost, COST_FIELDS),
+        after=None,
+    )
+    db.session.delete(cost)
+    db.session.flush()
+
+
+def set_benefit_owner(
+    participation: Participation, name: str, title: str, *, actor, version: int | None = None
+) -> None:
+    """The benefit owner (*gevinstejer*): who answers for realising the benefits."""
+    check_version(participation, version, _l("Deltagelsen"))
+    name, title = " ".join((name or "").split()), " ".join((title or "").split())
+    problems = [
+        (field, _l("Højst %(max)d tegn.", max=MAX_OWNER))
+        for field, text in (("name", name), ("title", title))
+        if len(text) > MAX_OWNER
+    ]
+    problems += cpr_problems({"name": name, "title": title})
+    if problems:
+        raise RuleViolations(problems)
+    fields = ("benefit_owner_name", "benefit_owner_title")
+    before = _snapshot(participation, fields)
+    participation.benefit_owner_name, participation.benefit_owner_title = name, title
+    db.session.flush()
+    _audit(
+        "benefit_owner_set",
+        participation,
+        participation,
+        actor=actor,
+        before=before,
+        after=_snapshot(participation, fields),
+    )
+
+
+def set_hourly_cost(
+    participation: Participation,
+    amount: Decimal | None,
+    *,
+    actor,
+    version: int | None = None,
+) -> None:
+    """The municipality's own hourly cost (kroner), or None for the round's
+    annual_cost ÷ annual_hours."""
+    check_version(participation, version, _l("Deltagelsen"))
+    if amount is not None:
+        amount = amount.quantize(AMOUNT_QUANTUM)
+        if not Decimal(0) < amount <= MAX_HOURLY_COST:
+            raise RuleViolations(
+                [("amount", _l("Timeprisen skal være over 0 og højst 100.000 kr."))]
+            )
+    fields = ("hourly_cost_override",)
+    before = _snapshot(participation, fields)
+    participation.hourly_cost_override = amount
+    db.session.flush()
+    _audit(
+        "hourly_cost_set",
+        participation,
+        participation,
+        actor=actor,
+        before=before,
+        after=_snapshot(participation, fields),
+    )
