@@ -125,6 +125,9 @@ def main() -> None:
         from bench import collaboration
 
         collaboration.run(app, client, measure, bench)
+        from bench import dashboards
+
+        dashboards.run(app, client, counting, bench)
         db.session.remove()
         db.engine.dispose()
 

@@ -489,7 +489,11 @@ def evaluate_round(round_: Round, *, as_of: date | None = None) -> RoundEvaluati
     community's: eight queries whatever the round's size."""
     evaluations = evaluate(round_participations(round_.id), as_of=as_of)
     return RoundEvaluation(
-        round_.id, round_.slug, tuple(evaluations), Totals.of(evaluations), community_totals(evaluations)
+        round_.id,
+        round_.slug,
+        tuple(evaluations),
+        Totals.of(evaluations),
+        community_totals(evaluations),
     )
 
 

@@ -216,9 +216,7 @@ def _draw_series(axes, spec: _Spec) -> None:
 
 def _legend(axes) -> None:
     """Above the plot, so it never hides a point."""
-    axes.legend(
-        loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False, fontsize=7.5
-    )
+    axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False, fontsize=7.5)
 
 
 def _draw_distribution(axes, spec: _Spec) -> None:

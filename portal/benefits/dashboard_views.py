@@ -55,9 +55,7 @@ def index():
             rounds=rounds_overview(include_drafts),
             national=national_totals(),
         )
-    return render_template(
-        "dashboards/index.html", participations=my_participations(current_user)
-    )
+    return render_template("dashboards/index.html", participations=my_participations(current_user))
 
 
 @bp.route("/deltagelse/<int:participation_id>")

@@ -64,7 +64,7 @@ def status_label(status: Status) -> str:
 
 
 def projection_text(result: IndicatorResult) -> str | None:
-    """"Forventes at nå målet" or "Forventes at mangle 12,5 borgere"; ``None`` without a
+    """ "Forventes at nå målet" or "Forventes at mangle 12,5 borgere"; ``None`` without a
     trend (fewer than two observations on different dates)."""
     projection = result.progress.projection if result.progress else None
     if projection is None:
@@ -316,15 +316,16 @@ def indicator_svg(result: IndicatorResult) -> Markup:
 def distribution_svg(comparison: IndicatorComparison) -> Markup | None:
     """Each municipality's progress in per cent, lowest first, the median dashed; the
     viewer's own bar marked. ``None`` when no municipality has a progress yet."""
-    rows = sorted(
-        (r for r in comparison.rows if r.progress is not None), key=lambda r: r.progress
-    )
+    rows = sorted((r for r in comparison.rows if r.progress is not None), key=lambda r: r.progress)
     if not rows:
         return None
     median = comparison.median.progress
     return charts.distribution_chart(
         _("Fremdrift mod målbilledet: %(name)s", name=localized(comparison.indicator, "name")),
-        [(r.member.municipality_name, (r.progress * HUNDRED).quantize(Decimal("0.1"))) for r in rows],
+        [
+            (r.member.municipality_name, (r.progress * HUNDRED).quantize(Decimal("0.1")))
+            for r in rows
+        ],
         median=median * HUNDRED if median is not None else None,
         unit="%",
         highlight=next((n for n, r in enumerate(rows) if r.own), None),

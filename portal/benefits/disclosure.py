@@ -26,7 +26,9 @@ def is_count(unit: str | None) -> bool:
     return bool(words) and words[0].rstrip(".,:") in COUNT_WORDS
 
 
-def suppress(value: Decimal | int | None, unit: str | None, own: bool) -> Decimal | int | str | None:
+def suppress(
+    value: Decimal | int | None, unit: str | None, own: bool
+) -> Decimal | int | str | None:
     """``value``, or ``"< 5"`` when it is a count between 1 and 4 (anything above 0 and
     below 5) that someone other than its own municipality is about to see."""
     if own or value is None or not is_count(unit):

@@ -145,7 +145,9 @@ def many_municipalities(round_, community, count: int, months: int):
         .where(Municipality.country == "DK", Municipality.active)
         .order_by(Municipality.code)
     ).all()
-    taken = set(db.session.scalars(select(Municipality.id).where(Municipality.code.in_([101, 147]))))
+    taken = set(
+        db.session.scalars(select(Municipality.id).where(Municipality.code.in_([101, 147])))
+    )
     made = []
     for municipality_id in [m for m in ids if m not in taken][:count]:
         code = db.session.get(Municipality, municipality_id).code

@@ -8,7 +8,6 @@ Frederiksberg (own hourly cost 300 kr.): visits 20, 20 in Sep–Oct → 20 hours
 100 kr. a month in Sep and Oct → 200 kr.; net 6.200 kr.; FTE 20 / 1.600 = 0,0125.
 """
 
-from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -122,7 +121,9 @@ def test_an_evaluation_without_figures_is_empty_not_an_error():
     db.session.commit()
     (e,) = evaluate([p])
     assert e.benefits.periods == () and e.benefits.net == 0
-    assert all(r.status == Status.NO_DATA and r.missing == ("baseline", "target") for r in e.indicators)
+    assert all(
+        r.status == Status.NO_DATA and r.missing == ("baseline", "target") for r in e.indicators
+    )
     assert evaluate([]) == []
 
 
