@@ -24,7 +24,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
+from flask import has_app_context
+from flask_babel import get_locale
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
@@ -39,6 +42,7 @@ from portal.participations.models import Participation
 from portal.programmes.models import BenefitLine, Indicator, Round
 
 ZERO = Decimal(0)
+BENEFITS_CACHE = 512  # participations' results kept per process
 
 
 # --- plain data --------------------------------------------------------------------------------
@@ -436,18 +440,24 @@ def evaluate(
         )
         benefits = None
         if series:
-            benefits = arithmetic.compute_benefits(
-                p.round.parameters or {},
-                model.lines,
-                {
-                    info.key: mine.baselines[info.id].value
-                    for info in model.indicators
-                    if info.id in mine.baselines
-                },
-                _by_period(model, mine),
-                mine.costs,
-                hourly_cost_override=p.hourly_cost_override,
-                frequencies=model.frequencies,
+            benefits = _benefits(
+                (
+                    tuple(sorted((k, str(v)) for k, v in (p.round.parameters or {}).items())),
+                    tuple(model.lines),
+                    tuple(
+                        (info.key, mine.baselines[info.id].value)
+                        for info in model.indicators
+                        if info.id in mine.baselines
+                    ),
+                    tuple(
+                        (day, tuple(values.items()))
+                        for day, values in sorted(_by_period(model, mine).items())
+                    ),
+                    tuple(mine.costs),
+                    p.hourly_cost_override,
+                    tuple(model.frequencies.items()),
+                    str(get_locale()) if has_app_context() else "da",
+                )
             )
         results.append(
             Evaluation(
@@ -460,6 +470,24 @@ def evaluate(
             )
         )
     return results
+
+
+@lru_cache(maxsize=BENEFITS_CACHE)
+def _benefits(data: tuple) -> BenefitResult:
+    """``compute_benefits`` remembered by its inputs (and the language of its explanations):
+    a page shown again, or a round where one municipality changed a figure, recomputes only
+    what changed. The key is the data itself, so a changed figure can never hit an old
+    result."""
+    parameters, lines, baselines, periods, costs, override, frequencies, _locale = data
+    return arithmetic.compute_benefits(
+        dict(parameters),
+        lines,
+        dict(baselines),
+        {day: dict(values) for day, values in periods},
+        costs,
+        hourly_cost_override=override,
+        frequencies=dict(frequencies),
+    )
 
 
 def _by_period(model: ProgrammeModel, figures: _Figures) -> dict[date, dict[str, Decimal]]:

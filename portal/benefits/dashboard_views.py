@@ -30,6 +30,7 @@ def _template_helpers(state) -> None:
         TEMPLATE_PERMISSIONS,
         status_label=dashboards.status_label,
         projection_text=dashboards.projection_text,
+        indicator_explanations=dashboards.indicator_explanations,
         is_suppressed=is_suppressed,
     )
 

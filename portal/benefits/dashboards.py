@@ -25,11 +25,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from portal.benefits import charts
+from portal.benefits.arithmetic import BenefitResult, Explanation
 from portal.benefits.calculation import (
     CommunityTotals,
     Evaluation,
@@ -59,8 +61,70 @@ STATUS_LABELS = {
 STATUSES = tuple(STATUS_LABELS)
 
 
+_LABELS: dict[tuple[str, Status], str] = {}
+
+
 def status_label(status: Status) -> str:
-    return str(STATUS_LABELS[Status(status)])
+    """The status in the chosen language (remembered: a national view shows hundreds)."""
+    key = (str(get_locale()), Status(status))
+    if key not in _LABELS:
+        _LABELS[key] = str(STATUS_LABELS[key[1]])
+    return _LABELS[key]
+
+
+def indicator_explanations(result: IndicatorResult) -> dict[str, Explanation]:
+    """How the progress, the status and the projection of an indicator came about (empty
+    without a progress)."""
+    p = result.progress
+    if p is None:
+        return {}
+    explanations = {
+        "progress": Explanation(
+            p.formula,
+            (
+                ("latest", p.latest.value if p.latest else None),
+                ("baseline", p.baseline.value),
+                ("target", p.target.value),
+            ),
+            p.progress,
+        ),
+        "status": Explanation(
+            "progress >= elapsed - 0.10: on_track; >= elapsed - 0.25: at_risk; else off_track",
+            (("progress", p.progress), ("elapsed", p.elapsed)),
+            None,
+            str(status_label(p.status)),
+        ),
+    }
+    if p.projection:
+        explanations["projection"] = Explanation(
+            p.projection.formula,
+            (
+                ("slope_per_day", p.projection.slope_per_day),
+                ("points", Decimal(p.projection.points)),
+                ("target", p.target.value),
+            ),
+            p.projection.projected,
+            p.projection.target_date.isoformat(),
+        )
+    return explanations
+
+
+def payback_explanation(benefits: BenefitResult | None) -> Explanation | None:
+    """The payback month: the first month whose cumulative net is ≥ 0 after an earlier
+    month's was negative; the inputs are the lowest cumulative net and the payback month's."""
+    if benefits is None or not benefits.periods:
+        return None
+    lowest = min(benefits.periods, key=lambda p: p.cumulative_net)
+    inputs = [(f"cumulative_net {lowest.period.isoformat()}", lowest.cumulative_net)]
+    reached = benefits.period(benefits.payback) if benefits.payback else None
+    if reached:
+        inputs.append((f"cumulative_net {reached.period.isoformat()}", reached.cumulative_net))
+    return Explanation(
+        "first month with cumulative_net >= 0 after a month with cumulative_net < 0",
+        tuple(inputs),
+        None,
+        benefits.payback.isoformat() if benefits.payback else str(_("ikke nået")),
+    )
 
 
 def projection_text(result: IndicatorResult) -> str | None:
@@ -146,8 +210,12 @@ class MunicipalityDashboard:
         return self.evaluation.member
 
     @property
-    def benefits(self):
+    def benefits(self) -> BenefitResult:
         return self.evaluation.benefits
+
+    @property
+    def payback_explanation(self) -> Explanation | None:
+        return payback_explanation(self.benefits)
 
 
 def municipality_dashboard(

@@ -182,3 +182,35 @@ def test_evaluate_needs_no_query_per_participation(case, count_queries):
         evaluate(calculation.round_participations(round_.id))
     assert counter.count == 7  # participations, indicators, lines, four kinds of figures
     assert db.session.query(Participation).count() >= 2
+
+
+def test_a_changed_figure_is_never_served_from_the_cache(case):
+    from sqlalchemy import select
+
+    from portal.benefits.models import Measurement
+
+    _round, _community, kbh, _frb = case
+    assert evaluate([kbh])[0].benefits.total_hours == D(90)
+    first = db.session.scalars(
+        select(Measurement)
+        .where(Measurement.participation_id == kbh.id)
+        .order_by(Measurement.period)
+    ).first()
+    first.value = D(100)  # screen visits in September: 40 → 100, 30 hours more
+    db.session.commit()
+    assert evaluate([kbh])[0].benefits.total_hours == D(120)
+
+
+def test_progress_status_projection_and_payback_are_explained(case):
+    _round, _community, kbh, _frb = case
+    result = evaluate([kbh])[0].indicator("screen_visits")
+    explained = dashboards.indicator_explanations(result)
+    assert set(explained) == {"progress", "status", "projection"}
+    assert dict(explained["progress"].inputs) == {
+        "latest": D(80),
+        "baseline": D(0),
+        "target": D(100),
+    }
+    assert explained["status"].note == "På sporet"
+    payback = dashboards.payback_explanation(evaluate([kbh])[0].benefits)
+    assert payback.note == "ikke nået"
