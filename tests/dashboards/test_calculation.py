@@ -8,6 +8,7 @@ Frederiksberg (own hourly cost 300 kr.): visits 20, 20 in Sep–Oct → 20 hours
 100 kr. a month in Sep and Oct → 200 kr.; net 6.200 kr.; FTE 20 / 1.600 = 0,0125.
 """
 
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -18,7 +19,7 @@ from portal.benefits.disclosure import SUPPRESSED, is_count, suppress
 from portal.benefits.progress import Status
 from portal.db import db
 from portal.participations.models import Participation
-from tests.dashboards.helpers import screen_round, two_municipalities
+from tests.dashboards.helpers import key_of, screen_round, two_municipalities
 from tests.participations.helpers import participation
 
 
@@ -191,11 +192,13 @@ def test_a_changed_figure_is_never_served_from_the_cache(case):
 
     _round, _community, kbh, _frb = case
     assert evaluate([kbh])[0].benefits.total_hours == D(90)
-    first = db.session.scalars(
-        select(Measurement)
-        .where(Measurement.participation_id == kbh.id)
-        .order_by(Measurement.period)
-    ).first()
+    first = db.session.scalar(
+        select(Measurement).where(
+            Measurement.participation_id == kbh.id,
+            Measurement.indicator_id == key_of(kbh.round, "screen_visits").id,
+            Measurement.period == date(2025, 9, 1),
+        )
+    )
     first.value = D(100)  # screen visits in September: 40 → 100, 30 hours more
     db.session.commit()
     assert evaluate([kbh])[0].benefits.total_hours == D(120)
