@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.audit.views import bp as audit_bp
     from portal.auth.user_views import bp as users_bp
     from portal.auth.views import bp as auth_bp
+    from portal.benefits.dashboard_views import bp as dashboards_bp
     from portal.benefits.views import bp as benefits_bp
     from portal.home.views import bp as home_bp
     from portal.municipalities.views import bp as municipalities_bp
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(benefits_bp)
     app.register_blueprint(reporting_bp)
+    app.register_blueprint(dashboards_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,0 +1,400 @@
+"""What the dashboards (and the progress reports) show, as plain data: a municipality's own
+dashboard, a community's members side by side, and a round's national view.
+
+Each builder reads in a fixed number of queries (``calculation``) and returns frozen
+dataclasses a page, a spreadsheet or a PDF can render alike:
+
+- ``municipality_dashboard(participation)``: its indicators (figures, progress, status,
+  projection), its benefits with their explanations, and each indicator against the
+  community's and the round's median. Its own figures are exact.
+- ``community_view(community, viewer_municipality_id)``: per indicator each member's latest
+  value, progress and status, with the median; the community's total benefits.
+- ``round_view(round_)``: per indicator every participation, the median and the status
+  counts; the round's total benefits, and per community.
+
+Counts of 1–4 a viewer from another municipality could see go through
+``disclosure.suppress`` here, once, so every page and report shows the same.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from portal.benefits import charts
+from portal.benefits.arithmetic import BenefitResult, Explanation
+from portal.benefits.calculation import (
+    CommunityTotals,
+    Evaluation,
+    IndicatorInfo,
+    IndicatorResult,
+    Member,
+    Totals,
+    community_totals,
+    evaluate,
+    evaluate_participation,
+    programme_models,
+    round_participations,
+)
+from portal.benefits.disclosure import suppress
+from portal.benefits.progress import Status
+from portal.i18n import localized, number
+from portal.participations.models import Community, Participation
+from portal.programmes.models import Round
+
+HUNDRED = Decimal(100)
+STATUS_LABELS = {
+    Status.ON_TRACK: _l("På sporet"),
+    Status.AT_RISK: _l("I risiko"),
+    Status.OFF_TRACK: _l("Bagud"),
+    Status.NO_DATA: _l("Ingen data"),
+}
+STATUSES = tuple(STATUS_LABELS)
+
+
+_LABELS: dict[tuple[str, Status], str] = {}
+
+
+def status_label(status: Status) -> str:
+    """The status in the chosen language (remembered: a national view shows hundreds)."""
+    key = (str(get_locale()), Status(status))
+    if key not in _LABELS:
+        _LABELS[key] = str(STATUS_LABELS[key[1]])
+    return _LABELS[key]
+
+
+def indicator_explanations(result: IndicatorResult) -> dict[str, Explanation]:
+    """How the progress, the status and the projection of an indicator came about (empty
+    without a progress)."""
+    p = result.progress
+    if p is None:
+        return {}
+    explanations = {
+        "progress": Explanation(
+            p.formula,
+            (
+                ("latest", p.latest.value if p.latest else None),
+                ("baseline", p.baseline.value),
+                ("target", p.target.value),
+            ),
+            p.progress,
+        ),
+        "status": Explanation(
+            "progress >= elapsed - 0.10: on_track; >= elapsed - 0.25: at_risk; else off_track",
+            (("progress", p.progress), ("elapsed", p.elapsed)),
+            None,
+            str(status_label(p.status)),
+        ),
+    }
+    if p.projection:
+        explanations["projection"] = Explanation(
+            p.projection.formula,
+            (
+                ("slope_per_day", p.projection.slope_per_day),
+                ("points", Decimal(p.projection.points)),
+                ("target", p.target.value),
+            ),
+            p.projection.projected,
+            p.projection.target_date.isoformat(),
+        )
+    return explanations
+
+
+def payback_explanation(benefits: BenefitResult | None) -> Explanation | None:
+    """The payback month: the first month whose cumulative net is ≥ 0 after an earlier
+    month's was negative; the inputs are the lowest cumulative net and the payback month's."""
+    if benefits is None or not benefits.periods:
+        return None
+    lowest = min(benefits.periods, key=lambda p: p.cumulative_net)
+    inputs = [(f"cumulative_net {lowest.period.isoformat()}", lowest.cumulative_net)]
+    reached = benefits.period(benefits.payback) if benefits.payback else None
+    if reached:
+        inputs.append((f"cumulative_net {reached.period.isoformat()}", reached.cumulative_net))
+    return Explanation(
+        "first month with cumulative_net >= 0 after a month with cumulative_net < 0",
+        tuple(inputs),
+        None,
+        benefits.payback.isoformat() if benefits.payback else str(_("ikke nået")),
+    )
+
+
+def projection_text(result: IndicatorResult) -> str | None:
+    """ "Forventes at nå målet" or "Forventes at mangle 12,5 borgere"; ``None`` without a
+    trend (fewer than two observations on different dates)."""
+    projection = result.progress.projection if result.progress else None
+    if projection is None:
+        return None
+    if projection.reaches:
+        return _("Forventes at nå målet")
+    amount = number(projection.shortfall, 1)
+    unit = result.indicator.unit
+    return _("Forventes at mangle %(amount)s %(unit)s", amount=amount, unit=unit).strip()
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    slug: str
+    name_da: str
+    name_en: str
+    programme_name_da: str
+    programme_name_en: str
+    period_start: date
+    period_end: date
+
+    @classmethod
+    def of(cls, round_: Round) -> RoundInfo:
+        p = round_.programme
+        return cls(
+            round_.id,
+            round_.slug,
+            round_.name_da,
+            round_.name_en,
+            p.name_da,
+            p.name_en,
+            round_.period_start,
+            round_.period_end,
+        )
+
+
+@dataclass(frozen=True)
+class Median:
+    """The median of the latest values and of the progress over a group's municipalities
+    (``count``: how many had a latest value, ``progress_count``: a progress)."""
+
+    latest: Decimal | None
+    progress: Decimal | None
+    count: int
+    progress_count: int
+
+
+def _median(values: Sequence[Decimal]) -> Decimal | None:
+    return statistics.median(values) if values else None
+
+
+def median_of(results: Iterable[IndicatorResult]) -> Median:
+    results = list(results)
+    latest = [r.latest.value for r in results if r.latest]
+    progress = [r.progress_value for r in results if r.progress_value is not None]
+    return Median(_median(latest), _median(progress), len(latest), len(progress))
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One of the municipality's indicators against its community and its round."""
+
+    own: IndicatorResult
+    community: Median | None  # None when the participation is in no community
+    round: Median
+
+
+@dataclass(frozen=True)
+class MunicipalityDashboard:
+    round: RoundInfo
+    evaluation: Evaluation
+    benchmarks: tuple[Benchmark, ...]
+    community_id: int | None
+    community_name: str | None
+
+    @property
+    def member(self) -> Member:
+        return self.evaluation.member
+
+    @property
+    def benefits(self) -> BenefitResult:
+        return self.evaluation.benefits
+
+    @property
+    def payback_explanation(self) -> Explanation | None:
+        return payback_explanation(self.benefits)
+
+
+def municipality_dashboard(
+    participation: Participation, *, as_of: date | None = None
+) -> MunicipalityDashboard:
+    """The participation's own figures in full and the round's latest values for the
+    medians: ten queries, whatever the number of municipalities or measurements. The
+    caller loaded ``participation`` through ``get_participation_or_404``."""
+    models = programme_models([participation.round.programme_id])
+    own = evaluate_participation(participation, as_of=as_of, models=models)
+    others = evaluate(
+        round_participations(participation.round_id), series=False, as_of=as_of, models=models
+    )
+    community = [e for e in others if e.member.community_id == participation.community_id]
+    benchmarks = tuple(
+        Benchmark(
+            result,
+            median_of(_results(community, result.indicator.key))
+            if participation.community_id
+            else None,
+            median_of(_results(others, result.indicator.key)),
+        )
+        for result in own.indicators
+    )
+    return MunicipalityDashboard(
+        RoundInfo.of(participation.round),
+        own,
+        benchmarks,
+        participation.community_id,
+        participation.community.name if participation.community else None,
+    )
+
+
+def _results(evaluations: Iterable[Evaluation], key: str) -> list[IndicatorResult]:
+    return [r for e in evaluations if (r := e.indicator(key)) is not None]
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One municipality's figure of one indicator as others see it: ``latest`` is the
+    value, or "< 5" for a small count that is not the viewer's own."""
+
+    member: Member
+    own: bool
+    latest: Decimal | str | None
+    latest_date: date | None
+    progress: Decimal | None
+    status: Status
+
+
+@dataclass(frozen=True)
+class IndicatorComparison:
+    indicator: IndicatorInfo
+    rows: tuple[MemberRow, ...]
+    median: Median
+    status_counts: tuple[tuple[Status, int], ...]  # in STATUSES order
+
+
+def compare(
+    evaluations: Sequence[Evaluation], viewer_municipality_id: int | None
+) -> tuple[IndicatorComparison, ...]:
+    """Per indicator (of the first evaluation's programme) every municipality's row, the
+    median and the status counts."""
+    if not evaluations:
+        return ()
+    comparisons = []
+    for info in (r.indicator for r in evaluations[0].indicators):
+        rows, results = [], []
+        for e in evaluations:
+            result = e.indicator(info.key)
+            if result is None:
+                continue
+            results.append(result)
+            own = e.member.municipality_id == viewer_municipality_id
+            rows.append(
+                MemberRow(
+                    e.member,
+                    own,
+                    suppress(result.latest.value if result.latest else None, info.unit, own),
+                    result.latest.date if result.latest else None,
+                    result.progress_value,
+                    result.status,
+                )
+            )
+        counts = Counter(r.status for r in rows)
+        comparisons.append(
+            IndicatorComparison(
+                info,
+                tuple(rows),
+                median_of(results),
+                tuple((s, counts.get(s, 0)) for s in STATUSES),
+            )
+        )
+    return tuple(comparisons)
+
+
+@dataclass(frozen=True)
+class CommunityView:
+    round: RoundInfo
+    community_id: int
+    name: str
+    members: tuple[Member, ...]  # lead first, then by name
+    indicators: tuple[IndicatorComparison, ...]
+    totals: Totals
+
+
+def _ordered(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
+    return sorted(evaluations, key=lambda e: (e.member.role != "lead", e.member.municipality_name))
+
+
+def community_view(
+    community: Community, viewer_municipality_id: int | None, *, as_of: date | None = None
+) -> CommunityView:
+    """Seven queries, whatever the community's size and the number of measurements."""
+    evaluations = _ordered(
+        evaluate(round_participations(community.round_id, community.id), as_of=as_of)
+    )
+    return CommunityView(
+        RoundInfo.of(community.round),
+        community.id,
+        community.name,
+        tuple(e.member for e in evaluations),
+        compare(evaluations, viewer_municipality_id),
+        Totals.of(evaluations),
+    )
+
+
+@dataclass(frozen=True)
+class RoundView:
+    round: RoundInfo
+    evaluations: tuple[Evaluation, ...]
+    indicators: tuple[IndicatorComparison, ...]
+    totals: Totals
+    communities: tuple[CommunityTotals, ...]
+
+
+def round_view(round_: Round, *, as_of: date | None = None) -> RoundView:
+    """The national view of one round: seven queries, whatever its size. Every count of 1–4
+    is suppressed (the view may be shown beyond the coordinators)."""
+    evaluations = _ordered(evaluate(round_participations(round_.id), as_of=as_of))
+    return RoundView(
+        RoundInfo.of(round_),
+        tuple(evaluations),
+        compare(evaluations, None),
+        Totals.of(evaluations),
+        community_totals(evaluations),
+    )
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+def indicator_svg(result: IndicatorResult) -> Markup:
+    """The indicator over time against its target line (for a dashboard or a report)."""
+    info = result.indicator
+    target = result.target
+    return charts.indicator_chart(
+        _("%(name)s over tid", name=localized(info, "name")),
+        [(p.date, p.value) for p in result.series],
+        baseline=(result.baseline.date, result.baseline.value) if result.baseline else None,
+        target=(target.date, target.value) if target else None,
+        unit=info.unit,
+    )
+
+
+def distribution_svg(comparison: IndicatorComparison) -> Markup | None:
+    """Each municipality's progress in per cent, lowest first, the median dashed; the
+    viewer's own bar marked. ``None`` when no municipality has a progress yet."""
+    rows = sorted((r for r in comparison.rows if r.progress is not None), key=lambda r: r.progress)
+    if not rows:
+        return None
+    median = comparison.median.progress
+    return charts.distribution_chart(
+        _("Fremdrift mod målbilledet: %(name)s", name=localized(comparison.indicator, "name")),
+        [
+            (r.member.municipality_name, (r.progress * HUNDRED).quantize(Decimal("0.1")))
+            for r in rows
+        ],
+        median=median * HUNDRED if median is not None else None,
+        unit="%",
+        highlight=next((n for n, r in enumerate(rows) if r.own), None),
+    )
