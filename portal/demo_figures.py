@@ -95,9 +95,8 @@ def _rows(round_: Round, participation: Participation, today: date) -> list[list
         rows.append([code, indicator.key, "baseline", add_months(round_.period_start, -1), base])
         rows.append([code, indicator.key, "target", round_.period_end, goal])
         step = STEP[indicator.frequency]
+        # A quarter or year that began before the period is named by the period's first day.
         first = period_start(round_.period_start, indicator.frequency)
-        if first < round_.period_start:
-            first = add_months(first, step)
         day, elapsed = first, step
         while add_months(day, step) <= today and day <= round_.period_end:
             if indicator.key in fixed:
@@ -106,7 +105,9 @@ def _rows(round_: Round, participation: Participation, today: date) -> list[list
                 share = min(D("1.2"), pace * D(elapsed) / D(months))
                 wobble = (_fraction("noise", code, indicator.key, day) - D("0.5")) / 10
                 value = base + (goal - base) * (share + wobble)
-            rows.append([code, indicator.key, "measurement", day, value])
+            rows.append(
+                [code, indicator.key, "measurement", max(day, round_.period_start), value]
+            )
             day, elapsed = add_months(day, step), elapsed + step
     start = round_.period_start
     rows.append([code, "engangs:Licenser og udstyr", "cost", add_months(start, 0), 150000 * size])

@@ -63,3 +63,37 @@ def test_the_demo_shows_a_decided_round_a_running_one_and_live_work():
     assert figures["Measurement"] > 1000
     load_demo()
     assert counts() == first
+
+
+def test_aarhus_screen_visit_benefits_match_a_hand_calculation():
+    """600 visits a month × 15 minutes saved ÷ 60 = 150 hours a month, valued at
+    450.000 ÷ 1.924 kr. an hour; 2.000 km avoided × 3,79 kr. = 7.580 kr. a month."""
+    from decimal import Decimal
+
+    from portal.benefits.calculation import evaluate_participation
+    from tests.conftest import municipality
+
+    load_demo()
+    running = get_round_by_slug("skaermbesoeg-2025")
+    aarhus = db.session.scalar(
+        select(Participation).where(
+            Participation.round_id == running.id,
+            Participation.municipality_id == municipality(751).id,
+        )
+    )
+    benefits = evaluate_participation(aarhus).benefits
+    hourly = Decimal(450000) / Decimal(1924)
+    months = [p for p in benefits.periods if p.period >= running.period_start]
+    assert len(months) >= 12  # a year of measurements and more
+    for month in months:
+        visits, km = (
+            next(x for x in month.lines if x.key == k) for k in ("time_screen_visits", "km_savings")
+        )
+        assert km.kroner == Decimal("7580")
+        if visits.flag is None:  # the current quarter's minutes are not in yet
+            assert visits.amount == Decimal(150)
+            assert abs(visits.kroner - 150 * hourly) < Decimal("0.01")
+    counted = sum(
+        1 for m in months for x in m.lines if x.key == "time_screen_visits" and not x.flag
+    )
+    assert benefits.total_hours == 150 * counted
