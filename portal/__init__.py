@@ -73,8 +73,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.audit.views import bp as audit_bp
     from portal.auth.user_views import bp as users_bp
     from portal.auth.views import bp as auth_bp
-    from portal.benefits.dashboard_views import bp as dashboards_bp
     from portal.benefits.views import bp as benefits_bp
+    from portal.dashboards.views import bp as dashboards_bp
     from portal.home.views import bp as home_bp
     from portal.municipalities.views import bp as municipalities_bp
     from portal.notifications.views import bp as notifications_bp

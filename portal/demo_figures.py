@@ -105,9 +105,7 @@ def _rows(round_: Round, participation: Participation, today: date) -> list[list
                 share = min(D("1.2"), pace * D(elapsed) / D(months))
                 wobble = (_fraction("noise", code, indicator.key, day) - D("0.5")) / 10
                 value = base + (goal - base) * (share + wobble)
-            rows.append(
-                [code, indicator.key, "measurement", max(day, round_.period_start), value]
-            )
+            rows.append([code, indicator.key, "measurement", max(day, round_.period_start), value])
             day, elapsed = add_months(day, step), elapsed + step
     start = round_.period_start
     rows.append([code, "engangs:Licenser og udstyr", "cost", add_months(start, 0), 150000 * size])

@@ -13,10 +13,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from portal.benefits import calculation, dashboards
+from portal.benefits import calculation
 from portal.benefits.calculation import Totals, evaluate, evaluate_round, national_totals
-from portal.benefits.disclosure import SUPPRESSED, is_count, suppress
 from portal.benefits.progress import Status
+from portal.dashboards import services as dashboards
+from portal.dashboards.disclosure import SUPPRESSED, is_count, suppress
 from portal.db import db
 from portal.participations.models import Participation
 from tests.dashboards.helpers import key_of, screen_round, two_municipalities

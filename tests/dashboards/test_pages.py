@@ -111,7 +111,7 @@ def test_chart_axes_are_danish():
     from datetime import date
     from decimal import Decimal as D
 
-    from portal.benefits import charts
+    from portal.dashboards import charts
 
     svg = charts.indicator_chart(
         "Besøg",
@@ -246,3 +246,26 @@ def test_participation_pages_link_to_the_dashboard(client, make_user, login, cas
 def test_a_municipality_without_participations_sees_an_empty_state(client, make_user, login):
     login(make_user(Role.MUNICIPAL, code=851))
     assert "deltager ikke i et samarbejdsforløb endnu" in page(client, "/oversigt/")
+
+
+def test_the_dashboard_shows_what_is_due(client, make_user, login, case):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from portal.reporting.models import ReportingRequirement
+    from portal.reporting.schedule import ensure_schedule
+    from portal.reporting.services import local_today
+
+    round_, community, kbh, frb = case
+    ensure_schedule(kbh)
+    first = db.session.scalars(
+        select(ReportingRequirement)
+        .where(ReportingRequirement.participation_id == kbh.id)
+        .order_by(ReportingRequirement.due_on)
+    ).first()
+    first.due_on = local_today() - timedelta(days=3)  # overdue
+    db.session.commit()
+    login(make_user(Role.MUNICIPAL, code=101))
+    html = page(client, f"/oversigt/deltagelse/{kbh.id}")
+    assert "Det skal I aflevere" in html and f'/rapportering/{first.id}"' in html

@@ -8,18 +8,19 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from portal.auth.permissions import can_see_draft_rounds, role_required
-from portal.benefits import dashboards
 from portal.benefits.calculation import national_totals
-from portal.benefits.dashboard_access import (
+from portal.dashboards import services as dashboards
+from portal.dashboards.disclosure import is_suppressed
+from portal.dashboards.permissions import (
     READERS,
     TEMPLATE_PERMISSIONS,
     can_view_round_dashboard,
     get_community_or_404,
     get_participation_or_404,
 )
-from portal.benefits.disclosure import is_suppressed
 from portal.participations.services import my_participations, rounds_overview
 from portal.programmes.services import get_round_by_slug
+from portal.reporting.services import items_for, local_today
 
 bp = Blueprint("dashboards", __name__, url_prefix="/oversigt")
 
@@ -64,9 +65,11 @@ def index():
 def participation(participation_id: int):
     participation = get_participation_or_404(participation_id, current_user)
     board = dashboards.municipality_dashboard(participation)
+    due = items_for([participation], local_today())[participation.id]
     return render_template(
         "dashboards/participation.html",
         board=board,
+        due=due,
         participation=participation,
         charts={b.own.indicator.key: dashboards.indicator_svg(b.own) for b in board.benchmarks},
     )

@@ -30,7 +30,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from portal.benefits import charts
 from portal.benefits.arithmetic import BenefitResult, Explanation
 from portal.benefits.calculation import (
     CommunityTotals,
@@ -45,8 +44,9 @@ from portal.benefits.calculation import (
     programme_models,
     round_participations,
 )
-from portal.benefits.disclosure import suppress
 from portal.benefits.progress import Status
+from portal.dashboards import charts
+from portal.dashboards.disclosure import suppress
 from portal.i18n import localized, number
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
