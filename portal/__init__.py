@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications_bp
     from portal.participations.views import bp as participations_bp
     from portal.programmes.views import bp as programmes_bp
+    from portal.reports.views import bp as reports_bp
     from portal.review.views import bp as review_bp
 
     app.register_blueprint(auth_bp)
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(participations_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -82,6 +82,7 @@ def _extra_commands() -> list[click.Command]:
     from portal.notifications.commands import outbox_group
     from portal.participations.commands import participants_group
     from portal.programmes.commands import programme_group, seed_command
+    from portal.reports.commands import report_group
 
     return [
         create_user_command,
@@ -90,6 +91,7 @@ def _extra_commands() -> list[click.Command]:
         seed_command,
         participants_group,
         outbox_group,
+        report_group,
     ]
 
 

@@ -86,7 +86,7 @@ def long_date(value: date | datetime | None) -> str:
 
 
 def long_datetime(value: datetime | None) -> str:
-    """"22. november 2026 kl. 14.05" in Copenhagen time."""
+    """ "22. november 2026 kl. 14.05" in Copenhagen time."""
     if value is None:
         return "–"
     locale = get_locale()

@@ -1,0 +1,33 @@
+"""A report value as text for the page and the PDF, in the user's formats (1.234,5;
+285.714 kr.; 25,0 %; 22.11.2026). The workbook and the CSV write the values themselves."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import format_decimal
+
+from portal.i18n import local_date, money
+from portal.reports.model import Column, Kind, Value
+
+
+def fixed(value: int | Decimal, digits: int) -> str:
+    pattern = "#,##0" if digits <= 0 else "#,##0." + "0" * digits
+    return format_decimal(value, format=pattern)
+
+
+def cell_text(value: Value, column: Column) -> str:
+    if value is None:
+        return "–"
+    kind = column.kind
+    if kind == Kind.MONEY:
+        return money(value)
+    if kind == Kind.INTEGER:
+        return fixed(value, 0)
+    if kind == Kind.DECIMAL:
+        return fixed(value, column.digits)
+    if kind == Kind.PERCENT:
+        return f"{fixed(Decimal(value) * 100, column.digits)}\u00a0%"
+    if kind == Kind.DATE:
+        return local_date(value)
+    return str(value)
