@@ -68,8 +68,11 @@ def _ordered(rows: Iterable[FundingRow]) -> list[FundingRow]:
     return sorted(rows, key=lambda r: (r.role != ApplicantRole.LEAD, r.municipality))
 
 
-def _short(round_: Round, suffix: str) -> str:
-    """A sheet name: the round's name cut to fit before the suffix."""
+def _sheet(round_: Round, suffix: str, across: bool) -> str:
+    """A sheet name: the suffix alone in a round's report; across rounds, the round's name
+    cut to fit before it."""
+    if not across:
+        return suffix[:1].upper() + suffix[1:]
     room = SHEET_MAX - len(suffix) - 1
     return f"{localized(round_, 'name')[:room].rstrip()} {suffix}"
 
@@ -107,7 +110,7 @@ def _override_note(rows: Iterable[FundingRow]) -> str:
         + (f" ({r.override_reason})" if r.override_reason else "")
         for r in overridden
     ]
-    return _("Tilskud fastsat af koordinatoren: %(list)s.", list="; ".join(parts))
+    return _("Tilskud fastsat af koordinatoren: %(list)s", list="; ".join(parts))
 
 
 def _rule_facts(summary: FundingSummary) -> list[tuple[str, str]]:
@@ -140,34 +143,33 @@ def _period(start, end) -> str:
 
 
 def _summary_text(granted: int, disbursed: int, remaining: int, budget: int | None) -> str:
+    # every amount ends in "kr.", which ends the sentence too
     if budget is None:
-        text = _("Tildelt %(granted)s.", granted=money(granted))
-    else:
-        text = _(
-            "Tildelt %(granted)s af et budget på %(budget)s.",
+        return _(
+            "Tildelt %(granted)s; udbetalt %(disbursed)s, resterende %(remaining)s",
             granted=money(granted),
-            budget=money(budget),
-        )
-    return (
-        text
-        + " "
-        + _(
-            "Udbetalt %(disbursed)s, resterende %(remaining)s.",
             disbursed=money(disbursed),
             remaining=money(remaining),
         )
+    return _(
+        "Tildelt %(granted)s af et budget på %(budget)s; udbetalt %(disbursed)s,"
+        " resterende %(remaining)s",
+        granted=money(granted),
+        budget=money(budget),
+        disbursed=money(disbursed),
+        remaining=money(remaining),
     )
 
 
 # --- one round ---------------------------------------------------------------------------
 
 
-def role_budget_table(summary: FundingSummary, title: str | None = None) -> Table:
+def role_budget_table(summary: FundingSummary, *, across: bool = False) -> Table:
     """Per role: the budget, what is granted and what is left of the budget, what is paid
     out and what remains to be paid; the round's total last."""
     round_ = summary.round
     table = Table(
-        title or _("Budget og tilskud pr. rolle"),
+        _("Budget og tilskud pr. rolle"),
         [
             Column(_("Rolle")),
             Column(_("Kommuner"), Kind.INTEGER),
@@ -178,7 +180,7 @@ def role_budget_table(summary: FundingSummary, title: str | None = None) -> Tabl
             _money(_("Resterende")),
             Column(_("Udbetalt af tildelt"), Kind.PERCENT),
         ],
-        short_title=_short(round_, _("budget")),
+        short_title=_sheet(round_, _("budget"), across),
     )
     leads = [r for r in summary.rows if r.role == ApplicantRole.LEAD]
     participants = [r for r in summary.rows if r.role == ApplicantRole.PARTICIPANT]
@@ -214,13 +216,13 @@ def role_budget_table(summary: FundingSummary, title: str | None = None) -> Tabl
     return table
 
 
-def municipality_table(summary: FundingSummary, title: str | None = None) -> Table:
+def municipality_table(summary: FundingSummary, *, across: bool = False) -> Table:
     """Every approved municipality, grouped by community (those without one last), with a
     subtotal per community and the round's total."""
     table = Table(
-        title or _("Tilskud pr. kommune"),
+        _("Tilskud pr. kommune"),
         _municipality_columns(),
-        short_title=_short(summary.round, _("kommuner")),
+        short_title=_sheet(summary.round, _("kommuner"), across),
         note=_override_note(summary.rows),
         empty_text=_("Ingen kommuner er godkendt i forløbet endnu."),
     )
@@ -238,14 +240,16 @@ def municipality_table(summary: FundingSummary, title: str | None = None) -> Tab
     return table
 
 
-def _own_table(summary: FundingSummary, municipality: Municipality, title: str) -> Table:
+def _own_table(
+    summary: FundingSummary, municipality: Municipality, title: str, *, across: bool = False
+) -> Table:
     """The municipality's own row and its community's subtotal (the other members' rows are
     not theirs to see)."""
     own = [r for r in summary.rows if r.municipality_id == municipality.id]
     table = Table(
         title,
         _municipality_columns(),
-        short_title=_short(summary.round, municipality.name[:12]),
+        short_title=_sheet(summary.round, _("tilskud"), across),
         note=_override_note(own),
         empty_text=_("%(name)s deltager ikke i forløbet.", name=municipality.name),
     )
@@ -301,7 +305,7 @@ def _disbursements(round_: Round, scope: ReportScope) -> Table:
     table = Table(
         _("Udbetalinger"),
         [Column(_("Dato"), Kind.DATE), Column(_("Kommune")), _money(_("Beløb")), Column(_("Note"))],
-        short_title=_short(round_, _("udbetalinger")),
+        short_title=_("Udbetalinger"),
         empty_text=_("Der er ikke registreret udbetalinger endnu."),
     )
     total = 0
@@ -463,7 +467,7 @@ def _across_report(scope: ReportScope, generated_at: datetime) -> Report:
                 localized(s.round, "name"),
                 paragraphs=[localized(s.round.programme, "name")],
                 facts=_rule_facts(s),
-                tables=[role_budget_table(s), municipality_table(s)],
+                tables=[role_budget_table(s, across=True), municipality_table(s, across=True)],
                 new_page=True,
             )
             for s in summaries
@@ -479,7 +483,7 @@ def _across_report(scope: ReportScope, generated_at: datetime) -> Report:
                 localized(s.round, "name"),
                 paragraphs=[localized(s.round.programme, "name")],
                 facts=_rule_facts(s),
-                tables=[_own_table(s, municipality, _("Tilskud"))],
+                tables=[_own_table(s, municipality, _("Tilskud"), across=True)],
             )
             for s in summaries
         ]
