@@ -34,18 +34,10 @@ def _field(value: Value, column: Column) -> str:
     return str(value)
 
 
-def _label(column: Column) -> str:
-    if column.kind == Kind.PERCENT and "%" not in column.label:
-        return f"{column.label} (%)"
-    if column.kind == Kind.MONEY and "kr" not in column.label:
-        return f"{column.label} (kr.)"
-    return column.label
-
-
 def table_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_label(c) for c in table.columns])
+    writer.writerow([c.heading(percent=True) for c in table.columns])
     for row in table.data_rows:
         writer.writerow([_field(v, c) for v, c in zip(row.values, table.columns, strict=True)])
     return (BOM + buffer.getvalue()).encode("utf-8")

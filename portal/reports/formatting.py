@@ -1,5 +1,7 @@
 """A report value as text for the page and the PDF, in the user's formats (1.234,5;
-285.714 kr.; 25,0 %; 22.11.2026). The workbook and the CSV write the values themselves."""
+285.714; 25,0 %; 22.11.2026). Money is written without "kr." in a table, whose column
+heading says "(kr.)" once (``Column.heading``). The workbook and the CSV write the values
+themselves."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from decimal import Decimal
 
 from flask_babel import format_decimal
 
-from portal.i18n import local_date, money
+from portal.i18n import local_date
 from portal.reports.model import Column, Kind, Value
 
 
@@ -20,9 +22,7 @@ def cell_text(value: Value, column: Column) -> str:
     if value is None:
         return "–"
     kind = column.kind
-    if kind == Kind.MONEY:
-        return money(value)
-    if kind == Kind.INTEGER:
+    if kind in (Kind.MONEY, Kind.INTEGER):
         return fixed(value, 0)
     if kind == Kind.DECIMAL:
         return fixed(value, column.digits)

@@ -50,6 +50,15 @@ class Column:
     def numeric(self) -> bool:
         return self.kind.numeric
 
+    def heading(self, *, percent: bool = False) -> str:
+        """The label with its unit: money cells are written without "kr." in tables (the
+        header says it once); a CSV's percent column says "(%)" too."""
+        if self.kind == Kind.MONEY and "kr." not in self.label:
+            return f"{self.label} (kr.)"
+        if percent and self.kind == Kind.PERCENT and "%" not in self.label:
+            return f"{self.label} (%)"
+        return self.label
+
 
 @dataclass
 class Row:
