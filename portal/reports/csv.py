@@ -22,6 +22,8 @@ BOM = "\ufeff"
 def _field(value: Value, column: Column) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):  # a text in any column, e.g. "< 5"
+        return value
     kind = column.kind
     if kind in (Kind.MONEY, Kind.INTEGER):
         return str(int(value))

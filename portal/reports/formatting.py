@@ -21,6 +21,8 @@ def fixed(value: int | Decimal, digits: int) -> str:
 def cell_text(value: Value, column: Column) -> str:
     if value is None:
         return "–"
+    if isinstance(value, str):  # a text in any column, e.g. "< 5"
+        return value
     kind = column.kind
     if kind in (Kind.MONEY, Kind.INTEGER):
         return fixed(value, 0)

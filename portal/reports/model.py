@@ -21,6 +21,11 @@ from decimal import Decimal
 Value = int | Decimal | date | str | None
 
 
+# A count of 1–4 another municipality may see is shown as "< 5" (statistical disclosure
+# control). Any text in a numeric column is written as text, in every format.
+SUPPRESSED = "< 5"
+
+
 class Kind(enum.StrEnum):
     TEXT = "text"
     INTEGER = "integer"
@@ -126,6 +131,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     level: int = 1  # 1: a chapter; 2: a section within the chapter before it
     new_page: bool = False  # the PDF starts it on a new page
+    landscape: bool = False  # the PDF prints it on landscape pages (a wide table)
     # Facts shown as a definition list before the tables ("Budget": "2.900.000 kr.").
     facts: list[tuple[str, str]] = field(default_factory=list)
 

@@ -8,7 +8,6 @@ total rows are bold, and the columns are wide enough to read.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from io import BytesIO
 
 from flask_babel import gettext as _
@@ -74,14 +73,6 @@ def _about_sheet(workbook: Workbook, report: Report, taken: set[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
 
 
-def _excel_value(value, column: Column):
-    if value is None:
-        return None
-    if column.kind == Kind.DATE and isinstance(value, datetime):
-        return to_local(value).replace(tzinfo=None)
-    return value
-
-
 def _table_sheet(workbook: Workbook, table: Table, taken: set[str]) -> None:
     sheet = workbook.create_sheet(sheet_name(table.short_title or table.title, taken))
     sheet.append([c.label for c in table.columns])
@@ -91,11 +82,11 @@ def _table_sheet(workbook: Workbook, table: Table, taken: set[str]) -> None:
     formats = [number_format(c) for c in table.columns]
     widths = [min(max(len(c.label), 8), 30) for c in table.columns]
     for row in table.rows:
-        sheet.append([_excel_value(v, c) for v, c in zip(row.values, table.columns, strict=True)])
+        sheet.append(row.values)
         for index, (cell, column) in enumerate(
             zip(sheet[sheet.max_row], table.columns, strict=True)
         ):
-            if column.kind != Kind.TEXT:
+            if column.kind != Kind.TEXT and not isinstance(cell.value, str):
                 cell.number_format = formats[index]
             if row.is_sum:
                 cell.font = BOLD

@@ -68,6 +68,8 @@ MATRIX = {
     f"/rapporter/tilskud/{SLUG}?kommune=165": {"coordinator": 404},  # not in the round
     f"/rapporter/tilskud/{SLUG}?faellesskab=987654": {"coordinator": 404, "municipal_frb": 404},
     f"/rapporter/tilskud/{SLUG}?faellesskab=x": {"coordinator": 404},
+    f"/rapporter/tilskud/{SLUG}?faellesskab={10**20}": {"coordinator": 404},
+    f"/rapporter/tilskud?kommune={10**20}": {"coordinator": 404, "municipal_frb": 404},
     f"/rapporter/tilskud/{SLUG}?kommune={FRB}&faellesskab={{north}}": {"coordinator": 404},
     f"/rapporter/tilskud/{SLUG}?format=doc": {"coordinator": 404},
     "/rapporter/": {

@@ -15,7 +15,16 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from portal.reports.csv import report_csv, report_csv_zip
-from portal.reports.model import Chart, Column, Kind, Report, Section, Table, slugify
+from portal.reports.model import (
+    SUPPRESSED,
+    Chart,
+    Column,
+    Kind,
+    Report,
+    Section,
+    Table,
+    slugify,
+)
 from portal.reports.pdf import report_html, report_pdf
 from portal.reports.xlsx import report_workbook, sheet_name
 from tests.reports.helpers import pdf_pages
@@ -143,6 +152,23 @@ def test_csv_zip_holds_every_table(app):
     assert names == ["01-tal-pr-kommune.csv", "02-anden-tabel.csv"]
 
 
+def suppressed_table() -> Table:
+    table = Table("Små tal", [Column("Kommune"), Column("Borgere", Kind.INTEGER)])
+    table.add("Læsø", SUPPRESSED)
+    table.add("Aarhus", 1234)
+    return table
+
+
+def test_a_suppressed_count_is_text_in_every_format(app):
+    report = Report("R", "S", "P", GENERATED, [Section("A", tables=[suppressed_table()])])
+    with app.test_request_context():
+        sheet = load_workbook(io.BytesIO(report_workbook(report)))["Små tal"]
+        data = report_csv(report).decode("utf-8-sig")
+    assert sheet["B2"].value == "< 5" and sheet["B2"].data_type == "s"
+    assert sheet["B3"].value == 1234 and sheet["B3"].data_type == "n"
+    assert data.splitlines()[1:] == ["Læsø;< 5", "Aarhus;1234"]
+
+
 def long_report() -> Report:
     sections = [
         Section(
@@ -154,6 +180,7 @@ def long_report() -> Report:
         Section("Et afsnit", paragraphs=["Tekst."]),
         Section("Et underafsnit", paragraphs=["Mere tekst."], level=2),
         Section("Tomt", tables=[Table("Ingenting", [Column("Navn")], empty_text="Intet endnu.")]),
+        Section("Bred", tables=[suppressed_table()], landscape=True),
     ]
     return Report(
         title="Prøverapport med mange afsnit",
@@ -199,6 +226,11 @@ def test_pdf_for_a_board_meeting(app):
         assert header in page
     rows = [line for p in pages for line in p.splitlines() if line.startswith("Kommune ")]
     assert sum(1 for line in rows if line.endswith("25,3 % 22.11.2026")) == 90
+    # a wide section on a landscape page, a suppressed count as text
+    wide = next(i for i, p in enumerate(pages) if "Små tal" in p)
+    box = reader.pages[wide].mediabox
+    assert box.width > box.height and reader.pages[0].mediabox.height > box.height
+    assert "Læsø < 5" in pages[wide]
     # tagged PDF (PDF/UA) with the document's language and fonts embedded
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and root.get("/Lang") == "da"
