@@ -8,7 +8,7 @@ and ``commands`` hand the bytes out, downloads audited.
 Adding a report (the progress report):
 1. ``progress.py``: ``progress_report(scope: ReportScope, *, generated_at=None) -> Report``
    with a fixed number of queries; sections of paragraphs, ``Chart(title, svg, alt)`` and
-   ``Table``\ s of plain values (a column's ``Kind`` says how each format writes it; a count
+   tables of plain values (a column's ``Kind`` says how each format writes it; a count
    shown as ``SUPPRESSED`` is text everywhere); set ``main_table`` for the single CSV.
 2. ``views.py``: a route that calls ``scope_or_abort(slug)`` and
    ``send_report(progress_report(scope), scope, "progress")``.
