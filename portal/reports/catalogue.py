@@ -18,6 +18,7 @@ from portal.i18n import localized
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round, RoundStatus
 from portal.reports.permissions import can_read_all_reports, can_read_own_reports
+from portal.reports.scope import community_label
 
 
 @dataclass
@@ -69,7 +70,7 @@ def _national(user: User) -> list[ReportGroup]:
         links = [ReportLink(_("Tilskud: alle kommuner"), "reports.funding", {"slug": round_.slug})]
         links += [
             ReportLink(
-                _("Tilskud: fællesskab %(name)s", name=c.name),
+                _("Tilskud: %(community)s", community=community_label(c.name)),
                 "reports.funding",
                 {"slug": round_.slug, "faellesskab": c.id},
             )
@@ -117,7 +118,7 @@ def _own(user: User) -> list[ReportGroup]:
         if p.community is not None:
             links.append(
                 ReportLink(
-                    _("Tilskud: fællesskab %(name)s", name=p.community.name),
+                    _("Tilskud: %(community)s", community=community_label(p.community.name)),
                     "reports.funding",
                     {"slug": round_.slug, "faellesskab": p.community.id},
                 )

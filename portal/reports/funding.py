@@ -40,7 +40,7 @@ from portal.reports.funding_tables import (
     sums,
 )
 from portal.reports.model import Column, Kind, Report, Section, Table, slugify
-from portal.reports.scope import ReportScope, ScopeKind
+from portal.reports.scope import ReportScope, ScopeKind, community_label
 
 
 def funding_report(scope: ReportScope, *, generated_at: datetime | None = None) -> Report:
@@ -80,7 +80,7 @@ def _disbursements(round_: Round, scope: ReportScope) -> Table:
         table.add(paid_on, name, amount, note or "")
         total += amount
     if table.rows:
-        table.total(None, _("I alt"), total, "")
+        table.total(_("I alt"), "", total, "")
     return table
 
 
@@ -120,7 +120,7 @@ def _round_report(scope: ReportScope, generated_at: datetime) -> Report:
             Section(_("Tilskud"), facts=facts, tables=[main]),
             Section(_("Udbetalinger"), tables=[payments]),
         ]
-        scope_text = _("Fællesskab: %(name)s", name=community.name)
+        scope_text = community_label(community.name)
         members = [r for r in summary.rows if r.community_id == community.id]
         cover_text = summary_text(*sums(members), None)
         filename += f"-faellesskab-{slugify(community.name)}"

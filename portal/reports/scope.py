@@ -52,6 +52,13 @@ class ReportScope:
         }
 
 
+def community_label(name: str) -> str:
+    """ "Fællesskab Midt" for a community named "Midt"; a name that already says so as it is."""
+    if name.lower().startswith(("fællesskab", "community")):
+        return name
+    return str(_l("Fællesskab %(name)s", name=name))
+
+
 def municipality_by_code(code) -> Municipality | None:
     """A municipality by its official code ("751" or "0751"); a Danish one first when
     another country's register has the same number."""

@@ -133,7 +133,7 @@ def test_the_cli_writes_the_same_report(app, client, make_user, login, funding_r
     assert result.exit_code == 0, result.output
     pdf = tmp_path / "tilskud-vagtplanlaegning-2026-faellesskab-midt.pdf"
     text = "\n".join(pdf_pages(pdf.read_bytes()))
-    assert "Fællesskab: Midt" in text and "I alt, Midt 1.471.428 0 1.471.428" in text
+    assert "Fællesskab Midt" in text and "I alt, Midt 1.471.428 0 1.471.428" in text
     assert "Dannet " in text and " kl. " in text
 
     # across rounds as a workbook
