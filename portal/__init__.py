@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.participations.views import bp as participations_bp
     from portal.programmes.views import bp as programmes_bp
     from portal.reporting.views import bp as reporting_bp
+    from portal.reports.views import bp as reports_bp
     from portal.review.views import bp as review_bp
 
     app.register_blueprint(auth_bp)
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(benefits_bp)
     app.register_blueprint(reporting_bp)
     app.register_blueprint(dashboards_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -119,6 +121,7 @@ def register_template_helpers(app: Flask) -> None:
     from portal.notifications.services import unread_count
     from portal.participations.permissions import TEMPLATE_PERMISSIONS as participation_permissions
     from portal.reporting.permissions import TEMPLATE_PERMISSIONS as reporting_permissions
+    from portal.reports.permissions import TEMPLATE_PERMISSIONS as reports_permissions
 
     app.jinja_env.globals.update(template_globals())
     app.jinja_env.globals.update(
@@ -129,6 +132,7 @@ def register_template_helpers(app: Flask) -> None:
         can_manage_outbox=can_manage_outbox,
         **participation_permissions,
         **reporting_permissions,
+        **reports_permissions,
     )
 
 

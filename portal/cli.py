@@ -83,7 +83,8 @@ def _extra_commands() -> list[click.Command]:
     from portal.notifications.commands import outbox_group
     from portal.participations.commands import participants_group
     from portal.programmes.commands import programme_group, seed_command
-    from portal.reporting.commands import reports_group
+    from portal.reporting.commands import reporting_group
+    from portal.reports.commands import report_group
 
     return [
         create_user_command,
@@ -93,7 +94,8 @@ def _extra_commands() -> list[click.Command]:
         participants_group,
         outbox_group,
         import_measurements_command,
-        reports_group,
+        reporting_group,
+        report_group,
     ]
 
 

@@ -70,6 +70,30 @@ def local_datetime(value: datetime | None) -> str:
     )
 
 
+# A date written out, as on a report's cover: "22. november 2026", "22 November 2026".
+LONG_DATE = {"da": "d. MMMM y", "en": "d MMMM y"}
+LONG_DATETIME = {"da": "d. MMMM y 'kl.' HH.mm", "en": "d MMMM y 'at' HH:mm"}
+
+
+def long_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "–"
+    locale = get_locale()
+    pattern = LONG_DATE.get(str(locale), LONG_DATE["da"])
+    if isinstance(value, datetime):
+        return format_datetime(to_local(value), pattern, tzinfo=COPENHAGEN, locale=locale)
+    return format_date(value, pattern, locale=locale)
+
+
+def long_datetime(value: datetime | None) -> str:
+    """ "22. november 2026 kl. 14.05" in Copenhagen time."""
+    if value is None:
+        return "–"
+    locale = get_locale()
+    pattern = LONG_DATETIME.get(str(locale), LONG_DATETIME["da"])
+    return format_datetime(to_local(value), pattern, tzinfo=COPENHAGEN, locale=locale)
+
+
 def to_local(value: datetime) -> datetime:
     return value.astimezone(COPENHAGEN)
 
@@ -95,6 +119,8 @@ def init_app(app: Flask) -> None:
         "number": number,
         "local_date": local_date,
         "local_datetime": local_datetime,
+        "long_date": long_date,
+        "long_datetime": long_datetime,
     }.items():
         app.add_template_filter(func, name)
     app.add_template_global(localized, "localized")

@@ -38,3 +38,18 @@ def test_danish_formats(app):
         # stored in UTC, shown in Copenhagen time, summer and winter alike
         assert local_datetime(datetime(2026, 7, 1, 10, 0, tzinfo=UTC)) == "01.07.2026 12:00"
         assert local_datetime(datetime(2026, 12, 1, 11, 0, tzinfo=UTC)) == "01.12.2026 12:00"
+
+
+def test_long_dates_as_on_a_report_cover(app):
+    from portal.i18n import long_date, long_datetime
+
+    with app.test_request_context():
+        assert long_date(date(2026, 11, 22)) == "22. november 2026"
+        assert long_datetime(datetime(2026, 11, 22, 13, 5, tzinfo=UTC)) == (
+            "22. november 2026 kl. 14.05"
+        )
+        assert long_date(datetime(2026, 11, 22, 23, 30, tzinfo=UTC)) == "23. november 2026"
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        assert long_date(date(2026, 11, 22)) == "22 November 2026"

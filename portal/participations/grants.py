@@ -248,6 +248,8 @@ class FundingRow:
     grant_override: int | None
     override_reason: str
     disbursed: int
+    municipality_code: str = ""
+    community_id: int | None = None
 
     @property
     def grant(self) -> int:
@@ -319,6 +321,12 @@ class FundingSummary:
 def funding_summary(round_: Round) -> FundingSummary:
     """Every participation of the round with its grant, disbursed and remaining, in one
     query (the disbursements summed in a subquery)."""
+    return funding_summaries([round_])[round_.id]
+
+
+def funding_summaries(rounds: list[Round]) -> dict[int, FundingSummary]:
+    """The funding summary of each round (``Round.id`` → summary), in one query whatever the
+    number of rounds and municipalities."""
     paid = (
         select(
             Disbursement.participation_id.label("pid"),
@@ -330,34 +338,37 @@ def funding_summary(round_: Round) -> FundingSummary:
     stmt = (
         select(
             Participation,
-            Municipality.name,
-            Municipality.region,
+            Municipality,
             Community.name,
             func.coalesce(paid.c.total, 0),
         )
         .join(Municipality, Municipality.id == Participation.municipality_id)
         .outerjoin(Community, Community.id == Participation.community_id)
         .outerjoin(paid, paid.c.pid == Participation.id)
-        .where(Participation.round_id == round_.id)
+        .where(Participation.round_id.in_([r.id for r in rounds]))
         .order_by(Participation.role, Municipality.name)
     )
-    summary = FundingSummary(round_)
-    for participation, name, region, community, disbursed in db.session.execute(stmt):
-        summary.rows.append(
+    summaries = {r.id: FundingSummary(r) for r in rounds}
+    if not rounds:
+        return summaries
+    for participation, municipality, community, disbursed in db.session.execute(stmt):
+        summaries[participation.round_id].rows.append(
             FundingRow(
                 participation_id=participation.id,
                 municipality_id=participation.municipality_id,
-                municipality=name,
-                region=region,
+                municipality=municipality.name,
+                region=municipality.region,
                 role=participation.role,
                 community=community,
                 grant_amount=participation.grant_amount,
                 grant_override=participation.grant_override,
                 override_reason=participation.grant_override_reason,
                 disbursed=int(disbursed or 0),
+                municipality_code=municipality.code_display,
+                community_id=participation.community_id,
             )
         )
-    return summary
+    return summaries
 
 
 def participation_funding(participation: Participation) -> tuple[int, int, int]:

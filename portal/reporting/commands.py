@@ -12,7 +12,7 @@ from portal.i18n import local_date
 
 
 @click.group("reporting")
-def reports_group() -> None:
+def reporting_group() -> None:
     """The municipalities' reporting: schedules and reminders."""
 
 
@@ -26,7 +26,7 @@ def _schedule() -> None:
     )
 
 
-@reports_group.command("schedule")
+@reporting_group.command("schedule")
 @with_appcontext
 def schedule_command() -> None:
     """Give every participation its due items (creates what is missing; idempotent)."""
@@ -34,7 +34,7 @@ def schedule_command() -> None:
     db.session.commit()
 
 
-@reports_group.command("remind")
+@reporting_group.command("remind")
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),

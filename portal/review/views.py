@@ -2,12 +2,9 @@
 the coordinator's assignment and decision forms, and the PDF dossier. The round's overview,
 ranked list, criteria and exports are in ``round_views``."""
 
-import re
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -16,6 +13,7 @@ from portal.audit import services as audit
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
 from portal.db import db
+from portal.pdf import css_string, render_pdf
 from portal.review import decisions, services
 from portal.review.criteria import CRITERIA, effective_guide, format_score, weights
 from portal.review.dossier import application_facts, build_dossier
@@ -23,7 +21,6 @@ from portal.review.forms import AssignForm, ConflictForm, DecisionForm, ReviewFo
 from portal.review.labels import review_status_label
 from portal.review.models import Review, ReviewStatus
 from portal.review.overview import review_row, round_summaries
-from portal.review.pdf import render_pdf
 from portal.review.permissions import (
     REVIEW_ROLES,
     can_manage_review,
@@ -46,10 +43,7 @@ def can_use_review(user) -> bool:
 bp.add_app_template_filter(format_score, "score")
 
 
-@bp.app_template_filter("css_string")
-def css_string(value) -> Markup:
-    """Text for a CSS string in a PDF's page header: no quotes, backslashes or tags."""
-    return Markup(re.sub(r'["\\<>\n]', " ", str(value)))
+bp.add_app_template_filter(css_string, "css_string")
 
 
 bp.add_app_template_global(review_status_label, "review_status_label")

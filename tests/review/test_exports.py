@@ -98,7 +98,7 @@ def test_an_application_exports_to_a_pdf_dossier(app, client, login, round_, coo
 def test_the_pdf_renderer_loads_nothing_from_outside(monkeypatch):
     import urllib.request
 
-    from portal.review.pdf import render_pdf
+    from portal.pdf import render_pdf
 
     fetched = []
     monkeypatch.setattr(

@@ -1,0 +1,129 @@
+"""What the reports page offers a user: groups of reports (per round, and across rounds),
+each a page with its downloads. National users get every round's report and each
+community's; a municipality's users get their own and their community's, per round and
+across rounds. The progress report adds its entries here beside the funding report's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload
+
+from portal.auth.models import User
+from portal.auth.permissions import can_see_draft_rounds
+from portal.db import db
+from portal.i18n import localized
+from portal.participations.models import Community, Participation
+from portal.programmes.models import Round, RoundStatus
+from portal.reports.permissions import can_read_all_reports, can_read_own_reports
+from portal.reports.scope import community_label
+
+
+@dataclass
+class ReportLink:
+    title: str
+    endpoint: str
+    args: dict = field(default_factory=dict)
+
+
+@dataclass
+class ReportGroup:
+    title: str
+    period: tuple | None = None  # (start, end) of a round
+    links: list[ReportLink] = field(default_factory=list)
+
+
+def available_reports(user: User) -> list[ReportGroup]:
+    if can_read_all_reports(user):
+        return _national(user)
+    if can_read_own_reports(user):
+        return _own(user)
+    return []
+
+
+def _national(user: User) -> list[ReportGroup]:
+    stmt = (
+        select(Round)
+        .options(joinedload(Round.programme))
+        .where(exists(select(Participation.id).where(Participation.round_id == Round.id)))
+        .order_by(Round.period_start.desc(), Round.id)
+    )
+    if not can_see_draft_rounds(user):
+        stmt = stmt.where(Round.status != RoundStatus.DRAFT)
+    rounds = list(db.session.scalars(stmt))
+    communities: dict[int, list[Community]] = {}
+    for community in db.session.scalars(
+        select(Community)
+        .where(Community.round_id.in_([r.id for r in rounds]))
+        .order_by(Community.name)
+    ):
+        communities.setdefault(community.round_id, []).append(community)
+    groups = [
+        ReportGroup(
+            _("Alle forløb"),
+            links=[ReportLink(_("Tilskud: alle forløb og kommuner"), "reports.funding")],
+        )
+    ]
+    for round_ in rounds:
+        links = [ReportLink(_("Tilskud: alle kommuner"), "reports.funding", {"slug": round_.slug})]
+        links += [
+            ReportLink(
+                _("Tilskud: %(community)s", community=community_label(c.name)),
+                "reports.funding",
+                {"slug": round_.slug, "faellesskab": c.id},
+            )
+            for c in communities.get(round_.id, [])
+        ]
+        groups.append(
+            ReportGroup(localized(round_, "name"), (round_.period_start, round_.period_end), links)
+        )
+    return groups
+
+
+def _own(user: User) -> list[ReportGroup]:
+    municipality = user.municipality
+    code = municipality.code_display
+    participations = list(
+        db.session.scalars(
+            select(Participation)
+            .join(Round, Round.id == Participation.round_id)
+            .options(joinedload(Participation.round), joinedload(Participation.community))
+            .where(Participation.municipality_id == user.municipality_id)
+            .order_by(Round.period_start.desc(), Round.id)
+        )
+    )
+    groups = [
+        ReportGroup(
+            _("Alle forløb"),
+            links=[
+                ReportLink(
+                    _("Tilskud: %(name)s, alle forløb", name=municipality.name),
+                    "reports.funding",
+                    {"kommune": code},
+                )
+            ],
+        )
+    ]
+    for p in participations:
+        round_ = p.round
+        links = [
+            ReportLink(
+                _("Tilskud: %(name)s", name=municipality.name),
+                "reports.funding",
+                {"slug": round_.slug, "kommune": code},
+            )
+        ]
+        if p.community is not None:
+            links.append(
+                ReportLink(
+                    _("Tilskud: %(community)s", community=community_label(p.community.name)),
+                    "reports.funding",
+                    {"slug": round_.slug, "faellesskab": p.community.id},
+                )
+            )
+        groups.append(
+            ReportGroup(localized(round_, "name"), (round_.period_start, round_.period_end), links)
+        )
+    return groups

@@ -1,0 +1,65 @@
+"""A report as CSV for Danish Excel: UTF-8 with a byte-order mark (so æøå open right), ``;``
+between fields and a decimal comma. Money is whole kroner without thousands separators and
+percentages are written as percent (25,0), so Excel reads numbers, not text.
+
+One file holds the report's main table, data rows only: subtotal and total rows would be
+counted twice by whoever sums the column. ``report_csv_zip`` packs one file per table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from portal.reports.model import Column, Kind, Report, Table, Value, slugify
+
+BOM = "\ufeff"
+
+
+def _field(value: Value, column: Column) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):  # a text in any column, e.g. "< 5"
+        return value
+    kind = column.kind
+    if kind in (Kind.MONEY, Kind.INTEGER):
+        return str(int(value))
+    if kind in (Kind.DECIMAL, Kind.PERCENT):
+        number = Decimal(value) * (100 if kind == Kind.PERCENT else 1)
+        exponent = Decimal(1).scaleb(-column.digits)
+        return f"{number.quantize(exponent, rounding=ROUND_HALF_UP):f}".replace(".", ",")
+    if kind == Kind.DATE and isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def table_csv(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([c.heading(percent=True) for c in table.columns])
+    for row in table.data_rows:
+        writer.writerow([_field(v, c) for v, c in zip(row.values, table.columns, strict=True)])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def report_csv(report: Report) -> bytes:
+    """The report's main table (``Report.main_table``, else its first)."""
+    table = report.primary_table
+    if table is None:
+        return BOM.encode("utf-8")
+    return table_csv(table)
+
+
+def report_csv_zip(report: Report) -> bytes:
+    """Every table of the report, one CSV each, numbered in report order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, table in enumerate(report.tables(), start=1):
+            name = f"{n:02d}-{slugify(table.short_title or table.title)}.csv"
+            # a fixed time stamp: the same report gives the same bytes
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            archive.writestr(info, table_csv(table), compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()

@@ -1,0 +1,35 @@
+"""A report value as text for the page and the PDF, in the user's formats (1.234,5;
+285.714; 25,0 %; 22.11.2026). Money is written without "kr." in a table, whose column
+heading says "(kr.)" once (``Column.heading``). The workbook and the CSV write the values
+themselves."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import format_decimal
+
+from portal.i18n import local_date
+from portal.reports.model import Column, Kind, Value
+
+
+def fixed(value: int | Decimal, digits: int) -> str:
+    pattern = "#,##0" if digits <= 0 else "#,##0." + "0" * digits
+    return format_decimal(value, format=pattern)
+
+
+def cell_text(value: Value, column: Column) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, str):  # a text in any column, e.g. "< 5"
+        return value
+    kind = column.kind
+    if kind in (Kind.MONEY, Kind.INTEGER):
+        return fixed(value, 0)
+    if kind == Kind.DECIMAL:
+        return fixed(value, column.digits)
+    if kind == Kind.PERCENT:
+        return f"{fixed(Decimal(value) * 100, column.digits)}\u00a0%"
+    if kind == Kind.DATE:
+        return local_date(value)
+    return str(value)
