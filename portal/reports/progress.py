@@ -242,7 +242,6 @@ def round_sections(data: RoundData, *, nested: bool) -> list[Section]:
                         comparison,
                         evaluations,
                         data.viewer,
-                        with_community=data.several_communities,
                         sheet_suffix=suffix,
                     )
                 ],

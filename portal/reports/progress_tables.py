@@ -343,49 +343,43 @@ def comparison_table(
     evaluations: Sequence[Evaluation],
     viewer: int | None,
     *,
-    with_community: bool,
     sheet_suffix: str = "",
 ) -> Table:
-    """One indicator, a row per municipality (its figures as the viewer may see them), the
-    median last."""
+    """One indicator, a row per municipality by name (its figures as the viewer may see
+    them), the median last. Six columns: a national report has 98 rows of them per
+    indicator, and every cell costs the PDF's typesetting time."""
     info = comparison.indicator
     results = [(e, e.indicator(info.key)) for e in evaluations]
-    results = [(e, r) for e, r in results if r is not None]
+    results = sorted(
+        ((e, r) for e, r in results if r is not None), key=lambda er: er[0].member.municipality_name
+    )
     rows = [(e, r, shown(r, e.member.municipality_id == viewer)) for e, r in results]
     digits = decimals_needed(
         [v for _e, _r, s in rows for v in (s.baseline, s.target, s.latest)]
         + [comparison.median.latest],
         1,
     )
-    columns = [Column(_("Kommune"))]
-    if with_community:
-        columns.append(Column(_("Fællesskab")))
-    columns += [
-        Column(_("Basislinje"), Kind.DECIMAL, digits),
-        Column(_("Målbillede"), Kind.DECIMAL, digits),
-        Column(_("Seneste værdi"), Kind.DECIMAL, digits),
-        Column(_("Fremdrift"), Kind.PERCENT, 0),
-        Column(_("Status")),
-    ]
     name = localized(info, "name")
     table = Table(
         _("%(name)s pr. kommune", name=name),
-        columns,
+        [
+            Column(_("Kommune")),
+            Column(_("Basislinje"), Kind.DECIMAL, digits),
+            Column(_("Målbillede"), Kind.DECIMAL, digits),
+            Column(_("Seneste værdi"), Kind.DECIMAL, digits),
+            Column(_("Fremdrift"), Kind.PERCENT, 0),
+            Column(_("Status")),
+        ],
         short_title=sheet(name, sheet_suffix),
         empty_text=_("Ingen kommuner deltager endnu."),
     )
     for e, r, s in rows:
-        values: list[Value] = [e.member.municipality_name]
-        if with_community:
-            values.append(e.member.community_name or "")
-        values += [s.baseline, s.target, s.latest, _progress(r), _status(r)]
-        table.add(*values)
+        table.add(
+            e.member.municipality_name, s.baseline, s.target, s.latest, _progress(r), _status(r)
+        )
     if rows:
         median = comparison.median
-        blanks: list[Value] = [""] if with_community else []
-        table.subtotal(
-            _("Median"), *blanks, None, None, median.latest, rounded(median.progress, 4), ""
-        )
+        table.subtotal(_("Median"), None, None, median.latest, rounded(median.progress, 4), "")
     return table
 
 
