@@ -118,7 +118,8 @@ def overrides_text(evaluations: Sequence[Evaluation]) -> str:
     listed = "; ".join(
         f"{e.member.municipality_name}: {number(e.hourly_cost_override, 2)} kr." for e in own
     )
-    return _("Kommuner med egen timepris: %(list)s.", list=listed)
+    # the list ends in "kr.", which ends the sentence too
+    return _("Kommuner med egen timepris: %(list)s", list=listed)
 
 
 def round_method(

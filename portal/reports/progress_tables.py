@@ -428,7 +428,7 @@ def benefit_facts(evaluation: Evaluation) -> list[tuple[str, str]]:
     facts = [
         (_("Timepris"), rate),
         (_("Frigjort tid"), _("%(hours)s timer", hours=number(rounded(b.total_hours, 0), 0))),
-        (_("Årsværk (seneste 12 måneder)"), number(b.fte_12m, 2)),
+        (_("Årsværk (seneste 12 måneder)"), number(rounded(b.fte_12m, 2), 2)),
         (_("Gevinst, brutto"), money(kroner(b.gross))),
         (_("Omkostninger"), money(kroner(b.costs))),
         (_("Nettogevinst"), money(kroner(b.net))),
@@ -482,7 +482,7 @@ def monthly_table(evaluation: Evaluation) -> Table:
     )
     for p in active_periods(evaluation):
         table.add(
-            local_date(p.period, "MMM yyyy"),
+            local_date(p.period, "MMM yyyy").replace(" ", "\u00a0"),  # one line
             rounded(p.hours, 0),
             kroner(p.gross),
             kroner(p.costs),
@@ -625,7 +625,7 @@ def totals_sentence(t: Totals) -> str:
         "Frigjort tid %(hours)s timer (%(fte)s årsværk de seneste 12 måneder);"
         " gevinst brutto %(gross)s, omkostninger %(costs)s, nettogevinst %(net)s",
         hours=number(rounded(t.hours, 0), 0),
-        fte=number(t.fte_12m, 2),
+        fte=number(rounded(t.fte_12m, 2), 2),
         gross=money(kroner(t.gross)),
         costs=money(kroner(t.costs)),
         net=money(kroner(t.net)),
