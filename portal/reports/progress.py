@@ -13,14 +13,12 @@ net, payback) with the formulas stated once in an appendix; the municipalities' 
 
 The figures come from ``calculation.evaluate`` (six queries for any number of
 participations), the words from ``narratives_for`` (one): a fixed number of queries per
-round, whatever the number of municipalities. ``municipality_reports_zip`` renders every
-municipality's own report of a round from one evaluation.
+round, whatever the number of municipalities. A municipality's own report, and the ZIP of
+every municipality's own report of a round, are ``progress_municipality``'s.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +27,6 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
-from portal.applications.labels import role_label
 from portal.applications.models import ApplicantRole
 from portal.benefits.calculation import (
     CommunityTotals,
@@ -38,17 +35,13 @@ from portal.benefits.calculation import (
     Totals,
     community_totals,
     evaluate,
-    programme_models,
     round_participations,
 )
 from portal.benefits.progress import Status
 from portal.dashboards.services import (
-    Benchmark,
     IndicatorComparison,
     compare,
     distribution_svg,
-    indicator_svg,
-    median_of,
 )
 from portal.db import db, utcnow
 from portal.i18n import localized
@@ -56,14 +49,17 @@ from portal.participations.models import Participation
 from portal.programmes.models import Round, RoundStatus
 from portal.reporting.narratives import Narrative, narratives_for
 from portal.reporting.services import local_today
+from portal.reports import progress_benefits as b
 from portal.reports import progress_tables as t
 from portal.reports.funding_tables import period_text
 from portal.reports.model import Chart, Report, Section, slugify
-from portal.reports.pdf import report_pdf
 from portal.reports.progress_method import method_sections
+from portal.reports.progress_municipality import (
+    PDF_TEMPLATE,
+    latest_narratives,
+    own_report,
+)
 from portal.reports.scope import ReportScope, ScopeKind, ScopeNotFound, community_label
-
-PDF_TEMPLATE = "reports/pdf/progress.html"
 
 
 def progress_report(
@@ -81,7 +77,7 @@ def progress_report(
         return _national_report(viewer_municipality_id, generated_at)
     round_ = scope.round
     if scope.kind == ScopeKind.MUNICIPALITY:
-        return _municipality_report(round_, scope.municipality.id, generated_at)
+        return own_report(round_, scope.municipality.id, generated_at)
     community = scope.community if scope.kind == ScopeKind.COMMUNITY else None
     data = round_data(round_, viewer_municipality_id, community_id=getattr(community, "id", None))
     if community is not None:
@@ -132,17 +128,6 @@ def _order(evaluations: Sequence[Evaluation], *, by_community: bool) -> list[Eva
     return sorted(evaluations, key=key)
 
 
-def latest_narratives(narratives: Sequence[Narrative], participation_ids) -> list[Narrative]:
-    """Each participation's latest submitted report (``narratives_for`` orders them by
-    municipality and period), by municipality."""
-    wanted = set(participation_ids)
-    latest: dict[int, Narrative] = {}
-    for n in narratives:
-        if n.participation_id in wanted:
-            latest[n.participation_id] = n
-    return sorted(latest.values(), key=lambda n: n.municipality)
-
-
 def round_data(round_: Round, viewer: int | None, *, community_id: int | None = None) -> RoundData:
     """A round's (or one community's) evaluations, comparisons and latest narratives: eight
     queries whatever the number of municipalities."""
@@ -165,7 +150,7 @@ def round_data(round_: Round, viewer: int | None, *, community_id: int | None = 
 def _cover_text(evaluations: Sequence[Evaluation], comparisons=()) -> str:
     if not evaluations:
         return _("Ingen kommuner deltager endnu.")
-    text = t.totals_sentence(Totals.of(evaluations))
+    text = b.totals_sentence(Totals.of(evaluations))
     rows = [r for c in comparisons for r in c.rows]
     if rows:
         on_track = sum(r.status == Status.ON_TRACK for r in rows)
@@ -205,16 +190,16 @@ def round_sections(data: RoundData, *, nested: bool) -> list[Section]:
         return [summary]
     benefits = Section(
         _("Gevinster"),
-        paragraphs=[t.totals_sentence(Totals.of(evaluations))],
+        paragraphs=[b.totals_sentence(Totals.of(evaluations))],
         tables=[
-            t.benefits_table(
+            b.benefits_table(
                 evaluations, with_community=data.several_communities, sheet_suffix=suffix
             )
         ],
         level=level,
     )
     if data.several_communities and any(c.community_id for c in data.communities):
-        benefits.tables.append(t.community_benefits_table(data.communities, suffix))
+        benefits.tables.append(b.community_benefits_table(data.communities, suffix))
     sections = [summary, benefits]
     if not nested:
         sections.append(
@@ -252,7 +237,7 @@ def round_sections(data: RoundData, *, nested: bool) -> list[Section]:
         Section(
             _("Kommunernes egne ord"),
             paragraphs=[_("Hver kommunes seneste afleverede statusrapport.")],
-            tables=[t.narratives_table(data.narratives, suffix)],
+            tables=[b.narratives_table(data.narratives, suffix)],
             level=level,
             landscape=True,
         )
@@ -289,7 +274,7 @@ def _national_report(viewer: int | None, generated_at: datetime) -> Report:
         paragraphs=[
             _("Forløb, hvis periode er i gang i dag; et kapitel pr. forløb følger."),
         ],
-        tables=[t.rounds_table([(d.round, Totals.of(d.evaluations)) for d in data])],
+        tables=[b.rounds_table([(d.round, Totals.of(d.evaluations)) for d in data])],
     )
     sections = [overview]
     for d in data:
@@ -317,163 +302,3 @@ def _national_report(viewer: int | None, generated_at: datetime) -> Report:
         else _("Ingen forløb er i gang i dag."),
         pdf_template=PDF_TEMPLATE,
     )
-
-
-# --- one municipality --------------------------------------------------------------------------
-
-
-def benchmarks(own: Evaluation, peers: Sequence[Evaluation]) -> tuple[Benchmark, ...]:
-    """Each of the municipality's indicators against its community's and its round's
-    medians (as ``municipality_dashboard`` compares them)."""
-    community_id = own.member.community_id
-    members = [e for e in peers if e.member.community_id == community_id]
-
-    def results(evaluations, key):
-        return [r for e in evaluations if (r := e.indicator(key)) is not None]
-
-    return tuple(
-        Benchmark(
-            r,
-            median_of(results(members, r.indicator.key)) if community_id else None,
-            median_of(results(peers, r.indicator.key)),
-        )
-        for r in own.indicators
-    )
-
-
-def _municipality_report(round_: Round, municipality_id: int, generated_at: datetime) -> Report:
-    """Its own figures in full (six queries), the round's latest values for the medians
-    (four more) and its latest status report (one)."""
-    participation = db.session.scalar(
-        select(Participation)
-        .options(
-            joinedload(Participation.round).joinedload(Round.programme),
-            joinedload(Participation.municipality),
-            joinedload(Participation.community),
-        )
-        .where(
-            Participation.round_id == round_.id, Participation.municipality_id == municipality_id
-        )
-    )
-    if participation is None:
-        raise ScopeNotFound(_("Kommunen deltager ikke i forløbet."))
-    models = programme_models([round_.programme_id])
-    own = evaluate([participation], models=models)[0]
-    peers = evaluate(round_participations(round_.id), series=False, models=models)
-    narratives = latest_narratives(narratives_for(participation), [participation.id])
-    return municipality_report(
-        round_, participation, own, benchmarks(own, peers), narratives, generated_at
-    )
-
-
-def municipality_report(
-    round_: Round,
-    participation: Participation,
-    evaluation: Evaluation,
-    compared: Sequence[Benchmark],
-    narratives: Sequence[Narrative],
-    generated_at: datetime,
-) -> Report:
-    """A municipality's own report from its evaluation (no queries)."""
-    m = evaluation.member
-    facts = [
-        (_("Rolle"), role_label(ApplicantRole(m.role))),
-        (_("Fællesskab"), m.community_name or _("Ikke placeret")),
-    ]
-    if participation.benefit_owner_name:
-        owner = participation.benefit_owner_name
-        if participation.benefit_owner_title:
-            owner += f", {participation.benefit_owner_title}"
-        facts.append((_("Gevinstejer"), owner))
-    summary = Section(
-        _("Sammenfatning"),
-        paragraphs=[_own_cover_text(evaluation)],
-        facts=facts,
-        tables=[t.own_indicator_table(evaluation)],
-    )
-    benefits = Section(
-        _("Gevinster"),
-        facts=t.benefit_facts(evaluation),
-        tables=[t.line_table(evaluation), t.monthly_table(evaluation)],
-    )
-    benefits.tables[-1].note = t.flags_note(evaluation)
-    sections = [
-        summary,
-        benefits,
-        Section(
-            _("Indikatorer"),
-            paragraphs=[
-                _(
-                    "Hver indikator over tid mod målbilledet (den stiplede linje fra"
-                    " basislinjen til målbilledet) og sammenlignet med medianerne."
-                )
-            ],
-        ),
-    ]
-    for b in compared:
-        r = b.own
-        sections.append(
-            Section(
-                t.indicator_title(r.indicator),
-                paragraphs=t.indicator_paragraphs(r),
-                facts=t.indicator_facts(r),
-                charts=[Chart(_("Målinger mod målbilledet"), indicator_svg(r), t.series_alt(r))],
-                tables=[t.benchmark_table(b, m.municipality_name)],
-                level=2,
-            )
-        )
-    words = Section(_("Kommunens egne ord"))
-    if narratives:
-        words.facts = t.narrative_facts(narratives[-1])
-    else:
-        words.paragraphs = [_("Kommunen har ikke afleveret en statusrapport endnu.")]
-    sections.append(words)
-    sections += method_sections([(round_, [evaluation], evaluation.lines)], several=False)
-    municipality = participation.municipality
-    return Report(
-        title=_("Fremdrift: %(round)s", round=localized(round_, "name")),
-        scope=municipality.full_name,
-        period=period_text(round_.period_start, round_.period_end),
-        generated_at=generated_at,
-        sections=sections,
-        filename=(
-            f"fremdrift-{round_.slug}-{municipality.code_display}-{slugify(municipality.name)}"
-        ),
-        main_table=t.main_table([evaluation], m.municipality_id),
-        summary=_own_cover_text(evaluation),
-        pdf_template=PDF_TEMPLATE,
-    )
-
-
-def _own_cover_text(evaluation: Evaluation) -> str:
-    text = t.totals_sentence(Totals.of([evaluation]))
-    results = evaluation.indicators
-    if results:
-        on_track = sum(r.status == Status.ON_TRACK for r in results)
-        text += " " + _(
-            "%(n)d af %(total)d indikatorer er på sporet.", n=on_track, total=len(results)
-        )
-    return text
-
-
-def municipality_reports_zip(round_: Round, *, generated_at: datetime | None = None) -> bytes:
-    """Every municipality's own progress report of the round as a PDF, in one ZIP: one
-    evaluation of the round (eight queries), then a PDF each (slow: WeasyPrint)."""
-    generated_at = generated_at or utcnow()
-    participations = round_participations(round_.id)
-    evaluations = evaluate(participations)
-    narratives = narratives_for(round_)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for participation, evaluation in zip(participations, evaluations, strict=True):
-            report = municipality_report(
-                round_,
-                participation,
-                evaluation,
-                benchmarks(evaluation, evaluations),
-                latest_narratives(narratives, [participation.id]),
-                generated_at,
-            )
-            info = zipfile.ZipInfo(f"{report.filename}.pdf", date_time=(1980, 1, 1, 0, 0, 0))
-            archive.writestr(info, report_pdf(report), compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()

@@ -20,7 +20,8 @@ from portal.reports.permissions import (
     can_use_reports,
     refusal_status,
 )
-from portal.reports.progress import municipality_reports_zip, progress_report
+from portal.reports.progress import progress_report
+from portal.reports.progress_municipality import municipality_reports_zip
 from portal.reports.scope import ReportScope, resolve_scope
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporter")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.db import db
-from portal.reports import progress
+from portal.reports import progress_municipality
 from tests.reports.conftest import AAR, FRB, GLO, KBH
 from tests.reports.test_access import USERS
 
@@ -61,7 +61,9 @@ CASES = [
 @pytest.fixture
 def no_pdfs(monkeypatch):
     """The ZIP's PDFs as their file names: WeasyPrint is slow, and the access is the point."""
-    monkeypatch.setattr(progress, "report_pdf", lambda report: report.filename.encode())
+    monkeypatch.setattr(
+        progress_municipality, "report_pdf", lambda report: report.filename.encode()
+    )
 
 
 @pytest.mark.parametrize(("url", "user", "status"), CASES)
