@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import event, select
 
-from bench import collaboration, dashboards, imports
+from bench import collaboration, dashboards, imports, reports
 from portal import create_app
 from portal.db import db, utcnow
 from portal.demo import DEMO_PASSWORD, load_demo
@@ -128,6 +128,7 @@ def main() -> None:
         dashboards.run(app, client, counting, bench)
         db.session.remove()
         db.engine.dispose()
+    reports.run(bench)  # its own database: the national progress PDF
 
 
 if __name__ == "__main__":

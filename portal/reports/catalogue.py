@@ -1,7 +1,8 @@
 """What the reports page offers a user: groups of reports (per round, and across rounds),
 each a page with its downloads. National users get every round's report and each
 community's; a municipality's users get their own and their community's, per round and
-across rounds. The progress report adds its entries here beside the funding report's."""
+across rounds; the progress report beside the funding report, and for national users every
+municipality's own progress report of a round in one ZIP."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ class ReportLink:
     title: str
     endpoint: str
     args: dict = field(default_factory=dict)
+    # A report page with its downloads; False: the link is itself a download (a ZIP).
+    page: bool = True
 
 
 @dataclass
@@ -63,19 +66,33 @@ def _national(user: User) -> list[ReportGroup]:
     groups = [
         ReportGroup(
             _("Alle forløb"),
-            links=[ReportLink(_("Tilskud: alle forløb og kommuner"), "reports.funding")],
+            links=[
+                ReportLink(_("Tilskud: alle forløb og kommuner"), "reports.funding"),
+                ReportLink(_("Fremdrift: alle igangværende forløb"), "reports.progress"),
+            ],
         )
     ]
     for round_ in rounds:
-        links = [ReportLink(_("Tilskud: alle kommuner"), "reports.funding", {"slug": round_.slug})]
-        links += [
+        slug = {"slug": round_.slug}
+        links = [
+            ReportLink(_("Tilskud: alle kommuner"), "reports.funding", slug),
+            ReportLink(_("Fremdrift: alle kommuner"), "reports.progress", slug),
             ReportLink(
-                _("Tilskud: %(community)s", community=community_label(c.name)),
-                "reports.funding",
-                {"slug": round_.slug, "faellesskab": c.id},
-            )
-            for c in communities.get(round_.id, [])
+                _("Fremdrift: hver kommunes egen rapport (PDF'er i en ZIP-fil)"),
+                "reports.progress_zip",
+                slug,
+                page=False,
+            ),
         ]
+        for c in communities.get(round_.id, []):
+            args = {"slug": round_.slug, "faellesskab": c.id}
+            label = community_label(c.name)
+            links.append(
+                ReportLink(_("Tilskud: %(community)s", community=label), "reports.funding", args)
+            )
+            links.append(
+                ReportLink(_("Fremdrift: %(community)s", community=label), "reports.progress", args)
+            )
         groups.append(
             ReportGroup(localized(round_, "name"), (round_.period_start, round_.period_end), links)
         )
@@ -108,20 +125,19 @@ def _own(user: User) -> list[ReportGroup]:
     ]
     for p in participations:
         round_ = p.round
+        own = {"slug": round_.slug, "kommune": code}
         links = [
-            ReportLink(
-                _("Tilskud: %(name)s", name=municipality.name),
-                "reports.funding",
-                {"slug": round_.slug, "kommune": code},
-            )
+            ReportLink(_("Tilskud: %(name)s", name=municipality.name), "reports.funding", own),
+            ReportLink(_("Fremdrift: %(name)s", name=municipality.name), "reports.progress", own),
         ]
         if p.community is not None:
+            label = community_label(p.community.name)
+            args = {"slug": round_.slug, "faellesskab": p.community.id}
             links.append(
-                ReportLink(
-                    _("Tilskud: %(community)s", community=community_label(p.community.name)),
-                    "reports.funding",
-                    {"slug": round_.slug, "faellesskab": p.community.id},
-                )
+                ReportLink(_("Tilskud: %(community)s", community=label), "reports.funding", args)
+            )
+            links.append(
+                ReportLink(_("Fremdrift: %(community)s", community=label), "reports.progress", args)
             )
         groups.append(
             ReportGroup(localized(round_, "name"), (round_.period_start, round_.period_end), links)

@@ -1,13 +1,6 @@
-"""``portal report funding …``: a report written to a file, the same bytes a coordinator
-downloads (no access check: whoever runs the command operates the portal). The progress
-report is one more command on ``report_group`` with the same options::
-
-    @report_group.command("progress")
-    @report_options
-    @with_appcontext
-    def progress_command(round_slug, municipality, community, fmt, output):
-        write_report(lambda scope: progress_report(scope), "progress",
-                     round_slug, municipality, community, fmt, output)
+"""``portal report funding|progress …``: a report written to a file, the same bytes a
+coordinator downloads (no access check: whoever runs the command operates the portal). Each
+report is one command on ``report_group`` with ``report_options`` calling ``write_report``.
 """
 
 from __future__ import annotations
@@ -93,3 +86,14 @@ def funding_command(round_slug, municipality, community, fmt, output) -> None:
     from portal.reports.funding import funding_report
 
     write_report(funding_report, "funding", round_slug, municipality, community, fmt, output)
+
+
+@report_group.command("progress")
+@report_options
+@with_appcontext
+def progress_command(round_slug, municipality, community, fmt, output) -> None:
+    """The progress report of a round (without --round: every running round), nationally,
+    for a municipality or for a community."""
+    from portal.reports.progress import progress_report
+
+    write_report(progress_report, "progress", round_slug, municipality, community, fmt, output)

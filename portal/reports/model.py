@@ -144,15 +144,20 @@ class Report:
     generated_at: datetime  # aware (UTC); shown in Copenhagen time
     sections: list[Section] = field(default_factory=list)
     filename: str = "rapport"  # without extension: "tilskud-vagtplanlaegning-2026"
-    # The table a single CSV holds (the report's rows, municipality by municipality).
+    # The table a single CSV holds (the report's rows, municipality by municipality). When it
+    # is in no section, only the files carry it (the workbook's first sheet, the CSV): the
+    # page and the PDF show its rows another way (say, one table per indicator).
     main_table: Table | None = None
     # The PDF template; a report with more to print extends ``reports/pdf/base.html``.
     pdf_template: str = "reports/pdf/base.html"
     summary: str = ""  # one paragraph on the cover
 
     def tables(self) -> Iterator[Table]:
-        for section in self.sections:
-            yield from section.tables
+        """Every table for the files: the main table first when no section holds it."""
+        in_sections = [t for section in self.sections for t in section.tables]
+        if self.main_table is not None and not any(t is self.main_table for t in in_sections):
+            yield self.main_table
+        yield from in_sections
 
     @property
     def primary_table(self) -> Table | None:

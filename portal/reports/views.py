@@ -15,10 +15,13 @@ from portal.reports.model import Report
 from portal.reports.pdf import TOC_MIN_SECTIONS
 from portal.reports.permissions import (
     TEMPLATE_PERMISSIONS,
+    can_read_all_reports,
     can_read_report,
     can_use_reports,
     refusal_status,
 )
+from portal.reports.progress import progress_report
+from portal.reports.progress_municipality import municipality_reports_zip
 from portal.reports.scope import ReportScope, resolve_scope
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporter")
@@ -50,6 +53,25 @@ def scope_or_abort(round_slug: str | None) -> ReportScope:
     return scope
 
 
+def _audited(kind: str, key: str, scope: ReportScope) -> None:
+    audit.record(
+        "report_downloaded",
+        actor=current_user,
+        report=kind,
+        format=key,
+        **scope.audit_details(),
+    )
+    db.session.commit()
+
+
+def _attachment(data: bytes, mimetype: str, name: str) -> Response:
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 def send_report(report: Report, scope: ReportScope, kind: str):
     """The report as a page, or as a download (``?format=pdf|xlsx|csv|zip``), audited."""
     key = request.args.get("format", "html")
@@ -63,19 +85,8 @@ def send_report(report: Report, scope: ReportScope, kind: str):
     if key not in FORMATS:
         abort(404)
     data, fmt = render_report(report, key)
-    audit.record(
-        "report_downloaded",
-        actor=current_user,
-        report=kind,
-        format=key,
-        **scope.audit_details(),
-    )
-    db.session.commit()
-    return Response(
-        data,
-        mimetype=fmt.mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename(report, fmt)}"'},
-    )
+    _audited(kind, key, scope)
+    return _attachment(data, fmt.mimetype, filename(report, fmt))
 
 
 def _download_links() -> list[tuple[str, str]]:
@@ -99,3 +110,28 @@ def index():
 def funding(slug: str | None):
     scope = scope_or_abort(slug)
     return send_report(funding_report(scope), scope, "funding")
+
+
+@bp.route("/fremdrift", defaults={"slug": None})
+@bp.route("/fremdrift/<slug>")
+@login_required
+def progress(slug: str | None):
+    scope = scope_or_abort(slug)
+    try:
+        report = progress_report(scope, viewer_municipality_id=current_user.municipality_id)
+    except PortalError:  # a municipality without a round
+        abort(404)
+    return send_report(report, scope, "progress")
+
+
+@bp.route("/fremdrift/<slug>/kommuner.zip")
+@login_required
+def progress_zip(slug: str):
+    """Every municipality's own progress report of the round, a PDF each (slow)."""
+    _allowed_or_403()
+    if not can_read_all_reports(current_user):
+        abort(403)
+    scope = scope_or_abort(slug)
+    data = municipality_reports_zip(scope.round)
+    _audited("progress", "pdf-zip", scope)
+    return _attachment(data, "application/zip", f"fremdrift-{scope.round.slug}-kommuner.zip")

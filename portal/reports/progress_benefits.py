@@ -1,0 +1,278 @@
+"""The progress report's benefit tables (per municipality, month by month, per community,
+per round, with medians and totals) and the municipalities' own words, as plain values:
+money in whole kroner and hours in whole hours, rounded half up once, so the PDF, the
+workbook and the CSV show the same figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from statistics import median
+
+from flask_babel import gettext as _
+
+from portal.benefits.calculation import CommunityTotals, Evaluation, Totals
+from portal.i18n import local_date, localized, money, number
+from portal.programmes.models import Round
+from portal.reporting.narratives import Narrative
+from portal.reports.model import Column, Kind, Table, Value
+from portal.reports.progress_tables import kroner, month_text, rounded, sheet
+
+# --- benefits ------------------------------------------------------------------------------
+
+
+def active_periods(evaluation: Evaluation) -> list:
+    """The months from the first with any hours, kroner or costs (a yearly indicator's
+    period can start the timeline months before anything happens)."""
+    periods = list(evaluation.benefits.periods)
+    while periods and not (periods[0].hours or periods[0].gross or periods[0].costs):
+        periods.pop(0)
+    return periods
+
+
+def benefit_facts(evaluation: Evaluation) -> list[tuple[str, str]]:
+    b = evaluation.benefits
+    rate = number(b.hourly_cost, 2) + " kr." if b.hourly_cost is not None else "–"
+    if evaluation.hourly_cost_override is not None:
+        rate += " " + _("(kommunens egen)")
+    facts = [
+        (_("Timepris"), rate),
+        (_("Frigjort tid"), _("%(hours)s timer", hours=number(rounded(b.total_hours, 0), 0))),
+        (_("Årsværk (seneste 12 måneder)"), number(rounded(b.fte_12m, 2), 2)),
+        (_("Gevinst, brutto"), money(kroner(b.gross))),
+        (_("Omkostninger"), money(kroner(b.costs))),
+        (_("Nettogevinst"), money(kroner(b.net))),
+        (_("Tilbagebetaling"), month_text(b.payback) if b.payback else _("ikke nået")),
+    ]
+    if periods := active_periods(evaluation):
+        facts.insert(
+            0,
+            (
+                _("Beregnet for"),
+                f"{month_text(periods[0].period)} – {month_text(periods[-1].period)}",
+            ),
+        )
+    return facts
+
+
+def line_table(evaluation: Evaluation) -> Table:
+    b = evaluation.benefits
+    table = Table(
+        _("Gevinstlinjer"),
+        [
+            Column(_("Linje")),
+            Column(_("Timer"), Kind.DECIMAL, 0),
+            Column(_("Kroner"), Kind.MONEY),
+        ],
+        short_title=_("Gevinstlinjer"),
+        empty_text=_("Indsatsen har ingen gevinstlinjer."),
+    )
+    for line in evaluation.lines:
+        hours = b.line_amounts.get(line.key) if line.kind == "hours" else None
+        table.add(localized(line, "name"), rounded(hours, 0), kroner(b.line_kroner.get(line.key)))
+    if evaluation.lines:
+        table.total(_("I alt"), rounded(b.total_hours, 0), kroner(b.gross))
+    return table
+
+
+def monthly_table(evaluation: Evaluation) -> Table:
+    table = Table(
+        _("Måned for måned"),
+        [
+            Column(_("Måned")),
+            Column(_("Timer"), Kind.DECIMAL, 0),
+            Column(_("Brutto"), Kind.MONEY),
+            Column(_("Omkostninger"), Kind.MONEY),
+            Column(_("Netto"), Kind.MONEY),
+            Column(_("Akkumuleret netto"), Kind.MONEY),
+            Column(_("Årsværk (12 mdr.)"), Kind.DECIMAL, 2),
+        ],
+        short_title=_("Måned for måned"),
+        empty_text=_("Der er ingen målinger eller omkostninger endnu."),
+    )
+    for p in active_periods(evaluation):
+        table.add(
+            local_date(p.period, "MMM yyyy").replace(" ", "\u00a0"),  # one line
+            rounded(p.hours, 0),
+            kroner(p.gross),
+            kroner(p.costs),
+            kroner(p.net),
+            kroner(p.cumulative_net),
+            rounded(p.fte_12m, 2),
+        )
+    return table
+
+
+def flags_note(evaluation: Evaluation) -> str:
+    flags = evaluation.benefits.flags
+    if not flags:
+        return ""
+    months = sorted({f.period for f in flags})
+    return _(
+        "I %(n)d måneder mangler en værdi til en gevinstlinje; de tæller ikke med for den"
+        " linje: %(months)s.",
+        n=len(months),
+        months=", ".join(local_date(m, "MMM yyyy") for m in months),
+    )
+
+
+def _benefit_columns(first: str, *, with_community: bool) -> list[Column]:
+    columns = [Column(first)]
+    if with_community:
+        columns.append(Column(_("Fællesskab")))
+    return columns + [
+        Column(_("Timer"), Kind.DECIMAL, 0),
+        Column(_("Årsværk"), Kind.DECIMAL, 2),
+        Column(_("Brutto"), Kind.MONEY),
+        Column(_("Omkostninger"), Kind.MONEY),
+        Column(_("Netto"), Kind.MONEY),
+        Column(_("Tilbagebetaling")),
+    ]
+
+
+def totals_values(t: Totals) -> list[Value]:
+    return [
+        rounded(t.hours, 0),
+        rounded(t.fte_12m, 2),
+        kroner(t.gross),
+        kroner(t.costs),
+        kroner(t.net),
+    ]
+
+
+def benefits_table(
+    evaluations: Sequence[Evaluation], *, with_community: bool, sheet_suffix: str = ""
+) -> Table:
+    """A row per municipality, the median and the total."""
+    table = Table(
+        _("Gevinster pr. kommune"),
+        _benefit_columns(_("Kommune"), with_community=with_community),
+        short_title=sheet(_("Gevinster"), sheet_suffix),
+        empty_text=_("Ingen kommuner deltager endnu."),
+    )
+    blanks: list[Value] = [""] if with_community else []
+    flagged = 0
+    for e in evaluations:
+        b = e.benefits
+        flagged += bool(b.flags)
+        values: list[Value] = [e.member.municipality_name]
+        if with_community:
+            values.append(e.member.community_name or "")
+        values += [
+            rounded(b.total_hours, 0),
+            rounded(b.fte_12m, 2),
+            kroner(b.gross),
+            kroner(b.costs),
+            kroner(b.net),
+            month_text(b.payback) if b.payback else "",
+        ]
+        table.add(*values)
+    if evaluations:
+        table.subtotal(_("Median"), *blanks, *_median_benefits(evaluations), "")
+        table.total(_("I alt"), *blanks, *totals_values(Totals.of(evaluations)), "")
+    if flagged:
+        table.note = _(
+            "%(n)d kommuner mangler en værdi til en gevinstlinje i en eller flere måneder;"
+            " de måneder tæller ikke med for den linje.",
+            n=flagged,
+        )
+    return table
+
+
+def _median_benefits(evaluations: Sequence[Evaluation]) -> list[Value]:
+    b = [e.benefits for e in evaluations]
+    return [
+        rounded(median([x.total_hours for x in b]), 0),
+        rounded(median([x.fte_12m or Decimal(0) for x in b]), 2),
+        kroner(median([x.gross for x in b])),
+        kroner(median([x.costs for x in b])),
+        kroner(median([x.net for x in b])),
+    ]
+
+
+def community_benefits_table(communities: Sequence[CommunityTotals], sheet_suffix: str) -> Table:
+    table = Table(
+        _("Gevinster pr. fællesskab"),
+        [Column(_("Fællesskab")), Column(_("Kommuner"), Kind.INTEGER)]
+        + _benefit_columns("", with_community=False)[1:-1],
+        short_title=sheet(_("Fællesskaber"), sheet_suffix),
+    )
+    total = Totals()
+    for c in communities:
+        table.add(c.name or _("Ikke placeret"), c.totals.participations, *totals_values(c.totals))
+        total += c.totals
+    if communities:
+        table.total(_("I alt"), total.participations, *totals_values(total))
+    return table
+
+
+def rounds_table(rounds: Sequence[tuple[Round, Totals]]) -> Table:
+    """The national overview: a row per round with its benefit totals, and the total."""
+    table = Table(
+        _("Gevinster pr. forløb"),
+        [Column(_("Indsats")), Column(_("Forløb")), Column(_("Kommuner"), Kind.INTEGER)]
+        + _benefit_columns("", with_community=False)[1:-1],
+        short_title=_("Overblik"),
+        empty_text=_("Ingen forløb er i gang i dag."),
+    )
+    total = Totals()
+    for round_, totals in rounds:
+        total += totals
+        table.add(
+            localized(round_.programme, "name"),
+            localized(round_, "name"),
+            totals.participations,
+            *totals_values(totals),
+        )
+    if rounds:
+        table.total(_("I alt"), "", total.participations, *totals_values(total))
+    return table
+
+
+def totals_sentence(t: Totals) -> str:
+    """A sentence ending in "kr.", which ends it (no full stop after it)."""
+    return _(
+        "Frigjort tid %(hours)s timer (%(fte)s årsværk de seneste 12 måneder);"
+        " gevinst brutto %(gross)s, omkostninger %(costs)s, nettogevinst %(net)s",
+        hours=number(rounded(t.hours, 0), 0),
+        fte=number(rounded(t.fte_12m, 2), 2),
+        gross=money(kroner(t.gross)),
+        costs=money(kroner(t.costs)),
+        net=money(kroner(t.net)),
+    )
+
+
+# --- narratives ----------------------------------------------------------------------------
+
+
+def narrative_facts(narrative: Narrative) -> list[tuple[str, str]]:
+    return [
+        (_("Rapport"), f"{narrative.label} ({local_date(narrative.submitted_at)})"),
+        (_("Det, der virker"), narrative.what_worked or "–"),
+        (_("Forhindringer"), narrative.obstacles or "–"),
+        (_("Næste skridt"), narrative.next_steps or "–"),
+    ]
+
+
+def narratives_table(narratives: Sequence[Narrative], sheet_suffix: str = "") -> Table:
+    table = Table(
+        _("Kommunernes seneste statusrapport"),
+        [
+            Column(_("Kommune")),
+            Column(_("Rapport")),
+            Column(_("Det, der virker")),
+            Column(_("Forhindringer")),
+            Column(_("Næste skridt")),
+        ],
+        short_title=sheet(_("Egne ord"), sheet_suffix),
+        empty_text=_("Ingen kommuner har afleveret en statusrapport endnu."),
+    )
+    for n in narratives:
+        table.add(
+            n.municipality,
+            f"{n.label} ({local_date(n.submitted_at)})",
+            n.what_worked,
+            n.obstacles,
+            n.next_steps,
+        )
+    return table
