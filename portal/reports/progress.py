@@ -46,6 +46,7 @@ from portal.dashboards.services import (
 from portal.db import db, utcnow
 from portal.i18n import localized
 from portal.participations.models import Participation
+from portal.pdf import collector_paused
 from portal.programmes.models import Round, RoundStatus
 from portal.reporting.narratives import Narrative, narratives_for
 from portal.reporting.services import local_today
@@ -62,6 +63,7 @@ from portal.reports.progress_municipality import (
 from portal.reports.scope import ReportScope, ScopeKind, ScopeNotFound, community_label
 
 
+@collector_paused()
 def progress_report(
     scope: ReportScope,
     *,

@@ -16,7 +16,7 @@ from portal.i18n import local_date, localized, money, number
 from portal.programmes.models import Round
 from portal.reporting.narratives import Narrative
 from portal.reports.model import Column, Kind, Table, Value
-from portal.reports.progress_tables import kroner, month_text, rounded, sheet
+from portal.reports.progress_tables import COMPACT_FROM, kroner, month_text, rounded, sheet
 
 # --- benefits ------------------------------------------------------------------------------
 
@@ -149,6 +149,7 @@ def benefits_table(
         _benefit_columns(_("Kommune"), with_community=with_community),
         short_title=sheet(_("Gevinster"), sheet_suffix),
         empty_text=_("Ingen kommuner deltager endnu."),
+        fixed_layout=len(evaluations) >= COMPACT_FROM,
     )
     blanks: list[Value] = [""] if with_community else []
     flagged = 0
@@ -266,6 +267,7 @@ def narratives_table(narratives: Sequence[Narrative], sheet_suffix: str = "") ->
         ],
         short_title=sheet(_("Egne ord"), sheet_suffix),
         empty_text=_("Ingen kommuner har afleveret en statusrapport endnu."),
+        fixed_layout=len(narratives) >= COMPACT_FROM,
     )
     for n in narratives:
         table.add(

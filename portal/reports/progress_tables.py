@@ -333,6 +333,12 @@ def status_counts_text(comparison: IndicatorComparison) -> str:
     )
 
 
+# From this many municipalities a comparison table leaves baseline and target to the
+# spreadsheet (every cell costs the PDF's typesetting time; a national report has 98 rows
+# per indicator).
+COMPACT_FROM = 20
+
+
 def comparison_table(
     comparison: IndicatorComparison,
     evaluations: Sequence[Evaluation],
@@ -341,40 +347,50 @@ def comparison_table(
     sheet_suffix: str = "",
 ) -> Table:
     """One indicator, a row per municipality by name (its figures as the viewer may see
-    them), the median last. Six columns: a national report has 98 rows of them per
-    indicator, and every cell costs the PDF's typesetting time."""
+    them), the median last. Baseline and target are columns for a community; for a round or
+    the nation (``COMPACT_FROM`` municipalities or more) they stay in the main table, which
+    the XLSX and CSV carry whole."""
     info = comparison.indicator
     results = [(e, e.indicator(info.key)) for e in evaluations]
     results = sorted(
         ((e, r) for e, r in results if r is not None), key=lambda er: er[0].member.municipality_name
     )
     rows = [(e, r, shown(r, e.member.municipality_id == viewer)) for e, r in results]
+    compact = len(rows) >= COMPACT_FROM
     digits = decimals_needed(
         [v for _e, _r, s in rows for v in (s.baseline, s.target, s.latest)]
         + [comparison.median.latest],
         1,
     )
     name = localized(info, "name")
-    table = Table(
-        _("%(name)s pr. kommune", name=name),
-        [
-            Column(_("Kommune")),
+    columns = [Column(_("Kommune"))]
+    if not compact:
+        columns += [
             Column(_("Basislinje"), Kind.DECIMAL, digits),
             Column(_("Målbillede"), Kind.DECIMAL, digits),
-            Column(_("Seneste værdi"), Kind.DECIMAL, digits),
-            Column(_("Fremdrift"), Kind.PERCENT, 0),
-            Column(_("Status")),
-        ],
+        ]
+    columns += [
+        Column(_("Seneste værdi"), Kind.DECIMAL, digits),
+        Column(_("Fremdrift"), Kind.PERCENT, 0),
+        Column(_("Status")),
+    ]
+    table = Table(
+        _("%(name)s pr. kommune", name=name),
+        columns,
         short_title=sheet(name, sheet_suffix),
         empty_text=_("Ingen kommuner deltager endnu."),
+        note=_("Basislinje og målbillede pr. kommune står i regnearket (XLSX) og CSV-filen.")
+        if compact
+        else "",
+        fixed_layout=compact,
     )
     for e, r, s in rows:
-        table.add(
-            e.member.municipality_name, s.baseline, s.target, s.latest, _progress(r), _status(r)
-        )
+        known = () if compact else (s.baseline, s.target)
+        table.add(e.member.municipality_name, *known, s.latest, _progress(r), _status(r))
     if rows:
         median = comparison.median
-        table.subtotal(_("Median"), None, None, median.latest, rounded(median.progress, 4), "")
+        blanks = () if compact else (None, None)
+        table.subtotal(_("Median"), *blanks, median.latest, rounded(median.progress, 4), "")
     return table
 
 
