@@ -88,6 +88,9 @@ class Table:
     # Long tables of short cells (a row per municipality): the PDF lays them out with fixed
     # column widths, which WeasyPrint typesets much faster than measuring every cell.
     fixed_layout: bool = False
+    # In the page, the workbook and the CSV files, but not typeset in the PDF, which says so
+    # in ``note``: a summary for a board, with the long lists a click away.
+    in_pdf: bool = True
 
     def add(self, *values: Value, kind: RowKind = RowKind.ROW) -> Row:
         if len(values) != len(self.columns):

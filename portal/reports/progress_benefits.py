@@ -267,7 +267,14 @@ def narratives_table(narratives: Sequence[Narrative], sheet_suffix: str = "") ->
         ],
         short_title=sheet(_("Egne ord"), sheet_suffix),
         empty_text=_("Ingen kommuner har afleveret en statusrapport endnu."),
-        fixed_layout=len(narratives) >= COMPACT_FROM,
+        note=_(
+            "De %(n)d kommuners egne ord står på rapportens side og i regnearket (XLSX);"
+            " hver kommunes egen rapport har dem også.",
+            n=len(narratives),
+        )
+        if len(narratives) >= COMPACT_FROM
+        else "",
+        in_pdf=len(narratives) < COMPACT_FROM,
     )
     for n in narratives:
         table.add(
