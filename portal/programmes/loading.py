@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.audit import services as audit
 from portal.benefits.formulas import check_formula
@@ -509,6 +510,8 @@ def store_programme(checked: _Checked, *, actor=None) -> LoadResult:
     programme.description_en = checked.description["en"]
 
     programme_services.set_goals(programme, [(g["da"], g["en"]) for g in checked.goals])
+    kept = {item["key"] for item in checked.indicators}
+    dropped = [i.key for i in programme.indicators if i.key not in kept]
     programme.indicators = _sync_by_key(programme.indicators, checked.indicators, Indicator)
     programme.benefits = _sync_by_key(programme.benefits, checked.benefits, BenefitLine)
 
@@ -525,7 +528,19 @@ def store_programme(checked: _Checked, *, actor=None) -> LoadResult:
             for name, value in vars(round_data).items():
                 setattr(round_, name, value)
             result.rounds_updated += 1
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # a dropped indicator has figures (a RESTRICT foreign key)
+        raise RowErrors(
+            [
+                (
+                    1,
+                    "filen udelader indikator "
+                    + ", ".join(f"'{key}'" for key in dropped)
+                    + ", men der er registreret tal for den; behold den i filen",
+                )
+            ]
+        ) from exc
     audit.record(
         "programme_loaded",
         actor=actor,

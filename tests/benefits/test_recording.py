@@ -352,3 +352,46 @@ def test_an_indicator_with_figures_is_not_deleted_but_refused():
     with pytest.raises(NotAllowed) as refused:
         programme_services.delete_indicator(indicator, actor=None)
     assert "registreret tal" in str(refused.value.message)
+
+
+def test_a_programme_file_that_drops_an_indicator_with_figures_is_refused():
+    import re
+
+    from portal.benefits.models import Baseline
+    from portal.errors import RowErrors
+    from portal.participations.models import Participation
+    from portal.programmes.loading import SHIPPED_PROGRAMMES, load_programme_file
+    from portal.programmes.models import Indicator
+    from tests.conftest import municipality
+
+    text = (SHIPPED_PROGRAMMES / "skaermbesoeg.toml").read_text()
+    load_programme_file(text)
+    visits = db.session.scalar(select(Indicator).where(Indicator.key == "km_avoided"))
+    round_ = visits.programme.rounds[0]
+    aarhus = municipality(751).id
+    participation = Participation(round=round_, municipality_id=aarhus, role="participant")
+    db.session.add(participation)
+    db.session.flush()
+    db.session.add(
+        Baseline(
+            participation=participation,
+            municipality_id=aarhus,
+            indicator=visits,
+            value=D("500"),
+            measured_on=date(2025, 8, 1),
+        )
+    )
+    db.session.flush()
+    without = re.sub(
+        r'\[\[indicators\]\]\nkey = "km_avoided".*?(?=\n\[\[)', "", text, count=1, flags=re.S
+    )
+    without = re.sub(r'\[\[benefits\]\]\nkey = "km_savings".*?(?=\n\[\[)', "", without, flags=re.S)
+    assert "km_avoided" not in without.split("[[rounds]]")[0]
+    with pytest.raises(RowErrors) as refused:
+        load_programme_file(without)
+    assert refused.value.errors == [
+        (
+            1,
+            "filen udelader indikator 'km_avoided', men der er registreret tal for den; behold den i filen",
+        )
+    ]
