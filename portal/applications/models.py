@@ -42,6 +42,10 @@ class ApplicationStatus(enum.StrEnum):
 
 
 DECISIONS = (ApplicationStatus.APPROVED, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED)
+# Before a decision the municipality may withdraw; a coordinator may reopen a submitted,
+# wait-listed or rejected application (an approval carries a participation and a grant).
+WITHDRAWABLE = (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
+REOPENABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED)
 
 
 class Experience(enum.StrEnum):

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from sqlalchemy import Select, exists, false, or_, select
 
-from portal.applications.models import Application, ApplicationMember, ApplicationStatus
+from portal.applications.models import (
+    REOPENABLE,
+    WITHDRAWABLE,
+    Application,
+    ApplicationMember,
+    ApplicationStatus,
+)
 from portal.auth.models import Role, User
 from portal.auth.permissions import has_role
 from portal.db import db, valid_id
@@ -56,6 +62,23 @@ def can_confirm_membership(user: User, application: Application) -> bool:
         m.municipality_id == user.municipality_id and m.confirmed_at is None
         for m in application.members
     )
+
+
+def can_withdraw(user: User, application: Application) -> bool:
+    return is_own(user, application) and application.status in WITHDRAWABLE
+
+
+def can_decline_membership(user: User, application: Application) -> bool:
+    """A co-applicant may leave a draft, confirmed or not."""
+    return (
+        has_role(user, Role.MUNICIPAL)
+        and application.status == ApplicationStatus.DRAFT
+        and any(m.municipality_id == user.municipality_id for m in application.members)
+    )
+
+
+def can_reopen(user: User, application: Application) -> bool:
+    return can_manage_applications(user) and application.status in REOPENABLE
 
 
 def can_manage_applications(user: User) -> bool:

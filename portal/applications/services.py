@@ -19,6 +19,8 @@ from portal.applications.deadlines import (  # noqa: F401  (the application serv
     require_open,
 )
 from portal.applications.models import (
+    REOPENABLE,
+    WITHDRAWABLE,
     ApplicantRole,
     Application,
     ApplicationMember,
@@ -244,7 +246,7 @@ def submit(
 def withdraw(application: Application, *, actor, version: int | None = None) -> Application:
     """The municipality withdraws a draft or a submitted application before a decision."""
     check_version(application, version, _l("Ansøgningen"))
-    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
+    if application.status not in WITHDRAWABLE:
         raise NotAllowed(_l("Der er truffet en afgørelse; ansøgningen kan ikke trækkes tilbage."))
     before = application.status
     application.status = ApplicationStatus.WITHDRAWN
@@ -276,9 +278,6 @@ def resume(
     db.session.flush()
     _record_status(application, actor, ApplicationStatus.WITHDRAWN, "application_resumed")
     return application
-
-
-REOPENABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED)
 
 
 def reopen(

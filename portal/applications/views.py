@@ -14,8 +14,11 @@ from portal.applications.models import (
 )
 from portal.applications.permissions import (
     can_confirm_membership,
+    can_decline_membership,
     can_edit_application,
     can_manage_applications,
+    can_reopen,
+    can_withdraw,
     get_application_or_404,
     is_own,
     scope_applications,
@@ -245,7 +248,7 @@ def confirm(application_id: int):
 @role_required(Role.MUNICIPAL)
 def decline(application_id: int):
     application = get_application_or_404(application_id, current_user)
-    if current_user.municipality_id not in [m.municipality_id for m in application.members]:
+    if current_user.municipality_id not in application.municipality_ids[1:]:
         abort(403)
     if commit_or_flash(
         lambda: services.decline_membership(
@@ -316,6 +319,9 @@ def _application_permissions():
     return {
         "can_edit_application": can_edit_application,
         "can_confirm_membership": can_confirm_membership,
+        "can_decline_membership": can_decline_membership,
+        "can_withdraw": can_withdraw,
+        "can_reopen": can_reopen,
         "can_manage_applications": can_manage_applications,
         "is_own_application": is_own,
     }

@@ -283,3 +283,29 @@ def test_a_failed_first_submit_keeps_the_saved_draft_and_posts_to_it_next(
     assert response.status_code == 302
     db.session.refresh(application)
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_the_page_offers_only_what_the_rules_allow(client, make_user, login, round_):
+    from portal.applications.permissions import can_decline_membership, can_reopen, can_withdraw
+
+    odense = municipality(461).id
+    application = create_application(
+        round_, municipality(751).id, status="submitted", members=[odense]
+    )
+    db.session.commit()
+    aarhus_user, odense_user = (
+        make_user(Role.MUNICIPAL, code=751),
+        make_user(Role.MUNICIPAL, code=461),
+    )
+    coordinator = make_user(Role.COORDINATOR)
+    assert can_withdraw(aarhus_user, application) and not can_withdraw(odense_user, application)
+    assert not can_decline_membership(odense_user, application)  # no longer a draft
+    assert can_reopen(coordinator, application) and not can_reopen(aarhus_user, application)
+    login(aarhus_user)
+    page = client.get(f"/ansoegninger/{application.id}").get_data(as_text=True)
+    assert "Træk ansøgningen tilbage" in page and "Genåbn ansøgningen" not in page
+    application.status = ApplicationStatus.APPROVED
+    db.session.commit()
+    assert not can_withdraw(aarhus_user, application) and not can_reopen(coordinator, application)
+    page = client.get(f"/ansoegninger/{application.id}").get_data(as_text=True)
+    assert "Træk ansøgningen tilbage" not in page
