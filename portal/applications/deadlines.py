@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal import access
 from portal.applications.models import DeadlineExtension
 from portal.audit import services as audit
 from portal.db import db, utcnow
@@ -22,7 +23,7 @@ def extension_for(round_: Round, municipality_id: int) -> DeadlineExtension | No
     return db.session.scalar(
         select(DeadlineExtension).where(
             DeadlineExtension.round_id == round_.id,
-            DeadlineExtension.municipality_id == municipality_id,
+            access.belonging_to(DeadlineExtension, municipality_id),
         )
     )
 

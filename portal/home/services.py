@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from portal.applications.models import Application, ApplicationStatus
-from portal.applications.queries import applications_of_municipality
+from portal.applications.queries import applications_of
 from portal.auth.models import Role, User
 from portal.db import db, utcnow
 from portal.municipalities.models import Municipality
@@ -38,7 +38,7 @@ def home_figures(user: User) -> HomeFigures:
     if user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_national:
         figures.counts = national_counts()
     elif user.municipality_id is not None and user.role in (Role.MUNICIPAL, Role.LEADERSHIP):
-        figures.applications = applications_of_municipality(user.municipality_id)
+        figures.applications = applications_of(user)
         figures.reporting = home_items(user)
     return figures
 

@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal import access
 from portal.audit import services as audit
 from portal.auth.models import User
 from portal.benefits.figures import programme_indicators
@@ -35,7 +36,6 @@ from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
 from portal.i18n import COPENHAGEN, local_date
 from portal.participations.models import Participation
-from portal.participations.services import scope_participations
 from portal.programmes.models import Indicator
 from portal.reporting.labels import item_label, state_label
 from portal.reporting.models import MAX_NARRATIVE, ReportingRequirement, ReportKind
@@ -215,7 +215,7 @@ def my_items(user: User, today: date) -> list[ParticipationItems]:
     way), newest round first."""
     participations = list(
         db.session.scalars(
-            scope_participations(select(Participation), user)
+            access.visible(select(Participation), user)
             .options(joinedload(Participation.round))
             .order_by(Participation.id.desc())
         )

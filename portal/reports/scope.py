@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal import access
 from portal.db import db, valid_id
 from portal.errors import InvalidInput, PortalError
 from portal.municipalities.models import Municipality
@@ -121,7 +122,7 @@ def takes_part(municipality_id: int, round_id: int) -> bool:
     return (
         db.session.scalar(
             select(Participation.id).where(
-                Participation.municipality_id == municipality_id,
+                access.belonging_to(Participation, municipality_id),
                 Participation.round_id == round_id,
             )
         )
@@ -136,7 +137,7 @@ def is_member(municipality_id: int | None, community: Community) -> bool:
     return (
         db.session.scalar(
             select(Participation.id).where(
-                Participation.municipality_id == municipality_id,
+                access.belonging_to(Participation, municipality_id),
                 Participation.community_id == community.id,
             )
         )
