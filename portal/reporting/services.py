@@ -40,7 +40,7 @@ from portal.programmes.models import Indicator
 from portal.reporting.labels import item_label, state_label
 from portal.reporting.models import MAX_NARRATIVE, ReportingRequirement, ReportKind
 from portal.reporting.permissions import can_reopen_report, can_submit_report, has_own_reports
-from portal.reporting.schedule import ensure_quietly, opens_on
+from portal.reporting.schedule import opens_on
 from portal.textcheck import cpr_problems
 
 FULFILLED, SUBMITTED, OVERDUE, OPEN, UPCOMING = (
@@ -211,8 +211,7 @@ class ParticipationItems:
 
 
 def my_items(user: User, today: date) -> list[ParticipationItems]:
-    """The user's municipality's participations with their items (schedules completed on the
-    way), newest round first."""
+    """The user's municipality's participations with their items, newest round first."""
     participations = list(
         db.session.scalars(
             access.visible(select(Participation), user)
@@ -220,7 +219,6 @@ def my_items(user: User, today: date) -> list[ParticipationItems]:
             .order_by(Participation.id.desc())
         )
     )
-    ensure_quietly(participations)
     by_participation = items_for(participations, today)
     return [ParticipationItems(p, by_participation[p.id]) for p in participations]
 

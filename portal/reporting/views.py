@@ -11,7 +11,6 @@ from sqlalchemy.orm import joinedload
 from portal import access
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
-from portal.db import db
 from portal.participations.models import Participation
 from portal.reporting import late, services
 from portal.reporting.forms import NarrativeForm, ReopenForm
@@ -23,7 +22,6 @@ from portal.reporting.permissions import (
     can_submit_report,
     has_own_reports,
 )
-from portal.reporting.schedule import ensure_quietly
 from portal.web import commit_or_flash, commit_or_show
 
 bp = Blueprint("reporting", __name__, url_prefix="/rapportering")
@@ -43,12 +41,6 @@ def _item_or_404(item_id: int):
     )
 
 
-def _commit_schedule(change) -> None:
-    """The pages complete the schedules lazily; keep what they made."""
-    if change:
-        db.session.commit()
-
-
 def _narrative_form(item, formdata=None) -> NarrativeForm:
     form = NarrativeForm(formdata=formdata, obj=None if formdata else item, prefix=f"r{item.id}")
     if formdata is None:
@@ -62,7 +54,6 @@ def index():
     today = services.local_today()
     if has_own_reports(current_user):
         groups = services.my_items(current_user, today)
-        db.session.commit()  # the schedules completed on the way
         may_submit = any(can_submit_report(current_user, g.participation) for g in groups)
         return render_template(
             "reporting/mine.html",
@@ -74,7 +65,6 @@ def index():
     if not can_follow_rounds(current_user):
         abort(403)
     rounds = late.rounds_with_reporting(today)
-    db.session.commit()
     return render_template("reporting/rounds.html", rounds=rounds)
 
 
@@ -90,7 +80,6 @@ def round_list(slug: str):
         show=request.args.get("vis", "overdue"),
         sort=request.args.get("sort", ""),
     )
-    db.session.commit()
     return render_template(
         "reporting/round.html",
         report=report,
@@ -102,7 +91,6 @@ def round_list(slug: str):
 @role_required(*READERS)
 def detail(item_id: int):
     item = _item_or_404(item_id)
-    _commit_schedule(ensure_quietly([item.participation]))
     return _render_detail(item)
 
 
