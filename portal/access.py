@@ -332,6 +332,20 @@ def allows(user: Any, obj: Any, action: str = "read", model: type | None = None)
     return rule is not None and bool(rule.test(user, obj))
 
 
+@dataclass(frozen=True)
+class _RowsOf:
+    municipality_id: int | None
+
+
+def allows_rows_of(
+    user: Any, municipality_id: int | None, model: type, action: str = "read"
+) -> bool:
+    """Whether ``user`` may ``action`` the rows of ``model`` that belong to this
+    municipality (a report of one municipality's participations, say)."""
+    rule = _rule(user, model, action)
+    return rule is not None and bool(rule.test(user, _RowsOf(municipality_id)))
+
+
 def can(user: Any, model: type, action: str = "read") -> bool:
     """Whether the policy grants ``user``'s role the action on some rows of ``model``."""
     return _rule(user, model, action) is not None

@@ -14,6 +14,7 @@ from portal.applications.models import DeadlineExtension
 from portal.audit import services as audit
 from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed
+from portal.links import path_for
 from portal.municipalities.models import Municipality
 from portal.notifications.services import notify
 from portal.programmes.models import Round, RoundStatus
@@ -102,7 +103,7 @@ def extend_deadline(
         [municipality.id],
         "deadline_extended",
         {"round": round_.name_da, "until": until_at},
-        link=f"/indsatser/forloeb/{round_.slug}",
+        link=path_for("programmes.round_detail", slug=round_.slug),
     )
     return extension
 

@@ -47,3 +47,25 @@ def can_reopen(user: User, application: Application) -> bool:
 def can_manage_applications(user: User) -> bool:
     """Coordinators: review overview, decisions, reopening, deadline extensions."""
     return has_role(user, Role.COORDINATOR)
+
+
+def can_apply(user: User) -> bool:
+    """A municipality's project staff apply to rounds."""
+    return has_role(user, Role.MUNICIPAL) and user.municipality_id is not None
+
+
+def can_use_applications(user: User) -> bool:
+    """The "Ansøgninger" menu item: everyone but admins (users and the register are theirs)."""
+    return getattr(user, "is_authenticated", False) and not has_role(user, Role.ADMIN)
+
+
+def reviews_only(user: User) -> bool:
+    """Reviewers read applications in the review, not here."""
+    return has_role(user, Role.REVIEWER)
+
+
+TEMPLATE_PERMISSIONS = {
+    "can_apply": can_apply,
+    "can_use_applications": can_use_applications,
+    "reviews_only": reviews_only,
+}

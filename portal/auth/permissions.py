@@ -90,6 +90,4 @@ TEMPLATE_PERMISSIONS = {
     "can_manage_register": can_manage_register,
     "can_edit_programmes": can_edit_programmes,
     "can_read_audit_log": can_read_audit_log,
-    "has_role": has_role,
-    "Role": Role,
 }

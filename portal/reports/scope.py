@@ -128,18 +128,3 @@ def takes_part(municipality_id: int, round_id: int) -> bool:
         )
         is not None
     )
-
-
-def is_member(municipality_id: int | None, community: Community) -> bool:
-    """Whether the municipality is one of the community's members."""
-    if municipality_id is None:
-        return False
-    return (
-        db.session.scalar(
-            select(Participation.id).where(
-                access.belonging_to(Participation, municipality_id),
-                Participation.community_id == community.id,
-            )
-        )
-        is not None
-    )
