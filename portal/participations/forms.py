@@ -12,8 +12,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from portal.forms import AmountField, VersionedForm
 from portal.participations.communities import MAX_NAME
-from portal.programmes.forms import AmountField, VersionedForm
 
 
 def _optional_id(value):
