@@ -26,10 +26,9 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from babel.dates import format_date
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from portal.benefits import periods
 from portal.benefits.models import MAX_CATEGORY
 from portal.benefits.periods import add_months, period_start  # noqa: F401  (rules API)
 from portal.i18n import local_date, number
@@ -58,11 +57,7 @@ def period_end(start: date, frequency: Frequency) -> date:
 
 def period_label(start: date, frequency: Frequency) -> str:
     """``september 2025``, ``3. kvartal 2025`` or ``2025``."""
-    if frequency == Frequency.YEARLY:
-        return str(start.year)
-    if frequency == Frequency.QUARTERLY:
-        return _("%(q)d. kvartal %(year)d", q=(start.month - 1) // 3 + 1, year=start.year)
-    return format_date(start, "MMMM yyyy", locale=get_locale())
+    return periods.period_label(start, frequency)
 
 
 def period_starts(days: pd.Series, frequencies: pd.Series) -> pd.Series:
