@@ -94,11 +94,6 @@ def long_datetime(value: datetime | None) -> str:
     return format_datetime(to_local(value), pattern, tzinfo=COPENHAGEN, locale=locale)
 
 
-def local_today() -> date:
-    """Today in Copenhagen (a due date falls on a Danish day, whatever the server's zone)."""
-    return datetime.now(COPENHAGEN).date()
-
-
 def to_local(value: datetime) -> datetime:
     return value.astimezone(COPENHAGEN)
 
