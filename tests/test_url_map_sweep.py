@@ -104,9 +104,11 @@ def writes():
         event.remove(Session, "before_flush", before_flush)
 
 
-def _request(client, method: str, path: str):
+def _request(client, method: str, path: str, query: dict | None = None):
     started = time.perf_counter()
-    response = client.open(path, method=method, data={} if method != "GET" else None)
+    response = client.open(
+        path, method=method, data={} if method != "GET" else None, query_string=query
+    )
     SIZE["requests"] += 1
     SIZE["seconds"] += time.perf_counter() - started
 
@@ -139,6 +141,18 @@ def test_every_route_for_every_role_with_own_and_other_objects(
                     problems.append((method, path, status))
                 elif code == OTHER and key in TIED and owns(rule) and status not in (403, 404):
                     problems.append((method, path, status, "another municipality's object"))
+    # A report's scope is named in the query string: another municipality's, or a community
+    # it is not a member of, is refused like an id in the path.
+    for rule in app.url_map.iter_rules() if key in TIED else ():
+        # (the reports' list, ``reports.index``, names no scope: it lists the user's own)
+        if rule.endpoint.startswith("reports.") and rule.endpoint != "reports.index":
+            for query in world.values[OTHER]["query_scopes"]:
+                path = fill(rule, world.values[OTHER])
+                state["request"] = f"GET {path} {query}"
+                status = _request(client, "GET", path, query).status_code
+                state["request"] = None
+                if status not in (403, 404):
+                    problems.append(("GET", path, query, status))
     # Every page without arguments too (the home page, the lists): none may write on GET.
     for rule in app.url_map.iter_rules():
         if not rule.arguments and "GET" in rule.methods and rule.endpoint not in PUBLIC:
