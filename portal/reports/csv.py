@@ -15,6 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from portal.reports.model import Column, Kind, Report, Table, Value, slugify
+from portal.spreadsheets import csv_text
 
 BOM = "\ufeff"
 
@@ -23,7 +24,7 @@ def _field(value: Value, column: Column) -> str:
     if value is None:
         return ""
     if isinstance(value, str):  # a text in any column, e.g. "< 5"
-        return value
+        return csv_text(value)
     kind = column.kind
     if kind in (Kind.MONEY, Kind.INTEGER):
         return str(int(value))

@@ -8,7 +8,6 @@ total rows are bold, and the columns are wide enough to read.
 from __future__ import annotations
 
 import re
-from io import BytesIO
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -18,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from portal.i18n import to_local
 from portal.reports.formatting import cell_text
 from portal.reports.model import Column, Kind, Report, Table
+from portal.spreadsheets import workbook_bytes
 
 SHEET_NAME_MAX = 31
 DATE_FORMAT = "dd.mm.yyyy"
@@ -106,6 +106,4 @@ def report_workbook(report: Report) -> bytes:
     _about_sheet(workbook, report, taken)
     for table in report.tables():
         _table_sheet(workbook, table, taken)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
