@@ -54,7 +54,7 @@ def test_report_files_hold_text_not_formulas():
     numbers = [c for c in cells if isinstance(c.value, int | float)]
     assert numbers and not any(c.quotePrefix for c in numbers)
     rows = list(csv.reader(io.StringIO(report_csv(report).decode("utf-8-sig")), delimiter=";"))
-    assert ["'=cmd|' /C calc'!A0", "1", "2"] == rows[-1][:3]
+    assert rows[-1][:3] == ["'=cmd|' /C calc'!A0", "1", "2"]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
