@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
+    app.wsgi_app = behind_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -53,7 +54,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.anonymous_user = AnonymousUserMixin
     storage = app.config.get("RATELIMIT_STORAGE_URI") or app.config["REDIS_URL"] or "memory://"
-    app.extensions["login_throttle"] = LoginThrottle(storage, app.config["LOGIN_FAILURE_LIMIT"])
+    app.extensions["login_throttle"] = LoginThrottle(
+        storage,
+        app.config["LOGIN_FAILURE_LIMIT"],
+        app.config["LOGIN_ACCOUNT_LIMIT"],
+        app.config["LOGIN_ADDRESS_LIMIT"],
+    )
 
     @login_manager.user_loader
     def load_user(session_id: str):
@@ -66,6 +72,16 @@ def register_extensions(app: Flask) -> None:
         if user is None or not user.active:
             return None
         return user if hmac.compare_digest(token, user.session_token) else None
+
+
+def behind_proxies(wsgi_app, count: int):
+    """Honour X-Forwarded-For/-Proto from exactly ``count`` trusted proxies (werkzeug's
+    ProxyFix takes the address the last of them saw); with none, the headers are ignored."""
+    if count <= 0:
+        return wsgi_app
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    return ProxyFix(wsgi_app, x_for=count, x_proto=count)
 
 
 def register_blueprints(app: Flask) -> None:
