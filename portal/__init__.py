@@ -133,6 +133,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from portal.applications import labels
     from portal.auth.permissions import template_globals
+    from portal.dashboards.disclosure import too_few_text
     from portal.notifications.permissions import can_manage_outbox
     from portal.notifications.services import unread_count
     from portal.participations.permissions import TEMPLATE_PERMISSIONS as participation_permissions
@@ -144,6 +145,7 @@ def register_template_helpers(app: Flask) -> None:
         application_status_label=labels.status_label,
         applicant_role_label=labels.role_label,
         experience_label=labels.experience_label,
+        too_few_text=too_few_text,
         unread_notices=unread_count,
         can_manage_outbox=can_manage_outbox,
         **participation_permissions,
