@@ -388,3 +388,9 @@ def test_rule_messages_follow_the_chosen_language(client, coordinator, shipped):
     )
     block = response.get_data(as_text=True).split('id="deadline_date-error"')[1].split("</p>")[0]
     assert "The application deadline must come after the opening." in block
+
+
+def test_a_round_named_like_a_portal_page_is_refused_at_the_field(client, coordinator, shipped):
+    response = client.post("/indsatser/skaermbesoeg/forloeb/nyt", data=round_form(slug="indlaes"))
+    assert "bruges i portalens egne adresser" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Round).where(Round.slug == "indlaes")) is None
