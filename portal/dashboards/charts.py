@@ -50,6 +50,9 @@ RC = {
     "ytick.color": INK,
     "axes.spines.top": False,
     "axes.spines.right": False,
+    # Units and municipality names are free text: "$…$" in one must not become mathtext
+    # (a parse error there failed every dashboard and report with the chart).
+    "text.parse_math": False,
 }
 # Fixed margins, not a layout engine: the constrained layout doubles the rendering time.
 MARGINS = {

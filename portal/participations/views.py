@@ -27,7 +27,7 @@ from portal.participations.permissions import (
     has_own_participations,
 )
 from portal.programmes.services import get_round_by_slug
-from portal.web import commit_or_flash, commit_or_show
+from portal.web import commit_or_flash, commit_or_show, posted_version
 
 bp = Blueprint("participations", __name__, url_prefix="/deltagere")
 
@@ -222,7 +222,7 @@ def create_community(slug: str):
 def delete_community(community_id: int):
     community = db.session.get(Community, community_id) or abort(404)
     slug, name = community.round.slug, community.name
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(
         lambda: communities.delete_community(community, actor=current_user, version=version)
     ):

@@ -32,6 +32,7 @@ from wtforms.validators import (
 )
 
 from portal.benefits.formulas import MAX_LENGTH as FORMULA_MAX_LENGTH
+from portal.errors import MISSING_VERSION
 from portal.fields import DateField
 from portal.i18n import COPENHAGEN
 from portal.programmes import rules
@@ -90,8 +91,10 @@ class AmountField(StringField):
 class VersionedForm(FlaskForm):
     version = HiddenField()
 
-    def loaded_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+    def loaded_version(self) -> int:
+        """The version the editor loaded; ``MISSING_VERSION`` (a conflict) without one."""
+        text = self.version.data or ""
+        return int(text) if text.isascii() and text.isdigit() else MISSING_VERSION
 
 
 class ProgrammeForm(VersionedForm):

@@ -29,7 +29,7 @@ from portal.review.permissions import (
     own_review,
     scope_reviews,
 )
-from portal.web import commit_or_flash, commit_or_show
+from portal.web import commit_or_flash, commit_or_show, posted_version
 
 bp = Blueprint("review", __name__, url_prefix="/vurdering")
 
@@ -177,7 +177,7 @@ def assign(application_id: int):
 def unassign(review_id: int):
     review = db.get_or_404(Review, review_id)
     application_id = review.application_id
-    version = request.form.get("version", type=int)
+    version = posted_version()
     name = review.reviewer.name
     if commit_or_flash(lambda: services.unassign(review, actor=current_user, version=version)):
         flash(_("%(name)s er ikke længere bedømmer af ansøgningen.", name=name), "success")

@@ -228,9 +228,13 @@ def test_indicator_add_edit_and_delete(client, coordinator, shipped):
     assert client.post(f"{base}/ny", data=data).status_code == 302
     indicator = db.session.scalar(select(Indicator).where(Indicator.key == "night_shifts"))
     assert indicator.programme_id == programme.id
-    duplicate = client.post(f"{base}/ny", data={**data, "version": ""})
-    assert "Der findes allerede en indikator med denne nøgle." in duplicate.get_data(as_text=True)
     db.session.refresh(programme)
+    duplicate = client.post(f"{base}/ny", data={**data, "version": str(programme.version)})
+    assert "Der findes allerede en indikator med denne nøgle." in duplicate.get_data(as_text=True)
+    # without the version the page was loaded at, the save is a conflict, not unchecked
+    unversioned = client.post(f"{base}/ny", data={**data, "key": "other", "version": ""})
+    assert "ændret af en anden" in unversioned.get_data(as_text=True)
+    assert db.session.scalar(select(Indicator).where(Indicator.key == "other")) is None
     edit = client.post(
         f"{base}/{indicator.id}",
         data={
