@@ -132,6 +132,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from portal.applications import labels
+    from portal.applications.permissions import TEMPLATE_PERMISSIONS as application_permissions
     from portal.auth.permissions import template_globals
     from portal.dashboards.disclosure import too_few_text
     from portal.notifications.permissions import can_manage_outbox
@@ -148,6 +149,7 @@ def register_template_helpers(app: Flask) -> None:
         too_few_text=too_few_text,
         unread_notices=unread_count,
         can_manage_outbox=can_manage_outbox,
+        **application_permissions,
         **participation_permissions,
         **reporting_permissions,
         **reports_permissions,

@@ -72,7 +72,7 @@ class UserForm(FlaskForm):
         return number if valid_id(number) else 0
 
     def loaded_version(self) -> int:
-        version = _whole_number(self.version.data or "")
+        version = _whole_number(str(self.version.data or ""))
         return MISSING_VERSION if version is None else version
 
 

@@ -70,6 +70,8 @@ STATUSES = [
 class AmountField(StringField):
     """Whole kroner, with or without Danish thousands separators."""
 
+    amount: int | None = None  # also when the field was not posted at all
+
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.amount = None
@@ -93,7 +95,9 @@ class VersionedForm(FlaskForm):
 
     def loaded_version(self) -> int:
         """The version the editor loaded; ``MISSING_VERSION`` (a conflict) without one."""
-        text = self.version.data or ""
+        # the posted text, or the stored number when nothing was posted; isdigit() alone
+        # accepts "²" and other digits int() cannot read
+        text = str(self.version.data or "")
         return int(text) if text.isascii() and text.isdigit() else MISSING_VERSION
 
 

@@ -41,7 +41,7 @@ SHEET_MAX = 31
 
 
 def kroner(value: Decimal | None) -> int | None:
-    """Whole kroner, rounded half up: the same figure in the PDF, the workbook and the CSV."""
+    """Whole kroner, rounded half up, for a sentence (a table holds the exact figure)."""
     if value is None:
         return None
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -107,7 +107,7 @@ def shown(result: IndicatorResult, own: bool) -> Shown:
 
 
 def _progress(result: IndicatorResult) -> Decimal | None:
-    return rounded(result.progress_value, 4)
+    return result.progress_value
 
 
 def _status(result: IndicatorResult) -> str:
@@ -128,10 +128,10 @@ def main_table(
         Column(_("Fællesskab")),
         Column(_("Indikator")),
         Column(_("Enhed")),
-        Column(_("Basislinje"), Kind.DECIMAL, 2),
-        Column(_("Målbillede"), Kind.DECIMAL, 2),
+        Column(_("Basislinje"), Kind.DECIMAL, 2, as_entered=True),
+        Column(_("Målbillede"), Kind.DECIMAL, 2, as_entered=True),
         Column(_("Måldato"), Kind.DATE),
-        Column(_("Seneste værdi"), Kind.DECIMAL, 2),
+        Column(_("Seneste værdi"), Kind.DECIMAL, 2, as_entered=True),
         Column(_("Seneste måling"), Kind.DATE),
         Column(_("Fremdrift"), Kind.PERCENT, 1),
         Column(_("Status")),
@@ -184,9 +184,9 @@ def own_indicator_table(evaluation: Evaluation) -> Table:
         [
             Column(_("Indikator")),
             Column(_("Enhed")),
-            Column(_("Basislinje"), Kind.DECIMAL, 1),
-            Column(_("Målbillede"), Kind.DECIMAL, 1),
-            Column(_("Seneste værdi"), Kind.DECIMAL, 1),
+            Column(_("Basislinje"), Kind.DECIMAL, 1, as_entered=True),
+            Column(_("Målbillede"), Kind.DECIMAL, 1, as_entered=True),
+            Column(_("Seneste værdi"), Kind.DECIMAL, 1, as_entered=True),
             Column(_("Fremdrift"), Kind.PERCENT, 0),
             Column(_("Status")),
         ],
@@ -262,12 +262,11 @@ def indicator_facts(result: IndicatorResult) -> list[tuple[str, str]]:
     return facts
 
 
-def median_values(median: Median, digits: int | None = None) -> list[Value]:
+def median_values(median: Median) -> list[Value]:
     """The latest value and the progress of a median, or "færre end 3 kommuner" each."""
-    latest = median.latest if digits is None else rounded(median.latest, digits)
     return [
-        too_few_text() if median.latest_withheld else latest,
-        too_few_text() if median.progress_withheld else rounded(median.progress, 4),
+        too_few_text() if median.latest_withheld else median.latest,
+        too_few_text() if median.progress_withheld else median.progress,
     ]
 
 
@@ -284,7 +283,7 @@ def benchmark_table(benchmark: Benchmark, municipality: str) -> Table:
         _("Sammenlignet med de andre: %(name)s", name=localized(r.indicator, "name")),
         [
             Column(""),
-            Column(_("Seneste værdi"), Kind.DECIMAL, digits),
+            Column(_("Seneste værdi"), Kind.DECIMAL, digits, as_entered=True),
             Column(_("Fremdrift"), Kind.PERCENT, 0),
             Column(_("Kommuner"), Kind.INTEGER),
         ],
@@ -311,7 +310,7 @@ def overview_table(comparisons: Sequence[IndicatorComparison]) -> Table:
         [
             Column(_("Indikator")),
             Column(_("Enhed")),
-            Column(_("Median, seneste værdi"), Kind.DECIMAL, 1),
+            Column(_("Median, seneste værdi"), Kind.DECIMAL, 1, as_entered=True),
             Column(_("Median, fremdrift"), Kind.PERCENT, 0),
             *[Column(status_label(s), Kind.INTEGER) for s in STATUSES],
         ],
@@ -322,7 +321,7 @@ def overview_table(comparisons: Sequence[IndicatorComparison]) -> Table:
         table.add(
             localized(c.indicator, "name"),
             c.indicator.unit,
-            *median_values(c.median, digits=1),
+            *median_values(c.median),
             *[n for _s, n in c.status_counts],
         )
     return table
@@ -375,11 +374,11 @@ def comparison_table(
     columns = [Column(_("Kommune"))]
     if not compact:
         columns += [
-            Column(_("Basislinje"), Kind.DECIMAL, digits),
-            Column(_("Målbillede"), Kind.DECIMAL, digits),
+            Column(_("Basislinje"), Kind.DECIMAL, digits, as_entered=True),
+            Column(_("Målbillede"), Kind.DECIMAL, digits, as_entered=True),
         ]
     columns += [
-        Column(_("Seneste værdi"), Kind.DECIMAL, digits),
+        Column(_("Seneste værdi"), Kind.DECIMAL, digits, as_entered=True),
         Column(_("Fremdrift"), Kind.PERCENT, 0),
         Column(_("Status")),
     ]
