@@ -51,3 +51,18 @@ def in_parallel(work: Callable[[int], object], count: int, timeout: float = 60) 
     for thread in threads:
         thread.join(timeout)
     return results
+
+
+@pytest.fixture
+def bare_live_server(app, committed_database) -> Iterator[str]:
+    """The app on a free local port (werkzeug's threaded server), no demo data."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
