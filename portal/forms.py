@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 
+from portal.errors import MISSING_VERSION
 from portal.tabular import parse_whole_number
 
 
@@ -36,8 +37,9 @@ class AmountField(StringField):
 class VersionedForm(FlaskForm):
     version = HiddenField()
 
-    def loaded_version(self) -> int | None:
+    def loaded_version(self) -> int:
+        """The version the editor loaded; ``MISSING_VERSION`` (a conflict) without one."""
         # The posted text, or the stored number when nothing was posted; isdigit() alone
         # accepts "²" and other digits int() cannot read.
         text = str(self.version.data or "")
-        return int(text) if text.isascii() and text.isdigit() else None
+        return int(text) if text.isascii() and text.isdigit() else MISSING_VERSION

@@ -24,7 +24,7 @@ from portal.participations.permissions import (
     can_view_all_participations,
     has_own_participations,
 )
-from portal.web import commit_or_flash, commit_or_show
+from portal.web import commit_or_flash, commit_or_show, posted_version
 
 bp = Blueprint("participations", __name__, url_prefix="/deltagere")
 
@@ -209,7 +209,7 @@ def create_community(slug: str):
 def delete_community(community_id: int):
     community = access.get_visible_or_404(Community, community_id, current_user, "change")
     slug, name = community.round.slug, community.name
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(
         lambda: communities.delete_community(community, actor=current_user, version=version)
     ):

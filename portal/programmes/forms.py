@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -32,6 +31,7 @@ from wtforms.validators import (
 )
 
 from portal.benefits.formulas import MAX_LENGTH as FORMULA_MAX_LENGTH
+from portal.fields import DateField
 from portal.forms import AmountField, VersionedForm
 from portal.i18n import COPENHAGEN
 from portal.programmes import rules
