@@ -38,7 +38,7 @@ from portal.benefits import bulk, rules
 from portal.benefits.costs import AMOUNT_QUANTUM
 from portal.benefits.figures import figure_frames
 from portal.benefits.models import CostKind
-from portal.benefits.permissions import import_scope
+from portal.benefits.permissions import import_limit
 from portal.benefits.rules import Kind
 from portal.db import db
 from portal.errors import RowErrors
@@ -166,7 +166,7 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     """Store the figures of a file for ``round_``, all or nothing (``RowErrors`` lists every
     bad row). ``actor`` None (the command line) or a coordinator may import for any
     participating municipality, a municipal user for their own only."""
-    own_municipality = import_scope(actor)
+    own_municipality = import_limit(actor)
     frame = read_table(data, REQUIRED, ("note",))
     if "note" not in frame:
         frame["note"] = ""
