@@ -69,11 +69,11 @@ def test_a_municipality_report_matches_the_hand_calculation(app, progress_round)
     # the formulas once, with the round's parameters and the hourly cost
     method = section(report, "Sådan er gevinsterne beregnet")
     assert sum(s.title == method.title for s in report.sections) == 1
-    assert ["Linje time_screen_visits", "timer", "screen_visits * minutes_saved / 60"] in rows(
+    assert ["Linje time_screen_visits", "timer", "Screen visits × minutes saved ÷ 60"] in rows(
         by_title(report, "Gevinstlinjer og formler")
     )
     parameters = {r[0]: r[2] for r in rows(by_title(report, "Forløbets parametre"))}
-    assert parameters["hourly_cost"] == D(250) and parameters["annual_hours"] == D(1600)
+    assert parameters["Timepris"] == D(250) and parameters["Arbejdstimer i et årsværk"] == D(1600)
     # the CSV's table: a row per indicator, not in the PDF's sections
     assert len(report.main_table.rows) == 4
     assert report.main_table not in list(t for s in report.sections for t in s.tables)
