@@ -14,8 +14,8 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.db import db
 from portal.reports import progress
-from tests.reports.conftest import AAR
 from tests.plain_text import code_forms
+from tests.reports.conftest import AAR
 from tests.reports.helpers import pdf_pages
 
 
