@@ -56,7 +56,7 @@ STATUS_LABELS = {
     Status.ON_TRACK: _l("På sporet"),
     Status.AT_RISK: _l("I risiko"),
     Status.OFF_TRACK: _l("Bagud"),
-    Status.NO_DATA: _l("Ingen data"),
+    Status.NO_DATA: _l("Mangler data"),
 }
 STATUSES = tuple(STATUS_LABELS)
 # The rules in words (``benefits.progress.status``; the payback in ``benefits.arithmetic``).
@@ -101,7 +101,13 @@ def indicator_explanations(result: IndicatorResult) -> dict[str, Explanation]:
             str(STATUS_RULE),
             (("progress", p.progress), ("elapsed", p.elapsed)),
             None,
-            str(status_label(p.status)),
+            _(
+                "%(status)s: den seneste værdi er for gammel; der er gået to hele perioder"
+                " uden en ny",
+                status=status_label(p.status),
+            )
+            if p.stale
+            else str(status_label(p.status)),
         ),
     }
     if p.projection:

@@ -294,7 +294,7 @@ def overview_table(summaries: list[FundingSummary]) -> Table:
         budget = sum(s.budget for s in group)
         granted = sum(s.granted for s in group)
         disbursed = sum(s.disbursed for s in group)
-        count = sum(len(s.rows) for s in group)
+        count = len({r.municipality_id for s in group for r in s.rows})  # distinct
         remaining = sum(s.remaining for s in group)
         return count, budget, granted, budget - granted, disbursed, remaining
 

@@ -68,7 +68,7 @@ def test_empty_dashboard_says_so(client, make_user, login):
     login(make_user(Role.MUNICIPAL, code=101))
     html = page(client, f"/oversigt/deltagelse/{p.id}")
     assert "Der er ingen målinger eller omkostninger endnu" in html
-    assert "Ingen data" in html
+    assert "Mangler data" in html
 
 
 def section(html, key):
