@@ -23,8 +23,8 @@ from portal.applications.labels import EXPERIENCE_LABELS
 from portal.applications.models import ApplicantRole, Application, Experience
 from portal.applications.services import SNAPSHOT_FIELDS, ApplicationData
 from portal.fields import DateField
+from portal.forms import VersionedForm
 from portal.i18n import COPENHAGEN
-from portal.programmes.forms import VersionedForm
 
 
 class CheckboxListField(SelectMultipleField):

@@ -18,7 +18,7 @@ from portal.benefits.costs import MAX_OWNER
 from portal.benefits.models import MAX_CATEGORY, CostKind
 from portal.benefits.rules import MAX_NOTE
 from portal.fields import DateField
-from portal.programmes.forms import VersionedForm
+from portal.forms import VersionedForm
 from portal.tabular import parse_decimal
 
 NUMBER_HINT = _l("Et tal; decimaler med komma, fx 1234,5.")

@@ -13,8 +13,8 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.fields import DateField
+from portal.forms import AmountField, VersionedForm
 from portal.participations.communities import MAX_NAME
-from portal.programmes.forms import AmountField, VersionedForm
 
 
 def _optional_id(value):
