@@ -117,6 +117,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from portal.applications import labels
     from portal.auth.permissions import template_globals
+    from portal.benefits.permissions import TEMPLATE_PERMISSIONS as benefits_permissions
     from portal.notifications.permissions import can_manage_outbox
     from portal.notifications.services import unread_count
     from portal.participations.permissions import TEMPLATE_PERMISSIONS as participation_permissions
@@ -130,6 +131,7 @@ def register_template_helpers(app: Flask) -> None:
         experience_label=labels.experience_label,
         unread_notices=unread_count,
         can_manage_outbox=can_manage_outbox,
+        **benefits_permissions,
         **participation_permissions,
         **reporting_permissions,
         **reports_permissions,

@@ -27,6 +27,12 @@ def can_edit_figures(user: User, participation: Participation) -> bool:
     )
 
 
+def can_enter_figures(user: User) -> bool:
+    """The "Indtast tal" menu entry: a municipality's own project staff (coordinators record
+    figures from the participation's page)."""
+    return has_role(user, Role.MUNICIPAL) and user.municipality_id is not None
+
+
 def can_import_for_any(user: User) -> bool:
     """Import figures for every municipality of a round (a round's upload page, its export)."""
     return has_role(user, Role.COORDINATOR)
@@ -44,3 +50,6 @@ def import_scope(actor) -> int | None:
     if has_role(actor, Role.MUNICIPAL) and actor.municipality_id is not None:
         return actor.municipality_id
     raise NotAllowed(_l("Du har ikke adgang til at indlæse tal."))
+
+
+TEMPLATE_PERMISSIONS = {"can_enter_figures": can_enter_figures}
