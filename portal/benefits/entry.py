@@ -5,20 +5,16 @@ instead of every form at once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from portal.benefits.figures import IndicatorFigures, figures_of
 from portal.benefits.periods import add_months, period_start
 from portal.benefits.rules import period_end
-from portal.i18n import COPENHAGEN
+from portal.i18n import local_today
 from portal.participations.models import Participation
 from portal.programmes.models import Frequency, Round
 
 STEP_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
-
-
-def local_today() -> date:
-    return datetime.now(COPENHAGEN).date()
 
 
 @dataclass

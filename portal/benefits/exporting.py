@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import select
 
-from portal.benefits.entry import entry_overview, local_today
+from portal.benefits.entry import entry_overview
 from portal.benefits.figures import figure_frames, programme_indicators
 from portal.benefits.importing import COLUMNS
 from portal.benefits.models import CostKind
@@ -22,7 +22,7 @@ from portal.benefits.periods import period_start
 from portal.benefits.recording import plain
 from portal.benefits.rules import Kind
 from portal.db import db
-from portal.i18n import localized
+from portal.i18n import local_today, localized
 from portal.municipalities.models import Municipality
 from portal.participations.models import Participation
 from portal.programmes.forms import FREQUENCIES

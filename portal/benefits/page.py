@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from portal.benefits.entry import IndicatorDue, due_periods, entry_overview, local_today
+from portal.benefits.entry import IndicatorDue, due_periods, entry_overview
 from portal.benefits.figures import IndicatorFigures, ParticipationFigures, participation_figures
 from portal.benefits.forms import (
     BaselineForm,
@@ -17,6 +17,7 @@ from portal.benefits.forms import (
     TargetForm,
 )
 from portal.benefits.rules import period_label
+from portal.i18n import local_today
 from portal.participations.models import Participation
 from portal.programmes.models import Indicator
 from portal.programmes.services import hourly_cost
