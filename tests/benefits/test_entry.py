@@ -124,3 +124,21 @@ def test_another_municipalitys_indicator_page_is_404(client, login, make_user, r
     foreign = indicator(figures_round(codes=()), "screen_visits")
     own = participation_of(round_, 101)
     assert client.get(f"/gevinster/deltagelse/{own.id}/indikator/{foreign.id}").status_code == 404
+
+
+def test_the_figures_page_shows_the_latest_three_and_links_to_all(
+    client, login, make_user, round_, own
+):
+    visits = indicator(round_, "screen_visits")
+    for month in (9, 10, 11, 12):
+        recording.record_measurement(own, visits, date(2025, month, 1), D(month), actor=None)
+    db.session.commit()
+    login(make_user(Role.LEADERSHIP, code=101))
+    html = client.get(f"/gevinster/deltagelse/{own.id}").get_data(as_text=True)
+    assert "<td>december 2025</td>" in html and "<td>oktober 2025</td>" in html
+    assert "<td>september 2025</td>" not in html
+    assert "Se alle 4 målinger" in html
+    page = client.get(f"/gevinster/deltagelse/{own.id}/indikator/{visits.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<td>september 2025</td>" in html
+    assert "Gem måling" not in html and "Slet" not in html  # leadership reads only
