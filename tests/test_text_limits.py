@@ -13,7 +13,7 @@ import portal
 from portal.auth.models import Role
 from portal.benefits.forms import NumberField
 from portal.db import Base
-from portal.programmes.forms import AmountField
+from portal.forms import AmountField
 from tests.factories import create_programme
 
 # Number fields (NumberField, AmountField) hold numbers, not free text.

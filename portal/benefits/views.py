@@ -32,7 +32,7 @@ from portal.db import db
 from portal.participations.models import Participation
 from portal.participations.services import my_participations
 from portal.programmes.models import Indicator
-from portal.web import commit_or_flash, commit_or_show
+from portal.web import commit_or_flash, commit_or_show, posted_version
 
 bp = Blueprint("benefits", __name__, url_prefix="/gevinster")
 
@@ -251,7 +251,7 @@ def delete_measurement(participation_id: int, measurement_id: int):
     participation = _editable(participation_id)
     measurement = _figure_of(Measurement, measurement_id, participation)
     indicator_id = measurement.indicator_id
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(
         lambda: recording.delete_measurement(measurement, actor=current_user, version=version)
     ):
@@ -288,7 +288,7 @@ def add_cost(participation_id: int):
 def delete_cost(participation_id: int, cost_id: int):
     participation = _editable(participation_id)
     cost = _figure_of(Cost, cost_id, participation)
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(lambda: costs.delete_cost(cost, actor=current_user, version=version)):
         flash(_("Omkostningen er slettet."), "success")
     return _back(participation, "omkostninger")
