@@ -142,3 +142,10 @@ def test_the_figures_page_shows_the_latest_three_and_links_to_all(
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "<td>september 2025</td>" in html
     assert "Gem måling" not in html and "Slet" not in html  # leadership reads only
+
+
+def test_entering_figures_in_english(client, login, make_user, own):
+    login(make_user(Role.MUNICIPAL, code=101))
+    client.post("/sprog", data={"lang": "en"})
+    page = client.get("/gevinster/indtast").get_data(as_text=True)
+    assert "Enter figures" in page and "periods missing: September 2025" in page
