@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 
 from portal.auth.models import Role, User
 from portal.db import db, utcnow
@@ -21,7 +21,7 @@ from portal.errors import NotAllowed
 from portal.municipalities.models import Municipality
 from portal.notifications import texts
 from portal.notifications.models import Notification, OutboxMessage
-from portal.notifications.permissions import can_mark_read, scope_notices
+from portal.notifications.permissions import can_mark_notice, can_mark_read, scope_notices
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,17 @@ def notify(
         )
     db.session.flush()
     return notices
+
+
+def notify_user(user: User, kind: str, params: dict[str, Any], *, link: str = "") -> Notification:
+    """A personal notice for one user, without an e-mail (e.g. their file is ready: they
+    asked for it a moment ago). Flushes only."""
+    stored = texts.storable(params)
+    texts.ensure(kind, stored)
+    notice = Notification(user_id=user.id, kind=kind, params=stored, link=_checked_link(link))
+    db.session.add(notice)
+    db.session.flush()
+    return notice
 
 
 def _recipients(ids: list[int], extra_emails: Iterable[str]) -> dict[str, int | None]:
@@ -140,23 +151,27 @@ def notices_for(user: User) -> Select:
     """The notices ``user`` may read with their municipality's name, newest first."""
     stmt = (
         select(Notification, Municipality.name)
-        .join(Municipality, Municipality.id == Notification.municipality_id)
+        .outerjoin(Municipality, Municipality.id == Notification.municipality_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return scope_notices(stmt, user)
 
 
 def unread_count(user: User) -> int:
-    """Unread notices of the user's municipality (one query; none for users who do not keep
-    a municipality's read marks), for the header."""
-    if not can_mark_read(user):
-        return 0
+    """Unread notices of the user's municipality and the user's own (one query), for the
+    header."""
+    mine = Notification.user_id == user.id
+    if can_mark_read(user):
+        mine = or_(
+            mine,
+            and_(
+                Notification.user_id.is_(None),
+                Notification.municipality_id == user.municipality_id,
+            ),
+        )
     return (
         db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.municipality_id == user.municipality_id,
-                Notification.read_at.is_(None),
-            )
+            select(func.count(Notification.id)).where(mine, Notification.read_at.is_(None))
         )
         or 0
     )
@@ -168,8 +183,10 @@ def _check_may_mark(actor: User, municipality_id: int) -> None:
 
 
 def mark_read(notice: Notification, *, actor: User) -> bool:
-    """Mark one notice read for its municipality; False when it already was."""
-    _check_may_mark(actor, notice.municipality_id)
+    """Mark one notice read for its municipality (a personal one for its user); False when
+    it already was."""
+    if not can_mark_notice(actor, notice):
+        raise NotAllowed(_("Du kan kun markere jeres egen kommunes beskeder som læst."))
     if notice.read_at is not None:
         return False
     notice.read_at = utcnow()
@@ -183,7 +200,13 @@ def mark_all_read(*, actor: User) -> int:
     result = db.session.execute(
         update(Notification)
         .where(
-            Notification.municipality_id == actor.municipality_id,
+            or_(
+                and_(
+                    Notification.municipality_id == actor.municipality_id,
+                    Notification.user_id.is_(None),
+                ),
+                Notification.user_id == actor.id,
+            ),
             Notification.read_at.is_(None),
         )
         .values(read_at=utcnow())

@@ -192,6 +192,17 @@ KINDS: dict[str, Kind] = {
             ),
         ),
     ),
+    # A personal notice (``notify_user``): no e-mail is sent, so subject and body are spare.
+    "job_done": Kind(
+        params=("round", "file"),
+        texts=Texts(
+            notice=_l("Din fil %(file)s (%(round)s) er klar. Hent den her."),
+            subject=_l("Din fil er klar: %(file)s (%(round)s)"),
+            body=_l(
+                "Din fil %(file)s (%(round)s) er klar til at blive hentet i Skaleringsportalen."
+            ),
+        ),
+    ),
 }
 
 GENERIC = Texts(

@@ -9,6 +9,7 @@ from portal.notifications import services, texts
 from portal.notifications.outbox import NO_SERVER, OUTBOX_FILTERS, deliver_outbox, outbox_listing
 from portal.notifications.permissions import (
     OUTBOX_READERS,
+    can_mark_notice,
     can_mark_read,
     get_notice_or_404,
     reads_all_notices,
@@ -40,6 +41,7 @@ def index():
         has_scope=reads_all_notices(current_user) or can_mark_read(current_user),
         all_municipalities=reads_all_notices(current_user),
         can_mark=can_mark_read(current_user),
+        can_mark_notice=can_mark_notice,
         unread=services.unread_count(current_user),
         notice_text=texts.notice_text,
     )
@@ -53,7 +55,7 @@ def _back_to_list():
 @login_required
 def mark_read(notice_id: int):
     notice = get_notice_or_404(notice_id, current_user)
-    if not can_mark_read(current_user):
+    if not can_mark_notice(current_user, notice):
         abort(403)
     commit_or_flash(lambda: services.mark_read(notice, actor=current_user))
     return _back_to_list()

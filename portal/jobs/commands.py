@@ -1,0 +1,28 @@
+"""``portal worker``: the job queue's consumer, with the app around every task."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
+@with_appcontext
+def worker_command(workers: int) -> None:
+    """Run the background jobs and the periodic tasks (outbox every minute, reminders
+    daily, clean-up, stored reports) until stopped (Ctrl-C or SIGTERM)."""
+    from portal.jobs import tasks  # noqa: F401  (registers the tasks)
+    from portal.jobs.queue import huey
+
+    if huey.immediate:
+        raise click.ClickException("JOBS_IMMEDIATE is set: jobs run in the request, no worker.")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    storage = "Redis" if current_app.config.get("REDIS_URL") else "SQLite"
+    click.echo(f"Arbejderen kører ({storage}, kø '{huey.name}', {workers} tråde).")
+    # Threads: a WeasyPrint rendering releases little of the GIL, but the outbox and the
+    # reminders are never held up behind one job. The consumer handles SIGTERM itself.
+    huey.create_consumer(workers=workers, worker_type="thread").run()
