@@ -11,8 +11,14 @@ from flask.cli import with_appcontext
 
 @click.command("worker")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--periodic/--no-periodic",
+    default=True,
+    show_default=True,
+    help="Kør også de faste opgaver (udbakke, påmindelser, oprydning).",
+)
 @with_appcontext
-def worker_command(workers: int) -> None:
+def worker_command(workers: int, periodic: bool) -> None:
     """Run the background jobs and the periodic tasks (outbox every minute, reminders
     daily, clean-up, stored reports) until stopped (Ctrl-C or SIGTERM)."""
     from portal.jobs import tasks  # noqa: F401  (registers the tasks)
@@ -25,4 +31,4 @@ def worker_command(workers: int) -> None:
     click.echo(f"Arbejderen kører ({storage}, kø '{huey.name}', {workers} tråde).")
     # Threads: a WeasyPrint rendering releases little of the GIL, but the outbox and the
     # reminders are never held up behind one job. The consumer handles SIGTERM itself.
-    huey.create_consumer(workers=workers, worker_type="thread").run()
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=periodic).run()

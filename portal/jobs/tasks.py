@@ -77,7 +77,6 @@ def prerender_reports() -> None:
 
     started = time.monotonic()
     made = prerender_all()
-    db.session.rollback()  # read only
     log.info(
         "%d stored reports rendered in %.1f s (%s)", made, time.monotonic() - started, utcnow()
     )
