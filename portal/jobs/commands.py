@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import click
 from flask import current_app
@@ -27,8 +28,16 @@ def worker_command(workers: int, periodic: bool) -> None:
     if huey.immediate:
         raise click.ClickException("JOBS_IMMEDIATE is set: jobs run in the request, no worker.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for chatty in ("weasyprint", "fontTools", "matplotlib"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     storage = "Redis" if current_app.config.get("REDIS_URL") else "SQLite"
-    click.echo(f"Arbejderen kører ({storage}, kø '{huey.name}', {workers} tråde).")
+    click.echo(f"Arbejderen kører ({storage}, kø '{huey.name}', {workers} tråde).", color=False)
+    sys.stdout.flush()
     # Threads: a WeasyPrint rendering releases little of the GIL, but the outbox and the
-    # reminders are never held up behind one job. The consumer handles SIGTERM itself.
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=periodic).run()
+    # reminders are never held up behind one job. An idle SQLite queue is polled at least
+    # every second (Huey's default backs off to ten), so a job starts at once; Redis blocks.
+    # The consumer handles SIGTERM itself.
+    consumer = huey.create_consumer(
+        workers=workers, worker_type="thread", periodic=periodic, max_delay=1.0
+    )
+    consumer.run()
