@@ -96,6 +96,9 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=5000")
+            # Write-ahead logging: a long read (a report rendered by the job worker) never
+            # blocks a writer, and a writer never blocks the readers (the request's pages).
+            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
         @event.listens_for(engine, "begin")

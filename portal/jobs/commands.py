@@ -28,8 +28,9 @@ def worker_command(workers: int, periodic: bool) -> None:
     if huey.immediate:
         raise click.ClickException("JOBS_IMMEDIATE is set: jobs run in the request, no worker.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # WeasyPrint warns about every SVG property it skips in the charts: errors only.
     for chatty in ("weasyprint", "fontTools", "matplotlib"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+        logging.getLogger(chatty).setLevel(logging.ERROR)
     storage = "Redis" if current_app.config.get("REDIS_URL") else "SQLite"
     click.echo(f"Arbejderen kører ({storage}, kø '{huey.name}', {workers} tråde).", color=False)
     sys.stdout.flush()

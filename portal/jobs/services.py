@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.audit import services as audit
 from portal.auth.models import User
@@ -23,7 +23,7 @@ from portal.jobs.models import Job, JobKind, JobStatus
 from portal.jobs.queue import folder
 from portal.municipalities.models import Municipality
 from portal.notifications.services import notify_user
-from portal.participations.models import Community
+from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
 from portal.reports.formats import FORMATS, filename
 from portal.reports.funding import funding_report
@@ -92,6 +92,8 @@ def _pdf(report) -> Made:
 
 
 def _progress_zip(job: Job, scope: ReportScope, progress: Progress) -> Made:
+    count = select(func.count(Participation.id)).where(Participation.round_id == scope.round.id)
+    progress(0, db.session.scalar(count))  # the bar's length from the start
     data = municipality_reports_zip(scope.round, on_progress=progress)
     return Made(data, f"fremdrift-{scope.round.slug}-kommuner.zip", "application/zip")
 
@@ -158,6 +160,13 @@ def run_job(job_id: int) -> Job | None:
         job.status, job.error, job.finished_at = JobStatus.FAILED, str(error)[:2000], utcnow()
     db.session.commit()
     return job
+
+
+def mark_interrupted(job_id: int) -> None:
+    job = db.session.get(Job, job_id)
+    if job is not None and not job.finished:
+        job.status, job.error, job.finished_at = JobStatus.FAILED, "interrupted", utcnow()
+        db.session.flush()
 
 
 def record_download(job: Job, *, actor: User) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import current_app
 from huey import crontab
+from huey.signals import SIGNAL_INTERRUPTED
 
 from portal.db import db, utcnow
 from portal.jobs import services
@@ -28,6 +29,16 @@ PRERENDER_DELAY = 10
 @in_app_context
 def run_job(job_id: int) -> None:
     services.run_job(job_id)
+
+
+@huey.signal(SIGNAL_INTERRUPTED)
+@in_app_context
+def _interrupted(_signal, task, *_args) -> None:
+    """A worker stopped in the middle of a job: the job says it failed (its starter starts
+    it again) rather than running for ever."""
+    if task.name == "run_job":
+        services.mark_interrupted(task.args[0])
+        db.session.commit()
 
 
 def enqueue(job: Job) -> None:

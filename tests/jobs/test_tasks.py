@@ -52,3 +52,15 @@ def test_expired_jobs_go_with_their_files(make_user, funding_round, tmp_path):
     tasks.remove_expired_files()
     assert db.session.scalars(select(Job.id)).all() == [fresh.id]
     assert not (tmp_path / f"{old.id}.pdf").exists() and (tmp_path / f"{fresh.id}.pdf").exists()
+
+
+def test_a_job_cut_off_by_a_stopping_worker_says_it_failed(make_user, funding_round):
+    from types import SimpleNamespace
+
+    user = make_user(Role.COORDINATOR)
+    job = services.start_job(
+        JobKind.FUNDING_PDF, ReportScope(round=funding_round.round), actor=user
+    )
+    db.session.commit()
+    tasks._interrupted(None, SimpleNamespace(name="run_job", args=(job.id,)))
+    assert job.status.value == "failed" and job.error == "interrupted"
