@@ -27,7 +27,9 @@ def upgrade() -> None:
         "jobs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column(
-            "kind", _enum("job_kind", "progress_zip", "progress_pdf", "funding_pdf"), nullable=False
+            "kind",
+            _enum("job_kind", "progress_zip", "progress_pdf", "funding_pdf", "figures_import"),
+            nullable=False,
         ),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=True),

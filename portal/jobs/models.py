@@ -17,6 +17,7 @@ class JobKind(enum.StrEnum):
     PROGRESS_ZIP = "progress_zip"  # every municipality's own progress PDF of a round
     PROGRESS_PDF = "progress_pdf"  # the progress report of a scope
     FUNDING_PDF = "funding_pdf"  # the funding report of a scope
+    FIGURES_IMPORT = "figures_import"  # a large file of a round's figures (no file made)
 
 
 class JobStatus(enum.StrEnum):

@@ -17,8 +17,10 @@ from sqlalchemy import func, select
 
 from portal.audit import services as audit
 from portal.auth.models import User
+from portal.benefits.permissions import can_import_for_any
 from portal.db import db, utcnow
-from portal.errors import NotAllowed
+from portal.errors import NotAllowed, RowErrors
+from portal.jobs.imports import MAX_ERRORS_KEPT, run_import
 from portal.jobs.models import Job, JobKind, JobStatus
 from portal.jobs.queue import folder
 from portal.municipalities.models import Municipality
@@ -47,7 +49,9 @@ class Made:
 
 def may_start(user: User, kind: JobKind, scope: ReportScope) -> bool:
     """A job makes a report its starter may read; the ZIP of every municipality's report
-    is for those who read every report."""
+    is for those who read every report; a round's import for those who import for it."""
+    if kind == JobKind.FIGURES_IMPORT:
+        return scope.round is not None and can_import_for_any(user)
     if kind == JobKind.PROGRESS_ZIP:
         return scope.round is not None and can_read_all_reports(user)
     if kind == JobKind.PROGRESS_PDF and scope.round is None and scope.kind != ScopeKind.NATIONAL:
@@ -55,12 +59,15 @@ def may_start(user: User, kind: JobKind, scope: ReportScope) -> bool:
     return can_read_report(user, scope)
 
 
-def start_job(kind: JobKind, scope: ReportScope, *, actor: User, locale: str = "da") -> Job:
+def start_job(
+    kind: JobKind, scope: ReportScope, *, actor: User, locale: str = "da", params=None
+) -> Job:
     """A queued job for ``actor``, kept ``JOBS_KEEP_DAYS`` days. Flushes only: commit, then
     ``tasks.enqueue(job)``."""
     if not may_start(actor, kind, scope):
         raise NotAllowed(_l("Du kan ikke lave denne rapport."))
     job = Job(
+        params=params or {},
         kind=kind,
         user_id=actor.id,
         round_id=getattr(scope.round, "id", None),
@@ -73,6 +80,19 @@ def start_job(kind: JobKind, scope: ReportScope, *, actor: User, locale: str = "
     db.session.flush()
     audit.record("job_started", actor=actor, obj=job, job=kind.value, **scope.audit_details())
     return job
+
+
+def start_import(data: bytes, round_: Round, *, actor: User, locale: str = "da") -> Job:
+    """A large file of ``round_``'s figures, stored until the worker imports it."""
+    path = folder("uploads") / f"{secrets.token_hex(16)}.upload"
+    path.write_bytes(data)
+    return start_job(
+        JobKind.FIGURES_IMPORT,
+        ReportScope(round=round_),
+        actor=actor,
+        locale=locale,
+        params={"upload": str(path)},
+    )
 
 
 def job_scope(job: Job) -> ReportScope:
@@ -99,19 +119,27 @@ def _progress_zip(job: Job, scope: ReportScope, progress: Progress) -> Made:
 
 
 def _progress_pdf(job: Job, scope: ReportScope, progress: Progress) -> Made:
-    starter = db.session.get(User, job.user_id)
-    return _pdf(progress_report(scope, viewer_municipality_id=starter.municipality_id))
+    return _pdf(progress_report(scope, viewer_municipality_id=_starter(job).municipality_id))
 
 
 def _funding_pdf(job: Job, scope: ReportScope, progress: Progress) -> Made:
     return _pdf(funding_report(scope))
 
 
-BUILDERS: dict[JobKind, Callable[[Job, ReportScope, Progress], Made]] = {
+def _figures_import(job: Job, scope: ReportScope, progress: Progress) -> None:
+    job.params = {**job.params, **run_import(job.params["upload"], scope.round, _starter(job))}
+
+
+BUILDERS: dict[JobKind, Callable[[Job, ReportScope, Progress], Made | None]] = {
     JobKind.PROGRESS_ZIP: _progress_zip,
     JobKind.PROGRESS_PDF: _progress_pdf,
     JobKind.FUNDING_PDF: _funding_pdf,
+    JobKind.FIGURES_IMPORT: _figures_import,
 }
+
+
+def _starter(job: Job) -> User:
+    return db.session.get(User, job.user_id)
 
 
 def job_link(job: Job) -> str:
@@ -140,26 +168,34 @@ def run_job(job_id: int) -> Job | None:
     try:
         with force_locale(job.locale):
             made = BUILDERS[job.kind](job, job_scope(job), progress)
-            path = folder("files") / f"{job.id}-{secrets.token_hex(8)}-{made.filename}"
-            path.write_bytes(made.data)
-            job.file_path, job.filename, job.mimetype = str(path), made.filename, made.mimetype
+            if made is not None:
+                path = folder("files") / f"{job.id}-{secrets.token_hex(8)}-{made.filename}"
+                path.write_bytes(made.data)
+                job.file_path, job.filename, job.mimetype = str(path), made.filename, made.mimetype
             job.status = JobStatus.DONE
             job.done = job.total
             job.finished_at = utcnow()
-            round_ = db.session.get(Round, job.round_id) if job.round_id else None
-            notify_user(
-                db.session.get(User, job.user_id),
-                "job_done",
-                {"round": round_.name_da if round_ else ALL_ROUNDS, "file": made.filename},
-                link=job_link(job),
-            )
+            _notify_done(job)
     except Exception as error:  # noqa: BLE001 - kept on the job and logged, shown on its page
-        log.exception("job %s failed", job_id)
-        db.session.rollback()
+        db.session.rollback()  # all or nothing: an import's rows too
         job = db.session.get(Job, job_id)
         job.status, job.error, job.finished_at = JobStatus.FAILED, str(error)[:2000], utcnow()
+        if isinstance(error, RowErrors):
+            job.params = {**job.params, "errors": error.errors[:MAX_ERRORS_KEPT]}
+        else:
+            log.exception("job %s failed", job_id)
     db.session.commit()
     return job
+
+
+def _notify_done(job: Job) -> None:
+    round_ = db.session.get(Round, job.round_id) if job.round_id else None
+    name = round_.name_da if round_ else ALL_ROUNDS
+    if job.kind == JobKind.FIGURES_IMPORT:
+        kind, params = "import_done", {"round": name, "summary": job.params["summary"]}
+    else:
+        kind, params = "job_done", {"round": name, "file": job.filename}
+    notify_user(_starter(job), kind, params, link=job_link(job))
 
 
 def mark_interrupted(job_id: int) -> None:

@@ -203,6 +203,14 @@ KINDS: dict[str, Kind] = {
             ),
         ),
     ),
+    "import_done": Kind(
+        params=("round", "summary"),
+        texts=Texts(
+            notice=_l("Tallene til %(round)s er indlæst: %(summary)s"),
+            subject=_l("Tallene er indlæst: %(round)s"),
+            body=_l("Tallene til %(round)s er indlæst i Skaleringsportalen: %(summary)s"),
+        ),
+    ),
 }
 
 GENERIC = Texts(

@@ -144,3 +144,44 @@ def test_a_failed_job_says_so(client, make_user, login, funding_round, monkeypat
     assert job.status == JobStatus.FAILED and job.error == "disk full"
     assert "Filen kunne ikke laves" in client.get(job_url).get_data(as_text=True)
     assert client.get(f"{job_url}/fil").status_code == 404
+
+
+def test_a_large_round_file_is_imported_by_a_job(client, make_user, login, app, monkeypatch):
+    """Over ``JOBS_IMPORT_ROWS`` rows: the upload page hands the file to a job, whose page
+    says what was stored; a refused file's every bad line is listed there, nothing stored."""
+    from sqlalchemy import func
+
+    from portal.benefits.models import Measurement
+    from tests.benefits.helpers import figures_round
+
+    monkeypatch.setitem(app.config, "JOBS_IMPORT_ROWS", 1)
+    round_ = figures_round(codes=(101, 147))
+    db.session.commit()
+    login(make_user(Role.COORDINATOR))
+    header = "municipality,indicator,kind,date,value,note\n"
+    good = (
+        "101,screen_visits,measurement,2025-11-01,1,\n147,screen_visits,measurement,2025-11-01,2,\n"
+    )
+    response = client.post(
+        f"/gevinster/forloeb/{round_.slug}/indlaes",
+        data={"file": (io.BytesIO((header + good).encode()), "tal.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    job = db.session.scalar(select(Job))
+    assert response.headers["Location"] == f"/filer/{job.id}"
+    assert job.kind == JobKind.FIGURES_IMPORT and job.status == JobStatus.DONE, job.error
+    assert db.session.scalar(select(func.count(Measurement.id))) == 2
+    page = client.get(f"/filer/{job.id}").get_data(as_text=True)
+    assert "Tallene er indlæst." in page and "2 rækker læst: 2 nye" in page
+    assert not Path(job.params["upload"]).exists()  # the upload is not kept
+    bad = good + "999,screen_visits,measurement,2025-12-01,3,\n"
+    client.post(
+        f"/gevinster/forloeb/{round_.slug}/indlaes",
+        data={"file": (io.BytesIO((header + bad).encode()), "tal.csv")},
+        content_type="multipart/form-data",
+    )
+    failed = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+    assert failed.status == JobStatus.FAILED and failed.params["errors"][0][0] == 4
+    assert "Intet er gemt" in client.get(f"/filer/{failed.id}").get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Measurement.id))) == 2
