@@ -35,8 +35,8 @@ def configure(config) -> None:
     huey.name = name
     huey.storage_class = storage_class
     huey.storage_kwargs = kwargs
-    huey._immediate = immediate
-    huey.storage = huey.create_storage()
+    huey.immediate = immediate
+    huey.storage = huey.create_storage()  # the new name and storage, whichever the mode
 
 
 def init_app(app: Flask) -> None:

@@ -225,8 +225,9 @@ def remove_expired(now=None) -> int:
     now = now or utcnow()
     expired = list(db.session.scalars(select(Job).where(Job.expires_at <= now)))
     for job in expired:
-        if job.file_path:
-            Path(job.file_path).unlink(missing_ok=True)
+        for path in (job.file_path, job.params.get("upload")):  # a file made, or never read
+            if path:
+                Path(path).unlink(missing_ok=True)
         db.session.delete(job)
     db.session.flush()
     return len(expired)

@@ -46,9 +46,9 @@ def redis_queue(app):
             pytest.fail(f"Redis does not answer at {REDIS_URL}")
         pytest.skip(f"Redis does not answer at {REDIS_URL}")
     name = f"portal-test-{uuid.uuid4().hex[:8]}"
-    queue.configure({**app.config, "REDIS_URL": REDIS_URL, "JOBS_QUEUE_NAME": name})
-    queue.huey._immediate = False
-    queue.huey.storage = queue.huey.create_storage()
+    queue.configure(
+        {**app.config, "REDIS_URL": REDIS_URL, "JOBS_QUEUE_NAME": name, "JOBS_IMMEDIATE": False}
+    )
     try:
         yield name
     finally:
