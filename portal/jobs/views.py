@@ -8,7 +8,7 @@ from portal.db import db
 from portal.jobs import services, tasks
 from portal.jobs.models import JobKind, JobStatus
 from portal.jobs.permissions import get_job_or_404
-from portal.reports.views import scope_or_abort
+from portal.reports.views import requested_scope
 
 bp = Blueprint("jobs", __name__, url_prefix="/filer")
 
@@ -22,7 +22,7 @@ def start():
         kind = JobKind(request.form.get("kind", ""))
     except ValueError:
         abort(404)
-    scope = scope_or_abort(request.form.get("slug") or None, request.form)
+    scope = requested_scope(request.form.get("slug") or None, request.form)
     if not services.may_start(current_user, kind, scope):
         abort(403)
     job = services.start_job(kind, scope, actor=current_user, locale=str(get_locale()))

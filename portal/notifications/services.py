@@ -13,15 +13,16 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, func, select, update
 
+from portal import access
 from portal.auth.models import Role, User
 from portal.db import db, utcnow
 from portal.errors import NotAllowed
 from portal.municipalities.models import Municipality
 from portal.notifications import texts
 from portal.notifications.models import Notification, OutboxMessage
-from portal.notifications.permissions import can_mark_notice, can_mark_read, scope_notices
+from portal.notifications.permissions import can_mark_read
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def _recipients(ids: list[int], extra_emails: Iterable[str]) -> dict[str, int | 
         rows = db.session.execute(
             select(User.email, User.municipality_id)
             .where(
-                User.municipality_id.in_(ids),
+                access.belonging_to(User, ids),
                 User.role == Role.MUNICIPAL,
                 User.active.is_(True),
             )
@@ -154,39 +155,29 @@ def notices_for(user: User) -> Select:
         .outerjoin(Municipality, Municipality.id == Notification.municipality_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
-    return scope_notices(stmt, user)
+    return access.visible(stmt, user, model=Notification)
 
 
 def unread_count(user: User) -> int:
-    """Unread notices of the user's municipality and the user's own (one query), for the
-    header."""
-    mine = Notification.user_id == user.id
-    if can_mark_read(user):
-        mine = or_(
-            mine,
-            and_(
-                Notification.user_id.is_(None),
-                Notification.municipality_id == user.municipality_id,
-            ),
-        )
-    return (
-        db.session.scalar(
-            select(func.count(Notification.id)).where(mine, Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    """Unread notices of the user's municipality and their own (one query; none for users
+    who keep no read marks), for the header."""
+    if not access.can(user, Notification, "change"):
+        return 0
+    stmt = select(func.count(Notification.id)).where(Notification.read_at.is_(None))
+    return db.session.scalar(access.visible(stmt, user, "change", Notification)) or 0
 
 
-def _check_may_mark(actor: User, municipality_id: int) -> None:
-    if not can_mark_read(actor) or actor.municipality_id != municipality_id:
+def _check_may_mark(actor: User, notice: Notification | None = None) -> None:
+    if not (
+        access.allows(actor, notice, "change") if notice is not None else can_mark_read(actor)
+    ):
         raise NotAllowed(_("Du kan kun markere jeres egen kommunes beskeder som læst."))
 
 
 def mark_read(notice: Notification, *, actor: User) -> bool:
     """Mark one notice read for its municipality (a personal one for its user); False when
     it already was."""
-    if not can_mark_notice(actor, notice):
-        raise NotAllowed(_("Du kan kun markere jeres egen kommunes beskeder som læst."))
+    _check_may_mark(actor, notice)
     if notice.read_at is not None:
         return False
     notice.read_at = utcnow()
@@ -195,18 +186,13 @@ def mark_read(notice: Notification, *, actor: User) -> bool:
 
 
 def mark_all_read(*, actor: User) -> int:
-    """Mark every unread notice of the actor's municipality read; how many were."""
-    _check_may_mark(actor, actor.municipality_id)
+    """Mark every unread notice of the actor's municipality, and their own, read; how many
+    were."""
+    _check_may_mark(actor)
     result = db.session.execute(
         update(Notification)
         .where(
-            or_(
-                and_(
-                    Notification.municipality_id == actor.municipality_id,
-                    Notification.user_id.is_(None),
-                ),
-                Notification.user_id == actor.id,
-            ),
+            access.condition(Notification, actor, "change"),
             Notification.read_at.is_(None),
         )
         .values(read_at=utcnow())

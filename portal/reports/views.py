@@ -38,7 +38,7 @@ def _allowed_or_403() -> None:
         abort(403)
 
 
-def scope_or_abort(round_slug: str | None, args=None) -> ReportScope:
+def requested_scope(round_slug: str | None, args=None) -> ReportScope:
     """The scope the URL names (``?kommune=<code>`` or ``?faellesskab=<id>``; or ``args``,
     e.g. a form), 404 when it does not exist and 403/404 when it is not the user's to have."""
     _allowed_or_403()
@@ -127,7 +127,7 @@ def index():
 @bp.route("/tilskud/<slug>")
 @login_required
 def funding(slug: str | None):
-    scope = scope_or_abort(slug)
+    scope = requested_scope(slug)
     return send_report(lambda: funding_report(scope), scope, "funding")
 
 
@@ -135,7 +135,7 @@ def funding(slug: str | None):
 @bp.route("/fremdrift/<slug>")
 @login_required
 def progress(slug: str | None):
-    scope = scope_or_abort(slug)
+    scope = requested_scope(slug)
     if scope.round is None and scope.kind != ScopeKind.NATIONAL:
         abort(404)  # a municipality's or community's progress report is of one round
 
@@ -156,5 +156,5 @@ def progress_zip(slug: str):
     _allowed_or_403()
     if not can_read_all_reports(current_user):
         abort(403)
-    scope = scope_or_abort(slug)
+    scope = requested_scope(slug)
     return render_template("jobs/start.html", scope=scope, kind="progress_zip")
