@@ -84,6 +84,8 @@ def start_job(
 
 def start_import(data: bytes, round_: Round, *, actor: User, locale: str = "da") -> Job:
     """A large file of ``round_``'s figures, stored until the worker imports it."""
+    if not may_start(actor, JobKind.FIGURES_IMPORT, ReportScope(round=round_)):
+        raise NotAllowed(_l("Du kan ikke lave denne rapport."))
     path = folder("uploads") / f"{secrets.token_hex(16)}.upload"
     path.write_bytes(data)
     return start_job(

@@ -20,8 +20,9 @@ from portal.jobs.queue import huey, in_app_context
 
 log = logging.getLogger(__name__)
 
-# How long after a change of figures the changed reports are rendered: several changes in
-# a row (an import, a form saved twice) give one rendering.
+# How long after a change of figures the changed reports are rendered: after several
+# changes in a row (an import, a form saved twice) the first run renders the latest
+# version, and the runs after it find that version stored and do nothing.
 PRERENDER_DELAY = 10
 
 
@@ -124,7 +125,10 @@ def _orm_execute(state) -> None:
 
 def _after_commit(session) -> None:
     if session.info.pop(_FLAG, False):
-        prerender_reports.schedule(delay=PRERENDER_DELAY)
+        try:
+            prerender_reports.schedule(delay=PRERENDER_DELAY)
+        except Exception:  # noqa: BLE001 - the figures are saved; the periodic run catches up
+            log.exception("the stored reports could not be scheduled for rendering")
 
 
 def _after_soft_rollback(session, _previous) -> None:

@@ -168,9 +168,7 @@ def unread_count(user: User) -> int:
 
 
 def _check_may_mark(actor: User, notice: Notification | None = None) -> None:
-    if not (
-        access.allows(actor, notice, "change") if notice is not None else can_mark_read(actor)
-    ):
+    if not (access.allows(actor, notice, "change") if notice is not None else can_mark_read(actor)):
         raise NotAllowed(_("Du kan kun markere jeres egen kommunes beskeder som læst."))
 
 
