@@ -119,6 +119,10 @@ def build_world() -> World:
             ReportScope(round=round_, municipality=p.municipality),
             actor=starter,
         )
+        personal = Notification(
+            user_id=colleague.id, kind="job_done", params={"round": "r", "file": "f.pdf"}
+        )
+        db.session.add(personal)
         world.objects[code] = [
             application,
             *application.members,
@@ -133,6 +137,7 @@ def build_world() -> World:
             item,
             colleague,
             job,
+            personal,
         ]
         world.values[code] = {
             "application_id": application.id,
