@@ -41,8 +41,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from portal.auth.throttle import LoginThrottle
+    from portal.jobs import queue, tasks
 
     db.init_app(app)
+    app.config.setdefault("JOBS_IMMEDIATE", app.testing)
+    queue.init_app(app)
+    tasks.watch_figures()
     csrf.init_app(app)
     babel.init_app(
         app,
@@ -94,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.benefits.views import bp as benefits_bp
     from portal.dashboards.views import bp as dashboards_bp
     from portal.home.views import bp as home_bp
+    from portal.jobs.views import bp as jobs_bp
     from portal.municipalities.views import bp as municipalities_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.participations.views import bp as participations_bp
@@ -116,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reporting_bp)
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(jobs_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

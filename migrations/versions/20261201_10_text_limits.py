@@ -3,7 +3,7 @@ were unbounded ``TEXT`` become ``VARCHAR(n)``. The forms and services already ke
 limits, so stored texts fit.
 
 Revision ID: i10_text_limits
-Revises: 0004_reporting
+Revises: i13_session_hardening
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i10_text_limits"
-down_revision: str | None = "0004_reporting"
+down_revision: str | None = "i13_session_hardening"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

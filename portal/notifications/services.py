@@ -87,6 +87,17 @@ def notify(
     return notices
 
 
+def notify_user(user: User, kind: str, params: dict[str, Any], *, link: str = "") -> Notification:
+    """A personal notice for one user, without an e-mail (e.g. their file is ready: they
+    asked for it a moment ago). Flushes only."""
+    stored = texts.storable(params)
+    texts.ensure(kind, stored)
+    notice = Notification(user_id=user.id, kind=kind, params=stored, link=_checked_link(link))
+    db.session.add(notice)
+    db.session.flush()
+    return notice
+
+
 def _recipients(ids: list[int], extra_emails: Iterable[str]) -> dict[str, int | None]:
     """Address → municipality, in a stable order: each municipality's active municipal
     users, then the extra addresses; every address once."""
@@ -162,30 +173,29 @@ def notices_for(user: User) -> Select:
     """The notices ``user`` may read with their municipality's name, newest first."""
     stmt = (
         select(Notification, Municipality.name)
-        .join(Municipality, Municipality.id == Notification.municipality_id)
+        .outerjoin(Municipality, Municipality.id == Notification.municipality_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return access.visible(stmt, user, model=Notification)
 
 
 def unread_count(user: User) -> int:
-    """Unread notices of the user's municipality (one query; none for users who do not keep
-    a municipality's read marks), for the header."""
-    if not can_mark_read(user):
+    """Unread notices of the user's municipality and their own (one query; none for users
+    who keep no read marks), for the header."""
+    if not access.can(user, Notification, "change"):
         return 0
     stmt = select(func.count(Notification.id)).where(Notification.read_at.is_(None))
     return db.session.scalar(access.visible(stmt, user, "change", Notification)) or 0
 
 
 def _check_may_mark(actor: User, notice: Notification | None = None) -> None:
-    if not can_mark_read(actor) or (
-        notice is not None and not access.allows(actor, notice, "change")
-    ):
+    if not (access.allows(actor, notice, "change") if notice is not None else can_mark_read(actor)):
         raise NotAllowed(_("Du kan kun markere jeres egen kommunes beskeder som læst."))
 
 
 def mark_read(notice: Notification, *, actor: User) -> bool:
-    """Mark one notice read for its municipality; False when it already was."""
+    """Mark one notice read for its municipality (a personal one for its user); False when
+    it already was."""
     _check_may_mark(actor, notice)
     if notice.read_at is not None:
         return False
@@ -195,7 +205,8 @@ def mark_read(notice: Notification, *, actor: User) -> bool:
 
 
 def mark_all_read(*, actor: User) -> int:
-    """Mark every unread notice of the actor's municipality read; how many were."""
+    """Mark every unread notice of the actor's municipality, and their own, read; how many
+    were."""
     _check_may_mark(actor)
     result = db.session.execute(
         update(Notification)
