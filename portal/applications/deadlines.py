@@ -15,6 +15,7 @@ from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed
 from portal.municipalities.models import Municipality
 from portal.notifications.services import notify
+from portal.notifications.texts import round_names
 from portal.programmes.models import Round, RoundStatus
 
 
@@ -100,7 +101,7 @@ def extend_deadline(
     notify(
         [municipality.id],
         "deadline_extended",
-        {"round": round_.name_da, "until": until_at},
+        {**round_names(round_), "until": until_at},
         link=f"/indsatser/forloeb/{round_.slug}",
     )
     return extension

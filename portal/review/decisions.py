@@ -13,6 +13,7 @@ from portal.audit import services as audit
 from portal.db import db, utcnow
 from portal.errors import NotAllowed, PortalError, RuleViolations, check_version
 from portal.notifications import services as notifications
+from portal.notifications.texts import round_names
 from portal.participations import services as participations
 from portal.review.services import application_title
 
@@ -77,7 +78,7 @@ def decide(
     notifications.notify(
         application.municipality_ids,
         "application_decided",
-        {"round": application.round.name_da, "decision": decision.value, "reason": reason},
+        {**round_names(application.round), "decision": decision.value, "reason": reason},
         link=f"/ansoegninger/{application.id}",
         extra_emails=[application.project_lead_email] if application.project_lead_email else None,
     )

@@ -2,6 +2,7 @@
 caller's transaction."""
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from flask_babel import force_locale
@@ -186,3 +187,14 @@ def test_notify_only_flushes(people):
     db.session.rollback()  # the caller's transaction fails: nothing was committed
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     assert db.session.scalar(select(func.count(Notification.id))) == 0
+
+
+def test_a_notice_names_the_round_in_the_readers_language(people):
+    round_ = SimpleNamespace(name_da="Skærmbesøg 2026", name_en="Screen visits 2026")
+    notify([municipality(101).id], "application_submitted", texts.round_names(round_))
+    notice = notices()[0]
+    with force_locale("en"):
+        assert "Screen visits 2026" in texts.notice_text(notice.kind, notice.params)
+    with force_locale("da"):
+        assert "Skærmbesøg 2026" in texts.notice_text(notice.kind, notice.params)
+    assert "Skærmbesøg 2026" in outbox()[0].subject  # the e-mail is Danish
