@@ -7,6 +7,7 @@ from portal.applications.models import ApplicationStatus
 from portal.audit.models import AuditEvent
 from portal.db import db
 from portal.errors import Conflict, NotAllowed
+from portal.notifications.texts import round_names
 from portal.participations.models import Participation
 from portal.programmes.services import RuleViolations
 from portal.review import decisions
@@ -44,7 +45,7 @@ def test_approval_creates_participations_notifies_and_audits(app, round_, coordi
     assert args == (
         [mid(CPH), mid(GEN)],
         "application_decided",
-        {"round": round_.name_da, "decision": "approved", "reason": "Stærk ansøgning."},
+        {**round_names(round_), "decision": "approved", "reason": "Stærk ansøgning."},
     )
     assert kwargs == {
         "link": f"/ansoegninger/{application.id}",
