@@ -109,3 +109,53 @@ def test_municipal_home_lists_its_applications_and_confirmations_waiting(
     with count_queries() as more:
         client.get("/")
     assert more.count == few.count
+
+
+def test_a_municipality_sees_only_rounds_it_takes_part_in_or_may_apply_to(client, make_user, login):
+    from datetime import date, timedelta
+
+    from portal.applications.models import DeadlineExtension
+    from portal.db import utcnow
+    from portal.participations.models import Participation
+    from tests.conftest import municipality
+
+    programme = create_programme()
+    running = dict(
+        opens_at=utcnow() - timedelta(days=300),
+        deadline_at=utcnow() - timedelta(days=200),
+        period_start=date.today() - timedelta(days=100),
+        period_end=date.today() + timedelta(days=100),
+        status="closed",
+    )
+    ours = create_round(programme, name_da="Vores samarbejde", **running)
+    create_round(programme, name_da="Andres samarbejde", **running)
+    create_round(programme, name_da="Åben for alle")
+    late = create_round(
+        programme,
+        name_da="Forlænget for os",
+        deadline_at=utcnow() - timedelta(days=1),
+    )
+    create_round(programme, name_da="Lukket for os", deadline_at=utcnow() - timedelta(days=1))
+    aarhus = municipality(751).id
+    db.session.add(Participation(round=ours, municipality_id=aarhus, role="participant"))
+    db.session.add(
+        DeadlineExtension(
+            round_id=late.id, municipality_id=aarhus, until_at=utcnow() + timedelta(days=2)
+        )
+    )
+    db.session.commit()
+    login(make_user(Role.MUNICIPAL, code=751))
+    page = client.get("/").get_data(as_text=True)
+    assert "Vores samarbejde" in page and "Andres samarbejde" not in page
+    assert "Åben for alle" in page and "Lukket for os" not in page
+    assert "Forlænget for os" in page and "forlænget for jer" in page
+    client.post("/logout")
+    login(make_user(Role.COORDINATOR))  # the coordinator sees every running round
+    assert "Andres samarbejde" in client.get("/").get_data(as_text=True)
+
+
+def test_every_page_links_the_favicon_and_it_is_served(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert 'rel="icon"' in page and "/static/favicon.svg" in page
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and b"<svg" in icon.data
