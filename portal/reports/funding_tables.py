@@ -14,6 +14,7 @@ from portal.i18n import localized, long_date, money
 from portal.municipalities.models import Municipality
 from portal.participations.grants import FundingRow, FundingSummary
 from portal.programmes.models import Round
+from portal.reports.formatting import cut_at_word
 from portal.reports.model import Column, Kind, Table
 
 SHEET_MAX = 31
@@ -46,7 +47,7 @@ def _sheet(round_: Round, suffix: str, across: bool) -> str:
     if not across:
         return suffix[:1].upper() + suffix[1:]
     room = SHEET_MAX - len(suffix) - 1
-    return f"{localized(round_, 'name')[:room].rstrip()} {suffix}"
+    return f"{cut_at_word(localized(round_, 'name'), room)} {suffix}"
 
 
 def _municipality_columns() -> list[Column]:

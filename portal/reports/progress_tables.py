@@ -30,6 +30,7 @@ from portal.dashboards.services import (
     status_label,
 )
 from portal.i18n import local_date, localized, number
+from portal.reports.formatting import cut_at_word
 from portal.reports.model import Column, Kind, Table, Value
 
 HUNDRED = Decimal(100)
@@ -76,10 +77,11 @@ def code_text(code: int) -> str:
 
 
 def sheet(title: str, suffix: str = "") -> str:
-    """A sheet name of at most 31 characters: the title cut to leave room for the suffix."""
+    """A sheet name of at most 31 characters: the title cut at a word to leave room for the
+    suffix."""
     if not suffix:
-        return title[:SHEET_MAX]
-    return f"{title[: SHEET_MAX - len(suffix) - 1].rstrip()} {suffix}"
+        return cut_at_word(title, SHEET_MAX)
+    return f"{cut_at_word(title, SHEET_MAX - len(suffix) - 1)} {suffix}"
 
 
 def indicator_title(info: IndicatorInfo) -> str:
