@@ -2,7 +2,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
 from portal.audit import services
-from portal.audit.display import detail_lines
+from portal.audit.display import action_label, describe
 from portal.auth.permissions import AUDIT_READERS, role_required
 from portal.db import db, valid_id
 from portal.i18n import localized
@@ -37,7 +37,8 @@ def index():
         action=action,
         scope_heading=_scope_heading(round_id, application_id),
         kept={"municipality": municipality, "round": round_id, "application": application_id},
-        detail_lines=detail_lines,
+        describe=describe,
+        action_label=action_label,
     )
 
 
