@@ -31,6 +31,7 @@ from portal.applications.queries import application_in_round
 from portal.audit import services as audit
 from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
+from portal.links import path_for
 from portal.municipalities.models import Municipality
 from portal.notifications.services import notify
 from portal.notifications.texts import round_names
@@ -121,7 +122,7 @@ def _invite(application: Application, municipality_ids: list[int]) -> None:
             municipality_ids,
             "joint_invitation",
             {**round_names(application.round), "applicant": application.municipality.name},
-            link=f"/ansoegninger/{application.id}",
+            link=path_for("applications.detail", application_id=application.id),
         )
 
 
@@ -227,14 +228,8 @@ def _ask_again(application: Application, municipality_ids: list[int]) -> None:
             municipality_ids,
             "joint_reconfirm",
             {**round_names(application.round), "applicant": application.municipality.name},
-            link=f"/ansoegninger/{application.id}",
+            link=path_for("applications.detail", application_id=application.id),
         )
-
-
-def confirmed_members(application: Application) -> list[ApplicationMember]:
-    """Co-applicants who have confirmed the application as it reads now: a saved change
-    will ask them again."""
-    return [m for m in application.members if m.confirmed_at is not None]
 
 
 def submit(
@@ -260,7 +255,7 @@ def submit(
         application.municipality_ids,
         "application_submitted",
         {**round_names(application.round), "applicant": application.municipality.name},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
         extra_emails=_lead_email(application),
     )
     return application
@@ -279,7 +274,7 @@ def withdraw(application: Application, *, actor, version: int | None = None) -> 
         application.municipality_ids,
         "application_withdrawn",
         {**round_names(application.round), "applicant": application.municipality.name},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
     )
     return application
 
@@ -327,7 +322,7 @@ def reopen(
         application.municipality_ids,
         "application_reopened",
         {**round_names(application.round), "reason": reason.strip()},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
         extra_emails=_lead_email(application),
     )
     return application
@@ -378,7 +373,7 @@ def _joint_step(application, member: ApplicationMember, action: str, kind: str, 
         [application.municipality_id],
         kind,
         {**round_names(application.round), "municipality": member.municipality.name},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
     )
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import aliased
 
+from portal import access
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.db import db
@@ -65,7 +66,7 @@ def listing(
     if action:
         stmt = stmt.where(AuditEvent.action == action)
     if municipality_id:
-        stmt = stmt.where(AuditEvent.municipality_id == municipality_id)
+        stmt = stmt.where(access.belonging_to(AuditEvent, municipality_id))
     if round_id:
         stmt = stmt.where(AuditEvent.round_id == round_id)
     if application_id:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from portal import access
 from portal.applications.models import Application, ApplicationStatus, DeadlineExtension
-from portal.applications.queries import applications_of_municipality
+from portal.applications.queries import applications_of
 from portal.auth.models import Role, User
 from portal.db import db, utcnow
 from portal.municipalities.models import Municipality
@@ -30,6 +32,7 @@ class HomeFigures:
     deadlines: dict[int, datetime] = field(default_factory=dict)
     applications: list[Application] = field(default_factory=list)
     reporting: list = field(default_factory=list)
+    greeting: str = ""
 
 
 def home_figures(user: User) -> HomeFigures:
@@ -39,29 +42,34 @@ def home_figures(user: User) -> HomeFigures:
         upcoming_rounds=programmes.upcoming_rounds(now),
         running_rounds=programmes.running_rounds(now),
         municipality=user.municipality,
+        greeting=greeting(user),
     )
     if user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_national:
         figures.counts = national_counts()
     elif user.municipality_id is not None and user.role in (Role.MUNICIPAL, Role.LEADERSHIP):
-        figures.applications = applications_of_municipality(user.municipality_id)
+        figures.applications = applications_of(user)
         figures.reporting = home_items(user)
-        _only_own_rounds(figures, user.municipality_id, now)
+        _only_own_rounds(figures, user, now)
     return figures
 
 
-def _only_own_rounds(figures: HomeFigures, municipality_id: int, now: datetime) -> None:
+def _only_own_rounds(figures: HomeFigures, user: User, now: datetime) -> None:
     """A municipality sees the rounds it may apply to — open, or open for it alone until a
     deadline a coordinator extended — and the running rounds it takes part in."""
     minute = now.replace(second=0, microsecond=0)
     extended = db.session.execute(
-        select(Round, DeadlineExtension.until_at)
-        .join(DeadlineExtension, DeadlineExtension.round_id == Round.id)
-        .options(joinedload(Round.programme))
-        .where(
-            DeadlineExtension.municipality_id == municipality_id,
-            DeadlineExtension.until_at >= minute,
-            Round.status == RoundStatus.OPEN,
-            Round.opens_at <= now,
+        access.visible(
+            select(Round, DeadlineExtension.until_at)
+            .join(DeadlineExtension, DeadlineExtension.round_id == Round.id)
+            .options(joinedload(Round.programme))
+            .where(
+                DeadlineExtension.municipality_id == user.municipality_id,
+                DeadlineExtension.until_at >= minute,
+                Round.status == RoundStatus.OPEN,
+                Round.opens_at <= now,
+            ),
+            user,
+            model=DeadlineExtension,
         )
     ).all()
     figures.deadlines = {r.id: until for r, until in extended if until > r.deadline_at}
@@ -69,10 +77,39 @@ def _only_own_rounds(figures: HomeFigures, municipality_id: int, now: datetime) 
     figures.open_rounds += [r for r, _until in extended if r.id not in shown]
     taking_part = set(
         db.session.scalars(
-            select(Participation.round_id).where(Participation.municipality_id == municipality_id)
+            access.visible(
+                select(Participation.round_id).where(
+                    Participation.municipality_id == user.municipality_id
+                ),
+                user,
+                model=Participation,
+            )
         )
     )
     figures.running_rounds = [r for r in figures.running_rounds if r.id in taking_part]
+
+
+def greeting(user: User) -> str:
+    """Who the user is in the collaboration, in a sentence under the welcome."""
+    m = user.municipality.full_name if user.municipality else None
+    if user.role == Role.MUNICIPAL and m:
+        return _("Du arbejder for %(m)s.", m=m)
+    if user.role == Role.COORDINATOR:
+        return _("Du er national koordinator.")
+    if user.role == Role.REVIEWER:
+        text = _("Du er bedømmer.")
+        if m:
+            text += " " + _(
+                "Du hører til %(m)s og bedømmer aldrig ansøgninger, som kommunen indgår i.", m=m
+            )
+        return text
+    if user.role == Role.LEADERSHIP:
+        if m:
+            return _("Du følger %(m)s som ledelse.", m=m)
+        return _("Du følger samarbejdet som national ledelse.")
+    if user.role == Role.ADMIN:
+        return _("Du administrerer brugere og kommuneregisteret.")
+    return ""
 
 
 def national_counts() -> dict[str, int]:
