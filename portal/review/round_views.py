@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal import access
-from portal.applications.models import ApplicantRole, Application
+from portal.applications.models import ApplicantRole, Application, ApplicationStatus
 from portal.audit import services as audit
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
@@ -82,6 +82,7 @@ def _render_overview(round_, status=200, **forms):
         filter_args=filter_args,
         sort=sort,
         capacity=ranked.capacity(review),
+        approval_warnings=_approval_warnings(review),
         selected=set(_selected_ids()) if request.method == "POST" else set(),
         **_forms(**forms),
     ), status
@@ -102,10 +103,17 @@ def _render_ranking(round_, status=200, **forms):
         review=review,
         capacity=cap,
         lists=ranked.ranked_lists(review, cap),
+        approval_warnings=_approval_warnings(review),
         ApplicantRole=ApplicantRole,
         selected=set(_selected_ids()) if request.method == "POST" else set(),
         **_forms(**forms),
     ), status
+
+
+def _approval_warnings(review) -> list[str]:
+    """Before approving: the round's undecided applications and their reviews."""
+    waiting = [r.progress for r in review.rows if r.status == ApplicationStatus.SUBMITTED]
+    return decisions.approval_warnings(review.round, waiting)
 
 
 def _back(round_, page: str):
@@ -150,6 +158,11 @@ def bulk_decide(slug: str):
         )
         if ok:
             flash(_("%(n)d ansøgninger er afgjort.", n=len(decided)), "success")
+            if form.chosen() == ApplicationStatus.APPROVED:
+                for warning in decisions.approval_warnings(
+                    round_, [services.progress(services.reviews_of(a)) for a in decided]
+                ):
+                    flash(_("Godkendt, men bemærk: %(warning)s", warning=warning), "warning")
             return _back(round_, back)
     render = _render_ranking if back == "ranking" else _render_overview
     return render(round_, 400, decision_form=form)
