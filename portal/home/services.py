@@ -19,6 +19,7 @@ from portal.participations.models import Participation
 from portal.programmes import services as programmes
 from portal.programmes.models import Programme, Round, RoundStatus
 from portal.reporting.services import home_items
+from portal.review.services import reviews_waiting
 
 
 @dataclass
@@ -32,6 +33,8 @@ class HomeFigures:
     deadlines: dict[int, datetime] = field(default_factory=dict)
     applications: list[Application] = field(default_factory=list)
     reporting: list = field(default_factory=list)
+    # A reviewer's reviews not yet given (a coordinator's only when there are any).
+    reviews_waiting: list | None = None
     greeting: str = ""
 
 
@@ -44,6 +47,9 @@ def home_figures(user: User) -> HomeFigures:
         municipality=user.municipality,
         greeting=greeting(user),
     )
+    if user.role in (Role.REVIEWER, Role.COORDINATOR):
+        waiting = reviews_waiting(user)
+        figures.reviews_waiting = waiting if waiting or user.role == Role.REVIEWER else None
     if user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_national:
         figures.counts = national_counts()
     elif user.municipality_id is not None and user.role in (Role.MUNICIPAL, Role.LEADERSHIP):

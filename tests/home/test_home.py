@@ -159,3 +159,31 @@ def test_every_page_links_the_favicon_and_it_is_served(client):
     assert 'rel="icon"' in page and "/static/favicon.svg" in page
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and b"<svg" in icon.data
+
+
+def test_a_reviewers_home_lists_the_reviews_waiting(client, make_user, login):
+    from portal.review.models import Review, ReviewStatus
+    from tests.conftest import municipality
+    from tests.factories import create_application
+
+    reviewer = make_user(Role.REVIEWER, name="Rikke")
+    other = make_user(Role.REVIEWER, name="Ole")
+    round_ = create_round(create_programme(), name_da="Skærmbesøg 2026")
+    waiting = create_application(round_, municipality(751).id, status="submitted")
+    done = create_application(round_, municipality(461).id, status="submitted")
+    withdrawn = create_application(round_, municipality(851).id, status="withdrawn")
+    for application, status, who in (
+        (waiting, ReviewStatus.ASSIGNED, reviewer),
+        (done, ReviewStatus.SUBMITTED, reviewer),
+        (withdrawn, ReviewStatus.ASSIGNED, reviewer),
+        (done, ReviewStatus.ASSIGNED, other),
+    ):
+        db.session.add(Review(application=application, reviewer_id=who.id, status=status))
+    db.session.commit()
+    login(reviewer)
+    page = client.get("/").get_data(as_text=True)
+    assert "Bedømmelser der venter på dig" in page and "Du har 1 ansøgning at bedømme." in page
+    listed = page.split("Bedømmelser der venter på dig")[1].split("</table>")[0]
+    assert f"/vurdering/ansoegning/{waiting.id}" in listed
+    assert f"/vurdering/ansoegning/{done.id}" not in listed  # given already; Ole's is his
+    assert f"/vurdering/ansoegning/{withdrawn.id}" not in listed
