@@ -78,7 +78,7 @@ def figures_table(round_: Round, participations: list[Participation]) -> pd.Data
                 {
                     "municipality": costs["municipality_id"].map(codes),
                     "indicator": [
-                        f"{CostKind(k).word}:{c}"
+                        f"{CostKind(k).file_word()}:{c}"
                         for k, c in zip(costs["kind"], costs["category"], strict=True)
                     ],
                     "kind": Kind.COST.value,
@@ -107,7 +107,9 @@ def template_table(round_: Round, participations: list[Participation]) -> pd.Dat
     for code in sorted(codes[p.municipality_id] for p in participations):
         for indicator in indicators:
             rows.append((code, indicator.key, Kind.MEASUREMENT.value, start, "", ""))
-        rows.append((code, f"{CostKind.ONE_OFF.word}:Licenser", Kind.COST.value, start, "", ""))
+        rows.append(
+            (code, f"{CostKind.ONE_OFF.file_word()}:Licenser", Kind.COST.value, start, "", "")
+        )
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
