@@ -53,3 +53,40 @@ def test_long_dates_as_on_a_report_cover(app):
 
     with app.test_request_context(), force_locale("en"):
         assert long_date(date(2026, 11, 22)) == "22 November 2026"
+
+
+def test_wtforms_own_messages_are_danish_and_english_in_english(app):
+    from flask_babel import force_locale
+    from flask_wtf import FlaskForm
+    from wtforms import DateField, IntegerField, StringField
+    from wtforms.validators import Length
+
+    class Form(FlaskForm):
+        on = DateField("Dato")
+        count = IntegerField("Antal")
+        text = StringField("Tekst", validators=[Length(max=3)])
+
+    data = {"on": "31/03/2026", "count": "mange", "text": "for lang"}
+    for locale, expected in (
+        (
+            "da",
+            [
+                "Ugyldig dato. Skriv den som åååå-mm-dd, fx 2026-03-31.",
+                "Skriv et helt tal.",
+                "Feltet må højst være 3 tegn.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Not a valid date. Write it as yyyy-mm-dd, e.g. 2026-03-31.",
+                "Write a whole number.",
+                "The field cannot be longer than 3 characters.",
+            ],
+        ),
+    ):
+        with app.test_request_context(method="POST", data=data), force_locale(locale):
+            app.preprocess_request()
+            form = Form()
+            assert not form.validate()
+            assert [form.on.errors[0], form.count.errors[0], form.text.errors[0]] == expected
