@@ -30,12 +30,15 @@ def select_locale() -> str:
 
 
 def localized(obj, field: str) -> str:
-    """``obj.<field>_en`` when English is chosen and present, else the Danish text."""
+    """``obj.<field>_en`` when English is chosen and present, else the Danish text
+    (``<field>_da``, or plain ``<field>`` where Danish has no suffix, as an indicator's unit)."""
     if str(get_locale()) == "en":
         english = getattr(obj, f"{field}_en", "")
         if english:
             return english
-    return getattr(obj, f"{field}_da")
+    if hasattr(obj, f"{field}_da"):
+        return getattr(obj, f"{field}_da")
+    return getattr(obj, field)
 
 
 def money(value: int | Decimal | None) -> str:

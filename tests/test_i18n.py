@@ -90,3 +90,24 @@ def test_wtforms_own_messages_are_danish_and_english_in_english(app):
             form = Form()
             assert not form.validate()
             assert [form.on.errors[0], form.count.errors[0], form.text.errors[0]] == expected
+
+
+def test_units_come_in_the_readers_language_from_the_programme_file(app):
+    from flask_babel import force_locale
+    from sqlalchemy import select
+
+    from portal.db import db
+    from portal.i18n import localized
+    from portal.programmes.loading import load_shipped_programmes
+    from portal.programmes.models import Indicator
+
+    load_shipped_programmes()
+    db.session.flush()
+    hours = db.session.scalars(select(Indicator).where(Indicator.key == "planning_hours")).first()
+    share = db.session.scalars(select(Indicator).where(Indicator.unit == "%")).first()
+    with app.test_request_context():
+        with force_locale("en"):
+            assert localized(hours, "unit") == "hours per month"
+            assert localized(share, "unit") == "%"  # no English given: the one unit
+        with force_locale("da"):
+            assert localized(hours, "unit") == "timer pr. måned"

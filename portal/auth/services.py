@@ -16,6 +16,7 @@ from portal.auth.labels import ROLE_LABELS
 from portal.auth.models import MUNICIPALITY_OPTIONAL, MUNICIPALITY_REQUIRED, Role, User
 from portal.db import db, utcnow, valid_id
 from portal.errors import Conflict, InvalidInput
+from portal.i18n import LOCALES
 from portal.municipalities.models import Municipality
 
 _hasher = PasswordHasher()
@@ -70,6 +71,22 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User | 
     user.last_login_at = utcnow()
     audit.record("login", actor=user, obj=user, ip=ip, municipality_id=user.municipality_id)
     return user
+
+
+def language_at_login(user: User, chosen: str | None) -> str | None:
+    """The language to use after login: one chosen just now on the login page (kept for next
+    time), else the one the user chose last. Flushes only."""
+    if chosen in LOCALES:
+        remember_language(user, chosen)
+        return chosen
+    return user.language if user.language in LOCALES else None
+
+
+def remember_language(user: User, language: str) -> None:
+    """Keep the user's language choice for their next login. Flushes only."""
+    if language in LOCALES and user.language != language:
+        user.language = language
+        db.session.flush()
 
 
 @dataclass

@@ -59,7 +59,8 @@ def login():
             form.password.data = ""
             return render_template("auth/login.html", form=form), 200
         _throttle().succeeded(form.email.data)
-        lang = session.get("lang")
+        lang = services.language_at_login(user, session.get("lang"))
+        db.session.commit()
         session.clear()  # a fresh session at login: nothing carried over from before
         if lang:
             session["lang"] = lang
@@ -98,4 +99,7 @@ def set_language():
     lang = request.form.get("lang")
     if lang in LOCALES:
         session["lang"] = lang
+        if current_user.is_authenticated:  # kept for the user's next login
+            services.remember_language(current_user, lang)
+            db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("home.index"))

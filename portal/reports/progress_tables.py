@@ -86,7 +86,7 @@ def sheet(title: str, suffix: str = "") -> str:
 
 def indicator_title(info: IndicatorInfo) -> str:
     name = localized(info, "name")
-    return f"{name} ({info.unit})" if info.unit else name
+    return f"{name} ({localized(info, 'unit')})" if info.unit else name
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def add_main_rows(
                 code_text(m.municipality_code),
                 m.community_name or "",
                 localized(result.indicator, "name"),
-                result.indicator.unit,
+                localized(result.indicator, "unit"),
                 figures.baseline,
                 figures.target,
                 result.target.date if result.target else None,
@@ -198,7 +198,7 @@ def own_indicator_table(evaluation: Evaluation) -> Table:
         figures = shown(r, True)
         table.add(
             localized(r.indicator, "name"),
-            r.indicator.unit,
+            localized(r.indicator, "unit"),
             figures.baseline,
             figures.target,
             figures.latest,
@@ -239,7 +239,7 @@ def indicator_facts(result: IndicatorResult) -> list[tuple[str, str]]:
     )
 
     def value(v: Decimal) -> str:
-        return f"{number(v, digits)} {result.indicator.unit}".strip()
+        return f"{number(v, digits)} {localized(result.indicator, 'unit')}".strip()
 
     facts = []
     if result.baseline:
@@ -313,7 +313,7 @@ def overview_table(comparisons: Sequence[IndicatorComparison]) -> Table:
     for c in comparisons:
         table.add(
             localized(c.indicator, "name"),
-            c.indicator.unit,
+            localized(c.indicator, "unit"),
             c.median.latest,
             c.median.progress,
             *[n for _s, n in c.status_counts],

@@ -37,7 +37,7 @@ def test_home_lists_open_rounds_with_deadline_in_copenhagen_time(client, make_us
     page = client.get("/").get_data(as_text=True)
     assert "Åben runde" in page
     assert "01.10.2099 12:00" in page
-    assert "Kladde-runde" not in page.split("Åbne for ansøgning")[1].split("</table>")[0]
+    assert "Kladde-runde" not in page.split("<h2>Åbne for ansøgning</h2>")[1].split("</table>")[0]
 
 
 def test_empty_state_when_nothing_is_open(client, make_user, login):
