@@ -111,3 +111,19 @@ def test_units_come_in_the_readers_language_from_the_programme_file(app):
             assert localized(share, "unit") == "%"  # no English given: the one unit
         with force_locale("da"):
             assert localized(hours, "unit") == "timer pr. måned"
+
+
+def test_counts_read_right_at_one_and_at_many(app):
+    from flask_babel import force_locale
+
+    from portal.benefits.importing import ImportResult
+
+    with app.test_request_context():
+        assert ImportResult(created=1).summary() == "1 række læst: 1 oprettet, 0 ændret, 0 uændret."
+        assert ImportResult(created=2, updated=1).summary() == (
+            "3 rækker læst: 2 oprettet, 1 ændret, 0 uændret."
+        )
+        with force_locale("en"):
+            assert ImportResult(unchanged=1).summary() == (
+                "1 row read: 0 new, 0 changed, 1 unchanged."
+            )

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.auth import services
@@ -48,7 +49,11 @@ def login():
         wait = _throttle().wait_seconds(form.email.data, address)
         if wait:
             form.form_errors.append(
-                _("For mange mislykkede forsøg. Prøv igen om %(seconds)d sekunder.", seconds=wait)
+                ngettext(
+                    "For mange mislykkede forsøg. Prøv igen om %(num)d sekund.",
+                    "For mange mislykkede forsøg. Prøv igen om %(num)d sekunder.",
+                    wait,
+                )
             )
             return render_template("auth/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data, ip=address)

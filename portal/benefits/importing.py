@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from portal.benefits import bulk, rules
@@ -84,9 +85,10 @@ class ImportResult:
         return self.created + self.updated + self.unchanged
 
     def summary(self) -> str:
-        return _(
-            "%(total)d rækker læst: %(created)d nye, %(updated)d ændret, %(unchanged)d uændret.",
-            total=self.total,
+        return ngettext(
+            "%(num)d række læst: %(created)d oprettet, %(updated)d ændret, %(unchanged)d uændret.",
+            "%(num)d rækker læst: %(created)d oprettet, %(updated)d ændret, %(unchanged)d uændret.",
+            self.total,
             created=self.created,
             updated=self.updated,
             unchanged=self.unchanged,

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from portal.applications.labels import role_label
 from portal.applications.models import ApplicantRole
@@ -229,7 +230,12 @@ def own_table(
             continue
         members = [m for m in summary.rows if m.community_id == r.community_id]
         table.subtotal(
-            _("I alt, %(group)s (%(count)d kommuner)", group=r.community, count=len(members)),
+            ngettext(
+                "I alt, %(group)s (%(num)d kommune)",
+                "I alt, %(group)s (%(num)d kommuner)",
+                len(members),
+                group=r.community,
+            ),
             "",
             "",
             r.community,

@@ -3,6 +3,7 @@ ranked list with the capacity line, the criteria guide and the XLSX export."""
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -134,7 +135,12 @@ def bulk_assign(slug: str):
             ),
         )
         if ok:
-            flash(_("%(n)d tildelinger oprettet.", n=len(created)), "success")
+            flash(
+                ngettext(
+                    "%(num)d tildeling oprettet.", "%(num)d tildelinger oprettet.", len(created)
+                ),
+                "success",
+            )
             return _back(round_, "overview")
     return _render_overview(round_, 400, assign_form=form)
 
@@ -157,7 +163,12 @@ def bulk_decide(slug: str):
             ),
         )
         if ok:
-            flash(_("%(n)d ansøgninger er afgjort.", n=len(decided)), "success")
+            flash(
+                ngettext(
+                    "%(num)d ansøgning er afgjort.", "%(num)d ansøgninger er afgjort.", len(decided)
+                ),
+                "success",
+            )
             if form.chosen() == ApplicationStatus.APPROVED:
                 for warning in decisions.approval_warnings(
                     round_, [services.progress(services.reviews_of(a)) for a in decided]

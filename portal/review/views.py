@@ -4,6 +4,7 @@ ranked list, criteria and exports are in ``round_views``."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -169,7 +170,10 @@ def assign(application_id: int):
             lambda: services.assign_reviewers([application], chosen, actor=current_user),
         )
         if ok:
-            flash(_("%(n)d bedømmer(e) tildelt.", n=len(created)), "success")
+            flash(
+                ngettext("%(num)d bedømmer tildelt.", "%(num)d bedømmere tildelt.", len(created)),
+                "success",
+            )
             return redirect(url_for(".application", application_id=application.id))
     return _render_application(application, 400, assign_form=form)
 

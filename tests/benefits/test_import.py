@@ -326,7 +326,7 @@ def test_cli_import_and_exit_status(app, round_, tmp_path):
     good.write_text(GOOD)
     result = runner.invoke(args=["import-measurements", str(good), "--round", round_.slug])
     assert result.exit_code == 0, result.output
-    assert "7 rækker læst: 7 nye, 0 ændret, 0 uændret." in result.output
+    assert "7 rækker læst: 7 oprettet, 0 ændret, 0 uændret." in result.output
     result = runner.invoke(args=["import-measurements", str(good), "--round", "no-such-round"])
     assert result.exit_code == 1 and "intet forløb" in result.output
 
