@@ -41,6 +41,15 @@ def localized(obj, field: str) -> str:
     return getattr(obj, field)
 
 
+def bare_community(name: str) -> str:
+    """A community's name to follow the word "Fællesskabet" in a text: "Fællesskab Odense"
+    gives "Odense", so no page says "Fællesskabet Fællesskab Odense"."""
+    for prefix in ("fællesskabet ", "fællesskab "):
+        if name.lower().startswith(prefix) and name[len(prefix) :].strip():
+            return name[len(prefix) :].strip()
+    return name
+
+
 def money(value: int | Decimal | None) -> str:
     if value is None:
         return "–"
@@ -184,6 +193,7 @@ def init_app(app: Flask) -> None:
     }.items():
         app.add_template_filter(func, name)
     app.add_template_global(localized, "localized")
+    app.add_template_filter(bare_community, "bare_community")
     app.add_template_global(get_locale, "get_locale")
 
     @app.before_request

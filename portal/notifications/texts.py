@@ -20,7 +20,7 @@ from flask import current_app, has_app_context
 from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
-from portal.i18n import local_date, local_datetime
+from portal.i18n import bare_community, local_date, local_datetime
 
 log = logging.getLogger(__name__)
 
@@ -264,6 +264,8 @@ def _shown(params: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(params)
     if out.get("round_en") and str(get_locale()) == "en":
         out["round"] = out["round_en"]
+    if isinstance(out.get("community"), str):  # "i fællesskabet Odense", not "… Fællesskab Odense"
+        out["community"] = bare_community(out["community"])
     for key in DATE_PARAMS:
         value = out.get(key)
         if isinstance(value, str):

@@ -101,10 +101,11 @@ def rule_facts(summary: FundingSummary) -> list[tuple[str, str]]:
         facts.append(
             (
                 _("Fordeling"),
-                _(
-                    "%(share)s til hver af %(count)d deltagerkommuner, rest %(rest)s",
+                ngettext(
+                    "%(share)s til %(num)d deltagerkommune, rest %(rest)s",
+                    "%(share)s til hver af %(num)d deltagerkommuner, rest %(rest)s",
+                    pool.count,
                     share=money(pool.share),
-                    count=pool.count,
                     rest=money(pool.remainder),
                 ),
             )

@@ -198,3 +198,17 @@ def test_a_notice_names_the_round_in_the_readers_language(people):
     with force_locale("da"):
         assert "Skærmbesøg 2026" in texts.notice_text(notice.kind, notice.params)
     assert "Skærmbesøg 2026" in outbox()[0].subject  # the e-mail is Danish
+
+
+def test_a_community_named_fallesskab_is_not_named_twice(people, app):
+    from portal.i18n import bare_community
+
+    notify(
+        [municipality(101).id],
+        "community_placed",
+        {"round": ROUND, "community": "Fællesskab Odense"},
+    )
+    text = texts.notice_text("community_placed", notices()[0].params)
+    assert text == f"I er placeret i fællesskabet Odense i {ROUND}."
+    assert "fællesskabet Odense" in outbox()[0].body
+    assert bare_community("Nord") == "Nord" and bare_community("Fællesskabet Syd") == "Syd"
