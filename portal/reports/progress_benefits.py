@@ -15,6 +15,7 @@ from statistics import median
 from flask_babel import gettext as _
 
 from portal.benefits.calculation import CommunityTotals, Evaluation, Totals
+from portal.dashboards.disclosure import too_few, too_few_text
 from portal.i18n import local_date, localized, money, number
 from portal.programmes.models import Round
 from portal.reporting.narratives import Narrative
@@ -185,6 +186,8 @@ def benefits_table(
 
 def _median_benefits(evaluations: Sequence[Evaluation]) -> list[Value]:
     b = [e.benefits for e in evaluations]
+    if too_few(len(b)):
+        return [too_few_text()] * 5
     return [
         median([x.total_hours for x in b]),
         median([x.fte_12m or Decimal(0) for x in b]),
