@@ -1,7 +1,7 @@
 """The language a user chose, kept across logins, and an indicator's unit in English.
 
 Revision ID: i10_language
-Revises: 0004_reporting
+Revises: i15_jobs
 Create Date: 2026-12-01 12:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i10_language"
-down_revision: str | None = "0004_reporting"
+down_revision: str | None = "i15_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
