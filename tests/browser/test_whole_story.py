@@ -112,7 +112,7 @@ def fill_in_and_import_the_template(page: Page, tmp_path, today: date) -> None:
     section.get_by_role("link", name="Indlæs fil").click()
     page.get_by_label(re.compile("Fil med tal")).set_input_files(str(filled))
     page.get_by_role("button", name="Indlæs").click()
-    expect(page.locator(".flash-success")).to_contain_text("1 nye")
+    expect(page.locator(".flash-success")).to_contain_text("1 række læst: 1 oprettet")
     expect(page.locator(".flash-success")).to_contain_text("uden værdi blev sprunget over")
 
 
