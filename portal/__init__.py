@@ -140,8 +140,10 @@ def register_signals() -> None:
     """Domains that react to another's events without it importing them (blinker keeps one
     connection per receiver, so several apps in one process connect once)."""
     from portal.reporting.schedule import connect_signals
+    from portal.results.refresh import connect_signals as connect_results
 
     connect_signals()
+    connect_results()
 
 
 def register_cli(app: Flask) -> None:

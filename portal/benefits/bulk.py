@@ -14,6 +14,7 @@ from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
 from portal.benefits.recording import plain
 from portal.benefits.rules import Kind
 from portal.db import db, utcnow
+from portal.results.refresh import refresh_ids
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ def write(
     )
     _expire_figures()
     db.session.flush()
+    refresh_ids(changes)  # the participations whose figures changed, in one evaluation
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:

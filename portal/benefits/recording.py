@@ -23,6 +23,7 @@ from portal.db import db
 from portal.errors import NotAllowed, RuleViolations, check_version
 from portal.participations.models import Participation
 from portal.programmes.models import Direction, Indicator
+from portal.results.refresh import refresh_participation
 
 
 def plain(value) -> str | None:
@@ -168,6 +169,7 @@ def set_baseline(
         after=_snapshot(baseline, BASELINE_FIELDS),
         indicator=indicator.key,
     )
+    refresh_participation(participation)
     return baseline
 
 
@@ -236,6 +238,7 @@ def set_target(
         after=_snapshot(target, TARGET_FIELDS),
         indicator=indicator.key,
     )
+    refresh_participation(participation)
     return target
 
 
@@ -331,6 +334,7 @@ def record_measurement(
         after=_snapshot(measurement, MEASUREMENT_FIELDS),
         indicator=indicator.key,
     )
+    refresh_participation(participation)
     return measurement
 
 
@@ -368,6 +372,7 @@ def update_measurement(
         after=_snapshot(measurement, MEASUREMENT_FIELDS),
         indicator=indicator.key,
     )
+    refresh_participation(participation)
     return measurement
 
 
@@ -382,5 +387,6 @@ def delete_measurement(measurement: Measurement, *, actor, version: int | None =
         after=None,
         indicator=measurement.indicator.key,
     )
+    participation = measurement.participation
     db.session.delete(measurement)
-    db.session.flush()
+    refresh_participation(participation)

@@ -1,8 +1,11 @@
 """What the dashboards (and the progress reports) show, as plain data: a municipality's own
 dashboard, a community's members side by side, and a round's national view.
 
-Each builder reads in a fixed number of queries (``calculation``) and returns frozen
-dataclasses a page, a spreadsheet or a PDF can render alike:
+Each builder reads in a fixed number of queries and returns frozen dataclasses a page, a
+spreadsheet or a PDF can render alike. The other municipalities' figures (medians, side by
+side, totals) come from the stored results (``portal.results.read``: rows, not a
+recomputation of every municipality); only a municipality's own dashboard computes its own
+benefits with their explanations (``calculation``), whatever the round's size:
 
 - ``municipality_dashboard(participation)``: its indicators (figures, progress, status,
   projection), its benefits with their explanations, and each indicator against the
@@ -38,8 +41,6 @@ from portal.benefits.calculation import (
     IndicatorResult,
     Member,
     Totals,
-    community_totals,
-    evaluate,
     evaluate_participation,
     programme_models,
     round_participations,
@@ -50,6 +51,7 @@ from portal.dashboards.disclosure import suppress
 from portal.i18n import localized, number
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
+from portal.results.read import community_totals, stored_evaluations, stored_totals, sum_totals
 
 HUNDRED = Decimal(100)
 STATUS_LABELS = {
@@ -221,13 +223,13 @@ class MunicipalityDashboard:
 def municipality_dashboard(
     participation: Participation, *, as_of: date | None = None
 ) -> MunicipalityDashboard:
-    """The participation's own figures in full and the round's latest values for the
+    """The participation's own figures in full and the round's stored results for the
     medians: ten queries, whatever the number of municipalities or measurements. The
     caller loaded ``participation`` through ``get_participation_or_404``."""
     models = programme_models([participation.round.programme_id])
     own = evaluate_participation(participation, as_of=as_of, models=models)
-    others = evaluate(
-        round_participations(participation.round_id), series=False, as_of=as_of, models=models
+    others = stored_evaluations(
+        round_participations(participation.round_id), as_of=as_of, models=models
     )
     community = [e for e in others if e.member.community_id == participation.community_id]
     benchmarks = tuple(
@@ -329,9 +331,9 @@ def _ordered(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
 def community_view(
     community: Community, viewer_municipality_id: int | None, *, as_of: date | None = None
 ) -> CommunityView:
-    """Seven queries, whatever the community's size and the number of measurements."""
+    """Five queries, whatever the community's size and the number of measurements."""
     evaluations = _ordered(
-        evaluate(round_participations(community.round_id, community.id), as_of=as_of)
+        stored_evaluations(round_participations(community.round_id, community.id), as_of=as_of)
     )
     return CommunityView(
         RoundInfo.of(community.round),
@@ -339,7 +341,7 @@ def community_view(
         community.name,
         tuple(e.member for e in evaluations),
         compare(evaluations, viewer_municipality_id),
-        Totals.of(evaluations),
+        sum_totals(evaluations, stored_totals(e.member.participation_id for e in evaluations)),
     )
 
 
@@ -353,15 +355,16 @@ class RoundView:
 
 
 def round_view(round_: Round, *, as_of: date | None = None) -> RoundView:
-    """The national view of one round: seven queries, whatever its size. Every count of 1–4
-    is suppressed (the view may be shown beyond the coordinators)."""
-    evaluations = _ordered(evaluate(round_participations(round_.id), as_of=as_of))
+    """The national view of one round from its stored results: five queries, whatever its
+    size. Every count of 1–4 is suppressed (the view may be shown beyond the coordinators)."""
+    evaluations = _ordered(stored_evaluations(round_participations(round_.id), as_of=as_of))
+    totals = stored_totals(e.member.participation_id for e in evaluations)
     return RoundView(
         RoundInfo.of(round_),
         tuple(evaluations),
         compare(evaluations, None),
-        Totals.of(evaluations),
-        community_totals(evaluations),
+        sum_totals(evaluations, totals),
+        community_totals(evaluations, totals),
     )
 
 

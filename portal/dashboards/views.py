@@ -8,7 +8,6 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from portal.auth.permissions import can_see_draft_rounds, role_required
-from portal.benefits.calculation import national_totals
 from portal.dashboards import services as dashboards
 from portal.dashboards.disclosure import is_suppressed
 from portal.dashboards.permissions import (
@@ -21,6 +20,7 @@ from portal.dashboards.permissions import (
 from portal.participations.services import my_participations, rounds_overview
 from portal.programmes.services import get_round_by_slug
 from portal.reporting.services import items_for, local_today
+from portal.results.read import national_totals
 
 bp = Blueprint("dashboards", __name__, url_prefix="/oversigt")
 

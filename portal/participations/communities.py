@@ -21,6 +21,7 @@ from portal.db import db
 from portal.errors import InvalidInput, NotAllowed, check_version
 from portal.notifications.services import notify
 from portal.participations.models import Community, Participation
+from portal.participations.signals import memberships_changed
 from portal.programmes.models import Round
 
 MAX_NAME = 150
@@ -150,6 +151,7 @@ def assign(
             "community_id": [before.id if before else None, community.id if community else None],
         },
     )
+    memberships_changed.send(participation.round, participations=[participation])
     if community is not None:
         notify(
             [participation.municipality_id],

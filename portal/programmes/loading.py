@@ -550,6 +550,8 @@ def store_programme(checked: _Checked, *, actor=None) -> LoadResult:
         rounds_created=result.rounds_created,
         rounds_updated=result.rounds_updated,
     )
+    if not created:  # formulas, indicators or round parameters may have changed
+        programme_services.refresh_results(programme=programme)
     return result
 
 

@@ -37,6 +37,7 @@ from portal.reports.model import Chart, Report, Section, slugify
 from portal.reports.pdf import report_pdf
 from portal.reports.progress_method import method_sections
 from portal.reports.scope import ScopeNotFound
+from portal.results.read import stored_evaluations
 
 PDF_TEMPLATE = "reports/pdf/progress.html"
 
@@ -72,8 +73,8 @@ def benchmarks(own: Evaluation, peers: Sequence[Evaluation]) -> tuple[Benchmark,
 
 
 def own_report(round_: Round, municipality_id: int, generated_at: datetime) -> Report:
-    """Its own figures in full (six queries), the round's latest values for the medians
-    (four more) and its latest status report (one)."""
+    """Its own figures in full (six queries), the round's stored results for the medians
+    (two more) and its latest status report (one)."""
     participation = db.session.scalar(
         select(Participation)
         .options(
@@ -89,7 +90,7 @@ def own_report(round_: Round, municipality_id: int, generated_at: datetime) -> R
         raise ScopeNotFound(_("Kommunen deltager ikke i forløbet."))
     models = programme_models([round_.programme_id])
     own = evaluate([participation], models=models)[0]
-    peers = evaluate(round_participations(round_.id), series=False, models=models)
+    peers = stored_evaluations(round_participations(round_.id), models=models)
     narratives = latest_narratives(narratives_for(participation), [participation.id])
     return municipality_report(
         round_, participation, own, benchmarks(own, peers), narratives, generated_at

@@ -1,0 +1,207 @@
+"""Reading the stored results back as the dataclasses pages and reports already render
+(``benefits.calculation``): ``Evaluation`` objects without their monthly benefits, and
+``Totals`` per participation, community, round and nationally.
+
+A round's rows come with one query whatever its size; the medians are taken over them in
+Python (exact Decimals; PostgreSQL's ``percentile_cont`` would hand back a double). The status
+is judged here, when read, from the stored progress and dates (``progress.indicator_progress``
+on the baseline, the target and the latest measurement), so a stored row never carries a
+verdict that goes stale with the calendar; the projection is the stored one, fitted to every
+measurement when the figures last changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from portal.benefits.calculation import (
+    ZERO,
+    CommunityTotals,
+    Evaluation,
+    IndicatorResult,
+    NationalTotals,
+    ProgrammeModel,
+    RoundTotals,
+    TargetInfo,
+    Totals,
+    _member,
+    programme_models,
+)
+from portal.benefits.progress import Point, Projection, indicator_progress
+from portal.db import db
+from portal.participations.models import Participation
+from portal.programmes.models import Round
+from portal.results.models import IndicatorResultRow, MonthResult, ParticipationResult
+
+
+def _indicator_result(info, row: IndicatorResultRow | None, as_of: date | None):
+    if row is None:  # not refreshed yet: nothing recorded as far as the results know
+        return IndicatorResult(info, None, None, (), None, ("baseline", "target"))
+    baseline = Point(row.baseline_date, row.baseline_value) if row.baseline_date else None
+    target = (
+        TargetInfo(row.target_value, row.target_date, row.target_pessimistic, row.target_optimistic)
+        if row.target_date
+        else None
+    )
+    latest = Point(row.latest_date, row.latest_value) if row.latest_date else None
+    missing = tuple(n for n, there in (("baseline", baseline), ("target", target)) if not there)
+    result = None
+    if not missing:
+        result = indicator_progress(
+            info.direction,
+            baseline,
+            Point(target.date, target.value),
+            [latest] if latest else [],
+            as_of=as_of,
+        )
+        projection = None
+        if row.projection_points:
+            projection = Projection(
+                target_date=target.date,
+                projected=row.projected,
+                reaches=bool(row.projection_reaches),
+                shortfall=row.projection_shortfall,
+                slope_per_day=row.projection_slope,
+                points=row.projection_points,
+            )
+        result = replace(result, projection=projection)
+    return IndicatorResult(info, baseline, target, (latest,) if latest else (), result, missing)
+
+
+def stored_evaluations(
+    participations: Sequence[Participation],
+    *,
+    as_of: date | None = None,
+    models: dict[int, ProgrammeModel] | None = None,
+) -> list[Evaluation]:
+    """Each participation's indicators from the stored rows (``series`` holds the latest
+    measurement only, ``benefits`` is ``None``): one query, plus one for the programmes'
+    indicators when ``models`` is not passed."""
+    if not participations:
+        return []
+    if models is None:
+        models = programme_models({p.round.programme_id for p in participations}, lines=False)
+    stored: dict[int, dict[int, IndicatorResultRow]] = defaultdict(dict)
+    for row in db.session.scalars(
+        select(IndicatorResultRow).where(
+            IndicatorResultRow.participation_id.in_([p.id for p in participations])
+        )
+    ):
+        stored[row.participation_id][row.indicator_id] = row
+    results = []
+    for p in participations:
+        model = models[p.round.programme_id]
+        rows = stored[p.id]
+        indicators = tuple(
+            _indicator_result(info, rows.get(info.id), as_of) for info in model.indicators
+        )
+        results.append(
+            Evaluation(
+                _member(p),
+                indicators,
+                tuple(model.line_infos),
+                None,
+                p.hourly_cost_override,
+                tuple(model.problems),
+            )
+        )
+    return results
+
+
+def _totals(row: ParticipationResult) -> Totals:
+    return Totals(
+        1, row.total_hours, row.fte_12m or ZERO, row.gross, row.costs, row.net, int(row.flags > 0)
+    )
+
+
+def stored_totals(participation_ids: Iterable[int]) -> dict[int, Totals]:
+    """Each participation's benefit totals: one query."""
+    ids = list(participation_ids)
+    if not ids:
+        return {}
+    return {
+        row.participation_id: _totals(row)
+        for row in db.session.scalars(
+            select(ParticipationResult).where(ParticipationResult.participation_id.in_(ids))
+        )
+    }
+
+
+def sum_totals(evaluations: Iterable[Evaluation], totals: dict[int, Totals]) -> Totals:
+    return sum((totals.get(e.member.participation_id, Totals(1)) for e in evaluations), Totals())
+
+
+def community_totals(
+    evaluations: Sequence[Evaluation], totals: dict[int, Totals]
+) -> tuple[CommunityTotals, ...]:
+    """Per community (the unplaced last), as ``calculation.community_totals`` adds them up."""
+    groups: dict[int | None, list[Evaluation]] = defaultdict(list)
+    names: dict[int | None, str | None] = {}
+    for e in evaluations:
+        groups[e.member.community_id].append(e)
+        names[e.member.community_id] = e.member.community_name
+    ordered = sorted(groups, key=lambda c: (c is None, names[c] or ""))
+    return tuple(CommunityTotals(c, names[c], sum_totals(groups[c], totals)) for c in ordered)
+
+
+def national_totals(rounds: Sequence[Round] | None = None) -> NationalTotals:
+    """Benefits per round and across rounds from the stored totals: two queries."""
+    stmt = select(ParticipationResult)
+    if rounds is not None:
+        stmt = stmt.where(ParticipationResult.round_id.in_([r.id for r in rounds]))
+    by_round: dict[int, Totals] = defaultdict(Totals)
+    for row in db.session.scalars(stmt):
+        by_round[row.round_id] += _totals(row)
+    if not by_round:
+        return NationalTotals((), Totals())
+    round_of = {
+        r.id: r
+        for r in db.session.scalars(
+            select(Round).options(joinedload(Round.programme)).where(Round.id.in_(by_round))
+        )
+    }
+    ordered = sorted(by_round, key=lambda r: (round_of[r].period_start, round_of[r].slug))
+    rows = tuple(
+        RoundTotals(
+            r,
+            round_of[r].slug,
+            round_of[r].name_da,
+            round_of[r].name_en,
+            round_of[r].programme.name_da,
+            round_of[r].programme.name_en,
+            by_round[r],
+        )
+        for r in ordered
+    )
+    return NationalTotals(rows, sum((row.totals for row in rows), Totals()))
+
+
+def months(participation_id: int) -> list[MonthResult]:
+    """A participation's stored months, oldest first."""
+    return list(
+        db.session.scalars(
+            select(MonthResult)
+            .where(MonthResult.participation_id == participation_id)
+            .order_by(MonthResult.month)
+        )
+    )
+
+
+def data_version(round_id: int) -> str:
+    """A short text that changes whenever a stored result of the round is refreshed (every
+    refresh raises a participation's version, and the sum with the count can only grow):
+    for ETags and chart cache keys. One query."""
+    count, total, latest = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(ParticipationResult.data_version), 0),
+            func.max(ParticipationResult.refreshed_at),
+        ).where(ParticipationResult.round_id == round_id)
+    ).one()
+    return f"{round_id}.{count}.{total}.{latest}"
