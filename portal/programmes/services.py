@@ -141,6 +141,9 @@ def refresh_results(*, programme: Programme | None = None, round_: Round | None 
     if round_ is not None:
         refresh_round(round_)
     elif programme is not None and programme.id is not None:
+        db.session.flush()
+        for obj in [*programme.indicators, *programme.benefits]:
+            db.session.expire(obj)  # read back as stored: enums, not the form's strings
         refresh_programme(programme.id)
 
 
