@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
     from portal.benefits.views import bp as benefits_bp
     from portal.dashboards.views import bp as dashboards_bp
+    from portal.health import bp as health_bp
     from portal.home.views import bp as home_bp
     from portal.municipalities.views import bp as municipalities_bp
     from portal.notifications.views import bp as notifications_bp
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.reports.views import bp as reports_bp
     from portal.review.views import bp as review_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(programmes_bp)
