@@ -10,10 +10,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from babel.dates import parse_pattern as parse_date_pattern
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import parse_pattern as parse_number_pattern
 from flask import Flask, has_request_context, request, session
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 
 LOCALES = ("da", "en")
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -38,10 +40,31 @@ def localized(obj, field: str) -> str:
     return getattr(obj, f"{field}_da")
 
 
+# Patterns parsed once, then applied: a national view formats thousands of numbers and
+# dates, and Babel's ``format_decimal``/``format_date`` parse their pattern on every call.
+_NUMBER_PATTERNS: dict[int, object] = {}
+_DATE_PATTERNS: dict[str, object] = {}
+
+
+def _number_pattern(digits: int):
+    pattern = _NUMBER_PATTERNS.get(digits)
+    if pattern is None:
+        text = "#,##0" if digits == 0 else "#,##0." + "#" * digits
+        pattern = _NUMBER_PATTERNS[digits] = parse_number_pattern(text)
+    return pattern
+
+
+def _date_pattern(fmt: str):
+    pattern = _DATE_PATTERNS.get(fmt)
+    if pattern is None:
+        pattern = _DATE_PATTERNS[fmt] = parse_date_pattern(fmt)
+    return pattern
+
+
 def money(value: int | Decimal | None) -> str:
     if value is None:
         return "–"
-    return f"{format_decimal(value, format='#,##0')} kr."
+    return f"{_number_pattern(0).apply(value, get_locale())} kr."
 
 
 def number(value: int | float | Decimal | str | None, digits: int = 1) -> str:
@@ -49,8 +72,7 @@ def number(value: int | float | Decimal | str | None, digits: int = 1) -> str:
         return "–"
     if isinstance(value, str):
         value = Decimal(value)  # stored decimal strings (round parameters) stay exact
-    pattern = "#,##0" if digits == 0 else "#,##0." + "#" * digits
-    return format_decimal(value, format=pattern)
+    return _number_pattern(digits).apply(value, get_locale())
 
 
 def local_date(value: date | datetime | None, fmt: str = "dd.MM.yyyy") -> str:
@@ -58,7 +80,7 @@ def local_date(value: date | datetime | None, fmt: str = "dd.MM.yyyy") -> str:
         return "–"
     if isinstance(value, datetime):
         return format_datetime(to_local(value), fmt, tzinfo=COPENHAGEN, locale=get_locale())
-    return format_date(value, fmt, locale=get_locale())
+    return _date_pattern(fmt).apply(value, get_locale())
 
 
 def local_datetime(value: datetime | None) -> str:

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from portal.auth.permissions import can_see_draft_rounds, role_required
+from portal.conditional import not_modified, page_etag, with_etag
 from portal.dashboards import services as dashboards
 from portal.dashboards.disclosure import is_suppressed
 from portal.dashboards.permissions import (
@@ -20,7 +21,7 @@ from portal.dashboards.permissions import (
 from portal.participations.services import my_participations, rounds_overview
 from portal.programmes.services import get_round_by_slug
 from portal.reporting.services import items_for, local_today
-from portal.results.read import national_totals
+from portal.results.read import data_version, national_totals
 
 bp = Blueprint("dashboards", __name__, url_prefix="/oversigt")
 
@@ -64,15 +65,45 @@ def index():
 @role_required(*READERS)
 def participation(participation_id: int):
     participation = get_participation_or_404(participation_id, current_user)
-    board = dashboards.municipality_dashboard(participation)
     due = items_for([participation], local_today())[participation.id]
-    return render_template(
-        "dashboards/participation.html",
-        board=board,
-        due=due,
-        participation=participation,
-        charts={b.own.indicator.key: dashboards.indicator_svg(b.own) for b in board.benchmarks},
+    etag = _participation_etag(participation, due)
+    if (unchanged := not_modified(etag)) is not None:
+        return unchanged
+    board = dashboards.municipality_dashboard(participation)
+    return with_etag(
+        render_template(
+            "dashboards/participation.html",
+            board=board,
+            due=due,
+            participation=participation,
+            charts={b.own.indicator.key: dashboards.indicator_svg(b.own) for b in board.benchmarks},
+        ),
+        etag,
     )
+
+
+def _participation_etag(participation, due) -> str:
+    """What the dashboard shows changes with the round's stored results (its own figures and
+    the medians), the day (status and what is due are judged on it), the reports due, and the
+    names and versions of the participation and its round."""
+    community = participation.community
+    return page_etag(
+        data_version(participation.round_id),
+        local_today(),
+        due,
+        participation.version,
+        participation.round.version,
+        participation.municipality.name,
+        community.name if community else None,
+    )
+
+
+@bp.route("/deltagelse/<int:participation_id>/maaned-for-maaned")
+@role_required(*READERS)
+def months(participation_id: int):
+    participation = get_participation_or_404(participation_id, current_user)
+    board = dashboards.municipality_months(participation)
+    return render_template("dashboards/months.html", board=board, participation=participation)
 
 
 @bp.route("/faellesskab/<int:community_id>")
