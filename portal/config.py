@@ -63,6 +63,8 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _flag(env, "SMTP_STARTTLS", True),
         "MAIL_FROM": env.get("MAIL_FROM", "").strip() or "skaleringsportalen@localhost",
+        # Rendered charts shared by the app's processes; empty keeps them in memory only.
+        "CHART_CACHE_DIR": env.get("CHART_CACHE_DIR", str(instance / "charts")).strip(),
     }
 
 

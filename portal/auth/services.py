@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, select, update
 
 from portal.audit import services as audit
 from portal.auth.labels import ROLE_LABELS
@@ -66,7 +66,9 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User | 
             municipality_id=getattr(user, "municipality_id", None),
         )
         return None
-    user.last_login_at = utcnow()
+    # A plain UPDATE, not through the versioned object: signing in is no edit of the account,
+    # and two sign-ins of one account at the same moment must not collide on its version.
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
     audit.record("login", actor=user, obj=user, ip=ip, municipality_id=user.municipality_id)
     return user
 
