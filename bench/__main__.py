@@ -134,6 +134,8 @@ def main() -> None:
     # not in one that holds every earlier measurement's objects.
     sys.stdout.flush()
     subprocess.run([sys.executable, "-m", "bench.reports"], check=True)
+    # The portal under load: gunicorn on PostgreSQL, driven by locust (bench/load.py).
+    subprocess.run([sys.executable, "-m", "bench.load"], check=True)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ Counts of 1–4 a viewer from another municipality could see go through
 from __future__ import annotations
 
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -55,6 +55,7 @@ from portal.results.models import MonthResult
 from portal.results.read import (
     community_totals,
     months,
+    round_figures,
     stored_evaluations,
     stored_totals,
     sum_totals,
@@ -192,8 +193,13 @@ def _median(values: Sequence[Decimal]) -> Decimal | None:
 
 def median_of(results: Iterable[IndicatorResult]) -> Median:
     results = list(results)
-    latest = [r.latest.value for r in results if r.latest]
-    progress = [r.progress_value for r in results if r.progress_value is not None]
+    return medians(
+        [r.latest.value for r in results if r.latest],
+        [r.progress_value for r in results if r.progress_value is not None],
+    )
+
+
+def medians(latest: Sequence[Decimal], progress: Sequence[Decimal]) -> Median:
     return Median(_median(latest), _median(progress), len(latest), len(progress))
 
 
@@ -235,17 +241,25 @@ def municipality_dashboard(
     caller loaded ``participation`` through ``get_participation_or_404``."""
     models = programme_models([participation.round.programme_id])
     own = evaluate_participation(participation, as_of=as_of, models=models)
-    others = stored_evaluations(
-        round_participations(participation.round_id), as_of=as_of, models=models
-    )
-    community = [e for e in others if e.member.community_id == participation.community_id]
+    # indicator → [(community, latest, progress)]: the round's stored rows, one query
+    figures: dict[int, list] = defaultdict(list)
+    for indicator_id, community_id, latest, progress in round_figures(participation.round_id):
+        figures[indicator_id].append((community_id, latest, progress))
+
+    def median(rows) -> Median:
+        rows = list(rows)
+        return medians(
+            [r[1] for r in rows if r[1] is not None], [r[2] for r in rows if r[2] is not None]
+        )
+
+    community_id = participation.community_id
     benchmarks = tuple(
         Benchmark(
             result,
-            median_of(_results(community, result.indicator.key))
-            if participation.community_id
+            median(r for r in figures[result.indicator.id] if r[0] == community_id)
+            if community_id
             else None,
-            median_of(_results(others, result.indicator.key)),
+            median(figures[result.indicator.id]),
         )
         for result in own.indicators
     )
@@ -279,10 +293,6 @@ def municipality_months(participation: Participation) -> MunicipalityMonths:
         evaluate_participation(participation),
         tuple(months(participation.id)),
     )
-
-
-def _results(evaluations: Iterable[Evaluation], key: str) -> list[IndicatorResult]:
-    return [r for e in evaluations if (r := e.indicator(key)) is not None]
 
 
 @dataclass(frozen=True)

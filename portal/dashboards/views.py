@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from portal.auth.permissions import can_see_draft_rounds, role_required
 from portal.conditional import not_modified, page_etag, with_etag
+from portal.dashboards import section_cache
 from portal.dashboards import services as dashboards
 from portal.dashboards.disclosure import is_suppressed
 from portal.dashboards.permissions import (
@@ -66,35 +67,46 @@ def index():
 def participation(participation_id: int):
     participation = get_participation_or_404(participation_id, current_user)
     due = items_for([participation], local_today())[participation.id]
-    etag = _participation_etag(participation, due)
+    version = _participation_version(participation, due)
+    etag = page_etag(version)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
-    board = dashboards.municipality_dashboard(participation)
+    body = section_cache.get_or_render(
+        ("participation", *version), lambda: _participation_body(participation, due)
+    )
     return with_etag(
-        render_template(
-            "dashboards/participation.html",
-            board=board,
-            due=due,
-            participation=participation,
-            charts={b.own.indicator.key: dashboards.indicator_svg(b.own) for b in board.benchmarks},
-        ),
+        render_template("dashboards/participation.html", participation=participation, body=body),
         etag,
     )
 
 
-def _participation_etag(participation, due) -> str:
-    """What the dashboard shows changes with the round's stored results (its own figures and
-    the medians), the day (status and what is due are judged on it), the reports due, and the
-    names and versions of the participation and its round."""
+def _participation_body(participation, due) -> str:
+    board = dashboards.municipality_dashboard(participation)
+    return render_template(
+        "dashboards/_participation_body.html",
+        board=board,
+        due=due,
+        participation=participation,
+        charts={b.own.indicator.key: dashboards.indicator_svg(b.own) for b in board.benchmarks},
+    )
+
+
+def _participation_version(participation, due) -> tuple:
+    """What the dashboard shows changes with: the round's stored results (its own figures
+    and the medians), the day (status and what is due are judged on it), the reports due, the
+    names and versions of the participation and its round, and whether the reader may open
+    the national view (a link)."""
     community = participation.community
-    return page_etag(
+    return (
+        participation.id,
         data_version(participation.round_id),
         local_today(),
-        due,
+        repr(due),
         participation.version,
         participation.round.version,
         participation.municipality.name,
         community.name if community else None,
+        can_view_round_dashboard(current_user),
     )
 
 
@@ -124,9 +136,23 @@ def round_(slug: str):
     round_ = get_round_by_slug(slug, include_drafts=can_see_draft_rounds(current_user))
     if round_ is None:
         abort(404)
+    # The view is the same for every national reader: its version is the round's and its
+    # stored results', judged on the day.
+    version = (round_.id, round_.version, data_version(round_.id), local_today())
+    etag = page_etag(version)
+    if (unchanged := not_modified(etag)) is not None:
+        return unchanged
+    body = section_cache.get_or_render(("round", *version), lambda: _round_body(round_))
+    return with_etag(
+        render_template("dashboards/round.html", info=dashboards.RoundInfo.of(round_), body=body),
+        etag,
+    )
+
+
+def _round_body(round_) -> str:
     view = dashboards.round_view(round_)
     return render_template(
-        "dashboards/round.html",
+        "dashboards/_round_body.html",
         view=view,
         charts={c.indicator.key: dashboards.distribution_svg(c) for c in view.indicators},
     )

@@ -4,18 +4,18 @@
 
 A round's rows come with one query whatever its size; the medians are taken over them in
 Python (exact Decimals; PostgreSQL's ``percentile_cont`` would hand back a double). The status
-is judged here, when read, from the stored progress and dates (``progress.indicator_progress``
-on the baseline, the target and the latest measurement), so a stored row never carries a
-verdict that goes stale with the calendar; the projection is the stored one, fitted to every
-measurement when the figures last changed.
+is judged here, when read (``judge``: the progress module's ``elapsed_share`` and ``status``
+on the stored progress and dates), so a stored row never carries a verdict that goes stale
+with the calendar; the projection is the stored one, fitted to every measurement when the
+figures last changed.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -33,11 +33,51 @@ from portal.benefits.calculation import (
     _member,
     programme_models,
 )
-from portal.benefits.progress import Point, Projection, indicator_progress
+from portal.benefits.progress import (
+    IndicatorProgress,
+    Point,
+    Projection,
+    elapsed_share,
+    status,
+)
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.models import Round
 from portal.results.models import IndicatorResultRow, MonthResult, ParticipationResult
+
+
+def judge(row: IndicatorResultRow, as_of: date | None) -> IndicatorProgress:
+    """The stored progress judged on ``as_of`` (default: the latest measurement's day, as
+    ``progress.indicator_progress`` does), with the stored projection. The rules are the
+    progress module's own (``elapsed_share``, ``status``); only the trend is not fitted again:
+    it was fitted to every measurement when they last changed."""
+    baseline = Point(row.baseline_date, row.baseline_value)
+    target = Point(row.target_date, row.target_value)
+    latest = Point(row.latest_date, row.latest_value) if row.latest_date else None
+    observed = latest if latest and latest.date >= baseline.date else None
+    when = as_of or (observed.date if observed else None)
+    elapsed = elapsed_share(baseline.date, target.date, when) if when else None
+    projection = None
+    if row.projection_points:
+        projection = Projection(
+            target_date=target.date,
+            projected=row.projected,
+            reaches=bool(row.projection_reaches),
+            shortfall=row.projection_shortfall,
+            slope_per_day=row.projection_slope,
+            points=row.projection_points,
+        )
+    value = row.progress if observed else None
+    return IndicatorProgress(
+        direction=row.direction,
+        baseline=baseline,
+        target=target,
+        latest=observed,
+        progress=value,
+        elapsed=elapsed,
+        status=status(value, elapsed),
+        projection=projection,
+    )
 
 
 def _indicator_result(info, row: IndicatorResultRow | None, as_of: date | None):
@@ -51,26 +91,7 @@ def _indicator_result(info, row: IndicatorResultRow | None, as_of: date | None):
     )
     latest = Point(row.latest_date, row.latest_value) if row.latest_date else None
     missing = tuple(n for n, there in (("baseline", baseline), ("target", target)) if not there)
-    result = None
-    if not missing:
-        result = indicator_progress(
-            info.direction,
-            baseline,
-            Point(target.date, target.value),
-            [latest] if latest else [],
-            as_of=as_of,
-        )
-        projection = None
-        if row.projection_points:
-            projection = Projection(
-                target_date=target.date,
-                projected=row.projected,
-                reaches=bool(row.projection_reaches),
-                shortfall=row.projection_shortfall,
-                slope_per_day=row.projection_slope,
-                points=row.projection_points,
-            )
-        result = replace(result, projection=projection)
+    result = None if missing else judge(row, as_of)
     return IndicatorResult(info, baseline, target, (latest,) if latest else (), result, missing)
 
 
@@ -112,6 +133,25 @@ def stored_evaluations(
             )
         )
     return results
+
+
+def round_figures(round_id: int) -> list[tuple[int, int | None, Decimal | None, Decimal | None]]:
+    """Every participation's latest value and progress of each indicator in the round, with
+    its community: ``(indicator_id, community_id, latest_value, progress)``, one query of
+    plain rows (the medians a dashboard compares with need nothing more)."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                IndicatorResultRow.indicator_id,
+                Participation.community_id,
+                IndicatorResultRow.latest_value,
+                IndicatorResultRow.progress,
+            )
+            .join(Participation, Participation.id == IndicatorResultRow.participation_id)
+            .where(IndicatorResultRow.round_id == round_id)
+        )
+    ]
 
 
 def _totals(row: ParticipationResult) -> Totals:
@@ -194,14 +234,19 @@ def months(participation_id: int) -> list[MonthResult]:
 
 
 def data_version(round_id: int) -> str:
-    """A short text that changes whenever a stored result of the round is refreshed (every
-    refresh raises a participation's version, and the sum with the count can only grow):
-    for ETags and chart cache keys. One query."""
-    count, total, latest = db.session.execute(
+    """A short text that changes whenever a stored result of the round is refreshed, or a
+    participation joins, leaves or changes (every refresh raises a participation's version;
+    the count, the sum and the latest times can only move on): for ETags and cached page
+    sections. One query."""
+    count, total, refreshed, updated = db.session.execute(
         select(
-            func.count(),
+            func.count(Participation.id),
             func.coalesce(func.sum(ParticipationResult.data_version), 0),
             func.max(ParticipationResult.refreshed_at),
-        ).where(ParticipationResult.round_id == round_id)
+            func.max(Participation.updated_at),
+        )
+        .select_from(Participation)
+        .outerjoin(ParticipationResult, ParticipationResult.participation_id == Participation.id)
+        .where(Participation.round_id == round_id)
     ).one()
-    return f"{round_id}.{count}.{total}.{latest}"
+    return f"{round_id}.{count}.{total}.{refreshed}.{updated}"

@@ -8,7 +8,8 @@ from decimal import Decimal as D
 import pytest
 
 from portal.auth.models import Role
-from portal.benefits import recording
+from portal.benefits import costs, recording
+from portal.benefits.models import CostKind
 from portal.dashboards import charts
 from portal.db import db
 from tests.dashboards.helpers import key_of, two_municipalities
@@ -89,3 +90,16 @@ def test_charts_are_kept_on_disk_for_every_process(
     second = client.get(f"/oversigt/deltagelse/{kbh.id}").get_data(as_text=True)
     assert first.count("<svg") == second.count("<svg") == 4
     charts._render.cache_clear()
+
+
+def test_the_national_view_is_a_304_until_its_results_change(client, make_user, login, case):
+    round_, _community, kbh, _frb = case
+    login(make_user(Role.COORDINATOR))
+    url = f"/oversigt/forloeb/{round_.slug}"
+    etag = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    costs.add_cost(kbh, CostKind.ONE_OFF, "Udstyr", date(2025, 10, 2), D(700), actor=None)
+    db.session.commit()
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert "24.200 kr." in changed.get_data(as_text=True)  # the round's net, 700 kr. less
