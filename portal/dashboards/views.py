@@ -101,12 +101,23 @@ def _participation_version(participation, due) -> tuple:
         participation.id,
         data_version(participation.round_id),
         local_today(),
-        repr(due),
+        tuple(_due_key(view) for view in due),
         participation.version,
         participation.round.version,
         participation.municipality.name,
         community.name if community else None,
         can_view_round_dashboard(current_user),
+    )
+
+
+def _due_key(view) -> tuple:
+    """A report due as the dashboard shows it: which, in what state, with what missing."""
+    return (
+        view.item.id,
+        view.item.version,
+        view.state,
+        view.days_left,
+        tuple((m.indicator.id, m.baseline, m.target) for m in view.missing),
     )
 
 

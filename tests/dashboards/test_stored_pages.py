@@ -12,6 +12,9 @@ from portal.benefits import costs, recording
 from portal.benefits.models import CostKind
 from portal.dashboards import charts
 from portal.db import db
+from portal.participations.models import Participation
+from portal.programmes.models import Round
+from portal.reporting.schedule import ensure_schedules
 from tests.dashboards.helpers import key_of, two_municipalities
 
 
@@ -22,14 +25,19 @@ def case():
 
 def test_an_unchanged_dashboard_is_a_304_and_a_change_is_a_new_page(client, make_user, login, case):
     round_, _community, kbh, _frb = case
+    ensure_schedules(round_)  # reports due, shown on the dashboard
+    db.session.commit()
     login(make_user(Role.MUNICIPAL, code=101))
     url = f"/oversigt/deltagelse/{kbh.id}"
     first = client.get(url)
+    assert "Det skal I aflevere" in first.get_data(as_text=True)
     etag = first.headers["ETag"]
     assert first.status_code == 200 and etag
     assert first.headers["Cache-Control"] == "private, no-cache"
+    db.session.expunge_all()  # a new request loads new objects, as in another process
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
+    kbh, round_ = db.session.get(Participation, kbh.id), db.session.get(Round, round_.id)
     recording.record_measurement(
         kbh, key_of(round_, "screen_visits"), date(2025, 12, 1), D(100), actor=None
     )
