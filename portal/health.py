@@ -5,7 +5,6 @@ one round trip to the database."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.db import db
@@ -15,10 +14,19 @@ bp = Blueprint("health", __name__)
 
 @bp.route("/healthz")
 def healthz():
+    # A plain round trip on a pooled connection, outside any transaction: on SQLite a
+    # transaction would take the write lock (``portal.db``) for what is only a read.
+    engine = db.engine
     try:
-        with db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError:
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()
+    except (SQLAlchemyError, engine.dialect.loaded_dbapi.Error):
         current_app.logger.exception("healthz: the database does not answer")
         return _plain("database unavailable\n", 503)
     return _plain("ok\n", 200)

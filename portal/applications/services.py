@@ -9,6 +9,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from portal import access
 from portal.applications.checks import check_data, missing_for_submission
 from portal.applications.deadlines import (  # noqa: F401  (the application services' API)
     accepts_from,
@@ -31,6 +32,7 @@ from portal.applications.queries import application_in_round
 from portal.audit import services as audit
 from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
+from portal.links import path_for
 from portal.municipalities.models import Municipality
 from portal.notifications.services import notify
 from portal.programmes.models import ProgrammeGoal, Round
@@ -120,7 +122,7 @@ def _invite(application: Application, municipality_ids: list[int]) -> None:
             municipality_ids,
             "joint_invitation",
             {"round": application.round.name_da, "applicant": application.municipality.name},
-            link=f"/ansoegninger/{application.id}",
+            link=path_for("applications.detail", application_id=application.id),
         )
 
 
@@ -237,7 +239,7 @@ def submit(
         application.municipality_ids,
         "application_submitted",
         {"round": application.round.name_da, "applicant": application.municipality.name},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
         extra_emails=_lead_email(application),
     )
     return application
@@ -256,7 +258,7 @@ def withdraw(application: Application, *, actor, version: int | None = None) -> 
         application.municipality_ids,
         "application_withdrawn",
         {"round": application.round.name_da, "applicant": application.municipality.name},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
     )
     return application
 
@@ -304,7 +306,7 @@ def reopen(
         application.municipality_ids,
         "application_reopened",
         {"round": application.round.name_da, "reason": reason.strip()},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
         extra_emails=_lead_email(application),
     )
     return application
@@ -312,7 +314,7 @@ def reopen(
 
 def confirm_membership(application: Application, municipality_id: int, *, actor) -> None:
     """A co-applicant confirms the joint application as it reads now."""
-    member = _open_member(application, municipality_id)
+    member = _open_member(application, municipality_id, actor)
     if member.confirmed_at is not None:
         return
     member.confirmed_at = utcnow()
@@ -323,17 +325,19 @@ def confirm_membership(application: Application, municipality_id: int, *, actor)
 def decline_membership(application: Application, municipality_id: int, *, actor) -> None:
     """A co-applicant declines: it leaves the application, which the applicant can then
     submit without it."""
-    member = _open_member(application, municipality_id)
+    member = _open_member(application, municipality_id, actor)
     _ = member.municipality  # loaded while the row still belongs to the application
     application.members.remove(member)
     application.updated_at = utcnow()  # a versioned change the applicant's form will notice
     _joint_step(application, member, "joint_application_declined", "joint_declined", actor)
 
 
-def _open_member(application: Application, municipality_id: int | None) -> ApplicationMember:
-    """The co-applicant row of ``municipality_id`` while the application is a draft."""
+def _open_member(application: Application, municipality_id: int | None, actor) -> ApplicationMember:
+    """The co-applicant row of ``municipality_id`` while the application is a draft; a user
+    answers only for a municipality the gate lets them change (the command line, no user,
+    for any)."""
     member = next((m for m in application.members if m.municipality_id == municipality_id), None)
-    if member is None:
+    if member is None or (actor is not None and not access.allows(actor, member, "change")):
         raise NotAllowed(_l("Jeres kommune er ikke medansøger på denne ansøgning."))
     if application.status != ApplicationStatus.DRAFT:
         raise NotAllowed(_l("Ansøgningen er ikke længere en kladde."))
@@ -355,7 +359,7 @@ def _joint_step(application, member: ApplicationMember, action: str, kind: str, 
         [application.municipality_id],
         kind,
         {"round": application.round.name_da, "municipality": member.municipality.name},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
     )
 
 

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal import access
 from portal.applications import checks, queries, services
 from portal.applications.forms import ApplicationForm, ExtensionForm, ReopenForm
 from portal.applications.models import (
@@ -19,9 +20,7 @@ from portal.applications.permissions import (
     can_manage_applications,
     can_reopen,
     can_withdraw,
-    get_application_or_404,
     is_own,
-    scope_applications,
 )
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
@@ -32,17 +31,9 @@ from portal.municipalities.services import active_municipalities
 from portal.pagination import paginate
 from portal.programmes import services as programmes
 from portal.programmes.models import Round
-from portal.web import commit_or_flash, commit_or_show, run_and_commit, show_error
+from portal.web import commit_or_flash, commit_or_show, posted_version, run_and_commit, show_error
 
 bp = Blueprint("applications", __name__, url_prefix="/ansoegninger")
-
-
-def _round_or_404(slug: str) -> Round:
-    return programmes.get_round_by_slug(slug) or abort(404)
-
-
-def _version() -> int | None:
-    return request.form.get("version", type=int)
 
 
 @bp.route("/")
@@ -63,7 +54,7 @@ def index():
         if status in {s.value for s in ApplicationStatus}:
             stmt = stmt.where(Application.status == status)
         page = paginate(
-            scope_applications(stmt, current_user),
+            access.visible(stmt, current_user),
             request.args.get("page", 1, type=int),
             current_app.config["PAGE_SIZE"],
             request.args,
@@ -72,7 +63,7 @@ def index():
         return render_template("applications/national.html", page=page, status=status)
     if current_user.municipality_id is None or current_user.role == Role.REVIEWER:
         return render_template("applications/mine.html", applications=[], open_rounds=[])
-    applications = queries.applications_of_municipality(current_user.municipality_id)
+    applications = queries.applications_of(current_user)
     applied = {a.round_id for a in applications}
     open_rounds = [r for r in programmes.open_rounds() if r.id not in applied]
     return render_template(
@@ -106,7 +97,7 @@ def _after_save(form: ApplicationForm, application: Application):
 @bp.route("/ny/<slug>", methods=["GET", "POST"])
 @role_required(Role.MUNICIPAL)
 def new(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     existing = queries.application_in_round(round_.id, current_user.municipality_id)
     if existing is not None:
         flash(_("Jeres kommune indgår allerede i en ansøgning til dette forløb."), "info")
@@ -135,7 +126,7 @@ def new(slug: str):
 @bp.route("/<int:application_id>")
 @login_required
 def detail(application_id: int):
-    application = get_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user)
     return render_template(
         "applications/detail.html",
         application=application,
@@ -151,7 +142,7 @@ def detail(application_id: int):
 @bp.route("/<int:application_id>/rediger", methods=["GET", "POST"])
 @role_required(Role.MUNICIPAL)
 def edit(application_id: int):
-    application = get_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user)
     if not can_edit_application(current_user, application):
         flash(_("Ansøgningen kan ikke redigeres."), "error")
         return redirect(url_for(".detail", application_id=application.id))
@@ -180,7 +171,7 @@ def edit(application_id: int):
 
 def _action(application_id: int, allowed, call, done: str):
     """A button on the application page: load in scope, check, run one service, commit."""
-    application = get_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user)
     if not allowed(current_user, application):
         abort(403)
     if commit_or_flash(lambda: call(application)):
@@ -191,11 +182,13 @@ def _action(application_id: int, allowed, call, done: str):
 @bp.route("/<int:application_id>/indsend", methods=["POST"])
 @role_required(Role.MUNICIPAL)
 def submit(application_id: int):
-    application = get_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user)
     if not is_own(current_user, application):
         abort(403)
     try:
-        run_and_commit(lambda: services.submit(application, actor=current_user, version=_version()))
+        run_and_commit(
+            lambda: services.submit(application, actor=current_user, version=posted_version())
+        )
     except RuleViolations as error:
         flash(_("Ansøgningen kan ikke indsendes endnu: udfyld det, der mangler."), "error")
         form = _application_form(application.round, application.municipality_id)
@@ -217,7 +210,7 @@ def withdraw(application_id: int):
     return _action(
         application_id,
         is_own,
-        lambda a: services.withdraw(a, actor=current_user, version=_version()),
+        lambda a: services.withdraw(a, actor=current_user, version=posted_version()),
         _("Ansøgningen er trukket tilbage."),
     )
 
@@ -228,7 +221,7 @@ def resume(application_id: int):
     return _action(
         application_id,
         is_own,
-        lambda a: services.resume(a, actor=current_user, version=_version()),
+        lambda a: services.resume(a, actor=current_user, version=posted_version()),
         _("Ansøgningen er en kladde igen."),
     )
 
@@ -247,7 +240,7 @@ def confirm(application_id: int):
 @bp.route("/<int:application_id>/afslaa", methods=["POST"])
 @role_required(Role.MUNICIPAL)
 def decline(application_id: int):
-    application = get_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user)
     if current_user.municipality_id not in application.municipality_ids[1:]:
         abort(403)
     if commit_or_flash(
@@ -263,7 +256,7 @@ def decline(application_id: int):
 @bp.route("/<int:application_id>/genaabn", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def reopen(application_id: int):
-    application = get_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user)
     form = ReopenForm()
     if form.validate() and commit_or_flash(
         lambda: services.reopen(
@@ -279,7 +272,7 @@ def reopen(application_id: int):
 @bp.route("/forloeb/<slug>/frister", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def extensions(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     form = ExtensionForm()
     form.municipality_id.choices = [("", _("Vælg kommune"))] + [
         (str(m.id), m.name) for m in active_municipalities()
@@ -307,7 +300,7 @@ def extensions(slug: str):
 @bp.route("/frister/<int:extension_id>/slet", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def remove_extension(extension_id: int):
-    extension = db.get_or_404(DeadlineExtension, extension_id)
+    extension = access.get_visible_or_404(DeadlineExtension, extension_id, current_user, "change")
     round_ = db.session.get(Round, extension.round_id)
     if commit_or_flash(lambda: services.remove_extension(extension, actor=current_user)):
         flash(_("Den forlængede frist er fjernet."), "success")

@@ -9,7 +9,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
+from portal import access
 from portal.audit import services as audit
 from portal.auth.labels import ROLE_LABELS
 from portal.auth.models import MUNICIPALITY_OPTIONAL, MUNICIPALITY_REQUIRED, Role, User
@@ -66,11 +68,17 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User | 
             municipality_id=getattr(user, "municipality_id", None),
         )
         return None
-    # A plain UPDATE, not through the versioned object: signing in is no edit of the account,
-    # and two sign-ins of one account at the same moment must not collide on its version.
-    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
+    _record_login_time(user)
     audit.record("login", actor=user, obj=user, ip=ip, municipality_id=user.municipality_id)
     return user
+
+
+def _record_login_time(user: User) -> None:
+    """A login is not an edit: the time is written without the version lock, so parallel
+    logins of one account (and an admin editing it meanwhile) never conflict."""
+    now = utcnow()
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=now))
+    set_committed_value(user, "last_login_at", now)
 
 
 @dataclass
@@ -208,7 +216,7 @@ def user_listing(search: str = "", role: str = "", municipality_id: int | None =
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(role))
     if valid_id(municipality_id):
-        stmt = stmt.where(User.municipality_id == municipality_id)
+        stmt = stmt.where(access.belonging_to(User, municipality_id))
     return stmt
 
 

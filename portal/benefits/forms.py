@@ -10,14 +10,15 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.benefits.costs import MAX_OWNER
 from portal.benefits.models import MAX_CATEGORY, CostKind
 from portal.benefits.rules import MAX_NOTE
-from portal.programmes.forms import VersionedForm
+from portal.fields import DateField
+from portal.forms import VersionedForm
 from portal.tabular import parse_decimal
 
 NUMBER_HINT = _l("Et tal; decimaler med komma, fx 1234,5.")
@@ -32,6 +33,8 @@ class NumberField(StringField):
     """A number as text; ``.number`` holds it as Decimal (None when empty). A person's
     "25.000" is refused as ambiguous rather than read as 25 (files follow the import
     format, where a single dot is a decimal point)."""
+
+    number: Decimal | None = None  # also when the field was not posted at all
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)

@@ -38,13 +38,15 @@ from portal.benefits import bulk, rules
 from portal.benefits.costs import AMOUNT_QUANTUM
 from portal.benefits.figures import figure_frames
 from portal.benefits.models import CostKind
-from portal.benefits.permissions import import_scope
+from portal.benefits.permissions import import_limit
 from portal.benefits.rules import Kind
 from portal.db import db
 from portal.errors import RowErrors
+from portal.fields import EARLIEST_DATE, LATEST_DATE
+from portal.i18n import localized
 from portal.municipalities.models import Municipality
 from portal.participations.models import Participation
-from portal.programmes.models import Indicator, Round
+from portal.programmes.models import Frequency, Indicator, Round
 from portal.tabular import LINE, parse_decimals, read_table
 
 COLUMNS = ("municipality", "indicator", "kind", "date", "value", "note")
@@ -165,7 +167,7 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     """Store the figures of a file for ``round_``, all or nothing (``RowErrors`` lists every
     bad row). ``actor`` None (the command line) or a coordinator may import for any
     participating municipality, a municipal user for their own only."""
-    own_municipality = import_scope(actor)
+    own_municipality = import_limit(actor)
     frame = read_table(data, REQUIRED, ("note",))
     if "note" not in frame:
         frame["note"] = ""
@@ -175,7 +177,7 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     rows = _parse(frame, context, own_municipality, problems)
     periods = _check_rules(rows, context, existing, problems)
     rows["period"] = periods
-    _check_duplicates(rows, frame[LINE], problems)
+    _check_duplicates(rows, frame[LINE], problems, context.indicators)
     problems.raise_if_any(frame[LINE])
     result = ImportResult()
     keys = {i.id: i.key for i in context.indicators.values()}
@@ -265,11 +267,17 @@ def _parse(frame: pd.DataFrame, ctx: _Round, own: int | None, problems: _Problem
 
     dates = frame["date"]
     is_iso = dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
-    days = pd.to_datetime(dates.where(is_iso), format="%Y-%m-%d", errors="coerce")
+    years = pd.to_numeric(dates.str[:4].where(is_iso), errors="coerce")
+    in_range = years.between(EARLIEST_DATE.year, LATEST_DATE.year)
+    days = pd.to_datetime(dates.where(is_iso & in_range), format="%Y-%m-%d", errors="coerce")
     rows["date"] = days
     problems.add(frame.index[dates == ""], _("datoen mangler"))
     problems.add(
-        frame.index[(dates != "") & days.isna()],
+        frame.index[is_iso & ~in_range],
+        lambda i: _("datoen '%(date)s' ligger ikke mellem år 1900 og 2199", date=dates[i]),
+    )
+    problems.add(
+        frame.index[(dates != "") & days.isna() & ~(is_iso & ~in_range)],
         lambda i: _("datoen '%(date)s' er ikke en dato på formen ÅÅÅÅ-MM-DD", date=dates[i]),
     )
 
@@ -314,8 +322,12 @@ def _check_rules(rows: pd.DataFrame, ctx: _Round, existing: dict, problems: _Pro
     return periods.reindex(rows.index)
 
 
-def _check_duplicates(rows: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
-    """Two rows naming the same figure: the later one is refused, pointing at the first."""
+def _check_duplicates(
+    rows: pd.DataFrame, lines: pd.Series, problems: _Problems, indicators: dict[int, Indicator]
+) -> None:
+    """Two rows naming the same figure: the later one is refused, pointing at the first. Two
+    measurements dated differently in one period (a quarterly indicator's October and
+    November) say so, naming the period, rather than "repeats"."""
     kind = rows["kind"]
     key = pd.DataFrame(
         {
@@ -335,11 +347,36 @@ def _check_duplicates(rows: pd.DataFrame, lines: pd.Series, problems: _Problems)
     key = key[complete]
     if key.empty:
         return
-    first_line = (
-        lines[key.index].groupby([key[c] for c in key.columns], dropna=False).transform("first")
-    )
+    groups = [key[c] for c in key.columns]
+    first_line = lines[key.index].groupby(groups, dropna=False).transform("first")
+    first_date = rows["date"][key.index].groupby(groups, dropna=False).transform("first")
     repeated = key.duplicated(keep="first")
-    problems.add(
-        key.index[repeated],
-        lambda i: _("rækken gentager linje %(line)d", line=int(first_line[i])),
+
+    def message(i) -> str:
+        day, first = rows["date"][i], first_date[i]
+        if kind[i] != Kind.MEASUREMENT or day == first:
+            return _("rækken gentager linje %(line)d", line=int(first_line[i]))
+        indicator = indicators[int(rows["indicator_id"][i])]
+        return same_period_message(
+            indicator, day.date(), key["period"][i].date(), int(first_line[i])
+        )
+
+    problems.add(key.index[repeated], message)
+
+
+def same_period_message(indicator: Indicator, day, period, line: int) -> str:
+    """``Sparede minutter pr. besøg måles kvartalsvis: 2025-11-01 hører til 4. kvartal 2025
+    ligesom linje 6``."""
+    how = {
+        Frequency.MONTHLY: _("måles månedligt"),
+        Frequency.QUARTERLY: _("måles kvartalsvis"),
+        Frequency.YEARLY: _("måles årligt"),
+    }[indicator.frequency]
+    return _(
+        "%(indicator)s %(how)s: %(date)s hører til %(period)s ligesom linje %(line)d",
+        indicator=localized(indicator, "name"),
+        how=how,
+        date=day.isoformat(),
+        period=rules.period_label(period, indicator.frequency),
+        line=line,
     )

@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import access
 from portal.auth.models import Role
-from portal.auth.permissions import get_scoped_or_404, role_required
+from portal.auth.permissions import role_required
 from portal.benefits import costs, recording
 from portal.benefits.forms import (
     BaselineForm,
@@ -23,18 +24,18 @@ from portal.benefits.page import participation_page
 from portal.benefits.permissions import (
     READERS,
     can_edit_figures,
-    get_participation_or_404,
 )
 from portal.benefits.rules import period_label
 from portal.db import db
+from portal.participations.models import Participation
 from portal.programmes.models import Indicator
-from portal.web import commit_or_flash, commit_or_show
+from portal.web import commit_or_flash, commit_or_show, posted_version
 
 bp = Blueprint("benefits", __name__, url_prefix="/gevinster")
 
 
 def _editable(participation_id: int):
-    participation = get_participation_or_404(participation_id, current_user)
+    participation = access.get_visible_or_404(Participation, participation_id, current_user)
     if not can_edit_figures(current_user, participation):
         abort(403)
     return participation
@@ -48,7 +49,7 @@ def _indicator_of(participation, indicator_id: int) -> Indicator:
 
 
 def _figure_of(model, ident: int, participation):
-    figure = get_scoped_or_404(model, ident, current_user)
+    figure = access.get_visible_or_404(model, ident, current_user)
     if figure.participation_id != participation.id:
         abort(404)
     return figure
@@ -61,7 +62,7 @@ def _back(participation, anchor: str | None = None):
 @bp.route("/deltagelse/<int:participation_id>")
 @role_required(*READERS)
 def participation(participation_id: int):
-    return _render(get_participation_or_404(participation_id, current_user))
+    return _render(access.get_visible_or_404(Participation, participation_id, current_user))
 
 
 def _render(participation, posted=None, status=200):
@@ -204,7 +205,7 @@ def delete_measurement(participation_id: int, measurement_id: int):
     participation = _editable(participation_id)
     measurement = _figure_of(Measurement, measurement_id, participation)
     anchor = f"i{measurement.indicator_id}"
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(
         lambda: recording.delete_measurement(measurement, actor=current_user, version=version)
     ):
@@ -241,7 +242,7 @@ def add_cost(participation_id: int):
 def delete_cost(participation_id: int, cost_id: int):
     participation = _editable(participation_id)
     cost = _figure_of(Cost, cost_id, participation)
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(lambda: costs.delete_cost(cost, actor=current_user, version=version)):
         flash(_("Omkostningen er slettet."), "success")
     return _back(participation, "omkostninger")

@@ -47,7 +47,7 @@ from portal.benefits.calculation import (
 )
 from portal.benefits.progress import Status
 from portal.dashboards import charts
-from portal.dashboards.disclosure import suppress
+from portal.dashboards.disclosure import suppress, too_few
 from portal.i18n import localized, number
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
@@ -186,12 +186,23 @@ class Median:
     count: int
     progress_count: int
 
+    # Fewer than three municipalities behind a median: it is None and shown as "færre end
+    # 3 kommuner" (``too_few_text``).
+    @property
+    def latest_withheld(self) -> bool:
+        return too_few(self.count)
+
+    @property
+    def progress_withheld(self) -> bool:
+        return too_few(self.progress_count)
+
 
 def _median(values: Sequence[Decimal]) -> Decimal | None:
     return statistics.median(values) if values else None
 
 
 def median_of(results: Iterable[IndicatorResult]) -> Median:
+    """The medians, never computed from fewer than three municipalities (disclosure)."""
     results = list(results)
     return medians(
         [r.latest.value for r in results if r.latest],
@@ -200,7 +211,13 @@ def median_of(results: Iterable[IndicatorResult]) -> Median:
 
 
 def medians(latest: Sequence[Decimal], progress: Sequence[Decimal]) -> Median:
-    return Median(_median(latest), _median(progress), len(latest), len(progress))
+    """The medians, never computed from fewer than three municipalities (disclosure)."""
+    return Median(
+        None if too_few(len(latest)) else _median(latest),
+        None if too_few(len(progress)) else _median(progress),
+        len(latest),
+        len(progress),
+    )
 
 
 @dataclass(frozen=True)
@@ -238,7 +255,7 @@ def municipality_dashboard(
 ) -> MunicipalityDashboard:
     """The participation's own figures in full and the round's stored results for the
     medians: ten queries, whatever the number of municipalities or measurements. The
-    caller loaded ``participation`` through ``get_participation_or_404``."""
+    caller loaded ``participation`` through ``portal.access``."""
     models = programme_models([participation.round.programme_id])
     own = evaluate_participation(participation, as_of=as_of, models=models)
     # indicator → [(community, latest, progress)]: the round's stored rows, one query

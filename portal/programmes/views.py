@@ -2,6 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal import access
 from portal.auth.models import Role
 from portal.auth.permissions import can_see_draft_rounds, role_required
 from portal.db import db, utcnow
@@ -16,7 +17,7 @@ from portal.programmes.forms import (
 )
 from portal.programmes.loading import load_programme_file
 from portal.programmes.models import BenefitLine, Indicator
-from portal.web import commit_or_flash, commit_or_show
+from portal.web import commit_or_flash, commit_or_show, posted_version
 
 bp = Blueprint("programmes", __name__, url_prefix="/indsatser")
 
@@ -27,10 +28,6 @@ def _drafts() -> bool:
 
 def _programme_or_404(slug: str):
     return services.get_programme_by_slug(slug, include_drafts=_drafts()) or abort(404)
-
-
-def _round_or_404(slug: str):
-    return services.get_round_by_slug(slug, include_drafts=_drafts()) or abort(404)
 
 
 def _indicator_of(programme, indicator_id: int | None) -> Indicator | None:
@@ -83,7 +80,7 @@ def detail(slug: str):
 @bp.route("/forloeb/<slug>")
 @login_required
 def round_detail(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     return render_template(
         "programmes/round.html",
         round=round_,
@@ -147,7 +144,7 @@ def indicator(slug: str, indicator_id: int | None = None):
 def delete_indicator(slug: str, indicator_id: int):
     programme = _programme_or_404(slug)
     existing = _indicator_of(programme, indicator_id)
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(
         lambda: services.delete_indicator(existing, actor=current_user, version=version)
     ):
@@ -196,7 +193,7 @@ def benefit_line(slug: str, line_id: int | None = None):
 def delete_benefit_line(slug: str, line_id: int):
     programme = _programme_or_404(slug)
     existing = _benefit_line_of(programme, line_id)
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(
         lambda: benefit_lines.delete_benefit_line(existing, actor=current_user, version=version)
     ):
@@ -226,7 +223,7 @@ def new_round(slug: str):
 @bp.route("/forloeb/<slug>/rediger", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def edit_round(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     form = RoundForm()
     if request.method == "GET":
         form.fill_from(round_)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 
-from portal.programmes.forms import VersionedForm
+from portal.forms import VersionedForm
 from portal.reporting.models import MAX_NARRATIVE
 from portal.reporting.services import NarrativeData
 

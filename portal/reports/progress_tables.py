@@ -3,7 +3,8 @@
 
 Disclosure: a multi-municipality table writes each other municipality's baseline, target
 and latest value through ``suppress(..., own=False)`` (a count of 1–4 becomes "< 5");
-the viewer's own municipality is exact, and so are medians.
+the viewer's own municipality is exact; a median of fewer than three municipalities is
+withheld (``disclosure.too_few``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from portal.benefits.calculation import (
     IndicatorInfo,
     IndicatorResult,
 )
-from portal.dashboards.disclosure import suppress
+from portal.dashboards.disclosure import suppress, too_few_text
 from portal.dashboards.services import (
     STATUSES,
     Benchmark,
@@ -40,7 +41,7 @@ SHEET_MAX = 31
 
 
 def kroner(value: Decimal | None) -> int | None:
-    """Whole kroner, rounded half up: the same figure in the PDF, the workbook and the CSV."""
+    """Whole kroner, rounded half up, for a sentence (a table holds the exact figure)."""
     if value is None:
         return None
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -106,7 +107,7 @@ def shown(result: IndicatorResult, own: bool) -> Shown:
 
 
 def _progress(result: IndicatorResult) -> Decimal | None:
-    return rounded(result.progress_value, 4)
+    return result.progress_value
 
 
 def _status(result: IndicatorResult) -> str:
@@ -127,10 +128,10 @@ def main_table(
         Column(_("Fællesskab")),
         Column(_("Indikator")),
         Column(_("Enhed")),
-        Column(_("Basislinje"), Kind.DECIMAL, 2),
-        Column(_("Målbillede"), Kind.DECIMAL, 2),
+        Column(_("Basislinje"), Kind.DECIMAL, 2, as_entered=True),
+        Column(_("Målbillede"), Kind.DECIMAL, 2, as_entered=True),
         Column(_("Måldato"), Kind.DATE),
-        Column(_("Seneste værdi"), Kind.DECIMAL, 2),
+        Column(_("Seneste værdi"), Kind.DECIMAL, 2, as_entered=True),
         Column(_("Seneste måling"), Kind.DATE),
         Column(_("Fremdrift"), Kind.PERCENT, 1),
         Column(_("Status")),
@@ -183,9 +184,9 @@ def own_indicator_table(evaluation: Evaluation) -> Table:
         [
             Column(_("Indikator")),
             Column(_("Enhed")),
-            Column(_("Basislinje"), Kind.DECIMAL, 1),
-            Column(_("Målbillede"), Kind.DECIMAL, 1),
-            Column(_("Seneste værdi"), Kind.DECIMAL, 1),
+            Column(_("Basislinje"), Kind.DECIMAL, 1, as_entered=True),
+            Column(_("Målbillede"), Kind.DECIMAL, 1, as_entered=True),
+            Column(_("Seneste værdi"), Kind.DECIMAL, 1, as_entered=True),
             Column(_("Fremdrift"), Kind.PERCENT, 0),
             Column(_("Status")),
         ],
@@ -261,6 +262,14 @@ def indicator_facts(result: IndicatorResult) -> list[tuple[str, str]]:
     return facts
 
 
+def median_values(median: Median) -> list[Value]:
+    """The latest value and the progress of a median, or "færre end 3 kommuner" each."""
+    return [
+        too_few_text() if median.latest_withheld else median.latest,
+        too_few_text() if median.progress_withheld else median.progress,
+    ]
+
+
 def benchmark_table(benchmark: Benchmark, municipality: str) -> Table:
     """The municipality's latest value and progress against its community's and its
     round's medians."""
@@ -274,7 +283,7 @@ def benchmark_table(benchmark: Benchmark, municipality: str) -> Table:
         _("Sammenlignet med de andre: %(name)s", name=localized(r.indicator, "name")),
         [
             Column(""),
-            Column(_("Seneste værdi"), Kind.DECIMAL, digits),
+            Column(_("Seneste værdi"), Kind.DECIMAL, digits, as_entered=True),
             Column(_("Fremdrift"), Kind.PERCENT, 0),
             Column(_("Kommuner"), Kind.INTEGER),
         ],
@@ -283,7 +292,7 @@ def benchmark_table(benchmark: Benchmark, municipality: str) -> Table:
     table.add(municipality, r.latest.value if r.latest else None, _progress(r), None)
 
     def median_row(label: str, median: Median) -> None:
-        table.add(label, median.latest, rounded(median.progress, 4), median.count)
+        table.add(label, *median_values(median), median.count)
 
     if benchmark.community is not None:
         median_row(_("Median i fællesskabet"), benchmark.community)
@@ -301,7 +310,7 @@ def overview_table(comparisons: Sequence[IndicatorComparison]) -> Table:
         [
             Column(_("Indikator")),
             Column(_("Enhed")),
-            Column(_("Median, seneste værdi"), Kind.DECIMAL, 1),
+            Column(_("Median, seneste værdi"), Kind.DECIMAL, 1, as_entered=True),
             Column(_("Median, fremdrift"), Kind.PERCENT, 0),
             *[Column(status_label(s), Kind.INTEGER) for s in STATUSES],
         ],
@@ -312,8 +321,7 @@ def overview_table(comparisons: Sequence[IndicatorComparison]) -> Table:
         table.add(
             localized(c.indicator, "name"),
             c.indicator.unit,
-            rounded(c.median.latest, 1),
-            rounded(c.median.progress, 4),
+            *median_values(c.median),
             *[n for _s, n in c.status_counts],
         )
     return table
@@ -327,8 +335,8 @@ def status_counts_text(comparison: IndicatorComparison) -> str:
         "%(counts)s. Median: seneste værdi %(latest)s, fremdrift %(progress)s"
         " (%(n)d kommuner med fremdrift).",
         counts=counts,
-        latest=number(median.latest, digits),
-        progress=percent_text(median.progress),
+        latest=too_few_text() if median.latest_withheld else number(median.latest, digits),
+        progress=too_few_text() if median.progress_withheld else percent_text(median.progress),
         n=median.progress_count,
     )
 
@@ -366,11 +374,11 @@ def comparison_table(
     columns = [Column(_("Kommune"))]
     if not compact:
         columns += [
-            Column(_("Basislinje"), Kind.DECIMAL, digits),
-            Column(_("Målbillede"), Kind.DECIMAL, digits),
+            Column(_("Basislinje"), Kind.DECIMAL, digits, as_entered=True),
+            Column(_("Målbillede"), Kind.DECIMAL, digits, as_entered=True),
         ]
     columns += [
-        Column(_("Seneste værdi"), Kind.DECIMAL, digits),
+        Column(_("Seneste værdi"), Kind.DECIMAL, digits, as_entered=True),
         Column(_("Fremdrift"), Kind.PERCENT, 0),
         Column(_("Status")),
     ]
@@ -390,7 +398,7 @@ def comparison_table(
     if rows:
         median = comparison.median
         blanks = () if compact else (None, None)
-        table.subtotal(_("Median"), *blanks, median.latest, rounded(median.progress, 4), "")
+        table.subtotal(_("Median"), *blanks, *median_values(median), "")
     return table
 
 
@@ -401,7 +409,7 @@ def chart_alt(comparison: IndicatorComparison) -> str:
         " lavest først; medianen er %(median)s. Tallene står i tabellen.",
         name=localized(comparison.indicator, "name"),
         n=comparison.median.progress_count,
-        median=percent_text(median),
+        median=too_few_text() if comparison.median.progress_withheld else percent_text(median),
     )
 
 

@@ -7,6 +7,7 @@ from portal.audit import services as audit
 from portal.auth.permissions import can_see_draft_rounds
 from portal.db import db
 from portal.errors import PortalError
+from portal.pagination import link_args
 from portal.reports.catalogue import available_reports
 from portal.reports.formats import FORMATS, filename, render_report
 from portal.reports.formatting import cell_text
@@ -35,7 +36,7 @@ def _allowed_or_403() -> None:
         abort(403)
 
 
-def scope_or_abort(round_slug: str | None) -> ReportScope:
+def requested_scope(round_slug: str | None) -> ReportScope:
     """The scope the URL names (``?kommune=<code>`` or ``?faellesskab=<id>``), 404 when it
     does not exist and 403/404 when it is not the user's to have."""
     _allowed_or_403()
@@ -90,7 +91,13 @@ def send_report(report: Report, scope: ReportScope, kind: str):
 
 
 def _download_links() -> list[tuple[str, str]]:
-    args = {k: v for k, v in request.args.items() if k != "format"}
+    # only the report's own filters: nothing url_for reads as an instruction (endpoint,
+    # _method, _external …) and nothing that collides with the route's own arguments (slug)
+    args = {
+        k: v
+        for k, v in link_args(request.args).items()
+        if k != "format" and k not in (request.view_args or {})
+    }
     return [
         (fmt.label, url_for(request.endpoint, **request.view_args, **args, format=fmt.key))
         for fmt in FORMATS.values()
@@ -108,7 +115,7 @@ def index():
 @bp.route("/tilskud/<slug>")
 @login_required
 def funding(slug: str | None):
-    scope = scope_or_abort(slug)
+    scope = requested_scope(slug)
     return send_report(funding_report(scope), scope, "funding")
 
 
@@ -116,7 +123,7 @@ def funding(slug: str | None):
 @bp.route("/fremdrift/<slug>")
 @login_required
 def progress(slug: str | None):
-    scope = scope_or_abort(slug)
+    scope = requested_scope(slug)
     try:
         report = progress_report(scope, viewer_municipality_id=current_user.municipality_id)
     except PortalError:  # a municipality without a round
@@ -131,7 +138,7 @@ def progress_zip(slug: str):
     _allowed_or_403()
     if not can_read_all_reports(current_user):
         abort(403)
-    scope = scope_or_abort(slug)
+    scope = requested_scope(slug)
     data = municipality_reports_zip(scope.round)
     _audited("progress", "pdf-zip", scope)
     return _attachment(data, "application/zip", f"fremdrift-{scope.round.slug}-kommuner.zip")

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from portal.db import db, utcnow
+from portal.i18n import local_today
 from portal.reporting.models import ReportingRequirement, ReportKind
 from portal.reporting.schedule import (
     ScheduleChange,
@@ -18,7 +19,6 @@ from portal.reporting.schedule import (
     plan_for,
     quarters,
 )
-from portal.reporting.services import local_today
 from tests.participations.helpers import approve
 from tests.reporting.helpers import END, START, item, items, participation_of, reporting_round
 
@@ -135,6 +135,20 @@ def test_a_longer_period_adds_quarters():
     p = participation_of(round_, 147)
     round_.period_end = date(2027, 6, 30)
     assert ensure_schedule(p).created == 1  # Q1 2027 now needs a status report
+    assert items(p, ReportKind.STATUS)[-1].due_on == date(2027, 4, 15)
+    assert item(p, ReportKind.FINAL).due_on == date(2027, 7, 30)
+
+
+def test_changing_a_rounds_period_moves_the_items_in_the_same_transaction():
+    from dataclasses import replace
+
+    from portal.programmes import services as programmes
+    from portal.programmes.rules import RoundData
+
+    round_ = reporting_round()
+    p = participation_of(round_, 147)
+    data = RoundData(**{name: getattr(round_, name) for name in programmes.ROUND_FIELDS})
+    programmes.update_round(round_, replace(data, period_end=date(2027, 6, 30)), actor=None)
     assert items(p, ReportKind.STATUS)[-1].due_on == date(2027, 4, 15)
     assert item(p, ReportKind.FINAL).due_on == date(2027, 7, 30)
 
