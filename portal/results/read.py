@@ -38,6 +38,7 @@ from portal.benefits.progress import (
     Point,
     Projection,
     elapsed_share,
+    progress,
     status,
 )
 from portal.db import db
@@ -67,7 +68,10 @@ def judge(row: IndicatorResultRow, as_of: date | None) -> IndicatorProgress:
             slope_per_day=row.projection_slope,
             points=row.projection_points,
         )
-    value = row.progress if observed else None
+    # From the stored values, exactly (the ``progress`` column is rounded to its scale)
+    value = (
+        progress(baseline.value, target.value, observed.value, row.direction) if observed else None
+    )
     return IndicatorProgress(
         direction=row.direction,
         baseline=baseline,
@@ -137,21 +141,30 @@ def stored_evaluations(
 
 def round_figures(round_id: int) -> list[tuple[int, int | None, Decimal | None, Decimal | None]]:
     """Every participation's latest value and progress of each indicator in the round, with
-    its community: ``(indicator_id, community_id, latest_value, progress)``, one query of
-    plain rows (the medians a dashboard compares with need nothing more)."""
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            select(
-                IndicatorResultRow.indicator_id,
-                Participation.community_id,
-                IndicatorResultRow.latest_value,
-                IndicatorResultRow.progress,
-            )
-            .join(Participation, Participation.id == IndicatorResultRow.participation_id)
-            .where(IndicatorResultRow.round_id == round_id)
+    its community: ``(indicator_id, community_id, latest_value, progress)`` from one query of
+    plain rows (the medians a dashboard compares with need nothing more). The progress is
+    computed from the stored values, exactly, as the arithmetic computes it."""
+    rows = db.session.execute(
+        select(
+            IndicatorResultRow.indicator_id,
+            Participation.community_id,
+            IndicatorResultRow.latest_value,
+            IndicatorResultRow.latest_date,
+            IndicatorResultRow.baseline_value,
+            IndicatorResultRow.baseline_date,
+            IndicatorResultRow.target_value,
+            IndicatorResultRow.direction,
         )
-    ]
+        .join(Participation, Participation.id == IndicatorResultRow.participation_id)
+        .where(IndicatorResultRow.round_id == round_id)
+    )
+    result = []
+    for indicator_id, community_id, latest, day, base, base_day, target, direction in rows:
+        value = None
+        if latest is not None and base is not None and target is not None and day >= base_day:
+            value = progress(base, target, latest, direction)
+        result.append((indicator_id, community_id, latest, value))
+    return result
 
 
 def _totals(row: ParticipationResult) -> Totals:
