@@ -51,10 +51,8 @@ from portal.dashboards.disclosure import suppress, too_few
 from portal.i18n import localized, number
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
-from portal.results.models import MonthResult
 from portal.results.read import (
     community_totals,
-    months,
     round_figures,
     stored_evaluations,
     stored_totals,
@@ -286,29 +284,6 @@ def municipality_dashboard(
         benchmarks,
         participation.community_id,
         participation.community.name if participation.community else None,
-    )
-
-
-@dataclass(frozen=True)
-class MunicipalityMonths:
-    """A participation's benefits month by month: the stored months for the table, and its
-    own evaluation for how each line's figure in each month was computed."""
-
-    round: RoundInfo
-    evaluation: Evaluation
-    months: tuple[MonthResult, ...]
-
-    @property
-    def member(self) -> Member:
-        return self.evaluation.member
-
-
-def municipality_months(participation: Participation) -> MunicipalityMonths:
-    """Eight queries, whatever the number of months or municipalities."""
-    return MunicipalityMonths(
-        RoundInfo.of(participation.round),
-        evaluate_participation(participation),
-        tuple(months(participation.id)),
     )
 
 

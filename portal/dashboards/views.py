@@ -12,6 +12,7 @@ from portal.conditional import not_modified, page_etag, with_etag
 from portal.dashboards import section_cache
 from portal.dashboards import services as dashboards
 from portal.dashboards.disclosure import is_suppressed
+from portal.dashboards.months import municipality_months
 from portal.dashboards.permissions import (
     READERS,
     TEMPLATE_PERMISSIONS,
@@ -125,7 +126,7 @@ def months(participation_id: int):
     participation = access.get_visible_or_404(
         Participation, participation_id, current_user, options=DASHBOARD_LOADS
     )
-    board = dashboards.municipality_months(participation)
+    board = municipality_months(participation)
     return render_template("dashboards/months.html", board=board, participation=participation)
 
 
