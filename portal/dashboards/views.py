@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import access
 from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
+from portal.benefits.wording import Wording
 from portal.conditional import not_modified, page_etag, with_etag
 from portal.dashboards import section_cache
 from portal.dashboards import services as dashboards
@@ -86,6 +87,7 @@ def _participation_body(participation, due) -> str:
         board=board,
         due=due,
         participation=participation,
+        words=Wording.of(board.evaluation),
         charts={b.own.indicator.key: dashboards.indicator_svg(b.own) for b in board.benchmarks},
     )
 
@@ -127,7 +129,12 @@ def months(participation_id: int):
         Participation, participation_id, current_user, options=DASHBOARD_LOADS
     )
     board = municipality_months(participation)
-    return render_template("dashboards/months.html", board=board, participation=participation)
+    return render_template(
+        "dashboards/months.html",
+        board=board,
+        participation=participation,
+        words=Wording.of(board.evaluation),
+    )
 
 
 @bp.route("/faellesskab/<int:community_id>")

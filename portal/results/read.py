@@ -20,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from portal.benefits import calculation
 from portal.benefits.calculation import (
     ZERO,
     CommunityTotals,
@@ -37,7 +38,9 @@ from portal.benefits.progress import (
     IndicatorProgress,
     Point,
     Projection,
+    Status,
     elapsed_share,
+    is_stale,
     progress,
     status,
 )
@@ -47,11 +50,13 @@ from portal.programmes.models import Round
 from portal.results.models import IndicatorResultRow, MonthResult, ParticipationResult
 
 
-def judge(row: IndicatorResultRow, as_of: date | None) -> IndicatorProgress:
-    """The stored progress judged on ``as_of`` (default: the latest measurement's day, as
-    ``progress.indicator_progress`` does), with the stored projection. The rules are the
-    progress module's own (``elapsed_share``, ``status``); only the trend is not fitted again:
-    it was fitted to every measurement when they last changed."""
+def judge(row: IndicatorResultRow, as_of: date | None, today: date) -> IndicatorProgress:
+    """The stored figures judged on ``as_of`` (default: the latest measurement's day, as
+    ``progress.indicator_progress`` does) and, for a latest value too old to judge by
+    ("mangler data"), on ``today``; with the stored projection. The rules are the progress
+    module's own (``progress``, ``elapsed_share``, ``status``, ``is_stale``) on the stored
+    values and dates; only the trend is not fitted again: it was fitted to every measurement
+    when they last changed."""
     baseline = Point(row.baseline_date, row.baseline_value)
     target = Point(row.target_date, row.target_value)
     latest = Point(row.latest_date, row.latest_value) if row.latest_date else None
@@ -72,6 +77,7 @@ def judge(row: IndicatorResultRow, as_of: date | None) -> IndicatorProgress:
     value = (
         progress(baseline.value, target.value, observed.value, row.direction) if observed else None
     )
+    stale = bool(observed and is_stale(observed.date, row.frequency, today))
     return IndicatorProgress(
         direction=row.direction,
         baseline=baseline,
@@ -79,12 +85,13 @@ def judge(row: IndicatorResultRow, as_of: date | None) -> IndicatorProgress:
         latest=observed,
         progress=value,
         elapsed=elapsed,
-        status=status(value, elapsed),
+        status=Status.NO_DATA if stale else status(value, elapsed),
         projection=projection,
+        stale=stale,
     )
 
 
-def _indicator_result(info, row: IndicatorResultRow | None, as_of: date | None):
+def _indicator_result(info, row: IndicatorResultRow | None, as_of: date | None, today: date):
     if row is None:  # not refreshed yet: nothing recorded as far as the results know
         return IndicatorResult(info, None, None, (), None, ("baseline", "target"))
     baseline = Point(row.baseline_date, row.baseline_value) if row.baseline_date else None
@@ -95,7 +102,7 @@ def _indicator_result(info, row: IndicatorResultRow | None, as_of: date | None):
     )
     latest = Point(row.latest_date, row.latest_value) if row.latest_date else None
     missing = tuple(n for n, there in (("baseline", baseline), ("target", target)) if not there)
-    result = None if missing else judge(row, as_of)
+    result = None if missing else judge(row, as_of, today)
     return IndicatorResult(info, baseline, target, (latest,) if latest else (), result, missing)
 
 
@@ -104,12 +111,14 @@ def stored_evaluations(
     *,
     as_of: date | None = None,
     models: dict[int, ProgrammeModel] | None = None,
+    today: date | None = None,
 ) -> list[Evaluation]:
     """Each participation's indicators from the stored rows (``series`` holds the latest
     measurement only, ``benefits`` is ``None``): one query, plus one for the programmes'
     indicators when ``models`` is not passed."""
     if not participations:
         return []
+    today = today or calculation.local_today()  # the day the live evaluation judges on
     if models is None:
         models = programme_models({p.round.programme_id for p in participations}, lines=False)
     stored: dict[int, dict[int, IndicatorResultRow]] = defaultdict(dict)
@@ -124,7 +133,7 @@ def stored_evaluations(
         model = models[p.round.programme_id]
         rows = stored[p.id]
         indicators = tuple(
-            _indicator_result(info, rows.get(info.id), as_of) for info in model.indicators
+            _indicator_result(info, rows.get(info.id), as_of, today) for info in model.indicators
         )
         results.append(
             Evaluation(
@@ -167,9 +176,22 @@ def round_figures(round_id: int) -> list[tuple[int, int | None, Decimal | None, 
     return result
 
 
-def _totals(row: ParticipationResult) -> Totals:
+def _totals(row: ParticipationResult, municipality_id: int) -> Totals:
     return Totals(
-        1, row.total_hours, row.fte_12m or ZERO, row.gross, row.costs, row.net, int(row.flags > 0)
+        1,
+        row.total_hours,
+        row.fte_12m or ZERO,
+        row.gross,
+        row.costs,
+        row.net,
+        int(row.flags > 0),
+        frozenset({municipality_id}),
+    )
+
+
+def _with_municipality(stmt):
+    return stmt.add_columns(Participation.municipality_id).join(
+        Participation, Participation.id == ParticipationResult.participation_id
     )
 
 
@@ -178,16 +200,24 @@ def stored_totals(participation_ids: Iterable[int]) -> dict[int, Totals]:
     ids = list(participation_ids)
     if not ids:
         return {}
-    return {
-        row.participation_id: _totals(row)
-        for row in db.session.scalars(
-            select(ParticipationResult).where(ParticipationResult.participation_id.in_(ids))
-        )
-    }
+    stmt = _with_municipality(
+        select(ParticipationResult).where(ParticipationResult.participation_id.in_(ids))
+    )
+    return {row.participation_id: _totals(row, m) for row, m in db.session.execute(stmt)}
 
 
 def sum_totals(evaluations: Iterable[Evaluation], totals: dict[int, Totals]) -> Totals:
-    return sum((totals.get(e.member.participation_id, Totals(1)) for e in evaluations), Totals())
+    """The totals of ``evaluations`` (one not refreshed yet counts with nothing but itself)."""
+    return sum(
+        (
+            totals.get(
+                e.member.participation_id,
+                Totals(1, municipality_ids=frozenset({e.member.municipality_id})),
+            )
+            for e in evaluations
+        ),
+        Totals(),
+    )
 
 
 def community_totals(
@@ -205,12 +235,12 @@ def community_totals(
 
 def national_totals(rounds: Sequence[Round] | None = None) -> NationalTotals:
     """Benefits per round and across rounds from the stored totals: two queries."""
-    stmt = select(ParticipationResult)
+    stmt = _with_municipality(select(ParticipationResult))
     if rounds is not None:
         stmt = stmt.where(ParticipationResult.round_id.in_([r.id for r in rounds]))
     by_round: dict[int, Totals] = defaultdict(Totals)
-    for row in db.session.scalars(stmt):
-        by_round[row.round_id] += _totals(row)
+    for row, municipality_id in db.session.execute(stmt):
+        by_round[row.round_id] += _totals(row, municipality_id)
     if not by_round:
         return NationalTotals((), Totals())
     round_of = {

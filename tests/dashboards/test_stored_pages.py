@@ -77,7 +77,8 @@ def test_the_months_have_their_own_page(client, make_user, login, case):
     html = client.get(f"/oversigt/deltagelse/{kbh.id}/maaned-for-maaned").get_data(as_text=True)
     assert "september 2025" in html and "november 2025" in html
     assert "8.300 kr." in html and "18.700 kr." in html  # cumulative net in Oct and Nov
-    assert "<code>screen_visits * minutes_saved / 60</code>" in html
+    assert "Linje time_screen_visits: 20" in html  # September: 40 visits × 30 min = 20 hours
+    assert "Sådan er det beregnet" in html
     client.post("/logout")
     login(make_user(Role.MUNICIPAL, code=147))
     assert client.get(f"/oversigt/deltagelse/{kbh.id}/maaned-for-maaned").status_code == 404
