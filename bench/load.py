@@ -126,10 +126,12 @@ def _locust(
     )  # fmt: skip
     with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as f:
         rows = {row["Name"]: row for row in csv.DictReader(f)}
+    errors = sum(int(r["Failure Count"]) for name, r in rows.items() if name != "Aggregated")
     row = rows.get(scenario)
     if row is None:
+        if seconds == WARM_SECONDS:  # a warm-up may end before its first page comes back
+            return {"errors": errors}
         raise RuntimeError(f"{scenario}: no requests recorded ({', '.join(rows)})")
-    errors = sum(int(r["Failure Count"]) for name, r in rows.items() if name != "Aggregated")
     return {
         "rps": float(row["Requests/s"]),
         "p50": float(row["50%"]),
