@@ -74,6 +74,13 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "MAIL_FROM": env.get("MAIL_FROM", "").strip() or "skaleringsportalen@localhost",
         # Rendered charts shared by the app's processes; empty keeps them in memory only.
         "CHART_CACHE_DIR": env.get("CHART_CACHE_DIR", str(instance / "charts")).strip(),
+        # Background jobs (portal.jobs): their queue (SQLite here unless REDIS_URL is set),
+        # their files and the stored reports live in this folder; a job's file is kept
+        # JOBS_KEEP_DAYS days; an import of more rows than JOBS_IMPORT_ROWS runs as a job.
+        "JOBS_FOLDER": env.get("JOBS_FOLDER", "").strip() or str(instance / "jobs"),
+        "JOBS_QUEUE_NAME": env.get("JOBS_QUEUE_NAME", "").strip() or "portal",
+        "JOBS_KEEP_DAYS": _int(env, "JOBS_KEEP_DAYS", 7),
+        "JOBS_IMPORT_ROWS": _int(env, "JOBS_IMPORT_ROWS", 5000),
     }
 
 
