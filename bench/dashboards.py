@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal.benefits import charts
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
-from portal.dashboards import charts, section_cache
+from portal.dashboards import section_cache
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.models import Frequency, Indicator, Round

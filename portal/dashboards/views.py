@@ -8,11 +8,12 @@ from sqlalchemy.orm import joinedload
 
 from portal import access
 from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
+from portal.benefits import display
+from portal.benefits.disclosure import is_suppressed
 from portal.benefits.wording import Wording
 from portal.conditional import not_modified, page_etag, with_etag
 from portal.dashboards import section_cache
 from portal.dashboards import services as dashboards
-from portal.dashboards.disclosure import is_suppressed
 from portal.dashboards.months import municipality_months
 from portal.dashboards.permissions import (
     READERS,
@@ -40,9 +41,9 @@ DASHBOARD_LOADS = (
 def _template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
         TEMPLATE_PERMISSIONS,
-        status_label=dashboards.status_label,
-        projection_text=dashboards.projection_text,
-        indicator_explanations=dashboards.indicator_explanations,
+        status_label=display.status_label,
+        projection_text=display.projection_text,
+        indicator_explanations=display.indicator_explanations,
         is_suppressed=is_suppressed,
     )
 
@@ -88,7 +89,7 @@ def _participation_body(participation, due) -> str:
         due=due,
         participation=participation,
         words=Wording.of(board.evaluation),
-        charts={b.own.indicator.key: dashboards.indicator_svg(b.own) for b in board.benchmarks},
+        charts={b.own.indicator.key: display.indicator_svg(b.own) for b in board.benchmarks},
     )
 
 
@@ -150,7 +151,7 @@ def community(community_id: int):
     return render_template(
         "dashboards/community.html",
         view=view,
-        charts={c.indicator.key: dashboards.distribution_svg(c) for c in view.indicators},
+        charts={c.indicator.key: display.distribution_svg(c) for c in view.indicators},
     )
 
 
@@ -176,5 +177,5 @@ def _round_body(round_) -> str:
     return render_template(
         "dashboards/_round_body.html",
         view=view,
-        charts={c.indicator.key: dashboards.distribution_svg(c) for c in view.indicators},
+        charts={c.indicator.key: display.distribution_svg(c) for c in view.indicators},
     )

@@ -8,9 +8,8 @@ from decimal import Decimal as D
 import pytest
 
 from portal.auth.models import Role
-from portal.benefits import costs, recording
+from portal.benefits import charts, costs, recording
 from portal.benefits.models import CostKind
-from portal.dashboards import charts
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.models import Round
