@@ -82,6 +82,7 @@ class TargetInfo:
     date: date
     pessimistic: Decimal | None = None
     optimistic: Decimal | None = None
+    quality: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,12 @@ class IndicatorResult:
     @property
     def progress_value(self) -> Decimal | None:
         return self.progress.progress if self.progress else None
+
+    @property
+    def qualities(self) -> set[str]:
+        """The quality marks among its baseline, target and measurements."""
+        points = [self.baseline, self.target, *self.series]
+        return {p.quality for p in points if p is not None and p.quality}
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,12 @@ class Evaluation:
     def indicator(self, key: str) -> IndicatorResult | None:
         return next((r for r in self.indicators if r.indicator.key == key), None)
 
+    @property
+    def marked(self) -> bool:
+        """Whether any of its figures is estimated, provisional or revised: a total built on
+        it says so."""
+        return any(r.qualities for r in self.indicators)
+
     def line(self, key: str) -> LineInfo | None:
         return next((line for line in self.lines if line.key == key), None)
 
@@ -157,6 +170,7 @@ class Totals:
     costs: Decimal = ZERO
     net: Decimal = ZERO
     flagged: int = 0  # participations with a figure missing somewhere
+    marked: int = 0  # participations with an estimated, provisional or revised figure
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(
@@ -167,6 +181,7 @@ class Totals:
             self.costs + other.costs,
             self.net + other.net,
             self.flagged + other.flagged,
+            self.marked + other.marked,
         )
 
     @classmethod
@@ -177,7 +192,14 @@ class Totals:
             if b is None:
                 raise ValueError("totals need evaluations with their benefits (series=True)")
             total += Totals(
-                1, b.total_hours, b.fte_12m or ZERO, b.gross, b.costs, b.net, int(bool(b.flags))
+                1,
+                b.total_hours,
+                b.fte_12m or ZERO,
+                b.gross,
+                b.costs,
+                b.net,
+                int(bool(b.flags)),
+                int(e.marked),
             )
         return total
 
@@ -309,6 +331,7 @@ def _latest_measurements(ids: list[int]):
             Measurement.indicator_id,
             Measurement.period,
             Measurement.value,
+            Measurement.quality,
         ).join(
             latest,
             and_(
@@ -328,18 +351,26 @@ class _Figures:
     costs: list = field(default_factory=list)  # arithmetic.Cost
 
 
+def _quality(value) -> str | None:
+    return getattr(value, "value", value)
+
+
 def _load_figures(ids: list[int], *, series: bool) -> dict[int, _Figures]:
     """Three queries (latest only) or four (every measurement, and the costs)."""
     figures: dict[int, _Figures] = defaultdict(_Figures)
     if not ids:
         return figures
-    for pid, iid, value, day in db.session.execute(
+    for pid, iid, value, day, quality in db.session.execute(
         select(
-            Baseline.participation_id, Baseline.indicator_id, Baseline.value, Baseline.measured_on
+            Baseline.participation_id,
+            Baseline.indicator_id,
+            Baseline.value,
+            Baseline.measured_on,
+            Baseline.quality,
         ).where(Baseline.participation_id.in_(ids))
     ):
-        figures[pid].baselines[iid] = Point(day, value)
-    for pid, iid, value, day, low, high in db.session.execute(
+        figures[pid].baselines[iid] = Point(day, value, _quality(quality))
+    for pid, iid, value, day, low, high, quality in db.session.execute(
         select(
             Target.participation_id,
             Target.indicator_id,
@@ -347,9 +378,10 @@ def _load_figures(ids: list[int], *, series: bool) -> dict[int, _Figures]:
             Target.target_date,
             Target.pessimistic,
             Target.optimistic,
+            Target.quality,
         ).where(Target.participation_id.in_(ids))
     ):
-        figures[pid].targets[iid] = TargetInfo(value, day, low, high)
+        figures[pid].targets[iid] = TargetInfo(value, day, low, high, _quality(quality))
     if series:
         rows = db.session.execute(
             select(
@@ -357,14 +389,15 @@ def _load_figures(ids: list[int], *, series: bool) -> dict[int, _Figures]:
                 Measurement.indicator_id,
                 Measurement.period,
                 Measurement.value,
+                Measurement.quality,
             )
             .where(Measurement.participation_id.in_(ids))
             .order_by(Measurement.period)
         )
     else:
         rows = _latest_measurements(ids)
-    for pid, iid, period, value in rows:
-        figures[pid].series[iid].append(Point(period, value))
+    for pid, iid, period, value, quality in rows:
+        figures[pid].series[iid].append(Point(period, value, _quality(quality)))
     if series:
         for pid, kind, category, day, amount in db.session.execute(
             select(Cost.participation_id, Cost.kind, Cost.category, Cost.incurred_on, Cost.amount)

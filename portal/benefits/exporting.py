@@ -1,5 +1,5 @@
 """Exports of figures and the import template, in the import's own format
-(``municipality,indicator,kind,date,value,note``), as CSV or XLSX.
+(``municipality,indicator,kind,date,value,note,quality``), as CSV or XLSX.
 
 An export imported again changes nothing: values are written exactly (``1234.5``, no
 thousands separators), dates as ``YYYY-MM-DD``, a measurement's date as its period's first
@@ -67,6 +67,7 @@ def figures_table(round_: Round, participations: list[Participation]) -> pd.Data
                     "date": frame[date_column].map(plain),
                     "value": frame["value"].map(plain),
                     "note": frame[note_column],
+                    "quality": frame["quality"].map(lambda q: getattr(q, "value", q) or ""),
                     "_order": frame["indicator_id"].map(order),
                 }
             )
@@ -85,6 +86,7 @@ def figures_table(round_: Round, participations: list[Participation]) -> pd.Data
                     "date": costs["incurred_on"].map(plain),
                     "value": costs["amount"].map(plain),
                     "note": costs["note"],
+                    "quality": "",
                     "_order": 0,
                 }
             )
@@ -106,8 +108,8 @@ def template_table(round_: Round, participations: list[Participation]) -> pd.Dat
     rows = []
     for code in sorted(codes[p.municipality_id] for p in participations):
         for indicator in indicators:
-            rows.append((code, indicator.key, Kind.MEASUREMENT.value, start, "", ""))
-        rows.append((code, f"{CostKind.ONE_OFF.word}:Licenser", Kind.COST.value, start, "", ""))
+            rows.append((code, indicator.key, Kind.MEASUREMENT.value, start, "", "", ""))
+        rows.append((code, f"{CostKind.ONE_OFF.word}:Licenser", Kind.COST.value, start, "", "", ""))
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
@@ -122,7 +124,7 @@ def to_bytes(table: pd.DataFrame, fmt: str) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         sheet.to_excel(writer, index=False, sheet_name="tal")
         cells = writer.sheets["tal"]
-        for column, width in zip("ABCDEF", (12, 28, 13, 12, 14, 40), strict=True):
+        for column, width in zip("ABCDEFG", (12, 28, 13, 12, 14, 40, 12), strict=True):
             cells.column_dimensions[column].width = width
     return buffer.getvalue()
 

@@ -73,6 +73,7 @@ def participation_page(participation: Participation, *, editable: bool, posted=N
                 value=b.value if b else None,
                 measured_on=b.measured_on if b else None,
                 source_note=b.source_note if b else "",
+                quality=b.quality if b else None,
                 version=str(b.version if b else 0),
             )
             forms["target"] = posted.get(("target", i)) or _blank(
@@ -83,6 +84,7 @@ def participation_page(participation: Participation, *, editable: bool, posted=N
                 pessimistic=t.pessimistic if t else None,
                 optimistic=t.optimistic if t else None,
                 note=t.note if t else "",
+                quality=t.quality if t else None,
                 version=str(t.version if t else 0),
             )
             forms["measurement"] = posted.get(("measurement", i)) or _blank(

@@ -102,6 +102,8 @@ def set_baseline(participation_id: int, indicator_id: int):
             form.source_note.data,
             actor=current_user,
             version=form.loaded_version(),
+            quality=form.quality.quality,
+            reason=form.reason.data or "",
         ),
         _("Basislinjen er gemt."),
         f"i{indicator.id}",
@@ -129,6 +131,8 @@ def set_target(participation_id: int, indicator_id: int):
             note=form.note.data,
             actor=current_user,
             version=form.loaded_version(),
+            quality=form.quality.quality,
+            reason=form.reason.data or "",
         ),
         _("Målbilledet er gemt."),
         f"i{indicator.id}",
@@ -155,6 +159,7 @@ def add_measurement(participation_id: int, indicator_id: int):
             form.value.number,
             form.note.data,
             actor=current_user,
+            quality=form.quality.quality,
         ),
         _("Målingen er gemt."),
         f"i{indicator.id}",
@@ -181,6 +186,7 @@ def edit_measurement(participation_id: int, measurement_id: int):
                 form.note.data,
                 actor=current_user,
                 version=form.loaded_version(),
+                quality=form.quality.quality,
             ),
         )
         if ok:

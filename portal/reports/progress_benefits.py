@@ -12,6 +12,7 @@ from statistics import median
 from flask_babel import gettext as _
 
 from portal.benefits.calculation import CommunityTotals, Evaluation, Totals
+from portal.benefits.quality import marked_share_text
 from portal.i18n import local_date, localized, money, number
 from portal.programmes.models import Round
 from portal.reporting.narratives import Narrative
@@ -240,7 +241,14 @@ def totals_sentence(t: Totals) -> str:
         gross=money(kroner(t.gross)),
         costs=money(kroner(t.costs)),
         net=money(kroner(t.net)),
-    )
+    ) + _marked_clause(t)
+
+
+def _marked_clause(t: Totals) -> str:
+    """A total built on marked figures says so: " (3 af 98 kommuners tal er skøn …)"."""
+    if not t.marked:
+        return ""
+    return " (" + marked_share_text(t.marked, t.participations).rstrip(".") + ")"
 
 
 # --- narratives ----------------------------------------------------------------------------
