@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from portal.benefits import freeze
 from portal.benefits.figures import IndicatorFigures, ParticipationFigures, participation_figures
 from portal.benefits.forms import (
     BaselineForm,
@@ -40,6 +41,18 @@ class Page:
     owner_form: OwnerForm | None
     hourly_form: HourlyCostForm | None
     open: str | None
+    histories: dict  # (kind, indicator id) → freeze.History of a frozen figure
+    approval_problems: list  # why the picture cannot be approved yet (before approval)
+    can_approve: bool = False
+
+    @property
+    def frozen(self) -> bool:
+        return freeze.is_frozen(self.participation)
+
+    def history(self, kind: str, indicator_id: int):
+        return self.histories.get((kind, indicator_id))
+
+    step_text = staticmethod(freeze.step_text)
 
     period_label = staticmethod(period_label)
 
@@ -57,7 +70,9 @@ def _blank(cls, prefix: str, **data):
     return form
 
 
-def participation_page(participation: Participation, *, editable: bool, posted=None) -> Page:
+def participation_page(
+    participation: Participation, *, editable: bool, posted=None, can_approve: bool = False
+) -> Page:
     """``posted``: ``{(what, indicator id or None): form}`` for a form sent back with errors."""
     posted = posted or {}
     figures = participation_figures(participation)
@@ -126,4 +141,9 @@ def participation_page(participation: Participation, *, editable: bool, posted=N
         if editable
         else None,
         open=next((what for (what, ident) in posted if ident is None), None),
+        histories=freeze.histories([participation.id]).get(participation.id, {}),
+        approval_problems=[]
+        if freeze.is_frozen(participation)
+        else [message for _field, message in freeze.approval_problems(participation)],
+        can_approve=can_approve,
     )

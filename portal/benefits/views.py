@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal.auth.models import Role
 from portal.auth.permissions import get_scoped_or_404, role_required
-from portal.benefits import costs, recording
+from portal.benefits import costs, freeze, quality, recording
 from portal.benefits.forms import (
     BaselineForm,
     CostForm,
@@ -31,6 +31,13 @@ from portal.programmes.models import Indicator
 from portal.web import commit_or_flash, commit_or_show
 
 bp = Blueprint("benefits", __name__, url_prefix="/gevinster")
+
+
+@bp.record_once
+def _template_helpers(state) -> None:
+    state.app.jinja_env.globals.update(
+        quality_label=quality.label, quality_mark_letter=quality.mark
+    )
 
 
 def _editable(participation_id: int):
@@ -66,7 +73,10 @@ def participation(participation_id: int):
 
 def _render(participation, posted=None, status=200):
     page = participation_page(
-        participation, editable=can_edit_figures(current_user, participation), posted=posted
+        participation,
+        editable=can_edit_figures(current_user, participation),
+        posted=posted,
+        can_approve=freeze.can_approve_picture(current_user),
     )
     return render_template("benefits/participation.html", page=page), status
 
@@ -272,6 +282,15 @@ def set_owner(participation_id: int):
         _("Gevinstejeren er gemt."),
         "ejer",
     )
+
+
+@bp.route("/deltagelse/<int:participation_id>/godkend-maalbillede", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def approve_picture(participation_id: int):
+    participation = get_participation_or_404(participation_id, current_user)
+    if commit_or_flash(lambda: freeze.approve_target_picture(participation, actor=current_user)):
+        flash(_("Basislinje og målbillede er godkendt og låst."), "success")
+    return _back(participation, "maalbillede")
 
 
 @bp.route("/deltagelse/<int:participation_id>/timepris", methods=["POST"])
