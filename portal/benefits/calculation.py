@@ -145,6 +145,7 @@ class Evaluation:
     benefits: BenefitResult | None
     hourly_cost_override: Decimal | None = None
     problems: tuple[str, ...] = ()  # benefit lines whose formula could not be read
+    costs: tuple[arithmetic.Cost, ...] = ()  # the recorded costs (with the series)
 
     def indicator(self, key: str) -> IndicatorResult | None:
         return next((r for r in self.indicators if r.indicator.key == key), None)
@@ -500,6 +501,7 @@ def evaluate(
                 benefits,
                 p.hourly_cost_override,
                 tuple(model.problems),
+                tuple(mine.costs),
             )
         )
     return results
