@@ -30,6 +30,7 @@ from portal.audit import services as audit
 from portal.auth.models import Role
 from portal.auth.permissions import has_role
 from portal.benefits.models import Baseline, FigureKind, FigureVersion, Target
+from portal.benefits.progress import progress
 from portal.db import db, utcnow
 from portal.errors import NotAllowed, RuleViolations
 from portal.i18n import long_date, number
@@ -293,6 +294,42 @@ def histories(participation_ids: Iterable[int]) -> dict[int, dict[tuple[str, int
             kind, iid, first.value, first.day, last.value, last.day, steps
         )
     return result
+
+
+def progress_against(result, target: Decimal) -> Decimal | None:
+    """An indicator result's progress (its baseline and latest value) against ``target``:
+    the approved one or the current one."""
+    if result.baseline is None or result.latest is None:
+        return None
+    return progress(result.baseline.value, target, result.latest.value, result.indicator.direction)
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """A changed target or baseline as a page shows it: progress against both targets."""
+
+    history: History | None  # the target's (None when only the baseline changed)
+    against_original: Decimal | None
+    against_current: Decimal | None
+    texts: tuple[str, ...]  # every step, baseline and target, as "mål ændret …"
+
+
+def target_changes(evaluation, histories: dict) -> dict[str, TargetChange]:
+    """Per indicator key, the changes since approval of an evaluated participation."""
+    changes = {}
+    for r in evaluation.indicators:
+        target = histories.get((FigureKind.TARGET.value, r.indicator.id))
+        baseline = histories.get((FigureKind.BASELINE.value, r.indicator.id))
+        changed = [h for h in (baseline, target) if h is not None and h.changed]
+        if not changed:
+            continue
+        changes[r.indicator.key] = TargetChange(
+            target,
+            progress_against(r, target.original) if target else None,
+            progress_against(r, target.current) if target else None,
+            tuple(step_text(step) for h in changed for step in h.steps),
+        )
+    return changes
 
 
 def lowered(history: History, direction: str) -> bool | None:

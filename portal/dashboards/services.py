@@ -378,6 +378,7 @@ def indicator_svg(result: IndicatorResult) -> Markup:
         baseline=(result.baseline.date, result.baseline.value) if result.baseline else None,
         target=(target.date, target.value) if target else None,
         unit=info.unit,
+        marked=[n for n, p in enumerate(result.series) if p.quality],
     )
 
 

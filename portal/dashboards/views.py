@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from portal.auth.permissions import can_see_draft_rounds, role_required
+from portal.benefits import freeze
 from portal.benefits.calculation import national_totals
 from portal.dashboards import services as dashboards
 from portal.dashboards.disclosure import is_suppressed
@@ -66,10 +67,12 @@ def participation(participation_id: int):
     participation = get_participation_or_404(participation_id, current_user)
     board = dashboards.municipality_dashboard(participation)
     due = items_for([participation], local_today())[participation.id]
+    histories = freeze.histories([participation.id]).get(participation.id, {})
     return render_template(
         "dashboards/participation.html",
         board=board,
         due=due,
+        changes=freeze.target_changes(board.evaluation, histories),
         participation=participation,
         charts={b.own.indicator.key: dashboards.indicator_svg(b.own) for b in board.benchmarks},
     )

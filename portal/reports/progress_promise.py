@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 
 from portal.benefits import freeze, quality
 from portal.benefits.calculation import Evaluation, IndicatorResult
-from portal.benefits.progress import progress
 from portal.benefits.scenarios import (
     BusinessCase,
     Comparison,
@@ -139,13 +138,6 @@ def scenario_section(round_: Round, evaluation: Evaluation, model) -> Section:
 # --- the target picture ----------------------------------------------------------------------
 
 
-def _progress_against(result: IndicatorResult, target: Decimal) -> Decimal | None:
-    if result.baseline is None or result.latest is None:
-        return None
-    value = progress(result.baseline.value, target, result.latest.value, result.indicator.direction)
-    return rounded(value, 4)
-
-
 def picture_section(
     evaluation: Evaluation, histories: dict, approved_at: datetime | None
 ) -> Section:
@@ -169,20 +161,19 @@ def picture_section(
         short_title=_("Målbillede"),
         empty_text=_("Ingen mål eller basislinjer er ændret siden godkendelsen."),
     )
+    changes = freeze.target_changes(evaluation, histories)
     for r in evaluation.indicators:
-        target = histories.get(("target", r.indicator.id))
-        baseline = histories.get(("baseline", r.indicator.id))
-        changed = [h for h in (baseline, target) if h is not None and h.changed]
-        if not changed:
+        change = changes.get(r.indicator.key)
+        if change is None:
             continue
-        steps = [freeze.step_text(step) for h in changed for step in h.steps]
+        target = change.history
         table.add(
             indicator_title(r.indicator),
             target.original if target else None,
             target.current if target else None,
-            _progress_against(r, target.original) if target else None,
-            _progress_against(r, target.current) if target else None,
-            "; ".join(steps),
+            rounded(change.against_original, 4),
+            rounded(change.against_current, 4),
+            "; ".join(change.texts),
         )
     return Section(
         _("Målbillede"),

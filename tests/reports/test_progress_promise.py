@@ -5,12 +5,15 @@ provisional latest measurement, and three scenarios (250 / 350 / 500)."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
+from portal.auth.models import Role
 from portal.benefits import costs, freeze, recording
 from portal.benefits.models import Measurement, Quality, Target
 from portal.db import db
@@ -20,6 +23,7 @@ from portal.reports.scope import ReportScope
 from portal.reports.xlsx import report_workbook
 from tests.conftest import municipality
 from tests.dashboards.helpers import baseline, key_of, target
+from tests.reports.helpers import pdf_pages
 from tests.reports.test_funding import all_text, by_title, rows
 from tests.reports.test_progress import GENERATED, section
 
@@ -124,3 +128,39 @@ def test_before_approval_the_report_says_so(app, progress_round):
     assert section(report, "Målbillede").paragraphs == [
         "Basislinje og målbillede er ikke godkendt af koordinatoren endnu."
     ]
+
+
+@pytest.mark.parametrize(
+    "role, code, status",
+    [
+        (Role.MUNICIPAL, 751, 200),
+        (Role.LEADERSHIP, 751, 200),
+        (Role.COORDINATOR, None, 200),
+        (Role.MUNICIPAL, 101, 404),  # another municipality never reads the reason
+        (Role.LEADERSHIP, 101, 404),
+    ],
+)
+def test_the_dashboard_shows_both_targets_and_the_reason(
+    client, login, make_user, promised_round, role, code, status
+):
+    login(make_user(role, code=code))
+    response = client.get(f"/oversigt/deltagelse/{promised_round.aar.id}")
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert (REASON in html) == (status == 200)
+    if status == 200:
+        assert "Mod det godkendte mål (400): 67" in html and "det nuværende (350): 80" in html
+        assert 'title="foreløbig"' in html
+        assert "markerfacecolor" not in html and "fill: #ffffff" in html  # the hollow point
+
+
+def test_the_pdf_and_the_workbook_carry_the_promise(client, login, make_user, promised_round):
+    login(make_user(Role.LEADERSHIP, code=751))
+    slug = promised_round.round.slug
+    pdf = client.get(f"/rapporter/fremdrift/{slug}?kommune=751&format=pdf")
+    assert pdf.status_code == 200
+    text = " ".join(pdf_pages(pdf.data))
+    assert "400 → 350" in text and "Sandsynligt" in text and "over det pessimistiske" in text
+    workbook = client.get(f"/rapporter/fremdrift/{slug}?kommune=751&format=xlsx")
+    sheets = load_workbook(io.BytesIO(workbook.data)).sheetnames
+    assert "Scenarier" in sheets and "Målbillede" in sheets and "Kvalitet" in sheets
