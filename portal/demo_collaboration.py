@@ -344,6 +344,7 @@ def load_collaboration(users: dict[str, User], now: datetime) -> None:
         load_open_round(rounds["skaermbesoeg-demo-aaben"], users, now)
     db.session.flush()
     from portal.demo_figures import load_figures, load_reports
+    from portal.demo_promise import load_promises
     from portal.i18n import COPENHAGEN
 
     today = now.astimezone(COPENHAGEN).date()
@@ -351,4 +352,5 @@ def load_collaboration(users: dict[str, User], now: datetime) -> None:
         if slug in rounds:
             load_figures(rounds[slug], users["koordinator@demo.dk"], today)
             load_reports(rounds[slug], today)
+            load_promises(rounds[slug], users["koordinator@demo.dk"])
     db.session.flush()
