@@ -13,6 +13,7 @@ from portal.db import db
 from portal.programmes.services import get_round_by_slug
 from portal.reporting import late, services
 from portal.reporting.forms import NarrativeForm, ReopenForm
+from portal.reporting.labels import gains_kept_label
 from portal.reporting.permissions import (
     READERS,
     can_follow_rounds,
@@ -104,6 +105,7 @@ def _render_detail(item, form=None, status=200):
             view=view,
             item=item,
             form=form or (_narrative_form(item) if editable and item.has_narrative else None),
+            gains_kept_label=gains_kept_label,
             reopen_form=ReopenForm(formdata=None, data={"version": str(item.version)})
             if can_reopen_report(current_user) and item.submitted_at is not None
             else None,

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from portal.benefits import freeze, quality
 from portal.benefits.calculation import Evaluation, IndicatorResult
@@ -24,8 +25,11 @@ from portal.benefits.scenarios import (
     business_case,
     case_inputs,
 )
+from portal.db import db
 from portal.i18n import localized, long_date, number
 from portal.programmes.models import Round
+from portal.reporting.labels import gains_kept_label
+from portal.reporting.models import ReportingRequirement, ReportKind
 from portal.reports.model import Column, Kind, Section, Table
 from portal.reports.progress_tables import (
     indicator_title,
@@ -225,13 +229,24 @@ class Promised:
     rebaselined: int
     marked: int
     municipalities: int
+    kept: dict  # participation id → the follow-up's answer (submitted ones)
 
 
 def promised(round_: Round, evaluations: Sequence[Evaluation], model) -> Promised:
     """One query (the versions), whatever the number of municipalities."""
     histories = freeze.histories([e.member.participation_id for e in evaluations])
     directions = {i.id: i.direction for i in model.indicators}
-    result = Promised({s: [] for s in Scenario}, ZERO, dict.fromkeys(Scenario, ZERO), 0, 0, 0, 0, 0)
+    result = Promised(
+        {s: [] for s in Scenario},
+        ZERO,
+        dict.fromkeys(Scenario, ZERO),
+        0,
+        0,
+        0,
+        0,
+        0,
+        follow_up_answers([e.member.participation_id for e in evaluations]),
+    )
     for e in evaluations:
         result.municipalities += 1
         result.marked += int(e.marked)
@@ -295,7 +310,33 @@ def round_promise_section(
         )
     if p.marked:
         paragraphs.append(quality.marked_share_text(p.marked, p.municipalities))
-    return Section(_("Lovet og leveret"), paragraphs=paragraphs, tables=[table], level=level)
+    kept = Table(
+        _("Gevinster fastholdt et år efter"),
+        [Column(_("Kommune")), Column(_("Fastholdt"))],
+        short_title=sheet(_("Fastholdt"), suffix),
+        empty_text=_("Ingen kommuner har afleveret gevinstopfølgningen et år efter endnu."),
+    )
+    for e in sorted(evaluations, key=lambda e: e.member.municipality_name):
+        answer = p.kept.get(e.member.participation_id)
+        if answer is not None:
+            kept.add(e.member.municipality_name, gains_kept_label(answer))
+    return Section(_("Lovet og leveret"), paragraphs=paragraphs, tables=[table, kept], level=level)
+
+
+def follow_up_answers(participation_ids) -> dict:
+    """Each participation's answer in its submitted follow-up a year after the end: one
+    query."""
+    if not participation_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(ReportingRequirement.participation_id, ReportingRequirement.gains_kept).where(
+                ReportingRequirement.participation_id.in_(participation_ids),
+                ReportingRequirement.kind == ReportKind.FOLLOW_UP,
+                ReportingRequirement.submitted_at.is_not(None),
+            )
+        ).all()
+    )
 
 
 def quality_table(evaluation: Evaluation) -> Table:
