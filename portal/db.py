@@ -122,7 +122,7 @@ class Database:
 
     def get_or_404(self, model, ident):
         """``session.get`` or a 404, for rows that are not municipality-owned (use
-        ``portal.auth.permissions.get_scoped_or_404`` for those)."""
+        ``portal.access.get_visible_or_404`` for those)."""
         obj = self.session.get(model, ident) if valid_id(ident) else None
         if obj is None:
             abort(404)

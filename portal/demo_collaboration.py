@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from portal import access
 from portal.applications import services as applications
 from portal.applications.models import (
     ApplicantRole,
@@ -307,7 +308,7 @@ def load_open_round(round_: Round, users: dict[str, User], now: datetime) -> Non
     lead = db.session.scalar(
         select(Participation).where(
             Participation.round_id == round_.id,
-            Participation.municipality_id == aarhus.municipality_id,
+            access.belonging_to(Participation, aarhus.municipality_id),
         )
     )
     communities.create_community(round_, "Fællesskab Aarhus", actor=coordinator, lead=lead)

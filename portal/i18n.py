@@ -98,6 +98,11 @@ def to_local(value: datetime) -> datetime:
     return value.astimezone(COPENHAGEN)
 
 
+def local_today() -> date:
+    """Today in Denmark (a figure's period has begun or not by the Danish calendar)."""
+    return datetime.now(COPENHAGEN).date()
+
+
 def compile_catalogs(directory: Path = TRANSLATIONS) -> None:
     """Compile every ``messages.po`` below ``directory`` into its ``.mo`` when out of date."""
     for po_path in directory.glob("*/LC_MESSAGES/messages.po"):

@@ -9,10 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal import access
 from portal.applications.models import DeadlineExtension
 from portal.audit import services as audit
 from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed
+from portal.links import path_for
 from portal.municipalities.models import Municipality
 from portal.notifications.services import notify
 from portal.programmes.models import Round, RoundStatus
@@ -22,7 +24,7 @@ def extension_for(round_: Round, municipality_id: int) -> DeadlineExtension | No
     return db.session.scalar(
         select(DeadlineExtension).where(
             DeadlineExtension.round_id == round_.id,
-            DeadlineExtension.municipality_id == municipality_id,
+            access.belonging_to(DeadlineExtension, municipality_id),
         )
     )
 
@@ -101,7 +103,7 @@ def extend_deadline(
         [municipality.id],
         "deadline_extended",
         {"round": round_.name_da, "until": until_at},
-        link=f"/indsatser/forloeb/{round_.slug}",
+        link=path_for("programmes.round_detail", slug=round_.slug),
     )
     return extension
 

@@ -2,55 +2,21 @@
 
 An application concerns its applicant and its co-applicants: users of any of them see it
 (co-applicants must, to confirm it); national users see every application; a reviewer sees
-the ones assigned to them (``portal.review``). Everything else answers 404.
+the ones assigned to them (``portal.review``). Which rows: ``portal.access``; everything else
+answers 404.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, false, or_, select
-
-from portal.applications.models import (
-    REOPENABLE,
-    WITHDRAWABLE,
-    Application,
-    ApplicationMember,
-    ApplicationStatus,
-)
+from portal import access
+from portal.applications.models import REOPENABLE, WITHDRAWABLE, Application, ApplicationStatus
 from portal.auth.models import Role, User
 from portal.auth.permissions import has_role
-from portal.db import db, valid_id
-
-
-def _member_of(municipality_id: int):
-    return exists().where(
-        ApplicationMember.application_id == Application.id,
-        ApplicationMember.municipality_id == municipality_id,
-    )
-
-
-def scope_applications(stmt: Select, user: User) -> Select:
-    """Restrict a select of ``Application`` to what ``user`` may see (not reviewers: their
-    view is the assignments in ``portal.review``)."""
-    if user.is_national:
-        return stmt
-    if user.municipality_id is None or user.role == Role.REVIEWER:
-        return stmt.where(false())
-    mine = user.municipality_id
-    return stmt.where(or_(Application.municipality_id == mine, _member_of(mine)))
-
-
-def get_application_or_404(ident, user: User) -> Application:
-    from flask import abort
-
-    if not valid_id(ident):
-        abort(404)
-    stmt = scope_applications(select(Application).where(Application.id == ident), user)
-    return db.session.scalar(stmt) or abort(404)
 
 
 def is_own(user: User, application: Application) -> bool:
     """The user works for the applicant municipality (not a co-applicant)."""
-    return has_role(user, Role.MUNICIPAL) and user.municipality_id == application.municipality_id
+    return access.allows(user, application, "change")
 
 
 def can_edit_application(user: User, application: Application) -> bool:
@@ -58,9 +24,8 @@ def can_edit_application(user: User, application: Application) -> bool:
 
 
 def can_confirm_membership(user: User, application: Application) -> bool:
-    return has_role(user, Role.MUNICIPAL) and any(
-        m.municipality_id == user.municipality_id and m.confirmed_at is None
-        for m in application.members
+    return any(
+        m.confirmed_at is None and access.allows(user, m, "change") for m in application.members
     )
 
 
@@ -70,10 +35,8 @@ def can_withdraw(user: User, application: Application) -> bool:
 
 def can_decline_membership(user: User, application: Application) -> bool:
     """A co-applicant may leave a draft, confirmed or not."""
-    return (
-        has_role(user, Role.MUNICIPAL)
-        and application.status == ApplicationStatus.DRAFT
-        and any(m.municipality_id == user.municipality_id for m in application.members)
+    return application.status == ApplicationStatus.DRAFT and any(
+        access.allows(user, m, "change") for m in application.members
     )
 
 
@@ -84,3 +47,25 @@ def can_reopen(user: User, application: Application) -> bool:
 def can_manage_applications(user: User) -> bool:
     """Coordinators: review overview, decisions, reopening, deadline extensions."""
     return has_role(user, Role.COORDINATOR)
+
+
+def can_apply(user: User) -> bool:
+    """A municipality's project staff apply to rounds."""
+    return has_role(user, Role.MUNICIPAL) and user.municipality_id is not None
+
+
+def can_use_applications(user: User) -> bool:
+    """The "Ansøgninger" menu item: everyone but admins (users and the register are theirs)."""
+    return getattr(user, "is_authenticated", False) and not has_role(user, Role.ADMIN)
+
+
+def reviews_only(user: User) -> bool:
+    """Reviewers read applications in the review, not here."""
+    return has_role(user, Role.REVIEWER)
+
+
+TEMPLATE_PERMISSIONS = {
+    "can_apply": can_apply,
+    "can_use_applications": can_use_applications,
+    "reviews_only": reviews_only,
+}

@@ -31,6 +31,7 @@ from portal.applications.queries import application_in_round
 from portal.audit import services as audit
 from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
+from portal.links import path_for
 from portal.municipalities.models import Municipality
 from portal.notifications.services import notify
 from portal.programmes.models import ProgrammeGoal, Round
@@ -120,7 +121,7 @@ def _invite(application: Application, municipality_ids: list[int]) -> None:
             municipality_ids,
             "joint_invitation",
             {"round": application.round.name_da, "applicant": application.municipality.name},
-            link=f"/ansoegninger/{application.id}",
+            link=path_for("applications.detail", application_id=application.id),
         )
 
 
@@ -237,7 +238,7 @@ def submit(
         application.municipality_ids,
         "application_submitted",
         {"round": application.round.name_da, "applicant": application.municipality.name},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
         extra_emails=_lead_email(application),
     )
     return application
@@ -256,7 +257,7 @@ def withdraw(application: Application, *, actor, version: int | None = None) -> 
         application.municipality_ids,
         "application_withdrawn",
         {"round": application.round.name_da, "applicant": application.municipality.name},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
     )
     return application
 
@@ -304,7 +305,7 @@ def reopen(
         application.municipality_ids,
         "application_reopened",
         {"round": application.round.name_da, "reason": reason.strip()},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
         extra_emails=_lead_email(application),
     )
     return application
@@ -355,7 +356,7 @@ def _joint_step(application, member: ApplicationMember, action: str, kind: str, 
         [application.municipality_id],
         kind,
         {"round": application.round.name_da, "municipality": member.municipality.name},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
     )
 
 

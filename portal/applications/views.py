@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal import access
 from portal.applications import checks, queries, services
 from portal.applications.forms import ApplicationForm, ExtensionForm, ReopenForm
 from portal.applications.models import (
@@ -19,9 +20,7 @@ from portal.applications.permissions import (
     can_manage_applications,
     can_reopen,
     can_withdraw,
-    get_application_or_404,
     is_own,
-    scope_applications,
 )
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
@@ -35,10 +34,6 @@ from portal.programmes.models import Round
 from portal.web import commit_or_flash, commit_or_show, run_and_commit, show_error
 
 bp = Blueprint("applications", __name__, url_prefix="/ansoegninger")
-
-
-def _round_or_404(slug: str) -> Round:
-    return programmes.get_round_by_slug(slug) or abort(404)
 
 
 def _version() -> int | None:
@@ -63,7 +58,7 @@ def index():
         if status in {s.value for s in ApplicationStatus}:
             stmt = stmt.where(Application.status == status)
         page = paginate(
-            scope_applications(stmt, current_user),
+            access.visible(stmt, current_user),
             request.args.get("page", 1, type=int),
             current_app.config["PAGE_SIZE"],
             request.args,
@@ -72,7 +67,7 @@ def index():
         return render_template("applications/national.html", page=page, status=status)
     if current_user.municipality_id is None or current_user.role == Role.REVIEWER:
         return render_template("applications/mine.html", applications=[], open_rounds=[])
-    applications = queries.applications_of_municipality(current_user.municipality_id)
+    applications = queries.applications_of(current_user)
     applied = {a.round_id for a in applications}
     open_rounds = [r for r in programmes.open_rounds() if r.id not in applied]
     return render_template(
@@ -106,7 +101,7 @@ def _after_save(form: ApplicationForm, application: Application):
 @bp.route("/ny/<slug>", methods=["GET", "POST"])
 @role_required(Role.MUNICIPAL)
 def new(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     existing = queries.application_in_round(round_.id, current_user.municipality_id)
     if existing is not None:
         flash(_("Jeres kommune indgår allerede i en ansøgning til dette forløb."), "info")
@@ -135,7 +130,7 @@ def new(slug: str):
 @bp.route("/<int:application_id>")
 @login_required
 def detail(application_id: int):
-    application = get_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user)
     return render_template(
         "applications/detail.html",
         application=application,
@@ -151,7 +146,7 @@ def detail(application_id: int):
 @bp.route("/<int:application_id>/rediger", methods=["GET", "POST"])
 @role_required(Role.MUNICIPAL)
 def edit(application_id: int):
-    application = get_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user)
     if not can_edit_application(current_user, application):
         flash(_("Ansøgningen kan ikke redigeres."), "error")
         return redirect(url_for(".detail", application_id=application.id))
@@ -180,7 +175,7 @@ def edit(application_id: int):
 
 def _action(application_id: int, allowed, call, done: str):
     """A button on the application page: load in scope, check, run one service, commit."""
-    application = get_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user)
     if not allowed(current_user, application):
         abort(403)
     if commit_or_flash(lambda: call(application)):
@@ -191,7 +186,7 @@ def _action(application_id: int, allowed, call, done: str):
 @bp.route("/<int:application_id>/indsend", methods=["POST"])
 @role_required(Role.MUNICIPAL)
 def submit(application_id: int):
-    application = get_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user)
     if not is_own(current_user, application):
         abort(403)
     try:
@@ -247,7 +242,7 @@ def confirm(application_id: int):
 @bp.route("/<int:application_id>/afslaa", methods=["POST"])
 @role_required(Role.MUNICIPAL)
 def decline(application_id: int):
-    application = get_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user)
     if current_user.municipality_id not in application.municipality_ids[1:]:
         abort(403)
     if commit_or_flash(
@@ -263,7 +258,7 @@ def decline(application_id: int):
 @bp.route("/<int:application_id>/genaabn", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def reopen(application_id: int):
-    application = get_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user)
     form = ReopenForm()
     if form.validate() and commit_or_flash(
         lambda: services.reopen(
@@ -279,7 +274,7 @@ def reopen(application_id: int):
 @bp.route("/forloeb/<slug>/frister", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def extensions(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     form = ExtensionForm()
     form.municipality_id.choices = [("", _("Vælg kommune"))] + [
         (str(m.id), m.name) for m in active_municipalities()
@@ -307,7 +302,7 @@ def extensions(slug: str):
 @bp.route("/frister/<int:extension_id>/slet", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def remove_extension(extension_id: int):
-    extension = db.get_or_404(DeadlineExtension, extension_id)
+    extension = access.get_visible_or_404(DeadlineExtension, extension_id, current_user, "change")
     round_ = db.session.get(Round, extension.round_id)
     if commit_or_flash(lambda: services.remove_extension(extension, actor=current_user)):
         flash(_("Den forlængede frist er fjernet."), "success")

@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from portal import access
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.db import db
@@ -59,7 +60,7 @@ def listing(
     if action:
         stmt = stmt.where(AuditEvent.action == action)
     if municipality_id:
-        stmt = stmt.where(AuditEvent.municipality_id == municipality_id)
+        stmt = stmt.where(access.belonging_to(AuditEvent, municipality_id))
     if round_id:
         stmt = stmt.where(AuditEvent.round_id == round_id)
     if application_id:

@@ -71,7 +71,7 @@ class UserForm(FlaskForm):
         return number if valid_id(number) else 0
 
     def loaded_version(self) -> int | None:
-        return _whole_number(self.version.data or "")
+        return _whole_number(str(self.version.data or ""))
 
 
 def _whole_number(text: str) -> int | None:

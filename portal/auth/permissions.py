@@ -1,7 +1,6 @@
-"""The one place that answers "what may this user see and do".
+"""Named permissions that views and templates share, and the decorators that check them.
 
-Every view and query of municipality-owned data goes through ``scope`` or
-``get_scoped_or_404``; permissions are named functions that views and templates share.
+Which rows a user may read or change is ``portal.access``'s answer (the access gate).
 """
 
 from __future__ import annotations
@@ -12,10 +11,8 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, false
 
 from portal.auth.models import Role, User
-from portal.db import db, valid_id
 
 T = TypeVar("T")
 
@@ -44,39 +41,26 @@ def can_edit_programmes(user: User) -> bool:
 
 
 def can_see_draft_rounds(user: User) -> bool:
-    return has_role(user, Role.COORDINATOR, Role.ADMIN)
+    """Rounds in draft: the round policy of ``portal.access`` (coordinators and admins)."""
+    from portal import access
+
+    return access.sees_draft_rounds(user)
 
 
-def can_see_municipality(user: User, municipality_id: int | None) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_national or (
-        municipality_id is not None and user.municipality_id == municipality_id
-    )
+def permission_required(permission: Callable[[Any], bool]) -> Callable:
+    """Log in first (redirect), then 403 unless ``permission(current_user)``."""
 
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not permission(current_user):
+                abort(403)
+            return view(*args, **kwargs)
 
-def scope(stmt: Select, user: User, municipality_column) -> Select:
-    """Restrict ``stmt`` to the rows of municipalities ``user`` may see.
+        return wrapped
 
-    National users (coordinators, admins, national leadership) see all; everyone else sees
-    their own municipality's rows, and a user with none sees nothing.
-    """
-    if user.is_national:
-        return stmt
-    if user.municipality_id is None:
-        return stmt.where(false())
-    return stmt.where(municipality_column == user.municipality_id)
-
-
-def get_scoped_or_404(model: type[T], ident: Any, user: User, attr: str = "municipality_id") -> T:
-    """Load ``model`` by primary key, or 404 when it is missing *or* out of the user's scope.
-
-    Out-of-scope rows answer 404, not 403, so ids of other municipalities reveal nothing.
-    """
-    obj = db.session.get(model, ident) if valid_id(ident) else None
-    if obj is None or not can_see_municipality(user, getattr(obj, attr)):
-        abort(404)
-    return obj
+    return decorator
 
 
 def role_required(*roles: Role) -> Callable:
@@ -106,6 +90,4 @@ TEMPLATE_PERMISSIONS = {
     "can_manage_register": can_manage_register,
     "can_edit_programmes": can_edit_programmes,
     "can_read_audit_log": can_read_audit_log,
-    "has_role": has_role,
-    "Role": Role,
 }

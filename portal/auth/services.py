@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, select
 
+from portal import access
 from portal.audit import services as audit
 from portal.auth.labels import ROLE_LABELS
 from portal.auth.models import MUNICIPALITY_OPTIONAL, MUNICIPALITY_REQUIRED, Role, User
@@ -206,7 +207,7 @@ def user_listing(search: str = "", role: str = "", municipality_id: int | None =
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(role))
     if valid_id(municipality_id):
-        stmt = stmt.where(User.municipality_id == municipality_id)
+        stmt = stmt.where(access.belonging_to(User, municipality_id))
     return stmt
 
 

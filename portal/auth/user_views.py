@@ -2,6 +2,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import access
 from portal.auth import services
 from portal.auth.admin_forms import (
     NewUserForm,
@@ -12,7 +13,6 @@ from portal.auth.admin_forms import (
 )
 from portal.auth.models import Role, User
 from portal.auth.permissions import role_required
-from portal.db import db
 from portal.municipalities.services import active_municipalities
 from portal.pagination import apply_sort, paginate
 from portal.web import commit_or_flash, commit_or_show
@@ -83,7 +83,7 @@ def new():
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = access.get_visible_or_404(User, user_id, current_user, "change")
     form = _with_municipalities(UserForm(obj=user), user)
     if request.method == "GET":
         form.fill_from(user)
@@ -108,7 +108,7 @@ def edit(user_id: int):
 @bp.route("/<int:user_id>/adgangskode", methods=["POST"])
 @role_required(Role.ADMIN)
 def reset_password(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = access.get_visible_or_404(User, user_id, current_user, "change")
     form = PasswordForm()
     if form.validate_on_submit():
         password = form.password.data or services.temporary_password()
@@ -120,7 +120,7 @@ def reset_password(user_id: int):
 @bp.route("/<int:user_id>/aktiv", methods=["POST"])
 @role_required(Role.ADMIN)
 def set_active(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = access.get_visible_or_404(User, user_id, current_user, "change")
     active = request.form.get("active") == "1"
     if commit_or_flash(lambda: services.set_active(user, active, actor=current_user)):
         if active:

@@ -12,8 +12,8 @@ With ``series=False`` only each indicator's latest measurement is read (one quer
 the number of periods) and no benefits are computed: enough for the medians a dashboard
 compares with. ``Totals`` add benefits up per community, per round and nationally.
 
-Callers pass participations they loaded through the scoping helpers
-(``scope_participations``, ``get_participation_or_404``); ``round_participations`` loads a
+Callers pass participations they loaded through the access gate
+(``portal.access``); ``round_participations`` loads a
 round's (or a community's) with what the arithmetic reads already joined.
 """
 

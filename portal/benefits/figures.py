@@ -1,9 +1,7 @@
 """Reading the recorded figures: for pages, exports, and the benefit and progress arithmetic.
 
-Every function takes participations the caller already loaded through the scoping helpers
-(``portal.participations.permissions.get_participation_or_404``,
-``portal.participations.services.scope_participations``); ``scope_figures`` restricts a select
-of figure rows directly. The number of queries does not grow with the number of
+Every function takes participations the caller already loaded through the access gate
+(``portal.access``). The number of queries does not grow with the number of
 participations or measurements.
 """
 
@@ -13,22 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import select
 
-from portal.auth.models import Role, User
-from portal.auth.permissions import has_role, scope
 from portal.benefits.models import Baseline, Cost, Measurement, Target
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.models import Indicator
-
-
-def scope_figures(stmt: Select, user: User, model) -> Select:
-    """Restrict a select of ``model`` (Baseline, Target, Measurement, Cost) to the figures
-    ``user`` may read: national users all, a municipality's users their own, reviewers none."""
-    if has_role(user, Role.REVIEWER):
-        return stmt.where(false())
-    return scope(stmt, user, model.municipality_id)
 
 
 @dataclass

@@ -7,9 +7,10 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import access
 from portal.audit import services as audit
 from portal.auth.models import Role
-from portal.auth.permissions import can_see_draft_rounds, role_required
+from portal.auth.permissions import role_required
 from portal.benefits import exporting
 from portal.benefits.forms import UploadForm
 from portal.benefits.importing import import_figures
@@ -17,14 +18,12 @@ from portal.benefits.permissions import (
     READERS,
     can_export_round,
     can_import_for_any,
-    get_participation_or_404,
 )
 from portal.benefits.views import _editable, bp
 from portal.db import db
 from portal.errors import PortalError, RowErrors
 from portal.participations.models import Participation
-from portal.participations.services import participations_of_round, scope_participations
-from portal.programmes.services import get_round_by_slug
+from portal.participations.services import participations_of_round
 
 
 def _send(table, stem: str, fmt: str, **audit_fields) -> Response:
@@ -46,7 +45,7 @@ def _format(fmt: str) -> str:
 @bp.route("/deltagelse/<int:participation_id>/tal.<fmt>")
 @role_required(*READERS)
 def export_participation(participation_id: int, fmt: str):
-    participation = get_participation_or_404(participation_id, current_user)
+    participation = access.get_visible_or_404(Participation, participation_id, current_user)
     table = exporting.figures_table(participation.round, [participation])
     stem = f"tal-{participation.round.slug}-{participation.municipality.code_display}"
     return _send(
@@ -58,16 +57,12 @@ def export_participation(participation_id: int, fmt: str):
     )
 
 
-def _round_or_404(slug: str):
-    return get_round_by_slug(slug, include_drafts=can_see_draft_rounds(current_user)) or abort(404)
-
-
 @bp.route("/forloeb/<slug>/tal.<fmt>")
 @role_required(*READERS)
 def export_round(slug: str, fmt: str):
     if not can_export_round(current_user):
         abort(403)
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     table = exporting.figures_table(round_, participations_of_round(round_))
     return _send(table, f"tal-{round_.slug}", _format(fmt), round_id=round_.id)
 
@@ -77,10 +72,10 @@ def export_round(slug: str, fmt: str):
 def template(slug: str, fmt: str):
     """The import template: every participating municipality for national users, only their
     own for a municipality's users (404 when it does not participate)."""
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     participations = list(
         db.session.scalars(
-            scope_participations(
+            access.visible(
                 select(Participation).where(Participation.round_id == round_.id), current_user
             )
         )
@@ -136,7 +131,7 @@ def upload_participation(participation_id: int):
 @bp.route("/forloeb/<slug>/indlaes", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def upload_round(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     if not can_import_for_any(current_user):
         abort(403)
     return _upload(round_, url_for(".upload_round", slug=round_.slug))

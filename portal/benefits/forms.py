@@ -33,6 +33,8 @@ class NumberField(StringField):
     "25.000" is refused as ambiguous rather than read as 25 (files follow the import
     format, where a single dot is a decimal point)."""
 
+    number: Decimal | None = None  # also when the field was not posted at all
+
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.number = None

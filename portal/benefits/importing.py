@@ -45,13 +45,14 @@ from portal.benefits import bulk, freeze, rules
 from portal.benefits.costs import AMOUNT_QUANTUM
 from portal.benefits.figures import figure_frames
 from portal.benefits.models import CostKind, Quality
-from portal.benefits.permissions import import_scope
+from portal.benefits.permissions import import_limit
 from portal.benefits.rules import Kind
 from portal.db import db
 from portal.errors import RowErrors
+from portal.i18n import localized
 from portal.municipalities.models import Municipality
 from portal.participations.models import Participation
-from portal.programmes.models import Indicator, Round
+from portal.programmes.models import Frequency, Indicator, Round
 from portal.tabular import LINE, parse_decimals, read_table
 
 COLUMNS = ("municipality", "indicator", "kind", "date", "value", "note", "quality")
@@ -191,7 +192,7 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     """Store the figures of a file for ``round_``, all or nothing (``RowErrors`` lists every
     bad row). ``actor`` None (the command line) or a coordinator may import for any
     participating municipality, a municipal user for their own only."""
-    own_municipality = import_scope(actor)
+    own_municipality = import_limit(actor)
     frame = read_table(data, REQUIRED, OPTIONAL)
     for column in OPTIONAL:
         if column not in frame:
@@ -202,7 +203,7 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     rows = _parse(frame, context, own_municipality, problems)
     periods = _check_rules(rows, context, existing, problems)
     rows["period"] = periods
-    _check_duplicates(rows, frame[LINE], problems)
+    _check_duplicates(rows, frame[LINE], problems, context.indicators)
     changes = _check_frozen(rows, context, existing, problems)
     problems.raise_if_any(frame[LINE])
     result = ImportResult()
@@ -378,8 +379,12 @@ def _check_rules(rows: pd.DataFrame, ctx: _Round, existing: dict, problems: _Pro
     return periods.reindex(rows.index)
 
 
-def _check_duplicates(rows: pd.DataFrame, lines: pd.Series, problems: _Problems) -> None:
-    """Two rows naming the same figure: the later one is refused, pointing at the first."""
+def _check_duplicates(
+    rows: pd.DataFrame, lines: pd.Series, problems: _Problems, indicators: dict[int, Indicator]
+) -> None:
+    """Two rows naming the same figure: the later one is refused, pointing at the first. Two
+    measurements dated differently in one period (a quarterly indicator's October and
+    November) say so, naming the period, rather than "repeats"."""
     kind = rows["kind"]
     key = pd.DataFrame(
         {
@@ -399,11 +404,36 @@ def _check_duplicates(rows: pd.DataFrame, lines: pd.Series, problems: _Problems)
     key = key[complete]
     if key.empty:
         return
-    first_line = (
-        lines[key.index].groupby([key[c] for c in key.columns], dropna=False).transform("first")
-    )
+    groups = [key[c] for c in key.columns]
+    first_line = lines[key.index].groupby(groups, dropna=False).transform("first")
+    first_date = rows["date"][key.index].groupby(groups, dropna=False).transform("first")
     repeated = key.duplicated(keep="first")
-    problems.add(
-        key.index[repeated],
-        lambda i: _("rækken gentager linje %(line)d", line=int(first_line[i])),
+
+    def message(i) -> str:
+        day, first = rows["date"][i], first_date[i]
+        if kind[i] != Kind.MEASUREMENT or day == first:
+            return _("rækken gentager linje %(line)d", line=int(first_line[i]))
+        indicator = indicators[int(rows["indicator_id"][i])]
+        return same_period_message(
+            indicator, day.date(), key["period"][i].date(), int(first_line[i])
+        )
+
+    problems.add(key.index[repeated], message)
+
+
+def same_period_message(indicator: Indicator, day, period, line: int) -> str:
+    """``Sparede minutter pr. besøg måles kvartalsvis: 2025-11-01 hører til 4. kvartal 2025
+    ligesom linje 6``."""
+    how = {
+        Frequency.MONTHLY: _("måles månedligt"),
+        Frequency.QUARTERLY: _("måles kvartalsvis"),
+        Frequency.YEARLY: _("måles årligt"),
+    }[indicator.frequency]
+    return _(
+        "%(indicator)s %(how)s: %(date)s hører til %(period)s ligesom linje %(line)d",
+        indicator=localized(indicator, "name"),
+        how=how,
+        date=day.isoformat(),
+        period=rules.period_label(period, indicator.frequency),
+        line=line,
     )

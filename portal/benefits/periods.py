@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.dates import format_date
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
 MONTHLY, QUARTERLY, YEARLY = "monthly", "quarterly", "yearly"
 
 
@@ -37,3 +41,21 @@ def months_between(first: date, last: date) -> list[date]:
         months.append(current)
         current = add_months(current, 1)
     return months
+
+
+MONTHS_IN = {MONTHLY: 1, QUARTERLY: 3, YEARLY: 12}
+
+
+def months_in(frequency) -> int:
+    """How many months a period of ``frequency`` covers: 1, 3 or 12."""
+    return MONTHS_IN[getattr(frequency, "value", frequency)]
+
+
+def period_label(start: date, frequency) -> str:
+    """``september 2025``, ``3. kvartal 2025`` or ``2025``."""
+    frequency = getattr(frequency, "value", frequency)
+    if frequency == YEARLY:
+        return str(start.year)
+    if frequency == QUARTERLY:
+        return _("%(q)d. kvartal %(year)d", q=(start.month - 1) // 3 + 1, year=start.year)
+    return format_date(start, "MMMM yyyy", locale=get_locale() or "da")

@@ -10,6 +10,8 @@ The rules:
   measured the year before the collaboration begins);
 - a measurement's date names its period: it is stored as the first day of its month, quarter
   or year (by the indicator's frequency), and that period must overlap the round's period;
+- nothing from the future: a measurement's period has begun (today in Europe/Copenhagen)
+  and a baseline's date is not after today; a target's date may well lie ahead;
 - no measurement before the baseline: a measurement's period must not end before the
   baseline's date, and a baseline cannot be moved after measurements already recorded;
 - a cost is not negative and has a category; free texts hold no CPR number.
@@ -26,13 +28,12 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from babel.dates import format_date
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from portal.benefits import periods
 from portal.benefits.models import MAX_CATEGORY
 from portal.benefits.periods import add_months, period_start  # noqa: F401  (rules API)
-from portal.i18n import local_date, number
+from portal.i18n import local_date, local_today, number
 from portal.programmes.models import Frequency, Indicator, Round
 from portal.textcheck import CPR_MESSAGE, looks_like_cpr
 
@@ -58,11 +59,7 @@ def period_end(start: date, frequency: Frequency) -> date:
 
 def period_label(start: date, frequency: Frequency) -> str:
     """``september 2025``, ``3. kvartal 2025`` or ``2025``."""
-    if frequency == Frequency.YEARLY:
-        return str(start.year)
-    if frequency == Frequency.QUARTERLY:
-        return _("%(q)d. kvartal %(year)d", q=(start.month - 1) // 3 + 1, year=start.year)
-    return format_date(start, "MMMM yyyy", locale=get_locale())
+    return periods.period_label(start, frequency)
 
 
 def period_starts(days: pd.Series, frequencies: pd.Series) -> pd.Series:
@@ -143,7 +140,12 @@ Problem = tuple[object, str, str]  # (row index, field, message)
 
 
 def check(
-    frame: pd.DataFrame, round_: Round, indicators: dict[int, Indicator], existing: Existing
+    frame: pd.DataFrame,
+    round_: Round,
+    indicators: dict[int, Indicator],
+    existing: Existing,
+    *,
+    today: date | None = None,
 ) -> tuple[list[Problem], pd.Series]:
     """Check figures given as rows of ``frame``: ``kind`` (a ``Kind`` value),
     ``participation_id``, ``indicator_id`` (missing for a cost), ``date`` (datetime64, NaT
@@ -151,6 +153,7 @@ def check(
     unreadable), optionally ``pessimistic``, ``optimistic`` (Decimals), ``category`` and
     ``note`` (texts).
 
+    ``today``: the day that decides what lies in the future (default: today in Denmark).
     Returns the problems and the measurement periods (datetime64 by row; NaT for other kinds).
     """
     problems: list[Problem] = []
@@ -199,10 +202,47 @@ def check(
             kind[i], days[i].date(), shown_start.date(), end.date(), label
         )
         problems.append((i, "date", message))
+    problems += _check_future(frame, days, periods, frequencies, outside, today or local_today())
 
     problems += _check_against_baseline(frame, days, periods, frequencies, existing)
     problems += _check_texts(frame)
     return problems, periods
+
+
+def _check_future(frame, days, periods, frequencies, outside, today: date) -> list[Problem]:
+    """A measurement for a period that has not begun, or a baseline dated after today, is
+    refused (a row already outside the round's period has its message)."""
+    kind = frame["kind"]
+    now = pd.Timestamp(today)
+    measured = (kind == Kind.MEASUREMENT) & periods.notna() & (periods > now)
+    baseline = (kind == Kind.BASELINE) & days.notna() & (days > now)
+    problems: list[Problem] = []
+    for i in frame.index[measured & ~outside]:
+        label = period_label(periods[i].date(), Frequency(frequencies[i]))
+        problems.append((i, "date", future_message(label, today)))
+    for i in frame.index[baseline & ~outside]:
+        problems.append(
+            (
+                i,
+                "date",
+                _(
+                    "datoen %(date)s ligger efter i dag (%(today)s): en basislinje er en"
+                    " måling, der er foretaget",
+                    date=local_date(days[i].date()),
+                    today=local_date(today),
+                ),
+            )
+        )
+    return problems
+
+
+def future_message(period: str, today: date) -> str:
+    return _(
+        "målingen for %(period)s kan ikke registreres endnu: perioden er ikke begyndt"
+        " (i dag er det %(today)s)",
+        period=period,
+        today=local_date(today),
+    )
 
 
 def _check_against_baseline(frame, days, periods, frequencies, existing: Existing):

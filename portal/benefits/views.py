@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import access
 from portal.auth.models import Role
-from portal.auth.permissions import get_scoped_or_404, role_required
+from portal.auth.permissions import role_required
 from portal.benefits import costs, freeze, quality, recording
 from portal.benefits.forms import (
     BaselineForm,
@@ -23,10 +24,10 @@ from portal.benefits.page import participation_page
 from portal.benefits.permissions import (
     READERS,
     can_edit_figures,
-    get_participation_or_404,
 )
 from portal.benefits.rules import period_label
 from portal.db import db
+from portal.participations.models import Participation
 from portal.programmes.models import Indicator
 from portal.web import commit_or_flash, commit_or_show
 
@@ -41,7 +42,7 @@ def _template_helpers(state) -> None:
 
 
 def _editable(participation_id: int):
-    participation = get_participation_or_404(participation_id, current_user)
+    participation = access.get_visible_or_404(Participation, participation_id, current_user)
     if not can_edit_figures(current_user, participation):
         abort(403)
     return participation
@@ -55,7 +56,7 @@ def _indicator_of(participation, indicator_id: int) -> Indicator:
 
 
 def _figure_of(model, ident: int, participation):
-    figure = get_scoped_or_404(model, ident, current_user)
+    figure = access.get_visible_or_404(model, ident, current_user)
     if figure.participation_id != participation.id:
         abort(404)
     return figure
@@ -68,7 +69,7 @@ def _back(participation, anchor: str | None = None):
 @bp.route("/deltagelse/<int:participation_id>")
 @role_required(*READERS)
 def participation(participation_id: int):
-    return _render(get_participation_or_404(participation_id, current_user))
+    return _render(access.get_visible_or_404(Participation, participation_id, current_user))
 
 
 def _render(participation, posted=None, status=200):
@@ -287,7 +288,7 @@ def set_owner(participation_id: int):
 @bp.route("/deltagelse/<int:participation_id>/godkend-maalbillede", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def approve_picture(participation_id: int):
-    participation = get_participation_or_404(participation_id, current_user)
+    participation = access.get_visible_or_404(Participation, participation_id, current_user)
     if commit_or_flash(lambda: freeze.approve_target_picture(participation, actor=current_user)):
         flash(_("Basislinje og målbillede er godkendt og låst."), "success")
     return _back(participation, "maalbillede")

@@ -223,7 +223,7 @@ def municipality_dashboard(
 ) -> MunicipalityDashboard:
     """The participation's own figures in full and the round's latest values for the
     medians: ten queries, whatever the number of municipalities or measurements. The
-    caller loaded ``participation`` through ``get_participation_or_404``."""
+    caller loaded ``participation`` through ``portal.access``."""
     models = programme_models([participation.round.programme_id])
     own = evaluate_participation(participation, as_of=as_of, models=models)
     others = evaluate(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from functools import wraps
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
-from flask import Blueprint, abort, render_template
-from flask_login import current_user, login_required
-
-from portal.auth.permissions import can_see_draft_rounds, role_required
+from portal import access
+from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
 from portal.benefits import freeze
 from portal.benefits.calculation import national_totals
 from portal.dashboards import services as dashboards
@@ -16,14 +16,20 @@ from portal.dashboards.permissions import (
     READERS,
     TEMPLATE_PERMISSIONS,
     can_view_round_dashboard,
-    get_community_or_404,
-    get_participation_or_404,
 )
+from portal.participations.models import Community, Participation
 from portal.participations.services import my_participations, rounds_overview
-from portal.programmes.services import get_round_by_slug
+from portal.programmes.models import Round
 from portal.reporting.services import items_for, local_today
 
 bp = Blueprint("dashboards", __name__, url_prefix="/oversigt")
+
+# What a participation's dashboard reads, joined in the same query.
+DASHBOARD_LOADS = (
+    joinedload(Participation.round).joinedload(Round.programme),
+    joinedload(Participation.municipality),
+    joinedload(Participation.community),
+)
 
 
 @bp.record_once
@@ -35,17 +41,6 @@ def _template_helpers(state) -> None:
         indicator_explanations=dashboards.indicator_explanations,
         is_suppressed=is_suppressed,
     )
-
-
-def national_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not can_view_round_dashboard(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 @bp.route("/")
@@ -64,7 +59,9 @@ def index():
 @bp.route("/deltagelse/<int:participation_id>")
 @role_required(*READERS)
 def participation(participation_id: int):
-    participation = get_participation_or_404(participation_id, current_user)
+    participation = access.get_visible_or_404(
+        Participation, participation_id, current_user, options=DASHBOARD_LOADS
+    )
     board = dashboards.municipality_dashboard(participation)
     due = items_for([participation], local_today())[participation.id]
     histories = freeze.histories([participation.id]).get(participation.id, {})
@@ -81,7 +78,12 @@ def participation(participation_id: int):
 @bp.route("/faellesskab/<int:community_id>")
 @role_required(*READERS)
 def community(community_id: int):
-    community = get_community_or_404(community_id, current_user)
+    community = access.get_visible_or_404(
+        Community,
+        community_id,
+        current_user,
+        options=(joinedload(Community.round).joinedload(Round.programme),),
+    )
     view = dashboards.community_view(community, current_user.municipality_id)
     return render_template(
         "dashboards/community.html",
@@ -91,11 +93,9 @@ def community(community_id: int):
 
 
 @bp.route("/forloeb/<slug>")
-@national_required
+@permission_required(can_view_round_dashboard)
 def round_(slug: str):
-    round_ = get_round_by_slug(slug, include_drafts=can_see_draft_rounds(current_user))
-    if round_ is None:
-        abort(404)
+    round_ = access.round_or_404(slug, current_user)
     view = dashboards.round_view(round_)
     return render_template(
         "dashboards/round.html",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.applications.models import Application, ApplicationStatus
-from portal.applications.queries import applications_of_municipality
+from portal.applications.queries import applications_of
 from portal.auth.models import Role, User
 from portal.db import db, utcnow
 from portal.municipalities.models import Municipality
@@ -25,6 +26,7 @@ class HomeFigures:
     counts: dict[str, int] = field(default_factory=dict)
     applications: list[Application] = field(default_factory=list)
     reporting: list = field(default_factory=list)
+    greeting: str = ""
 
 
 def home_figures(user: User) -> HomeFigures:
@@ -34,13 +36,37 @@ def home_figures(user: User) -> HomeFigures:
         upcoming_rounds=programmes.upcoming_rounds(now),
         running_rounds=programmes.running_rounds(now),
         municipality=user.municipality,
+        greeting=greeting(user),
     )
     if user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_national:
         figures.counts = national_counts()
     elif user.municipality_id is not None and user.role in (Role.MUNICIPAL, Role.LEADERSHIP):
-        figures.applications = applications_of_municipality(user.municipality_id)
+        figures.applications = applications_of(user)
         figures.reporting = home_items(user)
     return figures
+
+
+def greeting(user: User) -> str:
+    """Who the user is in the collaboration, in a sentence under the welcome."""
+    m = user.municipality.full_name if user.municipality else None
+    if user.role == Role.MUNICIPAL and m:
+        return _("Du arbejder for %(m)s.", m=m)
+    if user.role == Role.COORDINATOR:
+        return _("Du er national koordinator.")
+    if user.role == Role.REVIEWER:
+        text = _("Du er bedømmer.")
+        if m:
+            text += " " + _(
+                "Du hører til %(m)s og bedømmer aldrig ansøgninger, som kommunen indgår i.", m=m
+            )
+        return text
+    if user.role == Role.LEADERSHIP:
+        if m:
+            return _("Du følger %(m)s som ledelse.", m=m)
+        return _("Du følger samarbejdet som national ledelse.")
+    if user.role == Role.ADMIN:
+        return _("Du administrerer brugere og kommuneregisteret.")
+    return ""
 
 
 def national_counts() -> dict[str, int]:

@@ -3,18 +3,14 @@
 A notice belongs to a municipality (the read mark too: one for the municipality, not per
 user). Its municipal and leadership users read it and mark it read; coordinators and
 national leadership read every municipality's notices but leave the read mark alone;
-reviewers and admins have none. Out-of-scope ids answer 404.
+reviewers and admins have none. Which notices: ``portal.access``; out-of-scope ids answer
+404.
 """
 
 from __future__ import annotations
 
-from flask import abort
-from sqlalchemy import Select, false, select
-
 from portal.auth.models import Role, User
 from portal.auth.permissions import has_role
-from portal.db import db, valid_id
-from portal.notifications.models import Notification
 
 OUTBOX_READERS = (Role.COORDINATOR, Role.ADMIN)
 
@@ -28,21 +24,6 @@ def reads_all_notices(user: User) -> bool:
 def can_mark_read(user: User) -> bool:
     """The municipality's own users keep its read marks."""
     return has_role(user, Role.MUNICIPAL, Role.LEADERSHIP) and user.municipality_id is not None
-
-
-def scope_notices(stmt: Select, user: User) -> Select:
-    if reads_all_notices(user):
-        return stmt
-    if not can_mark_read(user):
-        return stmt.where(false())
-    return stmt.where(Notification.municipality_id == user.municipality_id)
-
-
-def get_notice_or_404(ident, user: User) -> Notification:
-    if not valid_id(ident):
-        abort(404)
-    stmt = scope_notices(select(Notification).where(Notification.id == ident), user)
-    return db.session.scalar(stmt) or abort(404)
 
 
 def can_manage_outbox(user: User) -> bool:

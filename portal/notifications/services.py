@@ -15,13 +15,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 
+from portal import access
 from portal.auth.models import Role, User
 from portal.db import db, utcnow
 from portal.errors import NotAllowed
 from portal.municipalities.models import Municipality
 from portal.notifications import texts
 from portal.notifications.models import Notification, OutboxMessage
-from portal.notifications.permissions import can_mark_read, scope_notices
+from portal.notifications.permissions import can_mark_read
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def _recipients(ids: list[int], extra_emails: Iterable[str]) -> dict[str, int | 
         rows = db.session.execute(
             select(User.email, User.municipality_id)
             .where(
-                User.municipality_id.in_(ids),
+                access.belonging_to(User, ids),
                 User.role == Role.MUNICIPAL,
                 User.active.is_(True),
             )
@@ -143,7 +144,7 @@ def notices_for(user: User) -> Select:
         .join(Municipality, Municipality.id == Notification.municipality_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
-    return scope_notices(stmt, user)
+    return access.visible(stmt, user, model=Notification)
 
 
 def unread_count(user: User) -> int:
@@ -151,25 +152,20 @@ def unread_count(user: User) -> int:
     a municipality's read marks), for the header."""
     if not can_mark_read(user):
         return 0
-    return (
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.municipality_id == user.municipality_id,
-                Notification.read_at.is_(None),
-            )
-        )
-        or 0
-    )
+    stmt = select(func.count(Notification.id)).where(Notification.read_at.is_(None))
+    return db.session.scalar(access.visible(stmt, user, "change", Notification)) or 0
 
 
-def _check_may_mark(actor: User, municipality_id: int) -> None:
-    if not can_mark_read(actor) or actor.municipality_id != municipality_id:
+def _check_may_mark(actor: User, notice: Notification | None = None) -> None:
+    if not can_mark_read(actor) or (
+        notice is not None and not access.allows(actor, notice, "change")
+    ):
         raise NotAllowed(_("Du kan kun markere jeres egen kommunes beskeder som læst."))
 
 
 def mark_read(notice: Notification, *, actor: User) -> bool:
     """Mark one notice read for its municipality; False when it already was."""
-    _check_may_mark(actor, notice.municipality_id)
+    _check_may_mark(actor, notice)
     if notice.read_at is not None:
         return False
     notice.read_at = utcnow()
@@ -179,11 +175,11 @@ def mark_read(notice: Notification, *, actor: User) -> bool:
 
 def mark_all_read(*, actor: User) -> int:
     """Mark every unread notice of the actor's municipality read; how many were."""
-    _check_may_mark(actor, actor.municipality_id)
+    _check_may_mark(actor)
     result = db.session.execute(
         update(Notification)
         .where(
-            Notification.municipality_id == actor.municipality_id,
+            access.condition(Notification, actor, "change"),
             Notification.read_at.is_(None),
         )
         .values(read_at=utcnow())

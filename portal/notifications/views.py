@@ -3,14 +3,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from portal import access
 from portal.auth.permissions import role_required
 from portal.db import db
 from portal.notifications import services, texts
+from portal.notifications.models import Notification
 from portal.notifications.outbox import NO_SERVER, OUTBOX_FILTERS, deliver_outbox, outbox_listing
 from portal.notifications.permissions import (
     OUTBOX_READERS,
     can_mark_read,
-    get_notice_or_404,
     reads_all_notices,
 )
 from portal.pagination import paginate
@@ -52,7 +53,7 @@ def _back_to_list():
 @bp.route("/<int:notice_id>/laest", methods=["POST"])
 @login_required
 def mark_read(notice_id: int):
-    notice = get_notice_or_404(notice_id, current_user)
+    notice = access.get_visible_or_404(Notification, notice_id, current_user)
     if not can_mark_read(current_user):
         abort(403)
     commit_or_flash(lambda: services.mark_read(notice, actor=current_user))

@@ -3,18 +3,13 @@
 National users (coordinators, admins, national leadership) see every round's participations;
 only coordinators change them. A municipal or leadership user of a municipality sees that
 municipality's participations (with its community's members, not their grants); any other
-participation answers 404. Reviewers have no business here (403).
+participation answers 404 (``portal.access``). Reviewers have no business here (403).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from portal.auth.models import Role, User
 from portal.auth.permissions import has_role
-from portal.db import db, valid_id
-from portal.participations.models import Participation
-from portal.participations.services import scope_participations
 
 READERS = (Role.MUNICIPAL, Role.LEADERSHIP, Role.COORDINATOR, Role.ADMIN)
 
@@ -30,15 +25,6 @@ def can_view_all_participations(user: User) -> bool:
 
 def has_own_participations(user: User) -> bool:
     return has_role(user, Role.MUNICIPAL, Role.LEADERSHIP) and user.municipality_id is not None
-
-
-def get_participation_or_404(ident, user: User) -> Participation:
-    from flask import abort
-
-    if not valid_id(ident):
-        abort(404)
-    stmt = scope_participations(select(Participation).where(Participation.id == ident), user)
-    return db.session.scalar(stmt) or abort(404)
 
 
 TEMPLATE_PERMISSIONS = {

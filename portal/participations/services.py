@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal import access
 from portal.applications.models import ApplicantRole, Application
 from portal.audit import services as audit
-from portal.auth.models import Role, User
-from portal.auth.permissions import has_role, scope
+from portal.auth.models import User
 from portal.db import db
 from portal.errors import NotAllowed
 from portal.i18n import money
@@ -25,14 +25,6 @@ from portal.participations.models import (
 )
 from portal.participations.signals import participations_created
 from portal.programmes.models import Round, RoundStatus
-
-
-def scope_participations(stmt: Select, user: User) -> Select:
-    """Restrict a select of ``Participation`` to what ``user`` may see: national users all,
-    municipal and leadership users their own municipality's, reviewers none."""
-    if has_role(user, Role.REVIEWER):
-        return stmt.where(false())
-    return scope(stmt, user, Participation.municipality_id)
 
 
 def snapshot(participation: Participation) -> dict:
@@ -81,7 +73,7 @@ def create_for_application(application: Application, *, actor) -> list[Participa
         for p in db.session.scalars(
             select(Participation).where(
                 Participation.round_id == application.round_id,
-                Participation.municipality_id.in_([m for m, _role in wanted]),
+                access.belonging_to(Participation, [m for m, _role in wanted]),
             )
         )
     }
@@ -213,7 +205,7 @@ def my_participations(user: User) -> list[Participation]:
     """The participations of the user's municipality, with round, community and the
     community's members loaded (never another municipality's grant: the page shows only
     names, roles and regions of the others)."""
-    stmt = scope_participations(
+    stmt = access.visible(
         select(Participation)
         .join(Round, Round.id == Participation.round_id)
         .options(

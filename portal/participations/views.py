@@ -1,11 +1,10 @@
-from functools import wraps
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from portal import access
 from portal.auth.models import Role
-from portal.auth.permissions import can_see_draft_rounds, role_required
+from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
 from portal.db import db
 from portal.errors import RowErrors
 from portal.participations import communities, grants, services, suggestion
@@ -18,42 +17,24 @@ from portal.participations.forms import (
     SuggestionForm,
 )
 from portal.participations.importing import import_participants
-from portal.participations.models import Community
+from portal.participations.models import Community, Participation
 from portal.participations.permissions import (
     READERS,
     can_manage_participations,
     can_view_all_participations,
-    get_participation_or_404,
     has_own_participations,
 )
-from portal.programmes.services import get_round_by_slug
 from portal.web import commit_or_flash, commit_or_show
 
 bp = Blueprint("participations", __name__, url_prefix="/deltagere")
 
 
-def national_required(view):
-    """National users read the round pages; a municipal or leadership user of a
-    municipality, or a reviewer, gets 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not can_view_all_participations(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def _round_or_404(slug: str):
-    return get_round_by_slug(slug, include_drafts=can_see_draft_rounds(current_user)) or abort(404)
-
-
 def _community_of(round_, community_id) -> Community | None:
     """A community of this round, or 404 (an id of another round is not found)."""
-    community = db.session.get(Community, community_id) if community_id else None
-    if community_id and (community is None or community.round_id != round_.id):
+    if not community_id:
+        return None
+    community = access.get_visible_or_404(Community, community_id, current_user)
+    if community.round_id != round_.id:
         abort(404)
     return community
 
@@ -83,7 +64,7 @@ def mine():
 @bp.route("/<int:participation_id>")
 @role_required(*READERS)
 def detail(participation_id: int):
-    return _render_detail(get_participation_or_404(participation_id, current_user))
+    return _render_detail(access.get_visible_or_404(Participation, participation_id, current_user))
 
 
 def _render_detail(participation, *, override=None, disbursement=None, status=200):
@@ -111,7 +92,7 @@ def _render_detail(participation, *, override=None, disbursement=None, status=20
 @bp.route("/<int:participation_id>/tilskud", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def override(participation_id: int):
-    participation = get_participation_or_404(participation_id, current_user)
+    participation = access.get_visible_or_404(Participation, participation_id, current_user)
     form = OverrideForm()
     if form.validate():
         ok, _result = commit_or_show(
@@ -133,7 +114,7 @@ def override(participation_id: int):
 @bp.route("/<int:participation_id>/udbetalinger", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def disburse(participation_id: int):
-    participation = get_participation_or_404(participation_id, current_user)
+    participation = access.get_visible_or_404(Participation, participation_id, current_user)
     form = DisbursementForm()
     if form.validate():
         ok, _result = commit_or_show(
@@ -155,7 +136,7 @@ def disburse(participation_id: int):
 @bp.route("/<int:participation_id>/udbetalinger/<int:disbursement_id>/slet", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def delete_disbursement(participation_id: int, disbursement_id: int):
-    participation = get_participation_or_404(participation_id, current_user)
+    participation = access.get_visible_or_404(Participation, participation_id, current_user)
     found = next((d for d in participation.disbursements if d.id == disbursement_id), None)
     if found is None:
         abort(404)
@@ -165,18 +146,18 @@ def delete_disbursement(participation_id: int, disbursement_id: int):
 
 
 @bp.route("/forloeb/<slug>/tilskud")
-@national_required
+@permission_required(can_view_all_participations)
 def grants_page(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     return render_template(
         "participations/grants.html", round=round_, summary=grants.funding_summary(round_)
     )
 
 
 @bp.route("/forloeb/<slug>/faellesskaber")
-@national_required
+@permission_required(can_view_all_participations)
 def communities_page(slug: str):
-    return _render_communities(_round_or_404(slug))
+    return _render_communities(access.round_or_404(slug, current_user))
 
 
 def _render_communities(round_, form=None, status=200):
@@ -199,7 +180,7 @@ def _render_communities(round_, form=None, status=200):
 @bp.route("/forloeb/<slug>/faellesskaber", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def create_community(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     leads = communities.overview(round_).unassigned_leads
     form = CommunityForm()
     form.set_leads(leads)
@@ -220,7 +201,7 @@ def create_community(slug: str):
 @bp.route("/faellesskaber/<int:community_id>/slet", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def delete_community(community_id: int):
-    community = db.session.get(Community, community_id) or abort(404)
+    community = access.get_visible_or_404(Community, community_id, current_user, "change")
     slug, name = community.round.slug, community.name
     version = request.form.get("version", type=int)
     if commit_or_flash(
@@ -236,7 +217,7 @@ def delete_community(community_id: int):
 @bp.route("/<int:participation_id>/faellesskab", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def assign(participation_id: int):
-    participation = get_participation_or_404(participation_id, current_user)
+    participation = access.get_visible_or_404(Participation, participation_id, current_user)
     round_ = participation.round
     form = AssignForm()
     form.set_communities(communities.round_communities(round_))
@@ -262,9 +243,9 @@ def assign(participation_id: int):
 
 
 @bp.route("/forloeb/<slug>/faellesskaber/forslag", methods=["GET", "POST"])
-@national_required
+@permission_required(can_view_all_participations)
 def suggest(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     form = SuggestionForm()
     status = 200
     if request.method == "POST":
@@ -286,7 +267,7 @@ def suggest(slug: str):
 @bp.route("/forloeb/<slug>/indlaes", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def upload(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     form = ImportForm()
     errors = None
     if form.validate_on_submit():

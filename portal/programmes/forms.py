@@ -69,6 +69,8 @@ STATUSES = [
 class AmountField(StringField):
     """Whole kroner, with or without Danish thousands separators."""
 
+    amount: int | None = None  # also when the field was not posted at all
+
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.amount = None
@@ -91,7 +93,10 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
     def loaded_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        # The posted text, or the stored number when nothing was posted; isdigit() alone
+        # accepts "²" and other digits int() cannot read.
+        text = str(self.version.data or "")
+        return int(text) if text.isascii() and text.isdigit() else None
 
 
 class ProgrammeForm(VersionedForm):

@@ -35,6 +35,7 @@ from portal.programmes.models import (
     Round,
     RoundStatus,
 )
+from portal.programmes.signals import round_period_changed
 
 SHIPPED_PROGRAMMES = Path(__file__).resolve().parent.parent / "data" / "programmes"
 
@@ -519,12 +520,18 @@ def store_programme(checked: _Checked, *, actor=None) -> LoadResult:
         programme, created, indicators=len(checked.indicators), benefits=len(checked.benefits)
     )
     existing_rounds = {r.slug: r for r in programme.rounds}
+    moved: list[Round] = []
     for round_data in checked.rounds:
         round_ = existing_rounds.get(round_data.slug)
         if round_ is None:
             programme.rounds.append(Round(**vars(round_data)))
             result.rounds_created += 1
         else:
+            if (round_.period_start, round_.period_end) != (
+                round_data.period_start,
+                round_data.period_end,
+            ):
+                moved.append(round_)
             for name, value in vars(round_data).items():
                 setattr(round_, name, value)
             result.rounds_updated += 1
@@ -541,6 +548,8 @@ def store_programme(checked: _Checked, *, actor=None) -> LoadResult:
                 )
             ]
         ) from exc
+    for round_ in moved:
+        round_period_changed.send(round_)
     audit.record(
         "programme_loaded",
         actor=actor,

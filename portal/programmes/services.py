@@ -17,6 +17,7 @@ from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
 from portal.programmes import rules
 from portal.programmes.models import Indicator, Programme, ProgrammeGoal, Round, RoundStatus
+from portal.programmes.signals import round_period_changed
 
 
 def _rounds_loader(include_drafts: bool):
@@ -304,9 +305,12 @@ def update_round(round_: Round, data: rules.RoundData, *, actor, version=None) -
     _check_version(round_, version, _l("Forløbet"))
     _check_round_data(data, existing=round_)
     before = _snapshot(round_, ROUND_FIELDS)
+    period = (round_.period_start, round_.period_end)
     for name in ROUND_FIELDS:
         setattr(round_, name, getattr(data, name))
     db.session.flush()
+    if (round_.period_start, round_.period_end) != period:
+        round_period_changed.send(round_)
     audit.record(
         "round_updated",
         actor=actor,

@@ -2,6 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal import access
 from portal.auth.models import Role
 from portal.auth.permissions import can_see_draft_rounds, role_required
 from portal.db import db, utcnow
@@ -27,10 +28,6 @@ def _drafts() -> bool:
 
 def _programme_or_404(slug: str):
     return services.get_programme_by_slug(slug, include_drafts=_drafts()) or abort(404)
-
-
-def _round_or_404(slug: str):
-    return services.get_round_by_slug(slug, include_drafts=_drafts()) or abort(404)
 
 
 def _indicator_of(programme, indicator_id: int | None) -> Indicator | None:
@@ -83,7 +80,7 @@ def detail(slug: str):
 @bp.route("/forloeb/<slug>")
 @login_required
 def round_detail(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     return render_template(
         "programmes/round.html",
         round=round_,
@@ -226,7 +223,7 @@ def new_round(slug: str):
 @bp.route("/forloeb/<slug>/rediger", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def edit_round(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     form = RoundForm()
     if request.method == "GET":
         form.fill_from(round_)

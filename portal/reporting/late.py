@@ -13,7 +13,6 @@ from sqlalchemy.orm import joinedload
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.models import Round
-from portal.reporting.schedule import ensure_quietly
 from portal.reporting.services import OPEN, OVERDUE, ItemView, items_for
 
 
@@ -67,7 +66,7 @@ def late_list(
     """Per municipality of the round: its items, the overdue ones, and counts. ``show``
     ``overdue`` keeps the municipalities with an overdue item, ``all`` every one; ``sort`` is
     ``name``, ``overdue``, ``oldest`` or ``done`` (``-`` first for descending; by default the
-    most overdue first). Schedules are completed on the way. A fixed number of queries."""
+    most overdue first). A fixed number of queries."""
     participations = list(
         db.session.scalars(
             select(Participation)
@@ -79,7 +78,6 @@ def late_list(
             .where(Participation.round_id == round_.id)
         )
     )
-    ensure_quietly(participations)
     items = items_for(participations, today)
     rows = [LateRow(p, items[p.id]) for p in participations]
     counts = {
@@ -106,7 +104,6 @@ def rounds_with_reporting(today: date) -> list[tuple[Round, int, int]]:
     participations = list(
         db.session.scalars(select(Participation).options(joinedload(Participation.round)))
     )
-    ensure_quietly(participations)
     rounds: dict[int, Round] = {p.round_id: p.round for p in participations}
     overdue: dict[int, int] = defaultdict(int)
     late: dict[int, set[int]] = defaultdict(set)

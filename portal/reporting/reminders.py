@@ -24,6 +24,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.db import db, utcnow
+from portal.links import path_for
 from portal.notifications.services import notify
 from portal.participations.models import Participation
 from portal.reporting.labels import danish_item_label
@@ -48,7 +49,7 @@ class SentReminder:
 
 
 def item_link(item: ReportingRequirement) -> str:
-    return f"/rapportering/{item.id}"
+    return path_for("reporting.detail", item_id=item.id)
 
 
 def _candidates(today: date) -> list[tuple[ReportingRequirement, str]]:

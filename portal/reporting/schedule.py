@@ -29,20 +29,18 @@ missing, never a duplicate (a unique constraint backs it), moves unsubmitted ite
 round's period changed (a moved due date gets its reminders again), and drops items the new
 period no longer has, unless they were submitted or hold text (those stay, as history).
 Submitted items never change. It runs from ``portal reporting schedule`` and ``portal reporting
-remind``, from the reporting pages (lazily), and when a participation is created.
+remind``, when a participation is created and when a round's period changes; never from a
+page (a GET does not write).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.db import db
 from portal.i18n import to_local
@@ -197,22 +195,6 @@ def ensure_all_schedules() -> ScheduleChange:
     )
 
 
-def ensure_quietly(participations: Iterable[Participation]) -> ScheduleChange:
-    """``ensure`` for a page: a read when nothing is missing; otherwise the writes in a
-    savepoint, where a clash with another request making the same items at the same moment
-    (a duplicate refused by the unique constraint, a row changed under us) counts as done by
-    that request."""
-    work = _diff(list(participations))
-    if not work:
-        return ScheduleChange()
-    try:
-        with db.session.begin_nested():
-            work.apply()
-    except (IntegrityError, StaleDataError):
-        return ScheduleChange()
-    return work.change
-
-
 def _ensure(participations: list[Participation]) -> ScheduleChange:
     work = _diff(participations)
     if work:
@@ -307,8 +289,16 @@ def _on_participations_created(round_, participations=()) -> None:
     _ensure(list(participations))
 
 
+def _on_round_period_changed(round_) -> None:
+    ensure_schedules(round_)
+
+
 def connect_signals() -> None:
-    """Every new participation gets its schedule in the transaction that creates it."""
+    """Every new participation gets its schedule in the transaction that creates it, and a
+    round whose period changed moves its participations' items in the transaction that
+    changes it; the daily command repairs anything else. Pages only read."""
     from portal.participations.signals import participations_created
+    from portal.programmes.signals import round_period_changed
 
     participations_created.connect(_on_participations_created)
+    round_period_changed.connect(_on_round_period_changed)

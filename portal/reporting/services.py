@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal import access
 from portal.audit import services as audit
 from portal.auth.models import User
 from portal.benefits.figures import programme_indicators
@@ -35,12 +36,11 @@ from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
 from portal.i18n import COPENHAGEN, local_date
 from portal.participations.models import Participation
-from portal.participations.services import scope_participations
 from portal.programmes.models import Indicator
 from portal.reporting.labels import item_label, state_label
 from portal.reporting.models import MAX_NARRATIVE, GainsKept, ReportingRequirement, ReportKind
 from portal.reporting.permissions import can_reopen_report, can_submit_report, has_own_reports
-from portal.reporting.schedule import ensure_quietly, opens_on
+from portal.reporting.schedule import opens_on
 from portal.textcheck import cpr_problems
 
 FULFILLED, SUBMITTED, OVERDUE, OPEN, UPCOMING = (
@@ -211,16 +211,14 @@ class ParticipationItems:
 
 
 def my_items(user: User, today: date) -> list[ParticipationItems]:
-    """The user's municipality's participations with their items (schedules completed on the
-    way), newest round first."""
+    """The user's municipality's participations with their items, newest round first."""
     participations = list(
         db.session.scalars(
-            scope_participations(select(Participation), user)
+            access.visible(select(Participation), user)
             .options(joinedload(Participation.round))
             .order_by(Participation.id.desc())
         )
     )
-    ensure_quietly(participations)
     by_participation = items_for(participations, today)
     return [ParticipationItems(p, by_participation[p.id]) for p in participations]
 

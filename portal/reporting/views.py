@@ -6,32 +6,40 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
+from portal import access
 from portal.auth.models import Role
-from portal.auth.permissions import can_see_draft_rounds, role_required
-from portal.db import db
-from portal.programmes.services import get_round_by_slug
+from portal.auth.permissions import role_required
+from portal.participations.models import Participation
 from portal.reporting import late, services
 from portal.reporting.forms import NarrativeForm, ReopenForm
 from portal.reporting.labels import gains_kept_label
+from portal.reporting.models import ReportingRequirement
 from portal.reporting.permissions import (
     READERS,
     can_follow_rounds,
     can_reopen_report,
     can_submit_report,
-    get_requirement_or_404,
     has_own_reports,
 )
-from portal.reporting.schedule import ensure_quietly
 from portal.web import commit_or_flash, commit_or_show
 
 bp = Blueprint("reporting", __name__, url_prefix="/rapportering")
 
 
-def _commit_schedule(change) -> None:
-    """The pages complete the schedules lazily; keep what they made."""
-    if change:
-        db.session.commit()
+def _item_or_404(item_id: int):
+    """The item with its participation, round and municipality, or 404 when it is missing
+    or not the user's to read."""
+    return access.get_visible_or_404(
+        ReportingRequirement,
+        item_id,
+        current_user,
+        options=(
+            joinedload(ReportingRequirement.participation).joinedload(Participation.round),
+            joinedload(ReportingRequirement.participation).joinedload(Participation.municipality),
+        ),
+    )
 
 
 def _narrative_form(item, formdata=None) -> NarrativeForm:
@@ -47,7 +55,6 @@ def index():
     today = services.local_today()
     if has_own_reports(current_user):
         groups = services.my_items(current_user, today)
-        db.session.commit()  # the schedules completed on the way
         may_submit = any(can_submit_report(current_user, g.participation) for g in groups)
         return render_template(
             "reporting/mine.html",
@@ -59,7 +66,6 @@ def index():
     if not can_follow_rounds(current_user):
         abort(403)
     rounds = late.rounds_with_reporting(today)
-    db.session.commit()
     return render_template("reporting/rounds.html", rounds=rounds)
 
 
@@ -68,16 +74,13 @@ def index():
 def round_list(slug: str):
     if not can_follow_rounds(current_user):
         abort(403)
-    round_ = get_round_by_slug(slug, include_drafts=can_see_draft_rounds(current_user))
-    if round_ is None:
-        abort(404)
+    round_ = access.round_or_404(slug, current_user)
     report = late.late_list(
         round_,
         services.local_today(),
         show=request.args.get("vis", "overdue"),
         sort=request.args.get("sort", ""),
     )
-    db.session.commit()
     return render_template(
         "reporting/round.html",
         report=report,
@@ -88,8 +91,7 @@ def round_list(slug: str):
 @bp.route("/<int:item_id>")
 @role_required(*READERS)
 def detail(item_id: int):
-    item = get_requirement_or_404(item_id, current_user)
-    _commit_schedule(ensure_quietly([item.participation]))
+    item = _item_or_404(item_id)
     return _render_detail(item)
 
 
@@ -117,7 +119,7 @@ def _render_detail(item, form=None, status=200):
 @bp.route("/<int:item_id>", methods=["POST"])
 @role_required(Role.MUNICIPAL)
 def submit(item_id: int):
-    item = get_requirement_or_404(item_id, current_user)
+    item = _item_or_404(item_id)
     if not can_submit_report(current_user, item):
         abort(403)
     form = _narrative_form(item, formdata=request.form)
@@ -137,7 +139,7 @@ def submit(item_id: int):
 @bp.route("/<int:item_id>/genaabn", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def reopen(item_id: int):
-    item = get_requirement_or_404(item_id, current_user)
+    item = _item_or_404(item_id)
     form = ReopenForm()
     if commit_or_flash(
         lambda: services.reopen_report(item, actor=current_user, version=form.loaded_version())

@@ -14,7 +14,7 @@ Adding a report (as the progress report was added):
    tables of plain values (a column's ``Kind`` says how each format writes it; a count
    shown as ``SUPPRESSED`` is text everywhere); set ``main_table`` for the single CSV (in
    no section, only the files carry it: the workbook's first sheet and the CSV).
-2. ``views.py``: a route that calls ``scope_or_abort(slug)`` and
+2. ``views.py``: a route that calls ``requested_scope(slug)`` and
    ``send_report(progress_report(scope), scope, "progress")``.
 3. ``commands.py``: ``@report_group.command("progress")`` with ``@report_options`` calling
    ``write_report(progress_report, "progress", ...)``.

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
+from portal import access
 from portal.auth.models import User
 from portal.auth.permissions import can_see_draft_rounds
 from portal.db import db
@@ -104,11 +105,13 @@ def _own(user: User) -> list[ReportGroup]:
     code = municipality.code_display
     participations = list(
         db.session.scalars(
-            select(Participation)
-            .join(Round, Round.id == Participation.round_id)
-            .options(joinedload(Participation.round), joinedload(Participation.community))
-            .where(Participation.municipality_id == user.municipality_id)
-            .order_by(Round.period_start.desc(), Round.id)
+            access.visible(
+                select(Participation)
+                .join(Round, Round.id == Participation.round_id)
+                .options(joinedload(Participation.round), joinedload(Participation.community))
+                .order_by(Round.period_start.desc(), Round.id),
+                user,
+            )
         )
     )
     groups = [

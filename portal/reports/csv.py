@@ -1,6 +1,8 @@
 """A report as CSV for Danish Excel: UTF-8 with a byte-order mark (so æøå open right), ``;``
-between fields and a decimal comma. Money is whole kroner without thousands separators and
-percentages are written as percent (25,0), so Excel reads numbers, not text.
+between fields and a decimal comma, no thousands separators, so Excel reads numbers, not
+text. Enough decimals for the quantity: kroner, hours and FTE with two (a computed figure
+rounded half up), an indicator's value as entered (``Column.as_entered``), a whole amount
+(an ``int``) as it is; percentages are written as percent (25,0).
 
 One file holds the report's main table, data rows only: subtotal and total rows would be
 counted twice by whoever sums the column. ``report_csv_zip`` packs one file per table.
@@ -17,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from portal.reports.model import Column, Kind, Report, Table, Value, slugify
 
 BOM = "\ufeff"
+CSV_DIGITS = 2  # at least, for kroner, hours and FTE
 
 
 def _field(value: Value, column: Column) -> str:
@@ -25,11 +28,14 @@ def _field(value: Value, column: Column) -> str:
     if isinstance(value, str):  # a text in any column, e.g. "< 5"
         return value
     kind = column.kind
-    if kind in (Kind.MONEY, Kind.INTEGER):
+    if kind == Kind.INTEGER or (kind == Kind.MONEY and isinstance(value, int)):
         return str(int(value))
-    if kind in (Kind.DECIMAL, Kind.PERCENT):
+    if kind in (Kind.MONEY, Kind.DECIMAL, Kind.PERCENT):
         number = Decimal(value) * (100 if kind == Kind.PERCENT else 1)
-        exponent = Decimal(1).scaleb(-column.digits)
+        if column.as_entered:  # stored with trailing zeros (12.5000): written as typed, 12,5
+            return f"{number.normalize():f}".replace(".", ",")
+        digits = column.digits if kind == Kind.PERCENT else max(column.digits, CSV_DIGITS)
+        exponent = Decimal(1).scaleb(-digits)
         return f"{number.quantize(exponent, rounding=ROUND_HALF_UP):f}".replace(".", ",")
     if kind == Kind.DATE and isinstance(value, date):
         return value.isoformat()

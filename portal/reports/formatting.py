@@ -5,7 +5,7 @@ themselves."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import format_decimal
 
@@ -14,8 +14,12 @@ from portal.reports.model import Column, Kind, Value
 
 
 def fixed(value: int | Decimal, digits: int) -> str:
+    """Rounded half up to ``digits`` (a table holds exact figures; 10,5 timer shows as 11)."""
     pattern = "#,##0" if digits <= 0 else "#,##0." + "0" * digits
-    return format_decimal(value, format=pattern)
+    exact = Decimal(value)
+    return format_decimal(
+        exact.quantize(Decimal(1).scaleb(-max(digits, 0)), rounding=ROUND_HALF_UP), format=pattern
+    )
 
 
 def cell_text(value: Value, column: Column) -> str:

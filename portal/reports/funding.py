@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
+from portal import access
 from portal.db import db, utcnow
 from portal.i18n import localized
 from portal.municipalities.models import Municipality
@@ -61,7 +62,7 @@ def _disbursements(round_: Round, scope: ReportScope) -> Table:
         .order_by(Disbursement.paid_on, Municipality.name, Disbursement.id)
     )
     if scope.kind == ScopeKind.MUNICIPALITY:
-        stmt = stmt.where(Disbursement.municipality_id == scope.municipality.id)
+        stmt = stmt.where(access.belonging_to(Disbursement, scope.municipality.id))
     elif scope.kind == ScopeKind.COMMUNITY:
         stmt = stmt.where(Participation.community_id == scope.community.id)
     table = Table(
@@ -143,7 +144,7 @@ def _rounds_with_participations(municipality_id: int | None) -> list[Round]:
     """Rounds where someone (or this municipality) was approved, by programme and start."""
     has = select(Participation.id).where(Participation.round_id == Round.id)
     if municipality_id is not None:
-        has = has.where(Participation.municipality_id == municipality_id)
+        has = has.where(access.belonging_to(Participation, municipality_id))
     stmt = select(Round).options(joinedload(Round.programme)).where(exists(has))
     rounds = list(db.session.scalars(stmt))
     return sorted(rounds, key=lambda r: (localized(r.programme, "name"), r.period_start, r.id))

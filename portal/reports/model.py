@@ -49,7 +49,9 @@ class RowKind(enum.StrEnum):
 class Column:
     label: str
     kind: Kind = Kind.TEXT
-    digits: int = 1  # decimals of a DECIMAL or PERCENT column
+    digits: int = 1  # decimals of a DECIMAL or PERCENT column, as shown
+    # The CSV writes the value as it is, not rounded (an indicator's value as entered).
+    as_entered: bool = False
 
     @property
     def numeric(self) -> bool:

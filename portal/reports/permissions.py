@@ -9,9 +9,11 @@ Admins manage users and the register, reviewers score applications: neither has 
 
 from __future__ import annotations
 
+from portal import access
 from portal.auth.models import Role, User
 from portal.auth.permissions import has_role
-from portal.reports.scope import ReportScope, ScopeKind, is_member
+from portal.participations.models import Participation
+from portal.reports.scope import ReportScope, ScopeKind
 
 
 def can_read_all_reports(user: User) -> bool:
@@ -34,10 +36,11 @@ def can_read_report(user: User, scope: ReportScope) -> bool:
         return True
     if not can_read_own_reports(user):
         return False
+    # Which municipality's or community's figures: the access gate's policies.
     if scope.kind == ScopeKind.MUNICIPALITY:
-        return scope.municipality.id == user.municipality_id
+        return access.allows_rows_of(user, scope.municipality.id, Participation)
     if scope.kind == ScopeKind.COMMUNITY:
-        return is_member(user.municipality_id, scope.community)
+        return access.allows(user, scope.community)
     return False
 
 

@@ -1,7 +1,10 @@
 """The progress report's benefit tables (per municipality, month by month, per community,
-per round, with medians and totals) and the municipalities' own words, as plain values:
-money in whole kroner and hours in whole hours, rounded half up once, so the PDF, the
-workbook and the CSV show the same figures."""
+per round, with medians and totals) and the municipalities' own words, as plain values.
+
+A table holds the exact figures (Decimal): the page and the PDF round them to the column's
+digits, the workbook's number format rounds them for the eye, and the CSV carries two
+decimals, so a column summed in a spreadsheet agrees with the total row. Sentences and
+facts round once, half up (``kroner``, ``rounded``)."""
 
 from __future__ import annotations
 
@@ -70,9 +73,9 @@ def line_table(evaluation: Evaluation) -> Table:
     )
     for line in evaluation.lines:
         hours = b.line_amounts.get(line.key) if line.kind == "hours" else None
-        table.add(localized(line, "name"), rounded(hours, 0), kroner(b.line_kroner.get(line.key)))
+        table.add(localized(line, "name"), hours, b.line_kroner.get(line.key))
     if evaluation.lines:
-        table.total(_("I alt"), rounded(b.total_hours, 0), kroner(b.gross))
+        table.total(_("I alt"), b.total_hours, b.gross)
     return table
 
 
@@ -94,12 +97,12 @@ def monthly_table(evaluation: Evaluation) -> Table:
     for p in active_periods(evaluation):
         table.add(
             local_date(p.period, "MMM yyyy").replace(" ", "\u00a0"),  # one line
-            rounded(p.hours, 0),
-            kroner(p.gross),
-            kroner(p.costs),
-            kroner(p.net),
-            kroner(p.cumulative_net),
-            rounded(p.fte_12m, 2),
+            p.hours,
+            p.gross,
+            p.costs,
+            p.net,
+            p.cumulative_net,
+            p.fte_12m,
         )
     return table
 
@@ -133,11 +136,11 @@ def _benefit_columns(first: str, *, with_community: bool) -> list[Column]:
 
 def totals_values(t: Totals) -> list[Value]:
     return [
-        rounded(t.hours, 0),
-        rounded(t.fte_12m, 2),
-        kroner(t.gross),
-        kroner(t.costs),
-        kroner(t.net),
+        t.hours,
+        t.fte_12m,
+        t.gross,
+        t.costs,
+        t.net,
     ]
 
 
@@ -161,11 +164,11 @@ def benefits_table(
         if with_community:
             values.append(e.member.community_name or "")
         values += [
-            rounded(b.total_hours, 0),
-            rounded(b.fte_12m, 2),
-            kroner(b.gross),
-            kroner(b.costs),
-            kroner(b.net),
+            b.total_hours,
+            b.fte_12m,
+            b.gross,
+            b.costs,
+            b.net,
             month_text(b.payback) if b.payback else "",
         ]
         table.add(*values)
@@ -184,11 +187,11 @@ def benefits_table(
 def _median_benefits(evaluations: Sequence[Evaluation]) -> list[Value]:
     b = [e.benefits for e in evaluations]
     return [
-        rounded(median([x.total_hours for x in b]), 0),
-        rounded(median([x.fte_12m or Decimal(0) for x in b]), 2),
-        kroner(median([x.gross for x in b])),
-        kroner(median([x.costs for x in b])),
-        kroner(median([x.net for x in b])),
+        median([x.total_hours for x in b]),
+        median([x.fte_12m or Decimal(0) for x in b]),
+        median([x.gross for x in b]),
+        median([x.costs for x in b]),
+        median([x.net for x in b]),
     ]
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal import access
 from portal.applications.labels import role_label
 from portal.applications.models import ApplicantRole
 from portal.benefits import freeze
@@ -85,7 +86,8 @@ def own_report(round_: Round, municipality_id: int, generated_at: datetime) -> R
             joinedload(Participation.community),
         )
         .where(
-            Participation.round_id == round_.id, Participation.municipality_id == municipality_id
+            Participation.round_id == round_.id,
+            access.belonging_to(Participation, municipality_id),
         )
     )
     if participation is None:

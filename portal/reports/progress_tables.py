@@ -40,7 +40,7 @@ SHEET_MAX = 31
 
 
 def kroner(value: Decimal | None) -> int | None:
-    """Whole kroner, rounded half up: the same figure in the PDF, the workbook and the CSV."""
+    """Whole kroner, rounded half up, for a sentence (a table holds the exact figure)."""
     if value is None:
         return None
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -106,7 +106,7 @@ def shown(result: IndicatorResult, own: bool) -> Shown:
 
 
 def _progress(result: IndicatorResult) -> Decimal | None:
-    return rounded(result.progress_value, 4)
+    return result.progress_value
 
 
 def _status(result: IndicatorResult) -> str:
@@ -127,10 +127,10 @@ def main_table(
         Column(_("Fællesskab")),
         Column(_("Indikator")),
         Column(_("Enhed")),
-        Column(_("Basislinje"), Kind.DECIMAL, 2),
-        Column(_("Målbillede"), Kind.DECIMAL, 2),
+        Column(_("Basislinje"), Kind.DECIMAL, 2, as_entered=True),
+        Column(_("Målbillede"), Kind.DECIMAL, 2, as_entered=True),
         Column(_("Måldato"), Kind.DATE),
-        Column(_("Seneste værdi"), Kind.DECIMAL, 2),
+        Column(_("Seneste værdi"), Kind.DECIMAL, 2, as_entered=True),
         Column(_("Seneste måling"), Kind.DATE),
         Column(_("Fremdrift"), Kind.PERCENT, 1),
         Column(_("Status")),
@@ -183,9 +183,9 @@ def own_indicator_table(evaluation: Evaluation) -> Table:
         [
             Column(_("Indikator")),
             Column(_("Enhed")),
-            Column(_("Basislinje"), Kind.DECIMAL, 1),
-            Column(_("Målbillede"), Kind.DECIMAL, 1),
-            Column(_("Seneste værdi"), Kind.DECIMAL, 1),
+            Column(_("Basislinje"), Kind.DECIMAL, 1, as_entered=True),
+            Column(_("Målbillede"), Kind.DECIMAL, 1, as_entered=True),
+            Column(_("Seneste værdi"), Kind.DECIMAL, 1, as_entered=True),
             Column(_("Fremdrift"), Kind.PERCENT, 0),
             Column(_("Status")),
         ],
@@ -274,7 +274,7 @@ def benchmark_table(benchmark: Benchmark, municipality: str) -> Table:
         _("Sammenlignet med de andre: %(name)s", name=localized(r.indicator, "name")),
         [
             Column(""),
-            Column(_("Seneste værdi"), Kind.DECIMAL, digits),
+            Column(_("Seneste værdi"), Kind.DECIMAL, digits, as_entered=True),
             Column(_("Fremdrift"), Kind.PERCENT, 0),
             Column(_("Kommuner"), Kind.INTEGER),
         ],
@@ -283,7 +283,7 @@ def benchmark_table(benchmark: Benchmark, municipality: str) -> Table:
     table.add(municipality, r.latest.value if r.latest else None, _progress(r), None)
 
     def median_row(label: str, median: Median) -> None:
-        table.add(label, median.latest, rounded(median.progress, 4), median.count)
+        table.add(label, median.latest, median.progress, median.count)
 
     if benchmark.community is not None:
         median_row(_("Median i fællesskabet"), benchmark.community)
@@ -301,7 +301,7 @@ def overview_table(comparisons: Sequence[IndicatorComparison]) -> Table:
         [
             Column(_("Indikator")),
             Column(_("Enhed")),
-            Column(_("Median, seneste værdi"), Kind.DECIMAL, 1),
+            Column(_("Median, seneste værdi"), Kind.DECIMAL, 1, as_entered=True),
             Column(_("Median, fremdrift"), Kind.PERCENT, 0),
             *[Column(status_label(s), Kind.INTEGER) for s in STATUSES],
         ],
@@ -312,8 +312,8 @@ def overview_table(comparisons: Sequence[IndicatorComparison]) -> Table:
         table.add(
             localized(c.indicator, "name"),
             c.indicator.unit,
-            rounded(c.median.latest, 1),
-            rounded(c.median.progress, 4),
+            c.median.latest,
+            c.median.progress,
             *[n for _s, n in c.status_counts],
         )
     return table
@@ -366,11 +366,11 @@ def comparison_table(
     columns = [Column(_("Kommune"))]
     if not compact:
         columns += [
-            Column(_("Basislinje"), Kind.DECIMAL, digits),
-            Column(_("Målbillede"), Kind.DECIMAL, digits),
+            Column(_("Basislinje"), Kind.DECIMAL, digits, as_entered=True),
+            Column(_("Målbillede"), Kind.DECIMAL, digits, as_entered=True),
         ]
     columns += [
-        Column(_("Seneste værdi"), Kind.DECIMAL, digits),
+        Column(_("Seneste værdi"), Kind.DECIMAL, digits, as_entered=True),
         Column(_("Fremdrift"), Kind.PERCENT, 0),
         Column(_("Status")),
     ]
@@ -390,7 +390,7 @@ def comparison_table(
     if rows:
         median = comparison.median
         blanks = () if compact else (None, None)
-        table.subtotal(_("Median"), *blanks, median.latest, rounded(median.progress, 4), "")
+        table.subtotal(_("Median"), *blanks, median.latest, median.progress, "")
     return table
 
 

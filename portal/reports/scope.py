@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal import access
 from portal.db import db, valid_id
 from portal.errors import InvalidInput, PortalError
 from portal.municipalities.models import Municipality
@@ -121,23 +122,8 @@ def takes_part(municipality_id: int, round_id: int) -> bool:
     return (
         db.session.scalar(
             select(Participation.id).where(
-                Participation.municipality_id == municipality_id,
+                access.belonging_to(Participation, municipality_id),
                 Participation.round_id == round_id,
-            )
-        )
-        is not None
-    )
-
-
-def is_member(municipality_id: int | None, community: Community) -> bool:
-    """Whether the municipality is one of the community's members."""
-    if municipality_id is None:
-        return False
-    return (
-        db.session.scalar(
-            select(Participation.id).where(
-                Participation.municipality_id == municipality_id,
-                Participation.community_id == community.id,
             )
         )
         is not None

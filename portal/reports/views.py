@@ -35,7 +35,7 @@ def _allowed_or_403() -> None:
         abort(403)
 
 
-def scope_or_abort(round_slug: str | None) -> ReportScope:
+def requested_scope(round_slug: str | None) -> ReportScope:
     """The scope the URL names (``?kommune=<code>`` or ``?faellesskab=<id>``), 404 when it
     does not exist and 403/404 when it is not the user's to have."""
     _allowed_or_403()
@@ -108,7 +108,7 @@ def index():
 @bp.route("/tilskud/<slug>")
 @login_required
 def funding(slug: str | None):
-    scope = scope_or_abort(slug)
+    scope = requested_scope(slug)
     return send_report(funding_report(scope), scope, "funding")
 
 
@@ -116,7 +116,7 @@ def funding(slug: str | None):
 @bp.route("/fremdrift/<slug>")
 @login_required
 def progress(slug: str | None):
-    scope = scope_or_abort(slug)
+    scope = requested_scope(slug)
     try:
         report = progress_report(scope, viewer_municipality_id=current_user.municipality_id)
     except PortalError:  # a municipality without a round
@@ -131,7 +131,7 @@ def progress_zip(slug: str):
     _allowed_or_403()
     if not can_read_all_reports(current_user):
         abort(403)
-    scope = scope_or_abort(slug)
+    scope = requested_scope(slug)
     data = municipality_reports_zip(scope.round)
     _audited("progress", "pdf-zip", scope)
     return _attachment(data, "application/zip", f"fremdrift-{scope.round.slug}-kommuner.zip")

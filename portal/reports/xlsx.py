@@ -1,13 +1,15 @@
 """A report as a workbook: an "Om rapporten" sheet, then one sheet per table.
 
-Numbers are numbers (``data_type == "n"``) with number formats, dates are dates, so a
-spreadsheet can sum, sort and chart them; the header row is bold and frozen, subtotal and
+Numbers are numbers (``data_type == "n"``) holding the exact figure (a Decimal becomes a
+float only here) with number formats that round it for the eye, dates are dates, so a
+spreadsheet can sum, sort and chart them and a column sums to its total row; the header row is bold and frozen, subtotal and
 total rows are bold, and the columns are wide enough to read.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from io import BytesIO
 
 from flask_babel import gettext as _
@@ -82,7 +84,7 @@ def _table_sheet(workbook: Workbook, table: Table, taken: set[str]) -> None:
     formats = [number_format(c) for c in table.columns]
     widths = [min(max(len(c.label), 8), 30) for c in table.columns]
     for row in table.rows:
-        sheet.append(row.values)
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row.values])
         for index, (cell, column) in enumerate(
             zip(sheet[sheet.max_row], table.columns, strict=True)
         ):

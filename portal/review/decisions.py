@@ -12,6 +12,7 @@ from portal.applications.models import DECISIONS, Application, ApplicationStatus
 from portal.audit import services as audit
 from portal.db import db, utcnow
 from portal.errors import NotAllowed, PortalError, RuleViolations, check_version
+from portal.links import path_for
 from portal.notifications import services as notifications
 from portal.participations import services as participations
 from portal.review.services import application_title
@@ -78,7 +79,7 @@ def decide(
         application.municipality_ids,
         "application_decided",
         {"round": application.round.name_da, "decision": decision.value, "reason": reason},
-        link=f"/ansoegninger/{application.id}",
+        link=path_for("applications.detail", application_id=application.id),
         extra_emails=[application.project_lead_email] if application.project_lead_email else None,
     )
     audit.record(

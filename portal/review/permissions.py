@@ -3,18 +3,18 @@
 Coordinators see every application that has been submitted (drafts are the municipality's
 own business) and decide. A reviewer sees only the applications assigned to them, and never
 one their own municipality is part of, even if such an assignment reached the database by
-another road. Municipal and leadership users (and admins) have no business here: 403.
+another road (the ``review`` action of ``portal.access``'s application policy). Municipal and
+leadership users (and admins) have no business here: 403.
 """
 
 from __future__ import annotations
 
-from flask import abort
-from sqlalchemy import Select, and_, exists, false, not_, select
+from sqlalchemy import select
 
-from portal.applications.models import Application, ApplicationMember, ApplicationStatus
+from portal.applications.models import Application, ApplicationStatus
 from portal.auth.models import Role, User
 from portal.auth.permissions import has_role
-from portal.db import db, valid_id
+from portal.db import db
 from portal.review.models import Review, ReviewStatus
 
 REVIEW_ROLES = (Role.COORDINATOR, Role.REVIEWER)
@@ -42,46 +42,6 @@ def is_reviewer(user: User) -> bool:
 def involves(application: Application, municipality_id: int | None) -> bool:
     """The municipality is the applicant or a co-applicant."""
     return municipality_id is not None and municipality_id in application.municipality_ids
-
-
-def _involves_clause(municipality_id: int):
-    return (Application.municipality_id == municipality_id) | exists().where(
-        ApplicationMember.application_id == Application.id,
-        ApplicationMember.municipality_id == municipality_id,
-    )
-
-
-def scope_reviews(stmt: Select, user: User) -> Select:
-    """Restrict a select of ``Review`` joined to ``Application`` to the reviewer's own
-    assignments, never of their own municipality."""
-    if not is_reviewer(user):
-        return stmt.where(false())
-    stmt = stmt.where(Review.reviewer_id == user.id)
-    if user.municipality_id is not None:
-        stmt = stmt.where(not_(_involves_clause(user.municipality_id)))
-    return stmt
-
-
-def scope_review_applications(stmt: Select, user: User) -> Select:
-    """Restrict a select of ``Application`` to what ``user`` may see in the review."""
-    if can_manage_review(user):
-        return stmt.where(Application.status.in_(NOT_DRAFT))
-    if not is_reviewer(user):
-        return stmt.where(false())
-    assigned = exists().where(
-        and_(Review.application_id == Application.id, Review.reviewer_id == user.id)
-    )
-    stmt = stmt.where(assigned, Application.status.in_(NOT_DRAFT))
-    if user.municipality_id is not None:
-        stmt = stmt.where(not_(_involves_clause(user.municipality_id)))
-    return stmt
-
-
-def get_review_application_or_404(ident, user: User) -> Application:
-    if not valid_id(ident):
-        abort(404)
-    stmt = scope_review_applications(select(Application).where(Application.id == ident), user)
-    return db.session.scalar(stmt) or abort(404)
 
 
 def own_review(application: Application, user: User) -> Review | None:

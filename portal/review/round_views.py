@@ -1,19 +1,19 @@
 """A round's review, for coordinators: the overview with its filters and bulk actions, the
 ranked list with the capacity line, the criteria guide and the XLSX export."""
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal import access
 from portal.applications.models import ApplicantRole, Application
 from portal.audit import services as audit
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
 from portal.db import db
 from portal.pagination import link_args
-from portal.programmes.services import get_round_by_slug
 from portal.review import criteria, decisions, overview, services
 from portal.review import ranking as ranked
 from portal.review.forms import AssignForm, BulkDecisionForm, CriteriaGuideForm
@@ -23,10 +23,6 @@ from portal.review.xlsx import review_workbook
 from portal.web import commit_or_show
 
 BACK_PAGES = {"overview": ".round_overview", "ranking": ".ranking"}
-
-
-def _round_or_404(slug: str):
-    return get_round_by_slug(slug, include_drafts=True) or abort(404)
 
 
 def _selected_ids() -> list[int]:
@@ -64,7 +60,7 @@ def _forms(assign_form=None, decision_form=None):
 @bp.route("/forloeb/<slug>")
 @role_required(Role.COORDINATOR)
 def round_overview(slug: str):
-    return _render_overview(_round_or_404(slug))
+    return _render_overview(access.round_or_404(slug, current_user))
 
 
 def _render_overview(round_, status=200, **forms):
@@ -94,7 +90,7 @@ def _render_overview(round_, status=200, **forms):
 @bp.route("/forloeb/<slug>/rangering")
 @role_required(Role.COORDINATOR)
 def ranking(slug: str):
-    return _render_ranking(_round_or_404(slug))
+    return _render_ranking(access.round_or_404(slug, current_user))
 
 
 def _render_ranking(round_, status=200, **forms):
@@ -119,7 +115,7 @@ def _back(round_, page: str):
 @bp.route("/forloeb/<slug>/tildel", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def bulk_assign(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     form = AssignForm().with_reviewers(services.eligible_reviewers())
     if form.validate():
         chosen = [r for r in services.eligible_reviewers() if r.id in form.reviewers.data]
@@ -138,7 +134,7 @@ def bulk_assign(slug: str):
 @bp.route("/forloeb/<slug>/afgoer", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def bulk_decide(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     back = request.form.get("back") if request.form.get("back") in BACK_PAGES else "overview"
     form = BulkDecisionForm()
     if form.validate():
@@ -162,7 +158,7 @@ def bulk_decide(slug: str):
 @bp.route("/forloeb/<slug>/kriterier", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def criteria_guide(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     form = CriteriaGuideForm()
     if request.method == "GET":
         form.fill_from(round_)
@@ -190,7 +186,7 @@ def criteria_guide(slug: str):
 @bp.route("/forloeb/<slug>/bedoemmelser.xlsx")
 @role_required(Role.COORDINATOR)
 def export_xlsx(slug: str):
-    round_ = _round_or_404(slug)
+    round_ = access.round_or_404(slug, current_user)
     data = review_workbook(overview.round_review(round_))
     audit.record("review_exported", actor=current_user, obj=round_, round_id=round_.id)
     db.session.commit()

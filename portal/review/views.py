@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal import access
 from portal.applications.models import Application
 from portal.audit import services as audit
 from portal.auth.models import Role
@@ -25,9 +26,7 @@ from portal.review.permissions import (
     REVIEW_ROLES,
     can_manage_review,
     can_see_others,
-    get_review_application_or_404,
     own_review,
-    scope_reviews,
 )
 from portal.web import commit_or_flash, commit_or_show
 
@@ -58,7 +57,7 @@ def _coordinator_only():
 @bp.route("/")
 @role_required(*REVIEW_ROLES)
 def index():
-    stmt = scope_reviews(
+    stmt = access.visible(
         select(Review)
         .join(Application, Application.id == Review.application_id)
         .options(
@@ -112,7 +111,7 @@ def _render_application(application, status=200, **forms):
 @bp.route("/ansoegning/<int:application_id>", methods=["GET", "POST"])
 @role_required(*REVIEW_ROLES)
 def application(application_id: int):
-    application = get_review_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user, "review")
     if request.method == "GET":
         return _render_application(application)
     own = own_review(application, current_user) or abort(403)
@@ -138,7 +137,7 @@ def application(application_id: int):
 @bp.route("/ansoegning/<int:application_id>/inhabil", methods=["POST"])
 @role_required(*REVIEW_ROLES)
 def conflict(application_id: int):
-    application = get_review_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user, "review")
     own = own_review(application, current_user) or abort(404)
     form = ConflictForm()
     if form.validate():
@@ -158,7 +157,7 @@ def conflict(application_id: int):
 @bp.route("/ansoegning/<int:application_id>/tildel", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def assign(application_id: int):
-    application = get_review_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user, "review")
     form = AssignForm().with_reviewers(services.eligible_reviewers())
     if form.validate():
         chosen = [r for r in services.eligible_reviewers() if r.id in form.reviewers.data]
@@ -175,7 +174,7 @@ def assign(application_id: int):
 @bp.route("/bedoemmelse/<int:review_id>/fjern", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def unassign(review_id: int):
-    review = db.get_or_404(Review, review_id)
+    review = access.get_visible_or_404(Review, review_id, current_user, "change")
     application_id = review.application_id
     version = request.form.get("version", type=int)
     name = review.reviewer.name
@@ -187,7 +186,7 @@ def unassign(review_id: int):
 @bp.route("/ansoegning/<int:application_id>/afgoerelse", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def decide(application_id: int):
-    application = get_review_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user, "review")
     form = DecisionForm()
     if form.validate():
         ok, _saved = commit_or_show(
@@ -209,7 +208,7 @@ def decide(application_id: int):
 @bp.route("/ansoegning/<int:application_id>/dossier.pdf")
 @role_required(Role.COORDINATOR)
 def dossier(application_id: int):
-    application = get_review_application_or_404(application_id, current_user)
+    application = access.get_visible_or_404(Application, application_id, current_user, "review")
     pdf = render_pdf(render_template("review/dossier.html", dossier=build_dossier(application)))
     audit.record(
         "dossier_downloaded",

@@ -331,7 +331,7 @@ def test_fte_counts_the_12_months_ending_with_the_period():
 
 def test_a_coarser_indicator_lends_its_value_to_the_months_of_its_period():
     """Visits are counted monthly, minutes saved measured once a quarter; a line of
-    quarterly indicators only counts once a quarter."""
+    quarterly indicators counts once a quarter, spread over the quarter's months."""
     lines = SCREEN[:1] + [line("quarterly_only", "kroner", "minutes_saved_per_visit * 10")]
     measurements = {
         date(2025, 10, 1): {"screen_visits": D(600), "minutes_saved_per_visit": D(20)},
@@ -347,7 +347,12 @@ def test_a_coarser_indicator_lends_its_value_to_the_months_of_its_period():
     quarterly = [
         (p.period, r.amount) for p in result.periods for r in p.lines if r.key == "quarterly_only"
     ]
-    assert quarterly == [(date(2025, 10, 1), D(200)), (date(2026, 1, 1), None)]
+    assert quarterly == [
+        (date(2025, 10, 1), D("66.66")),
+        (date(2025, 11, 1), D("66.66")),
+        (date(2025, 12, 1), D("66.68")),
+        (date(2026, 1, 1), None),  # flagged in the quarter's first month only
+    ]
 
 
 def test_yearly_cost_is_spread_over_12_months_from_its_date():

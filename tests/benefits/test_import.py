@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
-from portal.benefits import exporting, recording
+from portal.benefits import exporting, recording, rules
 from portal.benefits.importing import import_figures
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
 from portal.db import db
 from portal.errors import NotAllowed, RowErrors
-from tests.benefits.helpers import figures_round, indicator, participation_of
+from tests.benefits.helpers import END, figures_round, indicator, participation_of
 
 H = "municipality,indicator,kind,date,value,note\n"
 FIGURES = (Baseline, Target, Measurement, Cost)
@@ -113,12 +113,33 @@ def test_every_error_kind_is_listed_with_its_line(round_, make_user):
     assert errors[10] == "en procentværdi skal ligge mellem 0 og 100, ikke 101"
     assert errors[11] == "målingen for september 2025 ligger før basislinjens dato 15.10.2025"
     assert 12 not in errors
-    assert errors[13] == "rækken gentager linje 12"
+    assert errors[13] == (
+        "Screen visits måles månedligt: 2025-11-30 hører til november 2025 ligesom linje 12"
+    )
     assert "'engangs:kategori' eller 'årlig:kategori', ikke 'Licenser'" in errors[14]
     assert errors[15] == "en omkostning kan ikke være negativ"
     assert 16 not in errors
     assert "et år før forløbets start" in errors[17]
     assert errors[18] == "datoen mangler; værdien mangler"
+
+
+def test_a_quarterly_indicator_dated_in_the_quarters_later_months_names_the_quarter(round_):
+    db.session.commit()
+    minutes = indicator(round_, "punctuality")
+    minutes.name_da = "Sparede minutter pr. besøg"
+    errors = refused(
+        H
+        + "101,punctuality,measurement,2025-10-01,20,\n"  # 2
+        + "101,punctuality,measurement,2025-11-01,21,\n"  # 3 the same quarter
+        + "101,punctuality,measurement,2025-10-01,20,\n"  # 4 the very same row
+        + "147,punctuality,measurement,2025-12-01,19,\n",  # 5 another municipality: fine
+        round_,
+    )
+    assert errors == {
+        3: "Sparede minutter pr. besøg måles kvartalsvis: 2025-11-01 hører til 4. kvartal 2025"
+        " ligesom linje 2",
+        4: "rækken gentager linje 2",
+    }
 
 
 def test_a_file_baseline_counts_for_its_own_measurements(round_):
@@ -298,7 +319,9 @@ def test_cli_import_and_exit_status(app, round_, tmp_path):
     assert result.exit_code == 1 and "intet forløb" in result.output
 
 
-def test_import_queries_do_not_grow_with_rows(round_, count_queries):
+def test_import_queries_do_not_grow_with_rows(round_, count_queries, monkeypatch):
+    monkeypatch.setattr(rules, "local_today", lambda: END)  # every month of the round has begun
+
     def file(months):
         return H + "".join(
             f"101,{key},measurement,{2025 + (8 + m) // 12}-{(8 + m) % 12 + 1:02d}-01,{m},\n"

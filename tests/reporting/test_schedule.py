@@ -155,6 +155,20 @@ def test_a_longer_period_adds_quarters():
     assert item(p, ReportKind.FINAL).due_on == date(2027, 7, 30)
 
 
+def test_changing_a_rounds_period_moves_the_items_in_the_same_transaction():
+    from dataclasses import replace
+
+    from portal.programmes import services as programmes
+    from portal.programmes.rules import RoundData
+
+    round_ = reporting_round()
+    p = participation_of(round_, 147)
+    data = RoundData(**{name: getattr(round_, name) for name in programmes.ROUND_FIELDS})
+    programmes.update_round(round_, replace(data, period_end=date(2027, 6, 30)), actor=None)
+    assert items(p, ReportKind.STATUS)[-1].due_on == date(2027, 4, 15)
+    assert item(p, ReportKind.FINAL).due_on == date(2027, 7, 30)
+
+
 def test_a_participation_created_after_the_start_uses_its_own_date():
     round_ = reporting_round()
     p = participation_of(round_, 101)

@@ -166,15 +166,21 @@ def test_the_municipality_page_without_participations(client, login, make_user):
     assert "deltager ikke i et samarbejdsforløb endnu" in page
 
 
-def test_items_are_scheduled_lazily_by_the_page(client, login, make_user, round_):
+def test_the_page_only_reads_and_the_daily_command_repairs_a_schedule(
+    client, login, make_user, round_
+):
+    from portal.reporting.schedule import ensure_all_schedules
+
     p = participation_of(round_, 101)
     for stored in items(p):
         db.session.delete(stored)
     db.session.commit()
     login(make_user(Role.LEADERSHIP, code=101))
     page = client.get("/rapportering/").get_data(as_text=True)
-    assert len(items(p)) == 9
+    assert items(p) == []  # a GET writes nothing
     assert "<textarea" not in page  # leadership reads
+    assert ensure_all_schedules().created == 9  # with the follow-up a year after the end
+    assert len(items(p)) == 9
 
 
 def test_home_items(make_user, round_):

@@ -137,7 +137,8 @@ def test_csv_for_danish_excel(app):
     text = data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == ["Kommune", "Antal", "Beløb (kr.)", "Timer", "Andel (%)", "Dato"]
-    assert rows[1] == ["Kommune 1", "1234", "285714", "1234,5", "25,3", "2026-11-22"]
+    assert rows[1] == ["Kommune 1", "1234", "285714", "1234,50", "25,3", "2026-11-22"]
+    # hours carry two decimals in the CSV, whatever the page shows
     # data rows only: a sum in Excel must not count the subtotals twice
     assert len(rows) == 4 and not any(r[0].startswith("I alt") for r in rows)
     assert "\r\n" in text
@@ -249,3 +250,13 @@ def test_no_contents_page_for_a_short_report(app):
     with app.test_request_context():
         html = report_html(small_report())
     assert 'class="toc"' not in html
+
+
+def test_csv_carries_two_decimals_for_computed_figures_and_values_as_entered():
+    from portal.reports.csv import _field
+
+    assert _field(Decimal("1234.565"), Column("Brutto", Kind.MONEY)) == "1234,57"
+    assert _field(285714, Column("Tilskud", Kind.MONEY)) == "285714"  # a whole amount
+    assert _field(Decimal("10.4166"), Column("Timer", Kind.DECIMAL, 0)) == "10,42"
+    assert _field(Decimal("12.5000"), Column("Værdi", Kind.DECIMAL, 0, as_entered=True)) == "12,5"
+    assert _field(Decimal("0.66666"), Column("Fremdrift", Kind.PERCENT, 1)) == "66,7"

@@ -44,7 +44,7 @@ def test_a_municipality_report_matches_the_hand_calculation(app, progress_round)
         " 450.000 kr., omkostninger 28.998 kr., nettogevinst 421.002 kr."
     )
     assert rows(by_title(report, "Indikatorer"))[0] == [
-        "Screen visits", "besøg pr. måned", D(100), D(400), D(300), D("0.6667"), "På sporet"
+        "Screen visits", "besøg pr. måned", D(100), D(400), D(300), D(2) / D(3), "På sporet"
     ]  # fmt: skip
     benefits = dict(section(report, "Gevinster").facts)
     assert benefits["Timepris"] == "250 kr."
@@ -57,13 +57,13 @@ def test_a_municipality_report_matches_the_hand_calculation(app, progress_round)
         ["I alt", D(1800), 450_000],
     ]
     months = rows(by_title(report, "Måned for måned"))
-    assert months[0] == ["sep.\xa02025", D(150), 37_500, 28_998, 8_502, 8_502, D("0.09")]
+    assert months[0] == ["sep.\xa02025", D(150), 37_500, 28_998, 8_502, 8_502, D("0.09375")]
     assert months[-1][0] == "aug.\xa02026" and months[-1][5] == 421_002
     visits = section(report, "Screen visits (besøg pr. måned)")
     assert visits.paragraphs[0].startswith("Status: På sporet. Fremdrift: 67\xa0% af vejen")
     assert ("Basislinje", "100 besøg pr. måned (15.08.2025)") in visits.facts
     assert visits.charts[0].svg.startswith("<svg") and "Screen visits" in visits.charts[0].alt
-    assert rows(visits.tables[0])[1] == ["Median i forløbet", D(80), D("0.6667"), 3]
+    assert rows(visits.tables[0])[1] == ["Median i forløbet", D(80), D(2) / D(3), 3]
     words = dict(section(report, "Kommunens egne ord").facts)
     assert words["Det, der virker"] == "Aarhus har fundet sin rytme"
     # the formulas once, with the round's parameters and the hourly cost
@@ -99,10 +99,10 @@ def test_a_community_shows_its_members_side_by_side(app, progress_round):
     assert report.scope == "Fællesskab Hovedstaden"
     assert report.filename == f"fremdrift-{progress_round.round.slug}-faellesskab-hovedstaden"
     assert rows(by_title(report, "Gevinster pr. kommune")) == [
-        ["København", D(90), D("0.06"), 23_700, 5_000, 18_700, ""],
-        ["Frederiksberg", D(20), D("0.01"), 6_400, 200, 6_200, ""],
-        ["Median", D(55), D("0.03"), 15_050, 2_600, 12_450, ""],
-        ["I alt", D(110), D("0.07"), 30_100, 5_200, 24_900, ""],
+        ["København", D(90), D("0.05625"), 23_700, 5_000, 18_700, ""],
+        ["Frederiksberg", D(20), D("0.0125"), 6_400, 200, 6_200, ""],
+        ["Median", D(55), D("0.034375"), 15_050, 2_600, 12_450, ""],
+        ["I alt", D(110), D("0.06875"), 30_100, 5_200, 24_900, ""],
     ]
     visits = by_title(report, "Screen visits pr. kommune")
     assert rows(visits) == [
@@ -145,15 +145,15 @@ def test_a_round_summarises_every_municipality(app, progress_round):
     report = build(app, ReportScope(round=progress_round.round))
     assert report.scope == "Alle kommuner i forløbet"
     totals = rows(by_title(report, "Gevinster pr. kommune"), RowKind.TOTAL)
-    assert totals == [["I alt", "", D(1910), D("1.19"), 480_100, 34_198, 445_902, ""]]
+    assert totals == [["I alt", "", D(1910), D("1.19375"), 480_100, 34_198, 445_902, ""]]
     assert rows(by_title(report, "Gevinster pr. fællesskab")) == [
-        ["Hovedstaden", 2, D(110), D("0.07"), 30_100, 5_200, 24_900],
-        ["Ikke placeret", 1, D(1800), D("1.13"), 450_000, 28_998, 421_002],
-        ["I alt", 3, D(1910), D("1.19"), 480_100, 34_198, 445_902],
+        ["Hovedstaden", 2, D(110), D("0.06875"), 30_100, 5_200, 24_900],
+        ["Ikke placeret", 1, D(1800), D("1.125"), 450_000, 28_998, 421_002],
+        ["I alt", 3, D(1910), D("1.19375"), 480_100, 34_198, 445_902],
     ]
     visits = by_title(report, "Screen visits pr. kommune")
     assert [r[0] for r in rows(visits)] == ["Aarhus", "Frederiksberg", "København", "Median"]
-    assert rows(visits)[-1] == ["Median", None, None, D(80), D("0.6667"), ""]
+    assert rows(visits)[-1] == ["Median", None, None, D(80), D(2) / D(3), ""]
     # one distribution chart per indicator with a progress, none for the others
     charts = [c for s in report.sections for c in s.charts]
     assert len(charts) == 1 and "3 kommuner" in charts[0].alt
@@ -183,7 +183,7 @@ def test_nationally_every_running_round(app, progress_round, monkeypatch):
     assert rows(report.main_table)[0][:2] == [progress_round.round.name_da, "København"]
     assert report.main_table.columns[0].label == "Forløb"
     overview = rows(by_title(report, "Gevinster pr. forløb"))
-    assert overview[0][1:] == [progress_round.round.name_da, 3, D(1910), D("1.19"),
+    assert overview[0][1:] == [progress_round.round.name_da, 3, D(1910), D("1.19375"),
                                480_100, 34_198, 445_902]  # fmt: skip
     assert overview[-1][0] == "I alt"
     titles = [s.title for s in report.sections]

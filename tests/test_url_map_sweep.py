@@ -1,0 +1,188 @@
+"""A sweep generated from ``app.url_map``: every route that takes an id or a slug, for every
+role, with the objects of the user's own municipality and of another, by GET and by POST.
+
+- another municipality's object answers 403 or 404 to a user tied to a municipality;
+- nothing answers with a server error;
+- an anonymous request is sent to the login;
+- every state-changing route refuses a request without a CSRF token;
+- no GET commits a change to the database (an audit record of a download excepted: the
+  design asks for exports and downloads to be logged).
+
+A new route is in the sweep without anyone remembering it; a route argument the world below
+cannot fill fails the sweep, so whoever adds one adds an object to ``tests/world.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from portal.audit.models import AuditEvent
+from tests.conftest import PASSWORD
+from tests.world import OTHER, OWN, OWNED_ARGUMENTS, USERS, build_world
+
+# Municipality-tied users: another municipality's objects are out of their reach.
+TIED = [key for key, (_role, code) in USERS.items() if code is not None]
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+PUBLIC = {"static", "auth.login", "auth.set_language", "home.accessibility"}
+
+# What the sweep did, for the closing note: printed at the end of the run.
+SIZE: Counter = Counter()
+
+
+def _methods(rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def swept_rules(app) -> list:
+    """Every rule with an argument (an id, a slug, a file format)."""
+    return sorted(
+        (r for r in app.url_map.iter_rules() if r.arguments and r.endpoint != "static"),
+        key=lambda r: (r.rule, r.endpoint),
+    )
+
+
+def _slug_kind(rule) -> str:
+    # /indsatser/<slug>/… names a programme; every other slug in the portal names a round.
+    return "programme_slug" if rule.rule.startswith("/indsatser/<slug>") else "round_slug"
+
+
+def fill(rule, values: dict) -> str:
+    args = {}
+    for name in rule.arguments:
+        key = _slug_kind(rule) if name == "slug" else name
+        if key not in values:
+            pytest.fail(
+                f"{rule.endpoint} ({rule.rule}): the sweep cannot fill <{name}>; add an object "
+                "to tests/world.py"
+            )
+        args[name] = values[key]
+    return rule.build(args)[1]
+
+
+def owns(rule) -> bool:
+    return bool(set(rule.arguments) & OWNED_ARGUMENTS)
+
+
+class _Typesetless:
+    """WeasyPrint's ``HTML`` without the typesetting: the sweep is about who gets which page
+    (the templates still render); the reports' own tests read real PDFs. Keeps a sweep of
+    the national zip of every municipality's PDF to milliseconds."""
+
+    def __init__(self, string: str, **_kwargs) -> None:
+        self.string = string
+
+    def write_pdf(self, **_kwargs) -> bytes:
+        return b"%PDF-1.7 sweep"
+
+
+@pytest.fixture
+def world(app, monkeypatch):
+    monkeypatch.setattr("portal.pdf.HTML", _Typesetless)
+    return build_world()
+
+
+@pytest.fixture
+def writes():
+    """Counts commits that wrote something other than audit records, per request method."""
+    seen: list[tuple[str, str]] = []
+    state = {"request": None}
+
+    def before_flush(session, _context, _instances):
+        changed = [o for o in (*session.new, *session.dirty, *session.deleted)]
+        if state["request"] and any(not isinstance(o, AuditEvent) for o in changed):
+            seen.append((state["request"], ", ".join(sorted({type(o).__name__ for o in changed}))))
+
+    event.listen(Session, "before_flush", before_flush)
+    try:
+        yield seen, state
+    finally:
+        event.remove(Session, "before_flush", before_flush)
+
+
+def _request(client, method: str, path: str):
+    started = time.perf_counter()
+    response = client.open(path, method=method, data={} if method != "GET" else None)
+    SIZE["requests"] += 1
+    SIZE["seconds"] += time.perf_counter() - started
+
+    return response
+
+
+@pytest.mark.parametrize("key", list(USERS))
+def test_every_route_for_every_role_with_own_and_other_objects(
+    app, client, login, world, writes, key
+):
+    user = world.users[key]
+    login(user)
+    seen, state = writes
+    rules = swept_rules(app)
+    SIZE["rules"] = len(rules)
+    SIZE["roles"] += 1
+    problems = []
+    # Another municipality's objects first (nothing may change), then the user's own.
+    for code in (OTHER, OWN):
+        for rule in rules:
+            path = fill(rule, world.values[code])
+            for method in _methods(rule):
+                state["request"] = f"{method} {path}" if method == "GET" else None
+                try:
+                    status = _request(client, method, path).status_code
+                except Exception as error:  # noqa: BLE001 (every failure listed at once)
+                    status = f"{type(error).__name__}: {error}"
+                state["request"] = None
+                if not isinstance(status, int) or status >= 500:
+                    problems.append((method, path, status))
+                elif code == OTHER and key in TIED and owns(rule) and status not in (403, 404):
+                    problems.append((method, path, status, "another municipality's object"))
+    assert not problems, problems
+    assert not seen, f"GET requests that write: {seen}"
+
+
+def test_anonymous_requests_go_to_the_login(app, client, world):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC:
+            continue
+        path = fill(rule, world.values[OTHER])
+        for method in _methods(rule):
+            response = _request(client, method, path)
+            assert response.status_code == 302, (method, path, response.status_code)
+            assert "/login" in response.headers["Location"], (method, path)
+
+
+def test_every_state_changing_route_refuses_a_missing_csrf_token(app, client, world):
+    """As a logged-in coordinator (the role with the most forms) and anonymously: the CSRF
+    check runs before the route, so no route can forget it."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        page = client.get("/login").get_data(as_text=True)
+        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        user = world.users["coordinator"]
+        response = client.post(
+            "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+        )
+        assert response.status_code == 302
+        for rule in app.url_map.iter_rules():
+            for method in sorted(rule.methods & STATE_CHANGING):
+                path = fill(rule, world.values[OWN])
+                response = _request(client, method, path)
+                assert response.status_code == 400, (method, path, response.status_code)
+                assert "CSRF" in response.get_data(as_text=True) or response.status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_the_sweep_reports_its_size(app):
+    """Runs last in this file: the numbers for the closing note."""
+    rules = swept_rules(app)
+    requests_per_role = 2 * sum(len(_methods(r)) for r in rules)
+    print(
+        f"\nURL-map sweep: {len(rules)} rules with arguments × {len(USERS)} roles × 2"
+        f" municipalities = {requests_per_role} requests per role,"
+        f" {SIZE['requests']} requests in all in {SIZE['seconds']:.1f} s"
+    )
+    assert requests_per_role > 0

@@ -1,0 +1,176 @@
+"""A small world with one object of every kind for each of two municipalities (Aarhus and
+Odense), and a user of every role: what the URL-map sweep and the access gate's tests fill
+route arguments and check policies with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portal.auth import services as auth_services
+from portal.auth.models import Role, User
+from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
+from portal.db import db, utcnow
+from portal.notifications.models import Notification
+from portal.participations.models import Community, Disbursement
+from portal.programmes.models import BenefitKind, BenefitLine
+from portal.reporting.models import ReportingRequirement
+from portal.review.models import Review
+from tests.benefits.helpers import END, START, add_indicator, participation_of
+from tests.conftest import PASSWORD, municipality
+from tests.factories import create_programme, create_round
+from tests.participations.helpers import approve
+
+OWN, OTHER = 751, 461  # Aarhus, Odense
+
+# Who logs in: a role and the municipality the user belongs to (None: national).
+USERS = {
+    "municipal": (Role.MUNICIPAL, OWN),
+    "leadership": (Role.LEADERSHIP, OWN),
+    "national_leadership": (Role.LEADERSHIP, None),
+    "coordinator": (Role.COORDINATOR, None),
+    "admin": (Role.ADMIN, None),
+    "reviewer": (Role.REVIEWER, OWN),
+}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    # route argument name → value, for each municipality's objects (code → values)
+    values: dict[int, dict[str, object]] = field(default_factory=dict)
+    # the municipality-owned objects themselves, by municipality code
+    objects: dict[int, list] = field(default_factory=dict)
+
+
+def make_user(key: str, role: Role, code: int | None) -> User:
+    data = auth_services.UserData(
+        email=f"sweep.{key}@example.dk",
+        name=f"Sweep {key}",
+        role=role,
+        municipality_id=municipality(code).id if code is not None else None,
+    )
+    return auth_services.create_user(data, PASSWORD)
+
+
+def build_world() -> World:
+    users = {key: make_user(key, role, code) for key, (role, code) in USERS.items()}
+    expert = make_user("expert", Role.REVIEWER, None)
+    programme = create_programme()
+    indicator = add_indicator(programme, "screen_visits", unit="besøg pr. måned")
+    line = BenefitLine(
+        programme=programme,
+        position=0,
+        key="time",
+        name_da="Frigjort tid",
+        kind=BenefitKind.HOURS,
+        formula="screen_visits * 30 / 60",
+    )
+    db.session.add(line)
+    round_ = create_round(programme, period_start=START, period_end=END)
+    world = World(users)
+    for code in (OWN, OTHER):
+        application = approve(round_, code, actor=None)
+        p = participation_of(round_, code)
+        community = Community(round=round_, name=f"Fællesskab {code}")
+        db.session.add(community)
+        db.session.flush()
+        p.community = community
+        common = dict(participation=p, municipality_id=p.municipality_id, indicator=indicator)
+        figures = [
+            Baseline(**common, value=Decimal(10), measured_on=START),
+            Target(**common, value=Decimal(20), target_date=END),
+            Measurement(**common, value=Decimal(12), period=START),
+        ]
+        cost = Cost(
+            participation=p,
+            municipality_id=p.municipality_id,
+            kind=CostKind.ONE_OFF,
+            category="Licens",
+            incurred_on=START,
+            amount=Decimal(1000),
+        )
+        disbursement = Disbursement(
+            participation=p, municipality_id=p.municipality_id, paid_on=START, amount=1000
+        )
+        notice = Notification(
+            municipality_id=p.municipality_id,
+            kind="application_submitted",
+            params={"round": round_.name_da},
+        )
+        review = Review(application=application, reviewer_id=expert.id)
+        extension = _extension(round_, p.municipality_id)
+        db.session.add_all([*figures, cost, disbursement, notice, review, extension])
+        db.session.flush()
+        item = db.session.scalars(
+            select(ReportingRequirement).where(ReportingRequirement.participation_id == p.id)
+        ).first()
+        colleague = make_user(f"colleague{code}", Role.MUNICIPAL, code)
+        world.objects[code] = [
+            application,
+            *application.members,
+            p,
+            community,
+            *figures,
+            cost,
+            disbursement,
+            notice,
+            review,
+            extension,
+            item,
+            colleague,
+        ]
+        world.values[code] = {
+            "application_id": application.id,
+            "participation_id": p.id,
+            "community_id": community.id,
+            "measurement_id": figures[2].id,
+            "cost_id": cost.id,
+            "disbursement_id": disbursement.id,
+            "notice_id": notice.id,
+            "review_id": review.id,
+            "extension_id": extension.id,
+            "item_id": item.id,
+            "user_id": colleague.id,
+            # not municipality-owned: the same for both
+            "round_slug": round_.slug,
+            "programme_slug": programme.slug,
+            "indicator_id": indicator.id,
+            "line_id": line.id,
+            "fmt": "csv",
+        }
+    db.session.commit()
+    return world
+
+
+def _extension(round_, municipality_id):
+    from portal.applications.models import DeadlineExtension
+
+    return DeadlineExtension(
+        round_id=round_.id,
+        municipality_id=municipality_id,
+        until_at=utcnow() + timedelta(days=40),
+        reason="Sygdom i projektgruppen",
+    )
+
+
+# Route arguments that name a municipality's object; the others (slugs, an indicator, a
+# benefit line, a file format) are shared by every municipality.
+OWNED_ARGUMENTS = {
+    "application_id",
+    "participation_id",
+    "community_id",
+    "measurement_id",
+    "cost_id",
+    "disbursement_id",
+    "notice_id",
+    "review_id",
+    "extension_id",
+    "item_id",
+    "user_id",
+}
+
+__all__ = ["OTHER", "OWN", "OWNED_ARGUMENTS", "World", "build_world"]
