@@ -74,6 +74,7 @@ class LineInfo:
     name_en: str
     kind: str  # hours | kroner
     formula: str
+    dis_benefit: bool = False  # a negative effect: its amounts count negative
 
 
 @dataclass(frozen=True)
@@ -285,13 +286,18 @@ def programme_models(programme_ids: Iterable[int], *, lines: bool = True) -> dic
             .order_by(BenefitLine.programme_id, BenefitLine.position, BenefitLine.id)
         ):
             model = models[b.programme_id]
+            # A dis-benefit's formula gives the size of the harm; negated, it is subtracted
+            # from the hours and the gross like any line, by the same arithmetic.
+            text = f"-({b.formula})" if b.dis_benefit else b.formula
             try:
-                formula = parse_formula(b.formula)
+                formula = parse_formula(text)
             except FormulaError as error:  # checked on load and edit; an old row may slip by
                 model.problems.append(f"{b.key}: {error.reason}")
                 continue
             model.lines.append(Line(b.key, b.kind.value, formula, b.name_da))
-            model.line_infos.append(LineInfo(b.key, b.name_da, b.name_en, b.kind.value, b.formula))
+            model.line_infos.append(
+                LineInfo(b.key, b.name_da, b.name_en, b.kind.value, b.formula, b.dis_benefit)
+            )
     return models
 
 

@@ -71,9 +71,26 @@ def line_table(evaluation: Evaluation) -> Table:
         short_title=_("Gevinstlinjer"),
         empty_text=_("Indsatsen har ingen gevinstlinjer."),
     )
-    for line in evaluation.lines:
-        hours = b.line_amounts.get(line.key) if line.kind == "hours" else None
-        table.add(localized(line, "name"), hours, b.line_kroner.get(line.key))
+    benefits = [line for line in evaluation.lines if not line.dis_benefit]
+    dis_benefits = [line for line in evaluation.lines if line.dis_benefit]
+
+    def hours_of(line):
+        return b.line_amounts.get(line.key) if line.kind == "hours" else None
+
+    for line in benefits:
+        table.add(localized(line, "name"), hours_of(line), b.line_kroner.get(line.key))
+    if dis_benefits:  # apart, after the benefits' own sum, and subtracted in the total
+        table.subtotal(
+            _("Gevinster før ulemper"),
+            sum((hours_of(line) or 0 for line in benefits), Decimal(0)),
+            sum((b.line_kroner.get(line.key) or 0 for line in benefits), Decimal(0)),
+        )
+        for line in dis_benefits:
+            table.add(
+                _("%(name)s (ulempe)", name=localized(line, "name")),
+                hours_of(line),
+                b.line_kroner.get(line.key),
+            )
     if evaluation.lines:
         table.total(_("I alt"), b.total_hours, b.gross)
     return table
