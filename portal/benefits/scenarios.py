@@ -37,6 +37,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+
+from flask import has_app_context
+from flask_babel import get_locale
 
 from portal.benefits.arithmetic import BenefitResult, Cost, Line, compute_benefits
 from portal.benefits.periods import month_start, months_between, period_start
@@ -46,6 +50,7 @@ STEP_SHARE = Decimal("0.1")  # the 10 % change that names the key indicator
 PRECISION = Decimal("0.0001")  # a stored value's four decimals
 TOLERANCE = Decimal("0.005")  # half an øre: a net this close to 0 is zero
 MAX_HALVINGS = 200
+SCENARIO_CACHE = 2048  # scenario results kept per process (three per municipality)
 
 
 class Scenario(enum.StrEnum):
@@ -106,17 +111,40 @@ class CaseInputs:
         return values
 
     def compute(self, values: Mapping[str, Decimal]) -> BenefitResult:
-        return compute_benefits(
-            self.parameters,
-            self.lines,
-            self.baselines,
-            measurements_for(values, self.frequencies, self.start, self.end),
-            self.costs,
-            hourly_cost_override=self.hourly_cost_override,
-            frequencies=self.frequencies,
-            start=self.start,
-            end=self.end,
+        return _computed(
+            (
+                tuple(sorted((k, str(v)) for k, v in self.parameters.items())),
+                tuple(self.lines),
+                tuple(sorted(self.frequencies.items())),
+                tuple(sorted(self.baselines.items())),
+                tuple(sorted(values.items())),
+                tuple(self.costs),
+                self.start,
+                self.end,
+                self.hourly_cost_override,
+                str(get_locale()) if has_app_context() else "da",
+            )
         )
+
+
+@lru_cache(maxsize=SCENARIO_CACHE)
+def _computed(data: tuple) -> BenefitResult:
+    """``compute_benefits`` of a scenario remembered by its inputs (and the language of its
+    explanations), as ``calculation`` does for the realised figures: a report shown again
+    recomputes only the municipalities whose figures changed."""
+    parameters, lines, frequencies, baselines, values, costs, start, end, override, _ = data
+    frequencies = dict(frequencies)
+    return compute_benefits(
+        dict(parameters),
+        lines,
+        dict(baselines),
+        measurements_for(dict(values), frequencies, start, end),
+        costs,
+        hourly_cost_override=override,
+        frequencies=frequencies,
+        start=start,
+        end=end,
+    )
 
 
 def measurements_for(
