@@ -13,6 +13,7 @@ from portal import i18n
 from portal.config import load_config
 from portal.db import db
 from portal.extensions import babel, csrf, login_manager
+from portal.security import register_security_headers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,9 +28,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
+    app.wsgi_app = behind_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_template_helpers(app)
     register_cli(app)
     register_signals()
@@ -53,7 +56,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.anonymous_user = AnonymousUserMixin
     storage = app.config.get("RATELIMIT_STORAGE_URI") or app.config["REDIS_URL"] or "memory://"
-    app.extensions["login_throttle"] = LoginThrottle(storage, app.config["LOGIN_FAILURE_LIMIT"])
+    app.extensions["login_throttle"] = LoginThrottle(
+        storage,
+        app.config["LOGIN_FAILURE_LIMIT"],
+        app.config["LOGIN_ACCOUNT_LIMIT"],
+        app.config["LOGIN_ADDRESS_LIMIT"],
+    )
 
     @login_manager.user_loader
     def load_user(session_id: str):
@@ -66,6 +74,16 @@ def register_extensions(app: Flask) -> None:
         if user is None or not user.active:
             return None
         return user if hmac.compare_digest(token, user.session_token) else None
+
+
+def behind_proxies(wsgi_app, count: int):
+    """Honour X-Forwarded-For/-Proto from exactly ``count`` trusted proxies (werkzeug's
+    ProxyFix takes the address the last of them saw); with none, the headers are ignored."""
+    if count <= 0:
+        return wsgi_app
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    return ProxyFix(wsgi_app, x_for=count, x_proto=count)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -118,6 +136,7 @@ def register_template_helpers(app: Flask) -> None:
     from portal.applications import labels
     from portal.applications.permissions import TEMPLATE_PERMISSIONS as application_permissions
     from portal.auth.permissions import template_globals
+    from portal.dashboards.disclosure import too_few_text
     from portal.notifications.permissions import can_manage_outbox
     from portal.notifications.services import unread_count
     from portal.participations.permissions import TEMPLATE_PERMISSIONS as participation_permissions
@@ -129,6 +148,7 @@ def register_template_helpers(app: Flask) -> None:
         application_status_label=labels.status_label,
         applicant_role_label=labels.role_label,
         experience_label=labels.experience_label,
+        too_few_text=too_few_text,
         unread_notices=unread_count,
         can_manage_outbox=can_manage_outbox,
         **application_permissions,

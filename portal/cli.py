@@ -6,26 +6,15 @@ input prints every reason and exits with status 1, having changed nothing.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
+from portal.cli_support import fail
 from portal.db import db
-from portal.errors import PortalError, RowErrors
-
-
-def fail(error: PortalError) -> None:
-    db.session.rollback()
-    if isinstance(error, RowErrors):
-        for line, reason in error.errors:
-            click.echo(f"linje {line}: {reason}", err=True)
-        click.echo(f"Intet er gemt: {len(error.errors)} fejl.", err=True)
-    else:
-        click.echo(f"Fejl: {error.message}", err=True)
-    sys.exit(1)
+from portal.errors import PortalError
 
 
 @click.group("db")

@@ -35,11 +35,15 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         if production:
             raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production")
         secret = _development_secret(instance)
+    database_url = env.get("DATABASE_URL", "").strip()
+    if production and not database_url:
+        # no silent SQLite file in production: several processes need one real database
+        raise ConfigError("DATABASE_URL must be set when PORTAL_ENV=production")
     instance.mkdir(parents=True, exist_ok=True)
     return {
         "PORTAL_ENV": "production" if production else "development",
         "SECRET_KEY": secret,
-        "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{instance / 'portal.sqlite3'}",
+        "DATABASE_URL": database_url or f"sqlite:///{instance / 'portal.sqlite3'}",
         "REDIS_URL": env.get("REDIS_URL") or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -50,7 +54,12 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
-        "LOGIN_FAILURE_LIMIT": "5/minute",
+        "LOGIN_FAILURE_LIMIT": "5/minute",  # per account and address (see auth/throttle.py)
+        "LOGIN_ACCOUNT_LIMIT": "20/minute",  # per account from any address
+        "LOGIN_ADDRESS_LIMIT": "100/minute",  # failures per address, any account
+        # How many proxies in front of the app set X-Forwarded-For (and -Proto); 0 trusts
+        # none, so a client cannot pick the address the login throttle counts.
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "PAGE_SIZE": 25,
         # Links in e-mails are absolute when this is set (e.g. https://skalering.example.dk).

@@ -27,6 +27,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for another to finish
 MAX_ID = 2**31 - 1  # an INTEGER primary key; a larger number in a URL is simply not found
 
 
@@ -90,17 +91,26 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         # pysqlite's own transaction handling breaks SAVEPOINTs: let SQLAlchemy emit BEGIN
         # itself (SQLAlchemy's documented recipe), and enforce foreign keys.
+        #
+        # The embedded default must survive a few users at once. WAL lets pages read while
+        # another request writes; a busy timeout makes a writer wait its turn instead of
+        # failing with "database is locked"; and BEGIN IMMEDIATE takes the write lock at the
+        # start of the transaction: a deferred transaction that read first and then wants to
+        # write gets SQLITE_BUSY at once when another wrote in between (no waiting helps
+        # there), which is what turned parallel saves of one figure into server errors.
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection, _record):
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            if url != "sqlite://" and ":memory:" not in url:
+                cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -117,7 +127,11 @@ class Database:
         app.extensions["portal_db"] = self
 
         @app.teardown_appcontext
-        def _remove_session(_exc):
+        def _remove_session(exc):
+            # A request that failed (a failed COMMIT included) rolls back explicitly before
+            # its connection goes back to the pool, so no lock outlives the request.
+            if exc is not None or not self.session().is_active:
+                self.session.rollback()
             self.session.remove()
 
     def get_or_404(self, model, ident):

@@ -40,6 +40,12 @@ class RuleViolations(InvalidInput):
         self.problems = problems
 
 
+# What a form without its hidden ``version`` (or with a garbled one) hands the services: no
+# row has version 0, so a save that skips the field is a conflict, never an unchecked write.
+# (``None`` stays for callers that deliberately do not check: the CLI, imports, tests.)
+MISSING_VERSION = 0
+
+
 def check_version(obj, version: int | None, what) -> None:
     """Optimistic locking: ``version`` is what the editor loaded; another save since then
     is a conflict, never a silent overwrite."""

@@ -48,5 +48,6 @@ def render_pdf(html: str) -> bytes:
 
 
 def css_string(value) -> Markup:
-    """Text for a CSS string in a PDF's page header: no quotes, backslashes or tags."""
-    return Markup(re.sub(r'["\\<>\n]', " ", str(value)))
+    """Text for a CSS string in a PDF's page header: no quotes, backslashes, tags or control
+    characters (``\\f`` and ``\\r`` end a CSS string as ``\\n`` does)."""
+    return Markup(re.sub(r'["\\<>\x00-\x1f\x7f\u2028\u2029]', " ", str(value)))

@@ -21,9 +21,15 @@ from decimal import Decimal
 import pandas as pd
 
 from portal.errors import RowErrors
+from portal.spreadsheets import unescape
 
 LINE = "line"  # the column of ``read_table``'s frame holding the line in the file
 XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip archive
+MAX_ROWS = 100_000  # more rows than any collaboration has; a bigger file is refused
+MAX_COLUMNS = 100
+TOO_MANY_ROWS = f"Filen har mere end {MAX_ROWS:,} rækker; del den op.".replace(",", ".")
+NOT_XLSX = "Filen kan ikke læses som Excel-projektmappe (.xlsx)."
+NOT_A_TABLE = "Filen er hverken en CSV-fil eller en Excel-projektmappe (.xlsx)."
 
 
 @dataclass
@@ -51,18 +57,28 @@ def _csv_frame(data: bytes | str) -> pd.DataFrame:
     text = _text(data)
     if not text.strip():
         raise RowErrors([(1, "Filen er tom.")])
+    if "\x00" in text:
+        raise RowErrors([(1, NOT_A_TABLE)])
     first_line = text.splitlines()[0]
     try:
-        return pd.read_csv(
+        frame = pd.read_csv(
             io.StringIO(text),
             sep=_separator(first_line),
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
             quoting=csv.QUOTE_MINIMAL,
+            nrows=MAX_ROWS + 1,  # blank lines count: a file of empty lines stops here
         )
     except (pd.errors.ParserError, csv.Error) as exc:
         raise RowErrors([(1, f"Filen kan ikke læses som CSV: {exc}")]) from exc
+    _check_row_count(len(frame))
+    return frame
+
+
+def _check_row_count(rows: int) -> None:
+    if rows > MAX_ROWS:
+        raise RowErrors([(1, TOO_MANY_ROWS)])
 
 
 def _cell_text(value) -> str:
@@ -81,28 +97,53 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def _xlsx_rows(sheet) -> list[list[str]]:
+    """The sheet's rows as texts, streamed. The declared ``<dimension>`` is ignored (a tiny
+    file may claim 16,384 columns × a million rows); the header row decides the width and
+    reading stops after ``MAX_ROWS`` rows."""
+    sheet.reset_dimensions()
+    header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    header = [_cell_text(v) for v in header]
+    while header and not header[-1]:
+        header.pop()  # empty trailing header cells
+    if not header:
+        raise RowErrors([(1, "Filen er tom.")])
+    if len(header) > MAX_COLUMNS:
+        raise RowErrors([(1, f"Filen har mere end {MAX_COLUMNS} kolonner.")])
+    rows = [header]
+    for row in sheet.iter_rows(min_row=2, max_col=len(header), values_only=True):
+        _check_row_count(len(rows))
+        rows.append([_cell_text(v) for v in row] + [""] * (len(header) - len(row)))
+    return rows
+
+
 def _xlsx_frame(data: bytes) -> pd.DataFrame:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RowErrors([(1, "Filen kan ikke læses som Excel-projektmappe (.xlsx).")]) from exc
+        raise RowErrors([(1, NOT_XLSX)]) from exc
     try:
-        rows = [
-            [_cell_text(v) for v in row]
-            for row in workbook.worksheets[0].iter_rows(values_only=True)
-        ]
+        rows = _xlsx_rows(workbook.worksheets[0])
+    except RowErrors:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a malformed sheet fails in many ways inside openpyxl
+        raise RowErrors([(1, NOT_XLSX)]) from exc
     finally:
         workbook.close()
-    if not rows or not any(rows[0]):
-        raise RowErrors([(1, "Filen er tom.")])
-    header = rows[0]
-    while header and not header[-1]:
-        header = header[:-1]  # empty trailing header cells
-    width = len(header)
-    body = [(row + [""] * width)[:width] for row in rows[1:]]
-    return pd.DataFrame(body, columns=header, dtype=str)
+    return pd.DataFrame(rows[1:], columns=rows[0], dtype=str)
+
+
+def is_xlsx(data: bytes | str) -> bool:
+    """By content, not by name: an .xlsx file is a zip archive holding [Content_Types].xml."""
+    if not isinstance(data, bytes) or data[:4] != XLSX_MAGIC:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 def read_table(
@@ -114,8 +155,9 @@ def read_table(
     Raises ``RowErrors`` (line 1) for an unreadable or empty file, a missing, unknown or
     repeated column, or a file without rows.
     """
-    is_xlsx = isinstance(data, bytes) and data[:4] == XLSX_MAGIC
-    frame = _xlsx_frame(data) if is_xlsx else _csv_frame(data)
+    if isinstance(data, bytes) and data[:4] == XLSX_MAGIC and not is_xlsx(data):
+        raise RowErrors([(1, NOT_XLSX)])  # a zip, but no workbook
+    frame = _xlsx_frame(data) if is_xlsx(data) else _csv_frame(data)
     columns = [str(c).strip().lower() for c in frame.columns]
     frame.columns = columns
     required, optional = list(required), list(optional)
@@ -130,7 +172,7 @@ def read_table(
         problems.append((1, "En kolonne står der to gange."))
     if problems:
         raise RowErrors(problems)
-    frame = frame.astype(str).apply(lambda column: column.str.strip())
+    frame = frame.astype(str).apply(lambda column: column.str.strip().map(unescape))
     frame[LINE] = range(2, len(frame) + 2)
     frame = frame[(frame[columns] != "").any(axis=1)].reset_index(drop=True)
     if frame.empty:

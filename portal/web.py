@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash
+from flask import flash, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.db import db
-from portal.errors import Conflict, PortalError
+from portal.errors import MISSING_VERSION, Conflict, PortalError
 
 
 def show_error(
@@ -23,6 +23,13 @@ def show_error(
             form[name].errors = [*form[name].errors, message]
         else:
             form.form_errors.append(message)
+
+
+def posted_version() -> int:
+    """The hidden ``version`` of a posted button form; ``MISSING_VERSION`` (a conflict with
+    any stored row) when it is missing or not a number."""
+    version = request.form.get("version", type=int)
+    return MISSING_VERSION if version is None or version < 0 else version
 
 
 def run_and_commit(call):

@@ -9,7 +9,10 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
 
 
 def test_production_cookies_are_secure(tmp_path):
-    config = load_config(tmp_path, {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40})
+    config = load_config(
+        tmp_path,
+        {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40, "DATABASE_URL": "postgresql://x/y"},
+    )
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -71,3 +74,9 @@ def test_mail_settings_from_the_environment(tmp_path):
 def test_bad_mail_settings_stop_the_app(tmp_path, name, value):
     with pytest.raises(ConfigError, match=name):
         load_config(tmp_path, {name: value})
+
+
+def test_production_refuses_to_start_without_database_url(tmp_path):
+    """No silent SQLite file in production."""
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        load_config(tmp_path, {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40})

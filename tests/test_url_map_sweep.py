@@ -139,6 +139,14 @@ def test_every_route_for_every_role_with_own_and_other_objects(
                     problems.append((method, path, status))
                 elif code == OTHER and key in TIED and owns(rule) and status not in (403, 404):
                     problems.append((method, path, status, "another municipality's object"))
+    # Every page without arguments too (the home page, the lists): none may write on GET.
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments and "GET" in rule.methods and rule.endpoint not in PUBLIC:
+            state["request"] = f"GET {rule.rule}"
+            status = _request(client, "GET", rule.rule).status_code
+            state["request"] = None
+            if status >= 500:
+                problems.append(("GET", rule.rule, status))
     assert not problems, problems
     assert not seen, f"GET requests that write: {seen}"
 
@@ -179,10 +187,11 @@ def test_every_state_changing_route_refuses_a_missing_csrf_token(app, client, wo
 def test_the_sweep_reports_its_size(app):
     """Runs last in this file: the numbers for the closing note."""
     rules = swept_rules(app)
+    pages = [r for r in app.url_map.iter_rules() if not r.arguments and "GET" in r.methods]
     requests_per_role = 2 * sum(len(_methods(r)) for r in rules)
     print(
         f"\nURL-map sweep: {len(rules)} rules with arguments × {len(USERS)} roles × 2"
-        f" municipalities = {requests_per_role} requests per role,"
-        f" {SIZE['requests']} requests in all in {SIZE['seconds']:.1f} s"
+        f" municipalities = {requests_per_role} requests per role (+ {len(pages)} pages"
+        f" without arguments), {SIZE['requests']} requests in all in {SIZE['seconds']:.1f} s"
     )
     assert requests_per_role > 0

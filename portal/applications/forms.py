@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -23,8 +22,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.applications.labels import EXPERIENCE_LABELS
 from portal.applications.models import ApplicantRole, Application, Experience
 from portal.applications.services import SNAPSHOT_FIELDS, ApplicationData
+from portal.fields import DateField
+from portal.forms import VersionedForm
 from portal.i18n import COPENHAGEN
-from portal.programmes.forms import VersionedForm
 
 
 class CheckboxListField(SelectMultipleField):

@@ -9,6 +9,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from portal import access
 from portal.applications.checks import check_data, missing_for_submission
 from portal.applications.deadlines import (  # noqa: F401  (the application services' API)
     accepts_from,
@@ -313,7 +314,7 @@ def reopen(
 
 def confirm_membership(application: Application, municipality_id: int, *, actor) -> None:
     """A co-applicant confirms the joint application as it reads now."""
-    member = _open_member(application, municipality_id)
+    member = _open_member(application, municipality_id, actor)
     if member.confirmed_at is not None:
         return
     member.confirmed_at = utcnow()
@@ -324,17 +325,19 @@ def confirm_membership(application: Application, municipality_id: int, *, actor)
 def decline_membership(application: Application, municipality_id: int, *, actor) -> None:
     """A co-applicant declines: it leaves the application, which the applicant can then
     submit without it."""
-    member = _open_member(application, municipality_id)
+    member = _open_member(application, municipality_id, actor)
     _ = member.municipality  # loaded while the row still belongs to the application
     application.members.remove(member)
     application.updated_at = utcnow()  # a versioned change the applicant's form will notice
     _joint_step(application, member, "joint_application_declined", "joint_declined", actor)
 
 
-def _open_member(application: Application, municipality_id: int | None) -> ApplicationMember:
-    """The co-applicant row of ``municipality_id`` while the application is a draft."""
+def _open_member(application: Application, municipality_id: int | None, actor) -> ApplicationMember:
+    """The co-applicant row of ``municipality_id`` while the application is a draft; a user
+    answers only for a municipality the gate lets them change (the command line, no user,
+    for any)."""
     member = next((m for m in application.members if m.municipality_id == municipality_id), None)
-    if member is None:
+    if member is None or (actor is not None and not access.allows(actor, member, "change")):
         raise NotAllowed(_l("Jeres kommune er ikke medansøger på denne ansøgning."))
     if application.status != ApplicationStatus.DRAFT:
         raise NotAllowed(_l("Ansøgningen er ikke længere en kladde."))

@@ -31,13 +31,9 @@ from portal.municipalities.services import active_municipalities
 from portal.pagination import paginate
 from portal.programmes import services as programmes
 from portal.programmes.models import Round
-from portal.web import commit_or_flash, commit_or_show, run_and_commit, show_error
+from portal.web import commit_or_flash, commit_or_show, posted_version, run_and_commit, show_error
 
 bp = Blueprint("applications", __name__, url_prefix="/ansoegninger")
-
-
-def _version() -> int | None:
-    return request.form.get("version", type=int)
 
 
 @bp.route("/")
@@ -190,7 +186,9 @@ def submit(application_id: int):
     if not is_own(current_user, application):
         abort(403)
     try:
-        run_and_commit(lambda: services.submit(application, actor=current_user, version=_version()))
+        run_and_commit(
+            lambda: services.submit(application, actor=current_user, version=posted_version())
+        )
     except RuleViolations as error:
         flash(_("Ansøgningen kan ikke indsendes endnu: udfyld det, der mangler."), "error")
         form = _application_form(application.round, application.municipality_id)
@@ -212,7 +210,7 @@ def withdraw(application_id: int):
     return _action(
         application_id,
         is_own,
-        lambda a: services.withdraw(a, actor=current_user, version=_version()),
+        lambda a: services.withdraw(a, actor=current_user, version=posted_version()),
         _("Ansøgningen er trukket tilbage."),
     )
 
@@ -223,7 +221,7 @@ def resume(application_id: int):
     return _action(
         application_id,
         is_own,
-        lambda a: services.resume(a, actor=current_user, version=_version()),
+        lambda a: services.resume(a, actor=current_user, version=posted_version()),
         _("Ansøgningen er en kladde igen."),
     )
 

@@ -1,8 +1,11 @@
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from portal import access
 from portal.audit import services
 from portal.audit.display import detail_lines
+from portal.audit.models import AuditEvent
 from portal.auth.permissions import AUDIT_READERS, role_required
 from portal.db import db, valid_id
 from portal.i18n import localized
@@ -22,7 +25,11 @@ def index():
     action = request.args.get("action", "")
     municipality = _id_arg("municipality")
     round_id, application_id = _id_arg("round"), _id_arg("application")
-    stmt = services.listing(action, municipality, round_id=round_id, application_id=application_id)
+    stmt = access.visible(
+        services.listing(action, municipality, round_id=round_id, application_id=application_id),
+        current_user,
+        model=AuditEvent,
+    )
     page: Page = paginate(
         stmt,
         request.args.get("page", 1, type=int),

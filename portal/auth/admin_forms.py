@@ -8,6 +8,7 @@ from portal.auth.labels import ROLE_LABELS
 from portal.auth.models import Role, User
 from portal.auth.services import UserData
 from portal.db import valid_id
+from portal.errors import MISSING_VERSION
 
 
 def role_choices(empty: str | None = None) -> list[SelectChoice]:
@@ -70,8 +71,9 @@ class UserForm(FlaskForm):
         number = _whole_number(value)
         return number if valid_id(number) else 0
 
-    def loaded_version(self) -> int | None:
-        return _whole_number(str(self.version.data or ""))
+    def loaded_version(self) -> int:
+        version = _whole_number(str(self.version.data or ""))
+        return MISSING_VERSION if version is None else version
 
 
 def _whole_number(text: str) -> int | None:

@@ -21,7 +21,7 @@ from portal.municipalities.models import Municipality
 @with_appcontext
 def create_user_command(email, name, role, municipality_code, country, password) -> None:
     """Create a user (the first admin, say)."""
-    from portal.cli import fail
+    from portal.cli_support import fail
 
     municipality_id = None
     if municipality_code is not None:

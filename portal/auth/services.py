@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import access
 from portal.audit import services as audit
@@ -67,9 +68,17 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User | 
             municipality_id=getattr(user, "municipality_id", None),
         )
         return None
-    user.last_login_at = utcnow()
+    _record_login_time(user)
     audit.record("login", actor=user, obj=user, ip=ip, municipality_id=user.municipality_id)
     return user
+
+
+def _record_login_time(user: User) -> None:
+    """A login is not an edit: the time is written without the version lock, so parallel
+    logins of one account (and an admin editing it meanwhile) never conflict."""
+    now = utcnow()
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=now))
+    set_committed_value(user, "last_login_at", now)
 
 
 @dataclass

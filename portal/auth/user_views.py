@@ -50,8 +50,13 @@ def _flash_password(email: str, typed: bool, password: str) -> None:
 def index():
     filters = UserFilterForm(request.args)
     filters.municipality.choices = municipality_choices(active_municipalities(), _("Alle kommuner"))
-    stmt = services.user_listing(
-        filters.q.data or "", filters.role.data or "", request.args.get("municipality", type=int)
+    stmt = access.visible(
+        services.user_listing(
+            filters.q.data or "",
+            filters.role.data or "",
+            request.args.get("municipality", type=int),
+        ),
+        current_user,
     )
     stmt, sort = apply_sort(stmt, request.args.get("sort"), services.user_sorts(), "name")
     page = paginate(

@@ -38,27 +38,31 @@ def _throttle():
     return current_app.extensions["login_throttle"]
 
 
+def _too_many(form, template: str, wait: int):
+    form.form_errors.append(
+        _("For mange mislykkede forsøg. Prøv igen om %(seconds)d sekunder.", seconds=wait)
+    )
+    return render_template(template, form=form), 429
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        address = request.remote_addr
-        wait = _throttle().wait_seconds(form.email.data, address)
+        address = request.remote_addr  # the client's, behind TRUSTED_PROXIES proxies
+        wait = _throttle().attempt(form.email.data, address)
         if wait:
-            form.form_errors.append(
-                _("For mange mislykkede forsøg. Prøv igen om %(seconds)d sekunder.", seconds=wait)
-            )
-            return render_template("auth/login.html", form=form), 429
+            return _too_many(form, "auth/login.html", wait)
         user = services.authenticate(form.email.data, form.password.data, ip=address)
         db.session.commit()
         if user is None:
-            _throttle().failed(form.email.data, address)
+            _throttle().failed(address)
             form.form_errors.append(_("Forkert e-mail eller adgangskode."))
             form.password.data = ""
             return render_template("auth/login.html", form=form), 200
-        _throttle().succeeded(form.email.data)
+        _throttle().succeeded(form.email.data, address)
         lang = session.get("lang")
         session.clear()  # a fresh session at login: nothing carried over from before
         if lang:
@@ -82,11 +86,15 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        wait = _throttle().attempt_password_check(current_user.id)
+        if wait:
+            return _too_many(form, "auth/change_password.html", wait)
         ok, _saved = commit_or_show(
             form,
             lambda: services.change_own_password(current_user, form.current.data, form.new.data),
         )
         if ok:
+            _throttle().password_check_succeeded(current_user.id)
             login_user(current_user._get_current_object())  # this session goes on, the others end
             flash(_("Din adgangskode er skiftet."), "success")
             return redirect(url_for("home.index"))

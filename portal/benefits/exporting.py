@@ -22,6 +22,7 @@ from portal.db import db
 from portal.municipalities.models import Municipality
 from portal.participations.models import Participation
 from portal.programmes.models import Round
+from portal.spreadsheets import csv_frame, neutralise_workbook
 
 FORMATS = ("csv", "xlsx")
 MIMETYPES = {
@@ -117,7 +118,8 @@ def to_bytes(table: pd.DataFrame, fmt: str) -> bytes:
     """CSV (UTF-8 with BOM, so Excel reads æøå; ``,``-separated, ``.`` decimals) or XLSX
     (codes, keys and dates as text; values as numbers)."""
     if fmt == "csv":
-        return ("\ufeff" + table.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+        csv = csv_frame(table).to_csv(index=False, lineterminator="\n")
+        return ("\ufeff" + csv).encode("utf-8")
     sheet = table.copy()
     sheet["value"] = [_cell_number(v) for v in sheet["value"]]
     buffer = io.BytesIO()
@@ -126,6 +128,7 @@ def to_bytes(table: pd.DataFrame, fmt: str) -> bytes:
         cells = writer.sheets["tal"]
         for column, width in zip("ABCDEFG", (12, 28, 13, 12, 14, 40, 12), strict=True):
             cells.column_dimensions[column].width = width
+        neutralise_workbook(writer.book)
     return buffer.getvalue()
 
 

@@ -10,14 +10,15 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.benefits.costs import MAX_OWNER
 from portal.benefits.models import MAX_CATEGORY, CostKind, Quality
 from portal.benefits.rules import MAX_NOTE
-from portal.programmes.forms import VersionedForm
+from portal.fields import DateField
+from portal.forms import VersionedForm
 from portal.tabular import parse_decimal
 
 NUMBER_HINT = _l("Et tal; decimaler med komma, fx 1234,5.")

@@ -49,6 +49,7 @@ from portal.benefits.permissions import import_limit
 from portal.benefits.rules import Kind
 from portal.db import db
 from portal.errors import RowErrors
+from portal.fields import EARLIEST_DATE, LATEST_DATE
 from portal.i18n import localized
 from portal.municipalities.models import Municipality
 from portal.participations.models import Participation
@@ -314,11 +315,17 @@ def _parse(frame: pd.DataFrame, ctx: _Round, own: int | None, problems: _Problem
 
     dates = frame["date"]
     is_iso = dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
-    days = pd.to_datetime(dates.where(is_iso), format="%Y-%m-%d", errors="coerce")
+    years = pd.to_numeric(dates.str[:4].where(is_iso), errors="coerce")
+    in_range = years.between(EARLIEST_DATE.year, LATEST_DATE.year)
+    days = pd.to_datetime(dates.where(is_iso & in_range), format="%Y-%m-%d", errors="coerce")
     rows["date"] = days
     problems.add(frame.index[dates == ""], _("datoen mangler"))
     problems.add(
-        frame.index[(dates != "") & days.isna()],
+        frame.index[is_iso & ~in_range],
+        lambda i: _("datoen '%(date)s' ligger ikke mellem år 1900 og 2199", date=dates[i]),
+    )
+    problems.add(
+        frame.index[(dates != "") & days.isna() & ~(is_iso & ~in_range)],
         lambda i: _("datoen '%(date)s' er ikke en dato på formen ÅÅÅÅ-MM-DD", date=dates[i]),
     )
 

@@ -29,7 +29,7 @@ from portal.benefits.rules import period_label
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.models import Indicator
-from portal.web import commit_or_flash, commit_or_show
+from portal.web import commit_or_flash, commit_or_show, posted_version
 
 bp = Blueprint("benefits", __name__, url_prefix="/gevinster")
 
@@ -221,7 +221,7 @@ def delete_measurement(participation_id: int, measurement_id: int):
     participation = _editable(participation_id)
     measurement = _figure_of(Measurement, measurement_id, participation)
     anchor = f"i{measurement.indicator_id}"
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(
         lambda: recording.delete_measurement(measurement, actor=current_user, version=version)
     ):
@@ -258,7 +258,7 @@ def add_cost(participation_id: int):
 def delete_cost(participation_id: int, cost_id: int):
     participation = _editable(participation_id)
     cost = _figure_of(Cost, cost_id, participation)
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(lambda: costs.delete_cost(cost, actor=current_user, version=version)):
         flash(_("Omkostningen er slettet."), "success")
     return _back(participation, "omkostninger")

@@ -50,6 +50,9 @@ RC = {
     "ytick.color": INK,
     "axes.spines.top": False,
     "axes.spines.right": False,
+    # Units and municipality names are free text: "$…$" in one must not become mathtext
+    # (a parse error there failed every dashboard and report with the chart).
+    "text.parse_math": False,
 }
 # Fixed margins, not a layout engine: the constrained layout doubles the rendering time.
 MARGINS = {
@@ -275,11 +278,39 @@ _ID = re.compile(r'\bid="([^"]+)"')
 _REF = re.compile(r'(url\(#|href="#)([^")]+)')
 
 
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>.*?</style>", re.S)
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+
+
+def _presentation_attributes(tag: str) -> str:
+    """``<path style="fill: #fff; stroke: #000">`` as ``<path fill="#fff" stroke="#000">``:
+    the page's Content-Security-Policy allows no inline styles, and every property matplotlib
+    writes is also an SVG presentation attribute."""
+    match = _STYLE_ATTRIBUTE.search(tag)
+    if match is None:
+        return tag
+    declarations = [d.split(":", 1) for d in match.group(1).split(";") if ":" in d]
+    attributes = "".join(
+        f' {name.strip()}="{value.strip()}"'
+        for name, value in declarations
+        if f' {name.strip()}="' not in tag
+    )
+    return tag[: match.start()] + attributes + tag[match.end() :]
+
+
+def _without_inline_css(svg: str) -> str:
+    svg = _STYLE_ELEMENT.sub("", svg)  # matplotlib's one rule: round joins, butt caps
+    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    return _TAG.sub(lambda m: _presentation_attributes(m.group(0)), svg)
+
+
 def _accessible(svg: str, spec: _Spec) -> str:
-    """Strip the XML header, comments and metadata; prefix every id; add role, label and
-    title."""
+    """Strip the XML header, comments and metadata; prefix every id; styles as attributes;
+    add role, label and title."""
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = _without_inline_css(svg)
     prefix = f"c{spec.digest}-"
     svg = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
     svg = _REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)

@@ -1,7 +1,11 @@
 """Statistical disclosure (DESIGN "Indicators and benefits"): a count between 1 and 4 is
 shown as "< 5" wherever another municipality can see it — the community and national views,
-and the reports that carry them. A municipality's own dashboard shows its own exact figures;
-medians are shown as they are.
+and the reports that carry them. A municipality's own dashboard shows its own exact figures.
+
+An aggregate another municipality can see (a community's or a round's median) of fewer than
+``MIN_MUNICIPALITIES`` municipalities is not shown but says "færre end 3 kommuner": in a
+community of two, a member would otherwise derive the other's value from its own and the
+median.
 
 Which indicators are counts is read from the unit, the free text the programme files give:
 ``antal`` and the shipped counting units (``borgere``, ``besøg pr. måned``, ``antal pr.
@@ -12,6 +16,8 @@ måned``). Averages and rates (``%``, ``minutter``, ``medarbejdere`` as an avera
 from __future__ import annotations
 
 from decimal import Decimal
+
+from flask_babel import gettext as _
 
 SUPPRESSED = "< 5"
 THRESHOLD = 5
@@ -34,6 +40,18 @@ def suppress(
     if own or value is None or not is_count(unit):
         return value
     return SUPPRESSED if 0 < value < THRESHOLD else value
+
+
+MIN_MUNICIPALITIES = 3
+
+
+def too_few(count: int) -> bool:
+    """An aggregate over ``count`` municipalities is withheld."""
+    return count < MIN_MUNICIPALITIES
+
+
+def too_few_text() -> str:
+    return _("færre end 3 kommuner")
 
 
 def is_suppressed(value) -> bool:

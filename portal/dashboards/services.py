@@ -46,7 +46,7 @@ from portal.benefits.calculation import (
 )
 from portal.benefits.progress import Status
 from portal.dashboards import charts
-from portal.dashboards.disclosure import suppress
+from portal.dashboards.disclosure import suppress, too_few
 from portal.i18n import localized, number
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
@@ -176,16 +176,32 @@ class Median:
     count: int
     progress_count: int
 
+    # Fewer than three municipalities behind a median: it is None and shown as "færre end
+    # 3 kommuner" (``too_few_text``).
+    @property
+    def latest_withheld(self) -> bool:
+        return too_few(self.count)
+
+    @property
+    def progress_withheld(self) -> bool:
+        return too_few(self.progress_count)
+
 
 def _median(values: Sequence[Decimal]) -> Decimal | None:
     return statistics.median(values) if values else None
 
 
 def median_of(results: Iterable[IndicatorResult]) -> Median:
+    """The medians, never computed from fewer than three municipalities (disclosure)."""
     results = list(results)
     latest = [r.latest.value for r in results if r.latest]
     progress = [r.progress_value for r in results if r.progress_value is not None]
-    return Median(_median(latest), _median(progress), len(latest), len(progress))
+    return Median(
+        None if too_few(len(latest)) else _median(latest),
+        None if too_few(len(progress)) else _median(progress),
+        len(latest),
+        len(progress),
+    )
 
 
 @dataclass(frozen=True)

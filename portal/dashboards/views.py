@@ -17,10 +17,11 @@ from portal.dashboards.permissions import (
     TEMPLATE_PERMISSIONS,
     can_view_round_dashboard,
 )
+from portal.i18n import local_today
 from portal.participations.models import Community, Participation
 from portal.participations.services import my_participations, rounds_overview
 from portal.programmes.models import Round
-from portal.reporting.services import items_for, local_today
+from portal.reporting.services import items_for
 
 bp = Blueprint("dashboards", __name__, url_prefix="/oversigt")
 

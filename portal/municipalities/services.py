@@ -12,6 +12,7 @@ from portal.audit import services as audit
 from portal.db import db
 from portal.errors import RowErrors
 from portal.municipalities.models import Municipality
+from portal.spreadsheets import csv_frame
 from portal.tabular import parse_whole_number, read_csv_rows
 
 REQUIRED_COLUMNS = ("code", "name", "region")
@@ -223,4 +224,4 @@ def export_register() -> str:
         ],
         columns=list(EXPORT_COLUMNS),
     )
-    return frame.to_csv(index=False, lineterminator="\n")
+    return csv_frame(frame).to_csv(index=False, lineterminator="\n")

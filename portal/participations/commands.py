@@ -22,7 +22,7 @@ def participants_group() -> None:
 def import_command(file: Path, round_slug: str) -> None:
     """Register the municipalities of a running round from a CSV file
     (municipality,role,community,grant), all or nothing; importing again updates."""
-    from portal.cli import fail
+    from portal.cli_support import fail
     from portal.participations.importing import import_participants
     from portal.programmes.services import get_round_by_slug
 

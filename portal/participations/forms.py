@@ -9,11 +9,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from portal.fields import DateField
+from portal.forms import AmountField, VersionedForm
 from portal.participations.communities import MAX_NAME
-from portal.programmes.forms import AmountField, VersionedForm
 
 
 def _optional_id(value):

@@ -2,8 +2,12 @@
 
 National users (coordinators, admins, national leadership) see every round's participations;
 only coordinators change them. A municipal or leadership user of a municipality sees that
-municipality's participations (with its community's members, not their grants); any other
-participation answers 404 (``portal.access``). Reviewers have no business here (403).
+municipality's participations and its community's members; any other participation answers
+404 (``portal.access``). Reviewers have no business here (403).
+
+Grants are public money: members of a community see each other's grant and disbursed
+amounts (the community's funding report lists them), never the disbursement notes, which
+are the coordinator's.
 """
 
 from __future__ import annotations

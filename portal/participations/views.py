@@ -24,7 +24,7 @@ from portal.participations.permissions import (
     can_view_all_participations,
     has_own_participations,
 )
-from portal.web import commit_or_flash, commit_or_show
+from portal.web import commit_or_flash, commit_or_show, posted_version
 
 bp = Blueprint("participations", __name__, url_prefix="/deltagere")
 
@@ -92,7 +92,9 @@ def _render_detail(participation, *, override=None, disbursement=None, status=20
 @bp.route("/<int:participation_id>/tilskud", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def override(participation_id: int):
-    participation = access.get_visible_or_404(Participation, participation_id, current_user)
+    participation = access.get_visible_or_404(
+        Participation, participation_id, current_user, "change"
+    )
     form = OverrideForm()
     if form.validate():
         ok, _result = commit_or_show(
@@ -114,7 +116,9 @@ def override(participation_id: int):
 @bp.route("/<int:participation_id>/udbetalinger", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def disburse(participation_id: int):
-    participation = access.get_visible_or_404(Participation, participation_id, current_user)
+    participation = access.get_visible_or_404(
+        Participation, participation_id, current_user, "change"
+    )
     form = DisbursementForm()
     if form.validate():
         ok, _result = commit_or_show(
@@ -136,7 +140,9 @@ def disburse(participation_id: int):
 @bp.route("/<int:participation_id>/udbetalinger/<int:disbursement_id>/slet", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def delete_disbursement(participation_id: int, disbursement_id: int):
-    participation = access.get_visible_or_404(Participation, participation_id, current_user)
+    participation = access.get_visible_or_404(
+        Participation, participation_id, current_user, "change"
+    )
     found = next((d for d in participation.disbursements if d.id == disbursement_id), None)
     if found is None:
         abort(404)
@@ -203,7 +209,7 @@ def create_community(slug: str):
 def delete_community(community_id: int):
     community = access.get_visible_or_404(Community, community_id, current_user, "change")
     slug, name = community.round.slug, community.name
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(
         lambda: communities.delete_community(community, actor=current_user, version=version)
     ):
@@ -217,7 +223,9 @@ def delete_community(community_id: int):
 @bp.route("/<int:participation_id>/faellesskab", methods=["POST"])
 @role_required(Role.COORDINATOR)
 def assign(participation_id: int):
-    participation = access.get_visible_or_404(Participation, participation_id, current_user)
+    participation = access.get_visible_or_404(
+        Participation, participation_id, current_user, "change"
+    )
     round_ = participation.round
     form = AssignForm()
     form.set_communities(communities.round_communities(round_))

@@ -19,7 +19,7 @@ def programme_group() -> None:
 @with_appcontext
 def load_command(file: Path) -> None:
     """Create or update a programme and its rounds from FILE, by slug (all or nothing)."""
-    from portal.cli import fail
+    from portal.cli_support import fail
     from portal.programmes.loading import load_programme_path
 
     try:
@@ -34,7 +34,7 @@ def load_command(file: Path) -> None:
 @with_appcontext
 def seed_command() -> None:
     """Load the municipality register and the shipped programmes (safe to run again)."""
-    from portal.cli import fail
+    from portal.cli_support import fail
     from portal.municipalities.services import load_shipped_register
     from portal.programmes.loading import load_shipped_programmes
 

@@ -12,8 +12,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    DateField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -33,12 +31,13 @@ from wtforms.validators import (
 )
 
 from portal.benefits.formulas import MAX_LENGTH as FORMULA_MAX_LENGTH
+from portal.fields import DateField
+from portal.forms import AmountField, VersionedForm
 from portal.i18n import COPENHAGEN
 from portal.programmes import rules
 from portal.programmes.benefit_lines import BENEFIT_FIELDS, BenefitLineData
 from portal.programmes.models import BenefitKind, Block, Direction, Frequency, Round, RoundStatus
 from portal.programmes.services import INDICATOR_FIELDS, IndicatorData, ProgrammeData
-from portal.tabular import parse_whole_number
 
 DIRECTIONS = [
     SelectChoice(Direction.HIGHER.value, _l("Højere er bedre")),
@@ -64,39 +63,6 @@ STATUSES = [
     SelectChoice(RoundStatus.OPEN.value, _l("Åben for ansøgning i ansøgningsperioden")),
     SelectChoice(RoundStatus.CLOSED.value, _l("Lukket")),
 ]
-
-
-class AmountField(StringField):
-    """Whole kroner, with or without Danish thousands separators."""
-
-    amount: int | None = None  # also when the field was not posted at all
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        self.amount = None
-        if self.data and self.data.strip():
-            try:
-                self.amount = parse_whole_number(self.data.strip().removesuffix("kr.").strip())
-            except ValueError as exc:
-                self.amount = None
-                raise ValueError(_l("Skriv et helt antal kroner, fx 900.000.")) from exc
-
-    def _value(self):
-        return (
-            self.data
-            if isinstance(self.data, str)
-            else ("" if self.data is None else f"{self.data:,}".replace(",", "."))
-        )
-
-
-class VersionedForm(FlaskForm):
-    version = HiddenField()
-
-    def loaded_version(self) -> int | None:
-        # The posted text, or the stored number when nothing was posted; isdigit() alone
-        # accepts "²" and other digits int() cannot read.
-        text = str(self.version.data or "")
-        return int(text) if text.isascii() and text.isdigit() else None
 
 
 class ProgrammeForm(VersionedForm):

@@ -423,6 +423,8 @@ def check_programme_file(text: str | bytes) -> _Checked:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise RowErrors([(int(match.group(1)) if match else 1, f"TOML-fejl: {exc}")]) from exc
+    except RecursionError as exc:  # arrays or tables nested thousands deep
+        raise RowErrors([(1, "TOML-fejl: filen er indlejret for dybt.")]) from exc
     lines = _Lines(text)
     errors: list[tuple[int, str]] = []
     for message in _unknown(data, TOP_KEYS):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from portal.benefits.formulas import DERIVED_PARAMETERS
@@ -55,7 +56,30 @@ def check_slug(slug: str, field_name: str = "slug") -> Problems:
                 _l("Kortnavnet må kun indeholde små bogstaver a-z, tal, bindestreg og understreg."),
             )
         ]
+    if slug in reserved_words():
+        return [
+            (
+                field_name,
+                _l(
+                    "Kortnavnet '%(slug)s' bruges i portalens egne adresser. Vælg et andet.",
+                    slug=slug,
+                ),
+            )
+        ]
     return []
+
+
+def reserved_words() -> frozenset[str]:
+    """Every fixed word of the portal's own URLs (``indlaes``, ``forloeb``, ``rediger`` …),
+    read from the URL map: a programme or round named so would collide with a page."""
+    if not has_app_context():
+        return frozenset()
+    return frozenset(
+        part
+        for rule in current_app.url_map.iter_rules()
+        for part in rule.rule.split("/")
+        if part and "<" not in part
+    )
 
 
 def check_key(key: str, field_name: str = "key") -> Problems:

@@ -17,7 +17,7 @@ from portal.programmes.forms import (
 )
 from portal.programmes.loading import load_programme_file
 from portal.programmes.models import BenefitLine, Indicator
-from portal.web import commit_or_flash, commit_or_show
+from portal.web import commit_or_flash, commit_or_show, posted_version
 
 bp = Blueprint("programmes", __name__, url_prefix="/indsatser")
 
@@ -144,7 +144,7 @@ def indicator(slug: str, indicator_id: int | None = None):
 def delete_indicator(slug: str, indicator_id: int):
     programme = _programme_or_404(slug)
     existing = _indicator_of(programme, indicator_id)
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(
         lambda: services.delete_indicator(existing, actor=current_user, version=version)
     ):
@@ -193,7 +193,7 @@ def benefit_line(slug: str, line_id: int | None = None):
 def delete_benefit_line(slug: str, line_id: int):
     programme = _programme_or_404(slug)
     existing = _benefit_line_of(programme, line_id)
-    version = request.form.get("version", type=int)
+    version = posted_version()
     if commit_or_flash(
         lambda: benefit_lines.delete_benefit_line(existing, actor=current_user, version=version)
     ):

@@ -45,9 +45,9 @@ def schedule_command() -> None:
 def remind_command(today) -> None:
     """Complete the schedules, then write the reminders due today to the outbox (before
     and after each due date, each at most once); prints what was sent."""
+    from portal.i18n import local_today
     from portal.reporting.labels import item_label
     from portal.reporting.reminders import BEFORE, send_reminders
-    from portal.reporting.services import local_today
 
     day: date = today.date() if today else local_today()
     _schedule()

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from portal.programmes.forms import VersionedForm
+from portal.forms import VersionedForm
 from portal.reporting.labels import GAINS_KEPT_LABELS
 from portal.reporting.models import MAX_NARRATIVE, GainsKept
 from portal.reporting.services import NarrativeData

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -34,7 +34,7 @@ from portal.benefits.figures import programme_indicators
 from portal.benefits.models import Baseline, Target
 from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
-from portal.i18n import COPENHAGEN, local_date
+from portal.i18n import local_date, local_today
 from portal.participations.models import Participation
 from portal.programmes.models import Indicator
 from portal.reporting.labels import item_label, state_label
@@ -52,10 +52,6 @@ FULFILLED, SUBMITTED, OVERDUE, OPEN, UPCOMING = (
 )
 DONE = (FULFILLED, SUBMITTED)
 NARRATIVE_FIELDS = ("what_worked", "obstacles", "next_steps")
-
-
-def local_today() -> date:
-    return datetime.now(COPENHAGEN).date()
 
 
 @dataclass

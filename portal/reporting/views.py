@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from portal import access
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
+from portal.i18n import local_today
 from portal.participations.models import Participation
 from portal.reporting import late, services
 from portal.reporting.forms import NarrativeForm, ReopenForm
@@ -52,7 +53,7 @@ def _narrative_form(item, formdata=None) -> NarrativeForm:
 @bp.route("/")
 @role_required(*READERS)
 def index():
-    today = services.local_today()
+    today = local_today()
     if has_own_reports(current_user):
         groups = services.my_items(current_user, today)
         may_submit = any(can_submit_report(current_user, g.participation) for g in groups)
@@ -77,7 +78,7 @@ def round_list(slug: str):
     round_ = access.round_or_404(slug, current_user)
     report = late.late_list(
         round_,
-        services.local_today(),
+        local_today(),
         show=request.args.get("vis", "overdue"),
         sort=request.args.get("sort", ""),
     )
@@ -96,7 +97,7 @@ def detail(item_id: int):
 
 
 def _render_detail(item, form=None, status=200):
-    view = services.view_of(item, services.local_today())
+    view = services.view_of(item, local_today())
     editable = can_submit_report(current_user, item) and view.state in (
         services.OPEN,
         services.OVERDUE,

@@ -60,7 +60,7 @@ def write_report(
 ) -> None:
     """Resolve the scope, build the report, write it in ``fmt`` and audit the export."""
     from portal.audit import services as audit
-    from portal.cli import fail
+    from portal.cli_support import fail
     from portal.reports.formats import filename, render_report
     from portal.reports.scope import resolve_scope
 

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from portal.reports.model import Column, Kind, Report, Table, Value, slugify
+from portal.spreadsheets import csv_text
 
 BOM = "\ufeff"
 CSV_DIGITS = 2  # at least, for kroner, hours and FTE
@@ -26,7 +27,7 @@ def _field(value: Value, column: Column) -> str:
     if value is None:
         return ""
     if isinstance(value, str):  # a text in any column, e.g. "< 5"
-        return value
+        return csv_text(value)
     kind = column.kind
     if kind == Kind.INTEGER or (kind == Kind.MONEY and isinstance(value, int)):
         return str(int(value))

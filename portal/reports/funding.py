@@ -5,7 +5,8 @@ amount per participant).
 For a round, nationally: the rule, a table per role against the budget, every approved
 municipality grouped by community with a subtotal per community and a total, and the
 disbursements. For a municipality: its own row and its community's subtotal (never another
-member's row). For a community: the members' rows with a subtotal per role. Across rounds:
+member's row). For a community: the members' rows with a subtotal per role and their
+payments, without the coordinator's notes. Across rounds:
 an overview per programme and round, then a chapter per round.
 
 The figures come from ``grants.funding_summaries`` (one query for any number of rounds and
@@ -65,23 +66,22 @@ def _disbursements(round_: Round, scope: ReportScope) -> Table:
         stmt = stmt.where(access.belonging_to(Disbursement, scope.municipality.id))
     elif scope.kind == ScopeKind.COMMUNITY:
         stmt = stmt.where(Participation.community_id == scope.community.id)
+    # Members of a community see each other's payments, never the notes: those are the
+    # coordinator's (participations/permissions.py states the rule).
+    with_notes = scope.kind != ScopeKind.COMMUNITY
+    columns = [Column(_("Dato"), Kind.DATE), Column(_("Kommune")), money_column(_("Beløb"))]
     table = Table(
         _("Udbetalinger"),
-        [
-            Column(_("Dato"), Kind.DATE),
-            Column(_("Kommune")),
-            money_column(_("Beløb")),
-            Column(_("Note")),
-        ],
+        columns + ([Column(_("Note"))] if with_notes else []),
         short_title=_("Udbetalinger"),
         empty_text=_("Der er ikke registreret udbetalinger endnu."),
     )
     total = 0
     for paid_on, name, amount, note in db.session.execute(stmt):
-        table.add(paid_on, name, amount, note or "")
+        table.add(paid_on, name, amount, *([note or ""] if with_notes else []))
         total += amount
     if table.rows:
-        table.total(_("I alt"), "", total, "")
+        table.total(_("I alt"), "", total, *([""] if with_notes else []))
     return table
 
 

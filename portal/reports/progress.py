@@ -46,12 +46,11 @@ from portal.dashboards.services import (
     distribution_svg,
 )
 from portal.db import db, utcnow
-from portal.i18n import localized
+from portal.i18n import local_today, localized
 from portal.participations.models import Participation
 from portal.pdf import collector_paused
 from portal.programmes.models import Round, RoundStatus
 from portal.reporting.narratives import Narrative, narratives_for
-from portal.reporting.services import local_today
 from portal.reports import progress_benefits as b
 from portal.reports import progress_promise as promise
 from portal.reports import progress_tables as t

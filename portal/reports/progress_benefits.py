@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from portal.benefits.calculation import CommunityTotals, Evaluation, Totals
 from portal.benefits.quality import marked_share_text
+from portal.dashboards.disclosure import too_few, too_few_text
 from portal.i18n import local_date, localized, money, number
 from portal.programmes.models import Round
 from portal.reporting.narratives import Narrative
@@ -203,6 +204,8 @@ def benefits_table(
 
 def _median_benefits(evaluations: Sequence[Evaluation]) -> list[Value]:
     b = [e.benefits for e in evaluations]
+    if too_few(len(b)):
+        return [too_few_text()] * 5
     return [
         median([x.total_hours for x in b]),
         median([x.fte_12m or Decimal(0) for x in b]),

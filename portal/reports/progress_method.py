@@ -69,7 +69,8 @@ def rules_paragraphs(*, several: bool) -> list[str]:
         paragraphs.append(
             _(
                 "Antal mellem 1 og 4 for en anden kommune vises som „< 5“ af hensyn til"
-                " diskretion; medianer vises, som de er."
+                " diskretion, og en median over færre end 3 kommuner vises ikke (der står"
+                " „færre end 3 kommuner“)."
             )
         )
     return paragraphs

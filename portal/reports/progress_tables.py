@@ -3,7 +3,8 @@
 
 Disclosure: a multi-municipality table writes each other municipality's baseline, target
 and latest value through ``suppress(..., own=False)`` (a count of 1–4 becomes "< 5");
-the viewer's own municipality is exact, and so are medians.
+the viewer's own municipality is exact; a median of fewer than three municipalities is
+withheld (``disclosure.too_few``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from portal.benefits.calculation import (
     IndicatorInfo,
     IndicatorResult,
 )
-from portal.dashboards.disclosure import suppress
+from portal.dashboards.disclosure import suppress, too_few_text
 from portal.dashboards.services import (
     STATUSES,
     Benchmark,
@@ -261,6 +262,14 @@ def indicator_facts(result: IndicatorResult) -> list[tuple[str, str]]:
     return facts
 
 
+def median_values(median: Median) -> list[Value]:
+    """The latest value and the progress of a median, or "færre end 3 kommuner" each."""
+    return [
+        too_few_text() if median.latest_withheld else median.latest,
+        too_few_text() if median.progress_withheld else median.progress,
+    ]
+
+
 def benchmark_table(benchmark: Benchmark, municipality: str) -> Table:
     """The municipality's latest value and progress against its community's and its
     round's medians."""
@@ -283,7 +292,7 @@ def benchmark_table(benchmark: Benchmark, municipality: str) -> Table:
     table.add(municipality, r.latest.value if r.latest else None, _progress(r), None)
 
     def median_row(label: str, median: Median) -> None:
-        table.add(label, median.latest, median.progress, median.count)
+        table.add(label, *median_values(median), median.count)
 
     if benchmark.community is not None:
         median_row(_("Median i fællesskabet"), benchmark.community)
@@ -312,8 +321,7 @@ def overview_table(comparisons: Sequence[IndicatorComparison]) -> Table:
         table.add(
             localized(c.indicator, "name"),
             c.indicator.unit,
-            c.median.latest,
-            c.median.progress,
+            *median_values(c.median),
             *[n for _s, n in c.status_counts],
         )
     return table
@@ -327,8 +335,8 @@ def status_counts_text(comparison: IndicatorComparison) -> str:
         "%(counts)s. Median: seneste værdi %(latest)s, fremdrift %(progress)s"
         " (%(n)d kommuner med fremdrift).",
         counts=counts,
-        latest=number(median.latest, digits),
-        progress=percent_text(median.progress),
+        latest=too_few_text() if median.latest_withheld else number(median.latest, digits),
+        progress=too_few_text() if median.progress_withheld else percent_text(median.progress),
         n=median.progress_count,
     )
 
@@ -390,7 +398,7 @@ def comparison_table(
     if rows:
         median = comparison.median
         blanks = () if compact else (None, None)
-        table.subtotal(_("Median"), *blanks, median.latest, median.progress, "")
+        table.subtotal(_("Median"), *blanks, *median_values(median), "")
     return table
 
 
@@ -401,7 +409,7 @@ def chart_alt(comparison: IndicatorComparison) -> str:
         " lavest først; medianen er %(median)s. Tallene står i tabellen.",
         name=localized(comparison.indicator, "name"),
         n=comparison.median.progress_count,
-        median=percent_text(median),
+        median=too_few_text() if comparison.median.progress_withheld else percent_text(median),
     )
 
 

@@ -7,6 +7,7 @@ from portal.audit import services as audit
 from portal.auth.permissions import can_see_draft_rounds
 from portal.db import db
 from portal.errors import PortalError
+from portal.pagination import link_args
 from portal.reports.catalogue import available_reports
 from portal.reports.formats import FORMATS, filename, render_report
 from portal.reports.formatting import cell_text
@@ -90,7 +91,13 @@ def send_report(report: Report, scope: ReportScope, kind: str):
 
 
 def _download_links() -> list[tuple[str, str]]:
-    args = {k: v for k, v in request.args.items() if k != "format"}
+    # only the report's own filters: nothing url_for reads as an instruction (endpoint,
+    # _method, _external …) and nothing that collides with the route's own arguments (slug)
+    args = {
+        k: v
+        for k, v in link_args(request.args).items()
+        if k != "format" and k not in (request.view_args or {})
+    }
     return [
         (fmt.label, url_for(request.endpoint, **request.view_args, **args, format=fmt.key))
         for fmt in FORMATS.values()

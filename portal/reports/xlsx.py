@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from io import BytesIO
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -20,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from portal.i18n import to_local
 from portal.reports.formatting import cell_text
 from portal.reports.model import Column, Kind, Report, Table
+from portal.spreadsheets import workbook_bytes
 
 SHEET_NAME_MAX = 31
 DATE_FORMAT = "dd.mm.yyyy"
@@ -108,6 +108,4 @@ def report_workbook(report: Report) -> bytes:
     _about_sheet(workbook, report, taken)
     for table in report.tables():
         _table_sheet(workbook, table, taken)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

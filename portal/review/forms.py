@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from portal.applications.models import ApplicationStatus
-from portal.programmes.forms import VersionedForm
+from portal.forms import VersionedForm
 from portal.review.criteria import ANCHORS, CRITERIA, SCORES, effective_guide, is_default
 from portal.review.decisions import DECISIONS
 from portal.review.labels import DECISION_LABELS

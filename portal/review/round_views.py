@@ -13,6 +13,7 @@ from portal.audit import services as audit
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
 from portal.db import db
+from portal.errors import MISSING_VERSION
 from portal.pagination import link_args
 from portal.review import criteria, decisions, overview, services
 from portal.review import ranking as ranked
@@ -139,7 +140,7 @@ def bulk_decide(slug: str):
     form = BulkDecisionForm()
     if form.validate():
         chosen = [
-            (a, request.form.get(f"version-{a.id}", type=int))
+            (a, request.form.get(f"version-{a.id}", type=int) or MISSING_VERSION)
             for a in _selected_applications(round_)
         ]
         ok, decided = commit_or_show(

@@ -28,7 +28,7 @@ from portal.review.permissions import (
     can_see_others,
     own_review,
 )
-from portal.web import commit_or_flash, commit_or_show
+from portal.web import commit_or_flash, commit_or_show, posted_version
 
 bp = Blueprint("review", __name__, url_prefix="/vurdering")
 
@@ -176,7 +176,7 @@ def assign(application_id: int):
 def unassign(review_id: int):
     review = access.get_visible_or_404(Review, review_id, current_user, "change")
     application_id = review.application_id
-    version = request.form.get("version", type=int)
+    version = posted_version()
     name = review.reviewer.name
     if commit_or_flash(lambda: services.unassign(review, actor=current_user, version=version)):
         flash(_("%(name)s er ikke længere bedømmer af ansøgningen.", name=name), "success")

@@ -4,8 +4,6 @@ number formats, so a spreadsheet can sum and sort them; the header row is frozen
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -16,6 +14,7 @@ from portal.review.criteria import CRITERIA, round_score
 from portal.review.labels import review_status_label
 from portal.review.overview import RoundReview
 from portal.review.ranking import rank_numbers
+from portal.spreadsheets import workbook_bytes
 
 SCORE_FORMAT = "0.00"
 DATE_FORMAT = "dd.mm.yyyy hh:mm"
@@ -119,6 +118,4 @@ def review_workbook(review: RoundReview) -> bytes:
         review_rows,
         {**score_columns, total_column: SCORE_FORMAT, total_column + 3: DATE_FORMAT},
     )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

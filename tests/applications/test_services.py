@@ -223,6 +223,19 @@ def test_a_municipality_not_invited_cannot_confirm(round_, aarhus):
         services.confirm_membership(application, municipality(461).id, actor=None)
 
 
+def test_a_user_answers_only_for_their_own_municipality(round_, aarhus, make_user):
+    odense = municipality(461)
+    application = services.start_application(
+        round_, aarhus, complete(round_, member_ids=[odense.id]), actor=None, now=BEFORE
+    )
+    for actor in (make_user(Role.MUNICIPAL, code=851), make_user(Role.LEADERSHIP, code=461)):
+        with pytest.raises(NotAllowed):
+            services.confirm_membership(application, odense.id, actor=actor)
+        with pytest.raises(NotAllowed):
+            services.decline_membership(application, odense.id, actor=actor)
+    assert application.members[0].confirmed_at is None
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

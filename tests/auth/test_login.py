@@ -62,12 +62,63 @@ def test_five_failures_throttle_the_account_with_a_clear_wait(client, make_user)
     assert client.get("/").status_code == 302
 
 
-def test_throttle_counts_per_address_across_accounts(client, make_user):
-    users = [make_user(Role.MUNICIPAL) for _ in range(6)]
-    for user in users[:5]:
-        client.post("/login", data={"email": user.email, "password": "forkert-kode-123"})
-    blocked = client.post("/login", data={"email": users[5].email, "password": PASSWORD})
+def test_one_persons_typos_do_not_lock_out_a_colleague_at_the_same_address(client, make_user):
+    typist, colleague = make_user(Role.MUNICIPAL), make_user(Role.MUNICIPAL)
+    for _ in range(6):
+        client.post("/login", data={"email": typist.email, "password": "forkert-kode-123"})
+    response = client.post("/login", data={"email": colleague.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_a_forged_forwarded_for_header_does_not_buy_new_attempts(client, make_user):
+    """Without TRUSTED_PROXIES the header is ignored: the address stays the caller's."""
+    user = make_user(Role.COORDINATOR)
+    for n in range(5):
+        client.post(
+            "/login",
+            data={"email": user.email, "password": "forkert-kode-123"},
+            headers={"X-Forwarded-For": f"192.0.2.{n}"},
+        )
+    blocked = client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD},
+        headers={"X-Forwarded-For": "192.0.2.99"},
+    )
     assert blocked.status_code == 429
+
+
+def test_the_address_is_taken_from_exactly_the_trusted_proxies():
+    from flask import Flask, request
+
+    from portal import behind_proxies
+
+    for count, expected in ((0, "127.0.0.1"), (1, "203.0.113.7"), (2, "198.51.100.1")):
+        app = Flask(__name__)
+        app.add_url_rule("/", "ip", lambda: request.remote_addr)
+        app.wsgi_app = behind_proxies(app.wsgi_app, count)
+        header = {"X-Forwarded-For": "6.6.6.6, 198.51.100.1, 203.0.113.7"}
+        assert app.test_client().get("/", headers=header).get_data(as_text=True) == expected
+
+
+def test_the_current_password_check_is_throttled(client, make_user, login):
+    user = make_user(Role.MUNICIPAL)
+    login(user)
+    for _ in range(5):
+        response = client.post(
+            "/konto/adgangskode",
+            data={
+                "current": "forkert-kode-123",
+                "new": "en-helt-ny-kode-42",
+                "repeat": "en-helt-ny-kode-42",
+            },
+        )
+        assert response.status_code == 200
+    blocked = client.post(
+        "/konto/adgangskode",
+        data={"current": PASSWORD, "new": "en-helt-ny-kode-42", "repeat": "en-helt-ny-kode-42"},
+    )
+    assert blocked.status_code == 429
+    assert "Prøv igen om" in blocked.get_data(as_text=True)
 
 
 def test_inactive_user_cannot_log_in(client, make_user):

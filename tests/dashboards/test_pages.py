@@ -253,9 +253,9 @@ def test_the_dashboard_shows_what_is_due(client, make_user, login, case):
 
     from sqlalchemy import select
 
+    from portal.i18n import local_today
     from portal.reporting.models import ReportingRequirement
     from portal.reporting.schedule import ensure_schedule
-    from portal.reporting.services import local_today
 
     round_, community, kbh, frb = case
     ensure_schedule(kbh)

@@ -269,3 +269,20 @@ def test_cli_seed_twice(app):
     assert result.exit_code == 0
     assert "0 nye, 0 ændret, 98 uændret" in result.output
     assert counts()[0] == 4 and counts()[3] == 4
+
+
+@pytest.mark.parametrize("word", ["indlaes", "forloeb", "rediger"])
+def test_a_slug_the_portals_own_urls_use_is_refused(word):
+    """/indsatser/indlaes is the upload page: a programme of that name could never be shown."""
+    errors = refused(MINIMAL.replace('slug = "sensor"', f'slug = "{word}"', 1))
+    assert errors == [(1, f"Kortnavnet '{word}' bruges i portalens egne adresser. Vælg et andet.")]
+    errors = refused(MINIMAL.replace('slug = "sensor-2027"', 'slug = "indlaes"'))
+    assert any("portalens egne adresser" in reason for _, reason in errors)
+
+
+def test_the_reserved_words_come_from_the_url_map(app):
+    from portal.programmes.rules import reserved_words
+
+    words = reserved_words()
+    assert {"indlaes", "forloeb", "indsatser", "rediger", "gevinster"} <= words
+    assert "skaermbesoeg" not in words

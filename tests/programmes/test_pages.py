@@ -228,9 +228,13 @@ def test_indicator_add_edit_and_delete(client, coordinator, shipped):
     assert client.post(f"{base}/ny", data=data).status_code == 302
     indicator = db.session.scalar(select(Indicator).where(Indicator.key == "night_shifts"))
     assert indicator.programme_id == programme.id
-    duplicate = client.post(f"{base}/ny", data={**data, "version": ""})
-    assert "Der findes allerede en indikator med denne nøgle." in duplicate.get_data(as_text=True)
     db.session.refresh(programme)
+    duplicate = client.post(f"{base}/ny", data={**data, "version": str(programme.version)})
+    assert "Der findes allerede en indikator med denne nøgle." in duplicate.get_data(as_text=True)
+    # without the version the page was loaded at, the save is a conflict, not unchecked
+    unversioned = client.post(f"{base}/ny", data={**data, "key": "other", "version": ""})
+    assert "ændret af en anden" in unversioned.get_data(as_text=True)
+    assert db.session.scalar(select(Indicator).where(Indicator.key == "other")) is None
     edit = client.post(
         f"{base}/{indicator.id}",
         data={
@@ -388,3 +392,9 @@ def test_rule_messages_follow_the_chosen_language(client, coordinator, shipped):
     )
     block = response.get_data(as_text=True).split('id="deadline_date-error"')[1].split("</p>")[0]
     assert "The application deadline must come after the opening." in block
+
+
+def test_a_round_named_like_a_portal_page_is_refused_at_the_field(client, coordinator, shipped):
+    response = client.post("/indsatser/skaermbesoeg/forloeb/nyt", data=round_form(slug="indlaes"))
+    assert "bruges i portalens egne adresser" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Round).where(Round.slug == "indlaes")) is None

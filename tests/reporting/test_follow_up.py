@@ -51,7 +51,10 @@ def test_a_status_report_does_not_ask(round_, make_user):
 
 
 def test_the_page_and_the_round_report(client, login, make_user, round_, monkeypatch, app):
-    monkeypatch.setattr(services, "local_today", lambda: IN_THE_LAST_QUARTER)
+    from portal.reporting import views
+
+    for module in (services, views):
+        monkeypatch.setattr(module, "local_today", lambda: IN_THE_LAST_QUARTER)
     p = participation_of(round_, 101)
     follow_up = item(p, ReportKind.FOLLOW_UP)
     login(make_user(Role.MUNICIPAL, code=101))

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from portal.db import db, utcnow
+from portal.i18n import local_today
 from portal.reporting.models import ReportingRequirement, ReportKind
 from portal.reporting.schedule import (
     ScheduleChange,
@@ -18,7 +19,6 @@ from portal.reporting.schedule import (
     plan_for,
     quarters,
 )
-from portal.reporting.services import local_today
 from tests.participations.helpers import approve
 from tests.reporting.helpers import END, START, item, items, participation_of, reporting_round
 

@@ -20,7 +20,10 @@ Q4 = date(2026, 1, 15)
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
-    monkeypatch.setattr(services, "local_today", lambda: TODAY)
+    from portal.reporting import views
+
+    for module in (services, views):
+        monkeypatch.setattr(module, "local_today", lambda: TODAY)
 
 
 @pytest.fixture

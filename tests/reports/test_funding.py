@@ -228,3 +228,24 @@ def test_the_number_of_queries_does_not_grow_with_the_municipalities(app, count_
         counts.append(counter.count)
     assert counts[0] == counts[1]
     assert counts[0] <= 12
+
+
+def test_members_see_each_others_grants_and_payments_but_not_the_notes(app, funding_round):
+    """The rule (participations/permissions.py): public grants, the coordinator's notes."""
+    scope = ReportScope(round=funding_round.round, community=funding_round.north)
+    with app.test_request_context():
+        report = funding_report(scope)
+    main = rows(report.main_table)
+    assert ["København", "101", "Skaleringsleder", "Hovedstaden", 900_000, 300_000, 600_000] in main
+    assert any(r[0] == "Frederiksberg" and r[5] == 100_000 for r in main)
+    payments = by_title(report, "Udbetalinger")
+    assert [c.label for c in payments.columns] == ["Dato", "Kommune", "Beløb"]
+    assert rows(payments) == [
+        [date(2026, 2, 1), "København", 300_000],
+        [date(2026, 3, 1), "Frederiksberg", 100_000],
+        ["I alt", "", 400_000],
+    ]
+    assert "Første rate" not in all_text(report)
+    with app.test_request_context():
+        national = funding_report(ReportScope(round=funding_round.round))
+    assert "Første rate" in all_text(national)

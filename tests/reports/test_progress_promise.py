@@ -151,7 +151,7 @@ def test_the_dashboard_shows_both_targets_and_the_reason(
     if status == 200:
         assert "Mod det godkendte mål (400): 67" in html and "det nuværende (350): 80" in html
         assert 'title="foreløbig"' in html
-        assert "markerfacecolor" not in html and "fill: #ffffff" in html  # the hollow point
+        assert 'fill="#ffffff" stroke="#005a9c"' in html  # the provisional point, hollow
 
 
 def test_the_pdf_and_the_workbook_carry_the_promise(client, login, make_user, promised_round):

@@ -111,3 +111,25 @@ def test_the_pdf_renderer_loads_nothing_from_outside(monkeypatch):
     )
     assert fetched == []
     assert "Tekst" in PdfReader(BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_reasons_and_comments_are_text_in_the_workbook(
+    app, client, login, round_, coordinator, expert
+):
+    """A decision reason or a reviewer's note shaped like a formula stays text."""
+    aarhus = apply(round_, AAR)
+    odense = apply(round_, ODE)
+    services.declare_conflict(
+        assign(odense, expert, coordinator), '=HYPERLINK("http://x")', actor=expert
+    )
+    with app.test_request_context():
+        decisions.decide(aarhus, "approved", "@SUM(1+1)", actor=coordinator)
+    db.session.commit()
+    login(coordinator)
+    book = load_workbook(
+        BytesIO(client.get(f"/vurdering/forloeb/{round_.slug}/bedoemmelser.xlsx").data)
+    )
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    planted = [c for c in cells if c.value in ("@SUM(1+1)", '=HYPERLINK("http://x")')]
+    assert len(planted) == 2 and all(c.quotePrefix for c in planted)
