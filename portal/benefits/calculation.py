@@ -38,6 +38,7 @@ from portal.benefits.models import Baseline, Cost, Measurement, Target
 from portal.benefits.progress import IndicatorProgress, Point, Status, indicator_progress
 from portal.dashboards.disclosure import is_count
 from portal.db import db
+from portal.i18n import local_today
 from portal.participations.models import Participation
 from portal.programmes.models import BenefitLine, Indicator, Round
 
@@ -163,7 +164,8 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class Totals:
-    """Benefits added up over participations: FTE is the sum of each one's last 12 months."""
+    """Benefits added up over participations: FTE is the sum of each one's last 12 months.
+    ``municipalities`` counts distinct municipalities (one in two rounds is one)."""
 
     participations: int = 0
     hours: Decimal = ZERO
@@ -172,7 +174,12 @@ class Totals:
     costs: Decimal = ZERO
     net: Decimal = ZERO
     flagged: int = 0  # participations with a figure missing somewhere
+    municipality_ids: frozenset[int] = frozenset()
     marked: int = 0  # participations with an estimated, provisional or revised figure
+
+    @property
+    def municipalities(self) -> int:
+        return len(self.municipality_ids)
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(
@@ -183,6 +190,7 @@ class Totals:
             self.costs + other.costs,
             self.net + other.net,
             self.flagged + other.flagged,
+            self.municipality_ids | other.municipality_ids,
             self.marked + other.marked,
         )
 
@@ -201,6 +209,7 @@ class Totals:
                 b.costs,
                 b.net,
                 int(bool(b.flags)),
+                frozenset({e.member.municipality_id}),
                 int(e.marked),
             )
         return total
@@ -434,7 +443,7 @@ def _member(p: Participation) -> Member:
 
 
 def _indicator_result(
-    info: IndicatorInfo, figures: _Figures, *, series: bool, as_of: date | None
+    info: IndicatorInfo, figures: _Figures, *, series: bool, as_of: date | None, today: date
 ) -> IndicatorResult:
     baseline = figures.baselines.get(info.id)
     target = figures.targets.get(info.id)
@@ -445,7 +454,13 @@ def _indicator_result(
     result = None
     if not missing:
         result = indicator_progress(
-            info.direction, baseline, Point(target.date, target.value), points, as_of=as_of
+            info.direction,
+            baseline,
+            Point(target.date, target.value),
+            points,
+            as_of=as_of,
+            frequency=info.frequency,
+            today=today,
         )
         if not series:  # a trend through the latest point alone would mislead
             result = replace(result, projection=None)
@@ -458,6 +473,7 @@ def evaluate(
     series: bool = True,
     as_of: date | None = None,
     models: dict[int, ProgrammeModel] | None = None,
+    today: date | None = None,
 ) -> list[Evaluation]:
     """Benefits and progress of each participation, in the order given.
 
@@ -467,7 +483,10 @@ def evaluate(
     participations and measurements. The participations' round, municipality and community
     must be loaded or loadable (``round_participations`` joins them).
     ``as_of``: judge the status on that day (default: at each indicator's latest measurement).
+    ``today``: the day that decides whether a latest value is too old to judge by (default:
+    today in Denmark; ``progress.is_stale``).
     """
+    today = today or local_today()
     if models is None:
         models = programme_models({p.round.programme_id for p in participations}, lines=series)
     figures = _load_figures([p.id for p in participations], series=series)
@@ -476,7 +495,8 @@ def evaluate(
         model = models[p.round.programme_id]
         mine = figures[p.id]
         indicators = tuple(
-            _indicator_result(info, mine, series=series, as_of=as_of) for info in model.indicators
+            _indicator_result(info, mine, series=series, as_of=as_of, today=today)
+            for info in model.indicators
         )
         benefits = None
         if series:

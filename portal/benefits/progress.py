@@ -11,6 +11,12 @@ data: the progress, a status against the time elapsed, and a projection of the t
   elapsed: on track when progress ≥ elapsed − 0.10, at risk when ≥ elapsed − 0.25, off
   track below; "no data" without a measurement. By default time is taken at the latest
   measurement (the progress is as of then); pass ``as_of`` to judge against another day.
+- **Missing data** (``stale``): judged against ``today``, an indicator whose latest value
+  is older than its frequency allows has no status ("mangler data", counted as missing),
+  whatever its last status was. Older than allowed means two full periods without a value
+  since the latest: a monthly indicator last measured in September is missing data from
+  1 December (October and November passed empty), a quarterly one last measured in Q1 from
+  1 October, a yearly one last measured for 2023 from 1 January 2026.
 - **Projection**: a least-squares line through the measurements (and the baseline, which
   is the first observation), read at the target date: "expected to reach" when the
   projected value's progress is ≥ 1, else "expected to miss by" the distance to the target.
@@ -24,6 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from portal.benefits.periods import MONTHLY, add_months, months_in, period_start
 
 HIGHER, LOWER = "higher", "lower"
 ON_TRACK_MARGIN = Decimal("0.10")
@@ -67,6 +75,7 @@ class IndicatorProgress:
     status: Status
     projection: Projection | None
     formula: str = "(latest - baseline) / (target - baseline)"
+    stale: bool = False  # the latest value is too old to judge by (see the module)
 
 
 def _direction(direction) -> str:
@@ -147,22 +156,34 @@ def projection(
     )
 
 
+def is_stale(latest_period: date, frequency, today: date) -> bool:
+    """Two full periods of ``frequency`` have passed since ``latest_period`` without a
+    value (see the module)."""
+    months = months_in(frequency)
+    return add_months(latest_period, 3 * months) <= period_start(today, frequency)
+
+
 def indicator_progress(
     direction,
     baseline: Point,
     target: Point,
     measurements: Sequence[Point],
     as_of: date | None = None,
+    *,
+    frequency=MONTHLY,
+    today: date | None = None,
 ) -> IndicatorProgress:
     """Progress, status and projection of one indicator of one participation.
 
     Measurements dated before the baseline are ignored (the recording refuses them).
+    ``today``: judge whether the latest value is too old (none: never).
     """
     direction = _direction(direction)
     observed = sorted((m for m in measurements if m.date >= baseline.date), key=lambda m: m.date)
     latest = observed[-1] if observed else None
     value = progress(baseline.value, target.value, latest.value if latest else None, direction)
     when = as_of or (latest.date if latest else None)
+    stale = bool(latest and today and is_stale(latest.date, frequency, today))
     elapsed = elapsed_share(baseline.date, target.date, when) if when else None
     return IndicatorProgress(
         direction=direction,
@@ -171,7 +192,8 @@ def indicator_progress(
         latest=latest,
         progress=value,
         elapsed=elapsed,
-        status=status(value, elapsed),
+        status=Status.NO_DATA if stale else status(value, elapsed),
+        stale=stale,
         projection=projection([baseline, *observed], baseline.value, target, direction)
         if observed
         else None,

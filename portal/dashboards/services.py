@@ -47,7 +47,7 @@ from portal.benefits.calculation import (
 from portal.benefits.progress import Status
 from portal.dashboards import charts
 from portal.dashboards.disclosure import suppress, too_few
-from portal.i18n import localized, number
+from portal.i18n import local_date, localized, number
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
 
@@ -56,9 +56,18 @@ STATUS_LABELS = {
     Status.ON_TRACK: _l("På sporet"),
     Status.AT_RISK: _l("I risiko"),
     Status.OFF_TRACK: _l("Bagud"),
-    Status.NO_DATA: _l("Ingen data"),
+    Status.NO_DATA: _l("Mangler data"),
 }
 STATUSES = tuple(STATUS_LABELS)
+# The rules in words (``benefits.progress.status``; the payback in ``benefits.arithmetic``).
+STATUS_RULE = _l(
+    "på sporet: fremdriften er højst 10 procentpoint efter den andel af tiden, der er gået;"
+    " i risiko: højst 25 procentpoint efter; ellers bagud"
+)
+PAYBACK_RULE = _l(
+    "den første måned, hvor den akkumulerede nettogevinst er nået op på 0 kr. efter at have"
+    " været negativ"
+)
 
 
 _LABELS: dict[tuple[str, Status], str] = {}
@@ -89,10 +98,16 @@ def indicator_explanations(result: IndicatorResult) -> dict[str, Explanation]:
             p.progress,
         ),
         "status": Explanation(
-            "progress >= elapsed - 0.10: on_track; >= elapsed - 0.25: at_risk; else off_track",
+            str(STATUS_RULE),
             (("progress", p.progress), ("elapsed", p.elapsed)),
             None,
-            str(status_label(p.status)),
+            _(
+                "%(status)s: den seneste værdi er for gammel; der er gået to hele perioder"
+                " uden en ny",
+                status=status_label(p.status),
+            )
+            if p.stale
+            else str(status_label(p.status)),
         ),
     }
     if p.projection:
@@ -109,18 +124,22 @@ def indicator_explanations(result: IndicatorResult) -> dict[str, Explanation]:
     return explanations
 
 
+def _net_at(month: date) -> str:
+    return _("akkumuleret nettogevinst %(month)s", month=local_date(month, "MMMM yyyy"))
+
+
 def payback_explanation(benefits: BenefitResult | None) -> Explanation | None:
     """The payback month: the first month whose cumulative net is ≥ 0 after an earlier
     month's was negative; the inputs are the lowest cumulative net and the payback month's."""
     if benefits is None or not benefits.periods:
         return None
     lowest = min(benefits.periods, key=lambda p: p.cumulative_net)
-    inputs = [(f"cumulative_net {lowest.period.isoformat()}", lowest.cumulative_net)]
+    inputs = [(_net_at(lowest.period), lowest.cumulative_net)]
     reached = benefits.period(benefits.payback) if benefits.payback else None
     if reached:
-        inputs.append((f"cumulative_net {reached.period.isoformat()}", reached.cumulative_net))
+        inputs.append((_net_at(reached.period), reached.cumulative_net))
     return Explanation(
-        "first month with cumulative_net >= 0 after a month with cumulative_net < 0",
+        str(PAYBACK_RULE),
         tuple(inputs),
         None,
         benefits.payback.isoformat() if benefits.payback else str(_("ikke nået")),

@@ -10,6 +10,7 @@ from portal import access
 from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
 from portal.benefits import freeze
 from portal.benefits.calculation import national_totals
+from portal.benefits.wording import Wording
 from portal.dashboards import services as dashboards
 from portal.dashboards.disclosure import is_suppressed
 from portal.dashboards.permissions import (
@@ -72,6 +73,7 @@ def participation(participation_id: int):
         due=due,
         changes=freeze.target_changes(board.evaluation, histories),
         participation=participation,
+        words=Wording.of(board.evaluation),
         charts={b.own.indicator.key: dashboards.indicator_svg(b.own) for b in board.benchmarks},
     )
 

@@ -4,7 +4,10 @@ The rule (seed 002): a scaling lead gets the round's lead grant; a participant g
 round's fixed amount, or a share of the participant pool. The pool, less what overridden
 participants were given, is divided among the other participants in whole kroner, rounded
 down; what is left over is the pool's remainder and is shown, never silently paid out.
-Services flush; the caller commits.
+A grant recomputed below what was already disbursed is never silent: approving the
+participant that causes it needs the coordinator's confirmation (``GrantBelowDisbursed``),
+and the over-disbursement is an amount to settle (``to_settle``), never a negative
+"remaining". Services flush; the caller commits.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from sqlalchemy import func, select
 from portal.applications.models import ApplicantRole
 from portal.audit import services as audit
 from portal.db import db
-from portal.errors import InvalidInput, NotAllowed, check_version
+from portal.errors import InvalidInput, NotAllowed, PortalError, check_version
 from portal.i18n import money
 from portal.municipalities.models import Municipality
 from portal.participations.models import Community, Disbursement, Participation
@@ -259,7 +262,13 @@ class FundingRow:
 
     @property
     def remaining(self) -> int:
-        return self.grant - self.disbursed
+        """What is still to be paid (0 when more than the grant was paid)."""
+        return max(self.grant - self.disbursed, 0)
+
+    @property
+    def to_settle(self) -> int:
+        """What was paid beyond the grant, to be settled with the municipality."""
+        return max(self.disbursed - self.grant, 0)
 
 
 @dataclass
@@ -285,7 +294,15 @@ class FundingSummary:
 
     @property
     def remaining(self) -> int:
-        return self.granted - self.disbursed
+        return sum(r.remaining for r in self.rows)
+
+    @property
+    def to_settle(self) -> int:
+        return sum(r.to_settle for r in self.rows)
+
+    @property
+    def overpaid(self) -> list[FundingRow]:
+        return [r for r in self.rows if r.to_settle]
 
     @property
     def budget(self) -> int:
@@ -372,7 +389,50 @@ def funding_summaries(rounds: list[Round]) -> dict[int, FundingSummary]:
 
 
 def participation_funding(participation: Participation) -> tuple[int, int, int]:
-    """(grant, disbursed, remaining) of one participation."""
+    """(grant, disbursed, remaining) of one participation; remaining is negative by the
+    amount to settle when more than the grant was paid (the page says so in words)."""
     grant = participation.grant or 0
     paid = disbursed_total(participation)
     return grant, paid, grant - paid
+
+
+class GrantBelowDisbursed(PortalError):
+    """A decision would set grants below what was already paid: the coordinator confirms."""
+
+    def __init__(self, rows: list[FundingRow]) -> None:
+        super().__init__(
+            _l(
+                "Godkendelsen sænker tilskuddet under det, der allerede er udbetalt, for"
+                ' %(list)s. Sæt flueben i "Godkend alligevel" for at gemme afgørelsen;'
+                " beløbet skal så afregnes med kommunen.",
+                list="; ".join(overpaid_text(r) for r in rows),
+            ),
+            field="confirm_overpaid",
+        )
+        self.rows = rows
+
+
+def overpaid_text(row: FundingRow) -> str:
+    return str(
+        _l(
+            "%(name)s (tilskud %(grant)s, udbetalt %(paid)s: %(settle)s til afregning)",
+            name=row.municipality,
+            grant=money(row.grant),
+            paid=money(row.disbursed),
+            settle=money(row.to_settle),
+        )
+    )
+
+
+def newly_overpaid(round_: Round, before: dict[int, int]) -> list[FundingRow]:
+    """The rows paid beyond their grant by more than ``before`` (participation id → amount
+    to settle, as ``settle_amounts`` gave it before the change)."""
+    return [
+        r
+        for r in funding_summary(round_).overpaid
+        if r.to_settle > before.get(r.participation_id, 0)
+    ]
+
+
+def settle_amounts(round_: Round) -> dict[int, int]:
+    return {r.participation_id: r.to_settle for r in funding_summary(round_).overpaid}

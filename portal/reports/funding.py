@@ -38,6 +38,7 @@ from portal.reports.funding_tables import (
     period_text,
     role_budget_table,
     rule_facts,
+    settle_warning,
     summary_text,
     sums,
 )
@@ -103,6 +104,7 @@ def _round_report(scope: ReportScope, generated_at: datetime) -> Report:
         cover_text = summary_text(
             summary.granted, summary.disbursed, summary.remaining, summary.budget
         )
+        shown = summary.rows
     elif scope.kind == ScopeKind.MUNICIPALITY:
         municipality = scope.municipality
         main = own_table(summary, municipality, _("Tilskud til %(name)s", name=municipality.name))
@@ -113,6 +115,7 @@ def _round_report(scope: ReportScope, generated_at: datetime) -> Report:
         scope_text = municipality.full_name
         own = [r for r in summary.rows if r.municipality_id == municipality.id]
         cover_text = summary_text(*sums(own), None)
+        shown = own
         filename += f"-{municipality.code_display}-{slugify(municipality.name)}"
     else:
         community = scope.community
@@ -124,7 +127,10 @@ def _round_report(scope: ReportScope, generated_at: datetime) -> Report:
         scope_text = community_label(community.name)
         members = [r for r in summary.rows if r.community_id == community.id]
         cover_text = summary_text(*sums(members), None)
+        shown = members
         filename += f"-faellesskab-{slugify(community.name)}"
+    if warning := settle_warning(shown):
+        cover_text = f"{cover_text} {warning}"
     return Report(
         title=_("Tilskud: %(round)s", round=name),
         scope=scope_text,

@@ -33,7 +33,19 @@ def sums(rows: Iterable[FundingRow]) -> tuple[int, int, int]:
     rows = list(rows)
     granted = sum(r.grant for r in rows)
     disbursed = sum(r.disbursed for r in rows)
-    return granted, disbursed, granted - disbursed
+    return granted, disbursed, sum(r.remaining for r in rows)
+
+
+def settle_warning(rows: Iterable[FundingRow]) -> str:
+    """Paid beyond the grant: an amount to settle, said in words (never a negative
+    "remaining")."""
+    over = [r for r in rows if r.to_settle]
+    if not over:
+        return ""
+    return _(
+        "Udbetalt mere end tilskuddet, til afregning: %(list)s",
+        list="; ".join(f"{r.municipality} {money(r.to_settle)}" for r in over),
+    )
 
 
 def _ordered(rows: Iterable[FundingRow]) -> list[FundingRow]:
@@ -193,6 +205,7 @@ def municipality_table(summary: FundingSummary, *, across: bool = False) -> Tabl
         _municipality_columns(),
         short_title=_sheet(summary.round, _("kommuner"), across),
         note=_override_note(summary.rows),
+        warning=settle_warning(summary.rows),
         empty_text=_("Ingen kommuner er godkendt i forløbet endnu."),
     )
     groups: dict[str | None, list[FundingRow]] = {}
@@ -220,6 +233,7 @@ def own_table(
         _municipality_columns(),
         short_title=_sheet(summary.round, _("tilskud"), across),
         note=_override_note(own),
+        warning=settle_warning(own),
         empty_text=_("%(name)s deltager ikke i forløbet.", name=municipality.name),
     )
     for r in own:
@@ -244,6 +258,7 @@ def community_table(summary: FundingSummary, community) -> Table:
         _municipality_columns(),
         short_title=_("Kommuner"),
         note=_override_note(members),
+        warning=settle_warning(members),
         empty_text=_("Fællesskabet har ingen medlemmer endnu."),
     )
     for role in (ApplicantRole.LEAD, ApplicantRole.PARTICIPANT):
@@ -279,8 +294,9 @@ def overview_table(summaries: list[FundingSummary]) -> Table:
         budget = sum(s.budget for s in group)
         granted = sum(s.granted for s in group)
         disbursed = sum(s.disbursed for s in group)
-        count = sum(len(s.rows) for s in group)
-        return count, budget, granted, budget - granted, disbursed, granted - disbursed
+        count = len({r.municipality_id for s in group for r in s.rows})  # distinct
+        remaining = sum(s.remaining for s in group)
+        return count, budget, granted, budget - granted, disbursed, remaining
 
     programmes: dict[int, list[FundingSummary]] = {}
     for s in summaries:
@@ -328,4 +344,5 @@ def own_overview_table(summaries: list[FundingSummary], municipality: Municipali
             )
     if own:
         table.total(_("I alt"), "", "", "", *sums(own))
+        table.warning = settle_warning(own)
     return table

@@ -86,6 +86,7 @@ class Table:
     # used); the title otherwise.
     short_title: str = ""
     note: str = ""  # a line under the table (a footnote)
+    warning: str = ""  # a line under the table that needs acting on (shown in red)
     empty_text: str = ""  # shown instead of an empty table
     # Long tables of short cells (a row per municipality): the PDF lays them out with fixed
     # column widths, which WeasyPrint typesets much faster than measuring every cell.

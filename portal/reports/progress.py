@@ -160,11 +160,14 @@ def _cover_text(evaluations: Sequence[Evaluation], comparisons=()) -> str:
     text = b.totals_sentence(Totals.of(evaluations))
     rows = [r for c in comparisons for r in c.rows]
     if rows:
-        on_track = sum(r.status == Status.ON_TRACK for r in rows)
+        # a row is one indicator of one municipality; missing data counts as missing
         text += " " + _(
-            "%(n)d af %(total)d målinger af kommunernes indikatorer er på sporet.",
-            n=on_track,
+            "Af %(total)d indikatorer i %(municipalities)d kommuner (hver kommunes indikatorer"
+            " tæller hver for sig) er %(n)d på sporet; %(missing)d mangler data.",
             total=len(rows),
+            municipalities=len({e.member.municipality_id for e in evaluations}),
+            n=sum(r.status == Status.ON_TRACK for r in rows),
+            missing=sum(r.status == Status.NO_DATA for r in rows),
         )
     return text
 

@@ -224,10 +224,10 @@ def community_benefits_table(communities: Sequence[CommunityTotals], sheet_suffi
     )
     total = Totals()
     for c in communities:
-        table.add(c.name or _("Ikke placeret"), c.totals.participations, *totals_values(c.totals))
+        table.add(c.name or _("Ikke placeret"), c.totals.municipalities, *totals_values(c.totals))
         total += c.totals
     if communities:
-        table.total(_("I alt"), total.participations, *totals_values(total))
+        table.total(_("I alt"), total.municipalities, *totals_values(total))
     return table
 
 
@@ -246,11 +246,11 @@ def rounds_table(rounds: Sequence[tuple[Round, Totals]]) -> Table:
         table.add(
             localized(round_.programme, "name"),
             localized(round_, "name"),
-            totals.participations,
+            totals.municipalities,
             *totals_values(totals),
         )
     if rounds:
-        table.total(_("I alt"), "", total.participations, *totals_values(total))
+        table.total(_("I alt"), "", total.municipalities, *totals_values(total))
     return table
 
 

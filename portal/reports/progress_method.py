@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.benefits.calculation import Evaluation, LineInfo
+from portal.benefits.wording import Wording
 from portal.i18n import localized, number
 from portal.programmes.models import Round
 from portal.programmes.services import hourly_cost
@@ -21,7 +22,7 @@ from portal.reports.progress_tables import sheet
 PARAMETER_MEANINGS = {
     "annual_cost": _l("Lønomkostning for et årsværk (kr.)"),
     "annual_hours": _l("Arbejdstimer i et årsværk"),
-    "hourly_cost": _l("Timepris = annual_cost / annual_hours (kr.)"),
+    "hourly_cost": _l("Timepris = lønomkostning for et årsværk ÷ arbejdstimer i et årsværk (kr.)"),
     "km_rate": _l("Kilometertakst (kr. pr. km)"),
     "overtime_factor": _l("Faktor for overarbejde"),
 }
@@ -30,7 +31,7 @@ PARAMETER_MEANINGS = {
 def rules_paragraphs(*, several: bool) -> list[str]:
     paragraphs = [
         _(
-            "Fremdrift = (seneste værdi − basislinje) / (målbillede − basislinje): 0 % ved"
+            "Fremdrift = (seneste værdi − basislinje) ÷ (målbillede − basislinje): 0 % ved"
             " basislinjen og 100 % ved målbilledet, hvad enten højere eller lavere er bedre."
         ),
         _(
@@ -44,16 +45,17 @@ def rules_paragraphs(*, several: bool) -> list[str]:
             " målingerne, aflæst på målbilledets dato."
         ),
         _(
-            "Timepris = annual_cost / annual_hours (forløbets parametre), medmindre kommunen"
-            " har oplyst sin egen timepris."
+            "Timepris = lønomkostning for et årsværk ÷ arbejdstimer i et årsværk (forløbets"
+            " parametre), medmindre kommunen har oplyst sin egen timepris."
         ),
         _(
             "Hver gevinstlinje beregnes efter sin formel for hver måned (kvartal, år) med"
-            " målinger; en måned, hvor en værdi mangler, tæller ikke med for linjen. Timer"
-            " værdisættes med timeprisen: kroner = timer × timepris; en kronelinje tæller, som"
-            " den er."
+            " målinger; en måned, hvor en værdi mangler, tæller ikke med for linjen. Et kvartals"
+            " eller års værdi fordeles ligeligt på periodens måneder, ligesom en årlig udgift."
+            " Timer værdisættes med timeprisen: kroner = timer × timepris; en kronelinje tæller,"
+            " som den er."
         ),
-        _("Årsværk = timerne i de seneste 12 måneder / annual_hours."),
+        _("Årsværk = timerne i de seneste 12 måneder ÷ arbejdstimer i et årsværk."),
         _(
             "Gevinst, brutto = summen af gevinstlinjerne i kroner. Nettogevinst = brutto −"
             " omkostninger. En engangsudgift tæller i sin måned; en årlig udgift fordeles"
@@ -63,7 +65,10 @@ def rules_paragraphs(*, several: bool) -> list[str]:
             "Tilbagebetaling: den første måned, hvor den akkumulerede nettogevinst er nået op"
             " på 0 kr. efter at have været negativ."
         ),
-        _("Beløb er afrundet til hele kroner og timer til hele timer; summerne er regnet først."),
+        _(
+            "Beløb er vist i hele kroner og timer i hele timer; der regnes med de præcise tal,"
+            " og regnearket har dem."
+        ),
     ]
     if several:
         paragraphs.append(
@@ -83,7 +88,8 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
-def lines_table(lines: Sequence[LineInfo], suffix: str = "") -> Table:
+def lines_table(lines: Sequence[LineInfo], suffix: str = "", words: Wording | None = None) -> Table:
+    words = words or Wording(lines=lines)
     table = Table(
         _("Gevinstlinjer og formler"),
         [Column(_("Linje")), Column(_("Enhed")), Column(_("Formel"))],
@@ -92,7 +98,9 @@ def lines_table(lines: Sequence[LineInfo], suffix: str = "") -> Table:
     )
     for line in lines:
         table.add(
-            localized(line, "name"), _("timer") if line.kind == "hours" else _("kr."), line.formula
+            localized(line, "name"),
+            _("timer") if line.kind == "hours" else _("kr."),
+            words.formula(line.formula),
         )
     return table
 
@@ -104,12 +112,19 @@ def parameters_table(round_: Round, suffix: str = "") -> Table:
         short_title=sheet(_("Parametre"), suffix),
         empty_text=_("Forløbet har ingen parametre."),
     )
+    words = Wording()
     for name, value in sorted((round_.parameters or {}).items()):
-        table.add(name, str(PARAMETER_MEANINGS.get(name, "")), _decimal(value))
+        table.add(
+            _capital(words.name(name)), str(PARAMETER_MEANINGS.get(name, "")), _decimal(value)
+        )
     rate = hourly_cost(round_)
     if rate is not None:
-        table.add("hourly_cost", str(PARAMETER_MEANINGS["hourly_cost"]), rate)
+        table.add(_capital(words.name("hourly_cost")), str(PARAMETER_MEANINGS["hourly_cost"]), rate)
     return table
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def overrides_text(evaluations: Sequence[Evaluation]) -> str:
@@ -129,7 +144,10 @@ def round_method(
     paragraphs = [localized(round_.programme, "name") + ": " + localized(round_, "name") + "."]
     if text := overrides_text(evaluations):
         paragraphs.append(text)
-    return paragraphs, [lines_table(lines, suffix), parameters_table(round_, suffix)]
+    # the indicators as evaluated (no query of their own)
+    indicators = [r.indicator for r in evaluations[0].indicators] if evaluations else []
+    words = Wording(indicators, lines)
+    return paragraphs, [lines_table(lines, suffix, words), parameters_table(round_, suffix)]
 
 
 def method_sections(

@@ -62,7 +62,7 @@ def _about_sheet(workbook: Workbook, report: Report, taken: set[str]) -> None:
     sheet["B4"].alignment = Alignment(horizontal="left")
     if report.summary:
         sheet.append([_("Sammenfatning"), report.summary])
-    notes = [(t.title, t.note) for t in report.tables() if t.note]
+    notes = [(t.title, n) for t in report.tables() for n in (t.warning, t.note) if n]
     if notes:
         sheet.append([])
         for title, note in notes:

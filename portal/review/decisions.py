@@ -14,6 +14,7 @@ from portal.db import db, utcnow
 from portal.errors import NotAllowed, PortalError, RuleViolations, check_version
 from portal.links import path_for
 from portal.notifications import services as notifications
+from portal.participations import grants
 from portal.participations import services as participations
 from portal.review.services import application_title
 
@@ -44,12 +45,16 @@ def decide(
     *,
     actor,
     version: int | None = None,
+    confirm_overpaid: bool = False,
 ) -> Application:
     """Decide (or change the decision on) a submitted application.
 
     Approval creates the municipalities' participations; taking an approval back removes
     them (either may refuse with a ``PortalError``, and then nothing is kept: the caller rolls
     back). The municipalities are notified and the change is audited with before and after.
+    An approval that recomputes a pool grant below what a municipality was already paid is
+    refused (``GrantBelowDisbursed``, naming them and the amounts) unless
+    ``confirm_overpaid``.
     """
     check_version(
         application, version, _l("Ansøgningen fra %(m)s", m=application.municipality.name)
@@ -72,7 +77,11 @@ def decide(
     application.decided_by_id = actor.id
     db.session.flush()
     if decision == ApplicationStatus.APPROVED and not was_approved:
+        settled_before = grants.settle_amounts(application.round)
         participations.create_for_application(application, actor=actor)
+        overpaid = grants.newly_overpaid(application.round, settled_before)
+        if overpaid and not confirm_overpaid:
+            raise grants.GrantBelowDisbursed(overpaid)
     elif was_approved and decision != ApplicationStatus.APPROVED:
         participations.remove_for_application(application, actor=actor)
     notifications.notify(

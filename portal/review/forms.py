@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -157,6 +164,11 @@ class DecisionForm(VersionedForm):
             DataRequired(_l("Skriv en begrundelse; kommunen kan læse den.")),
             Length(max=MAX_TEXT),
         ],
+    )
+
+    # shown when approving would set a grant below what was already paid
+    confirm_overpaid = BooleanField(
+        _l("Godkend alligevel: det for meget udbetalte afregnes med kommunen"), default=False
     )
 
     def fill_from(self, application) -> None:

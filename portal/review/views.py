@@ -197,6 +197,7 @@ def decide(application_id: int):
                 form.reason.data,
                 actor=current_user,
                 version=form.loaded_version(),
+                confirm_overpaid=form.confirm_overpaid.data,
             ),
         )
         if ok:

@@ -10,6 +10,7 @@ from portal.benefits.progress import (
     Status,
     elapsed_share,
     indicator_progress,
+    is_stale,
     progress,
     projection,
     status,
@@ -147,3 +148,27 @@ def test_target_equal_to_baseline_and_overshoot_are_on_track():
         "higher", Point(START, D(10)), Point(day(100), D(20)), [Point(day(50), D(30))]
     )
     assert overshoot.progress == 2 and overshoot.status == Status.ON_TRACK
+
+
+@pytest.mark.parametrize(
+    ("latest", "frequency", "today", "stale"),
+    [
+        (date(2026, 9, 1), "monthly", date(2026, 11, 30), False),  # only October passed empty
+        (date(2026, 9, 1), "monthly", date(2026, 12, 1), True),  # October and November
+        (date(2026, 1, 1), "quarterly", date(2026, 9, 30), False),
+        (date(2026, 1, 1), "quarterly", date(2026, 10, 1), True),  # Q2 and Q3 passed empty
+        (date(2023, 1, 1), "yearly", date(2025, 12, 31), False),
+        (date(2023, 1, 1), "yearly", date(2026, 1, 1), True),
+    ],
+)
+def test_a_value_older_than_its_frequency_allows_is_stale(latest, frequency, today, stale):
+    assert is_stale(latest, frequency, today) is stale
+
+
+def test_a_stale_indicator_has_no_status_whatever_it_was():
+    baseline, target = Point(date(2025, 8, 1), D(0)), Point(date(2026, 8, 1), D(100))
+    measured = [Point(date(2025, 9, 1), D(90))]  # far ahead of plan
+    fresh = indicator_progress("higher", baseline, target, measured, today=date(2025, 11, 20))
+    assert fresh.status == Status.ON_TRACK and not fresh.stale
+    old = indicator_progress("higher", baseline, target, measured, today=date(2025, 12, 1))
+    assert old.status == Status.NO_DATA and old.stale and old.progress == D("0.9")

@@ -50,13 +50,15 @@ def test_benefits_of_each_participation_match_the_hand_calculation(case):
 
 def test_totals_per_community_round_and_nationally(case):
     round_, community, kbh, frb = case
-    expected = Totals(2, D(110), D("0.06875"), D(30100), D(5200), D(24900), 0)
+    both = frozenset({kbh.municipality_id, frb.municipality_id})
+    expected = Totals(2, D(110), D("0.06875"), D(30100), D(5200), D(24900), 0, both)
     result = evaluate_round(round_)
     assert result.totals == expected
     assert [(c.name, c.totals) for c in result.communities] == [("Hovedstaden", expected)]
     # A second round of another programme, one municipality outside any community.
     other = screen_round()
     p = participation(other, 151)
+    participation(other, 101)  # København in both rounds: one municipality
     from tests.dashboards.helpers import measure
 
     measure(p, "screen_visits", [100])  # 50 hours at 250 kr.
@@ -65,11 +67,12 @@ def test_totals_per_community_round_and_nationally(case):
     by_slug = {r.round_slug: r.totals for r in national.rounds}
     assert set(by_slug) == {round_.slug, other.slug}
     # flagged: the km line finds no km_avoided in that month
-    assert by_slug[other.slug] == Totals(1, D(50), D("0.03125"), D(12500), D(0), D(12500), 1)
+    ballerup = by_slug[other.slug]
+    assert (ballerup.hours, ballerup.net, ballerup.flagged) == (D(50), D(12500), 1)
     assert national.totals.hours == D(160) and national.totals.net == D(37400)
-    assert national.totals.participations == 3
+    assert national.totals.participations == 4 and national.totals.municipalities == 3
     only = national_totals([other])
-    assert only.totals.participations == 1
+    assert only.totals.participations == 2 and only.totals.municipalities == 2
 
 
 def test_progress_status_projection_and_medians(case):

@@ -34,8 +34,9 @@ def test_municipal_dashboard_shows_benefits_progress_and_how_they_are_computed(
         "18.700 kr." in html and "23.700 kr." in html and "5.000 kr." in html
     )  # net, gross, costs
     assert "0,06" in html  # FTE over 12 months, 0,05625 to two decimals
-    assert "Sådan er det beregnet" in html and "<code>gross - costs</code>" in html
-    assert "<code>annual_cost / annual_hours</code>" in html
+    assert "Sådan er det beregnet" in html and "<p>Gevinst, brutto − omkostninger" in html
+    assert "<p>Lønomkostning for et årsværk ÷ arbejdstimer i et årsværk" in html
+    assert "<td>Screen visits × minutes saved ÷ 60</td>" in html  # the line's formula
     assert "På sporet" in html and "80 %" in html  # screen visits: 0,8 of the way
     assert "Forventes at nå målet" in html
     assert "Median i fællesskabet" in html and "Median i forløbet" in html
@@ -57,7 +58,7 @@ def test_missing_values_are_flagged_on_the_dashboard(client, make_user, login):
     db.session.commit()
     login(make_user(Role.MUNICIPAL, code=101))
     html = page(client, f"/oversigt/deltagelse/{p.id}")
-    assert "Manglende værdier" in html and "minutes_saved" in html
+    assert "Manglende værdier" in html and "mangler værdi for minutes saved" in html
 
 
 def test_empty_dashboard_says_so(client, make_user, login):
@@ -67,7 +68,7 @@ def test_empty_dashboard_says_so(client, make_user, login):
     login(make_user(Role.MUNICIPAL, code=101))
     html = page(client, f"/oversigt/deltagelse/{p.id}")
     assert "Der er ingen målinger eller omkostninger endnu" in html
-    assert "Ingen data" in html
+    assert "Mangler data" in html
 
 
 def section(html, key):
@@ -269,3 +270,17 @@ def test_the_dashboard_shows_what_is_due(client, make_user, login, case):
     login(make_user(Role.MUNICIPAL, code=101))
     html = page(client, f"/oversigt/deltagelse/{kbh.id}")
     assert "Det skal I aflevere" in html and f'/rapportering/{first.id}"' in html
+
+
+def test_how_it_is_computed_is_plain_danish_nowhere_code(client, make_user, login, case):
+    from tests.plain_text import code_forms, visible_text
+
+    round_, community, kbh, frb = case
+    for line in round_.programme.benefits:  # the fixture's names hold the keys
+        line.name_da = {"km": "Sparede kilometer"}.get(line.key, "Frigjort tid")
+    db.session.commit()
+    login(make_user(Role.MUNICIPAL, code=101))
+    text = visible_text(page(client, f"/oversigt/deltagelse/{kbh.id}"))
+    assert "Timer de seneste 12 måneder ÷ arbejdstimer i et årsværk" in text
+    assert "På sporet: fremdriften er højst 10 procentpoint efter" in text
+    assert code_forms(text) == []

@@ -165,14 +165,20 @@ def test_across_rounds(app, funding_round):
     assert report.title == "Tilskud: alle forløb" and report.filename == "tilskud-alle-forloeb"
     overview = report.main_table
     assert rows(overview) == [
-        ["Datadrevet vagtplanlægning", "Vagtplanlægning 2026", 9,
-         3_800_000, 3_799_998, 2, 400_000, 3_399_998],
-        ["Datadrevet vagtplanlægning", "Vagtplanlægning 2027", 2,
-         600_000, 600_000, 0, 0, 600_000],
-        ["I alt, Datadrevet vagtplanlægning", "", 11,
-         4_400_000, 4_399_998, 2, 400_000, 3_999_998],
-        ["I alt", "", 11, 4_400_000, 4_399_998, 2, 400_000, 3_999_998],
-    ]  # fmt: skip
+        [
+            "Datadrevet vagtplanlægning",
+            "Vagtplanlægning 2026",
+            9,
+            3_800_000,
+            3_799_998,
+            2,
+            400_000,
+            3_399_998,
+        ],
+        ["Datadrevet vagtplanlægning", "Vagtplanlægning 2027", 2, 600_000, 600_000, 0, 0, 600_000],
+        ["I alt, Datadrevet vagtplanlægning", "", 9, 4_400_000, 4_399_998, 2, 400_000, 3_999_998],
+        ["I alt", "", 9, 4_400_000, 4_399_998, 2, 400_000, 3_999_998],
+    ]  # fmt: skip  (Frederiksberg and Aarhus take part in both rounds: 9 municipalities)
     assert [s.title for s in report.sections] == [
         "Overblik",
         "Vagtplanlægning 2026",

@@ -69,11 +69,11 @@ def test_a_municipality_report_matches_the_hand_calculation(app, progress_round)
     # the formulas once, with the round's parameters and the hourly cost
     method = section(report, "Sådan er gevinsterne beregnet")
     assert sum(s.title == method.title for s in report.sections) == 1
-    assert ["Linje time_screen_visits", "timer", "screen_visits * minutes_saved / 60"] in rows(
+    assert ["Linje time_screen_visits", "timer", "Screen visits × minutes saved ÷ 60"] in rows(
         by_title(report, "Gevinstlinjer og formler")
     )
     parameters = {r[0]: r[2] for r in rows(by_title(report, "Forløbets parametre"))}
-    assert parameters["hourly_cost"] == D(250) and parameters["annual_hours"] == D(1600)
+    assert parameters["Timepris"] == D(250) and parameters["Arbejdstimer i et årsværk"] == D(1600)
     # the CSV's table: a row per indicator, not in the PDF's sections
     assert len(report.main_table.rows) == 4
     assert report.main_table not in list(t for s in report.sections for t in s.tables)
@@ -114,7 +114,7 @@ def test_a_community_shows_its_members_side_by_side(app, progress_round):
         section(report, "Screen visits (besøg pr. måned)")
         .paragraphs[0]
         .startswith(
-            "På sporet: 1 · I risiko: 1 · Bagud: 0 · Ingen data: 0. Median: seneste værdi"
+            "På sporet: 1 · I risiko: 1 · Bagud: 0 · Mangler data: 0. Median: seneste værdi"
             " færre end 3 kommuner, fremdrift færre end 3 kommuner"
         )
     )
@@ -233,3 +233,26 @@ def test_the_number_of_queries_does_not_grow_with_the_municipalities(
     # nationally: one query for the running rounds, then the same number per round (the
     # second setup added a round of 12 municipalities to the first's 2)
     assert big_national - small_national == small_national - 1
+
+
+def test_the_summary_counts_indicators_per_municipality_and_stale_ones_as_missing(
+    app, progress_round, monkeypatch
+):
+    """Three municipalities with four indicators each: 12 indicators, each municipality's
+    counted apart. Only screen visits has a baseline and a target: København (80 %) and
+    Aarhus (67 %) on track, Frederiksberg at risk, the other 9 missing data (as of the
+    conftest's 15.12.2025). On 1.12.2026 every last value is two full months old or more
+    (København November 2025, Frederiksberg October 2025, Aarhus August 2026): all 12
+    missing."""
+    from portal.benefits import calculation
+
+    report = build(app, ReportScope(round=progress_round.round))
+    assert report.summary.endswith(
+        "Af 12 indikatorer i 3 kommuner (hver kommunes indikatorer tæller hver for sig) er 2"
+        " på sporet; 9 mangler data."
+    )
+    monkeypatch.setattr(calculation, "local_today", lambda: date(2026, 12, 1))
+    later = build(app, ReportScope(round=progress_round.round))
+    assert later.summary.endswith("er 0 på sporet; 12 mangler data.")
+    visits = by_title(later, "Screen visits pr. kommune")
+    assert {r[-1] for r in rows(visits)[:-1]} == {"Mangler data"}
