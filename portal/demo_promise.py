@@ -1,7 +1,8 @@
-"""The demo's promises: three scenarios on every target of the running rounds (pessimistic
-at 60 % of the way from the baseline to the likely target, optimistic at 125 %), and in the
-screen-visit round Aarhus's target picture approved by the coordinator, its screen-visit
-target then lowered with a reason, and its latest screen-visit figure provisional. Through
+"""The demo's promises, in the running screen-visit round: three scenarios on every target
+(pessimistic at 60 % of the way from the baseline to the likely target, optimistic at
+125 %), Aarhus's target picture approved by the coordinator, its screen-visit target then
+lowered with a reason, and its latest screen-visit figure provisional. (The shift-planning
+round keeps single targets, as a round may.) Through
 the services a municipality and the coordinator use; skipped when Aarhus is approved
 already, so loading the demo twice changes nothing."""
 
@@ -31,13 +32,15 @@ SHOWCASE = "skaermbesoeg-2025"  # the round where Aarhus's promise changes
 
 
 def load_promises(round_: Round, coordinator) -> None:
+    if round_.slug != SHOWCASE:
+        return
     _scenarios(round_)  # only targets without them: a second load adds none
     aarhus = db.session.scalar(
         select(Participation)
         .join(Municipality, Municipality.id == Participation.municipality_id)
         .where(Participation.round_id == round_.id, Municipality.code == AARHUS)
     )
-    if round_.slug != SHOWCASE or aarhus is None or freeze.is_frozen(aarhus):
+    if aarhus is None or freeze.is_frozen(aarhus):
         return
     if not aarhus.benefit_owner_name:
         costs.set_benefit_owner(aarhus, "Mette Gevinst", "Ældrechef", actor=coordinator)

@@ -129,8 +129,11 @@ def test_the_demo_shows_a_lowered_target_a_provisional_figure_and_three_scenario
         == 1
     )
     assert not db.session.scalar(
-        select(func.count(Target.id)).where(
-            Target.pessimistic.is_(None) | Target.optimistic.is_(None)
+        select(func.count(Target.id))
+        .join(Participation, Participation.id == Target.participation_id)
+        .where(
+            Participation.round_id == running.id,
+            Target.pessimistic.is_(None) | Target.optimistic.is_(None),
         )
     )
     load_demo()  # again: nothing new
