@@ -1,4 +1,5 @@
-# Skaleringsportalen: `make run` serves the demo portal, `make test` runs every test.
+# Skaleringsportalen: `make run` serves the demo portal (and its job worker), `make test` runs
+# every test.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -21,7 +22,9 @@ run: install
 	$(BIN)/portal db upgrade
 	$(BIN)/portal seed
 	$(BIN)/portal demo
-	@echo "Skaleringsportalen: http://127.0.0.1:$(PORT)/"
+	@echo "Skaleringsportalen: http://127.0.0.1:$(PORT)/ (with a worker for the background jobs)"
+	@$(BIN)/portal worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(BIN)/portal run --host 127.0.0.1 --port $(PORT)
 
 # Debian's Chromium for the browser journeys (never Playwright's own download) and poppler's

@@ -41,8 +41,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from portal.auth.throttle import LoginThrottle
+    from portal.jobs import queue, tasks
 
     db.init_app(app)
+    app.config.setdefault("JOBS_IMMEDIATE", app.testing)
+    queue.init_app(app)
+    tasks.watch_figures()
     csrf.init_app(app)
     babel.init_app(
         app,
@@ -94,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.benefits.views import bp as benefits_bp
     from portal.dashboards.views import bp as dashboards_bp
     from portal.home.views import bp as home_bp
+    from portal.jobs.views import bp as jobs_bp
     from portal.municipalities.views import bp as municipalities_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.participations.views import bp as participations_bp
@@ -116,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reporting_bp)
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(jobs_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -136,6 +142,7 @@ def register_template_helpers(app: Flask) -> None:
     from portal.applications import labels
     from portal.applications.permissions import TEMPLATE_PERMISSIONS as application_permissions
     from portal.auth.permissions import template_globals
+    from portal.benefits.permissions import TEMPLATE_PERMISSIONS as benefits_permissions
     from portal.dashboards.disclosure import too_few_text
     from portal.notifications.permissions import can_manage_outbox
     from portal.notifications.services import unread_count
@@ -151,6 +158,7 @@ def register_template_helpers(app: Flask) -> None:
         too_few_text=too_few_text,
         unread_notices=unread_count,
         can_manage_outbox=can_manage_outbox,
+        **benefits_permissions,
         **application_permissions,
         **participation_permissions,
         **reporting_permissions,

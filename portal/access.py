@@ -31,6 +31,7 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
 from portal.benefits.models import Baseline, Cost, FigureVersion, Measurement, Target
 from portal.db import db, valid_id
+from portal.jobs.models import Job
 from portal.notifications.models import Notification, OutboxMessage
 from portal.participations.models import Community, Disbursement, Participation
 from portal.programmes.models import Round, RoundStatus
@@ -180,6 +181,28 @@ PUBLISHED = Rule(
 )
 
 
+# A notice or a job meant for one user (``user_id``) is theirs alone.
+PERSONAL = Rule(
+    lambda user, model: model.user_id == user.id,
+    lambda user, obj: obj.user_id == user.id,
+)
+
+
+def personal_or(rule: Rule) -> Rule:
+    """A user's own rows (``user_id`` is theirs), and the shared rows (no ``user_id``) as
+    ``rule`` says."""
+    return Rule(
+        lambda user, model: or_(
+            model.user_id == user.id, and_(model.user_id.is_(None), rule.where(user, model))
+        ),
+        lambda user, obj: (
+            obj.user_id == user.id
+            if getattr(obj, "user_id", None) is not None
+            else rule.test(user, obj)
+        ),
+    )
+
+
 # --- policies ---------------------------------------------------------------------------
 
 
@@ -272,13 +295,22 @@ POLICIES: dict[type, Policy] = {
     ),
     Notification: Policy(
         read={
-            Role.MUNICIPAL: OWN,
-            Role.LEADERSHIP: NATIONAL_OR_OWN,
-            Role.COORDINATOR: ALL,
+            Role.MUNICIPAL: personal_or(OWN),
+            Role.LEADERSHIP: personal_or(NATIONAL_OR_OWN),
+            Role.COORDINATOR: personal_or(ALL),
         },
         # The read mark is the municipality's: its own users keep it, national users leave
-        # it alone.
-        change={Role.MUNICIPAL: OWN, Role.LEADERSHIP: OWN},
+        # it alone. A personal notice (a file is ready) is marked by its user.
+        change={
+            Role.MUNICIPAL: personal_or(OWN),
+            Role.LEADERSHIP: personal_or(OWN),
+            Role.COORDINATOR: PERSONAL,
+        },
+    ),
+    # A background job and its file: only the user who started it (``portal.jobs``; it
+    # also checks that they may still read the report it makes).
+    Job: Policy(
+        read={Role.MUNICIPAL: PERSONAL, Role.LEADERSHIP: PERSONAL, Role.COORDINATOR: PERSONAL}
     ),
     OutboxMessage: Policy(read={Role.COORDINATOR: ALL, Role.ADMIN: ALL}),
     AuditEvent: Policy(read={Role.COORDINATOR: ALL, Role.ADMIN: ALL}),
@@ -346,11 +378,6 @@ def allows_rows_of(
     municipality (a report of one municipality's participations, say)."""
     rule = _rule(user, model, action)
     return rule is not None and bool(rule.test(user, _RowsOf(municipality_id)))
-
-
-def can(user: Any, model: type, action: str = "read") -> bool:
-    """Whether the policy grants ``user``'s role the action on some rows of ``model``."""
-    return _rule(user, model, action) is not None
 
 
 def belonging_to(model: type, municipality_ids) -> ColumnElement[bool]:

@@ -69,6 +69,7 @@ def _extra_commands() -> list[click.Command]:
     from portal.auth.commands import create_user_command
     from portal.benefits.commands import import_measurements_command
     from portal.demo import demo_command
+    from portal.jobs.commands import worker_command
     from portal.notifications.commands import outbox_group
     from portal.participations.commands import participants_group
     from portal.programmes.commands import programme_group, seed_command
@@ -85,6 +86,7 @@ def _extra_commands() -> list[click.Command]:
         import_measurements_command,
         reporting_group,
         report_group,
+        worker_command,
     ]
 
 

@@ -72,6 +72,13 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _flag(env, "SMTP_STARTTLS", True),
         "MAIL_FROM": env.get("MAIL_FROM", "").strip() or "skaleringsportalen@localhost",
+        # Background jobs (portal.jobs): their queue (SQLite here unless REDIS_URL is set),
+        # their files and the stored reports live in this folder; a job's file is kept
+        # JOBS_KEEP_DAYS days; an import of more rows than JOBS_IMPORT_ROWS runs as a job.
+        "JOBS_FOLDER": env.get("JOBS_FOLDER", "").strip() or str(instance / "jobs"),
+        "JOBS_QUEUE_NAME": env.get("JOBS_QUEUE_NAME", "").strip() or "portal",
+        "JOBS_KEEP_DAYS": _int(env, "JOBS_KEEP_DAYS", 7),
+        "JOBS_IMPORT_ROWS": _int(env, "JOBS_IMPORT_ROWS", 5000),
     }
 
 

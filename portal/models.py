@@ -10,6 +10,7 @@ from portal.applications.models import (
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
+from portal.jobs.models import Job, JobKind, JobStatus
 from portal.municipalities.models import Municipality
 from portal.notifications.models import Notification, OutboxMessage
 from portal.participations.models import Community, Disbursement, Participation
@@ -31,6 +32,9 @@ __all__ = [
     "DeadlineExtension",
     "Disbursement",
     "Indicator",
+    "Job",
+    "JobKind",
+    "JobStatus",
     "Measurement",
     "Municipality",
     "Notification",

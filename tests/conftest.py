@@ -77,6 +77,7 @@ def app(database_url, tmp_path_factory):
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_STORAGE_URI": "memory://",
+            "JOBS_FOLDER": str(tmp_path_factory.mktemp("jobs")),
         }
     )
     upgrade(db.engine)

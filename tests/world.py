@@ -14,10 +14,13 @@ from portal.auth import services as auth_services
 from portal.auth.models import Role, User
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
 from portal.db import db, utcnow
+from portal.jobs.models import JobKind
+from portal.jobs.services import start_job
 from portal.notifications.models import Notification
 from portal.participations.models import Community, Disbursement
 from portal.programmes.models import BenefitKind, BenefitLine
 from portal.reporting.models import ReportingRequirement
+from portal.reports.scope import ReportScope
 from portal.review.models import Review
 from tests.benefits.helpers import END, START, add_indicator, participation_of
 from tests.conftest import PASSWORD, municipality
@@ -109,6 +112,17 @@ def build_world() -> World:
             select(ReportingRequirement).where(ReportingRequirement.participation_id == p.id)
         ).first()
         colleague = make_user(f"colleague{code}", Role.MUNICIPAL, code)
+        # a job of the municipality's own funding report, started by its municipal user
+        starter = users["municipal"] if code == OWN else colleague
+        job = start_job(
+            JobKind.FUNDING_PDF,
+            ReportScope(round=round_, municipality=p.municipality),
+            actor=starter,
+        )
+        personal = Notification(
+            user_id=colleague.id, kind="job_done", params={"round": "r", "file": "f.pdf"}
+        )
+        db.session.add(personal)
         world.objects[code] = [
             application,
             *application.members,
@@ -122,6 +136,8 @@ def build_world() -> World:
             extension,
             item,
             colleague,
+            job,
+            personal,
         ]
         world.values[code] = {
             "application_id": application.id,
@@ -135,12 +151,15 @@ def build_world() -> World:
             "extension_id": extension.id,
             "item_id": item.id,
             "user_id": colleague.id,
+            "job_id": job.id,
             # not municipality-owned: the same for both
             "round_slug": round_.slug,
             "programme_slug": programme.slug,
             "indicator_id": indicator.id,
             "line_id": line.id,
             "fmt": "csv",
+            # a report's scope in the query string (``?kommune=`` or ``?faellesskab=``)
+            "query_scopes": ({"kommune": str(code)}, {"faellesskab": str(community.id)}),
         }
     db.session.commit()
     return world
@@ -171,6 +190,7 @@ OWNED_ARGUMENTS = {
     "extension_id",
     "item_id",
     "user_id",
+    "job_id",
 }
 
 __all__ = ["OTHER", "OWN", "OWNED_ARGUMENTS", "World", "build_world"]

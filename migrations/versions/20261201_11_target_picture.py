@@ -4,7 +4,7 @@ original first, every later change with its reason, who and when), and a quality
 (estimated, provisional, revised) on each baseline, target and measurement.
 
 Revision ID: i11_target_picture
-Revises: 0004_reporting
+Revises: i15_jobs
 Create Date: 2026-12-01 11:50:27.999951
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i11_target_picture"
-down_revision: str | None = "0004_reporting"
+down_revision: str | None = "i15_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("pessimistic", sa.Numeric(precision=16, scale=4), nullable=True),
         sa.Column("optimistic", sa.Numeric(precision=16, scale=4), nullable=True),
-        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("reason", sa.String(length=1000), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,6 +23,9 @@ from portal.benefits.permissions import (
 from portal.benefits.views import _editable, bp
 from portal.db import db
 from portal.errors import PortalError, RowErrors
+from portal.jobs import services as jobs
+from portal.jobs import tasks
+from portal.jobs.imports import is_large_import
 from portal.participations.models import Participation
 from portal.participations.services import participations_of_round
 
@@ -90,12 +94,23 @@ def template(slug: str, fmt: str):
     )
 
 
+def _import_as_job(data: bytes, round_):
+    """A whole round's large file goes to the worker; its page follows it."""
+    job = jobs.start_import(data, round_, actor=current_user, locale=str(get_locale()))
+    db.session.commit()
+    tasks.enqueue(job)
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
+
+
 def _upload(round_, back_url: str, participation=None):
     form = UploadForm()
     errors = None
     if form.validate_on_submit():
+        data = form.file.data.read()
+        if participation is None and is_large_import(data):
+            return _import_as_job(data, round_)
         try:
-            result = import_figures(form.file.data.read(), round_, actor=current_user)
+            result = import_figures(data, round_, actor=current_user)
         except RowErrors as error:
             db.session.rollback()
             errors = error.errors
@@ -104,7 +119,7 @@ def _upload(round_, back_url: str, participation=None):
             form.file.errors = [error.message]
         else:
             db.session.commit()
-            flash(result.summary(), "success")
+            flash(result.summary(), "success" if result.total else "warning")
             return redirect(back_url)
     status = 400 if request.method == "POST" else 200
     return render_template(

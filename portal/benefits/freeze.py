@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from portal.audit import services as audit
 from portal.auth.models import Role
 from portal.auth.permissions import has_role
-from portal.benefits.models import Baseline, FigureKind, FigureVersion, Target
+from portal.benefits.models import MAX_NOTE, Baseline, FigureKind, FigureVersion, Target
 from portal.benefits.progress import progress
 from portal.db import db, utcnow
 from portal.errors import NotAllowed, RuleViolations
@@ -162,6 +162,8 @@ def check_reason(participation, kind: FigureKind, figure, new: tuple, reason: st
         return False
     if not reason.strip():
         raise RuleViolations([("reason", missing_reason_message())])
+    if len(reason.strip()) > MAX_NOTE:
+        raise RuleViolations([("reason", _l("Højst %(max)d tegn.", max=MAX_NOTE))])
     return True
 
 

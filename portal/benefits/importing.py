@@ -39,12 +39,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from portal.benefits import bulk, freeze, rules
 from portal.benefits.costs import AMOUNT_QUANTUM
 from portal.benefits.figures import figure_frames
-from portal.benefits.models import CostKind, Quality
+from portal.benefits.models import MAX_NOTE, CostKind, Quality
 from portal.benefits.permissions import import_limit
 from portal.benefits.rules import Kind
 from portal.db import db
@@ -58,7 +59,8 @@ from portal.tabular import LINE, parse_decimals, read_table
 
 COLUMNS = ("municipality", "indicator", "kind", "date", "value", "note", "quality")
 REQUIRED = COLUMNS[:5]
-OPTIONAL = ("note", "quality", "reason")
+# the quality mark, a frozen figure's reason, and the template's columns for people
+OPTIONAL = ("note", "quality", "reason", "name", "unit", "frequency")
 QUALITY_WORDS = {
     **{q.value: q.value for q in Quality},
     "skønnet": Quality.ESTIMATED.value,
@@ -95,19 +97,29 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    skipped: int = 0  # rows without a value
 
     @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
 
     def summary(self) -> str:
-        return _(
+        if self.total == 0:
+            return _("Intet blev indlæst: filen havde ingen udfyldte værdier.")
+        text = _(
             "%(total)d rækker læst: %(created)d nye, %(updated)d ændret, %(unchanged)d uændret.",
             total=self.total,
             created=self.created,
             updated=self.updated,
             unchanged=self.unchanged,
         )
+        if self.skipped:
+            text += " " + ngettext(
+                "%(num)d række uden værdi blev sprunget over.",
+                "%(num)d rækker uden værdi blev sprunget over.",
+                self.skipped,
+            )
+        return text
 
 
 class _Problems:
@@ -195,9 +207,14 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     participating municipality, a municipal user for their own only."""
     own_municipality = import_limit(actor)
     frame = read_table(data, REQUIRED, OPTIONAL)
-    for column in OPTIONAL:
+    for column in ("note", "quality", "reason"):
         if column not in frame:
             frame[column] = ""
+    # A template row left without a value is one the municipality had nothing for.
+    blank = frame["value"] == ""
+    frame = frame[~blank]
+    if frame.empty:
+        return ImportResult(skipped=int(blank.sum()))
     context = _Round.load(round_)
     existing = figure_frames(round_.id)
     problems = _Problems()
@@ -207,7 +224,7 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     _check_duplicates(rows, frame[LINE], problems, context.indicators)
     changes = _check_frozen(rows, context, existing, problems)
     problems.raise_if_any(frame[LINE])
-    result = ImportResult()
+    result = ImportResult(skipped=int(blank.sum()))
     keys = {i.id: i.key for i in context.indicators.values()}
     bulk.write(rows, round_.id, keys, existing, actor=actor, result=result)
     freeze.record_import_versions(changes, actor=actor)
@@ -225,6 +242,12 @@ def _check_frozen(rows: pd.DataFrame, ctx: _Round, existing: dict, problems: _Pr
         & rows["date"].notna()
     ]
     changes = freeze.import_changes(complete, existing, ctx.frozen)
+    too_long = changes[changes["reason"].str.len() > MAX_NOTE]
+    problems.add(
+        too_long["row"].tolist(),
+        _("begrundelsen er for lang (højst %(max)d tegn)", max=MAX_NOTE),
+    )
+    changes = changes[changes["reason"].str.len() <= MAX_NOTE]
     unexplained = changes[changes["reason"] == ""]
     problems.add(
         unexplained["row"].tolist(),
@@ -335,7 +358,6 @@ def _parse(frame: pd.DataFrame, ctx: _Round, own: int | None, problems: _Problem
         d.quantize(AMOUNT_QUANTUM) for d in numbers[is_cost & numbers.notna()]
     ]
     rows["value"] = numbers
-    problems.add(frame.index[values == ""], _("værdien mangler"))
     problems.add(
         frame.index[(values != "") & numbers.isna()],
         lambda i: _(

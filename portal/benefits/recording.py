@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from portal.audit import services as audit
 from portal.benefits import freeze, rules
-from portal.benefits.models import Baseline, FigureKind, Measurement, Quality, Target
+from portal.benefits.models import MAX_NOTE, Baseline, FigureKind, Measurement, Quality, Target
 from portal.benefits.rules import Kind
 from portal.db import db
 from portal.errors import NotAllowed, RuleViolations, check_version
@@ -231,6 +231,8 @@ def set_target(
     versioned = freeze.reason_required(participation, FigureKind.TARGET, target, new)
     if versioned and not reason.strip():
         problems.append(("reason", freeze.missing_reason_message()))
+    elif versioned and len(reason.strip()) > MAX_NOTE:
+        problems.append(("reason", _l("Højst %(max)d tegn.", max=MAX_NOTE)))
     if problems:
         raise RuleViolations(problems)
     before = _snapshot(target, TARGET_FIELDS)

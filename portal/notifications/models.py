@@ -16,14 +16,18 @@ from portal.db import Base, UTCDateTime, utcnow
 
 
 class Notification(Base):
-    """A notice shown in the portal to the users of one municipality; the text is made from
-    ``kind`` and ``params`` when shown, so each user reads it in their own language."""
+    """A notice shown in the portal to the users of one municipality, or to one user (a
+    personal notice: ``user_id``, e.g. their file is ready); the text is made from ``kind``
+    and ``params`` when shown, so each user reads it in their own language."""
 
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    municipality_id: Mapped[int] = mapped_column(
+    municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(40))
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

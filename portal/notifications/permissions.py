@@ -3,7 +3,8 @@
 A notice belongs to a municipality (the read mark too: one for the municipality, not per
 user). Its municipal and leadership users read it and mark it read; coordinators and
 national leadership read every municipality's notices but leave the read mark alone;
-reviewers and admins have none. Which notices: ``portal.access``; out-of-scope ids answer
+reviewers and admins have none. A personal notice (``user_id``: a file is ready) is its
+user's alone, to read and mark. Which notices: ``portal.access``; out-of-scope ids answer
 404.
 """
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -25,6 +26,26 @@ from portal.notifications.models import Notification, OutboxMessage
 from portal.notifications.permissions import can_mark_read
 
 log = logging.getLogger(__name__)
+
+
+def recently_notified(
+    municipality_ids: Iterable[int], kind: str, link: str, within: timedelta
+) -> set[int]:
+    """Which of the municipalities got a notice of ``kind`` about ``link`` within the last
+    ``within``: the service that debounces a toggled choice asks before notifying again."""
+    ids = list(municipality_ids)
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Notification.municipality_id).where(
+                Notification.municipality_id.in_(ids),
+                Notification.kind == kind,
+                Notification.link == link,
+                Notification.created_at >= utcnow() - within,
+            )
+        )
+    )
 
 
 def notify(
@@ -64,6 +85,17 @@ def notify(
         )
     db.session.flush()
     return notices
+
+
+def notify_user(user: User, kind: str, params: dict[str, Any], *, link: str = "") -> Notification:
+    """A personal notice for one user, without an e-mail (e.g. their file is ready: they
+    asked for it a moment ago). Flushes only."""
+    stored = texts.storable(params)
+    texts.ensure(kind, stored)
+    notice = Notification(user_id=user.id, kind=kind, params=stored, link=_checked_link(link))
+    db.session.add(notice)
+    db.session.flush()
+    return notice
 
 
 def _recipients(ids: list[int], extra_emails: Iterable[str]) -> dict[str, int | None]:
@@ -141,30 +173,29 @@ def notices_for(user: User) -> Select:
     """The notices ``user`` may read with their municipality's name, newest first."""
     stmt = (
         select(Notification, Municipality.name)
-        .join(Municipality, Municipality.id == Notification.municipality_id)
+        .outerjoin(Municipality, Municipality.id == Notification.municipality_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return access.visible(stmt, user, model=Notification)
 
 
 def unread_count(user: User) -> int:
-    """Unread notices of the user's municipality (one query; none for users who do not keep
-    a municipality's read marks), for the header."""
-    if not can_mark_read(user):
+    """Unread notices of the user's municipality and their own (one query; none for users
+    who keep no read marks), for the header."""
+    if not access.can(user, Notification, "change"):
         return 0
     stmt = select(func.count(Notification.id)).where(Notification.read_at.is_(None))
     return db.session.scalar(access.visible(stmt, user, "change", Notification)) or 0
 
 
 def _check_may_mark(actor: User, notice: Notification | None = None) -> None:
-    if not can_mark_read(actor) or (
-        notice is not None and not access.allows(actor, notice, "change")
-    ):
+    if not (access.allows(actor, notice, "change") if notice is not None else can_mark_read(actor)):
         raise NotAllowed(_("Du kan kun markere jeres egen kommunes beskeder som læst."))
 
 
 def mark_read(notice: Notification, *, actor: User) -> bool:
-    """Mark one notice read for its municipality; False when it already was."""
+    """Mark one notice read for its municipality (a personal one for its user); False when
+    it already was."""
     _check_may_mark(actor, notice)
     if notice.read_at is not None:
         return False
@@ -174,7 +205,8 @@ def mark_read(notice: Notification, *, actor: User) -> bool:
 
 
 def mark_all_read(*, actor: User) -> int:
-    """Mark every unread notice of the actor's municipality read; how many were."""
+    """Mark every unread notice of the actor's municipality, and their own, read; how many
+    were."""
     _check_may_mark(actor)
     result = db.session.execute(
         update(Notification)

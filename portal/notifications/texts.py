@@ -192,6 +192,25 @@ KINDS: dict[str, Kind] = {
             ),
         ),
     ),
+    # A personal notice (``notify_user``): no e-mail is sent, so subject and body are spare.
+    "job_done": Kind(
+        params=("round", "file"),
+        texts=Texts(
+            notice=_l("Din fil %(file)s (%(round)s) er klar. Hent den her."),
+            subject=_l("Din fil er klar: %(file)s (%(round)s)"),
+            body=_l(
+                "Din fil %(file)s (%(round)s) er klar til at blive hentet i Skaleringsportalen."
+            ),
+        ),
+    ),
+    "import_done": Kind(
+        params=("round", "summary"),
+        texts=Texts(
+            notice=_l("Tallene til %(round)s er indlæst: %(summary)s"),
+            subject=_l("Tallene er indlæst: %(round)s"),
+            body=_l("Tallene til %(round)s er indlæst i Skaleringsportalen: %(summary)s"),
+        ),
+    ),
 }
 
 GENERIC = Texts(

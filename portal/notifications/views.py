@@ -41,6 +41,7 @@ def index():
         has_scope=reads_all_notices(current_user) or can_mark_read(current_user),
         all_municipalities=reads_all_notices(current_user),
         can_mark=can_mark_read(current_user),
+        can_mark_notice=lambda user, notice: access.allows(user, notice, "change"),
         unread=services.unread_count(current_user),
         notice_text=texts.notice_text,
     )
@@ -54,7 +55,7 @@ def _back_to_list():
 @login_required
 def mark_read(notice_id: int):
     notice = access.get_visible_or_404(Notification, notice_id, current_user)
-    if not can_mark_read(current_user):
+    if not access.allows(current_user, notice, "change"):
         abort(403)
     commit_or_flash(lambda: services.mark_read(notice, actor=current_user))
     return _back_to_list()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -205,9 +205,15 @@ def _own_cover_text(evaluation: Evaluation) -> str:
     return text
 
 
-def municipality_reports_zip(round_: Round, *, generated_at: datetime | None = None) -> bytes:
+def municipality_reports_zip(
+    round_: Round,
+    *,
+    generated_at: datetime | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> bytes:
     """Every municipality's own progress report of the round as a PDF, in one ZIP: one
-    evaluation of the round (eight queries), then a PDF each (slow: WeasyPrint)."""
+    evaluation of the round (eight queries), then a PDF each (slow: WeasyPrint).
+    ``on_progress(done, total)`` after each PDF (a job's progress bar)."""
     generated_at = generated_at or utcnow()
     participations = round_participations(round_.id)
     models = programme_models([round_.programme_id])
@@ -215,7 +221,9 @@ def municipality_reports_zip(round_: Round, *, generated_at: datetime | None = N
     narratives = narratives_for(round_)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for participation, evaluation in zip(participations, evaluations, strict=True):
+        for n, (participation, evaluation) in enumerate(
+            zip(participations, evaluations, strict=True), start=1
+        ):
             report = municipality_report(
                 round_,
                 participation,
@@ -227,4 +235,6 @@ def municipality_reports_zip(round_: Round, *, generated_at: datetime | None = N
             )
             info = zipfile.ZipInfo(f"{report.filename}.pdf", date_time=(1980, 1, 1, 0, 0, 0))
             archive.writestr(info, report_pdf(report), compress_type=zipfile.ZIP_DEFLATED)
+            if on_progress is not None:
+                on_progress(n, len(participations))
     return buffer.getvalue()

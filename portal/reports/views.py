@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from portal.audit import services as audit
@@ -8,6 +11,7 @@ from portal.auth.permissions import can_see_draft_rounds
 from portal.db import db
 from portal.errors import PortalError
 from portal.pagination import link_args
+from portal.reports import stored
 from portal.reports.catalogue import available_reports
 from portal.reports.formats import FORMATS, filename, render_report
 from portal.reports.formatting import cell_text
@@ -22,8 +26,7 @@ from portal.reports.permissions import (
     refusal_status,
 )
 from portal.reports.progress import progress_report
-from portal.reports.progress_municipality import municipality_reports_zip
-from portal.reports.scope import ReportScope, resolve_scope
+from portal.reports.scope import ReportScope, ScopeKind, resolve_scope
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporter")
 bp.add_app_template_filter(cell_text, "report_cell")
@@ -36,15 +39,16 @@ def _allowed_or_403() -> None:
         abort(403)
 
 
-def requested_scope(round_slug: str | None) -> ReportScope:
-    """The scope the URL names (``?kommune=<code>`` or ``?faellesskab=<id>``), 404 when it
-    does not exist and 403/404 when it is not the user's to have."""
+def requested_scope(round_slug: str | None, args=None) -> ReportScope:
+    """The scope the URL names (``?kommune=<code>`` or ``?faellesskab=<id>``; or ``args``,
+    e.g. a form), 404 when it does not exist and 403/404 when it is not the user's to have."""
     _allowed_or_403()
+    args = request.args if args is None else args
     try:
         scope = resolve_scope(
             round_slug,
-            request.args.get("kommune"),
-            request.args.get("faellesskab"),
+            args.get("kommune"),
+            args.get("faellesskab"),
             include_drafts=can_see_draft_rounds(current_user),
         )
     except PortalError:
@@ -73,21 +77,36 @@ def _attachment(data: bytes, mimetype: str, name: str) -> Response:
     )
 
 
-def send_report(report: Report, scope: ReportScope, kind: str):
-    """The report as a page, or as a download (``?format=pdf|xlsx|csv|zip``), audited."""
+def send_report(report: Callable[[], Report], scope: ReportScope, kind: str):
+    """The report (built by ``report()`` when needed) as a page, or as a download
+    (``?format=pdf|xlsx|csv|zip``), audited. A national or round progress PDF comes from
+    its stored file (``stored``): built once per data version, then served at once."""
     key = request.args.get("format", "html")
+    if key == "pdf" and kind == "progress" and stored.is_stored_kind(scope):
+        path, name = stored.render_and_store(scope, str(get_locale()))
+        _audited(kind, key, scope)
+        return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)
     if key == "html":
         return render_template(
             "reports/page.html",
-            report=report,
+            report=report(),
+            job_kind=_job_kind(kind, scope),
             downloads=_download_links(),
             toc_min=TOC_MIN_SECTIONS,
         )
     if key not in FORMATS:
         abort(404)
-    data, fmt = render_report(report, key)
+    built = report()
+    data, fmt = render_report(built, key)
     _audited(kind, key, scope)
-    return _attachment(data, fmt.mimetype, filename(report, fmt))
+    return _attachment(data, fmt.mimetype, filename(built, fmt))
+
+
+def _job_kind(kind: str, scope: ReportScope) -> str | None:
+    """The PDF a reader may have made in the background instead (a stored one needs not)."""
+    if kind == "progress" and stored.is_stored_kind(scope):
+        return None
+    return f"{kind}_pdf"
 
 
 def _download_links() -> list[tuple[str, str]]:
@@ -116,7 +135,7 @@ def index():
 @login_required
 def funding(slug: str | None):
     scope = requested_scope(slug)
-    return send_report(funding_report(scope), scope, "funding")
+    return send_report(lambda: funding_report(scope), scope, "funding")
 
 
 @bp.route("/fremdrift", defaults={"slug": None})
@@ -124,21 +143,25 @@ def funding(slug: str | None):
 @login_required
 def progress(slug: str | None):
     scope = requested_scope(slug)
-    try:
-        report = progress_report(scope, viewer_municipality_id=current_user.municipality_id)
-    except PortalError:  # a municipality without a round
-        abort(404)
-    return send_report(report, scope, "progress")
+    if scope.round is None and scope.kind != ScopeKind.NATIONAL:
+        abort(404)  # a municipality's or community's progress report is of one round
+
+    def build() -> Report:
+        try:
+            return progress_report(scope, viewer_municipality_id=current_user.municipality_id)
+        except PortalError:
+            abort(404)
+
+    return send_report(build, scope, "progress")
 
 
 @bp.route("/fremdrift/<slug>/kommuner.zip")
 @login_required
 def progress_zip(slug: str):
-    """Every municipality's own progress report of the round, a PDF each (slow)."""
+    """Every municipality's own progress report of the round, a PDF each: too slow for a
+    request, so this page starts it as a job (``portal.jobs``)."""
     _allowed_or_403()
     if not can_read_all_reports(current_user):
         abort(403)
     scope = requested_scope(slug)
-    data = municipality_reports_zip(scope.round)
-    _audited("progress", "pdf-zip", scope)
-    return _attachment(data, "application/zip", f"fremdrift-{scope.round.slug}-kommuner.zip")
+    return render_template("jobs/start.html", scope=scope, kind="progress_zip")

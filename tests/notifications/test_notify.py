@@ -151,6 +151,8 @@ def test_every_kind_renders_in_danish(app):
         "until": "2025-10-08T10:00:00+00:00",
         "due": "2026-01-15",
         "report": "statusrapporten for 4. kvartal 2025",
+        "file": "fremdrift-skaermbesoeg-2025-kommuner.zip",
+        "summary": "3 rækker læst: 3 nye, 0 ændret, 0 uændret.",
     }
     for kind in texts.KINDS:
         notice = texts.notice_text(kind, params)

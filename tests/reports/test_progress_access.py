@@ -4,15 +4,9 @@ only, and no other municipality's name or small counts where they do not belong.
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
-from sqlalchemy import select
 
-from portal.audit.models import AuditEvent
 from portal.auth.models import Role
-from portal.db import db
 from portal.reports import progress_municipality
 from tests.reports.conftest import AAR, FRB, GLO, KBH
 from tests.reports.test_access import USERS
@@ -101,25 +95,6 @@ def test_a_members_community_report_names_no_one_else(client, make_user, login, 
     assert client.get(f"/rapporter/fremdrift/{slug}?kommune={FRB}").status_code == 200
     assert client.get(f"/rapporter/fremdrift/{slug}?kommune={KBH}").status_code == 404
     assert client.get(f"/rapporter/fremdrift/{slug}?kommune={AAR}").status_code == 404
-
-
-def test_the_zip_holds_every_municipalitys_report(
-    client, make_user, login, progress_round, no_pdfs
-):
-    login(make_user(Role.COORDINATOR))
-    slug = progress_round.round.slug
-    response = client.get(f"/rapporter/fremdrift/{slug}/kommuner.zip")
-    assert response.status_code == 200 and response.mimetype == "application/zip"
-    assert f'filename="fremdrift-{slug}-kommuner.zip"' in response.headers["Content-Disposition"]
-    names = sorted(zipfile.ZipFile(io.BytesIO(response.data)).namelist())
-    assert names == [
-        f"fremdrift-{slug}-101-koebenhavn.pdf",
-        f"fremdrift-{slug}-147-frederiksberg.pdf",
-        f"fremdrift-{slug}-751-aarhus.pdf",
-    ]
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report_downloaded"))
-    assert event.details["report"] == "progress" and event.details["format"] == "pdf-zip"
-    assert event.round_id == progress_round.round.id
 
 
 def test_the_reports_page_lists_the_progress_reports(client, make_user, login, funding_round):

@@ -1,0 +1,156 @@
+"""Long work as jobs, on the national data set of ``bench.reports`` (98 municipalities, 36
+months of every indicator), in a throwaway SQLite database with the default SQLite queue:
+
+- ``zip_job_seconds``: every municipality's own progress PDF in one ZIP, started as a job
+  and run by a real ``portal worker`` process, from enqueuing to the job's file written;
+- ``report_download_p95_ms``: the 95th percentile of downloads of the unchanged national
+  progress PDF (the stored file, rendered once beforehand as the worker does after a
+  change), ``DOWNLOADS`` downloads one after the other through the app.
+
+Run alone: ``python -m bench.jobs`` (``BENCH_ZIP_LIMIT=n`` makes the ZIP of the first n
+municipalities only, for a quick look; ``make bench`` makes all of them).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from bench.reports import fill, make_round
+from portal import create_app
+from portal.auth import services as auth_services
+from portal.auth.models import Role
+from portal.db import db
+from portal.jobs import services, tasks
+from portal.jobs.models import Job, JobKind, JobStatus
+from portal.migrate import upgrade
+from portal.municipalities.services import load_shipped_register
+from portal.participations.models import Participation
+from portal.programmes.loading import load_shipped_programmes
+from portal.programmes.models import Round
+from portal.reports.scope import ReportScope
+from portal.reports.stored import prerender_all
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-hest-batteri-korrekt"
+DOWNLOADS = 40
+WAIT_SECONDS = int(os.environ.get("BENCH_ZIP_WAIT", "5400"))  # bounded, even on a busy machine
+
+
+def _limit(round_id: int) -> None:
+    """Keep the first ``BENCH_ZIP_LIMIT`` municipalities (a quick run), if set."""
+    limit = int(os.environ.get("BENCH_ZIP_LIMIT", "0") or 0)
+    if limit:
+        keep = select(Participation.id).where(Participation.round_id == round_id).limit(limit)
+        db.session.execute(
+            delete(Participation).where(
+                Participation.round_id == round_id, Participation.id.not_in(keep)
+            )
+        )
+        db.session.commit()
+
+
+def _wait_for(job_id: int) -> JobStatus:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        db.session.rollback()
+        status = db.session.scalar(select(Job.status).where(Job.id == job_id))
+        if status in (JobStatus.DONE, JobStatus.FAILED):
+            return status
+        time.sleep(0.2)
+    done, total = db.session.execute(select(Job.done, Job.total).where(Job.id == job_id)).one()
+    raise TimeoutError(f"the job did not finish in {WAIT_SECONDS} s ({done} of {total} PDFs)")
+
+
+def run(bench) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        config = {
+            "DATABASE_URL": f"sqlite:///{Path(folder) / 'jobs.sqlite3'}",
+            "JOBS_FOLDER": str(Path(folder) / "jobs"),
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+        }
+        app = create_app(config)
+        upgrade(db.engine)
+        with app.app_context():
+            load_shipped_register()
+            load_shipped_programmes()
+            round_ = make_round()
+            fill(round_)
+            _limit(round_.id)
+            user = auth_services.create_user(
+                auth_services.UserData("koordinator@bench.dk", "Koordinator", Role.COORDINATOR),
+                PASSWORD,
+            )
+            round_ = db.session.get(Round, round_.id)
+            slug = round_.slug
+            count = len(
+                db.session.scalars(
+                    select(Participation.id).where(Participation.round_id == round_.id)
+                ).all()
+            )
+            job = services.start_job(JobKind.PROGRESS_ZIP, ReportScope(round=round_), actor=user)
+            db.session.commit()
+            job_id = job.id
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": config["DATABASE_URL"],
+            "JOBS_FOLDER": config["JOBS_FOLDER"],
+            "SECRET_KEY": "bench",
+        }
+        worker = subprocess.Popen(
+            [sys.executable, "-c", "from portal.cli import main; main()", "worker"]
+            + ["--workers", "1", "--no-periodic"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            # the worker is up (its first line) before the clock starts
+            while "Arbejderen" not in (line := worker.stdout.readline()):
+                if not line:
+                    raise RuntimeError("the worker stopped before it started")
+            with app.app_context():
+                start = time.perf_counter()
+                tasks.enqueue(db.session.get(Job, job_id))
+                status = _wait_for(job_id)
+                seconds = time.perf_counter() - start
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+        assert status == JobStatus.DONE, status
+        bench("zip_job_municipalities", count)
+        bench("zip_job_seconds", seconds)
+        bench("zip_job_seconds_per_municipality", seconds / count)
+        with app.app_context():
+            prerender_all()  # what the worker does after the figures change
+        client = app.test_client()
+        client.post("/login", data={"email": "koordinator@bench.dk", "password": PASSWORD})
+        url = f"/rapporter/fremdrift/{slug}?format=pdf"
+        times = []
+        for _ in range(DOWNLOADS):
+            began = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200 and response.data[:4] == b"%PDF"
+        bench("report_download_p95_ms", statistics.quantiles(times, n=20)[-1])
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _print(name: str, value) -> None:
+    print(f"BENCH {name}={value:.3f}" if isinstance(value, float) else f"BENCH {name}={value}")
+
+
+if __name__ == "__main__":
+    run(_print)

@@ -1,0 +1,149 @@
+"""What the worker runs: the users' jobs, and the periodic work that needed cron lines
+before (the outbox every minute, the reporting reminders daily), the clean-up of old
+files and the re-rendering of changed reports. Each task runs in the app
+(``queue.in_app_context``) and commits its own work."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from flask import current_app
+from huey import crontab
+from huey.signals import SIGNAL_INTERRUPTED
+
+from portal.db import db, utcnow
+from portal.jobs import services
+from portal.jobs.models import Job
+from portal.jobs.queue import huey, in_app_context
+
+log = logging.getLogger(__name__)
+
+# How long after a change of figures the changed reports are rendered: after several
+# changes in a row (an import, a form saved twice) the first run renders the latest
+# version, and the runs after it find that version stored and do nothing.
+PRERENDER_DELAY = 10
+
+
+@huey.task()
+@in_app_context
+def run_job(job_id: int) -> None:
+    services.run_job(job_id)
+
+
+@huey.signal(SIGNAL_INTERRUPTED)
+@in_app_context
+def _interrupted(_signal, task, *_args) -> None:
+    """A worker stopped in the middle of a job: the job says it failed (its starter starts
+    it again) rather than running for ever."""
+    if task.name == "run_job":
+        services.mark_interrupted(task.args[0])
+        db.session.commit()
+
+
+def enqueue(job: Job) -> None:
+    """Hand a committed job to the worker (at once, in immediate mode)."""
+    run_job(job.id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app_context
+def deliver_outbox() -> None:
+    from portal.notifications.outbox import deliver_outbox as deliver
+
+    deliver(after_each=lambda _message, _outcome: db.session.commit())
+    db.session.commit()
+
+
+@huey.periodic_task(crontab(minute="0", hour="7"))
+@in_app_context
+def send_reporting_reminders() -> None:
+    """Copenhagen's morning (huey's crontab reads UTC): the schedules completed, then the
+    reminders due today, as ``portal reporting remind`` does."""
+    from portal.reporting.reminders import send_reminders
+    from portal.reporting.schedule import ensure_all_schedules
+    from portal.reporting.services import local_today
+
+    ensure_all_schedules()
+    send_reminders(local_today())
+    db.session.commit()
+
+
+@huey.periodic_task(crontab(minute="15", hour="*"))
+@in_app_context
+def remove_expired_files() -> None:
+    services.remove_expired()
+    db.session.commit()
+    cutoff = time.time() - current_app.config["JOBS_KEEP_DAYS"] * 86400
+    for path in (Path(current_app.config["JOBS_FOLDER"]) / "reports").glob("*"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+@huey.task()
+@huey.lock_task("prerender-reports")
+@in_app_context
+def prerender_reports() -> None:
+    from portal.reports.stored import prerender_all
+
+    started = time.monotonic()
+    made = prerender_all()
+    log.info(
+        "%d stored reports rendered in %.1f s (%s)", made, time.monotonic() - started, utcnow()
+    )
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def prerender_reports_periodically() -> None:
+    """A change the session events did not see (a script, another host's SQL) is caught."""
+    prerender_reports()
+
+
+# The figures of a round changed: render its reports again, shortly ----------------------
+
+_WATCHED = frozenset(
+    {"baselines", "targets", "measurements", "costs", "participations", "rounds", "programmes"}
+)
+_FLAG = "jobs_figures_changed"
+
+
+def _after_flush(session, _context) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if getattr(obj, "__tablename__", None) in _WATCHED:
+            session.info[_FLAG] = True
+            return
+
+
+def _orm_execute(state) -> None:
+    """Bulk writes (an import's ``insert``/``update``) pass no objects through a flush."""
+    mapper = state.bind_mapper
+    writes = state.is_insert or state.is_update or state.is_delete
+    if writes and mapper is not None and mapper.local_table.name in _WATCHED:
+        state.session.info[_FLAG] = True
+
+
+def _after_commit(session) -> None:
+    if session.info.pop(_FLAG, False):
+        try:
+            prerender_reports.schedule(delay=PRERENDER_DELAY)
+        except Exception:  # noqa: BLE001 - the figures are saved; the periodic run catches up
+            log.exception("the stored reports could not be scheduled for rendering")
+
+
+def _after_soft_rollback(session, _previous) -> None:
+    session.info.pop(_FLAG, None)
+
+
+def watch_figures() -> None:
+    """Schedule the re-rendering after every commit that changed a round's figures."""
+    from sqlalchemy import event
+
+    for name, func in (
+        ("after_flush", _after_flush),
+        ("do_orm_execute", _orm_execute),
+        ("after_commit", _after_commit),
+        ("after_soft_rollback", _after_soft_rollback),
+    ):
+        if not event.contains(db.session, name, func):
+            event.listen(db.session, name, func)
