@@ -380,6 +380,11 @@ def allows_rows_of(
     return rule is not None and bool(rule.test(user, _RowsOf(municipality_id)))
 
 
+def can(user: Any, model: type, action: str = "read") -> bool:
+    """Whether the policy grants ``user``'s role the action on some rows of ``model``."""
+    return _rule(user, model, action) is not None
+
+
 def belonging_to(model: type, municipality_ids) -> ColumnElement[bool]:
     """The rows of one named municipality (or several): a filter chosen within what the user
     may already see (the audit log, the user list), a report's scope that was checked, or a
