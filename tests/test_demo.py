@@ -102,7 +102,7 @@ def test_aarhus_screen_visit_benefits_match_a_hand_calculation():
 def test_the_demo_shows_a_lowered_target_a_provisional_figure_and_three_scenarios():
     from portal.benefits import freeze
     from portal.benefits.models import Measurement, Quality, Target
-    from portal.demo_promise import REASON
+    from portal.demo.promise import REASON
     from tests.conftest import municipality
 
     load_demo()

@@ -33,13 +33,13 @@ from sqlalchemy.orm import joinedload
 
 from portal.benefits import arithmetic
 from portal.benefits.arithmetic import BenefitResult, Line
-from portal.benefits.formulas import FormulaError, parse_formula
+from portal.benefits.disclosure import is_count
 from portal.benefits.models import Baseline, Cost, Measurement, Target
 from portal.benefits.progress import IndicatorProgress, Point, Status, indicator_progress
-from portal.dashboards.disclosure import is_count
 from portal.db import db
 from portal.i18n import local_today
 from portal.participations.models import Participation
+from portal.programmes.formulas import FormulaError, parse_formula
 from portal.programmes.models import BenefitLine, Indicator, Round
 
 ZERO = Decimal(0)

@@ -30,12 +30,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.benefits.formulas import MAX_LENGTH as FORMULA_MAX_LENGTH
 from portal.fields import DateField
 from portal.forms import AmountField, VersionedForm
 from portal.i18n import COPENHAGEN
 from portal.programmes import rules
 from portal.programmes.benefit_lines import BENEFIT_FIELDS, BenefitLineData
+from portal.programmes.formulas import MAX_LENGTH as FORMULA_MAX_LENGTH
 from portal.programmes.models import (
     MAX_DESCRIPTION,
     MAX_GOAL,

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.audit import services as audit
-from portal.benefits.formulas import check_formula
 from portal.db import db
 from portal.errors import RowErrors
 from portal.i18n import COPENHAGEN
 from portal.programmes import rules
 from portal.programmes import services as programme_services
+from portal.programmes.formulas import check_formula
 from portal.programmes.models import (
     MAX_DESCRIPTION,
     MAX_GOAL,

@@ -12,10 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.audit import services as audit
-from portal.benefits.formulas import FormulaError, parse_formula
 from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
 from portal.programmes import rules
+from portal.programmes.formulas import FormulaError, parse_formula
 from portal.programmes.models import Indicator, Programme, ProgrammeGoal, Round, RoundStatus
 from portal.programmes.signals import round_period_changed
 

@@ -21,8 +21,8 @@ from portal.benefits.calculation import (
     IndicatorInfo,
     IndicatorResult,
 )
-from portal.dashboards.disclosure import suppress, too_few_text
-from portal.dashboards.services import (
+from portal.benefits.disclosure import suppress, too_few_text
+from portal.benefits.display import (
     STATUSES,
     Benchmark,
     IndicatorComparison,

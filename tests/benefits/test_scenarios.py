@@ -7,7 +7,6 @@ from decimal import Decimal as D
 import pytest
 
 from portal.benefits.arithmetic import Cost, Line, compute_benefits
-from portal.benefits.formulas import parse_formula
 from portal.benefits.scenarios import (
     CaseInputs,
     Position,
@@ -17,6 +16,7 @@ from portal.benefits.scenarios import (
     measurements_for,
     switching_value,
 )
+from portal.programmes.formulas import parse_formula
 
 # 192,400 kr. a year over 1,924 hours: an hourly cost of exactly 100 kr.
 PARAMETERS = {"annual_cost": "192400", "annual_hours": "1924", "km_rate": "2"}

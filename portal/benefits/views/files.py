@@ -20,7 +20,8 @@ from portal.benefits.permissions import (
     can_export_round,
     can_import_for_any,
 )
-from portal.benefits.views import _editable, bp
+from portal.benefits.views import bp
+from portal.benefits.views.figures import editable_or_403
 from portal.db import db
 from portal.errors import PortalError, RowErrors
 from portal.jobs import services as jobs
@@ -135,7 +136,7 @@ def _upload(round_, back_url: str, participation=None):
 @bp.route("/deltagelse/<int:participation_id>/indlaes", methods=["GET", "POST"])
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def upload_participation(participation_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     return _upload(
         participation.round,
         url_for(".participation", participation_id=participation.id),

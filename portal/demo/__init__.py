@@ -1,6 +1,6 @@
 """A realistic demo: the shipped programmes, one round open for applications now, users for
 a handful of municipalities, all with one known password that ``make run`` prints, and the
-collaboration itself (``portal.demo_collaboration``): applications, reviews, decisions,
+collaboration itself (``portal.demo.collaboration``): applications, reviews, decisions,
 communities and grants.
 
 Running it again changes nothing that is already there.
@@ -126,7 +126,7 @@ def load_demo() -> list[DemoUser]:
             DEMO_PASSWORD,
         )
     db.session.flush()
-    from portal.demo_collaboration import load_collaboration
+    from portal.demo.collaboration import load_collaboration
 
     users = {
         u.email: u

@@ -1,8 +1,8 @@
 """Review pages: the reviewer's assignments and score form, an application's review page with
 the coordinator's assignment and decision forms, and the PDF dossier. The round's overview,
-ranked list, criteria and exports are in ``round_views``."""
+ranked list, criteria and exports are in ``rounds``."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -28,9 +28,8 @@ from portal.review.permissions import (
     can_see_others,
     own_review,
 )
+from portal.review.views import bp
 from portal.web import commit_or_flash, commit_or_show, posted_version
-
-bp = Blueprint("review", __name__, url_prefix="/vurdering")
 
 
 @bp.app_template_global()
@@ -225,6 +224,3 @@ def dossier(application_id: int):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-from portal.review import round_views  # noqa: E402, F401  (registers the round's pages on bp)

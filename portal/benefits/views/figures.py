@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,13 +28,12 @@ from portal.benefits.permissions import (
     can_enter_figures,
 )
 from portal.benefits.rules import period_label
+from portal.benefits.views import bp
 from portal.db import db
 from portal.participations.models import Participation
 from portal.participations.services import my_participations
 from portal.programmes.models import Indicator
 from portal.web import commit_or_flash, commit_or_show, posted_version
-
-bp = Blueprint("benefits", __name__, url_prefix="/gevinster")
 
 
 @bp.record_once
@@ -44,7 +43,7 @@ def _template_helpers(state) -> None:
     )
 
 
-def _editable(participation_id: int):
+def editable_or_403(participation_id: int):
     participation = access.get_visible_or_404(Participation, participation_id, current_user)
     if not can_edit_figures(current_user, participation):
         abort(403)
@@ -144,7 +143,7 @@ def _save(participation, key, form, call, message, anchor, field_map=None):
 )
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def set_baseline(participation_id: int, indicator_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     indicator = _indicator_of(participation, indicator_id)
     form = BaselineForm(prefix=f"b{indicator.id}")
     return _save(
@@ -171,7 +170,7 @@ def set_baseline(participation_id: int, indicator_id: int):
 @bp.route("/deltagelse/<int:participation_id>/indikator/<int:indicator_id>/maal", methods=["POST"])
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def set_target(participation_id: int, indicator_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     indicator = _indicator_of(participation, indicator_id)
     form = TargetForm(prefix=f"t{indicator.id}")
     return _save(
@@ -202,7 +201,7 @@ def set_target(participation_id: int, indicator_id: int):
 )
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def add_measurement(participation_id: int, indicator_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     indicator = _indicator_of(participation, indicator_id)
     form = MeasurementForm(prefix=f"m{indicator.id}")
     return _save(
@@ -229,7 +228,7 @@ def add_measurement(participation_id: int, indicator_id: int):
 )
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def edit_measurement(participation_id: int, measurement_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     measurement = _figure_of(Measurement, measurement_id, participation)
     form = MeasurementEditForm(obj=measurement if request.method == "GET" else None)
     if request.method == "GET":
@@ -264,7 +263,7 @@ def edit_measurement(participation_id: int, measurement_id: int):
 )
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def delete_measurement(participation_id: int, measurement_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     measurement = _figure_of(Measurement, measurement_id, participation)
     indicator_id = measurement.indicator_id
     version = posted_version()
@@ -278,7 +277,7 @@ def delete_measurement(participation_id: int, measurement_id: int):
 @bp.route("/deltagelse/<int:participation_id>/omkostninger", methods=["POST"])
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def add_cost(participation_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     form = CostForm(prefix="cost")
     return _save(
         participation,
@@ -302,7 +301,7 @@ def add_cost(participation_id: int):
 @bp.route("/deltagelse/<int:participation_id>/omkostninger/<int:cost_id>/slet", methods=["POST"])
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def delete_cost(participation_id: int, cost_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     cost = _figure_of(Cost, cost_id, participation)
     version = posted_version()
     if commit_or_flash(lambda: costs.delete_cost(cost, actor=current_user, version=version)):
@@ -313,7 +312,7 @@ def delete_cost(participation_id: int, cost_id: int):
 @bp.route("/deltagelse/<int:participation_id>/gevinstejer", methods=["POST"])
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def set_owner(participation_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     form = OwnerForm(prefix="owner")
     return _save(
         participation,
@@ -343,7 +342,7 @@ def approve_picture(participation_id: int):
 @bp.route("/deltagelse/<int:participation_id>/timepris", methods=["POST"])
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def set_hourly_cost(participation_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     form = HourlyCostForm(prefix="hourly")
     return _save(
         participation,
@@ -358,6 +357,3 @@ def set_hourly_cost(participation_id: int):
         _("Timeprisen er gemt."),
         "ejer",
     )
-
-
-from portal.benefits import file_views  # noqa: E402, F401  (registers the file routes on bp)
