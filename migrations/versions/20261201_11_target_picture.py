@@ -4,7 +4,7 @@ original first, every later change with its reason, who and when), and a quality
 (estimated, provisional, revised) on each baseline, target and measurement.
 
 Revision ID: i11_target_picture
-Revises: i15_jobs
+Revises: i10_language
 Create Date: 2026-12-01 11:50:27.999951
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i11_target_picture"
-down_revision: str | None = "i15_jobs"
+down_revision: str | None = "i10_language"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

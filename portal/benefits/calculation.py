@@ -61,6 +61,7 @@ class IndicatorInfo:
     direction: str  # higher | lower
     frequency: str  # monthly | quarterly | yearly
     block: str
+    unit_en: str = ""
 
     @property
     def is_count(self) -> bool:
@@ -286,6 +287,7 @@ def programme_models(programme_ids: Iterable[int], *, lines: bool = True) -> dic
                 i.direction.value,
                 i.frequency.value,
                 i.block.value,
+                i.unit_en or "",
             )
         )
     if lines:

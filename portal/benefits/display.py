@@ -134,7 +134,7 @@ def projection_text(result: IndicatorResult) -> str | None:
     if projection.reaches:
         return _("Forventes at nå målet")
     amount = number(projection.shortfall, 1)
-    unit = result.indicator.unit
+    unit = localized(result.indicator, "unit")
     return _("Forventes at mangle %(amount)s %(unit)s", amount=amount, unit=unit).strip()
 
 
@@ -256,7 +256,7 @@ def indicator_svg(result: IndicatorResult) -> Markup:
         [(p.date, p.value) for p in result.series],
         baseline=(result.baseline.date, result.baseline.value) if result.baseline else None,
         target=(target.date, target.value) if target else None,
-        unit=info.unit,
+        unit=localized(info, "unit"),
         marked=[n for n, p in enumerate(result.series) if p.quality],
     )
 

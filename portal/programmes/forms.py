@@ -153,6 +153,7 @@ class IndicatorForm(VersionedForm):
     )
     name_en = StringField(_l("Navn (engelsk)"), validators=[Length(max=200)])
     unit = StringField(_l("Enhed"), validators=[Length(max=50)])
+    unit_en = StringField(_l("Enhed (engelsk)"), validators=[Length(max=50)])
     direction = SelectField(_l("Retning"), choices=DIRECTIONS)
     frequency = SelectField(_l("Hyppighed"), choices=FREQUENCIES)
     block = SelectField(_l("Gevinstområde"), choices=BLOCKS)

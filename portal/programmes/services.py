@@ -176,6 +176,7 @@ INDICATOR_FIELDS = (
     "name_da",
     "name_en",
     "unit",
+    "unit_en",
     "direction",
     "frequency",
     "block",
@@ -195,6 +196,7 @@ class IndicatorData:
     direction: str
     frequency: str
     block: str
+    unit_en: str = ""
     method_da: str = ""
     method_en: str = ""
     source_da: str = ""

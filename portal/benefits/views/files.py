@@ -15,6 +15,7 @@ from portal.auth.permissions import role_required
 from portal.benefits import exporting
 from portal.benefits.forms import UploadForm
 from portal.benefits.importing import import_figures
+from portal.benefits.models import CostKind
 from portal.benefits.permissions import (
     READERS,
     can_export_round,
@@ -130,6 +131,7 @@ def _upload(round_, back_url: str, participation=None):
         form=form,
         errors=errors,
         back_url=back_url,
+        cost_word=CostKind.ONE_OFF.file_word(),
     ), status
 
 
