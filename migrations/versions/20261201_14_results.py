@@ -3,7 +3,7 @@ per month its benefits and per benefit line. Empty after the upgrade: run
 `portal results rebuild` once to fill them from the recorded figures.
 
 Revision ID: i14_results
-Revises: 0004_reporting
+Revises: i10_language
 Create Date: 2026-12-01 11:51:31.438478
 """
 

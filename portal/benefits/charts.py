@@ -89,6 +89,7 @@ class _Spec:
     target: tuple | None = None
     median: Decimal | None = None
     highlight: int | None = None  # index of the bar to mark (the viewer's municipality)
+    marked: tuple[int, ...] = ()  # points with a quality mark: drawn hollow
 
     @property
     def digest(self) -> str:
@@ -103,10 +104,12 @@ def indicator_chart(
     target: tuple[date, Decimal] | None = None,
     unit: str = "",
     labels: tuple[str, str, str] | None = None,
+    marked: Sequence[int] = (),
 ) -> Markup:
     """An indicator over time: the measurements, the baseline as a level and the target line
     from the baseline to the target (its date and value). ``labels``: the legend's texts for
-    measurements, baseline and target (translated defaults)."""
+    measurements, baseline and target (translated defaults). ``marked``: the indexes of
+    points that are estimated, provisional or revised, drawn as hollow points."""
     spec = _Spec(
         "series",
         title,
@@ -116,6 +119,7 @@ def indicator_chart(
         tuple((d, Decimal(v)) for d, v in points),
         (baseline[0], Decimal(baseline[1])) if baseline else None,
         (target[0], Decimal(target[1])) if target else None,
+        marked=tuple(marked),
     )
     return _render(spec)
 
@@ -223,6 +227,18 @@ def _draw_series(axes, spec: _Spec) -> None:
             linewidth=1.6,
             label=measured,
         )
+        if spec.marked:
+            axes.plot(
+                [date2num(days[i]) for i in spec.marked],
+                [float(spec.points[i][1]) for i in spec.marked],
+                linestyle="none",
+                marker="o",
+                markersize=5,
+                markerfacecolor="white",
+                markeredgecolor=BRAND,
+                markeredgewidth=1.4,
+                label=_("Skøn, foreløbig eller revideret"),
+            )
     if spec.baseline:
         axes.axhline(float(spec.baseline[1]), color=MUTED, linestyle=":", linewidth=1.2)
         days.append(spec.baseline[0])

@@ -263,6 +263,7 @@ def indicator_svg(result: IndicatorResult) -> Markup:
         baseline=(result.baseline.date, result.baseline.value) if result.baseline else None,
         target=(target.date, target.value) if target else None,
         unit=localized(info, "unit"),
+        marked=[n for n, p in enumerate(result.series) if p.quality],
     )
 
 

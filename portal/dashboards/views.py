@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import access
 from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
-from portal.benefits import display
+from portal.benefits import display, freeze
 from portal.benefits.disclosure import is_suppressed
 from portal.benefits.wording import Wording
 from portal.conditional import not_modified, page_etag, with_etag
@@ -83,10 +83,12 @@ def participation(participation_id: int):
 
 def _participation_body(participation, due) -> str:
     board = dashboards.municipality_dashboard(participation)
+    histories = freeze.histories([participation.id]).get(participation.id, {})
     return render_template(
         "dashboards/_participation_body.html",
         board=board,
         due=due,
+        changes=freeze.target_changes(board.evaluation, histories),
         participation=participation,
         words=Wording.of(board.evaluation),
         charts={b.own.indicator.key: display.indicator_svg(b.own) for b in board.benchmarks},
