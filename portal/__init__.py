@@ -142,6 +142,7 @@ def register_template_helpers(app: Flask) -> None:
     from portal.applications import labels
     from portal.applications.permissions import TEMPLATE_PERMISSIONS as application_permissions
     from portal.auth.permissions import template_globals
+    from portal.benefits.permissions import TEMPLATE_PERMISSIONS as benefits_permissions
     from portal.dashboards.disclosure import too_few_text
     from portal.notifications.permissions import can_manage_outbox
     from portal.notifications.services import unread_count
@@ -157,6 +158,7 @@ def register_template_helpers(app: Flask) -> None:
         too_few_text=too_few_text,
         unread_notices=unread_count,
         can_manage_outbox=can_manage_outbox,
+        **benefits_permissions,
         **application_permissions,
         **participation_permissions,
         **reporting_permissions,

@@ -158,6 +158,8 @@ def build_world() -> World:
             "indicator_id": indicator.id,
             "line_id": line.id,
             "fmt": "csv",
+            # a report's scope in the query string (``?kommune=`` or ``?faellesskab=``)
+            "query_scopes": ({"kommune": str(code)}, {"faellesskab": str(community.id)}),
         }
     db.session.commit()
     return world

@@ -3,7 +3,7 @@ file, kept for a week), and personal notices (a notice for one user, e.g. their 
 ready), so a notice no longer needs a municipality.
 
 Revision ID: i15_jobs
-Revises: 0004_reporting
+Revises: i10_text_limits
 Create Date: 2026-12-01 12:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i15_jobs"
-down_revision: str | None = "0004_reporting"
+down_revision: str | None = "i10_text_limits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

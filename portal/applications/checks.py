@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.applications.models import ApplicantRole, Application, Experience
+from portal.applications.models import MAX_TEXT, ApplicantRole, Application, Experience
 from portal.applications.queries import application_in_round
 from portal.db import db
 from portal.errors import RuleViolations
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from portal.applications.services import ApplicationData
 
 TEXT_FIELDS = ("competence_statement", "capacity_statement", "motivation")
-MAX_TEXT = 5000
 MAX_CO_APPLICANTS = 20
 
 

@@ -20,7 +20,13 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.applications.labels import EXPERIENCE_LABELS
-from portal.applications.models import ApplicantRole, Application, Experience
+from portal.applications.models import (
+    MAX_EXTENSION_REASON,
+    MAX_TEXT,
+    ApplicantRole,
+    Application,
+    Experience,
+)
 from portal.applications.services import SNAPSHOT_FIELDS, ApplicationData
 from portal.fields import DateField
 from portal.forms import VersionedForm
@@ -59,13 +65,13 @@ class ApplicationForm(VersionedForm):
         validators=[Optional()],
     )
     competence_statement = TextAreaField(
-        _l("Kompetencer (skaleringsleder)"), validators=[Length(max=5000)]
+        _l("Kompetencer (skaleringsleder)"), validators=[Length(max=MAX_TEXT)]
     )
     capacity_statement = TextAreaField(
-        _l("Kapacitet (skaleringsleder)"), validators=[Length(max=5000)]
+        _l("Kapacitet (skaleringsleder)"), validators=[Length(max=MAX_TEXT)]
     )
     goal_ids = CheckboxListField(_l("Målsætninger"), choices=[], validate_choice=False)
-    motivation = TextAreaField(_l("Motivation"), validators=[Length(max=5000)])
+    motivation = TextAreaField(_l("Motivation"), validators=[Length(max=MAX_TEXT)])
     project_lead_name = StringField(_l("Projektleder: navn"), validators=[Length(max=150)])
     project_lead_email = StringField(_l("Projektleder: e-mail"), validators=[Length(max=254)])
     project_owner_name = StringField(_l("Projektejer (chef): navn"), validators=[Length(max=150)])
@@ -134,7 +140,7 @@ class ExtensionForm(FlaskForm):
     )
     reason = StringField(
         _l("Begrundelse"),
-        validators=[InputRequired(_l("Skriv en begrundelse.")), Length(max=500)],
+        validators=[InputRequired(_l("Skriv en begrundelse.")), Length(max=MAX_EXTENSION_REASON)],
     )
 
     def until_at(self) -> datetime:

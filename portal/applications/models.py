@@ -16,7 +16,6 @@ from sqlalchemy import (
     ForeignKey,
     String,
     Table,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -25,6 +24,10 @@ from portal.auth.models import User
 from portal.db import Base, UTCDateTime, enum_type, utcnow
 from portal.municipalities.models import Municipality
 from portal.programmes.models import ProgrammeGoal, Round
+
+# Free text has a limit in the column, the form and the page (a counter shows it).
+MAX_TEXT = 5000  # statements, motivation, a decision's reason
+MAX_EXTENSION_REASON = 500
 
 
 class ApplicantRole(enum.StrEnum):
@@ -91,9 +94,9 @@ class Application(Base):
     experience: Mapped[Experience | None] = mapped_column(
         enum_type(Experience, "application_experience")
     )
-    competence_statement: Mapped[str] = mapped_column(Text, default="")  # lead only
-    capacity_statement: Mapped[str] = mapped_column(Text, default="")  # lead only
-    motivation: Mapped[str] = mapped_column(Text, default="")
+    competence_statement: Mapped[str] = mapped_column(String(MAX_TEXT), default="")  # lead only
+    capacity_statement: Mapped[str] = mapped_column(String(MAX_TEXT), default="")  # lead only
+    motivation: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
     project_lead_name: Mapped[str] = mapped_column(String(150), default="")
     project_lead_email: Mapped[str] = mapped_column(String(254), default="")
     project_owner_name: Mapped[str] = mapped_column(String(150), default="")
@@ -104,7 +107,7 @@ class Application(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decision_reason: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -171,7 +174,7 @@ class DeadlineExtension(Base):
         ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
     )
     until_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(MAX_EXTENSION_REASON), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

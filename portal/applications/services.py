@@ -4,7 +4,7 @@ withdrawal, reopening and deadline extensions. Services flush; the caller commit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +34,7 @@ from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
 from portal.links import path_for
 from portal.municipalities.models import Municipality
-from portal.notifications.services import notify
+from portal.notifications.services import notify, recently_notified
 from portal.programmes.models import ProgrammeGoal, Round
 
 
@@ -116,13 +116,21 @@ def _set_members(application: Application, member_ids: list[int]) -> list[int]:
     return added
 
 
+# Toggling a co-applicant off and on again is no new invitation: within this window a
+# municipality already invited to the application gets no second notice and e-mail.
+INVITATION_DEBOUNCE = timedelta(hours=1)
+
+
 def _invite(application: Application, municipality_ids: list[int]) -> None:
-    if municipality_ids:
+    link = path_for("applications.detail", application_id=application.id)
+    invited = recently_notified(municipality_ids, "joint_invitation", link, INVITATION_DEBOUNCE)
+    fresh = [m for m in municipality_ids if m not in invited]
+    if fresh:
         notify(
-            municipality_ids,
+            fresh,
             "joint_invitation",
             {"round": application.round.name_da, "applicant": application.municipality.name},
-            link=path_for("applications.detail", application_id=application.id),
+            link=link,
         )
 
 

@@ -104,7 +104,7 @@ class UserFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Søg på navn eller e-mail"))
+    q = StringField(_l("Søg på navn eller e-mail"), render_kw={"maxlength": 100})
     role = SelectField(
         _l("Rolle"), choices=role_choices(empty=_l("Alle roller")), validate_choice=False
     )

@@ -5,7 +5,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, enum_type, utcnow
@@ -49,6 +49,12 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # A generated (temporary) password: the user chooses a new one before anything else.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    # Part of every session's token; logging out bumps it, so a copied cookie dies too.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
 
@@ -61,7 +67,8 @@ class User(UserMixin, Base):
 
     @property
     def session_token(self) -> str:
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:20]
+        seed = f"{self.password_hash}:{self.session_generation or 0}"
+        return hashlib.sha256(seed.encode()).hexdigest()[:20]
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users a session

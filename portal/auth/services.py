@@ -73,6 +73,16 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User | 
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Logging out ends the session on the server: every session token of the user changes,
+    so a cookie copied before the logout no longer works. Not an edit: no version bump."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_generation=User.session_generation + 1)
+    )
+
+
 def _record_login_time(user: User) -> None:
     """A login is not an edit: the time is written without the version lock, so parallel
     logins of one account (and an admin editing it meanwhile) never conflict."""
@@ -127,7 +137,10 @@ def check_password_strength(password: str, field: str = "password") -> None:
         )
 
 
-def create_user(data: UserData, password: str, *, actor: User | None = None) -> User:
+def create_user(
+    data: UserData, password: str, *, actor: User | None = None, temporary: bool = False
+) -> User:
+    """A new account; a ``temporary`` (generated) password must be changed at first login."""
     _check_user_data(data)
     check_password_strength(password)
     user = User(
@@ -137,6 +150,7 @@ def create_user(data: UserData, password: str, *, actor: User | None = None) -> 
         municipality_id=data.municipality_id,
         active=data.active,
         password_hash=hash_password(password),
+        must_change_password=temporary,
     )
     db.session.add(user)
     db.session.flush()
@@ -192,9 +206,11 @@ def update_user(user: User, data: UserData, *, actor: User, version: int | None 
     return user
 
 
-def set_password(user: User, password: str, *, actor: User | None) -> None:
+def set_password(user: User, password: str, *, actor: User | None, temporary: bool = False) -> None:
+    """An admin sets a user's password; a ``temporary`` one must be changed at next login."""
     check_password_strength(password)
     user.password_hash = hash_password(password)
+    user.must_change_password = temporary
     audit.record("password_reset", actor=actor, obj=user, municipality_id=user.municipality_id)
 
 
@@ -262,4 +278,5 @@ def change_own_password(user: User, current: str, new: str) -> None:
         )
     check_password_strength(new, field="new")
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     audit.record("password_changed", actor=user, obj=user, municipality_id=user.municipality_id)

@@ -1,4 +1,13 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -30,19 +39,18 @@ def _with_municipalities(form, user: User | None = None):
     return form
 
 
-def _flash_password(email: str, typed: bool, password: str) -> None:
-    """A typed password is never echoed; a generated one is shown exactly once."""
+def _password_set(user: User, typed: bool, password: str, back: str):
+    """A typed password is never echoed. A generated one is shown on this response page only
+    (not in a flash message, which would travel in the readable session cookie), and the user
+    must choose a new one at first login."""
     if typed:
-        flash(_("Adgangskoden til %(email)s er sat.", email=email), "success")
-    else:
-        flash(
-            _(
-                "Midlertidig adgangskode til %(email)s: %(password)s – giv den videre nu; den vises ikke igen.",
-                email=email,
-                password=password,
-            ),
-            "success",
-        )
+        flash(_("Adgangskoden til %(email)s er sat.", email=user.email), "success")
+        return redirect(back)
+    response = make_response(
+        render_template("admin/temporary_password.html", user=user, password=password, back=back)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/")
@@ -74,14 +82,17 @@ def index():
 def new():
     form = _with_municipalities(NewUserForm())
     if form.validate_on_submit():
+        typed = bool(form.password.data)
         password = form.password.data or services.temporary_password()
         ok, user = commit_or_show(
-            form, lambda: services.create_user(form.user_data(), password, actor=current_user)
+            form,
+            lambda: services.create_user(
+                form.user_data(), password, actor=current_user, temporary=not typed
+            ),
         )
         if ok:
             flash(_("Brugeren %(email)s er oprettet.", email=user.email), "success")
-            _flash_password(user.email, bool(form.password.data), password)
-            return redirect(url_for(".index"))
+            return _password_set(user, typed, password, url_for(".index"))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -116,9 +127,12 @@ def reset_password(user_id: int):
     user = access.get_visible_or_404(User, user_id, current_user, "change")
     form = PasswordForm()
     if form.validate_on_submit():
+        typed = bool(form.password.data)
         password = form.password.data or services.temporary_password()
-        if commit_or_flash(lambda: services.set_password(user, password, actor=current_user)):
-            _flash_password(user.email, bool(form.password.data), password)
+        if commit_or_flash(
+            lambda: services.set_password(user, password, actor=current_user, temporary=not typed)
+        ):
+            return _password_set(user, typed, password, url_for(".edit", user_id=user.id))
     return redirect(url_for(".edit", user_id=user.id))
 
 

@@ -72,9 +72,28 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+# What a user with a generated password may reach before choosing their own.
+BEFORE_OWN_PASSWORD = {"auth.change_password", "auth.logout", "auth.set_language", "static"}
+
+
+@bp.before_app_request
+def _own_password_first():
+    """A generated password is changed before anything else (it was handed over by someone)."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in BEFORE_OWN_PASSWORD
+    ):
+        flash(_("Vælg din egen adgangskode, før du går videre."), "info")
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    services.end_sessions(current_user)  # a copy of this session's cookie dies with it
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Du er logget ud."), "info")

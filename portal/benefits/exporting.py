@@ -9,18 +9,23 @@ day, a cost's category after ``engangs:`` / ``årlig:``.
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import select
 
+from portal.benefits.entry import entry_overview
 from portal.benefits.figures import figure_frames, programme_indicators
 from portal.benefits.importing import COLUMNS
 from portal.benefits.models import CostKind
+from portal.benefits.periods import period_start
 from portal.benefits.recording import plain
 from portal.benefits.rules import Kind
 from portal.db import db
+from portal.i18n import local_today, localized
 from portal.municipalities.models import Municipality
 from portal.participations.models import Participation
+from portal.programmes.forms import FREQUENCIES
 from portal.programmes.models import Round
 from portal.spreadsheets import csv_frame, neutralise_workbook
 
@@ -30,6 +35,7 @@ MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 _KIND_ORDER = {k.value: n for n, k in enumerate(Kind)}
+_WIDTHS = {"municipality": 12, "indicator": 28, "name": 34, "unit": 16, "note": 40}
 
 
 def _codes(participations: list[Participation]) -> dict[int, str]:
@@ -98,18 +104,45 @@ def figures_table(round_: Round, participations: list[Participation]) -> pd.Data
     return table[list(COLUMNS)].reset_index(drop=True)
 
 
-def template_table(round_: Round, participations: list[Participation]) -> pd.DataFrame:
-    """A file to fill in: a measurement row per municipality and indicator (dated the
-    round's first day, value empty) and a one-off cost example per municipality."""
+# The template names each indicator for the person filling it in; the import ignores these.
+TEMPLATE_COLUMNS = ("municipality", "indicator", "name", "unit", "frequency") + COLUMNS[2:]
+INFO_COLUMNS = TEMPLATE_COLUMNS[2:5]
+
+
+def template_table(
+    round_: Round, participations: list[Participation], today: date | None = None
+) -> pd.DataFrame:
+    """A file to fill in: per municipality and indicator (with its name, unit and frequency)
+    a baseline and a target row while they are missing, and a measurement row for every
+    period that is due (``portal.benefits.entry``), or for the current period when none is;
+    then a one-off cost example. Rows left without a value are skipped by the import."""
+    today = today or local_today()
     codes = _codes(participations)
-    indicators = programme_indicators([round_.programme_id])[round_.programme_id]
-    start = round_.period_start.isoformat()
+    overview = entry_overview(participations, today)
+    frequencies = {choice.value: str(choice.label) for choice in FREQUENCIES}
     rows = []
-    for code in sorted(codes[p.municipality_id] for p in participations):
-        for indicator in indicators:
-            rows.append((code, indicator.key, Kind.MEASUREMENT.value, start, "", ""))
-        rows.append((code, f"{CostKind.ONE_OFF.word}:Licenser", Kind.COST.value, start, "", ""))
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    for participation in sorted(participations, key=lambda p: codes[p.municipality_id]):
+        code = codes[participation.municipality_id]
+        for item in overview[participation.id]:
+            i = item.indicator
+            info = (code, i.key, localized(i, "name"), i.unit, frequencies[i.frequency.value])
+            if item.missing_baseline:
+                rows.append(info + (Kind.BASELINE.value, "", "", ""))
+            if item.missing_target:
+                rows.append(info + (Kind.TARGET.value, "", "", ""))
+            periods = item.due or [_current_period(round_, i.frequency, today)]
+            rows += [info + (Kind.MEASUREMENT.value, p.isoformat(), "", "") for p in periods]
+        cost = f"{CostKind.ONE_OFF.word}:Licenser"
+        rows.append(
+            (code, cost, "", "", "", Kind.COST.value, round_.period_start.isoformat(), "", "")
+        )
+    return pd.DataFrame(rows, columns=list(TEMPLATE_COLUMNS))
+
+
+def _current_period(round_: Round, frequency, today: date) -> date:
+    """Today's period, kept inside the round."""
+    day = min(max(today, round_.period_start), round_.period_end)
+    return period_start(day, frequency)
 
 
 def to_bytes(table: pd.DataFrame, fmt: str) -> bytes:
@@ -124,8 +157,8 @@ def to_bytes(table: pd.DataFrame, fmt: str) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         sheet.to_excel(writer, index=False, sheet_name="tal")
         cells = writer.sheets["tal"]
-        for column, width in zip("ABCDEF", (12, 28, 13, 12, 14, 40), strict=True):
-            cells.column_dimensions[column].width = width
+        for n, column in enumerate(sheet.columns):
+            cells.column_dimensions[chr(ord("A") + n)].width = _WIDTHS.get(column, 14)
         neutralise_workbook(writer.book)
     return buffer.getvalue()
 

@@ -119,7 +119,7 @@ def _upload(round_, back_url: str, participation=None):
             form.file.errors = [error.message]
         else:
             db.session.commit()
-            flash(result.summary(), "success")
+            flash(result.summary(), "success" if result.total else "warning")
             return redirect(back_url)
     status = 400 if request.method == "POST" else 200
     return render_template(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from flask_babel import format_decimal
+from babel.numbers import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -54,6 +54,18 @@ class NumberField(StringField):
             except ValueError as exc:
                 raise ValueError(_l("Skriv et tal, fx 1234,5 eller 1.234,5.")) from exc
 
+    def process_data(self, value):
+        super().process_data(value)
+        self.number = value if isinstance(value, Decimal) else None
+
+    def _value(self):
+        """A stored value as a person writes it: ``433,3``, not ``433.3000`` (decimal comma,
+        no trailing zeros, and no thousands separator, since "1.234" would read back as
+        ambiguous). Danish in English too: the hint asks for a decimal comma in both."""
+        if isinstance(self.data, Decimal):
+            return format_decimal(self.data, format="0.####", locale="da")
+        return self.data or ""
+
 
 class AmountNumberField(NumberField):
     """Kroner: a dot between groups of three digits is always Danish thousands (25.000)."""
@@ -62,16 +74,6 @@ class AmountNumberField(NumberField):
         if valuelist and _DANISH_THOUSANDS.match((valuelist[0] or "").strip().replace(" ", "")):
             valuelist = [valuelist[0].replace(".", "")]
         super().process_formdata(valuelist)
-
-    def process_data(self, value):
-        super().process_data(value)
-        self.number = value if isinstance(value, Decimal) else None
-
-    def _value(self):
-        if isinstance(self.data, Decimal):
-            # No thousands separator: "1.234" would read back as 1,234.
-            return format_decimal(self.data, format="0.####")
-        return self.data or ""
 
 
 def _required(message):

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from portal.benefits import bulk, rules
@@ -51,6 +52,7 @@ from portal.tabular import LINE, parse_decimals, read_table
 
 COLUMNS = ("municipality", "indicator", "kind", "date", "value", "note")
 REQUIRED = COLUMNS[:-1]
+OPTIONAL = ("note", "name", "unit", "frequency")  # the template's columns for people
 KIND_WORDS = {
     "baseline": Kind.BASELINE,
     "basislinje": Kind.BASELINE,
@@ -79,19 +81,29 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    skipped: int = 0  # rows without a value
 
     @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
 
     def summary(self) -> str:
-        return _(
+        if self.total == 0:
+            return _("Intet blev indlæst: filen havde ingen udfyldte værdier.")
+        text = _(
             "%(total)d rækker læst: %(created)d nye, %(updated)d ændret, %(unchanged)d uændret.",
             total=self.total,
             created=self.created,
             updated=self.updated,
             unchanged=self.unchanged,
         )
+        if self.skipped:
+            text += " " + ngettext(
+                "%(num)d række uden værdi blev sprunget over.",
+                "%(num)d rækker uden værdi blev sprunget over.",
+                self.skipped,
+            )
+        return text
 
 
 class _Problems:
@@ -168,9 +180,14 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     bad row). ``actor`` None (the command line) or a coordinator may import for any
     participating municipality, a municipal user for their own only."""
     own_municipality = import_limit(actor)
-    frame = read_table(data, REQUIRED, ("note",))
+    frame = read_table(data, REQUIRED, OPTIONAL)
     if "note" not in frame:
         frame["note"] = ""
+    # A template row left without a value is one the municipality had nothing for.
+    blank = frame["value"] == ""
+    frame = frame[~blank]
+    if frame.empty:
+        return ImportResult(skipped=int(blank.sum()))
     context = _Round.load(round_)
     existing = figure_frames(round_.id)
     problems = _Problems()
@@ -179,7 +196,7 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     rows["period"] = periods
     _check_duplicates(rows, frame[LINE], problems, context.indicators)
     problems.raise_if_any(frame[LINE])
-    result = ImportResult()
+    result = ImportResult(skipped=int(blank.sum()))
     keys = {i.id: i.key for i in context.indicators.values()}
     bulk.write(rows, round_.id, keys, existing, actor=actor, result=result)
     return result
@@ -287,7 +304,6 @@ def _parse(frame: pd.DataFrame, ctx: _Round, own: int | None, problems: _Problem
         d.quantize(AMOUNT_QUANTUM) for d in numbers[is_cost & numbers.notna()]
     ]
     rows["value"] = numbers
-    problems.add(frame.index[values == ""], _("værdien mangler"))
     problems.add(
         frame.index[(values != "") & numbers.isna()],
         lambda i: _(

@@ -18,7 +18,6 @@ from sqlalchemy import (
     ForeignKey,
     Numeric,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -30,6 +29,7 @@ from portal.programmes.models import Indicator
 VALUE = Numeric(16, 4)  # twelve whole digits, four decimals
 AMOUNT = Numeric(14, 2)  # kroner and øre
 MAX_CATEGORY = 100
+MAX_NOTE = 1000  # a source or a note
 
 
 class CostKind(enum.StrEnum):
@@ -79,7 +79,7 @@ class Baseline(_Figure, Base):
     )
     value: Mapped[Decimal] = mapped_column(VALUE)
     measured_on: Mapped[date] = mapped_column(Date)
-    source_note: Mapped[str] = mapped_column(Text, default="")
+    source_note: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
 
     participation: Mapped[Participation] = relationship()
     indicator: Mapped[Indicator] = relationship()
@@ -99,7 +99,7 @@ class Target(_Figure, Base):
     target_date: Mapped[date] = mapped_column(Date)
     pessimistic: Mapped[Decimal | None] = mapped_column(VALUE)
     optimistic: Mapped[Decimal | None] = mapped_column(VALUE)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
 
     participation: Mapped[Participation] = relationship()
     indicator: Mapped[Indicator] = relationship()
@@ -117,7 +117,7 @@ class Measurement(_Figure, Base):
     )
     period: Mapped[date] = mapped_column(Date)
     value: Mapped[Decimal] = mapped_column(VALUE)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
 
     participation: Mapped[Participation] = relationship()
     indicator: Mapped[Indicator] = relationship()
@@ -138,6 +138,6 @@ class Cost(_Figure, Base):
     category: Mapped[str] = mapped_column(String(MAX_CATEGORY))
     incurred_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(AMOUNT)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
 
     participation: Mapped[Participation] = relationship()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from portal.benefits.entry import IndicatorDue, due_periods, entry_overview
 from portal.benefits.figures import IndicatorFigures, ParticipationFigures, participation_figures
 from portal.benefits.forms import (
     BaselineForm,
@@ -16,24 +17,40 @@ from portal.benefits.forms import (
     TargetForm,
 )
 from portal.benefits.rules import period_label
+from portal.i18n import local_today
 from portal.participations.models import Participation
+from portal.programmes.models import Indicator
 from portal.programmes.services import hourly_cost
 
 
 @dataclass
-class IndicatorPart:
-    figures: IndicatorFigures
-    baseline_form: BaselineForm | None
-    target_form: TargetForm | None
-    measurement_form: MeasurementForm | None
-    open: str | None  # the form to show unfolded: the rejected one
+class IndicatorForms:
+    baseline: BaselineForm
+    target: TargetForm
+    measurement: MeasurementForm
+    open: str | None  # the form that came back with errors
+
+
+@dataclass
+class IndicatorPage:
+    """One indicator's figures, what is due, and its three forms (``forms`` None: read only)."""
+
+    participation: Participation
+    item: IndicatorDue
+    forms: IndicatorForms | None
+
+    period_label = staticmethod(period_label)
+
+    @property
+    def figures(self) -> IndicatorFigures:
+        return self.item.figures
 
 
 @dataclass
 class Page:
     participation: Participation
     figures: ParticipationFigures
-    indicators: list[IndicatorPart]
+    indicators: list[IndicatorDue]
     editable: bool
     round_hourly_cost: Decimal | None
     cost_form: CostForm | None
@@ -61,37 +78,10 @@ def participation_page(participation: Participation, *, editable: bool, posted=N
     """``posted``: ``{(what, indicator id or None): form}`` for a form sent back with errors."""
     posted = posted or {}
     figures = participation_figures(participation)
-    parts = []
-    for f in figures.indicators:
-        i = f.indicator.id
-        forms = {"baseline": None, "target": None, "measurement": None}
-        if editable:
-            b, t = f.baseline, f.target
-            forms["baseline"] = posted.get(("baseline", i)) or _blank(
-                BaselineForm,
-                f"b{i}",
-                value=b.value if b else None,
-                measured_on=b.measured_on if b else None,
-                source_note=b.source_note if b else "",
-                version=str(b.version if b else 0),
-            )
-            forms["target"] = posted.get(("target", i)) or _blank(
-                TargetForm,
-                f"t{i}",
-                value=t.value if t else None,
-                target_date=t.target_date if t else None,
-                pessimistic=t.pessimistic if t else None,
-                optimistic=t.optimistic if t else None,
-                note=t.note if t else "",
-                version=str(t.version if t else 0),
-            )
-            forms["measurement"] = posted.get(("measurement", i)) or _blank(
-                MeasurementForm, f"m{i}"
-            )
-        opened = next((what for (what, ident) in posted if ident == i), None)
-        parts.append(
-            IndicatorPart(f, forms["baseline"], forms["target"], forms["measurement"], opened)
-        )
+    today = local_today()
+    parts = [
+        IndicatorDue(f, due_periods(f, participation.round, today)) for f in figures.indicators
+    ]
     version = str(participation.version)
     return Page(
         participation=participation,
@@ -125,3 +115,46 @@ def participation_page(participation: Participation, *, editable: bool, posted=N
         else None,
         open=next((what for (what, ident) in posted if ident is None), None),
     )
+
+
+def indicator_forms(item: IndicatorDue, posted=None) -> IndicatorForms:
+    """The baseline, target and measurement forms of one indicator: the posted one as it came
+    back, the others filled with what is stored (a new measurement with the first period due)."""
+    posted = posted or {}
+    f, i = item.figures, item.indicator.id
+    b, t = f.baseline, f.target
+    return IndicatorForms(
+        baseline=posted.get("baseline")
+        or _blank(
+            BaselineForm,
+            f"b{i}",
+            value=b.value if b else None,
+            measured_on=b.measured_on if b else None,
+            source_note=b.source_note if b else "",
+            version=str(b.version if b else 0),
+        ),
+        target=posted.get("target")
+        or _blank(
+            TargetForm,
+            f"t{i}",
+            value=t.value if t else None,
+            target_date=t.target_date if t else None,
+            pessimistic=t.pessimistic if t else None,
+            optimistic=t.optimistic if t else None,
+            note=t.note if t else "",
+            version=str(t.version if t else 0),
+        ),
+        measurement=posted.get("measurement")
+        or _blank(MeasurementForm, f"m{i}", on=item.due[0] if item.due else None),
+        open=next(iter(posted), None),
+    )
+
+
+def indicator_page(
+    participation: Participation, indicator: Indicator, *, editable: bool, posted=None
+) -> IndicatorPage:
+    """``posted``: ``{"baseline" | "target" | "measurement": form}`` sent back with errors."""
+    item = next(
+        d for d in entry_overview([participation])[participation.id] if d.indicator == indicator
+    )
+    return IndicatorPage(participation, item, indicator_forms(item, posted) if editable else None)

@@ -23,6 +23,12 @@ def can_edit_figures(user: User, participation: Participation) -> bool:
     return access.allows(user, participation, "change", model=Measurement)
 
 
+def can_enter_figures(user: User) -> bool:
+    """The "Indtast tal" menu entry: a municipality's own project staff (coordinators record
+    figures from the participation's page)."""
+    return has_role(user, Role.MUNICIPAL) and user.municipality_id is not None
+
+
 def can_import_for_any(user: User) -> bool:
     """Import figures for every municipality of a round (a round's upload page, its export)."""
     return has_role(user, Role.COORDINATOR)
@@ -38,3 +44,6 @@ def import_limit(actor) -> int | None:
     return access.municipality_limit(
         actor, Measurement, "change", _l("Du har ikke adgang til at indlæse tal.")
     )
+
+
+TEMPLATE_PERMISSIONS = {"can_enter_figures": can_enter_figures}

@@ -31,13 +31,12 @@ import pandas as pd
 from flask_babel import gettext as _
 
 from portal.benefits import periods
-from portal.benefits.models import MAX_CATEGORY
+from portal.benefits.models import MAX_CATEGORY, MAX_NOTE
 from portal.benefits.periods import add_months, period_start  # noqa: F401  (rules API)
 from portal.i18n import local_date, local_today, number
 from portal.programmes.models import Frequency, Indicator, Round
 from portal.textcheck import CPR_MESSAGE, looks_like_cpr
 
-MAX_NOTE = 1000
 BASELINE_LEAD = timedelta(days=365)  # how long before the period a baseline may be measured
 _TEN_DIGITS = r"\d{6}[- ]?\d{4}"  # a cheap first look for CPR-shaped text
 

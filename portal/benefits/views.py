@@ -10,6 +10,7 @@ from portal import access
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
 from portal.benefits import costs, recording
+from portal.benefits.entry import entry_overview
 from portal.benefits.forms import (
     BaselineForm,
     CostForm,
@@ -20,14 +21,16 @@ from portal.benefits.forms import (
     TargetForm,
 )
 from portal.benefits.models import Cost, CostKind, Measurement
-from portal.benefits.page import participation_page
+from portal.benefits.page import indicator_page, participation_page
 from portal.benefits.permissions import (
     READERS,
     can_edit_figures,
+    can_enter_figures,
 )
 from portal.benefits.rules import period_label
 from portal.db import db
 from portal.participations.models import Participation
+from portal.participations.services import my_participations
 from portal.programmes.models import Indicator
 from portal.web import commit_or_flash, commit_or_show, posted_version
 
@@ -59,6 +62,12 @@ def _back(participation, anchor: str | None = None):
     return redirect(url_for(".participation", participation_id=participation.id, _anchor=anchor))
 
 
+def _to_indicator(participation, indicator_id: int):
+    return redirect(
+        url_for(".indicator", participation_id=participation.id, indicator_id=indicator_id)
+    )
+
+
 @bp.route("/deltagelse/<int:participation_id>")
 @role_required(*READERS)
 def participation(participation_id: int):
@@ -72,13 +81,50 @@ def _render(participation, posted=None, status=200):
     return render_template("benefits/participation.html", page=page), status
 
 
+@bp.route("/indtast")
+@role_required(Role.MUNICIPAL)
+def enter():
+    if not can_enter_figures(current_user):
+        abort(403)
+    participations = my_participations(current_user)
+    return render_template(
+        "benefits/enter.html",
+        participations=participations,
+        overview=entry_overview(participations),
+        period_label=period_label,
+    )
+
+
+def _render_indicator(participation, indicator, posted=None, status=200):
+    page = indicator_page(
+        participation,
+        indicator,
+        editable=can_edit_figures(current_user, participation),
+        posted=posted,
+    )
+    return render_template("benefits/indicator.html", page=page), status
+
+
+@bp.route("/deltagelse/<int:participation_id>/indikator/<int:indicator_id>")
+@role_required(*READERS)
+def indicator(participation_id: int, indicator_id: int):
+    participation = access.get_visible_or_404(Participation, participation_id, current_user)
+    return _render_indicator(participation, _indicator_of(participation, indicator_id))
+
+
 def _save(participation, key, form, call, message, anchor, field_map=None):
-    """Validate, call the service, commit once and go back; or show the form again."""
+    """Validate, call the service, commit once and go back; or show the form again (an
+    indicator's form on that indicator's page, the others on the participation's page)."""
+    what, indicator = key
     if form.validate():
         ok, _result = commit_or_show(form, call, field_map)
         if ok:
             flash(message, "success")
+            if indicator is not None:
+                return _to_indicator(participation, indicator.id)
             return _back(participation, anchor)
+    if indicator is not None:
+        return _render_indicator(participation, indicator, posted={what: form}, status=400)
     return _render(participation, posted={key: form}, status=400)
 
 
@@ -93,7 +139,7 @@ def set_baseline(participation_id: int, indicator_id: int):
     form = BaselineForm(prefix=f"b{indicator.id}")
     return _save(
         participation,
-        ("baseline", indicator.id),
+        ("baseline", indicator),
         form,
         lambda: recording.set_baseline(
             participation,
@@ -118,7 +164,7 @@ def set_target(participation_id: int, indicator_id: int):
     form = TargetForm(prefix=f"t{indicator.id}")
     return _save(
         participation,
-        ("target", indicator.id),
+        ("target", indicator),
         form,
         lambda: recording.set_target(
             participation,
@@ -147,7 +193,7 @@ def add_measurement(participation_id: int, indicator_id: int):
     form = MeasurementForm(prefix=f"m{indicator.id}")
     return _save(
         participation,
-        ("measurement", indicator.id),
+        ("measurement", indicator),
         form,
         lambda: recording.record_measurement(
             participation,
@@ -186,7 +232,7 @@ def edit_measurement(participation_id: int, measurement_id: int):
         )
         if ok:
             flash(_("Målingen er gemt."), "success")
-            return _back(participation, f"i{measurement.indicator_id}")
+            return _to_indicator(participation, measurement.indicator_id)
     status = 400 if request.method == "POST" else 200
     return render_template(
         "benefits/measurement.html",
@@ -204,13 +250,13 @@ def edit_measurement(participation_id: int, measurement_id: int):
 def delete_measurement(participation_id: int, measurement_id: int):
     participation = _editable(participation_id)
     measurement = _figure_of(Measurement, measurement_id, participation)
-    anchor = f"i{measurement.indicator_id}"
+    indicator_id = measurement.indicator_id
     version = posted_version()
     if commit_or_flash(
         lambda: recording.delete_measurement(measurement, actor=current_user, version=version)
     ):
         flash(_("Målingen er slettet."), "success")
-    return _back(participation, anchor)
+    return _to_indicator(participation, indicator_id)
 
 
 @bp.route("/deltagelse/<int:participation_id>/omkostninger", methods=["POST"])

@@ -34,7 +34,7 @@ class RegisterFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Søg på navn eller kode"))
+    q = StringField(_l("Søg på navn eller kode"), render_kw={"maxlength": 100})
     region = SelectField(_l("Region"), choices=[], validate_choice=False)
     country = SelectField(_l("Land"), choices=[], validate_choice=False)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -25,6 +26,26 @@ from portal.notifications.models import Notification, OutboxMessage
 from portal.notifications.permissions import can_mark_read
 
 log = logging.getLogger(__name__)
+
+
+def recently_notified(
+    municipality_ids: Iterable[int], kind: str, link: str, within: timedelta
+) -> set[int]:
+    """Which of the municipalities got a notice of ``kind`` about ``link`` within the last
+    ``within``: the service that debounces a toggled choice asks before notifying again."""
+    ids = list(municipality_ids)
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Notification.municipality_id).where(
+                Notification.municipality_id.in_(ids),
+                Notification.kind == kind,
+                Notification.link == link,
+                Notification.created_at >= utcnow() - within,
+            )
+        )
+    )
 
 
 def notify(

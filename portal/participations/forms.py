@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from portal.fields import DateField
 from portal.forms import AmountField, VersionedForm
 from portal.participations.communities import MAX_NAME
+from portal.participations.models import MAX_NOTE, MAX_REASON
 
 
 def _optional_id(value):
@@ -46,7 +47,7 @@ class OverrideForm(VersionedForm):
         _l("Fastsat tilskud (kr.)"),
         description=_l("Lad feltet stå tomt for at bruge forløbets regel igen."),
     )
-    reason = TextAreaField(_l("Begrundelse"), validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Begrundelse"), validators=[Length(max=MAX_REASON)])
 
     def validate_reason(self, field):
         if self.amount.data and self.amount.data.strip() and not (field.data or "").strip():
@@ -58,7 +59,7 @@ class DisbursementForm(FlaskForm):
         _l("Udbetalt den"), validators=[InputRequired(_l("Angiv udbetalingsdatoen."))]
     )
     amount = AmountField(_l("Beløb (kr.)"), validators=[InputRequired(_l("Angiv beløbet."))])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
 
 
 class SuggestionForm(FlaskForm):

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,6 +26,9 @@ from portal.applications.models import ApplicantRole, Application
 from portal.db import Base, UTCDateTime, enum_type, utcnow
 from portal.municipalities.models import Municipality
 from portal.programmes.models import Round
+
+MAX_REASON = 2000  # a grant override's reason
+MAX_NOTE = 500  # a disbursement's note
 
 
 class ParticipationSource(enum.StrEnum):
@@ -88,7 +90,7 @@ class Participation(Base):
     # with its reason replaces it for this municipality.
     grant_amount: Mapped[int | None] = mapped_column(Integer)
     grant_override: Mapped[int | None] = mapped_column(Integer)
-    grant_override_reason: Mapped[str] = mapped_column(Text, default="")
+    grant_override_reason: Mapped[str] = mapped_column(String(MAX_REASON), default="")
     # The benefit owner (*gevinstejer*), and the municipality's own hourly cost (kroner) in
     # place of the round's annual_cost ÷ annual_hours; recorded in the benefits domain.
     benefit_owner_name: Mapped[str] = mapped_column(String(150), default="")
@@ -130,7 +132,7 @@ class Disbursement(Base):
     )
     paid_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(Integer)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -36,7 +36,18 @@ from portal.forms import AmountField, VersionedForm
 from portal.i18n import COPENHAGEN
 from portal.programmes import rules
 from portal.programmes.benefit_lines import BENEFIT_FIELDS, BenefitLineData
-from portal.programmes.models import BenefitKind, Block, Direction, Frequency, Round, RoundStatus
+from portal.programmes.models import (
+    MAX_DESCRIPTION,
+    MAX_GOAL,
+    MAX_METHOD,
+    MAX_SOURCE,
+    BenefitKind,
+    Block,
+    Direction,
+    Frequency,
+    Round,
+    RoundStatus,
+)
 from portal.programmes.services import INDICATOR_FIELDS, IndicatorData, ProgrammeData
 
 DIRECTIONS = [
@@ -65,15 +76,33 @@ STATUSES = [
 ]
 
 
+MAX_GOALS_TEXT = 10 * MAX_GOAL  # the goals of a programme, one a line
+MAX_PARAMETERS_TEXT = 2000
+
+
+def _check_goal_lines(field) -> None:
+    if any(len(line.strip()) > MAX_GOAL for line in (field.data or "").splitlines()):
+        raise ValidationError(_l("En målsætning må højst være %(n)d tegn.", n=MAX_GOAL))
+
+
 class ProgrammeForm(VersionedForm):
     name_da = StringField(
         _l("Navn (dansk)"), validators=[DataRequired(_l("Angiv et dansk navn.")), Length(max=200)]
     )
     name_en = StringField(_l("Navn (engelsk)"), validators=[Length(max=200)])
-    description_da = TextAreaField(_l("Beskrivelse (dansk)"))
-    description_en = TextAreaField(_l("Beskrivelse (engelsk)"))
-    goals_da = TextAreaField(_l("Målsætninger (dansk), én pr. linje"))
-    goals_en = TextAreaField(_l("Målsætninger (engelsk), én pr. linje i samme rækkefølge"))
+    description_da = TextAreaField(
+        _l("Beskrivelse (dansk)"), validators=[Length(max=MAX_DESCRIPTION)]
+    )
+    description_en = TextAreaField(
+        _l("Beskrivelse (engelsk)"), validators=[Length(max=MAX_DESCRIPTION)]
+    )
+    goals_da = TextAreaField(
+        _l("Målsætninger (dansk), én pr. linje"), validators=[Length(max=MAX_GOALS_TEXT)]
+    )
+    goals_en = TextAreaField(
+        _l("Målsætninger (engelsk), én pr. linje i samme rækkefølge"),
+        validators=[Length(max=MAX_GOALS_TEXT)],
+    )
 
     def fill_goals(self, programme) -> None:
         self.goals_da.data = "\n".join(g.text_da for g in programme.goals)
@@ -94,7 +123,11 @@ class ProgrammeForm(VersionedForm):
         en = [line.strip() for line in (self.goals_en.data or "").splitlines() if line.strip()]
         return [(text, en[i] if i < len(en) else "") for i, text in enumerate(da)]
 
+    def validate_goals_da(self, field):
+        _check_goal_lines(field)
+
     def validate_goals_en(self, field):
+        _check_goal_lines(field)
         da = [x for x in (self.goals_da.data or "").splitlines() if x.strip()]
         en = [x for x in (field.data or "").splitlines() if x.strip()]
         if en and len(en) != len(da):
@@ -108,6 +141,7 @@ class IndicatorForm(VersionedForm):
         _l("Nøgle"),
         validators=[
             DataRequired(_l("Angiv en nøgle.")),
+            Length(max=64),
             Regexp(
                 rules.KEY_PATTERN.pattern,
                 message=_l("Nøglen skal starte med et bogstav og må kun indeholde a-z, 0-9 og _."),
@@ -122,10 +156,10 @@ class IndicatorForm(VersionedForm):
     direction = SelectField(_l("Retning"), choices=DIRECTIONS)
     frequency = SelectField(_l("Hyppighed"), choices=FREQUENCIES)
     block = SelectField(_l("Gevinstområde"), choices=BLOCKS)
-    method_da = TextAreaField(_l("Målemetode (dansk)"))
-    method_en = TextAreaField(_l("Målemetode (engelsk)"))
-    source_da = StringField(_l("Datakilde (dansk)"))
-    source_en = StringField(_l("Datakilde (engelsk)"))
+    method_da = TextAreaField(_l("Målemetode (dansk)"), validators=[Length(max=MAX_METHOD)])
+    method_en = TextAreaField(_l("Målemetode (engelsk)"), validators=[Length(max=MAX_METHOD)])
+    source_da = StringField(_l("Datakilde (dansk)"), validators=[Length(max=MAX_SOURCE)])
+    source_en = StringField(_l("Datakilde (engelsk)"), validators=[Length(max=MAX_SOURCE)])
 
     def indicator_data(self) -> IndicatorData:
         return IndicatorData(**{name: self[name].data or "" for name in INDICATOR_FIELDS})
@@ -136,6 +170,7 @@ class BenefitLineForm(VersionedForm):
         _l("Nøgle"),
         validators=[
             DataRequired(_l("Angiv en nøgle.")),
+            Length(max=64),
             Regexp(
                 rules.KEY_PATTERN.pattern,
                 message=_l("Nøglen skal starte med et bogstav og må kun indeholde a-z, 0-9 og _."),
@@ -222,7 +257,10 @@ class RoundForm(VersionedForm):
         default=1,
         validators=[InputRequired(_l("Angiv et helt tal.")), NumberRange(min=0, max=100)],
     )
-    parameters = TextAreaField(_l("Parametre til gevinstberegning, én pr. linje: navn = tal"))
+    parameters = TextAreaField(
+        _l("Parametre til gevinstberegning, én pr. linje: navn = tal"),
+        validators=[Length(max=MAX_PARAMETERS_TEXT)],
+    )
     status = SelectField(_l("Status"), choices=STATUSES, default=RoundStatus.DRAFT.value)
 
     # Which form field shows a rule's message (the rules speak of RoundData's fields).

@@ -25,6 +25,11 @@ from portal.i18n import COPENHAGEN
 from portal.programmes import rules
 from portal.programmes import services as programme_services
 from portal.programmes.models import (
+    MAX_DESCRIPTION,
+    MAX_GOAL,
+    MAX_METHOD,
+    MAX_NAME,
+    MAX_SOURCE,
     BenefitKind,
     BenefitLine,
     Block,
@@ -136,8 +141,11 @@ class _Checked:
     rounds: list[rules.RoundData] = field(default_factory=list)
 
 
-def _text(value: Any, where: str, problems: list[str], required: bool = True) -> dict[str, str]:
-    """A ``{ da = "…", en = "…" }`` table (a plain string counts as Danish)."""
+def _text(
+    value: Any, where: str, problems: list[str], required: bool = True, limit: int = MAX_NAME
+) -> dict[str, str]:
+    """A ``{ da = "…", en = "…" }`` table (a plain string counts as Danish), each text at most
+    ``limit`` characters (the column's length)."""
     if value is None:
         if required:
             problems.append(f"{where} mangler")
@@ -157,6 +165,9 @@ def _text(value: Any, where: str, problems: list[str], required: bool = True) ->
             texts[lang] = ""
     if required and not texts["da"].strip():
         problems.append(f"{where}.da mangler")
+    for lang, text in texts.items():
+        if len(text.strip()) > limit:
+            problems.append(f"{where}.{lang} er over {limit} tegn")
     return {k: v.strip() for k, v in texts.items()}
 
 
@@ -211,8 +222,8 @@ def _check_indicator(item: dict, index: int, lines: _Lines, errors: list) -> dic
     problems += [("key", m) for _, m in rules.check_key(item.get("key", ""))]
     texts: list[str] = []
     name = _text(item.get("name"), "name", texts)
-    method = _text(item.get("method"), "method", texts, required=False)
-    source = _text(item.get("source"), "source", texts, required=False)
+    method = _text(item.get("method"), "method", texts, required=False, limit=MAX_METHOD)
+    source = _text(item.get("source"), "source", texts, required=False, limit=MAX_SOURCE)
     problems += [("name", m) for m in texts]
     for key, enum_cls in (("direction", Direction), ("frequency", Frequency), ("block", Block)):
         if key not in item:
@@ -435,7 +446,9 @@ def check_programme_file(text: str | bytes) -> _Checked:
     name = _text(data.get("name"), "name", texts)
     errors += [(lines.top("name"), m) for m in texts]
     texts = []
-    description = _text(data.get("description"), "description", texts, required=False)
+    description = _text(
+        data.get("description"), "description", texts, required=False, limit=MAX_DESCRIPTION
+    )
     errors += [(lines.top("description"), m) for m in texts]
     goals = []
     raw_goals = data.get("goals", [])
@@ -444,7 +457,7 @@ def check_programme_file(text: str | bytes) -> _Checked:
         raw_goals = []
     for number, goal in enumerate(raw_goals, start=1):
         texts = []
-        goals.append(_text(goal, f"mål nr. {number}", texts))
+        goals.append(_text(goal, f"mål nr. {number}", texts, limit=MAX_GOAL))
         errors += [(lines.top("goals"), m) for m in texts]
 
     checked = _Checked(slug=slug, name=name, description=description, goals=goals)

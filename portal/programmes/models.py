@@ -18,6 +18,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, enum_type, utcnow
 
+# Free text written by a coordinator or in a programme file, with its limit.
+MAX_NAME = 200  # the name columns
+MAX_DESCRIPTION = 5000
+MAX_GOAL = 1000
+MAX_METHOD = 2000
+MAX_SOURCE = 500
+
 
 class Direction(enum.StrEnum):
     HIGHER = "higher"
@@ -55,8 +62,8 @@ class Programme(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name_da: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
-    description_da: Mapped[str] = mapped_column(Text, default="")
-    description_en: Mapped[str] = mapped_column(Text, default="")
+    description_da: Mapped[str] = mapped_column(String(MAX_DESCRIPTION), default="")
+    description_en: Mapped[str] = mapped_column(String(MAX_DESCRIPTION), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -90,8 +97,8 @@ class ProgrammeGoal(Base):
         ForeignKey("programmes.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
-    text_da: Mapped[str] = mapped_column(Text)
-    text_en: Mapped[str] = mapped_column(Text, default="")
+    text_da: Mapped[str] = mapped_column(String(MAX_GOAL))
+    text_en: Mapped[str] = mapped_column(String(MAX_GOAL), default="")
 
     programme: Mapped[Programme] = relationship(back_populates="goals")
 
@@ -112,10 +119,10 @@ class Indicator(Base):
     direction: Mapped[Direction] = mapped_column(enum_type(Direction, "indicator_direction"))
     frequency: Mapped[Frequency] = mapped_column(enum_type(Frequency, "indicator_frequency"))
     block: Mapped[Block] = mapped_column(enum_type(Block, "indicator_block"))
-    method_da: Mapped[str] = mapped_column(Text, default="")
-    method_en: Mapped[str] = mapped_column(Text, default="")
-    source_da: Mapped[str] = mapped_column(Text, default="")
-    source_en: Mapped[str] = mapped_column(Text, default="")
+    method_da: Mapped[str] = mapped_column(String(MAX_METHOD), default="")
+    method_en: Mapped[str] = mapped_column(String(MAX_METHOD), default="")
+    source_da: Mapped[str] = mapped_column(String(MAX_SOURCE), default="")
+    source_en: Mapped[str] = mapped_column(String(MAX_SOURCE), default="")
 
     programme: Mapped[Programme] = relationship(back_populates="indicators")
 

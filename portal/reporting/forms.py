@@ -14,7 +14,7 @@ class _CheckedByTheService:
     """Marks the field required (the asterisk); the service checks it, with the length and
     the CPR rule, so every problem of a report shows at once."""
 
-    field_flags = {"required": True}
+    field_flags = {"required": True, "maxlength": MAX_NARRATIVE}
 
     def __call__(self, form, field) -> None:
         pass
@@ -24,7 +24,7 @@ def _text(label) -> TextAreaField:
     return TextAreaField(
         label,
         validators=[_CheckedByTheService()],
-        render_kw={"rows": 5, "maxlength": MAX_NARRATIVE},
+        render_kw={"rows": 5},
     )
 
 

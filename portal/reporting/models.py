@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, enum_type, utcnow
@@ -57,9 +57,9 @@ class ReportingRequirement(Base):
     due_on: Mapped[date] = mapped_column(Date, index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    what_worked: Mapped[str] = mapped_column(Text, default="")
-    obstacles: Mapped[str] = mapped_column(Text, default="")
-    next_steps: Mapped[str] = mapped_column(Text, default="")
+    what_worked: Mapped[str] = mapped_column(String(MAX_NARRATIVE), default="")
+    obstacles: Mapped[str] = mapped_column(String(MAX_NARRATIVE), default="")
+    next_steps: Mapped[str] = mapped_column(String(MAX_NARRATIVE), default="")
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_before_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_after_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -20,9 +20,8 @@ from portal.forms import VersionedForm
 from portal.review.criteria import ANCHORS, CRITERIA, SCORES, effective_guide, is_default
 from portal.review.decisions import DECISIONS
 from portal.review.labels import DECISION_LABELS
+from portal.review.models import MAX_TEXT
 from portal.review.services import ScoreData
-
-MAX_TEXT = 5000
 
 
 class ScoreField(RadioField):

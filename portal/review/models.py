@@ -5,12 +5,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.applications.models import Application
 from portal.auth.models import User
 from portal.db import Base, UTCDateTime, enum_type, utcnow
+
+MAX_TEXT = 5000  # a comment or a conflict note
 
 
 class Criterion(enum.StrEnum):
@@ -51,10 +53,10 @@ class Review(Base):
     score_experience: Mapped[int | None] = mapped_column(Integer)
     score_leadership: Mapped[int | None] = mapped_column(Integer)
     score_readiness: Mapped[int | None] = mapped_column(Integer)
-    comment_experience: Mapped[str] = mapped_column(Text, default="")
-    comment_leadership: Mapped[str] = mapped_column(Text, default="")
-    comment_readiness: Mapped[str] = mapped_column(Text, default="")
-    conflict_note: Mapped[str] = mapped_column(Text, default="")
+    comment_experience: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
+    comment_leadership: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
+    comment_readiness: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
+    conflict_note: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -144,4 +144,15 @@ def test_templates_per_role(client, login, make_user, round_):
     login(make_user(Role.COORDINATOR))
     table = read(client.get(f"/gevinster/forloeb/{round_.slug}/skabelon.csv"))
     assert set(table["municipality"]) == {"101", "147"}
-    assert len(table) == 2 * (4 + 1)
+    assert list(table["indicator"]).count("engangs:Licenser") == 2  # one per municipality
+
+
+def test_a_file_of_blank_values_says_nothing_was_imported(client, login, make_user, round_):
+    own = participation_of(round_, 101)
+    login(make_user(Role.MUNICIPAL, code=101))
+    path = f"/gevinster/deltagelse/{own.id}/indlaes"
+    response = upload(client, path, H + "101,screen_visits,measurement,2025-11-01,,\n")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Intet blev indlæst: filen havde ingen udfyldte værdier." in page
+    assert "flash-warning" in page

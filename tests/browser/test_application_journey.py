@@ -36,6 +36,7 @@ def apply_and_submit(page: Page, base: str) -> str:
     # first an incomplete submit: told what is missing, nothing typed is lost
     page.get_by_role("button", name="Gem og indsend").click()
     expect(page.get_by_role("alert")).to_contain_text("Der skal være opbakning i direktionen")
+    expect(page.locator(".error-summary")).to_be_focused()  # at the top, in view
     assert violations(page) == []  # the form with its errors
     expect(page.get_by_label("Motivation")).to_have_value(
         "Vi vil frigøre tid i sygeplejen med skærmbesøg."
@@ -56,11 +57,13 @@ def score(page: Page, criterion: str, value: str, comment: str) -> None:
     group.get_by_role("textbox").fill(comment)
 
 
-def coordinator_scores_approves_and_places(page: Page, base: str, application_url: str) -> None:
+def coordinator_scores_approves_and_places(
+    page: Page, base: str, application_url: str, municipality: str = "Helsingør"
+) -> None:
     log_in(page, base, "koordinator@demo.dk")
     page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Vurdering").click()
     page.get_by_role("link", name=ROUND).click()
-    page.get_by_role("link", name="Helsingør").first.click()
+    page.get_by_role("link", name=municipality).first.click()
     # the coordinator takes the review on and scores; the weighted total shows as they go
     page.get_by_role("listbox", name=re.compile("^Bedømmere")).select_option(
         label="Karen Koordinator"
@@ -85,8 +88,8 @@ def coordinator_scores_approves_and_places(page: Page, base: str, application_ur
     expect(page.locator(".flash-success")).to_be_visible()
     # place it in the community of the round's lead
     page.goto(f"{base}/deltagere/forloeb/skaermbesoeg-demo-aaben/faellesskaber")
-    page.get_by_label("Fællesskab for Helsingør").select_option(label="Fællesskab Aarhus")
-    page.locator("form", has=page.get_by_label("Fællesskab for Helsingør")).get_by_role(
+    page.get_by_label(f"Fællesskab for {municipality}").select_option(label="Fællesskab Aarhus")
+    page.locator("form", has=page.get_by_label(f"Fællesskab for {municipality}")).get_by_role(
         "button", name="Flyt"
     ).click()
     expect(page.locator(".flash-success")).to_be_visible()

@@ -31,23 +31,23 @@ def test_baseline_target_import_and_dashboard(page: Page, live_server, tmp_path)
     page.get_by_role("link", name=re.compile(ROUND)).first.click()
     page.get_by_role("link", name="Basislinje, målbillede og målinger").click()
 
+    # the overview page leads to the indicator's own page with its forms
     section = page.locator(
         "section", has=page.get_by_role("heading", name=re.compile("^Planlægningstimer"))
     )
-    section.get_by_text("Basislinje", exact=True).last.click()  # unfold the form
-    section.get_by_label("Værdi").first.fill("300")
-    section.get_by_label("Målt den").fill("2025-12-01")
-    section.get_by_role("button", name="Gem basislinje").click()
+    section.get_by_role("link", name=re.compile("^Indtast tal")).click()
+    baseline = page.locator("section", has=page.get_by_role("heading", name="Basislinje"))
+    baseline.get_by_label("Værdi").fill("300")
+    baseline.get_by_label("Målt den").fill("2025-12-01")
+    baseline.get_by_role("button", name="Gem basislinje").click()
     expect(page.locator(".flash-success")).to_be_visible()
 
-    section = page.locator(
-        "section", has=page.get_by_role("heading", name=re.compile("^Planlægningstimer"))
-    )
-    section.get_by_text("Målbillede", exact=True).last.click()
-    section.get_by_label("Forventet værdi").fill("200")
-    section.get_by_label("Nås senest").fill("2027-06-30")
-    section.get_by_role("button", name="Gem målbillede").click()
+    target = page.locator("section", has=page.get_by_role("heading", name="Målbillede"))
+    target.get_by_label("Forventet værdi").fill("200")
+    target.get_by_label("Nås senest").fill("2027-06-30")
+    target.get_by_role("button", name="Gem målbillede").click()
     expect(page.locator(".flash-success")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Indtast tal · Vejle")).click()
 
     # a file of measurements: 250 planning hours in every month so far
     months = months_so_far(date.today())
@@ -56,7 +56,9 @@ def test_baseline_target_import_and_dashboard(page: Page, live_server, tmp_path)
     ]
     upload = tmp_path / "maalinger.csv"
     upload.write_text("\n".join(lines), encoding="utf-8-sig")
-    page.get_by_role("link", name="Indlæs fil").click()
+    page.locator("section", has=page.get_by_role("heading", name=ROUND)).get_by_role(
+        "link", name="Indlæs fil"
+    ).click()
     assert violations(page) == []
     page.get_by_label(re.compile("Fil med tal")).set_input_files(str(upload))
     page.get_by_role("button", name="Indlæs").click()

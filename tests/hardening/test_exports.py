@@ -84,3 +84,29 @@ def test_the_register_export_escapes_names_and_reimports_unchanged():
     assert "101,'@SUM(1+1)," in exported
     result = import_register(exported)
     assert result.created == result.updated == 0
+
+
+WRITERS = {  # a way of writing a spreadsheet → what a module using it must also call
+    "Workbook(": ("workbook_bytes", "neutralise_workbook"),
+    "ExcelWriter(": ("neutralise_workbook",),
+    ".to_csv(": ("csv_frame",),
+    "csv.writer(": ("csv_text",),
+}
+
+
+def test_every_writer_goes_through_the_neutralising_module():
+    """A new export that writes CSV or XLSX without ``portal.spreadsheets`` fails here."""
+    from pathlib import Path
+
+    import portal
+
+    root = Path(portal.__file__).parent
+    missing = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "spreadsheets.py" or path.name.startswith("demo"):
+            continue  # the module itself; the demo writes its own sample input files
+        text = path.read_text()
+        for call, safe in WRITERS.items():
+            if call in text and not any(name in text for name in safe):
+                missing.append((str(path.relative_to(root)), call))
+    assert not missing, missing
