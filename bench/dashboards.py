@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal.benefits import charts
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
-from portal.dashboards import charts
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.models import Frequency, Indicator, Round

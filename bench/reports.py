@@ -24,9 +24,8 @@ from pypdf import PdfReader
 from sqlalchemy import event, insert, select
 
 from portal import create_app
-from portal.benefits import calculation
+from portal.benefits import calculation, charts
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
-from portal.dashboards import charts
 from portal.db import db, utcnow
 from portal.migrate import upgrade
 from portal.municipalities.models import Municipality

@@ -13,7 +13,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, request, session
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, get_locale, get_translations
 
 LOCALES = ("da", "en")
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -30,12 +30,24 @@ def select_locale() -> str:
 
 
 def localized(obj, field: str) -> str:
-    """``obj.<field>_en`` when English is chosen and present, else the Danish text."""
+    """``obj.<field>_en`` when English is chosen and present, else the Danish text
+    (``<field>_da``, or plain ``<field>`` where Danish has no suffix, as an indicator's unit)."""
     if str(get_locale()) == "en":
         english = getattr(obj, f"{field}_en", "")
         if english:
             return english
-    return getattr(obj, f"{field}_da")
+    if hasattr(obj, f"{field}_da"):
+        return getattr(obj, f"{field}_da")
+    return getattr(obj, field)
+
+
+def bare_community(name: str) -> str:
+    """A community's name to follow the word "Fællesskabet" in a text: "Fællesskab Odense"
+    gives "Odense", so no page says "Fællesskabet Fællesskab Odense"."""
+    for prefix in ("fællesskabet ", "fællesskab "):
+        if name.lower().startswith(prefix) and name[len(prefix) :].strip():
+            return name[len(prefix) :].strip()
+    return name
 
 
 def money(value: int | Decimal | None) -> str:
@@ -117,6 +129,58 @@ def compile_catalogs(directory: Path = TRANSLATIONS) -> None:
         os.replace(mo_file.name, mo_path)
 
 
+# WTForms ships no Danish: the messages of its own a user can meet, in Danish. The Danish
+# texts are msgids of our catalogue, so an English reader gets English back.
+WTFORMS_MESSAGES = {
+    "This field is required.": "Feltet skal udfyldes.",
+    "Invalid input.": "Ugyldig værdi.",
+    "Not a valid date value.": "Ugyldig dato. Skriv den som åååå-mm-dd, fx 2026-03-31.",
+    "Not a valid datetime value.": "Ugyldigt tidspunkt. Skriv dato og klokkeslæt.",
+    "Not a valid time value.": "Ugyldigt klokkeslæt. Skriv det som tt:mm, fx 12:00.",
+    "Not a valid integer value.": "Skriv et helt tal.",
+    "Not a valid decimal value.": "Skriv et tal.",
+    "Not a valid float value.": "Skriv et tal.",
+    "Not a valid choice.": "Vælg en af mulighederne.",
+    "Invalid Choice: could not coerce.": "Vælg en af mulighederne.",
+    "Invalid choice(s): one or more data inputs could not be coerced.": (
+        "Vælg blandt mulighederne."
+    ),
+    "Invalid email address.": "Ugyldig e-mailadresse.",
+    "Number must be at least %(min)s.": "Tallet skal være mindst %(min)s.",
+    "Number must be at most %(max)s.": "Tallet må højst være %(max)s.",
+    "Number must be between %(min)s and %(max)s.": "Tallet skal være mellem %(min)s og %(max)s.",
+    "Field must be between %(min)d and %(max)d characters long.": (
+        "Feltet skal være mellem %(min)d og %(max)d tegn."
+    ),
+}
+WTFORMS_PLURALS = {
+    "Field must be at least %(min)d character long.": (
+        "Feltet skal være mindst %(min)d tegn.",
+        "Feltet skal være mindst %(min)d tegn.",
+    ),
+    "Field cannot be longer than %(max)d character.": (
+        "Feltet må højst være %(max)d tegn.",
+        "Feltet må højst være %(max)d tegn.",
+    ),
+}
+
+
+class WTFormsMessages:
+    """What Flask-WTF asks for WTForms' own messages (it looks for
+    ``request.wtforms_translations``): the Danish text above, in the reader's language,
+    unformatted — WTForms fills in the numbers itself."""
+
+    def ugettext(self, string: str) -> str:
+        danish = WTFORMS_MESSAGES.get(string)
+        return string if danish is None else get_translations().ugettext(danish)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        danish = WTFORMS_PLURALS.get(singular)
+        if danish is None:
+            return singular if n == 1 else plural
+        return get_translations().ungettext(*danish, n)
+
+
 def init_app(app: Flask) -> None:
     compile_catalogs()
     for name, func in {
@@ -129,7 +193,12 @@ def init_app(app: Flask) -> None:
     }.items():
         app.add_template_filter(func, name)
     app.add_template_global(localized, "localized")
+    app.add_template_filter(bare_community, "bare_community")
     app.add_template_global(get_locale, "get_locale")
+
+    @app.before_request
+    def _wtforms_messages():
+        request.wtforms_translations = WTFormsMessages()
 
     @app.after_request
     def _content_language(response):

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from werkzeug.serving import make_server
 
-from portal.db import Base, db
+from portal.db import db
 
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 
@@ -55,10 +55,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 def empty_database() -> None:
     """Delete every row but the municipality register, which the whole run shares."""
-    with db.engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name != "municipalities":
-                conn.execute(table.delete())
+    from portal.demo import clear_data
+
+    clear_data()
+    db.session.commit()
+    db.session.remove()
 
 
 @pytest.fixture

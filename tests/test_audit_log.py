@@ -17,9 +17,11 @@ def test_readers_see_logins_and_changes(client, make_user, login, role):
     client.post("/login", data={"email": target.email, "password": "forkert-kode-123"})
     login(reader)
     page = client.get("/logbog/").get_data(as_text=True)
-    assert "login_failed" in page and "user_created" in page and "Aarhus" in page
+    assert "Mislykket login" in page and "Bruger oprettet" in page and "Aarhus" in page
+    assert f"<td>{target.name}</td>" in page  # the user a line is about, by name
     filtered = client.get("/logbog/?action=login_failed").get_data(as_text=True)
-    assert "login_failed" in filtered and "<code>user_created</code>" not in filtered
+    rows = filtered.split("<tbody>")[1]
+    assert "Mislykket login" in rows and "Bruger oprettet" not in rows
 
 
 @pytest.mark.parametrize(
@@ -62,9 +64,10 @@ def test_the_log_of_one_round(client, login, two_rounds):
     login(two_rounds["coordinator"])
     page = client.get(f"/logbog/?round={two_rounds['round'].id}").get_data(as_text=True)
     assert "Logbog: Forløbet Skærmbesøg 2025–2027" in page
-    assert "status: submitted → approved" in page and "status: submitted → rejected" in page
-    assert "decision_reason: – → Godt" in page and "name: Nord" in page
-    assert "waitlisted" not in page  # another round's decision
+    assert "Status ændret fra Indsendt til Godkendt af Karen Koordinator" in page
+    assert "Status ændret fra Indsendt til Afvist af Karen Koordinator" in page
+    assert "Begrundelse sat til Godt af Karen Koordinator" in page and "Navn: Nord" in page
+    assert "På venteliste" not in page  # another round's decision
     assert f'<input type="hidden" name="round" value="{two_rounds["round"].id}">' in page
     assert "Vis hele logbogen" in page
 
@@ -74,15 +77,15 @@ def test_the_log_of_one_application(client, login, two_rounds):
     application = two_rounds["aarhus"]
     page = client.get(f"/logbog/?application={application.id}").get_data(as_text=True)
     assert f"Logbog: Ansøgning nr. {application.id} fra Aarhus til Skærmbesøg 2025–2027" in page
-    assert "submitted → rejected" in page and "submitted → approved" not in page
-    assert "Karen Koordinator" in page
+    assert "fra Indsendt til Afvist" in page and "fra Indsendt til Godkendt" not in page
+    assert "Afgørelse truffet af Karen Koordinator" in page
 
 
 def test_filters_combine_and_page_links_keep_them(client, login, two_rounds, app, monkeypatch):
     login(two_rounds["coordinator"])
     round_id = two_rounds["round"].id
     page = client.get(f"/logbog/?round={round_id}&action=community_created").get_data(as_text=True)
-    assert "name: Nord" in page and "submitted →" not in page
+    assert "Navn: Nord" in page and "fra Indsendt" not in page
     monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
     page = client.get(f"/logbog/?round={round_id}").get_data(as_text=True)
     assert f"round={round_id}" in page.split('rel="next"')[1].split(">")[0]
@@ -96,7 +99,7 @@ def test_gone_or_bad_ids(client, login, two_rounds):
     assert "Logbog: Ansøgning nr. 999999" in page
     for bad in ("abc", "-1", str(2**40)):
         page = client.get(f"/logbog/?round={bad}").get_data(as_text=True)
-        assert "<h1>Logbog</h1>" in page and "waitlisted" in page  # the whole log
+        assert "<h1>Logbog</h1>" in page and "På venteliste" in page  # the whole log
 
 
 @pytest.mark.parametrize(
@@ -110,19 +113,36 @@ def test_round_and_application_logs_are_refused_to_others(
     assert client.get(f"/logbog/?application={two_rounds['kk'].id}").status_code == 403
 
 
-def test_detail_lines_are_readable(app):
+def test_the_log_reads_as_sentences_with_names_labels_and_danish_formats(app):
     with app.test_request_context():
+        assert detail_lines(
+            {"changes": {"grant_amount": [1000000, 666666]}}, "Koordinator Jensen"
+        ) == ["Tilskud ændret fra 1.000.000 kr. til 666.666 kr. af Koordinator Jensen"]
         assert detail_lines(
             {
                 "changes": {"active": [True, False], "goals": [["a", "b"], []], "odd": 5},
                 "values": {"grant": 100000},
+                "paid_on": "2026-01-15",
+                "disbursed": [0, 450000],
                 "email": "x@kk.dk",
+                "some_new_field": "x",
             }
         ) == [
-            "active: ja → nej",
-            "goals: a, b → –",
-            "odd: 5",
-            "values.grant: 100000",
-            "email: x@kk.dk",
+            "Aktiv ændret fra ja til nej",
+            "Målsætninger fjernet (var a, b)",
+            "Odd: 5",
+            "Tilskud: 100.000 kr.",
+            "Udbetalt den: 15.01.2026",
+            "Udbetalt i alt ændret fra 0 kr. til 450.000 kr.",
+            "E-mail: x@kk.dk",
+            "Some new field: x",
+        ]
+        decided = {
+            "before": {"status": "submitted", "reason": ""},
+            "after": {"status": "approved", "reason": "Fin"},
+        }
+        assert detail_lines(decided, "Karen") == [
+            "Status ændret fra Indsendt til Godkendt af Karen",
+            "Begrundelse sat til Fin af Karen",
         ]
         assert detail_lines(None) == [] and detail_lines({}) == []

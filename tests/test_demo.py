@@ -97,3 +97,30 @@ def test_aarhus_screen_visit_benefits_match_a_hand_calculation():
         1 for m in months for x in m.lines if x.key == "time_screen_visits" and not x.flag
     )
     assert benefits.total_hours == 150 * counted
+
+
+def test_demo_reset_starts_afresh_and_prints_logins_with_municipality_names(app):
+    from portal.applications.models import ApplicationMember
+    from portal.demo import demo_command
+
+    load_demo()
+    first = counts()
+    # live work someone did in the demo since: gone after the reset
+    db.session.execute(ApplicationMember.__table__.delete())
+    db.session.flush()
+    result = app.test_cli_runner().invoke(demo_command, ["--reset"], input="y\n")
+    assert result.exit_code == 0, result.output
+    assert counts() == first
+    assert db.session.scalar(select(func.count(ApplicationMember.id))) > 0
+    assert "projektleder.ringkoebing-skjern@demo.dk  (Ringkøbing-Skjern)" in result.output
+    assert "bedoemmer@demo.dk  (Vejle)" in result.output
+
+
+def test_demo_reset_asks_first_and_refuses_in_production(app, monkeypatch):
+    from portal.demo import demo_command
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(demo_command, ["--reset"], input="n\n").exit_code == 1
+    monkeypatch.setitem(app.config, "PORTAL_ENV", "production")
+    refused = runner.invoke(demo_command, ["--reset", "--yes"])
+    assert refused.exit_code == 2 and "produktion" in refused.output

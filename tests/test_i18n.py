@@ -53,3 +53,77 @@ def test_long_dates_as_on_a_report_cover(app):
 
     with app.test_request_context(), force_locale("en"):
         assert long_date(date(2026, 11, 22)) == "22 November 2026"
+
+
+def test_wtforms_own_messages_are_danish_and_english_in_english(app):
+    from flask_babel import force_locale
+    from flask_wtf import FlaskForm
+    from wtforms import DateField, IntegerField, StringField
+    from wtforms.validators import Length
+
+    class Form(FlaskForm):
+        on = DateField("Dato")
+        count = IntegerField("Antal")
+        text = StringField("Tekst", validators=[Length(max=3)])
+
+    data = {"on": "31/03/2026", "count": "mange", "text": "for lang"}
+    for locale, expected in (
+        (
+            "da",
+            [
+                "Ugyldig dato. Skriv den som åååå-mm-dd, fx 2026-03-31.",
+                "Skriv et helt tal.",
+                "Feltet må højst være 3 tegn.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Not a valid date. Write it as yyyy-mm-dd, e.g. 2026-03-31.",
+                "Write a whole number.",
+                "The field cannot be longer than 3 characters.",
+            ],
+        ),
+    ):
+        with app.test_request_context(method="POST", data=data), force_locale(locale):
+            app.preprocess_request()
+            form = Form()
+            assert not form.validate()
+            assert [form.on.errors[0], form.count.errors[0], form.text.errors[0]] == expected
+
+
+def test_units_come_in_the_readers_language_from_the_programme_file(app):
+    from flask_babel import force_locale
+    from sqlalchemy import select
+
+    from portal.db import db
+    from portal.i18n import localized
+    from portal.programmes.loading import load_shipped_programmes
+    from portal.programmes.models import Indicator
+
+    load_shipped_programmes()
+    db.session.flush()
+    hours = db.session.scalars(select(Indicator).where(Indicator.key == "planning_hours")).first()
+    share = db.session.scalars(select(Indicator).where(Indicator.unit == "%")).first()
+    with app.test_request_context():
+        with force_locale("en"):
+            assert localized(hours, "unit") == "hours per month"
+            assert localized(share, "unit") == "%"  # no English given: the one unit
+        with force_locale("da"):
+            assert localized(hours, "unit") == "timer pr. måned"
+
+
+def test_counts_read_right_at_one_and_at_many(app):
+    from flask_babel import force_locale
+
+    from portal.benefits.importing import ImportResult
+
+    with app.test_request_context():
+        assert ImportResult(created=1).summary() == "1 række læst: 1 oprettet, 0 ændret, 0 uændret."
+        assert ImportResult(created=2, updated=1).summary() == (
+            "3 rækker læst: 2 oprettet, 1 ændret, 0 uændret."
+        )
+        with force_locale("en"):
+            assert ImportResult(unchanged=1).summary() == (
+                "1 row read: 0 new, 0 changed, 1 unchanged."
+            )

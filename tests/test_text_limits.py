@@ -18,12 +18,12 @@ from tests.factories import create_programme
 
 # Number fields (NumberField, AmountField) hold numbers, not free text.
 # Written by the portal itself, never typed into a form: an e-mail's body, a delivery error,
-# a benefit formula (checked by its parser, at most 500 characters).
+# a benefit formula (checked by its parser, at most 500 characters), why a job failed.
 SYSTEM_TEXT = {
     "outbox_messages.body",
     "outbox_messages.last_error",
     "benefit_lines.formula",
-    "jobs.error",  # a failed job's exception, written by the worker (cut to 2,000 characters)
+    "jobs.error",
 }
 
 

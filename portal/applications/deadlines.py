@@ -17,6 +17,7 @@ from portal.errors import InvalidInput, NotAllowed
 from portal.links import path_for
 from portal.municipalities.models import Municipality
 from portal.notifications.services import notify
+from portal.notifications.texts import round_names
 from portal.programmes.models import Round, RoundStatus
 
 
@@ -102,7 +103,7 @@ def extend_deadline(
     notify(
         [municipality.id],
         "deadline_extended",
-        {"round": round_.name_da, "until": until_at},
+        {**round_names(round_), "until": until_at},
         link=path_for("programmes.round_detail", slug=round_.slug),
     )
     return extension

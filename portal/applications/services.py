@@ -35,6 +35,7 @@ from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_versio
 from portal.links import path_for
 from portal.municipalities.models import Municipality
 from portal.notifications.services import notify, recently_notified
+from portal.notifications.texts import round_names
 from portal.programmes.models import ProgrammeGoal, Round
 
 
@@ -129,7 +130,7 @@ def _invite(application: Application, municipality_ids: list[int]) -> None:
         notify(
             fresh,
             "joint_invitation",
-            {"round": application.round.name_da, "applicant": application.municipality.name},
+            {**round_names(application.round), "applicant": application.municipality.name},
             link=link,
         )
 
@@ -205,8 +206,11 @@ def save_draft(
     added = _set_members(application, data.member_ids)
     after = snapshot(application)
     changed = audit.changes(before, after)
+    asked_again: list[int] = []
     if changed:
         for member in application.members:
+            if member.confirmed_at is not None:
+                asked_again.append(member.municipality_id)
             member.confirmed_at = None
             member.confirmed_by_id = None
         application.updated_at = utcnow()
@@ -221,7 +225,20 @@ def save_draft(
             changes=changed,
         )
     _invite(application, added)
+    _ask_again(application, asked_again)
     return application
+
+
+def _ask_again(application: Application, municipality_ids: list[int]) -> None:
+    """Co-applicants whose confirmation a change has just reset are told, once per change
+    (a member already waiting to confirm is not told again)."""
+    if municipality_ids:
+        notify(
+            municipality_ids,
+            "joint_reconfirm",
+            {**round_names(application.round), "applicant": application.municipality.name},
+            link=path_for("applications.detail", application_id=application.id),
+        )
 
 
 def submit(
@@ -246,7 +263,7 @@ def submit(
     notify(
         application.municipality_ids,
         "application_submitted",
-        {"round": application.round.name_da, "applicant": application.municipality.name},
+        {**round_names(application.round), "applicant": application.municipality.name},
         link=path_for("applications.detail", application_id=application.id),
         extra_emails=_lead_email(application),
     )
@@ -265,7 +282,7 @@ def withdraw(application: Application, *, actor, version: int | None = None) -> 
     notify(
         application.municipality_ids,
         "application_withdrawn",
-        {"round": application.round.name_da, "applicant": application.municipality.name},
+        {**round_names(application.round), "applicant": application.municipality.name},
         link=path_for("applications.detail", application_id=application.id),
     )
     return application
@@ -313,7 +330,7 @@ def reopen(
     notify(
         application.municipality_ids,
         "application_reopened",
-        {"round": application.round.name_da, "reason": reason.strip()},
+        {**round_names(application.round), "reason": reason.strip()},
         link=path_for("applications.detail", application_id=application.id),
         extra_emails=_lead_email(application),
     )
@@ -366,7 +383,7 @@ def _joint_step(application, member: ApplicationMember, action: str, kind: str, 
     notify(
         [application.municipality_id],
         kind,
-        {"round": application.round.name_da, "municipality": member.municipality.name},
+        {**round_names(application.round), "municipality": member.municipality.name},
         link=path_for("applications.detail", application_id=application.id),
     )
 

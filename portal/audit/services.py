@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import aliased
 
 from portal import access
 from portal.audit.models import AuditEvent
@@ -49,12 +50,17 @@ def listing(
     round_id: int | None = None,
     application_id: int | None = None,
 ) -> Select:
-    """The log, newest first, with who did it and for which municipality; optionally only
+    """The log, newest first, with who did it, for which municipality and (for a line about a
+    user) that user's name; optionally only
     the lines of one round or one application."""
+    subject = aliased(User)  # the user a line is about (created, changed, deactivated)
     stmt = (
-        select(AuditEvent, User.name, Municipality.name)
+        select(AuditEvent, User.name, Municipality.name, subject.name)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .outerjoin(Municipality, Municipality.id == AuditEvent.municipality_id)
+        .outerjoin(
+            subject, and_(AuditEvent.object_type == "User", subject.id == AuditEvent.object_id)
+        )
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
     if action:

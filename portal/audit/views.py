@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from portal import access
 from portal.audit import services
-from portal.audit.display import detail_lines
+from portal.audit.display import action_label, describe
 from portal.audit.models import AuditEvent
 from portal.auth.permissions import AUDIT_READERS, role_required
 from portal.db import db, valid_id
@@ -44,7 +44,8 @@ def index():
         action=action,
         scope_heading=_scope_heading(round_id, application_id),
         kept={"municipality": municipality, "round": round_id, "application": application_id},
-        detail_lines=detail_lines,
+        describe=describe,
+        action_label=action_label,
     )
 
 

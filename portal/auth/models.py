@@ -46,6 +46,8 @@ class User(UserMixin, Base):
         ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The language the user last chose (da/en), applied at each login.
+    language: Mapped[str | None] = mapped_column(String(2))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

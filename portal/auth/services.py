@@ -17,6 +17,7 @@ from portal.auth.labels import ROLE_LABELS
 from portal.auth.models import MUNICIPALITY_OPTIONAL, MUNICIPALITY_REQUIRED, Role, User
 from portal.db import db, utcnow, valid_id
 from portal.errors import Conflict, InvalidInput
+from portal.i18n import LOCALES
 from portal.municipalities.models import Municipality
 
 _hasher = PasswordHasher()
@@ -89,6 +90,23 @@ def _record_login_time(user: User) -> None:
     now = utcnow()
     db.session.execute(update(User).where(User.id == user.id).values(last_login_at=now))
     set_committed_value(user, "last_login_at", now)
+
+
+def language_at_login(user: User, chosen: str | None) -> str | None:
+    """The language to use after login: one chosen just now on the login page (kept for next
+    time), else the one the user chose last. Flushes only."""
+    if chosen in LOCALES:
+        remember_language(user, chosen)
+        return chosen
+    return user.language if user.language in LOCALES else None
+
+
+def remember_language(user: User, language: str) -> None:
+    """Keep the user's language choice for their next login. Flushes only."""
+    if language in LOCALES and user.language != language:
+        # like the login time: a preference, not an edit, so no version lock to trip
+        db.session.execute(update(User).where(User.id == user.id).values(language=language))
+        set_committed_value(user, "language", language)
 
 
 @dataclass

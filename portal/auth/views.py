@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.auth import services
@@ -40,7 +41,11 @@ def _throttle():
 
 def _too_many(form, template: str, wait: int):
     form.form_errors.append(
-        _("For mange mislykkede forsøg. Prøv igen om %(seconds)d sekunder.", seconds=wait)
+        ngettext(
+            "For mange mislykkede forsøg. Prøv igen om %(num)d sekund.",
+            "For mange mislykkede forsøg. Prøv igen om %(num)d sekunder.",
+            wait,
+        )
     )
     return render_template(template, form=form), 429
 
@@ -63,7 +68,8 @@ def login():
             form.password.data = ""
             return render_template("auth/login.html", form=form), 200
         _throttle().succeeded(form.email.data, address)
-        lang = session.get("lang")
+        lang = services.language_at_login(user, session.get("lang"))
+        db.session.commit()
         session.clear()  # a fresh session at login: nothing carried over from before
         if lang:
             session["lang"] = lang
@@ -125,4 +131,7 @@ def set_language():
     lang = request.form.get("lang")
     if lang in LOCALES:
         session["lang"] = lang
+        if current_user.is_authenticated:  # kept for the user's next login
+            services.remember_language(current_user, lang)
+            db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("home.index"))

@@ -51,7 +51,6 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from portal.benefits.formulas import DERIVED_PARAMETERS
 from portal.benefits.grid import (  # noqa: F401  (the dataclasses are part of this API)
     HOURS,
     KRONER,
@@ -66,6 +65,7 @@ from portal.benefits.grid import (  # noqa: F401  (the dataclasses are part of t
     line_grid,
 )
 from portal.benefits.periods import add_months, month_start, months_between
+from portal.programmes.formulas import DERIVED_PARAMETERS
 
 ZERO = Decimal(0)
 

@@ -33,13 +33,13 @@ from sqlalchemy.orm import joinedload
 
 from portal.benefits import arithmetic
 from portal.benefits.arithmetic import BenefitResult, Line
-from portal.benefits.formulas import FormulaError, parse_formula
+from portal.benefits.disclosure import is_count
 from portal.benefits.models import Baseline, Cost, Measurement, Target
 from portal.benefits.progress import IndicatorProgress, Point, Status, indicator_progress
-from portal.dashboards.disclosure import is_count
 from portal.db import db
 from portal.i18n import local_today
 from portal.participations.models import Participation
+from portal.programmes.formulas import FormulaError, parse_formula
 from portal.programmes.models import BenefitLine, Indicator, Round
 
 ZERO = Decimal(0)
@@ -61,6 +61,7 @@ class IndicatorInfo:
     direction: str  # higher | lower
     frequency: str  # monthly | quarterly | yearly
     block: str
+    unit_en: str = ""
 
     @property
     def is_count(self) -> bool:
@@ -268,6 +269,7 @@ def programme_models(programme_ids: Iterable[int], *, lines: bool = True) -> dic
                 i.direction.value,
                 i.frequency.value,
                 i.block.value,
+                i.unit_en or "",
             )
         )
     if lines:

@@ -85,7 +85,7 @@ def figures_table(round_: Round, participations: list[Participation]) -> pd.Data
                 {
                     "municipality": costs["municipality_id"].map(codes),
                     "indicator": [
-                        f"{CostKind(k).word}:{c}"
+                        f"{CostKind(k).file_word()}:{c}"
                         for k, c in zip(costs["kind"], costs["category"], strict=True)
                     ],
                     "kind": Kind.COST.value,
@@ -132,7 +132,7 @@ def template_table(
                 rows.append(info + (Kind.TARGET.value, "", "", ""))
             periods = item.due or [_current_period(round_, i.frequency, today)]
             rows += [info + (Kind.MEASUREMENT.value, p.isoformat(), "", "") for p in periods]
-        cost = f"{CostKind.ONE_OFF.word}:Licenser"
+        cost = f"{CostKind.ONE_OFF.file_word()}:Licenser"
         rows.append(
             (code, cost, "", "", "", Kind.COST.value, round_.period_start.isoformat(), "", "")
         )

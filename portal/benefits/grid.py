@@ -15,7 +15,6 @@ from decimal import ROUND_DOWN, Decimal
 
 from flask_babel import gettext as _
 
-from portal.benefits.formulas import DERIVED_PARAMETERS, Formula, FormulaError, as_decimal, evaluate
 from portal.benefits.periods import (
     MONTHLY,
     QUARTERLY,
@@ -25,6 +24,13 @@ from portal.benefits.periods import (
     months_in,
     period_label,
     period_start,
+)
+from portal.programmes.formulas import (
+    DERIVED_PARAMETERS,
+    Formula,
+    FormulaError,
+    as_decimal,
+    evaluate,
 )
 
 HOURS, KRONER = "hours", "kroner"

@@ -90,9 +90,10 @@ class ImportResult:
     def summary(self) -> str:
         if self.total == 0:
             return _("Intet blev indlæst: filen havde ingen udfyldte værdier.")
-        text = _(
-            "%(total)d rækker læst: %(created)d nye, %(updated)d ændret, %(unchanged)d uændret.",
-            total=self.total,
+        text = ngettext(
+            "%(num)d række læst: %(created)d oprettet, %(updated)d ændret, %(unchanged)d uændret.",
+            "%(num)d rækker læst: %(created)d oprettet, %(updated)d ændret, %(unchanged)d uændret.",
+            self.total,
             created=self.created,
             updated=self.updated,
             unchanged=self.unchanged,

@@ -41,6 +41,13 @@ class CostKind(enum.StrEnum):
         """How files write it before a cost's category: ``engangs:Licenser``, ``årlig:Drift``."""
         return "engangs" if self is CostKind.ONE_OFF else "årlig"
 
+    def file_word(self) -> str:
+        """The word in a file made for the reader: Danish, or ``one_off``/``yearly`` for an
+        English reader (an import reads both)."""
+        from flask_babel import get_locale
+
+        return self.value if str(get_locale()) == "en" else self.word
+
 
 class _Figure:
     """Columns every figure shares: whose it is, who changed it last, and when."""

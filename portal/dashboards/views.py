@@ -8,10 +8,11 @@ from sqlalchemy.orm import joinedload
 
 from portal import access
 from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
+from portal.benefits import display
 from portal.benefits.calculation import national_totals
+from portal.benefits.disclosure import is_suppressed
 from portal.benefits.wording import Wording
 from portal.dashboards import services as dashboards
-from portal.dashboards.disclosure import is_suppressed
 from portal.dashboards.permissions import (
     READERS,
     TEMPLATE_PERMISSIONS,
@@ -37,9 +38,9 @@ DASHBOARD_LOADS = (
 def _template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
         TEMPLATE_PERMISSIONS,
-        status_label=dashboards.status_label,
-        projection_text=dashboards.projection_text,
-        indicator_explanations=dashboards.indicator_explanations,
+        status_label=display.status_label,
+        projection_text=display.projection_text,
+        indicator_explanations=display.indicator_explanations,
         is_suppressed=is_suppressed,
     )
 
@@ -71,7 +72,7 @@ def participation(participation_id: int):
         due=due,
         participation=participation,
         words=Wording.of(board.evaluation),
-        charts={b.own.indicator.key: dashboards.indicator_svg(b.own) for b in board.benchmarks},
+        charts={b.own.indicator.key: display.indicator_svg(b.own) for b in board.benchmarks},
     )
 
 
@@ -88,7 +89,7 @@ def community(community_id: int):
     return render_template(
         "dashboards/community.html",
         view=view,
-        charts={c.indicator.key: dashboards.distribution_svg(c) for c in view.indicators},
+        charts={c.indicator.key: display.distribution_svg(c) for c in view.indicators},
     )
 
 
@@ -100,5 +101,5 @@ def round_(slug: str):
     return render_template(
         "dashboards/round.html",
         view=view,
-        charts={c.indicator.key: dashboards.distribution_svg(c) for c in view.indicators},
+        charts={c.indicator.key: display.distribution_svg(c) for c in view.indicators},
     )

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
-from portal.applications.models import Application, ApplicationStatus
+from portal import access
+from portal.applications.models import Application, ApplicationStatus, DeadlineExtension
 from portal.applications.queries import applications_of
 from portal.auth.models import Role, User
 from portal.db import db, utcnow
 from portal.municipalities.models import Municipality
+from portal.participations.models import Participation
 from portal.programmes import services as programmes
 from portal.programmes.models import Programme, Round, RoundStatus
 from portal.reporting.services import home_items
+from portal.review.services import reviews_waiting
 
 
 @dataclass
@@ -24,8 +29,12 @@ class HomeFigures:
     running_rounds: list[Round]
     municipality: Municipality | None
     counts: dict[str, int] = field(default_factory=dict)
+    # A deadline a coordinator extended for this municipality, by round id.
+    deadlines: dict[int, datetime] = field(default_factory=dict)
     applications: list[Application] = field(default_factory=list)
     reporting: list = field(default_factory=list)
+    # A reviewer's reviews not yet given (a coordinator's only when there are any).
+    reviews_waiting: list | None = None
     greeting: str = ""
 
 
@@ -38,12 +47,52 @@ def home_figures(user: User) -> HomeFigures:
         municipality=user.municipality,
         greeting=greeting(user),
     )
+    if user.role in (Role.REVIEWER, Role.COORDINATOR):
+        waiting = reviews_waiting(user)
+        figures.reviews_waiting = waiting if waiting or user.role == Role.REVIEWER else None
     if user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_national:
         figures.counts = national_counts()
     elif user.municipality_id is not None and user.role in (Role.MUNICIPAL, Role.LEADERSHIP):
         figures.applications = applications_of(user)
         figures.reporting = home_items(user)
+        _only_own_rounds(figures, user, now)
     return figures
+
+
+def _only_own_rounds(figures: HomeFigures, user: User, now: datetime) -> None:
+    """A municipality sees the rounds it may apply to — open, or open for it alone until a
+    deadline a coordinator extended — and the running rounds it takes part in."""
+    minute = now.replace(second=0, microsecond=0)
+    extended = db.session.execute(
+        access.visible(
+            select(Round, DeadlineExtension.until_at)
+            .join(DeadlineExtension, DeadlineExtension.round_id == Round.id)
+            .options(joinedload(Round.programme))
+            .where(
+                DeadlineExtension.municipality_id == user.municipality_id,
+                DeadlineExtension.until_at >= minute,
+                Round.status == RoundStatus.OPEN,
+                Round.opens_at <= now,
+            ),
+            user,
+            model=DeadlineExtension,
+        )
+    ).all()
+    figures.deadlines = {r.id: until for r, until in extended if until > r.deadline_at}
+    shown = {r.id for r in figures.open_rounds}
+    figures.open_rounds += [r for r, _until in extended if r.id not in shown]
+    taking_part = set(
+        db.session.scalars(
+            access.visible(
+                select(Participation.round_id).where(
+                    Participation.municipality_id == user.municipality_id
+                ),
+                user,
+                model=Participation,
+            )
+        )
+    )
+    figures.running_rounds = [r for r in figures.running_rounds if r.id in taking_part]
 
 
 def greeting(user: User) -> str:

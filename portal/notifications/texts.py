@@ -17,10 +17,10 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app, has_app_context
-from flask_babel import LazyString
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
-from portal.i18n import local_date, local_datetime
+from portal.i18n import bare_community, local_date, local_datetime
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +129,20 @@ KINDS: dict[str, Kind] = {
             ),
         ),
     ),
+    "joint_reconfirm": Kind(
+        params=("round", "applicant"),
+        texts=Texts(
+            notice=_l(
+                "%(applicant)s har ændret den fælles ansøgning til %(round)s. Bekræft den igen,"
+                " før den kan indsendes."
+            ),
+            subject=_l("Bekræft den fælles ansøgning igen: %(round)s"),
+            body=_l(
+                "%(applicant)s har ændret den fælles ansøgning til %(round)s, som I havde"
+                " bekræftet. Læs den igen i portalen og bekræft den, før den kan indsendes."
+            ),
+        ),
+    ),
     "joint_declined": Kind(
         params=("round", "municipality"),
         texts=Texts(
@@ -223,6 +237,12 @@ GENERIC = Texts(
 DATE_PARAMS = ("until", "due")
 
 
+def round_names(round_) -> dict[str, str]:
+    """A round's names as params: ``round`` in Danish (the e-mail's language) and
+    ``round_en`` for a notice read in English."""
+    return {"round": round_.name_da, "round_en": round_.name_en or round_.name_da}
+
+
 def storable(params: Mapping[str, Any] | None) -> dict[str, Any]:
     """Params as JSON can hold them: dates and times as ISO text, the rest as given."""
     out: dict[str, Any] = {}
@@ -261,6 +281,10 @@ def _texts(kind: str, params: Mapping[str, Any]) -> Texts | None:
 
 def _shown(params: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(params)
+    if out.get("round_en") and str(get_locale()) == "en":
+        out["round"] = out["round_en"]
+    if isinstance(out.get("community"), str):  # "i fællesskabet Odense", not "… Fællesskab Odense"
+        out["community"] = bare_community(out["community"])
     for key in DATE_PARAMS:
         value = out.get(key)
         if isinstance(value, str):

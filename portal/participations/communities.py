@@ -20,6 +20,7 @@ from portal.audit import services as audit
 from portal.db import db
 from portal.errors import InvalidInput, NotAllowed, check_version
 from portal.notifications.services import notify
+from portal.notifications.texts import round_names
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
 
@@ -154,7 +155,7 @@ def assign(
         notify(
             [participation.municipality_id],
             "community_placed",
-            {"round": participation.round.name_da, "community": community.name},
+            {**round_names(participation.round), "community": community.name},
             link=MY_PARTICIPATIONS_LINK,
         )
     return True

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from portal.db import db
 from portal.errors import Conflict, NotAllowed
@@ -191,7 +192,9 @@ def _region_text(target: Target, regions: set[str]) -> str:
     same = target.same_region(regions)
     if same == 0:
         return _("ingen andre fra %(region)s", region=region_names)
-    return _("%(count)d andre fra %(region)s", count=same, region=region_names)
+    return ngettext(
+        "%(num)d anden fra %(region)s", "%(num)d andre fra %(region)s", same, region=region_names
+    )
 
 
 def _explain(

@@ -7,6 +7,7 @@ from portal.auth.models import Role
 from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
 from portal.db import db
 from portal.errors import RowErrors
+from portal.i18n import bare_community
 from portal.participations import communities, grants, services, suggestion
 from portal.participations.forms import (
     AssignForm,
@@ -199,7 +200,10 @@ def create_community(slug: str):
             ),
         )
         if ok:
-            flash(_("Fællesskabet %(name)s er oprettet.", name=community.name), "success")
+            flash(
+                _("Fællesskabet %(name)s er oprettet.", name=bare_community(community.name)),
+                "success",
+            )
             return redirect(url_for(".communities_page", slug=slug))
     return _render_communities(round_, form, status=400)
 
@@ -214,7 +218,10 @@ def delete_community(community_id: int):
         lambda: communities.delete_community(community, actor=current_user, version=version)
     ):
         flash(
-            _("Fællesskabet %(name)s er slettet; medlemmerne er ikke placeret.", name=name),
+            _(
+                "Fællesskabet %(name)s er slettet; medlemmerne er ikke placeret.",
+                name=bare_community(name),
+            ),
             "success",
         )
     return redirect(url_for(".communities_page", slug=slug))

@@ -1,7 +1,7 @@
 """Benefit lines of a programme's benefit model, edited by the coordinator.
 
 A line's formula is checked with the same rules as a programme file's
-(``portal.benefits.formulas``): against the programme's indicators and the parameter names
+(``portal.programmes.formulas``): against the programme's indicators and the parameter names
 of its rounds, plus the derived ``hourly_cost``.
 """
 
@@ -13,10 +13,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.audit import services as audit
-from portal.benefits.formulas import DERIVED_PARAMETERS, check_formula
 from portal.db import db, utcnow
 from portal.errors import RuleViolations, check_version
 from portal.programmes import rules
+from portal.programmes.formulas import DERIVED_PARAMETERS, check_formula
 from portal.programmes.models import BenefitKind, BenefitLine, Programme, Round
 from portal.programmes.services import _snapshot as snapshot  # same package
 

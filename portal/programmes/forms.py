@@ -30,12 +30,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.benefits.formulas import MAX_LENGTH as FORMULA_MAX_LENGTH
 from portal.fields import DateField
 from portal.forms import AmountField, VersionedForm
 from portal.i18n import COPENHAGEN
 from portal.programmes import rules
 from portal.programmes.benefit_lines import BENEFIT_FIELDS, BenefitLineData
+from portal.programmes.formulas import MAX_LENGTH as FORMULA_MAX_LENGTH
 from portal.programmes.models import (
     MAX_DESCRIPTION,
     MAX_GOAL,
@@ -153,6 +153,7 @@ class IndicatorForm(VersionedForm):
     )
     name_en = StringField(_l("Navn (engelsk)"), validators=[Length(max=200)])
     unit = StringField(_l("Enhed"), validators=[Length(max=50)])
+    unit_en = StringField(_l("Enhed (engelsk)"), validators=[Length(max=50)])
     direction = SelectField(_l("Retning"), choices=DIRECTIONS)
     frequency = SelectField(_l("Hyppighed"), choices=FREQUENCIES)
     block = SelectField(_l("Gevinstområde"), choices=BLOCKS)

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.audit import services as audit
-from portal.benefits.formulas import check_formula
 from portal.db import db
 from portal.errors import RowErrors
 from portal.i18n import COPENHAGEN
 from portal.programmes import rules
 from portal.programmes import services as programme_services
+from portal.programmes.formulas import check_formula
 from portal.programmes.models import (
     MAX_DESCRIPTION,
     MAX_GOAL,
@@ -230,9 +230,10 @@ def _check_indicator(item: dict, index: int, lines: _Lines, errors: list) -> dic
             problems.append((key, f"'{key}' mangler"))
         else:
             problems += [(key, m) for _, m in rules.check_choice(str(item[key]), enum_cls, key)]
-    unit = item.get("unit", "")
-    if not isinstance(unit, str) or len(unit) > 50:
-        problems.append(("unit", "'unit' skal være tekst på højst 50 tegn"))
+    unit_problems: list[str] = []
+    unit = _text(item.get("unit"), "unit", unit_problems, required=False)  # "timer" or {da, en}
+    if unit_problems or any(len(text) > 50 for text in unit.values()):
+        problems.append(("unit", "'unit' skal være tekst på højst 50 tegn (eller { da, en })"))
     for key, message in problems:
         errors.append((lines.item("indicators", index, key), f"indikator '{ident}': {message}"))
     if problems:
@@ -241,7 +242,8 @@ def _check_indicator(item: dict, index: int, lines: _Lines, errors: list) -> dic
         "key": item["key"],
         "name_da": name["da"],
         "name_en": name["en"],
-        "unit": unit,
+        "unit": unit["da"],
+        "unit_en": unit["en"],
         "direction": Direction(item["direction"]),
         "frequency": Frequency(item["frequency"]),
         "block": Block(item["block"]),

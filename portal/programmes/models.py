@@ -116,6 +116,7 @@ class Indicator(Base):
     name_da: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200), default="")
     unit: Mapped[str] = mapped_column(String(50), default="")
+    unit_en: Mapped[str | None] = mapped_column(String(50))  # the English unit, when given
     direction: Mapped[Direction] = mapped_column(enum_type(Direction, "indicator_direction"))
     frequency: Mapped[Frequency] = mapped_column(enum_type(Frequency, "indicator_frequency"))
     block: Mapped[Block] = mapped_column(enum_type(Block, "indicator_block"))

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
-from portal.benefits.formulas import DERIVED_PARAMETERS
+from portal.programmes.formulas import DERIVED_PARAMETERS
 from portal.programmes.models import BenefitKind, Block, Direction, Frequency, RoundStatus
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

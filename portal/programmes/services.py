@@ -12,10 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.audit import services as audit
-from portal.benefits.formulas import FormulaError, parse_formula
 from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
 from portal.programmes import rules
+from portal.programmes.formulas import FormulaError, parse_formula
 from portal.programmes.models import Indicator, Programme, ProgrammeGoal, Round, RoundStatus
 from portal.programmes.signals import round_period_changed
 
@@ -176,6 +176,7 @@ INDICATOR_FIELDS = (
     "name_da",
     "name_en",
     "unit",
+    "unit_en",
     "direction",
     "frequency",
     "block",
@@ -195,6 +196,7 @@ class IndicatorData:
     direction: str
     frequency: str
     block: str
+    unit_en: str = ""
     method_da: str = ""
     method_en: str = ""
     source_da: str = ""

@@ -26,6 +26,7 @@ from sqlalchemy.orm import joinedload
 from portal.db import db, utcnow
 from portal.links import path_for
 from portal.notifications.services import notify
+from portal.notifications.texts import round_names
 from portal.participations.models import Participation
 from portal.reporting.labels import danish_item_label
 from portal.reporting.models import ReportingRequirement, ReportKind
@@ -93,7 +94,7 @@ def send_reminders(today: date) -> list[SentReminder]:
             [item.municipality_id],
             "report_due_soon" if when == BEFORE else "report_overdue",
             {
-                "round": participation.round.name_da,
+                **round_names(participation.round),
                 "due": item.due_on,
                 "report": danish_item_label(item),
             },

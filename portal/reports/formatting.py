@@ -37,3 +37,17 @@ def cell_text(value: Value, column: Column) -> str:
     if kind == Kind.DATE:
         return local_date(value)
     return str(value)
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut after a whole word (a sheet name reads
+    "Datadrevet ruteplanlægning", not "Datadrevet ruteplanlæg"); a single word longer than
+    the limit is cut where it must be."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    cut = max(head.rfind(" "), head.rfind("–"), head.rfind("-"))
+    if cut <= 0:
+        return text[:limit].rstrip()
+    return head[:cut].rstrip(" ,:;–-")

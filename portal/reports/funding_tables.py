@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from portal.applications.labels import role_label
 from portal.applications.models import ApplicantRole
@@ -14,6 +15,7 @@ from portal.i18n import localized, long_date, money
 from portal.municipalities.models import Municipality
 from portal.participations.grants import FundingRow, FundingSummary
 from portal.programmes.models import Round
+from portal.reports.formatting import cut_at_word
 from portal.reports.model import Column, Kind, Table
 
 SHEET_MAX = 31
@@ -58,7 +60,7 @@ def _sheet(round_: Round, suffix: str, across: bool) -> str:
     if not across:
         return suffix[:1].upper() + suffix[1:]
     room = SHEET_MAX - len(suffix) - 1
-    return f"{localized(round_, 'name')[:room].rstrip()} {suffix}"
+    return f"{cut_at_word(localized(round_, 'name'), room)} {suffix}"
 
 
 def _municipality_columns() -> list[Column]:
@@ -111,10 +113,11 @@ def rule_facts(summary: FundingSummary) -> list[tuple[str, str]]:
         facts.append(
             (
                 _("Fordeling"),
-                _(
-                    "%(share)s til hver af %(count)d deltagerkommuner, rest %(rest)s",
+                ngettext(
+                    "%(share)s til %(num)d deltagerkommune, rest %(rest)s",
+                    "%(share)s til hver af %(num)d deltagerkommuner, rest %(rest)s",
+                    pool.count,
                     share=money(pool.share),
-                    count=pool.count,
                     rest=money(pool.remainder),
                 ),
             )
@@ -242,7 +245,12 @@ def own_table(
             continue
         members = [m for m in summary.rows if m.community_id == r.community_id]
         table.subtotal(
-            _("I alt, %(group)s (%(count)d kommuner)", group=r.community, count=len(members)),
+            ngettext(
+                "I alt, %(group)s (%(num)d kommune)",
+                "I alt, %(group)s (%(num)d kommuner)",
+                len(members),
+                group=r.community,
+            ),
             "",
             "",
             r.community,

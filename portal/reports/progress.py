@@ -37,12 +37,12 @@ from portal.benefits.calculation import (
     evaluate,
     round_participations,
 )
-from portal.benefits.progress import Status
-from portal.dashboards.services import (
+from portal.benefits.display import (
     IndicatorComparison,
     compare,
     distribution_svg,
 )
+from portal.benefits.progress import Status
 from portal.db import db, utcnow
 from portal.i18n import local_today, localized
 from portal.participations.models import Participation

@@ -15,7 +15,7 @@ from statistics import median
 from flask_babel import gettext as _
 
 from portal.benefits.calculation import CommunityTotals, Evaluation, Totals
-from portal.dashboards.disclosure import too_few, too_few_text
+from portal.benefits.disclosure import too_few, too_few_text
 from portal.i18n import local_date, localized, money, number
 from portal.programmes.models import Round
 from portal.reporting.narratives import Narrative

@@ -24,8 +24,8 @@ from portal.benefits.calculation import (
     programme_models,
     round_participations,
 )
+from portal.benefits.display import Benchmark, indicator_svg, median_of
 from portal.benefits.progress import Status
-from portal.dashboards.services import Benchmark, indicator_svg, median_of
 from portal.db import db, utcnow
 from portal.i18n import localized
 from portal.participations.models import Participation

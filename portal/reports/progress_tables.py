@@ -21,8 +21,8 @@ from portal.benefits.calculation import (
     IndicatorInfo,
     IndicatorResult,
 )
-from portal.dashboards.disclosure import suppress, too_few_text
-from portal.dashboards.services import (
+from portal.benefits.disclosure import suppress, too_few_text
+from portal.benefits.display import (
     STATUSES,
     Benchmark,
     IndicatorComparison,
@@ -31,6 +31,7 @@ from portal.dashboards.services import (
     status_label,
 )
 from portal.i18n import local_date, localized, number
+from portal.reports.formatting import cut_at_word
 from portal.reports.model import Column, Kind, Table, Value
 
 HUNDRED = Decimal(100)
@@ -77,15 +78,16 @@ def code_text(code: int) -> str:
 
 
 def sheet(title: str, suffix: str = "") -> str:
-    """A sheet name of at most 31 characters: the title cut to leave room for the suffix."""
+    """A sheet name of at most 31 characters: the title cut at a word to leave room for the
+    suffix."""
     if not suffix:
-        return title[:SHEET_MAX]
-    return f"{title[: SHEET_MAX - len(suffix) - 1].rstrip()} {suffix}"
+        return cut_at_word(title, SHEET_MAX)
+    return f"{cut_at_word(title, SHEET_MAX - len(suffix) - 1)} {suffix}"
 
 
 def indicator_title(info: IndicatorInfo) -> str:
     name = localized(info, "name")
-    return f"{name} ({info.unit})" if info.unit else name
+    return f"{name} ({localized(info, 'unit')})" if info.unit else name
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def add_main_rows(
                 code_text(m.municipality_code),
                 m.community_name or "",
                 localized(result.indicator, "name"),
-                result.indicator.unit,
+                localized(result.indicator, "unit"),
                 figures.baseline,
                 figures.target,
                 result.target.date if result.target else None,
@@ -197,7 +199,7 @@ def own_indicator_table(evaluation: Evaluation) -> Table:
         figures = shown(r, True)
         table.add(
             localized(r.indicator, "name"),
-            r.indicator.unit,
+            localized(r.indicator, "unit"),
             figures.baseline,
             figures.target,
             figures.latest,
@@ -238,7 +240,7 @@ def indicator_facts(result: IndicatorResult) -> list[tuple[str, str]]:
     )
 
     def value(v: Decimal) -> str:
-        return f"{number(v, digits)} {result.indicator.unit}".strip()
+        return f"{number(v, digits)} {localized(result.indicator, 'unit')}".strip()
 
     facts = []
     if result.baseline:
@@ -320,7 +322,7 @@ def overview_table(comparisons: Sequence[IndicatorComparison]) -> Table:
     for c in comparisons:
         table.add(
             localized(c.indicator, "name"),
-            c.indicator.unit,
+            localized(c.indicator, "unit"),
             *median_values(c.median),
             *[n for _s, n in c.status_counts],
         )

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from portal.i18n import to_local
-from portal.reports.formatting import cell_text
+from portal.reports.formatting import cell_text, cut_at_word
 from portal.reports.model import Column, Kind, Report, Table
 from portal.spreadsheets import workbook_bytes
 
@@ -42,12 +42,12 @@ def sheet_name(title: str, taken: set[str]) -> str:
     """A valid, unique sheet name: no ``[]:*?/\\``, at most 31 characters, " (2)" on a
     repeat (Excel compares sheet names without regard to case)."""
     base = re.sub(r"[\[\]:*?/\\]", "-", title).strip().strip("'") or _("Tabel")
-    name = base[:SHEET_NAME_MAX].rstrip()
+    name = cut_at_word(base, SHEET_NAME_MAX)
     n = 1
     while name.lower() in taken:
         n += 1
         suffix = f" ({n})"
-        name = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+        name = cut_at_word(base, SHEET_NAME_MAX - len(suffix)) + suffix
     taken.add(name.lower())
     return name
 

@@ -5,20 +5,60 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from portal.applications.labels import status_label
 from portal.applications.models import DECISIONS, Application, ApplicationStatus
 from portal.audit import services as audit
 from portal.db import db, utcnow
 from portal.errors import NotAllowed, PortalError, RuleViolations, check_version
+from portal.i18n import local_datetime
 from portal.links import path_for
 from portal.notifications import services as notifications
+from portal.notifications.texts import round_names
 from portal.participations import grants
 from portal.participations import services as participations
-from portal.review.services import application_title
+from portal.review.services import Progress, application_title
 
 DECIDABLE = (ApplicationStatus.SUBMITTED, *DECISIONS)
+
+
+def approval_warnings(round_, progresses: Iterable[Progress], now=None) -> list[str]:
+    """What a coordinator should know before approving (shown before, and again after, an
+    approval; it does not stop one): the round still takes applications, and reviews are not
+    yet in — with the counts."""
+    now = now or utcnow()
+    warnings = []
+    if round_.deadline_at > now:
+        warnings.append(
+            _(
+                "Ansøgningsfristen er ikke udløbet (%(deadline)s); flere ansøgninger kan nå at"
+                " komme ind.",
+                deadline=local_datetime(round_.deadline_at),
+            )
+        )
+    progresses = list(progresses)
+    missing = sum(p.total - p.done for p in progresses)
+    if missing:
+        warnings.append(
+            ngettext(
+                "%(num)d bedømmelse er ikke afgivet endnu.",
+                "%(num)d bedømmelser er ikke afgivet endnu.",
+                missing,
+            )
+        )
+    unassigned = sum(1 for p in progresses if p.total == 0)
+    if unassigned:
+        warnings.append(
+            ngettext(
+                "%(num)d ansøgning har ingen bedømmere.",
+                "%(num)d ansøgninger har ingen bedømmere.",
+                unassigned,
+            )
+        )
+    return warnings
 
 
 def _checked(decision, reason: str) -> tuple[ApplicationStatus, str]:
@@ -87,7 +127,7 @@ def decide(
     notifications.notify(
         application.municipality_ids,
         "application_decided",
-        {"round": application.round.name_da, "decision": decision.value, "reason": reason},
+        {**round_names(application.round), "decision": decision.value, "reason": reason},
         link=path_for("applications.detail", application_id=application.id),
         extra_emails=[application.project_lead_email] if application.project_lead_email else None,
     )

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.applications.models import Application
+from portal.applications.models import Application, ApplicationStatus
 from portal.audit import services as audit
 from portal.auth.models import User
 from portal.db import db, utcnow
@@ -268,3 +268,26 @@ def progress(reviews: Iterable[Review]) -> Progress:
     """Submitted of the assigned reviews that are not abstained ("2/3 done")."""
     counted = [r for r in reviews if r.status != ReviewStatus.ABSTAINED]
     return Progress(sum(r.status == ReviewStatus.SUBMITTED for r in counted), len(counted))
+
+
+def reviews_waiting(user: User) -> list[Review]:
+    """The reviews assigned to ``user`` and not yet given (nor declined for a conflict) on
+    applications still waiting for a decision: what their home page lists, oldest first."""
+    from portal import access
+
+    stmt = access.visible(
+        select(Review)
+        .join(Application, Application.id == Review.application_id)
+        .options(
+            joinedload(Review.application).joinedload(Application.municipality),
+            joinedload(Review.application).joinedload(Application.round),
+        )
+        .where(
+            Review.reviewer_id == user.id,
+            Review.status == ReviewStatus.ASSIGNED,
+            Application.status == ApplicationStatus.SUBMITTED,
+        )
+        .order_by(Review.assigned_at, Review.id),
+        user,
+    )
+    return list(db.session.scalars(stmt))

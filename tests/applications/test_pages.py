@@ -139,6 +139,19 @@ def test_joint_application_co_applicant_sees_and_confirms(client, make_user, log
     assert application.members[0].confirmed_at is not None
 
 
+def test_the_form_says_before_saving_that_a_change_asks_the_co_applicant_again(
+    client, make_user, login, round_
+):
+    odense = municipality(461)
+    application = create_application(
+        round_, municipality(751).id, status="draft", members=[odense.id], confirmed=True
+    )
+    db.session.commit()
+    login(make_user(Role.MUNICIPAL, code=751))
+    page = client.get(f"/ansoegninger/{application.id}/rediger").get_data(as_text=True)
+    assert "Odense har bekræftet ansøgningen. Gemmer I en ændring" in page
+
+
 @pytest.mark.parametrize(
     ("method", "suffix"),
     [

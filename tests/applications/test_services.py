@@ -12,6 +12,7 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.db import db
 from portal.errors import Conflict, InvalidInput, NotAllowed, RuleViolations
+from portal.notifications.models import Notification, OutboxMessage
 from portal.programmes.models import ProgrammeGoal
 from tests.conftest import municipality
 from tests.factories import create_application, create_programme, create_round
@@ -213,6 +214,37 @@ def test_changing_a_joint_application_asks_the_co_applicants_again(round_, aarhu
     data.motivation = "En anden motivation"
     services.save_draft(application, data, actor=None)
     assert application.members[0].confirmed_at is None
+
+
+def asked_again(municipality_id: int) -> list[Notification]:
+    return db.session.scalars(
+        select(Notification).where(
+            Notification.municipality_id == municipality_id,
+            Notification.kind == "joint_reconfirm",
+        )
+    ).all()
+
+
+def test_a_co_applicant_whose_confirmation_a_change_resets_is_told_once(round_, aarhus, make_user):
+    odense = municipality(461)
+    make_user(Role.MUNICIPAL, code=461)  # someone in Odense to receive the e-mail
+    data = complete(round_, member_ids=[odense.id])
+    application = services.start_application(round_, aarhus, data, actor=None, now=BEFORE)
+    services.save_draft(application, data, actor=None)  # not confirmed yet: nothing to reset
+    assert asked_again(odense.id) == []
+    services.confirm_membership(application, odense.id, actor=None)
+    services.save_draft(application, data, actor=None)  # nothing changed: nothing sent
+    assert asked_again(odense.id) == []
+    data.motivation = "En anden motivation"
+    services.save_draft(application, data, actor=None)
+    data.motivation = "Og en tredje"  # still waiting for Odense: not told twice
+    services.save_draft(application, data, actor=None)
+    notices = asked_again(odense.id)
+    assert len(notices) == 1 and notices[0].params["applicant"] == "Aarhus"
+    mails = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.subject.contains("Bekræft den fælles"))
+    ).all()
+    assert len(mails) == 1 and "Aarhus har ændret" in mails[0].body
 
 
 def test_a_municipality_not_invited_cannot_confirm(round_, aarhus):

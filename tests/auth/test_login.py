@@ -195,6 +195,27 @@ def test_english_can_be_chosen_and_kept_after_login(client, make_user, login):
     assert client.get("/").headers["Content-Language"] == "en"
 
 
+def test_the_language_choice_is_kept_per_user_across_logins(client, make_user, login):
+    user = make_user(Role.MUNICIPAL)
+    login(user)
+    client.post("/sprog", data={"lang": "en"})
+    db.session.refresh(user)
+    assert user.language == "en"
+    client.post("/logout")
+    assert client.get("/login").headers["Content-Language"] == "da"  # nobody known yet
+    login(user)
+    assert client.get("/").headers["Content-Language"] == "en"  # their choice, applied
+    client.post("/logout")
+    login(make_user(Role.MUNICIPAL, code=751))  # another user on the same browser: Danish
+    assert client.get("/").headers["Content-Language"] == "da"
+    client.post("/logout")
+    client.post("/sprog", data={"lang": "da"})  # chosen on the login page: wins and is kept
+    login(user)
+    assert client.get("/").headers["Content-Language"] == "da"
+    db.session.refresh(user)
+    assert user.language == "da"
+
+
 def test_a_user_changes_their_own_password(client, make_user, login):
     user = make_user(Role.MUNICIPAL)
     login(user)

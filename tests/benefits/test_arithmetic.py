@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from portal.benefits.arithmetic import Cost, Line, compute_benefits, hourly_cost
-from portal.benefits.formulas import parse_formula
 from portal.benefits.periods import add_months, period_start
+from portal.programmes.formulas import parse_formula
 
 D = Decimal
 ROUND = {"annual_cost": "450000", "annual_hours": "1924", "km_rate": "3.79"}

@@ -265,6 +265,26 @@ def test_export_then_import_changes_nothing(round_):
     assert exporting.to_bytes(table, "csv").startswith("\ufeff".encode())
 
 
+def test_an_english_reader_gets_english_cost_keys_that_import_back(app, round_):
+    from flask_babel import force_locale
+
+    import_figures(GOOD, round_, actor=None)
+    db.session.commit()
+    participations = [participation_of(round_, 101)]
+    with app.test_request_context(), force_locale("en"):
+        table = exporting.figures_table(round_, participations)
+    costs = sorted(table[table["kind"] == "cost"]["indicator"])
+    assert costs == ["one_off:Licenser", "yearly:Drift"]
+    result = import_figures(exporting.to_bytes(table, "csv"), round_, actor=None)
+    assert result.created == result.updated == 0
+    with app.test_request_context(), force_locale("da"):
+        table = exporting.figures_table(round_, participations)
+    assert sorted(table[table["kind"] == "cost"]["indicator"]) == [
+        "engangs:Licenser",
+        "årlig:Drift",
+    ]
+
+
 def test_a_municipal_user_imports_only_for_their_own(round_, make_user):
     user = make_user(Role.MUNICIPAL, code=101)
     errors = refused(
@@ -306,7 +326,7 @@ def test_cli_import_and_exit_status(app, round_, tmp_path):
     good.write_text(GOOD)
     result = runner.invoke(args=["import-measurements", str(good), "--round", round_.slug])
     assert result.exit_code == 0, result.output
-    assert "7 rækker læst: 7 nye, 0 ændret, 0 uændret." in result.output
+    assert "7 rækker læst: 7 oprettet, 0 ændret, 0 uændret." in result.output
     result = runner.invoke(args=["import-measurements", str(good), "--round", "no-such-round"])
     assert result.exit_code == 1 and "intet forløb" in result.output
 

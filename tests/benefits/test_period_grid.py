@@ -16,12 +16,12 @@ import pytest
 
 from portal.benefits.arithmetic import Cost, Line, compute_benefits
 from portal.benefits.calculation import evaluate_participation
-from portal.benefits.formulas import parse_formula
 from portal.benefits.grid import split_evenly
 from portal.benefits.models import Cost as CostRow
 from portal.benefits.models import CostKind, Measurement
 from portal.benefits.periods import add_months
 from portal.db import db
+from portal.programmes.formulas import parse_formula
 from portal.programmes.models import BenefitKind, BenefitLine, Frequency
 from tests.benefits.helpers import add_indicator
 from tests.factories import create_programme, create_round

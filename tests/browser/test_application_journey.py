@@ -69,7 +69,7 @@ def coordinator_scores_approves_and_places(
         label="Karen Koordinator"
     )
     page.get_by_role("button", name="Tildel").click()
-    expect(page.get_by_text("1 bedømmer(e) tildelt.")).to_be_visible()
+    expect(page.get_by_text("1 bedømmer tildelt.")).to_be_visible()
     assert violations(page) == []  # the review page with the score form
     score(page, "Kommunens erfaring", "4", "Har prøvet skærmbesøg i lille skala.")
     score(page, "Ledelsesmæssig forankring", "5", "Direktion og chefniveau bakker op.")
@@ -117,9 +117,7 @@ def municipality_sees_decision_community_and_grant(page: Page, base: str, url: s
         notices.get_by_role("link", name=f"Ansøgningen til {ROUND} er godkendt.")
     ).to_be_visible()
     expect(
-        notices.get_by_role(
-            "link", name=f"I er placeret i fællesskabet Fællesskab Aarhus i {ROUND}."
-        )
+        notices.get_by_role("link", name=f"I er placeret i fællesskabet Aarhus i {ROUND}.")
     ).to_be_visible()
 
 

@@ -13,11 +13,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from portal.benefits import calculation
+from portal.benefits import calculation, display
 from portal.benefits.calculation import Totals, evaluate, evaluate_round, national_totals
+from portal.benefits.disclosure import SUPPRESSED, is_count, suppress
 from portal.benefits.progress import Status
 from portal.dashboards import services as dashboards
-from portal.dashboards.disclosure import SUPPRESSED, is_count, suppress
 from portal.db import db
 from portal.participations.models import Participation
 from tests.dashboards.helpers import key_of, screen_round, two_municipalities
@@ -96,7 +96,7 @@ def test_progress_status_projection_and_medians(case):
     own = board.evaluation.indicator("screen_visits")
     # The trend through (15 Aug, 0), (1 Sep, 40), (1 Oct, 60), (1 Nov, 80) passes 100 early.
     assert own.progress.projection.reaches
-    assert dashboards.projection_text(own) == "Forventes at nå målet"
+    assert display.projection_text(own) == "Forventes at nå målet"
     bench = next(b for b in board.benchmarks if b.own.indicator.key == "screen_visits")
     assert bench.community.latest is None and bench.round.progress_withheld
     assert bench.round.count == 2
@@ -106,7 +106,7 @@ def test_projection_text_when_the_trend_misses(case):
     _round, _community, _kbh, frb = case
     result = evaluate([frb])[0].indicator("screen_visits")
     assert not result.progress.projection.reaches
-    text = dashboards.projection_text(result)
+    text = display.projection_text(result)
     assert text.startswith("Forventes at mangle ") and text.endswith(" besøg pr. måned")
 
 
@@ -212,7 +212,7 @@ def test_a_changed_figure_is_never_served_from_the_cache(case):
 def test_progress_status_projection_and_payback_are_explained(case):
     _round, _community, kbh, _frb = case
     result = evaluate([kbh])[0].indicator("screen_visits")
-    explained = dashboards.indicator_explanations(result)
+    explained = display.indicator_explanations(result)
     assert set(explained) == {"progress", "status", "projection"}
     assert dict(explained["progress"].inputs) == {
         "latest": D(80),
@@ -220,5 +220,5 @@ def test_progress_status_projection_and_payback_are_explained(case):
         "target": D(100),
     }
     assert explained["status"].note == "På sporet"
-    payback = dashboards.payback_explanation(evaluate([kbh])[0].benefits)
+    payback = display.payback_explanation(evaluate([kbh])[0].benefits)
     assert payback.note == "ikke nået"

@@ -10,7 +10,7 @@ from decimal import Decimal as D
 from openpyxl import load_workbook
 
 from portal.auth.models import Role
-from portal.dashboards.services import Median, median_of
+from portal.benefits.display import Median, median_of
 from tests.dashboards.helpers import many_municipalities, two_municipalities
 
 TOO_FEW = "færre end 3 kommuner"

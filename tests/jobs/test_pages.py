@@ -173,7 +173,7 @@ def test_a_large_round_file_is_imported_by_a_job(client, make_user, login, app, 
     assert job.kind == JobKind.FIGURES_IMPORT and job.status == JobStatus.DONE, job.error
     assert db.session.scalar(select(func.count(Measurement.id))) == 2
     page = client.get(f"/filer/{job.id}").get_data(as_text=True)
-    assert "Tallene er indlæst." in page and "2 rækker læst: 2 nye" in page
+    assert "Tallene er indlæst." in page and "2 rækker læst: 2 oprettet" in page
     assert not Path(job.params["upload"]).exists()  # the upload is not kept
     bad = good + "999,screen_visits,measurement,2025-12-01,3,\n"
     client.post(

@@ -2,6 +2,7 @@
 caller's transaction."""
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from flask_babel import force_locale
@@ -188,3 +189,28 @@ def test_notify_only_flushes(people):
     db.session.rollback()  # the caller's transaction fails: nothing was committed
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     assert db.session.scalar(select(func.count(Notification.id))) == 0
+
+
+def test_a_notice_names_the_round_in_the_readers_language(people):
+    round_ = SimpleNamespace(name_da="Skærmbesøg 2026", name_en="Screen visits 2026")
+    notify([municipality(101).id], "application_submitted", texts.round_names(round_))
+    notice = notices()[0]
+    with force_locale("en"):
+        assert "Screen visits 2026" in texts.notice_text(notice.kind, notice.params)
+    with force_locale("da"):
+        assert "Skærmbesøg 2026" in texts.notice_text(notice.kind, notice.params)
+    assert "Skærmbesøg 2026" in outbox()[0].subject  # the e-mail is Danish
+
+
+def test_a_community_named_fallesskab_is_not_named_twice(people, app):
+    from portal.i18n import bare_community
+
+    notify(
+        [municipality(101).id],
+        "community_placed",
+        {"round": ROUND, "community": "Fællesskab Odense"},
+    )
+    text = texts.notice_text("community_placed", notices()[0].params)
+    assert text == f"I er placeret i fællesskabet Odense i {ROUND}."
+    assert "fællesskabet Odense" in outbox()[0].body
+    assert bare_community("Nord") == "Nord" and bare_community("Fællesskabet Syd") == "Syd"

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from portal.audit.models import AuditEvent
 from portal.db import db
 from portal.errors import Conflict, InvalidInput, NotAllowed
+from portal.notifications.texts import round_names
 from portal.participations import communities
 from portal.participations.suggestion import accept_suggestion, suggest
 from tests.conftest import municipality
@@ -100,7 +101,7 @@ def test_placement_notifies_the_municipality(monkeypatch):
     p = participation(round_, 461)
     communities.assign(p, community, actor=None)
     assert calls == [
-        ([p.municipality_id], "community_placed", {"round": round_.name_da, "community": "Syd"})
+        ([p.municipality_id], "community_placed", {**round_names(round_), "community": "Syd"})
     ]
 
 

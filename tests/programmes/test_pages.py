@@ -319,7 +319,7 @@ def test_the_deadline_minute_still_counts_as_open(client, make_user, login):
     db.session.commit()
     login(make_user(Role.MUNICIPAL))
     page = client.get("/").get_data(as_text=True)
-    assert "Frist nu" in page.split("Åbne for ansøgning")[1].split("</table>")[0]
+    assert "Frist nu" in page.split("<h2>Åbne for ansøgning</h2>")[1].split("</table>")[0]
 
 
 @pytest.mark.parametrize(

@@ -163,3 +163,23 @@ def test_the_cli_refuses_what_it_cannot_find(app, funding_round, tmp_path):
         assert result.exit_code == 1, (args, result.output)
         assert message in result.output, result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_no_pdf_page_holds_a_footnote_alone(client, make_user, login):
+    """The demo's screen-visit round once put its override footnote alone on the last page."""
+    from portal.demo import load_demo
+
+    load_demo()
+    db.session.commit()
+    login(make_user(Role.LEADERSHIP))
+    pages = pdf_pages(client.get("/rapporter/tilskud/skaermbesoeg-2025?format=pdf").data)
+    note = "Tilskud fastsat af koordinatoren"
+    assert note in "\n".join(pages)
+    for page in pages[1:]:
+        body = [
+            line
+            for line in page.splitlines()
+            if line.strip() and not line.startswith(("Tilskud:", "Dannet"))
+        ]
+        assert not (body and body[0].startswith(note)), page
+    assert "Udbetalinger\nUdbetalinger" not in "\n".join(pages)  # a title said once

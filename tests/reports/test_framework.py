@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from portal.reports.csv import report_csv, report_csv_zip
+from portal.reports.formatting import cut_at_word
 from portal.reports.model import (
     SUPPRESSED,
     Chart,
@@ -96,6 +97,11 @@ def test_file_names_and_sheet_names():
     assert len(first) <= 31 and len(second) <= 31
     assert not set("[]:*?/\\") & set(first)
     assert first != second and second.endswith(" (2)")
+    # cut after a whole word, never in the middle of one
+    assert first == "Datadrevet ruteplanlægning 2025"
+    assert second == "Datadrevet ruteplanlægning (2)"
+    assert cut_at_word("Skærmbesøg – ny ansøgningsrunde", 14) == "Skærmbesøg"
+    assert cut_at_word("Gevinstrealiseringsopgørelsen", 10) == "Gevinstrea"  # one long word
 
 
 def test_xlsx_has_real_numbers_with_number_formats(app):

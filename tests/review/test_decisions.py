@@ -7,6 +7,7 @@ from portal.applications.models import ApplicationStatus
 from portal.audit.models import AuditEvent
 from portal.db import db
 from portal.errors import Conflict, NotAllowed
+from portal.notifications.texts import round_names
 from portal.participations.models import Participation
 from portal.programmes.services import RuleViolations
 from portal.review import decisions
@@ -44,7 +45,7 @@ def test_approval_creates_participations_notifies_and_audits(app, round_, coordi
     assert args == (
         [mid(CPH), mid(GEN)],
         "application_decided",
-        {"round": round_.name_da, "decision": "approved", "reason": "Stærk ansøgning."},
+        {**round_names(round_), "decision": "approved", "reason": "Stærk ansøgning."},
     )
     assert kwargs == {
         "link": f"/ansoegninger/{application.id}",
@@ -149,3 +150,23 @@ def test_bulk_decision_refuses_an_empty_choice_and_a_missing_reason(app, round_,
             decisions.decide_many([], A, "x", actor=coordinator)
         with pytest.raises(RuleViolations):
             decisions.decide_many([(application, None)], A, "", actor=coordinator)
+
+
+def test_approving_early_or_with_reviews_missing_is_warned_with_the_counts(app, round_):
+    from datetime import timedelta
+
+    from portal.review.services import Progress
+
+    with app.test_request_context():
+        early = decisions.approval_warnings(round_, [Progress(1, 3), Progress(0, 0)])
+        assert early[0].startswith("Ansøgningsfristen er ikke udløbet")
+        assert early[1:] == [
+            "2 bedømmelser er ikke afgivet endnu.",
+            "1 ansøgning har ingen bedømmere.",
+        ]
+        one = decisions.approval_warnings(
+            round_, [Progress(0, 1)], now=round_.deadline_at + timedelta(minutes=1)
+        )
+        assert one == ["1 bedømmelse er ikke afgivet endnu."]
+        after = round_.deadline_at + timedelta(days=1)
+        assert decisions.approval_warnings(round_, [Progress(2, 2)], now=after) == []

@@ -289,6 +289,21 @@ def test_deciding_on_the_application_page(client, as_coordinator, round_, monkey
     assert "Velbegrundet." in page and "Karen Koordinator" in page
 
 
+def test_the_coordinator_is_warned_before_and_after_approving_early(client, as_coordinator, round_):
+    application = apply(round_, AAR)  # the round's deadline is weeks away; nobody reviewed
+    url = f"/vurdering/ansoegning/{application.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Før du godkender:" in page and "Ansøgningsfristen er ikke udløbet" in page
+    assert "1 ansøgning har ingen bedømmere." in page
+    overview = client.get(f"/vurdering/forloeb/{round_.slug}").get_data(as_text=True)
+    assert "1 ansøgning har ingen bedømmere." in overview
+    data = {"decision": "approved", "reason": "Godt.", "version": application.version}
+    client.post(f"{url}/afgoerelse", data=data)
+    page = client.get(url).get_data(as_text=True)
+    assert "Godkendt, men bemærk: 1 ansøgning har ingen bedømmere." in page
+    assert "Før du godkender:" not in page
+
+
 def test_a_second_coordinator_deciding_at_once_gets_the_conflict_message(
     client, app, make_user, login, round_, as_coordinator
 ):

@@ -1,6 +1,6 @@
 """A realistic demo: the shipped programmes, one round open for applications now, users for
 a handful of municipalities, all with one known password that ``make run`` prints, and the
-collaboration itself (``portal.demo_collaboration``): applications, reviews, decisions,
+collaboration itself (``portal.demo.collaboration``): applications, reviews, decisions,
 communities and grants.
 
 Running it again changes nothing that is already there.
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -126,7 +127,7 @@ def load_demo() -> list[DemoUser]:
             DEMO_PASSWORD,
         )
     db.session.flush()
-    from portal.demo_collaboration import load_collaboration
+    from portal.demo.collaboration import load_collaboration
 
     users = {
         u.email: u
@@ -138,13 +139,42 @@ def load_demo() -> list[DemoUser]:
     return DEMO_USERS
 
 
+def clear_data() -> None:
+    """Delete every row but the municipality register (shared reference data), so the demo
+    can be loaded afresh. Children first, in the models' dependency order."""
+    from portal.db import Base
+
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name != "municipalities":
+            db.session.execute(table.delete())
+    db.session.flush()
+    db.session.expunge_all()  # the deleted rows' objects must not shadow the new ones
+
+
 @click.command("demo")
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Slet alt undtagen kommuneregistret og indlæs demoen forfra (ikke i produktion).",
+)
+@click.option("--yes", is_flag=True, help="Spørg ikke, før der slettes.")
 @with_appcontext
-def demo_command() -> None:
-    """Load a realistic demo and print its logins."""
+def demo_command(reset: bool, yes: bool) -> None:
+    """Load a realistic demo and print its logins; ``--reset`` starts it afresh."""
+    if reset:
+        if current_app.config.get("PORTAL_ENV") == "production":
+            raise click.UsageError("--reset sletter alle data og kan ikke bruges i produktion.")
+        if not yes:
+            click.confirm("Alle data undtagen kommuneregistret slettes. Fortsæt?", abort=True)
+        clear_data()
     users = load_demo()
     db.session.commit()
+    names = dict(
+        db.session.execute(
+            select(Municipality.code, Municipality.name).where(Municipality.country == "DK")
+        ).all()
+    )
     click.echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
     for demo in users:
-        where = f" – {demo.code}" if demo.code else ""
+        where = f"  ({names.get(demo.code, demo.code)})" if demo.code else ""
         click.echo(f"  {demo.role.value:<12} {demo.email}{where}")

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.benefits.formulas import (
+from portal.programmes.formulas import (
     MAX_LENGTH,
     DivisionByZero,
     Formula,

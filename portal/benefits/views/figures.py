@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,16 +28,15 @@ from portal.benefits.permissions import (
     can_enter_figures,
 )
 from portal.benefits.rules import period_label
+from portal.benefits.views import bp
 from portal.db import db
 from portal.participations.models import Participation
 from portal.participations.services import my_participations
 from portal.programmes.models import Indicator
 from portal.web import commit_or_flash, commit_or_show, posted_version
 
-bp = Blueprint("benefits", __name__, url_prefix="/gevinster")
 
-
-def _editable(participation_id: int):
+def editable_or_403(participation_id: int):
     participation = access.get_visible_or_404(Participation, participation_id, current_user)
     if not can_edit_figures(current_user, participation):
         abort(403)
@@ -134,7 +133,7 @@ def _save(participation, key, form, call, message, anchor, field_map=None):
 )
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def set_baseline(participation_id: int, indicator_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     indicator = _indicator_of(participation, indicator_id)
     form = BaselineForm(prefix=f"b{indicator.id}")
     return _save(
@@ -159,7 +158,7 @@ def set_baseline(participation_id: int, indicator_id: int):
 @bp.route("/deltagelse/<int:participation_id>/indikator/<int:indicator_id>/maal", methods=["POST"])
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def set_target(participation_id: int, indicator_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     indicator = _indicator_of(participation, indicator_id)
     form = TargetForm(prefix=f"t{indicator.id}")
     return _save(
@@ -188,7 +187,7 @@ def set_target(participation_id: int, indicator_id: int):
 )
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def add_measurement(participation_id: int, indicator_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     indicator = _indicator_of(participation, indicator_id)
     form = MeasurementForm(prefix=f"m{indicator.id}")
     return _save(
@@ -214,7 +213,7 @@ def add_measurement(participation_id: int, indicator_id: int):
 )
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def edit_measurement(participation_id: int, measurement_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     measurement = _figure_of(Measurement, measurement_id, participation)
     form = MeasurementEditForm(obj=measurement if request.method == "GET" else None)
     if request.method == "GET":
@@ -248,7 +247,7 @@ def edit_measurement(participation_id: int, measurement_id: int):
 )
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def delete_measurement(participation_id: int, measurement_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     measurement = _figure_of(Measurement, measurement_id, participation)
     indicator_id = measurement.indicator_id
     version = posted_version()
@@ -262,7 +261,7 @@ def delete_measurement(participation_id: int, measurement_id: int):
 @bp.route("/deltagelse/<int:participation_id>/omkostninger", methods=["POST"])
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def add_cost(participation_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     form = CostForm(prefix="cost")
     return _save(
         participation,
@@ -286,7 +285,7 @@ def add_cost(participation_id: int):
 @bp.route("/deltagelse/<int:participation_id>/omkostninger/<int:cost_id>/slet", methods=["POST"])
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def delete_cost(participation_id: int, cost_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     cost = _figure_of(Cost, cost_id, participation)
     version = posted_version()
     if commit_or_flash(lambda: costs.delete_cost(cost, actor=current_user, version=version)):
@@ -297,7 +296,7 @@ def delete_cost(participation_id: int, cost_id: int):
 @bp.route("/deltagelse/<int:participation_id>/gevinstejer", methods=["POST"])
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def set_owner(participation_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     form = OwnerForm(prefix="owner")
     return _save(
         participation,
@@ -318,7 +317,7 @@ def set_owner(participation_id: int):
 @bp.route("/deltagelse/<int:participation_id>/timepris", methods=["POST"])
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def set_hourly_cost(participation_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     form = HourlyCostForm(prefix="hourly")
     return _save(
         participation,
@@ -333,6 +332,3 @@ def set_hourly_cost(participation_id: int):
         _("Timeprisen er gemt."),
         "ejer",
     )
-
-
-from portal.benefits import file_views  # noqa: E402, F401  (registers the file routes on bp)

@@ -3,12 +3,13 @@ ranked list with the capacity line, the criteria guide and the XLSX export."""
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal import access
-from portal.applications.models import ApplicantRole, Application
+from portal.applications.models import ApplicantRole, Application, ApplicationStatus
 from portal.audit import services as audit
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
@@ -83,6 +84,7 @@ def _render_overview(round_, status=200, **forms):
         filter_args=filter_args,
         sort=sort,
         capacity=ranked.capacity(review),
+        approval_warnings=_approval_warnings(review),
         selected=set(_selected_ids()) if request.method == "POST" else set(),
         **_forms(**forms),
     ), status
@@ -103,10 +105,17 @@ def _render_ranking(round_, status=200, **forms):
         review=review,
         capacity=cap,
         lists=ranked.ranked_lists(review, cap),
+        approval_warnings=_approval_warnings(review),
         ApplicantRole=ApplicantRole,
         selected=set(_selected_ids()) if request.method == "POST" else set(),
         **_forms(**forms),
     ), status
+
+
+def _approval_warnings(review) -> list[str]:
+    """Before approving: the round's undecided applications and their reviews."""
+    waiting = [r.progress for r in review.rows if r.status == ApplicationStatus.SUBMITTED]
+    return decisions.approval_warnings(review.round, waiting)
 
 
 def _back(round_, page: str):
@@ -127,7 +136,12 @@ def bulk_assign(slug: str):
             ),
         )
         if ok:
-            flash(_("%(n)d tildelinger oprettet.", n=len(created)), "success")
+            flash(
+                ngettext(
+                    "%(num)d tildeling oprettet.", "%(num)d tildelinger oprettet.", len(created)
+                ),
+                "success",
+            )
             return _back(round_, "overview")
     return _render_overview(round_, 400, assign_form=form)
 
@@ -150,7 +164,17 @@ def bulk_decide(slug: str):
             ),
         )
         if ok:
-            flash(_("%(n)d ansøgninger er afgjort.", n=len(decided)), "success")
+            flash(
+                ngettext(
+                    "%(num)d ansøgning er afgjort.", "%(num)d ansøgninger er afgjort.", len(decided)
+                ),
+                "success",
+            )
+            if form.chosen() == ApplicationStatus.APPROVED:
+                for warning in decisions.approval_warnings(
+                    round_, [services.progress(services.reviews_of(a)) for a in decided]
+                ):
+                    flash(_("Godkendt, men bemærk: %(warning)s", warning=warning), "warning")
             return _back(round_, back)
     render = _render_ranking if back == "ranking" else _render_overview
     return render(round_, 400, decision_form=form)

@@ -1,15 +1,16 @@
 """Review pages: the reviewer's assignments and score form, an application's review page with
 the coordinator's assignment and decision forms, and the PDF dossier. The round's overview,
-ranked list, criteria and exports are in ``round_views``."""
+ranked list, criteria and exports are in ``rounds``."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal import access
-from portal.applications.models import Application
+from portal.applications.models import Application, ApplicationStatus
 from portal.audit import services as audit
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
@@ -28,9 +29,8 @@ from portal.review.permissions import (
     can_see_others,
     own_review,
 )
+from portal.review.views import bp
 from portal.web import commit_or_flash, commit_or_show, posted_version
-
-bp = Blueprint("review", __name__, url_prefix="/vurdering")
 
 
 @bp.app_template_global()
@@ -91,6 +91,9 @@ def _render_application(application, status=200, **forms):
         if "decision_form" not in forms:
             forms["decision_form"] = DecisionForm(formdata=None)
             forms["decision_form"].fill_from(application)
+        forms["approval_warnings"] = decisions.approval_warnings(
+            round_, [services.progress(services.reviews_of(application))]
+        )
     return render_template(
         "review/application.html",
         application=application,
@@ -166,7 +169,10 @@ def assign(application_id: int):
             lambda: services.assign_reviewers([application], chosen, actor=current_user),
         )
         if ok:
-            flash(_("%(n)d bedømmer(e) tildelt.", n=len(created)), "success")
+            flash(
+                ngettext("%(num)d bedømmer tildelt.", "%(num)d bedømmere tildelt.", len(created)),
+                "success",
+            )
             return redirect(url_for(".application", application_id=application.id))
     return _render_application(application, 400, assign_form=form)
 
@@ -202,8 +208,17 @@ def decide(application_id: int):
         )
         if ok:
             flash(_("Afgørelsen er gemt, og kommunen har fået besked."), "success")
+            if application.status == ApplicationStatus.APPROVED:
+                _flash_approval_warnings(
+                    application.round, [services.progress(services.reviews_of(application))]
+                )
             return redirect(url_for(".application", application_id=application.id))
     return _render_application(application, 400, decision_form=form)
+
+
+def _flash_approval_warnings(round_, progresses) -> None:
+    for warning in decisions.approval_warnings(round_, progresses):
+        flash(_("Godkendt, men bemærk: %(warning)s", warning=warning), "warning")
 
 
 @bp.route("/ansoegning/<int:application_id>/dossier.pdf")
@@ -225,6 +240,3 @@ def dossier(application_id: int):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-from portal.review import round_views  # noqa: E402, F401  (registers the round's pages on bp)

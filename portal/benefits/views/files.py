@@ -15,12 +15,14 @@ from portal.auth.permissions import role_required
 from portal.benefits import exporting
 from portal.benefits.forms import UploadForm
 from portal.benefits.importing import import_figures
+from portal.benefits.models import CostKind
 from portal.benefits.permissions import (
     READERS,
     can_export_round,
     can_import_for_any,
 )
-from portal.benefits.views import _editable, bp
+from portal.benefits.views import bp
+from portal.benefits.views.figures import editable_or_403
 from portal.db import db
 from portal.errors import PortalError, RowErrors
 from portal.jobs import services as jobs
@@ -129,13 +131,14 @@ def _upload(round_, back_url: str, participation=None):
         form=form,
         errors=errors,
         back_url=back_url,
+        cost_word=CostKind.ONE_OFF.file_word(),
     ), status
 
 
 @bp.route("/deltagelse/<int:participation_id>/indlaes", methods=["GET", "POST"])
 @role_required(Role.MUNICIPAL, Role.COORDINATOR)
 def upload_participation(participation_id: int):
-    participation = _editable(participation_id)
+    participation = editable_or_403(participation_id)
     return _upload(
         participation.round,
         url_for(".participation", participation_id=participation.id),

@@ -9,7 +9,7 @@ through the same services as the pages, so the demo shows what the portal really
   registered with the participant import.
 - The open screen-visit round: Aarhus approved early as lead with its community formed,
   Odense's application submitted, Aalborg's joint draft waiting for Vejle to confirm.
-- Figures for the two running rounds (``portal.demo_figures``): baselines, targets,
+- Figures for the two running rounds (``portal.demo.figures``): baselines, targets,
   measurements up to today and costs, through the file import.
 
 Each part is skipped when its round already has applications or participants, so loading
@@ -45,7 +45,7 @@ from portal.review import decisions
 from portal.review import services as review
 from portal.review.models import Criterion, Review
 
-SAMPLE_DIR = Path(__file__).resolve().parent / "data" / "participants"
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "participants"
 
 
 @dataclass(frozen=True)
@@ -344,7 +344,7 @@ def load_collaboration(users: dict[str, User], now: datetime) -> None:
     if "skaermbesoeg-demo-aaben" in rounds:
         load_open_round(rounds["skaermbesoeg-demo-aaben"], users, now)
     db.session.flush()
-    from portal.demo_figures import load_figures, load_reports
+    from portal.demo.figures import load_figures, load_reports
     from portal.i18n import COPENHAGEN
 
     today = now.astimezone(COPENHAGEN).date()

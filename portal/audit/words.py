@@ -1,0 +1,176 @@
+"""The audit log's words: what each action and each stored field is called in Danish
+(through gettext), and how a field's value is written. An action or field not named here is
+shown by its code, so a new one is never hidden."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    "login": _l("Logget ind"),
+    "login_failed": _l("Mislykket login"),
+    "password_changed": _l("Adgangskode skiftet"),
+    "password_reset": _l("Adgangskode nulstillet"),
+    "user_created": _l("Bruger oprettet"),
+    "user_updated": _l("Bruger ændret"),
+    "user_activated": _l("Bruger genaktiveret"),
+    "user_deactivated": _l("Bruger deaktiveret"),
+    "municipalities_imported": _l("Kommuneregister indlæst"),
+    "municipalities_exported": _l("Kommuneregister hentet"),
+    "programme_loaded": _l("Indsats indlæst fra fil"),
+    "programme_updated": _l("Indsats ændret"),
+    "indicator_saved": _l("Indikator gemt"),
+    "indicator_deleted": _l("Indikator slettet"),
+    "benefit_line_saved": _l("Gevinstlinje gemt"),
+    "benefit_line_deleted": _l("Gevinstlinje slettet"),
+    "round_created": _l("Forløb oprettet"),
+    "round_updated": _l("Forløb ændret"),
+    "criteria_guide_updated": _l("Vejledning til kriterierne ændret"),
+    "application_created": _l("Ansøgning oprettet"),
+    "application_saved": _l("Ansøgning gemt"),
+    "application_submitted": _l("Ansøgning indsendt"),
+    "application_withdrawn": _l("Ansøgning trukket tilbage"),
+    "application_resumed": _l("Ansøgning genoptaget"),
+    "application_reopened": _l("Ansøgning genåbnet"),
+    "application_decided": _l("Afgørelse truffet"),
+    "joint_application_confirmed": _l("Fælles ansøgning bekræftet"),
+    "joint_application_declined": _l("Medansøger trukket sig"),
+    "deadline_extended": _l("Frist forlænget"),
+    "deadline_extension_removed": _l("Forlænget frist fjernet"),
+    "reviewer_assigned": _l("Bedømmer tildelt"),
+    "reviewer_unassigned": _l("Bedømmer fjernet"),
+    "review_saved": _l("Bedømmelse gemt"),
+    "review_submitted": _l("Bedømmelse afgivet"),
+    "review_abstained": _l("Bedømmer erklæret inhabil"),
+    "review_exported": _l("Vurdering hentet som regneark"),
+    "dossier_downloaded": _l("Ansøgning hentet som PDF"),
+    "participation_created": _l("Deltagelse oprettet"),
+    "participants_imported": _l("Deltagere indlæst"),
+    "community_created": _l("Fællesskab oprettet"),
+    "community_deleted": _l("Fællesskab slettet"),
+    "community_membership_changed": _l("Fællesskab ændret"),
+    "grant_recomputed": _l("Tilskud beregnet"),
+    "grant_overridden": _l("Tilskud fastsat af koordinatoren"),
+    "grant_override_cleared": _l("Fastsat tilskud fjernet"),
+    "disbursement_recorded": _l("Udbetaling registreret"),
+    "disbursement_deleted": _l("Udbetaling slettet"),
+    "figures_import": _l("Tal indlæst fra fil"),
+    "figures_imported": _l("Tal indlæst fra fil"),
+    "figures_exported": _l("Tal hentet"),
+    "report_downloaded": _l("Rapport hentet"),
+    "cli": _l("Kommando kørt"),
+}
+
+# Fields whose value is kroner, a yes/no, or a code with a word of its own.
+MONEY = {
+    "grant",
+    "grant_amount",
+    "grant_override",
+    "amount",
+    "disbursed",
+    "lead_grant",
+    "participant_grant",
+    "participant_pool",
+}
+
+FIELDS = {
+    "grant": _l("Tilskud"),
+    "grant_amount": _l("Tilskud"),
+    "grant_override": _l("Fastsat tilskud"),
+    "grant_override_reason": _l("Begrundelse for tilskuddet"),
+    "amount": _l("Beløb"),
+    "disbursed": _l("Udbetalt i alt"),
+    "paid_on": _l("Udbetalt den"),
+    "note": _l("Note"),
+    "status": _l("Status"),
+    "reason": _l("Begrundelse"),
+    "decision_reason": _l("Begrundelse"),
+    "role": _l("Rolle"),
+    "email": _l("E-mail"),
+    "name": _l("Navn"),
+    "active": _l("Aktiv"),
+    "municipality_id": _l("Kommune"),
+    "community": _l("Fællesskab"),
+    "community_id": _l("Fællesskab nr."),
+    "experience": _l("Erfaring"),
+    "competence_statement": _l("Kompetencer"),
+    "capacity_statement": _l("Kapacitet"),
+    "motivation": _l("Motivation"),
+    "project_lead_name": _l("Projektleder"),
+    "project_lead_email": _l("Projektleders e-mail"),
+    "project_owner_name": _l("Projektejer"),
+    "project_owner_title": _l("Projektejers titel"),
+    "backing_board": _l("Opbakning i direktionen"),
+    "backing_management": _l("Opbakning på chefniveau"),
+    "backing_political": _l("Politisk opbakning"),
+    "goals": _l("Målsætninger"),
+    "members": _l("Medansøgere"),
+    "score_experience": _l("Point for erfaring"),
+    "score_leadership": _l("Point for ledelsesforankring"),
+    "score_readiness": _l("Point for parathed"),
+    "comment_experience": _l("Kommentar om erfaring"),
+    "comment_leadership": _l("Kommentar om ledelsesforankring"),
+    "comment_readiness": _l("Kommentar om parathed"),
+    "conflict_note": _l("Inhabilitet"),
+    "reviewer": _l("Bedømmer"),
+    "until": _l("Ny frist"),
+    "name_da": _l("Navn"),
+    "name_en": _l("Navn på engelsk"),
+    "deadline_at": _l("Ansøgningsfrist"),
+    "opens_at": _l("Åbner"),
+    "period_start": _l("Forløbet starter"),
+    "period_end": _l("Forløbet slutter"),
+    "lead_grant": _l("Tilskud til skaleringsleder"),
+    "participant_grant": _l("Tilskud pr. deltagerkommune"),
+    "participant_pool": _l("Pulje til deltagerkommuner"),
+    "community_min": _l("Mindst i et fællesskab"),
+    "community_max": _l("Højst i et fællesskab"),
+    "created": _l("Oprettet"),
+    "updated": _l("Opdateret"),
+    "unchanged": _l("Uændret"),
+    "report": _l("Rapport"),
+    "format": _l("Format"),
+}
+
+OBJECTS = {
+    "Application": _l("Ansøgning nr. %(id)s"),
+    "Participation": _l("Deltagelse nr. %(id)s"),
+    "Review": _l("Bedømmelse nr. %(id)s"),
+    "Round": _l("Forløb nr. %(id)s"),
+    "Programme": _l("Indsats nr. %(id)s"),
+    "Community": _l("Fællesskab nr. %(id)s"),
+    "Disbursement": _l("Udbetaling nr. %(id)s"),
+    "Indicator": _l("Indikator nr. %(id)s"),
+    "BenefitLine": _l("Gevinstlinje nr. %(id)s"),
+    "DeadlineExtension": _l("Fristforlængelse nr. %(id)s"),
+    "User": _l("Bruger nr. %(id)s"),
+}
+
+
+def value_word(field: str, value) -> str | None:
+    """A stored code as its Danish word (a status, a role), or None when it has none."""
+    if not isinstance(value, str):
+        return None
+    if field == "status":
+        from portal.applications.labels import STATUS_LABELS
+        from portal.review.labels import review_status_label
+
+        for status, label in STATUS_LABELS.items():
+            if status.value == value:
+                return str(label)
+        try:
+            return review_status_label(value)
+        except (KeyError, ValueError):
+            return None
+    if field == "role":
+        from portal.applications.labels import ROLE_LABELS
+        from portal.auth.labels import role_label
+
+        for role, label in ROLE_LABELS.items():
+            if role.value == value:
+                return str(label)
+        try:
+            return role_label(value)
+        except (KeyError, ValueError):
+            return None
+    return None

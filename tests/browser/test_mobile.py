@@ -1,0 +1,80 @@
+"""At 390 px (a phone) the pages a project lead uses most scroll only downwards: tables
+scroll inside their own box, charts scale, the menu folds away behind a button."""
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from portal.db import db
+from portal.municipalities.models import Municipality
+from portal.participations.models import Participation
+from portal.programmes.models import Round
+from tests.browser.test_journeys import log_in
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+def aarhus_screen_visits(app) -> int:
+    with app.app_context():
+        participation_id = db.session.scalar(
+            select(Participation.id)
+            .join(Round)
+            .join(Municipality, Municipality.id == Participation.municipality_id)
+            .where(Round.slug == "skaermbesoeg-2025", Municipality.code == 751)
+        )
+        db.session.remove()
+    return participation_id
+
+
+def horizontal_overflow(page: Page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def too_wide(page: Page) -> list[str]:
+    """The outermost elements sticking out on the right, to say what to fix."""
+    return page.evaluate(
+        """() => { const w = document.documentElement.clientWidth; const out = [];
+        for (const el of document.querySelectorAll('body *')) {
+          const r = el.getBoundingClientRect();
+          if (r.right > w + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > w + 1))
+            out.push(el.tagName + '.' + el.className + ' in ' + el.parentElement.tagName + '.' + el.parentElement.className + ' ' + Math.round(r.right) + ' ' + (el.textContent || '').trim().slice(0, 40));
+        } return out.slice(0, 8); }"""
+    )
+
+
+def test_home_dashboard_and_figures_have_no_sideways_scroll_at_390_px(page: Page, live_server, app):
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, "projektleder.aarhus@demo.dk")
+    participation_id = aarhus_screen_visits(app)
+    for path in (
+        "/",
+        f"/oversigt/deltagelse/{participation_id}",
+        f"/gevinster/deltagelse/{participation_id}",
+    ):
+        page.goto(f"{live_server}{path}")
+        assert horizontal_overflow(page) <= 0, (path, too_wide(page))
+        # a wide table scrolls in its own box, which a keyboard user can reach
+        for box in page.locator(".table-scroll").all():
+            assert box.get_attribute("tabindex") == "0"
+        for chart in page.locator("svg.chart").all():
+            assert chart.bounding_box()["width"] <= PHONE["width"]
+
+
+def test_the_menu_folds_behind_a_button_on_a_phone(page: Page, live_server):
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, "koordinator@demo.dk")
+    menu = page.get_by_role("navigation", name="Hovedmenu")
+    toggle = page.get_by_role("button", name="Menu")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(menu.get_by_role("link", name="Logbog")).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(menu.get_by_role("link", name="Logbog")).to_be_visible()
+    assert horizontal_overflow(page) <= 0
+    page.set_viewport_size({"width": 1280, "height": 800})  # on a desktop: always shown
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(menu.get_by_role("link", name="Logbog")).to_be_visible()
