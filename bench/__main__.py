@@ -134,6 +134,8 @@ def main() -> None:
     # not in one that holds every earlier measurement's objects.
     sys.stdout.flush()
     subprocess.run([sys.executable, "-m", "bench.reports"], check=True)
+    # The portal under load: gunicorn on PostgreSQL, driven by locust (bench/load.py).
+    subprocess.run([sys.executable, "-m", "bench.load"], check=True)
     # Every municipality's PDF as a job through a real worker, and the stored national PDF.
     subprocess.run([sys.executable, "-m", "bench.jobs"], check=True)
 

@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
     from portal.benefits.views import bp as benefits_bp
     from portal.dashboards.views import bp as dashboards_bp
+    from portal.health import bp as health_bp
     from portal.home.views import bp as home_bp
     from portal.jobs.views import bp as jobs_bp
     from portal.municipalities.views import bp as municipalities_bp
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.reports.views import bp as reports_bp
     from portal.review.views import bp as review_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(programmes_bp)
@@ -170,8 +172,10 @@ def register_signals() -> None:
     """Domains that react to another's events without it importing them (blinker keeps one
     connection per receiver, so several apps in one process connect once)."""
     from portal.reporting.schedule import connect_signals
+    from portal.results.refresh import connect_signals as connect_results
 
     connect_signals()
+    connect_results()
 
 
 def register_cli(app: Flask) -> None:

@@ -29,7 +29,7 @@ from portal.applications.models import (
 )
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
-from portal.benefits.models import Baseline, Cost, Measurement, Target
+from portal.benefits.models import Baseline, Cost, FigureVersion, Measurement, Target
 from portal.db import db, valid_id
 from portal.jobs.models import Job
 from portal.notifications.models import Notification, OutboxMessage
@@ -285,6 +285,8 @@ POLICIES: dict[type, Policy] = {
     Target: FIGURES,
     Measurement: FIGURES,
     Cost: FIGURES,
+    # The versions of a frozen target picture: written with the change they record.
+    FigureVersion: FIGURES,
     ReportingRequirement: Policy(
         read=FIGURE_READERS,
         # Only the municipality's own project staff deliver its reports.

@@ -75,6 +75,7 @@ def _extra_commands() -> list[click.Command]:
     from portal.programmes.commands import programme_group, seed_command
     from portal.reporting.commands import reporting_group
     from portal.reports.commands import report_group
+    from portal.results.commands import results_group
 
     return [
         create_user_command,
@@ -86,6 +87,7 @@ def _extra_commands() -> list[click.Command]:
         import_measurements_command,
         reporting_group,
         report_group,
+        results_group,
         worker_command,
     ]
 

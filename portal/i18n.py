@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from babel.dates import parse_pattern as parse_date_pattern
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import (
+    get_decimal_symbol,
+    get_group_symbol,
+    get_minus_sign_symbol,
+)
+from babel.numbers import parse_pattern as parse_number_pattern
 from flask import Flask, has_request_context, request, session
-from flask_babel import format_decimal, get_locale, get_translations
+from flask_babel import get_locale, get_translations
 
 LOCALES = ("da", "en")
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -50,10 +58,69 @@ def bare_community(name: str) -> str:
     return name
 
 
+# Patterns parsed once, then applied: a national view formats thousands of numbers and
+# dates, and Babel's ``format_decimal``/``format_date`` parse their pattern on every call.
+# A number pattern is applied by ``_Format`` (Python's own formatting with the locale's
+# symbols: the same text as Babel's ``NumberPattern.apply``, a test holds them equal).
+_NUMBER_FORMATS: dict[tuple[int, str], _Format] = {}
+_DATE_PATTERNS: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class _Format:
+    min_frac: int
+    max_frac: int
+    group: str
+    decimal: str
+    minus: str
+
+    @classmethod
+    def of(cls, digits: int, locale) -> _Format:
+        text = "#,##0" if digits == 0 else "#,##0." + "#" * digits
+        pattern = parse_number_pattern(text)
+        if pattern.grouping != (3, 3):
+            raise ValueError(f"{text}: only groups of three are supported")
+        return cls(
+            *pattern.frac_prec,
+            get_group_symbol(locale),
+            get_decimal_symbol(locale),
+            get_minus_sign_symbol(locale),
+        )
+
+    def apply(self, value) -> str:
+        if isinstance(value, float):
+            value = Decimal(str(value))  # as Babel does: the shortest text of the float
+        elif not isinstance(value, Decimal):
+            value = Decimal(value)
+        text = f"{value:,.{self.max_frac}f}"  # rounded half to even, as Babel rounds
+        whole, _, fraction = text.partition(".")
+        fraction = fraction.rstrip("0").ljust(self.min_frac, "0")
+        if whole.startswith("-"):
+            whole = self.minus + whole[1:]
+        whole = whole.replace(",", self.group)
+        return f"{whole}{self.decimal}{fraction}" if fraction else whole
+
+
+def _number_format(digits: int) -> _Format:
+    locale = get_locale()
+    key = (digits, str(locale))
+    found = _NUMBER_FORMATS.get(key)
+    if found is None:
+        found = _NUMBER_FORMATS[key] = _Format.of(digits, locale)
+    return found
+
+
+def _date_pattern(fmt: str):
+    pattern = _DATE_PATTERNS.get(fmt)
+    if pattern is None:
+        pattern = _DATE_PATTERNS[fmt] = parse_date_pattern(fmt)
+    return pattern
+
+
 def money(value: int | Decimal | None) -> str:
     if value is None:
         return "–"
-    return f"{format_decimal(value, format='#,##0')} kr."
+    return f"{_number_format(0).apply(value)} kr."
 
 
 def number(value: int | float | Decimal | str | None, digits: int = 1) -> str:
@@ -61,8 +128,7 @@ def number(value: int | float | Decimal | str | None, digits: int = 1) -> str:
         return "–"
     if isinstance(value, str):
         value = Decimal(value)  # stored decimal strings (round parameters) stay exact
-    pattern = "#,##0" if digits == 0 else "#,##0." + "#" * digits
-    return format_decimal(value, format=pattern)
+    return _number_format(digits).apply(value)
 
 
 def local_date(value: date | datetime | None, fmt: str = "dd.MM.yyyy") -> str:
@@ -70,7 +136,7 @@ def local_date(value: date | datetime | None, fmt: str = "dd.MM.yyyy") -> str:
         return "–"
     if isinstance(value, datetime):
         return format_datetime(to_local(value), fmt, tzinfo=COPENHAGEN, locale=get_locale())
-    return format_date(value, fmt, locale=get_locale())
+    return _date_pattern(fmt).apply(value, get_locale())
 
 
 def local_datetime(value: datetime | None) -> str:

@@ -16,6 +16,12 @@ from portal.notifications.models import Notification, OutboxMessage
 from portal.participations.models import Community, Disbursement, Participation
 from portal.programmes.models import BenefitLine, Indicator, Programme, ProgrammeGoal, Round
 from portal.reporting.models import ReportingRequirement, ReportKind
+from portal.results.models import (
+    IndicatorResultRow,
+    LineMonthResult,
+    MonthResult,
+    ParticipationResult,
+)
 from portal.review.models import Review
 
 __all__ = [
@@ -32,14 +38,18 @@ __all__ = [
     "DeadlineExtension",
     "Disbursement",
     "Indicator",
+    "IndicatorResultRow",
+    "LineMonthResult",
     "Job",
     "JobKind",
     "JobStatus",
     "Measurement",
+    "MonthResult",
     "Municipality",
     "Notification",
     "OutboxMessage",
     "Participation",
+    "ParticipationResult",
     "Programme",
     "ProgrammeGoal",
     "ReportKind",

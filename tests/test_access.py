@@ -5,7 +5,7 @@ import pytest
 
 from portal.auth.models import Role
 
-PUBLIC = {"static", "auth.login", "auth.set_language", "home.accessibility"}
+PUBLIC = {"static", "auth.login", "auth.set_language", "home.accessibility", "health.healthz"}
 
 
 def _routes(app):

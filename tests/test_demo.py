@@ -99,6 +99,47 @@ def test_aarhus_screen_visit_benefits_match_a_hand_calculation():
     assert benefits.total_hours == 150 * counted
 
 
+def test_the_demo_shows_a_lowered_target_a_provisional_figure_and_three_scenarios():
+    from portal.benefits import freeze
+    from portal.benefits.models import Measurement, Quality, Target
+    from portal.demo.promise import REASON
+    from tests.conftest import municipality
+
+    load_demo()
+    running = get_round_by_slug("skaermbesoeg-2025")
+    aarhus = db.session.scalar(
+        select(Participation).where(
+            Participation.round_id == running.id,
+            Participation.municipality_id == municipality(751).id,
+        )
+    )
+    assert freeze.is_frozen(aarhus)
+    [(key, history)] = [
+        (k, h) for k, h in freeze.histories([aarhus.id])[aarhus.id].items() if h.changed
+    ]
+    assert key[0] == "target" and history.current < history.original
+    assert history.steps[0].reason == REASON
+    assert (
+        db.session.scalar(
+            select(func.count(Measurement.id)).where(
+                Measurement.participation_id == aarhus.id,
+                Measurement.quality == Quality.PROVISIONAL,
+            )
+        )
+        == 1
+    )
+    assert not db.session.scalar(
+        select(func.count(Target.id))
+        .join(Participation, Participation.id == Target.participation_id)
+        .where(
+            Participation.round_id == running.id,
+            Target.pessimistic.is_(None) | Target.optimistic.is_(None),
+        )
+    )
+    load_demo()  # again: nothing new
+    assert len(freeze.histories([aarhus.id])[aarhus.id][key].steps) == 1
+
+
 def test_demo_reset_starts_afresh_and_prints_logins_with_municipality_names(app):
     from portal.applications.models import ApplicationMember
     from portal.demo import demo_command

@@ -127,3 +127,29 @@ def test_counts_read_right_at_one_and_at_many(app):
             assert ImportResult(unchanged=1).summary() == (
                 "1 row read: 0 new, 0 changed, 1 unchanged."
             )
+
+
+def test_numbers_are_babels_own_text_from_a_pattern_parsed_once(app):
+    """The Danish (and English) number format applied from a parsed pattern gives exactly
+    what Babel's format_decimal gives, for every kind of value the pages show."""
+    import random
+    from decimal import Decimal
+
+    from flask import session
+    from flask_babel import format_decimal
+
+    from portal.i18n import money, number
+
+    rng = random.Random(14)
+    values = [Decimal("-0.001"), Decimal("-0"), -0.0, 0, 7, Decimal("0.125"), Decimal("1E+20")]
+    values += [Decimal("999.995"), 12.345, 10**15, Decimal("-1234.5")]
+    values += [Decimal(rng.randint(-(10**9), 10**9)).scaleb(-rng.randint(0, 8)) for _ in range(300)]
+    values += [rng.uniform(-1e6, 1e6) for _ in range(100)]
+    for language in ("da", "en"):
+        with app.test_request_context():
+            session["lang"] = language
+            for value in values:
+                for digits in range(5):
+                    pattern = "#,##0" if digits == 0 else "#,##0." + "#" * digits
+                    assert number(value, digits) == format_decimal(value, format=pattern)
+            assert money(Decimal("1234567.5")) == format_decimal(1234568, "#,##0") + " kr."

@@ -28,7 +28,7 @@ from tests.world import OTHER, OWN, OWNED_ARGUMENTS, USERS, build_world
 # Municipality-tied users: another municipality's objects are out of their reach.
 TIED = [key for key, (_role, code) in USERS.items() if code is not None]
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-PUBLIC = {"static", "auth.login", "auth.set_language", "home.accessibility"}
+PUBLIC = {"static", "auth.login", "auth.set_language", "home.accessibility", "health.healthz"}
 
 # What the sweep did, for the closing note: printed at the end of the run.
 SIZE: Counter = Counter()

@@ -14,6 +14,7 @@ from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
 from portal.benefits.recording import plain
 from portal.benefits.rules import Kind
 from portal.db import db, utcnow
+from portal.results.refresh import refresh_ids
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,16 @@ class _Target:
 
 _TARGETS = {
     Kind.BASELINE: _Target(
-        Baseline, "baselines", ("indicator_id",), ("value", "measured_on", "source_note")
+        Baseline,
+        "baselines",
+        ("indicator_id",),
+        ("value", "measured_on", "source_note", "quality"),
     ),
-    Kind.TARGET: _Target(Target, "targets", ("indicator_id",), ("value", "target_date", "note")),
+    Kind.TARGET: _Target(
+        Target, "targets", ("indicator_id",), ("value", "target_date", "note", "quality")
+    ),
     Kind.MEASUREMENT: _Target(
-        Measurement, "measurements", ("indicator_id", "period"), ("value", "note")
+        Measurement, "measurements", ("indicator_id", "period"), ("value", "note", "quality")
     ),
     Kind.COST: _Target(Cost, "costs", ("kind", "category", "incurred_on"), ("amount", "note")),
 }
@@ -55,6 +61,7 @@ def _file_rows(rows: pd.DataFrame, kind: Kind) -> pd.DataFrame:
     else:
         out["indicator_id"] = part["indicator_id"].astype(int)
         out["value"] = part["value"]
+        out["quality"] = part["quality"]  # "" for a measured figure
     if kind == Kind.BASELINE:
         out["measured_on"] = day
         out["source_note"] = part["note"]
@@ -97,6 +104,8 @@ def write(
         )
         if kind == Kind.COST:
             old = old.assign(kind=old["kind"].map(lambda k: getattr(k, "value", k)))
+        else:  # compared as the file writes it: "" for none
+            old = old.assign(quality=old["quality"].map(lambda q: getattr(q, "value", q) or ""))
         joined = incoming.merge(old, on=on, how="left", suffixes=("", "_old"))
         is_new = joined["id"].isna()
         differs = pd.Series(False, index=joined.index)
@@ -179,11 +188,16 @@ def write(
     )
     _expire_figures()
     db.session.flush()
+    refresh_ids(changes)  # the participations whose figures changed, in one evaluation
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     """Rows as dicts of plain Python values (``tolist`` turns numpy numbers into ints)."""
-    values = [frame[c].tolist() for c in columns]
+    values = [
+        # a quality mark is stored as NULL when there is none
+        [v or None for v in frame[c].tolist()] if c.endswith("quality") else frame[c].tolist()
+        for c in columns
+    ]
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 

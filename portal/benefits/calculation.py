@@ -76,6 +76,7 @@ class LineInfo:
     name_en: str
     kind: str  # hours | kroner
     formula: str
+    dis_benefit: bool = False  # a negative effect: its amounts count negative
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class TargetInfo:
     date: date
     pessimistic: Decimal | None = None
     optimistic: Decimal | None = None
+    quality: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,12 @@ class IndicatorResult:
     def progress_value(self) -> Decimal | None:
         return self.progress.progress if self.progress else None
 
+    @property
+    def qualities(self) -> set[str]:
+        """The quality marks among its baseline, target and measurements."""
+        points = [self.baseline, self.target, *self.series]
+        return {p.quality for p in points if p is not None and p.quality}
+
 
 @dataclass(frozen=True)
 class Member:
@@ -140,9 +148,16 @@ class Evaluation:
     benefits: BenefitResult | None
     hourly_cost_override: Decimal | None = None
     problems: tuple[str, ...] = ()  # benefit lines whose formula could not be read
+    costs: tuple[arithmetic.Cost, ...] = ()  # the recorded costs (with the series)
 
     def indicator(self, key: str) -> IndicatorResult | None:
         return next((r for r in self.indicators if r.indicator.key == key), None)
+
+    @property
+    def marked(self) -> bool:
+        """Whether any of its figures is estimated, provisional or revised: a total built on
+        it says so."""
+        return any(r.qualities for r in self.indicators)
 
     def line(self, key: str) -> LineInfo | None:
         return next((line for line in self.lines if line.key == key), None)
@@ -161,6 +176,7 @@ class Totals:
     net: Decimal = ZERO
     flagged: int = 0  # participations with a figure missing somewhere
     municipality_ids: frozenset[int] = frozenset()
+    marked: int = 0  # participations with an estimated, provisional or revised figure
 
     @property
     def municipalities(self) -> int:
@@ -176,6 +192,7 @@ class Totals:
             self.net + other.net,
             self.flagged + other.flagged,
             self.municipality_ids | other.municipality_ids,
+            self.marked + other.marked,
         )
 
     @classmethod
@@ -194,6 +211,7 @@ class Totals:
                 b.net,
                 int(bool(b.flags)),
                 frozenset({e.member.municipality_id}),
+                int(e.marked),
             )
         return total
 
@@ -279,13 +297,18 @@ def programme_models(programme_ids: Iterable[int], *, lines: bool = True) -> dic
             .order_by(BenefitLine.programme_id, BenefitLine.position, BenefitLine.id)
         ):
             model = models[b.programme_id]
+            # A dis-benefit's formula gives the size of the harm; negated, it is subtracted
+            # from the hours and the gross like any line, by the same arithmetic.
+            text = f"-({b.formula})" if b.dis_benefit else b.formula
             try:
-                formula = parse_formula(b.formula)
+                formula = parse_formula(text)
             except FormulaError as error:  # checked on load and edit; an old row may slip by
                 model.problems.append(f"{b.key}: {error.reason}")
                 continue
             model.lines.append(Line(b.key, b.kind.value, formula, b.name_da))
-            model.line_infos.append(LineInfo(b.key, b.name_da, b.name_en, b.kind.value, b.formula))
+            model.line_infos.append(
+                LineInfo(b.key, b.name_da, b.name_en, b.kind.value, b.formula, b.dis_benefit)
+            )
     return models
 
 
@@ -326,6 +349,7 @@ def _latest_measurements(ids: list[int]):
             Measurement.indicator_id,
             Measurement.period,
             Measurement.value,
+            Measurement.quality,
         ).join(
             latest,
             and_(
@@ -345,18 +369,26 @@ class _Figures:
     costs: list = field(default_factory=list)  # arithmetic.Cost
 
 
+def _quality(value) -> str | None:
+    return getattr(value, "value", value)
+
+
 def _load_figures(ids: list[int], *, series: bool) -> dict[int, _Figures]:
     """Three queries (latest only) or four (every measurement, and the costs)."""
     figures: dict[int, _Figures] = defaultdict(_Figures)
     if not ids:
         return figures
-    for pid, iid, value, day in db.session.execute(
+    for pid, iid, value, day, quality in db.session.execute(
         select(
-            Baseline.participation_id, Baseline.indicator_id, Baseline.value, Baseline.measured_on
+            Baseline.participation_id,
+            Baseline.indicator_id,
+            Baseline.value,
+            Baseline.measured_on,
+            Baseline.quality,
         ).where(Baseline.participation_id.in_(ids))
     ):
-        figures[pid].baselines[iid] = Point(day, value)
-    for pid, iid, value, day, low, high in db.session.execute(
+        figures[pid].baselines[iid] = Point(day, value, _quality(quality))
+    for pid, iid, value, day, low, high, quality in db.session.execute(
         select(
             Target.participation_id,
             Target.indicator_id,
@@ -364,9 +396,10 @@ def _load_figures(ids: list[int], *, series: bool) -> dict[int, _Figures]:
             Target.target_date,
             Target.pessimistic,
             Target.optimistic,
+            Target.quality,
         ).where(Target.participation_id.in_(ids))
     ):
-        figures[pid].targets[iid] = TargetInfo(value, day, low, high)
+        figures[pid].targets[iid] = TargetInfo(value, day, low, high, _quality(quality))
     if series:
         rows = db.session.execute(
             select(
@@ -374,14 +407,15 @@ def _load_figures(ids: list[int], *, series: bool) -> dict[int, _Figures]:
                 Measurement.indicator_id,
                 Measurement.period,
                 Measurement.value,
+                Measurement.quality,
             )
             .where(Measurement.participation_id.in_(ids))
             .order_by(Measurement.period)
         )
     else:
         rows = _latest_measurements(ids)
-    for pid, iid, period, value in rows:
-        figures[pid].series[iid].append(Point(period, value))
+    for pid, iid, period, value, quality in rows:
+        figures[pid].series[iid].append(Point(period, value, _quality(quality)))
     if series:
         for pid, kind, category, day, amount in db.session.execute(
             select(Cost.participation_id, Cost.kind, Cost.category, Cost.incurred_on, Cost.amount)
@@ -495,6 +529,7 @@ def evaluate(
                 benefits,
                 p.hourly_cost_override,
                 tuple(model.problems),
+                tuple(mine.costs),
             )
         )
     return results

@@ -7,8 +7,11 @@ no XML header, ``role="img"``, an ``aria-label`` and a ``<title>``, text kept as
 is never the only way to read its figures: the page shows a table next to it.
 
 Rendering costs milliseconds, so a chart is rendered once per distinct data and language: the
-arguments become a frozen ``_Spec`` whose hash keys an LRU cache. Element ids are prefixed by
-that hash, so several charts on one page do not share ids.
+arguments become a frozen ``_Spec`` whose hash keys an LRU cache in the process and, across
+the app's processes and restarts, a file in the instance folder (``CHART_CACHE_DIR``,
+default ``instance/charts``; empty turns it off). The key is a digest of everything drawn, so
+it is the data's version: changed figures give a new key and an old chart is never served.
+Element ids are prefixed by a hash too, so several charts on one page do not share ids.
 """
 
 from __future__ import annotations
@@ -16,18 +19,21 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 import re
+import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path as FilePath
 
 import matplotlib
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask import has_app_context
+from flask import current_app, has_app_context
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 from matplotlib.backends.backend_svg import FigureCanvasSVG
@@ -83,6 +89,7 @@ class _Spec:
     target: tuple | None = None
     median: Decimal | None = None
     highlight: int | None = None  # index of the bar to mark (the viewer's municipality)
+    marked: tuple[int, ...] = ()  # points with a quality mark: drawn hollow
 
     @property
     def digest(self) -> str:
@@ -97,10 +104,12 @@ def indicator_chart(
     target: tuple[date, Decimal] | None = None,
     unit: str = "",
     labels: tuple[str, str, str] | None = None,
+    marked: Sequence[int] = (),
 ) -> Markup:
     """An indicator over time: the measurements, the baseline as a level and the target line
     from the baseline to the target (its date and value). ``labels``: the legend's texts for
-    measurements, baseline and target (translated defaults)."""
+    measurements, baseline and target (translated defaults). ``marked``: the indexes of
+    points that are estimated, provisional or revised, drawn as hollow points."""
     spec = _Spec(
         "series",
         title,
@@ -110,6 +119,7 @@ def indicator_chart(
         tuple((d, Decimal(v)) for d, v in points),
         (baseline[0], Decimal(baseline[1])) if baseline else None,
         (target[0], Decimal(target[1])) if target else None,
+        marked=tuple(marked),
     )
     return _render(spec)
 
@@ -139,8 +149,40 @@ def distribution_chart(
     return _render(spec)
 
 
+def _cache_dir() -> FilePath | None:
+    if not has_app_context():
+        return None
+    folder = current_app.config.get("CHART_CACHE_DIR")
+    if folder is None:
+        folder = os.path.join(current_app.instance_path, "charts")
+    return FilePath(folder) if folder else None
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def _render(spec: _Spec) -> Markup:
+    folder = _cache_dir()
+    if folder is None:
+        return _draw(spec)
+    path = folder / f"{hashlib.sha256(repr(spec).encode()).hexdigest()}.svg"
+    try:
+        return Markup(path.read_text(encoding="utf-8"))
+    except OSError:
+        pass
+    svg = _draw(spec)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Several processes may draw the same chart: write aside, then swap in atomically.
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False
+        ) as out:
+            out.write(svg)
+        os.replace(out.name, path)
+    except OSError:  # a read-only instance folder costs a render, never the page
+        pass
+    return svg
+
+
+def _draw(spec: _Spec) -> Markup:
     buffer = io.StringIO()
     # Artists read the settings when they are made: build and save inside the context.
     with _lock, matplotlib.rc_context({**RC, "svg.hashsalt": spec.digest}):
@@ -185,6 +227,18 @@ def _draw_series(axes, spec: _Spec) -> None:
             linewidth=1.6,
             label=measured,
         )
+        if spec.marked:
+            axes.plot(
+                [date2num(days[i]) for i in spec.marked],
+                [float(spec.points[i][1]) for i in spec.marked],
+                linestyle="none",
+                marker="o",
+                markersize=5,
+                markerfacecolor="white",
+                markeredgecolor=BRAND,
+                markeredgewidth=1.4,
+                label=_("Skøn, foreløbig eller revideret"),
+            )
     if spec.baseline:
         axes.axhline(float(spec.baseline[1]), color=MUTED, linestyle=":", linewidth=1.2)
         days.append(spec.baseline[0])
@@ -307,4 +361,9 @@ def _accessible(svg: str, spec: _Spec) -> str:
 
 
 def cache_clear() -> None:
+    """Forget every rendered chart: in this process and in the cache folder."""
     _render.cache_clear()
+    folder = _cache_dir()
+    if folder is not None and folder.is_dir():
+        for path in folder.glob("*.svg"):
+            path.unlink(missing_ok=True)

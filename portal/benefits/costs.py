@@ -16,6 +16,7 @@ from portal.benefits.rules import Kind
 from portal.db import db
 from portal.errors import RuleViolations, check_version
 from portal.participations.models import Participation
+from portal.results.refresh import refresh_participation
 from portal.textcheck import cpr_problems
 
 MAX_OWNER = 150
@@ -81,6 +82,7 @@ def add_cost(
         before=None,
         after=_snapshot(cost, COST_FIELDS),
     )
+    refresh_participation(participation)
     return cost
 
 
@@ -94,8 +96,9 @@ def delete_cost(cost: Cost, *, actor, version: int | None = None) -> None:
         before=_snapshot(cost, COST_FIELDS),
         after=None,
     )
+    participation = cost.participation
     db.session.delete(cost)
-    db.session.flush()
+    refresh_participation(participation)
 
 
 def set_benefit_owner(
@@ -124,6 +127,7 @@ def set_benefit_owner(
         before=before,
         after=_snapshot(participation, fields),
     )
+    refresh_participation(participation)
 
 
 def set_hourly_cost(
@@ -154,3 +158,4 @@ def set_hourly_cost(
         before=before,
         after=_snapshot(participation, fields),
     )
+    refresh_participation(participation)

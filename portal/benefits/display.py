@@ -166,8 +166,14 @@ def _median(values: Sequence[Decimal]) -> Decimal | None:
 def median_of(results: Iterable[IndicatorResult]) -> Median:
     """The medians, never computed from fewer than three municipalities (disclosure)."""
     results = list(results)
-    latest = [r.latest.value for r in results if r.latest]
-    progress = [r.progress_value for r in results if r.progress_value is not None]
+    return medians(
+        [r.latest.value for r in results if r.latest],
+        [r.progress_value for r in results if r.progress_value is not None],
+    )
+
+
+def medians(latest: Sequence[Decimal], progress: Sequence[Decimal]) -> Median:
+    """The medians of plain values (say a round's stored rows), with the same disclosure."""
     return Median(
         None if too_few(len(latest)) else _median(latest),
         None if too_few(len(progress)) else _median(progress),
@@ -257,6 +263,7 @@ def indicator_svg(result: IndicatorResult) -> Markup:
         baseline=(result.baseline.date, result.baseline.value) if result.baseline else None,
         target=(target.date, target.value) if target else None,
         unit=localized(info, "unit"),
+        marked=[n for n, p in enumerate(result.series) if p.quality],
     )
 
 

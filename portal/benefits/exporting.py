@@ -1,5 +1,5 @@
 """Exports of figures and the import template, in the import's own format
-(``municipality,indicator,kind,date,value,note``), as CSV or XLSX.
+(``municipality,indicator,kind,date,value,note,quality``), as CSV or XLSX.
 
 An export imported again changes nothing: values are written exactly (``1234.5``, no
 thousands separators), dates as ``YYYY-MM-DD``, a measurement's date as its period's first
@@ -74,6 +74,7 @@ def figures_table(round_: Round, participations: list[Participation]) -> pd.Data
                     "date": frame[date_column].map(plain),
                     "value": frame["value"].map(plain),
                     "note": frame[note_column],
+                    "quality": frame["quality"].map(lambda q: getattr(q, "value", q) or ""),
                     "_order": frame["indicator_id"].map(order),
                 }
             )
@@ -92,6 +93,7 @@ def figures_table(round_: Round, participations: list[Participation]) -> pd.Data
                     "date": costs["incurred_on"].map(plain),
                     "value": costs["amount"].map(plain),
                     "note": costs["note"],
+                    "quality": "",
                     "_order": 0,
                 }
             )
@@ -127,14 +129,14 @@ def template_table(
             i = item.indicator
             info = (code, i.key, localized(i, "name"), i.unit, frequencies[i.frequency.value])
             if item.missing_baseline:
-                rows.append(info + (Kind.BASELINE.value, "", "", ""))
+                rows.append(info + (Kind.BASELINE.value, "", "", "", ""))
             if item.missing_target:
-                rows.append(info + (Kind.TARGET.value, "", "", ""))
+                rows.append(info + (Kind.TARGET.value, "", "", "", ""))
             periods = item.due or [_current_period(round_, i.frequency, today)]
-            rows += [info + (Kind.MEASUREMENT.value, p.isoformat(), "", "") for p in periods]
+            rows += [info + (Kind.MEASUREMENT.value, p.isoformat(), "", "", "") for p in periods]
         cost = f"{CostKind.ONE_OFF.file_word()}:Licenser"
         rows.append(
-            (code, cost, "", "", "", Kind.COST.value, round_.period_start.isoformat(), "", "")
+            (code, cost, "", "", "", Kind.COST.value, round_.period_start.isoformat(), "", "", "")
         )
     return pd.DataFrame(rows, columns=list(TEMPLATE_COLUMNS))
 

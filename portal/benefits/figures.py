@@ -102,9 +102,9 @@ def participation_figures(participation: Participation) -> ParticipationFigures:
 
 
 FRAME_COLUMNS = {
-    "baselines": (Baseline, ("indicator_id", "value", "measured_on", "source_note")),
-    "targets": (Target, ("indicator_id", "value", "target_date", "note")),
-    "measurements": (Measurement, ("indicator_id", "period", "value", "note")),
+    "baselines": (Baseline, ("indicator_id", "value", "measured_on", "source_note", "quality")),
+    "targets": (Target, ("indicator_id", "value", "target_date", "note", "quality")),
+    "measurements": (Measurement, ("indicator_id", "period", "value", "note", "quality")),
     "costs": (Cost, ("kind", "category", "incurred_on", "amount", "note")),
 }
 

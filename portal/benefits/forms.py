@@ -10,12 +10,12 @@ from babel.numbers import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.benefits.costs import MAX_OWNER
-from portal.benefits.models import MAX_CATEGORY, CostKind
+from portal.benefits.models import MAX_CATEGORY, CostKind, Quality
 from portal.benefits.rules import MAX_NOTE
 from portal.fields import DateField
 from portal.forms import VersionedForm
@@ -76,6 +76,36 @@ class AmountNumberField(NumberField):
         super().process_formdata(valuelist)
 
 
+QUALITY_CHOICES = [
+    SelectChoice("", _l("Målt")),
+    SelectChoice(Quality.ESTIMATED.value, _l("Skønnet")),
+    SelectChoice(Quality.PROVISIONAL.value, _l("Foreløbig")),
+    SelectChoice(Quality.REVISED.value, _l("Revideret (brud i serien)")),
+]
+
+
+class QualityField(SelectField):
+    """The quality mark: empty for a measured figure; ``.quality`` holds the enum or None."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label or _l("Kvalitet"), choices=QUALITY_CHOICES, **kwargs)
+
+    def process_data(self, value):
+        super().process_data(getattr(value, "value", value) or "")
+
+    @property
+    def quality(self) -> Quality | None:
+        return Quality(self.data) if self.data else None
+
+
+def _reason():
+    return TextAreaField(
+        _l("Begrundelse for ændringen"),
+        validators=[Optional(), Length(max=MAX_NOTE)],
+        description=_l("Kræves, når målbilledet er godkendt: ændringen gemmes som en ny version."),
+    )
+
+
 def _required(message):
     return [InputRequired(message)]
 
@@ -86,6 +116,8 @@ class BaselineForm(VersionedForm):
     source_note = TextAreaField(
         _l("Kilde og metode"), validators=[Optional(), Length(max=MAX_NOTE)]
     )
+    quality = QualityField()
+    reason = _reason()
 
 
 class TargetForm(VersionedForm):
@@ -94,6 +126,8 @@ class TargetForm(VersionedForm):
     pessimistic = NumberField(_l("Pessimistisk bud (valgfrit)"))
     optimistic = NumberField(_l("Optimistisk bud (valgfrit)"))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
+    quality = QualityField()
+    reason = _reason()
 
 
 class MeasurementForm(FlaskForm):
@@ -102,11 +136,13 @@ class MeasurementForm(FlaskForm):
     )
     value = NumberField(_l("Værdi"), validators=_required(_l("Angiv målingens værdi.")))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
+    quality = QualityField()
 
 
 class MeasurementEditForm(VersionedForm):
     value = NumberField(_l("Værdi"), validators=_required(_l("Angiv målingens værdi.")))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
+    quality = QualityField()
 
 
 COST_KINDS = [

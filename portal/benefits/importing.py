@@ -1,7 +1,8 @@
 """Importing figures from a CSV or XLSX file: one format for baselines, targets,
 measurements and costs, the same as the exports write.
 
-Columns ``municipality,indicator,kind,date,value`` and optionally ``note``:
+Columns ``municipality,indicator,kind,date,value`` and optionally ``note``, ``quality`` and
+``reason``:
 
 - ``municipality``: the official code (up to four digits, compared as an integer, so ``0101``
   is ``101``);
@@ -12,7 +13,13 @@ Columns ``municipality,indicator,kind,date,value`` and optionally ``note``:
 - ``date``: ``YYYY-MM-DD``; a baseline's measuring date, a target's date, any day of a
   measurement's period (stored as the period's first day), a cost's date;
 - ``value``: a number with ``.`` or ``,`` as decimal separator (kroner for a cost);
-- ``note``: a baseline's source, a target's, measurement's or cost's note.
+- ``note``: a baseline's source, a target's, measurement's or cost's note;
+- ``quality``: ``estimated``, ``provisional`` or ``revised`` (``skønnet``, ``foreløbig``,
+  ``revideret``), empty for a measured figure: a figure imported again without a mark loses
+  its mark (the file says what the figure is now);
+- ``reason``: why a frozen baseline or target changes (``portal.benefits.freeze``):
+  required for such rows once the coordinator has approved the target picture, and kept as
+  the change's new version.
 
 A target row sets the likely value and its date; pessimistic and optimistic values, which
 the format has no column for, are kept as they are.
@@ -35,10 +42,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from portal.benefits import bulk, rules
+from portal.benefits import bulk, freeze, rules
 from portal.benefits.costs import AMOUNT_QUANTUM
 from portal.benefits.figures import figure_frames
-from portal.benefits.models import CostKind
+from portal.benefits.models import MAX_NOTE, CostKind, Quality
 from portal.benefits.permissions import import_limit
 from portal.benefits.rules import Kind
 from portal.db import db
@@ -50,9 +57,18 @@ from portal.participations.models import Participation
 from portal.programmes.models import Frequency, Indicator, Round
 from portal.tabular import LINE, parse_decimals, read_table
 
-COLUMNS = ("municipality", "indicator", "kind", "date", "value", "note")
-REQUIRED = COLUMNS[:-1]
-OPTIONAL = ("note", "name", "unit", "frequency")  # the template's columns for people
+COLUMNS = ("municipality", "indicator", "kind", "date", "value", "note", "quality")
+REQUIRED = COLUMNS[:5]
+# the quality mark, a frozen figure's reason, and the template's columns for people
+OPTIONAL = ("note", "quality", "reason", "name", "unit", "frequency")
+QUALITY_WORDS = {
+    **{q.value: q.value for q in Quality},
+    "skønnet": Quality.ESTIMATED.value,
+    "skoennet": Quality.ESTIMATED.value,
+    "foreløbig": Quality.PROVISIONAL.value,
+    "foreloebig": Quality.PROVISIONAL.value,
+    "revideret": Quality.REVISED.value,
+}
 KIND_WORDS = {
     "baseline": Kind.BASELINE,
     "basislinje": Kind.BASELINE,
@@ -138,6 +154,7 @@ class _Round:
     ambiguous: set[int]
     register: dict[int, str]  # code → name, every municipality
     codes: dict[int, int]  # municipality id → code
+    frozen: set[int]  # participations whose target picture is approved
 
     @classmethod
     def load(cls, round_: Round) -> _Round:
@@ -149,12 +166,20 @@ class _Round:
         }
         participations: dict[int, tuple[int, int]] = {}
         ambiguous: set[int] = set()
+        frozen: set[int] = set()
         rows = db.session.execute(
-            select(Participation.id, Participation.municipality_id, Municipality.code)
+            select(
+                Participation.id,
+                Participation.municipality_id,
+                Municipality.code,
+                Participation.picture_approved_at,
+            )
             .join(Municipality, Municipality.id == Participation.municipality_id)
             .where(Participation.round_id == round_.id)
         )
-        for participation_id, municipality_id, code in rows:
+        for participation_id, municipality_id, code, approved in rows:
+            if approved is not None:
+                frozen.add(participation_id)
             if code in participations:
                 ambiguous.add(code)
             participations[code] = (participation_id, municipality_id)
@@ -173,6 +198,7 @@ class _Round:
             ambiguous,
             register,
             codes,
+            frozen,
         )
 
 
@@ -182,8 +208,9 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     participating municipality, a municipal user for their own only."""
     own_municipality = import_limit(actor)
     frame = read_table(data, REQUIRED, OPTIONAL)
-    if "note" not in frame:
-        frame["note"] = ""
+    for column in ("note", "quality", "reason"):
+        if column not in frame:
+            frame[column] = ""
     # A template row left without a value is one the municipality had nothing for.
     blank = frame["value"] == ""
     frame = frame[~blank]
@@ -196,11 +223,38 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     periods = _check_rules(rows, context, existing, problems)
     rows["period"] = periods
     _check_duplicates(rows, frame[LINE], problems, context.indicators)
+    changes = _check_frozen(rows, context, existing, problems)
     problems.raise_if_any(frame[LINE])
     result = ImportResult(skipped=int(blank.sum()))
     keys = {i.id: i.key for i in context.indicators.values()}
     bulk.write(rows, round_.id, keys, existing, actor=actor, result=result)
+    freeze.record_import_versions(changes, actor=actor)
     return result
+
+
+def _check_frozen(rows: pd.DataFrame, ctx: _Round, existing: dict, problems: _Problems):
+    """Rows changing an approved (frozen) baseline or target need a reason; the changes
+    that have one become new versions after the write."""
+    complete = rows[
+        rows["kind"].isin([Kind.BASELINE, Kind.TARGET])
+        & rows["participation_id"].notna()
+        & rows["indicator_id"].notna()
+        & rows["value"].notna()
+        & rows["date"].notna()
+    ]
+    changes = freeze.import_changes(complete, existing, ctx.frozen)
+    too_long = changes[changes["reason"].str.len() > MAX_NOTE]
+    problems.add(
+        too_long["row"].tolist(),
+        _("begrundelsen er for lang (højst %(max)d tegn)", max=MAX_NOTE),
+    )
+    changes = changes[changes["reason"].str.len() <= MAX_NOTE]
+    unexplained = changes[changes["reason"] == ""]
+    problems.add(
+        unexplained["row"].tolist(),
+        _("målbilledet er godkendt og låst: skriv en begrundelse for ændringen i kolonnen reason"),
+    )
+    return changes[changes["reason"] != ""]
 
 
 def _parse(frame: pd.DataFrame, ctx: _Round, own: int | None, problems: _Problems):
@@ -312,6 +366,22 @@ def _parse(frame: pd.DataFrame, ctx: _Round, own: int | None, problems: _Problem
         ),
     )
     rows["note"] = frame["note"]
+
+    words = frame["quality"].str.lower()
+    qualities = words.map(QUALITY_WORDS)
+    rows["quality"] = qualities.fillna("")
+    problems.add(
+        frame.index[(words != "") & qualities.isna()],
+        lambda i: _(
+            "kvaliteten '%(quality)s' er ikke estimated, provisional eller revised"
+            " (tom for en målt værdi)",
+            quality=frame["quality"][i],
+        ),
+    )
+    problems.add(
+        frame.index[is_cost & (words != "")], _("en omkostning har ingen kvalitetsmarkering")
+    )
+    rows["reason"] = frame["reason"]
     return rows
 
 

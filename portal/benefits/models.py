@@ -49,6 +49,21 @@ class CostKind(enum.StrEnum):
         return self.value if str(get_locale()) == "en" else self.word
 
 
+class Quality(enum.StrEnum):
+    """How sure a figure is; none (``None``) is a measured figure."""
+
+    ESTIMATED = "estimated"  # skønnet
+    PROVISIONAL = "provisional"  # foreløbig
+    REVISED = "revised"  # revideret: a break in the series
+
+
+class FigureKind(enum.StrEnum):
+    """The figures of the target picture that are frozen when it is approved."""
+
+    BASELINE = "baseline"
+    TARGET = "target"
+
+
 class _Figure:
     """Columns every figure shares: whose it is, who changed it last, and when."""
 
@@ -87,6 +102,7 @@ class Baseline(_Figure, Base):
     value: Mapped[Decimal] = mapped_column(VALUE)
     measured_on: Mapped[date] = mapped_column(Date)
     source_note: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
+    quality: Mapped[Quality | None] = mapped_column(enum_type(Quality, "figure_quality"))
 
     participation: Mapped[Participation] = relationship()
     indicator: Mapped[Indicator] = relationship()
@@ -107,6 +123,7 @@ class Target(_Figure, Base):
     pessimistic: Mapped[Decimal | None] = mapped_column(VALUE)
     optimistic: Mapped[Decimal | None] = mapped_column(VALUE)
     note: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
+    quality: Mapped[Quality | None] = mapped_column(enum_type(Quality, "figure_quality"))
 
     participation: Mapped[Participation] = relationship()
     indicator: Mapped[Indicator] = relationship()
@@ -125,6 +142,7 @@ class Measurement(_Figure, Base):
     period: Mapped[date] = mapped_column(Date)
     value: Mapped[Decimal] = mapped_column(VALUE)
     note: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
+    quality: Mapped[Quality | None] = mapped_column(enum_type(Quality, "figure_quality"))
 
     participation: Mapped[Participation] = relationship()
     indicator: Mapped[Indicator] = relationship()
@@ -148,3 +166,36 @@ class Cost(_Figure, Base):
     note: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
 
     participation: Mapped[Participation] = relationship()
+
+
+class FigureVersion(Base):
+    """A version of a frozen baseline or target (``portal.benefits.freeze``).
+
+    Number 1 is what the coordinator approved; every change after that adds the next number
+    with the new values, its reason, who and when. The ``Baseline``/``Target`` row always
+    holds the current values; these rows are never changed or deleted (the history)."""
+
+    __tablename__ = "figure_versions"
+    __table_args__ = (UniqueConstraint("participation_id", "indicator_id", "kind", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participation_id: Mapped[int] = mapped_column(
+        ForeignKey("participations.id", ondelete="CASCADE"), index=True
+    )
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
+    )
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("indicators.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[FigureKind] = mapped_column(enum_type(FigureKind, "figure_version_kind"))
+    number: Mapped[int]
+    value: Mapped[Decimal] = mapped_column(VALUE)
+    day: Mapped[date] = mapped_column(Date)  # the baseline's measuring date, the target's date
+    pessimistic: Mapped[Decimal | None] = mapped_column(VALUE)
+    optimistic: Mapped[Decimal | None] = mapped_column(VALUE)
+    reason: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    indicator: Mapped[Indicator] = relationship()

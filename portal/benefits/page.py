@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from portal.benefits import freeze
 from portal.benefits.entry import IndicatorDue, due_periods, entry_overview
 from portal.benefits.figures import IndicatorFigures, ParticipationFigures, participation_figures
 from portal.benefits.forms import (
@@ -38,8 +39,17 @@ class IndicatorPage:
     participation: Participation
     item: IndicatorDue
     forms: IndicatorForms | None
+    histories: dict  # (kind, indicator id) → freeze.History of a frozen figure
 
     period_label = staticmethod(period_label)
+    step_text = staticmethod(freeze.step_text)
+
+    @property
+    def frozen(self) -> bool:
+        return freeze.is_frozen(self.participation)
+
+    def history(self, kind: str):
+        return self.histories.get((kind, self.item.indicator.id))
 
     @property
     def figures(self) -> IndicatorFigures:
@@ -57,8 +67,19 @@ class Page:
     owner_form: OwnerForm | None
     hourly_form: HourlyCostForm | None
     open: str | None
+    histories: dict  # (kind, indicator id) → freeze.History of a frozen figure
+    approval_problems: list  # why the picture cannot be approved yet (before approval)
+    can_approve: bool = False
 
     period_label = staticmethod(period_label)
+    step_text = staticmethod(freeze.step_text)
+
+    @property
+    def frozen(self) -> bool:
+        return freeze.is_frozen(self.participation)
+
+    def history(self, kind: str, indicator_id: int):
+        return self.histories.get((kind, indicator_id))
 
     @property
     def one_off_total(self) -> Decimal:
@@ -74,7 +95,9 @@ def _blank(cls, prefix: str, **data):
     return form
 
 
-def participation_page(participation: Participation, *, editable: bool, posted=None) -> Page:
+def participation_page(
+    participation: Participation, *, editable: bool, posted=None, can_approve: bool = False
+) -> Page:
     """``posted``: ``{(what, indicator id or None): form}`` for a form sent back with errors."""
     posted = posted or {}
     figures = participation_figures(participation)
@@ -114,6 +137,11 @@ def participation_page(participation: Participation, *, editable: bool, posted=N
         if editable
         else None,
         open=next((what for (what, ident) in posted if ident is None), None),
+        histories=freeze.histories([participation.id]).get(participation.id, {}),
+        approval_problems=[]
+        if freeze.is_frozen(participation)
+        else [message for _field, message in freeze.approval_problems(participation)],
+        can_approve=can_approve,
     )
 
 
@@ -131,6 +159,7 @@ def indicator_forms(item: IndicatorDue, posted=None) -> IndicatorForms:
             value=b.value if b else None,
             measured_on=b.measured_on if b else None,
             source_note=b.source_note if b else "",
+            quality=b.quality if b else None,
             version=str(b.version if b else 0),
         ),
         target=posted.get("target")
@@ -142,6 +171,7 @@ def indicator_forms(item: IndicatorDue, posted=None) -> IndicatorForms:
             pessimistic=t.pessimistic if t else None,
             optimistic=t.optimistic if t else None,
             note=t.note if t else "",
+            quality=t.quality if t else None,
             version=str(t.version if t else 0),
         ),
         measurement=posted.get("measurement")
@@ -157,4 +187,9 @@ def indicator_page(
     item = next(
         d for d in entry_overview([participation])[participation.id] if d.indicator == indicator
     )
-    return IndicatorPage(participation, item, indicator_forms(item, posted) if editable else None)
+    return IndicatorPage(
+        participation,
+        item,
+        indicator_forms(item, posted) if editable else None,
+        freeze.histories([participation.id]).get(participation.id, {}),
+    )

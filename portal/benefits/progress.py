@@ -50,6 +50,7 @@ class Status(enum.StrEnum):
 class Point:
     date: date
     value: Decimal
+    quality: str | None = None  # a quality mark (``Quality``'s value); None when measured
 
 
 @dataclass(frozen=True)

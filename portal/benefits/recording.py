@@ -16,13 +16,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.audit import services as audit
-from portal.benefits import rules
-from portal.benefits.models import Baseline, Measurement, Target
+from portal.benefits import freeze, rules
+from portal.benefits.models import MAX_NOTE, Baseline, FigureKind, Measurement, Quality, Target
 from portal.benefits.rules import Kind
 from portal.db import db
 from portal.errors import NotAllowed, RuleViolations, check_version
 from portal.participations.models import Participation
 from portal.programmes.models import Direction, Indicator
+from portal.results.refresh import refresh_participation
 
 
 def plain(value) -> str | None:
@@ -115,7 +116,7 @@ def _check(
     return None if pd.isna(period) else period.date()
 
 
-BASELINE_FIELDS = ("value", "measured_on", "source_note")
+BASELINE_FIELDS = ("value", "measured_on", "source_note", "quality")
 
 
 def set_baseline(
@@ -127,9 +128,13 @@ def set_baseline(
     *,
     actor,
     version: int | None = None,
+    quality: Quality | None = None,
+    reason: str = "",
 ) -> Baseline:
     """Record or change the baseline of ``indicator``. ``version`` is the baseline's version
-    the editor loaded (0 for "there was none": a baseline saved meanwhile is a conflict)."""
+    the editor loaded (0 for "there was none": a baseline saved meanwhile is a conflict).
+    Once the target picture is approved a new value or date is a re-baselining: it needs a
+    ``reason`` and is kept as a new version (``portal.benefits.freeze``)."""
     _check_indicator(participation, indicator)
     baseline = db.session.scalar(
         select(Baseline).where(
@@ -148,6 +153,9 @@ def set_baseline(
         date=measured_on,
         note=source_note,
     )
+    versioned = freeze.check_reason(
+        participation, FigureKind.BASELINE, baseline, (value, measured_on, None, None), reason
+    )
     before = _snapshot(baseline, BASELINE_FIELDS)
     if baseline is None:
         baseline = Baseline(
@@ -157,8 +165,11 @@ def set_baseline(
         )
         db.session.add(baseline)
     baseline.value, baseline.measured_on, baseline.source_note = value, measured_on, source_note
+    baseline.quality = quality
     baseline.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
+    if versioned:
+        freeze.record_version(participation, FigureKind.BASELINE, baseline, reason, actor=actor)
     _audit(
         "baseline_set",
         participation,
@@ -167,11 +178,13 @@ def set_baseline(
         before=before,
         after=_snapshot(baseline, BASELINE_FIELDS),
         indicator=indicator.key,
+        reason=reason.strip() or None,
     )
+    refresh_participation(participation)
     return baseline
 
 
-TARGET_FIELDS = ("value", "target_date", "pessimistic", "optimistic", "note")
+TARGET_FIELDS = ("value", "target_date", "pessimistic", "optimistic", "note", "quality")
 
 
 def set_target(
@@ -185,10 +198,13 @@ def set_target(
     note: str = "",
     actor,
     version: int | None = None,
+    quality: Quality | None = None,
+    reason: str = "",
 ) -> Target:
     """Record or change the target picture of ``indicator``: the likely value by a date, and
     optionally a pessimistic and an optimistic value on either side of it (which side is
-    better follows the indicator's direction)."""
+    better follows the indicator's direction). Once the picture is approved a change of
+    these needs a ``reason`` and is kept as a new version (``portal.benefits.freeze``)."""
     _check_indicator(participation, indicator)
     target = db.session.scalar(
         select(Target).where(
@@ -213,6 +229,12 @@ def set_target(
     except RuleViolations as error:
         problems = error.problems
     problems += _scenario_problems(indicator, value, pessimistic, optimistic)
+    new = (value, target_date, pessimistic, optimistic)
+    versioned = freeze.reason_required(participation, FigureKind.TARGET, target, new)
+    if versioned and not reason.strip():
+        problems.append(("reason", freeze.missing_reason_message()))
+    elif versioned and len(reason.strip()) > MAX_NOTE:
+        problems.append(("reason", _l("Højst %(max)d tegn.", max=MAX_NOTE)))
     if problems:
         raise RuleViolations(problems)
     before = _snapshot(target, TARGET_FIELDS)
@@ -225,8 +247,11 @@ def set_target(
         db.session.add(target)
     target.value, target.target_date, target.note = value, target_date, note
     target.pessimistic, target.optimistic = pessimistic, optimistic
+    target.quality = quality
     target.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
+    if versioned:
+        freeze.record_version(participation, FigureKind.TARGET, target, reason, actor=actor)
     _audit(
         "target_set",
         participation,
@@ -235,7 +260,9 @@ def set_target(
         before=before,
         after=_snapshot(target, TARGET_FIELDS),
         indicator=indicator.key,
+        reason=reason.strip() or None,
     )
+    refresh_participation(participation)
     return target
 
 
@@ -267,7 +294,7 @@ def _scenario_problems(indicator, value, pessimistic, optimistic) -> list[tuple[
     return problems
 
 
-MEASUREMENT_FIELDS = ("period", "value", "note")
+MEASUREMENT_FIELDS = ("period", "value", "note", "quality")
 
 
 def record_measurement(
@@ -278,6 +305,7 @@ def record_measurement(
     note: str = "",
     *,
     actor,
+    quality: Quality | None = None,
 ) -> Measurement:
     """Record the value of a period; ``on`` is any day of it (stored as the period's first
     day). A period that already has a value is refused: change that one instead."""
@@ -318,6 +346,7 @@ def record_measurement(
         period=period,
         value=value,
         note=note,
+        quality=quality,
         updated_by_id=getattr(actor, "id", None),
     )
     db.session.add(measurement)
@@ -331,6 +360,7 @@ def record_measurement(
         after=_snapshot(measurement, MEASUREMENT_FIELDS),
         indicator=indicator.key,
     )
+    refresh_participation(participation)
     return measurement
 
 
@@ -341,8 +371,9 @@ def update_measurement(
     *,
     actor,
     version: int | None = None,
+    quality: Quality | None = None,
 ) -> Measurement:
-    """Change a period's value and note (its period stays)."""
+    """Change a period's value, note and quality mark (its period stays)."""
     check_version(measurement, version, _l("Målingen"))
     participation, indicator = measurement.participation, measurement.indicator
     note = (note or "").strip()
@@ -356,7 +387,7 @@ def update_measurement(
         existing=_existing(participation, indicator),
     )
     before = _snapshot(measurement, MEASUREMENT_FIELDS)
-    measurement.value, measurement.note = value, note
+    measurement.value, measurement.note, measurement.quality = value, note, quality
     measurement.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
     _audit(
@@ -368,6 +399,7 @@ def update_measurement(
         after=_snapshot(measurement, MEASUREMENT_FIELDS),
         indicator=indicator.key,
     )
+    refresh_participation(participation)
     return measurement
 
 
@@ -382,5 +414,6 @@ def delete_measurement(measurement: Measurement, *, actor, version: int | None =
         after=None,
         indicator=measurement.indicator.key,
     )
+    participation = measurement.participation
     db.session.delete(measurement)
-    db.session.flush()
+    refresh_participation(participation)

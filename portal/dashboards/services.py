@@ -1,8 +1,11 @@
 """What the dashboards show, as plain data: a municipality's own dashboard, a community's
 members side by side, and a round's national view.
 
-Each builder reads in a fixed number of queries (``calculation``) and returns frozen
-dataclasses a page, a spreadsheet or a PDF can render alike:
+Each builder reads in a fixed number of queries and returns frozen dataclasses a page, a
+spreadsheet or a PDF can render alike. The other municipalities' figures (medians, side by
+side, totals) come from the stored results (``portal.results.read``: rows, not a
+recomputation of every municipality); only a municipality's own dashboard computes its own
+benefits with their explanations (``calculation``), whatever the round's size:
 
 - ``municipality_dashboard(participation)``: its indicators (figures, progress, status,
   projection), its benefits with their explanations, and each indicator against the
@@ -18,6 +21,7 @@ charts) is ``portal.benefits.display``'s, shared with the reports.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -26,11 +30,8 @@ from portal.benefits.arithmetic import BenefitResult, Explanation
 from portal.benefits.calculation import (
     CommunityTotals,
     Evaluation,
-    IndicatorResult,
     Member,
     Totals,
-    community_totals,
-    evaluate,
     evaluate_participation,
     programme_models,
     round_participations,
@@ -38,12 +39,20 @@ from portal.benefits.calculation import (
 from portal.benefits.display import (
     Benchmark,
     IndicatorComparison,
+    Median,
     compare,
-    median_of,
+    medians,
     payback_explanation,
 )
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
+from portal.results.read import (
+    community_totals,
+    round_figures,
+    stored_evaluations,
+    stored_totals,
+    sum_totals,
+)
 
 
 @dataclass(frozen=True)
@@ -96,22 +105,30 @@ class MunicipalityDashboard:
 def municipality_dashboard(
     participation: Participation, *, as_of: date | None = None
 ) -> MunicipalityDashboard:
-    """The participation's own figures in full and the round's latest values for the
+    """The participation's own figures in full and the round's stored results for the
     medians: ten queries, whatever the number of municipalities or measurements. The
     caller loaded ``participation`` through ``portal.access``."""
     models = programme_models([participation.round.programme_id])
     own = evaluate_participation(participation, as_of=as_of, models=models)
-    others = evaluate(
-        round_participations(participation.round_id), series=False, as_of=as_of, models=models
-    )
-    community = [e for e in others if e.member.community_id == participation.community_id]
+    # indicator → [(community, latest, progress)]: the round's stored rows, one query
+    figures: dict[int, list] = defaultdict(list)
+    for indicator_id, community_id, latest, progress in round_figures(participation.round_id):
+        figures[indicator_id].append((community_id, latest, progress))
+
+    def median(rows) -> Median:
+        rows = list(rows)
+        return medians(
+            [r[1] for r in rows if r[1] is not None], [r[2] for r in rows if r[2] is not None]
+        )
+
+    community_id = participation.community_id
     benchmarks = tuple(
         Benchmark(
             result,
-            median_of(_results(community, result.indicator.key))
-            if participation.community_id
+            median(r for r in figures[result.indicator.id] if r[0] == community_id)
+            if community_id
             else None,
-            median_of(_results(others, result.indicator.key)),
+            median(figures[result.indicator.id]),
         )
         for result in own.indicators
     )
@@ -122,10 +139,6 @@ def municipality_dashboard(
         participation.community_id,
         participation.community.name if participation.community else None,
     )
-
-
-def _results(evaluations: Iterable[Evaluation], key: str) -> list[IndicatorResult]:
-    return [r for e in evaluations if (r := e.indicator(key)) is not None]
 
 
 @dataclass(frozen=True)
@@ -145,9 +158,9 @@ def _ordered(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
 def community_view(
     community: Community, viewer_municipality_id: int | None, *, as_of: date | None = None
 ) -> CommunityView:
-    """Seven queries, whatever the community's size and the number of measurements."""
+    """Five queries, whatever the community's size and the number of measurements."""
     evaluations = _ordered(
-        evaluate(round_participations(community.round_id, community.id), as_of=as_of)
+        stored_evaluations(round_participations(community.round_id, community.id), as_of=as_of)
     )
     return CommunityView(
         RoundInfo.of(community.round),
@@ -155,7 +168,7 @@ def community_view(
         community.name,
         tuple(e.member for e in evaluations),
         compare(evaluations, viewer_municipality_id),
-        Totals.of(evaluations),
+        sum_totals(evaluations, stored_totals(e.member.participation_id for e in evaluations)),
     )
 
 
@@ -169,13 +182,14 @@ class RoundView:
 
 
 def round_view(round_: Round, *, as_of: date | None = None) -> RoundView:
-    """The national view of one round: seven queries, whatever its size. Every count of 1–4
-    is suppressed (the view may be shown beyond the coordinators)."""
-    evaluations = _ordered(evaluate(round_participations(round_.id), as_of=as_of))
+    """The national view of one round from its stored results: five queries, whatever its
+    size. Every count of 1–4 is suppressed (the view may be shown beyond the coordinators)."""
+    evaluations = _ordered(stored_evaluations(round_participations(round_.id), as_of=as_of))
+    totals = stored_totals(e.member.participation_id for e in evaluations)
     return RoundView(
         RoundInfo.of(round_),
         tuple(evaluations),
         compare(evaluations, None),
-        Totals.of(evaluations),
-        community_totals(evaluations),
+        sum_totals(evaluations, totals),
+        community_totals(evaluations, totals),
     )

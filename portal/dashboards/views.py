@@ -8,11 +8,13 @@ from sqlalchemy.orm import joinedload
 
 from portal import access
 from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
-from portal.benefits import display
-from portal.benefits.calculation import national_totals
+from portal.benefits import display, freeze
 from portal.benefits.disclosure import is_suppressed
 from portal.benefits.wording import Wording
+from portal.conditional import not_modified, page_etag, with_etag
+from portal.dashboards import section_cache
 from portal.dashboards import services as dashboards
+from portal.dashboards.months import municipality_months
 from portal.dashboards.permissions import (
     READERS,
     TEMPLATE_PERMISSIONS,
@@ -23,6 +25,7 @@ from portal.participations.models import Community, Participation
 from portal.participations.services import my_participations, rounds_overview
 from portal.programmes.models import Round
 from portal.reporting.services import items_for
+from portal.results.read import data_version, national_totals
 
 bp = Blueprint("dashboards", __name__, url_prefix="/oversigt")
 
@@ -64,15 +67,76 @@ def participation(participation_id: int):
     participation = access.get_visible_or_404(
         Participation, participation_id, current_user, options=DASHBOARD_LOADS
     )
-    board = dashboards.municipality_dashboard(participation)
     due = items_for([participation], local_today())[participation.id]
+    version = _participation_version(participation, due)
+    etag = page_etag(version)
+    if (unchanged := not_modified(etag)) is not None:
+        return unchanged
+    body = section_cache.get_or_render(
+        ("participation", *version), lambda: _participation_body(participation, due)
+    )
+    return with_etag(
+        render_template("dashboards/participation.html", participation=participation, body=body),
+        etag,
+    )
+
+
+def _participation_body(participation, due) -> str:
+    board = dashboards.municipality_dashboard(participation)
+    histories = freeze.histories([participation.id]).get(participation.id, {})
     return render_template(
-        "dashboards/participation.html",
+        "dashboards/_participation_body.html",
         board=board,
         due=due,
+        changes=freeze.target_changes(board.evaluation, histories),
         participation=participation,
         words=Wording.of(board.evaluation),
         charts={b.own.indicator.key: display.indicator_svg(b.own) for b in board.benchmarks},
+    )
+
+
+def _participation_version(participation, due) -> tuple:
+    """What the dashboard shows changes with: the round's stored results (its own figures
+    and the medians), the day (status and what is due are judged on it), the reports due, the
+    names and versions of the participation and its round, and whether the reader may open
+    the national view (a link)."""
+    community = participation.community
+    return (
+        participation.id,
+        data_version(participation.round_id),
+        local_today(),
+        tuple(_due_key(view) for view in due),
+        participation.version,
+        participation.round.version,
+        participation.municipality.name,
+        community.name if community else None,
+        can_view_round_dashboard(current_user),
+    )
+
+
+def _due_key(view) -> tuple:
+    """A report due as the dashboard shows it: which, in what state, with what missing."""
+    return (
+        view.item.id,
+        view.item.version,
+        view.state,
+        view.days_left,
+        tuple((m.indicator.id, m.baseline, m.target) for m in view.missing),
+    )
+
+
+@bp.route("/deltagelse/<int:participation_id>/maaned-for-maaned")
+@role_required(*READERS)
+def months(participation_id: int):
+    participation = access.get_visible_or_404(
+        Participation, participation_id, current_user, options=DASHBOARD_LOADS
+    )
+    board = municipality_months(participation)
+    return render_template(
+        "dashboards/months.html",
+        board=board,
+        participation=participation,
+        words=Wording.of(board.evaluation),
     )
 
 
@@ -97,9 +161,23 @@ def community(community_id: int):
 @permission_required(can_view_round_dashboard)
 def round_(slug: str):
     round_ = access.round_or_404(slug, current_user)
+    # The view is the same for every national reader: its version is the round's and its
+    # stored results', judged on the day.
+    version = (round_.id, round_.version, data_version(round_.id), local_today())
+    etag = page_etag(version)
+    if (unchanged := not_modified(etag)) is not None:
+        return unchanged
+    body = section_cache.get_or_render(("round", *version), lambda: _round_body(round_))
+    return with_etag(
+        render_template("dashboards/round.html", info=dashboards.RoundInfo.of(round_), body=body),
+        etag,
+    )
+
+
+def _round_body(round_) -> str:
     view = dashboards.round_view(round_)
     return render_template(
-        "dashboards/round.html",
+        "dashboards/_round_body.html",
         view=view,
         charts={c.indicator.key: display.distribution_svg(c) for c in view.indicators},
     )

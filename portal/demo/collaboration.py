@@ -345,6 +345,7 @@ def load_collaboration(users: dict[str, User], now: datetime) -> None:
         load_open_round(rounds["skaermbesoeg-demo-aaben"], users, now)
     db.session.flush()
     from portal.demo.figures import load_figures, load_reports
+    from portal.demo.promise import load_promises
     from portal.i18n import COPENHAGEN
 
     today = now.astimezone(COPENHAGEN).date()
@@ -352,4 +353,5 @@ def load_collaboration(users: dict[str, User], now: datetime) -> None:
         if slug in rounds:
             load_figures(rounds[slug], users["koordinator@demo.dk"], today)
             load_reports(rounds[slug], today)
+            load_promises(rounds[slug], users["koordinator@demo.dk"])
     db.session.flush()

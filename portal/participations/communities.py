@@ -22,6 +22,7 @@ from portal.errors import InvalidInput, NotAllowed, check_version
 from portal.notifications.services import notify
 from portal.notifications.texts import round_names
 from portal.participations.models import Community, Participation
+from portal.participations.signals import memberships_changed
 from portal.programmes.models import Round
 
 MAX_NAME = 150
@@ -151,6 +152,7 @@ def assign(
             "community_id": [before.id if before else None, community.id if community else None],
         },
     )
+    memberships_changed.send(participation.round, participations=[participation])
     if community is not None:
         notify(
             [participation.municipality_id],

@@ -37,7 +37,7 @@ from portal.participations.models import (
     Participation,
     ParticipationSource,
 )
-from portal.participations.signals import participations_created
+from portal.participations.signals import memberships_changed, participations_created
 from portal.programmes.models import Round
 from portal.tabular import parse_whole_number, read_csv_rows
 
@@ -307,6 +307,9 @@ def import_participants(data: bytes | str, round_: Round, *, actor) -> ImportRes
     db.session.flush()
     if created:
         participations_created.send(round_, participations=created)
+    moved = [p for m, p in existing.items() if p.community_id != before[m][1]]
+    if moved:
+        memberships_changed.send(round_, participations=moved)
     for row in parsed:
         current = existing.get(row.municipality.id)
         if current is None:

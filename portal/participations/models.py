@@ -96,6 +96,12 @@ class Participation(Base):
     benefit_owner_name: Mapped[str] = mapped_column(String(150), default="")
     benefit_owner_title: Mapped[str] = mapped_column(String(150), default="")
     hourly_cost_override: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # When the coordinator approved the baseline and target picture: from then on they are
+    # frozen, and a change is a new version with a reason (``portal.benefits.freeze``).
+    picture_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    picture_approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

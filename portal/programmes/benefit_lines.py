@@ -19,6 +19,7 @@ from portal.programmes import rules
 from portal.programmes.formulas import DERIVED_PARAMETERS, check_formula
 from portal.programmes.models import BenefitKind, BenefitLine, Programme, Round
 from portal.programmes.services import _snapshot as snapshot  # same package
+from portal.programmes.services import refresh_results
 
 
 def formula_names(programme: Programme) -> tuple[list[str], list[str]]:
@@ -92,6 +93,7 @@ def save_benefit_line(
         obj=line,
         changes=audit.changes(before, snapshot(line, BENEFIT_FIELDS)),
     )
+    refresh_results(programme=programme)
     return line
 
 
@@ -104,3 +106,4 @@ def delete_benefit_line(line: BenefitLine, *, actor, version: int | None = None)
     programme.benefits.remove(line)
     programme.updated_at = utcnow()
     db.session.flush()
+    refresh_results(programme=programme)

@@ -46,7 +46,7 @@ SHIPPED_PROGRAMMES = Path(__file__).resolve().parent.parent / "data" / "programm
 
 TOP_KEYS = {"slug", "name", "description", "goals", "indicators", "benefits", "rounds"}
 INDICATOR_KEYS = {"key", "name", "unit", "direction", "frequency", "block", "method", "source"}
-BENEFIT_KEYS = {"key", "name", "kind", "formula"}
+BENEFIT_KEYS = {"key", "name", "kind", "formula", "dis_benefit"}
 ROUND_KEYS = {
     "slug",
     "name",
@@ -278,6 +278,9 @@ def _check_benefit(
             ("formula", f"formlen: {reason}")
             for reason in check_formula(formula, indicator_keys, parameter_names)
         ]
+    dis_benefit = item.get("dis_benefit", False)
+    if not isinstance(dis_benefit, bool):
+        problems.append(("dis_benefit", "'dis_benefit' skal være true eller false"))
     for key, message in problems:
         errors.append((lines.item("benefits", index, key), f"gevinstlinje '{ident}': {message}"))
     if problems:
@@ -288,6 +291,7 @@ def _check_benefit(
         "name_en": name["en"],
         "kind": BenefitKind(item["kind"]),
         "formula": formula.strip(),
+        "dis_benefit": dis_benefit,
     }
 
 
@@ -576,6 +580,8 @@ def store_programme(checked: _Checked, *, actor=None) -> LoadResult:
         rounds_created=result.rounds_created,
         rounds_updated=result.rounds_updated,
     )
+    if not created:  # formulas, indicators or round parameters may have changed
+        programme_services.refresh_results(programme=programme)
     return result
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -144,6 +145,9 @@ class BenefitLine(Base):
     name_en: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[BenefitKind] = mapped_column(enum_type(BenefitKind, "benefit_kind"))
     formula: Mapped[str] = mapped_column(Text)
+    # A dis-benefit (*ulempe*): a negative effect followed up like a benefit, its formula
+    # giving the size of the harm; shown apart and subtracted from the gross benefit.
+    dis_benefit: Mapped[bool] = mapped_column(Boolean, default=False)
 
     programme: Mapped[Programme] = relationship(back_populates="benefits")
 

@@ -133,6 +133,21 @@ class ProgrammeData:
     goals: list[tuple[str, str]]  # (da, en) in order
 
 
+def refresh_results(*, programme: Programme | None = None, round_: Round | None = None) -> None:
+    """The stored results of every participation that read what just changed: a round's
+    parameters, or a programme's indicators and formulas. Imported here, not at the top:
+    the results sit above programmes (they read benefits), and only this write reaches up."""
+    from portal.results.refresh import refresh_programme, refresh_round
+
+    if round_ is not None:
+        refresh_round(round_)
+    elif programme is not None and programme.id is not None:
+        db.session.flush()
+        for obj in [*programme.indicators, *programme.benefits]:
+            db.session.expire(obj)  # read back as stored: enums, not the form's strings
+        refresh_programme(programme.id)
+
+
 def set_goals(programme: Programme, goals: list[tuple[str, str]]) -> None:
     """Replace the goals in order, reusing rows by position so an unchanged goal keeps its
     id (applications will refer to goals by id)."""
@@ -244,6 +259,7 @@ def save_indicator(
         obj=indicator,
         changes=audit.changes(before, _snapshot(indicator, INDICATOR_FIELDS)),
     )
+    refresh_results(programme=programme)
     return indicator
 
 
@@ -280,6 +296,7 @@ def delete_indicator(indicator: Indicator, *, actor, version: int | None = None)
                 key=indicator.key,
             )
         ) from exc
+    refresh_results(programme=programme)
 
 
 ROUND_FIELDS = tuple(f.name for f in fields(rules.RoundData))
@@ -319,6 +336,7 @@ def update_round(round_: Round, data: rules.RoundData, *, actor, version=None) -
         obj=round_,
         changes=audit.changes(before, _snapshot(round_, ROUND_FIELDS)),
     )
+    refresh_results(round_=round_)
     return round_
 
 

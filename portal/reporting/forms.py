@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import TextAreaField
+from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from portal.forms import VersionedForm
-from portal.reporting.models import MAX_NARRATIVE
+from portal.reporting.labels import GAINS_KEPT_LABELS
+from portal.reporting.models import MAX_NARRATIVE, GainsKept
 from portal.reporting.services import NarrativeData
 
 
@@ -32,9 +34,23 @@ class NarrativeForm(VersionedForm):
     what_worked = _text(_l("Hvad har virket?"))
     obstacles = _text(_l("Hvilke forhindringer har I mødt?"))
     next_steps = _text(_l("Hvad er jeres næste skridt?"))
+    # Shown on the follow-up a year after the end only; the service requires it there.
+    gains_kept = RadioField(
+        _l("Er gevinsterne fastholdt et år efter forløbet?"),
+        choices=[SelectChoice(k.value, label) for k, label in GAINS_KEPT_LABELS.items()],
+        validators=[_CheckedByTheService()],
+        validate_choice=False,  # absent on the other reports; the service checks the value
+    )
 
     def narrative(self) -> NarrativeData:
-        return NarrativeData(self.what_worked.data, self.obstacles.data, self.next_steps.data)
+        return NarrativeData(
+            self.what_worked.data,
+            self.obstacles.data,
+            self.next_steps.data,
+            GainsKept(self.gains_kept.data)
+            if self.gains_kept.data in {k.value for k in GainsKept}
+            else None,
+        )
 
 
 class ReopenForm(VersionedForm):

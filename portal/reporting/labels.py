@@ -5,13 +5,19 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from portal.reporting.models import ReportingRequirement, ReportKind
+from portal.reporting.models import GainsKept, ReportingRequirement, ReportKind
 from portal.reporting.schedule import quarter_start
 
 KIND_LABELS = {
     ReportKind.BASELINE_TARGET: _l("Basislinje og målbillede"),
     ReportKind.STATUS: _l("Statusrapport"),
     ReportKind.FINAL: _l("Slutrapport"),
+    ReportKind.FOLLOW_UP: _l("Gevinstopfølgning et år efter"),
+}
+GAINS_KEPT_LABELS = {
+    GainsKept.YES: _l("Ja, gevinsterne er fastholdt"),
+    GainsKept.PARTLY: _l("Delvist"),
+    GainsKept.NO: _l("Nej, gevinsterne er ikke fastholdt"),
 }
 
 STATE_LABELS = {
@@ -46,7 +52,13 @@ def danish_item_label(item: ReportingRequirement) -> str:
             return str(_l("statusrapporten for %(quarter)s", quarter=quarter_label(item)))
         if item.kind == ReportKind.FINAL:
             return str(_l("slutrapporten"))
+        if item.kind == ReportKind.FOLLOW_UP:
+            return str(_l("gevinstopfølgningen et år efter forløbet"))
         return str(_l("basislinje og målbillede"))
+
+
+def gains_kept_label(value) -> str:
+    return str(GAINS_KEPT_LABELS[GainsKept(value)]) if value else ""
 
 
 def state_label(state: str) -> str:

@@ -25,6 +25,15 @@ class ReportKind(enum.StrEnum):
     BASELINE_TARGET = "baseline_target"
     STATUS = "status"
     FINAL = "final"
+    FOLLOW_UP = "follow_up"  # the benefit follow-up a year after the end (state practice)
+
+
+class GainsKept(enum.StrEnum):
+    """The follow-up's answer: are the gains still there a year after the end?"""
+
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
 
 
 class ReportingRequirement(Base):
@@ -60,6 +69,8 @@ class ReportingRequirement(Base):
     what_worked: Mapped[str] = mapped_column(String(MAX_NARRATIVE), default="")
     obstacles: Mapped[str] = mapped_column(String(MAX_NARRATIVE), default="")
     next_steps: Mapped[str] = mapped_column(String(MAX_NARRATIVE), default="")
+    # The follow-up a year after the end: whether the gains were kept.
+    gains_kept: Mapped[GainsKept | None] = mapped_column(enum_type(GainsKept, "gains_kept"))
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_before_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_after_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -73,7 +84,7 @@ class ReportingRequirement(Base):
 
     @property
     def has_narrative(self) -> bool:
-        return self.kind in (ReportKind.STATUS, ReportKind.FINAL)
+        return self.kind in (ReportKind.STATUS, ReportKind.FINAL, ReportKind.FOLLOW_UP)
 
     @property
     def has_text(self) -> bool:

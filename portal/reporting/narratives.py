@@ -51,7 +51,9 @@ def narratives_for(
             joinedload(ReportingRequirement.participation).joinedload(Participation.municipality)
         )
         .where(
-            ReportingRequirement.kind.in_([ReportKind.STATUS, ReportKind.FINAL]),
+            ReportingRequirement.kind.in_(
+                [ReportKind.STATUS, ReportKind.FINAL, ReportKind.FOLLOW_UP]
+            ),
             ReportingRequirement.submitted_at.is_not(None),
         )
     )

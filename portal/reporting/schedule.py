@@ -15,11 +15,14 @@ every quarter), a final report at the end". The rules chosen here:
   late owes no reports for the time before it was in the portal).
 - **Final report** (``final``): covers the whole period; due 30 days after it ends. It can be
   written from the start of the period's last quarter.
+- **Follow-up** (``follow_up``): the benefit follow-up of the state's practice, covering the
+  twelve months after the period; due twelve months after the period ends, and can be
+  written from the start of that year's last quarter. It says whether the gains were kept.
 
 Example, 2025-09-01 – 2027-03-31 (the screen-visit round), a participation created before the
 start: baseline and target due 2025-10-01; status reports for Q3 2025 (September, due
 2025-10-15), Q4 2025 (2026-01-15), Q1–Q4 2026 (2026-04-15, 2026-07-15, 2026-10-15,
-2027-01-15); final report due 2027-04-30.
+2027-01-15); final report due 2027-04-30; follow-up (2027-04-01 – 2028-03-31) due 2028-03-31.
 
 ``ensure_schedule`` makes the stored items match the plan and is idempotent: it creates what is
 missing, never a duplicate (a unique constraint backs it), moves unsubmitted items when the
@@ -111,7 +114,19 @@ def plan(period_start: date, period_end: date, joined_on: date | None = None) ->
             ReportKind.FINAL, period_start, period_end, period_end + timedelta(days=FINAL_DAYS)
         )
     )
+    year_after = a_year_after(period_end)
+    items.append(
+        PlannedItem(ReportKind.FOLLOW_UP, period_end + timedelta(days=1), year_after, year_after)
+    )
     return items
+
+
+def a_year_after(day: date) -> date:
+    """The same day a year later (28 February for a 29th)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
 
 
 def opens_on(item: ReportingRequirement | PlannedItem) -> date | None:
@@ -119,7 +134,7 @@ def opens_on(item: ReportingRequirement | PlannedItem) -> date | None:
     the final report once the last quarter has; baseline and target at once (None)."""
     if item.kind == ReportKind.STATUS:
         return item.period_start
-    if item.kind == ReportKind.FINAL:
+    if item.kind in (ReportKind.FINAL, ReportKind.FOLLOW_UP):
         return max(item.period_start, quarter_start(item.period_end))
     return None
 

@@ -38,7 +38,7 @@ from portal.i18n import local_date, local_today
 from portal.participations.models import Participation
 from portal.programmes.models import Indicator
 from portal.reporting.labels import item_label, state_label
-from portal.reporting.models import MAX_NARRATIVE, ReportingRequirement, ReportKind
+from portal.reporting.models import MAX_NARRATIVE, GainsKept, ReportingRequirement, ReportKind
 from portal.reporting.permissions import can_reopen_report, can_submit_report, has_own_reports
 from portal.reporting.schedule import opens_on
 from portal.textcheck import cpr_problems
@@ -242,6 +242,7 @@ class NarrativeData:
     what_worked: str = ""
     obstacles: str = ""
     next_steps: str = ""
+    gains_kept: GainsKept | None = None  # the follow-up's answer (required there only)
 
 
 REQUIRED_MESSAGES = {
@@ -259,6 +260,7 @@ def _snapshot(item: ReportingRequirement) -> dict:
         "due_on": item.due_on.isoformat(),
         "submitted_at": item.submitted_at.isoformat() if item.submitted_at else None,
         **{f: getattr(item, f) for f in NARRATIVE_FIELDS},
+        "gains_kept": item.gains_kept.value if item.gains_kept else None,
     }
 
 
@@ -329,15 +331,20 @@ def submit_report(
     starts = opens_on(item)
     if starts is not None and starts > today:
         raise NotAllowed(_l("Rapporten kan først afleveres fra %(date)s.", date=local_date(starts)))
+    gains_kept = data.gains_kept
     data = NarrativeData(
         *((getattr(data, f) or "").replace("\r\n", "\n").strip() for f in NARRATIVE_FIELDS)
     )
     problems = narrative_problems(data)
+    if item.kind == ReportKind.FOLLOW_UP and gains_kept is None:
+        problems.append(("gains_kept", _l("Svar, om gevinsterne er fastholdt.")))
     if problems:
         raise RuleViolations(problems)
     before = _snapshot(item)
     for name in NARRATIVE_FIELDS:
         setattr(item, name, getattr(data, name))
+    if item.kind == ReportKind.FOLLOW_UP:
+        item.gains_kept = gains_kept
     item.submitted_at = utcnow()
     item.submitted_by_id = actor.id
     db.session.flush()

@@ -15,6 +15,7 @@ from portal.i18n import local_today
 from portal.participations.models import Participation
 from portal.reporting import late, services
 from portal.reporting.forms import NarrativeForm, ReopenForm
+from portal.reporting.labels import gains_kept_label
 from portal.reporting.models import ReportingRequirement
 from portal.reporting.permissions import (
     READERS,
@@ -107,6 +108,7 @@ def _render_detail(item, form=None, status=200):
             view=view,
             item=item,
             form=form or (_narrative_form(item) if editable and item.has_narrative else None),
+            gains_kept_label=gains_kept_label,
             reopen_form=ReopenForm(formdata=None, data={"version": str(item.version)})
             if can_reopen_report(current_user) and item.submitted_at is not None
             else None,

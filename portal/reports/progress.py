@@ -32,9 +32,11 @@ from portal.benefits.calculation import (
     CommunityTotals,
     Evaluation,
     LineInfo,
+    ProgrammeModel,
     Totals,
     community_totals,
     evaluate,
+    programme_models,
     round_participations,
 )
 from portal.benefits.display import (
@@ -50,6 +52,7 @@ from portal.pdf import collector_paused
 from portal.programmes.models import Round, RoundStatus
 from portal.reporting.narratives import Narrative, narratives_for
 from portal.reports import progress_benefits as b
+from portal.reports import progress_promise as promise
 from portal.reports import progress_tables as t
 from portal.reports.funding_tables import period_text
 from portal.reports.model import Chart, Report, Section, slugify
@@ -114,6 +117,7 @@ class RoundData:
     communities: tuple[CommunityTotals, ...]
     narratives: list[Narrative]  # the latest submitted per participation, by municipality
     several_communities: bool  # a round's: each row names its community
+    model: ProgrammeModel | None = None  # the programme's indicators and benefit lines
 
     @property
     def lines(self) -> tuple[LineInfo, ...]:
@@ -133,7 +137,8 @@ def round_data(round_: Round, viewer: int | None, *, community_id: int | None = 
     """A round's (or one community's) evaluations, comparisons and latest narratives: eight
     queries whatever the number of municipalities."""
     participations = round_participations(round_.id, community_id)
-    evaluations = _order(evaluate(participations), by_community=community_id is None)
+    models = programme_models([round_.programme_id])
+    evaluations = _order(evaluate(participations, models=models), by_community=community_id is None)
     return RoundData(
         round_,
         viewer,
@@ -142,6 +147,7 @@ def round_data(round_: Round, viewer: int | None, *, community_id: int | None = 
         community_totals(evaluations),
         latest_narratives(narratives_for(round_), [p.id for p in participations]),
         community_id is None,
+        models[round_.programme_id],
     )
 
 
@@ -204,7 +210,10 @@ def round_sections(data: RoundData, *, nested: bool) -> list[Section]:
     )
     if data.several_communities and any(c.community_id for c in data.communities):
         benefits.tables.append(b.community_benefits_table(data.communities, suffix))
-    sections = [summary, benefits]
+    promised = promise.round_promise_section(
+        round_, evaluations, data.model, level=level, suffix=suffix
+    )
+    sections = [summary, benefits, promised]
     if not nested:
         sections.append(
             Section(

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from portal.benefits.calculation import CommunityTotals, Evaluation, Totals
 from portal.benefits.disclosure import too_few, too_few_text
+from portal.benefits.quality import marked_share_text
 from portal.i18n import local_date, localized, money, number
 from portal.programmes.models import Round
 from portal.reporting.narratives import Narrative
@@ -71,9 +72,26 @@ def line_table(evaluation: Evaluation) -> Table:
         short_title=_("Gevinstlinjer"),
         empty_text=_("Indsatsen har ingen gevinstlinjer."),
     )
-    for line in evaluation.lines:
-        hours = b.line_amounts.get(line.key) if line.kind == "hours" else None
-        table.add(localized(line, "name"), hours, b.line_kroner.get(line.key))
+    benefits = [line for line in evaluation.lines if not line.dis_benefit]
+    dis_benefits = [line for line in evaluation.lines if line.dis_benefit]
+
+    def hours_of(line):
+        return b.line_amounts.get(line.key) if line.kind == "hours" else None
+
+    for line in benefits:
+        table.add(localized(line, "name"), hours_of(line), b.line_kroner.get(line.key))
+    if dis_benefits:  # apart, after the benefits' own sum, and subtracted in the total
+        table.subtotal(
+            _("Gevinster før ulemper"),
+            sum((hours_of(line) or 0 for line in benefits), Decimal(0)),
+            sum((b.line_kroner.get(line.key) or 0 for line in benefits), Decimal(0)),
+        )
+        for line in dis_benefits:
+            table.add(
+                _("%(name)s (ulempe)", name=localized(line, "name")),
+                hours_of(line),
+                b.line_kroner.get(line.key),
+            )
     if evaluation.lines:
         table.total(_("I alt"), b.total_hours, b.gross)
     return table
@@ -246,7 +264,14 @@ def totals_sentence(t: Totals) -> str:
         gross=money(kroner(t.gross)),
         costs=money(kroner(t.costs)),
         net=money(kroner(t.net)),
-    )
+    ) + _marked_clause(t)
+
+
+def _marked_clause(t: Totals) -> str:
+    """A total built on marked figures says so: " (3 af 98 kommuners tal er skøn …)"."""
+    if not t.marked:
+        return ""
+    return " (" + marked_share_text(t.marked, t.participations).rstrip(".") + ")"
 
 
 # --- narratives ----------------------------------------------------------------------------

@@ -17,8 +17,10 @@ from sqlalchemy.orm import joinedload
 from portal import access
 from portal.applications.labels import role_label
 from portal.applications.models import ApplicantRole
+from portal.benefits import freeze
 from portal.benefits.calculation import (
     Evaluation,
+    ProgrammeModel,
     Totals,
     evaluate,
     programme_models,
@@ -32,12 +34,14 @@ from portal.participations.models import Participation
 from portal.programmes.models import Round
 from portal.reporting.narratives import Narrative, narratives_for
 from portal.reports import progress_benefits as b
+from portal.reports import progress_promise as promise
 from portal.reports import progress_tables as t
 from portal.reports.funding_tables import period_text
 from portal.reports.model import Chart, Report, Section, slugify
 from portal.reports.pdf import report_pdf
 from portal.reports.progress_method import method_sections
 from portal.reports.scope import ScopeNotFound
+from portal.results.read import stored_evaluations
 
 PDF_TEMPLATE = "reports/pdf/progress.html"
 
@@ -73,8 +77,8 @@ def benchmarks(own: Evaluation, peers: Sequence[Evaluation]) -> tuple[Benchmark,
 
 
 def own_report(round_: Round, municipality_id: int, generated_at: datetime) -> Report:
-    """Its own figures in full (six queries), the round's latest values for the medians
-    (four more) and its latest status report (one)."""
+    """Its own figures in full (six queries), the round's stored results for the medians
+    (two more) and its latest status report (one)."""
     participation = db.session.scalar(
         select(Participation)
         .options(
@@ -91,10 +95,16 @@ def own_report(round_: Round, municipality_id: int, generated_at: datetime) -> R
         raise ScopeNotFound(_("Kommunen deltager ikke i forløbet."))
     models = programme_models([round_.programme_id])
     own = evaluate([participation], models=models)[0]
-    peers = evaluate(round_participations(round_.id), series=False, models=models)
+    peers = stored_evaluations(round_participations(round_.id), models=models)
     narratives = latest_narratives(narratives_for(participation), [participation.id])
     return municipality_report(
-        round_, participation, own, benchmarks(own, peers), narratives, generated_at
+        round_,
+        participation,
+        own,
+        benchmarks(own, peers),
+        narratives,
+        generated_at,
+        model=models[round_.programme_id],
     )
 
 
@@ -105,8 +115,11 @@ def municipality_report(
     compared: Sequence[Benchmark],
     narratives: Sequence[Narrative],
     generated_at: datetime,
+    *,
+    model: ProgrammeModel | None = None,
 ) -> Report:
-    """A municipality's own report from its evaluation (no queries)."""
+    """A municipality's own report from its evaluation: one query (the versions of its
+    target picture), two more without the programme's ``model``."""
     m = evaluation.member
     facts = [
         (_("Rolle"), role_label(ApplicantRole(m.role))),
@@ -121,8 +134,11 @@ def municipality_report(
         _("Sammenfatning"),
         paragraphs=[_own_cover_text(evaluation)],
         facts=facts,
-        tables=[t.own_indicator_table(evaluation)],
+        tables=[t.own_indicator_table(evaluation), promise.quality_table(evaluation)],
     )
+    if model is None:
+        model = programme_models([round_.programme_id])[round_.programme_id]
+    histories = freeze.histories([participation.id]).get(participation.id, {})
     benefits = Section(
         _("Gevinster"),
         facts=b.benefit_facts(evaluation),
@@ -131,7 +147,9 @@ def municipality_report(
     benefits.tables[-1].note = b.flags_note(evaluation)
     sections = [
         summary,
+        promise.picture_section(evaluation, histories, participation.picture_approved_at),
         benefits,
+        promise.scenario_section(round_, evaluation, model),
         Section(
             _("Indikatorer"),
             paragraphs=[
@@ -199,7 +217,8 @@ def municipality_reports_zip(
     ``on_progress(done, total)`` after each PDF (a job's progress bar)."""
     generated_at = generated_at or utcnow()
     participations = round_participations(round_.id)
-    evaluations = evaluate(participations)
+    models = programme_models([round_.programme_id])
+    evaluations = evaluate(participations, models=models)
     narratives = narratives_for(round_)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -213,6 +232,7 @@ def municipality_reports_zip(
                 benchmarks(evaluation, evaluations),
                 latest_narratives(narratives, [participation.id]),
                 generated_at,
+                model=models[round_.programme_id],
             )
             info = zipfile.ZipInfo(f"{report.filename}.pdf", date_time=(1980, 1, 1, 0, 0, 0))
             archive.writestr(info, report_pdf(report), compress_type=zipfile.ZIP_DEFLATED)

@@ -265,3 +265,19 @@ def test_an_admin_reset_ends_the_users_sessions(app, client, make_user, login):
     login(make_user(Role.ADMIN))
     client.post(f"/admin/brugere/{user.id}/adgangskode", data={"password": ""})
     assert other.get("/").status_code == 302
+
+
+def test_signing_in_is_no_edit_of_the_account(make_user):
+    """Two sign-ins of one account at the same moment (two devices, two app processes)
+    must not collide on the account's version: signing in records the time only."""
+    from portal.auth.services import authenticate
+
+    user = make_user(Role.MUNICIPAL, code=101)
+    version = user.version
+    first = authenticate(user.email, PASSWORD)
+    db.session.expire_all()
+    second = authenticate(user.email, PASSWORD)
+    db.session.flush()
+    assert first.id == second.id == user.id
+    db.session.refresh(user)
+    assert user.version == version and user.last_login_at is not None

@@ -252,7 +252,15 @@ def test_export_then_import_changes_nothing(round_):
     db.session.commit()
     participations = [participation_of(round_, 101), participation_of(round_, 147)]
     table = exporting.figures_table(round_, participations)
-    assert list(table.columns) == ["municipality", "indicator", "kind", "date", "value", "note"]
+    assert list(table.columns) == [
+        "municipality",
+        "indicator",
+        "kind",
+        "date",
+        "value",
+        "note",
+        "quality",
+    ]
     assert len(table) == 8
     first = table.iloc[0]
     assert (first["municipality"], first["kind"]) == ("101", "baseline")

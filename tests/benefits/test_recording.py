@@ -284,6 +284,7 @@ def test_every_change_is_audited_with_before_and_after(round_, p, make_user):
         "value": "2.5",
         "measured_on": "2025-09-01",
         "source_note": "kilde",
+        "quality": None,
     }
     assert (
         events[3].details["before"]["value"] == "7" and events[3].details["after"]["value"] == "8"

@@ -17,6 +17,7 @@ from portal.db import db
 from portal.municipalities.models import Municipality
 from portal.participations.models import Community
 from portal.programmes.models import BenefitKind, BenefitLine, Direction
+from portal.results.refresh import rebuild
 from tests.benefits.helpers import add_indicator
 from tests.factories import create_programme, create_round
 from tests.participations.helpers import participation
@@ -134,7 +135,7 @@ def two_municipalities():
     measure(frb, "km_avoided", [50, 50])
     measure(frb, "citizens_screen", [4, 12])
     cost(frb, 1200, date(2025, 9, 1), kind=CostKind.YEARLY)
-    db.session.commit()
+    stored()
     return round_, community, kbh, frb
 
 
@@ -158,5 +159,13 @@ def many_municipalities(round_, community, count: int, months: int):
             measure(p, key, [10 + n for n in range(months)])
         cost(p, 1000, date(2025, 9, 5))
         made.append(p)
-    db.session.commit()
+    stored()
     return made
+
+
+def stored() -> None:
+    """The figures above are written straight to the tables, past the services that keep
+    the stored results: recompute them, as ``portal results rebuild`` does, and commit."""
+    db.session.flush()
+    rebuild()
+    db.session.commit()

@@ -105,3 +105,11 @@ def test_the_schedule_command_creates_what_is_missing(app, round_):
     assert result.exit_code == 0, result.output
     assert "1 nye, 0 flyttet, 0 fjernet" in result.output
     assert item(p, ReportKind.FINAL).due_on == date(2027, 4, 30)
+
+
+def test_the_follow_up_a_year_after_is_reminded_about(round_):
+    for code in (101, 147):
+        record_all_figures(participation_of(round_, code))
+    sent = [r for r in send_reminders(date(2028, 3, 24)) if r.item.kind == ReportKind.FOLLOW_UP]
+    assert [(r.item.due_on, r.when) for r in sent] == [(date(2028, 3, 31), BEFORE)] * 2
+    assert any("gevinstopfølgningen et år efter forløbet" in m.body for m in outbox())

@@ -35,8 +35,12 @@ STATUS_DUES = [
 def test_plan_for_the_screen_visit_period():
     planned = plan(START, END, joined_on=date(2025, 8, 15))
     kinds = [p.kind for p in planned]
-    assert kinds == [ReportKind.BASELINE_TARGET] + [ReportKind.STATUS] * 6 + [ReportKind.FINAL]
-    baseline, *status, final = planned
+    assert kinds == (
+        [ReportKind.BASELINE_TARGET]
+        + [ReportKind.STATUS] * 6
+        + [ReportKind.FINAL, ReportKind.FOLLOW_UP]
+    )
+    baseline, *status, final, follow_up = planned
     assert (baseline.period_start, baseline.period_end, baseline.due_on) == (
         START,
         END,
@@ -54,6 +58,13 @@ def test_plan_for_the_screen_visit_period():
     # Q1 2027 has no status report: the final report covers it.
     assert (final.period_start, final.period_end, final.due_on) == (START, END, date(2027, 4, 30))
     assert opens_on(final) == date(2027, 1, 1)
+    # The benefit follow-up covers the year after the period and is due when it ends.
+    assert (follow_up.period_start, follow_up.period_end, follow_up.due_on) == (
+        date(2027, 4, 1),
+        date(2028, 3, 31),
+        date(2028, 3, 31),
+    )
+    assert opens_on(follow_up) == date(2028, 1, 1)
     assert opens_on(status[1]) == date(2025, 10, 1)
     assert opens_on(baseline) is None
 
@@ -62,7 +73,7 @@ def test_a_late_participant_gets_thirty_days_and_no_reports_for_before_it_joined
     baseline, first, *_rest = plan(START, END, joined_on=date(2026, 2, 10))
     assert baseline.due_on == date(2026, 3, 12)
     assert (first.period_start, first.due_on) == (date(2026, 1, 1), date(2026, 4, 15))
-    assert len(plan(START, END, joined_on=date(2025, 10, 5))) == 7  # Q3 2025 not owed
+    assert len(plan(START, END, joined_on=date(2025, 10, 5))) == 8  # Q3 2025 not owed
 
 
 def test_quarters_across_a_year_and_a_period_inside_one_quarter():
@@ -71,19 +82,23 @@ def test_quarters_across_a_year_and_a_period_inside_one_quarter():
         (date(2026, 1, 1), date(2026, 2, 1)),
     ]
     short = plan(date(2026, 1, 10), date(2026, 3, 20))
-    assert [p.kind for p in short] == [ReportKind.BASELINE_TARGET, ReportKind.FINAL]
+    assert [p.kind for p in short] == [
+        ReportKind.BASELINE_TARGET,
+        ReportKind.FINAL,
+        ReportKind.FOLLOW_UP,
+    ]
 
 
 def test_ensure_creates_the_items_with_the_municipality_once():
     round_ = reporting_round()
     p = participation_of(round_, 101)
     stored = items(p)
-    assert len(stored) == 8
+    assert len(stored) == 9  # with the follow-up a year after the end
     assert {i.municipality_id for i in stored} == {p.municipality_id}
     assert [i.due_on for i in items(p, ReportKind.STATUS)] == STATUS_DUES
     assert ensure_schedule(p) == ScheduleChange()
     assert not ensure_schedules(round_)
-    assert len(items(p)) == 8
+    assert len(items(p)) == 9
 
 
 def test_the_database_refuses_a_duplicate():
@@ -112,7 +127,8 @@ def test_a_changed_period_moves_unsubmitted_items_and_keeps_submitted_ones():
     final = item(p, ReportKind.FINAL)
     final.reminder_before_sent_at = utcnow()
     round_.period_start, round_.period_end = date(2025, 10, 1), date(2026, 12, 31)
-    assert ensure_schedule(p) == ScheduleChange(created=0, updated=2, removed=1)
+    # baseline and target, the final report and the follow-up move; Q4 2026 is dropped
+    assert ensure_schedule(p) == ScheduleChange(created=0, updated=3, removed=1)
     assert item(p, ReportKind.BASELINE_TARGET).due_on == date(2025, 10, 31)
     moved = item(p, ReportKind.FINAL)
     assert (moved.period_start, moved.period_end, moved.due_on) == (

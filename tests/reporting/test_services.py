@@ -69,7 +69,8 @@ def test_states_as_of_a_day(p101, make_user):
         ("status", Q4, "overdue"),
         ("status", date(2026, 4, 15), "open"),  # Q1 2026 has begun
     ]
-    assert states[4][2] == "upcoming" and states[-1] == ("final", date(2027, 4, 30), "upcoming")
+    assert states[4][2] == "upcoming" and states[-2] == ("final", date(2027, 4, 30), "upcoming")
+    assert states[-1] == ("follow_up", date(2028, 3, 31), "upcoming")
     assert views[2].days_left == -5 and views[3].days_left == 85
     user = make_user(Role.MUNICIPAL, code=101)
     submit_report(item(p101, ReportKind.STATUS, Q4), GOOD, actor=user, today=date(2026, 1, 20))
@@ -216,7 +217,7 @@ def test_the_late_list_filters_sorts_and_counts(round_, p101, make_user):
         ("Frederiksberg", 3),
         ("København", 1),
     ]
-    assert report.counts == {"municipalities": 2, "late": 2, "overdue": 4, "done": 2, "total": 16}
+    assert report.counts == {"municipalities": 2, "late": 2, "overdue": 4, "done": 2, "total": 18}
     by_name = late.late_list(round_, today, sort="name")
     assert [r.name for r in by_name.rows] == ["Frederiksberg", "København"]
     assert late.late_list(round_, today, sort="-name").rows[0].name == "København"

@@ -182,8 +182,8 @@ def test_the_page_only_reads_and_the_daily_command_repairs_a_schedule(
     page = client.get("/rapportering/").get_data(as_text=True)
     assert items(p) == []  # a GET writes nothing
     assert "<textarea" not in page  # leadership reads
-    assert ensure_all_schedules().created == 8
-    assert len(items(p)) == 8
+    assert ensure_all_schedules().created == 9  # with the follow-up a year after the end
+    assert len(items(p)) == 9
 
 
 def test_home_items(make_user, round_):

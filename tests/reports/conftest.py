@@ -62,7 +62,14 @@ def progress_round():
     from 100 to 300 of a target of 400 → 67 %. København has two status reports (the
     later one counts), Aarhus one, Frederiksberg none."""
     from portal.reporting.models import ReportingRequirement, ReportKind
-    from tests.dashboards.helpers import baseline, cost, measure, target, two_municipalities
+    from tests.dashboards.helpers import (
+        baseline,
+        cost,
+        measure,
+        stored,
+        target,
+        two_municipalities,
+    )
 
     round_, community, kbh, frb = two_municipalities()
     aar = participation(round_, AAR)
@@ -91,7 +98,7 @@ def progress_round():
                 next_steps="Flere distrikter",
             )
         )
-    db.session.commit()
+    stored()
     return SimpleNamespace(round=round_, community=community, kbh=kbh, frb=frb, aar=aar)
 
 

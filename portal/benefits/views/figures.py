@@ -9,7 +9,7 @@ from flask_login import current_user
 from portal import access
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
-from portal.benefits import costs, recording
+from portal.benefits import costs, freeze, quality, recording
 from portal.benefits.entry import entry_overview
 from portal.benefits.forms import (
     BaselineForm,
@@ -34,6 +34,13 @@ from portal.participations.models import Participation
 from portal.participations.services import my_participations
 from portal.programmes.models import Indicator
 from portal.web import commit_or_flash, commit_or_show, posted_version
+
+
+@bp.record_once
+def _template_helpers(state) -> None:
+    state.app.jinja_env.globals.update(
+        quality_label=quality.label, quality_mark_letter=quality.mark
+    )
 
 
 def editable_or_403(participation_id: int):
@@ -75,7 +82,10 @@ def participation(participation_id: int):
 
 def _render(participation, posted=None, status=200):
     page = participation_page(
-        participation, editable=can_edit_figures(current_user, participation), posted=posted
+        participation,
+        editable=can_edit_figures(current_user, participation),
+        posted=posted,
+        can_approve=freeze.can_approve_picture(current_user),
     )
     return render_template("benefits/participation.html", page=page), status
 
@@ -148,6 +158,8 @@ def set_baseline(participation_id: int, indicator_id: int):
             form.source_note.data,
             actor=current_user,
             version=form.loaded_version(),
+            quality=form.quality.quality,
+            reason=form.reason.data or "",
         ),
         _("Basislinjen er gemt."),
         f"i{indicator.id}",
@@ -175,6 +187,8 @@ def set_target(participation_id: int, indicator_id: int):
             note=form.note.data,
             actor=current_user,
             version=form.loaded_version(),
+            quality=form.quality.quality,
+            reason=form.reason.data or "",
         ),
         _("Målbilledet er gemt."),
         f"i{indicator.id}",
@@ -201,6 +215,7 @@ def add_measurement(participation_id: int, indicator_id: int):
             form.value.number,
             form.note.data,
             actor=current_user,
+            quality=form.quality.quality,
         ),
         _("Målingen er gemt."),
         f"i{indicator.id}",
@@ -227,6 +242,7 @@ def edit_measurement(participation_id: int, measurement_id: int):
                 form.note.data,
                 actor=current_user,
                 version=form.loaded_version(),
+                quality=form.quality.quality,
             ),
         )
         if ok:
@@ -312,6 +328,15 @@ def set_owner(participation_id: int):
         _("Gevinstejeren er gemt."),
         "ejer",
     )
+
+
+@bp.route("/deltagelse/<int:participation_id>/godkend-maalbillede", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def approve_picture(participation_id: int):
+    participation = access.get_visible_or_404(Participation, participation_id, current_user)
+    if commit_or_flash(lambda: freeze.approve_target_picture(participation, actor=current_user)):
+        flash(_("Basislinje og målbillede er godkendt og låst."), "success")
+    return _back(participation, "maalbillede")
 
 
 @bp.route("/deltagelse/<int:participation_id>/timepris", methods=["POST"])

@@ -1,0 +1,45 @@
+"""Conditional GET for pages built from stored data: an ETag from what the page shows (the
+stored results' version and whatever else the page reads), and a 304 with no body when the
+browser already holds that version. Pages are per user: ``private, no-cache`` lets the
+browser keep them but always ask first."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from portal.notifications.services import unread_count
+
+
+def page_etag(*parts) -> str:
+    """A weak-enough ETag over ``parts`` plus what every page's frame shows: the user, the
+    language and the header's count of unread notices."""
+    frame = (
+        current_user.get_id(),
+        current_user.name,
+        str(get_locale()),
+        unread_count(current_user),
+    )
+    return hashlib.sha256(repr((frame, parts)).encode()).hexdigest()[:32]
+
+
+def not_modified(etag: str) -> Response | None:
+    """A 304 when the request already holds ``etag`` (and no flash message waits to be
+    shown, which only a fresh page would show)."""
+    if "_flashes" in session or not request.if_none_match.contains(etag):
+        return None
+    response = Response(status=304)
+    return _headers(response, etag)
+
+
+def _headers(response: Response, etag: str) -> Response:
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def with_etag(body: str, etag: str) -> Response:
+    return _headers(Response(body), etag)

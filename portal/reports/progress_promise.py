@@ -1,0 +1,362 @@
+"""What was promised against what was delivered, in the progress report: the approved
+target picture and its changes with their reasons (``benefits.freeze``), the three scenarios
+and the switching value (``benefits.scenarios``), and how much rests on marked figures
+(``benefits.quality``). Sections of plain values, so the page, the PDF, the workbook and
+the CSV all carry them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.benefits import freeze, quality
+from portal.benefits.calculation import Evaluation, IndicatorResult
+from portal.benefits.scenarios import (
+    BusinessCase,
+    Comparison,
+    Position,
+    Scenario,
+    ScenarioResult,
+    business_case,
+    case_inputs,
+)
+from portal.db import db
+from portal.i18n import localized, long_date, number
+from portal.programmes.models import Round
+from portal.reporting.labels import gains_kept_label
+from portal.reporting.models import ReportingRequirement, ReportKind
+from portal.reports.model import Column, Kind, Section, Table
+from portal.reports.progress_tables import (
+    indicator_title,
+    kroner,
+    month_text,
+    percent_text,
+    rounded,
+    sheet,
+)
+
+ZERO = Decimal(0)
+
+
+def scenario_label(scenario: Scenario) -> str:
+    return {
+        Scenario.PESSIMISTIC: _("Pessimistisk"),
+        Scenario.LIKELY: _("Sandsynligt"),
+        Scenario.OPTIMISTIC: _("Optimistisk"),
+    }[scenario]
+
+
+def _position_text(position: Position) -> str:
+    return {
+        Position.BELOW_PESSIMISTIC: _("under det pessimistiske"),
+        Position.PESSIMISTIC_TO_LIKELY: _("over det pessimistiske"),
+        Position.LIKELY_TO_OPTIMISTIC: _("over det sandsynlige"),
+        Position.ABOVE_OPTIMISTIC: _("over det optimistiske"),
+    }[position]
+
+
+def comparison_text(comparison: Comparison | None) -> str:
+    """ "Realiseret 62 % af det sandsynlige scenarie; over det pessimistiske"."""
+    if comparison is None:
+        return _("Der er ingen realiserede gevinster at sammenligne med endnu.")
+    if comparison.share_of_likely is None:
+        return _("Det sandsynlige scenarie giver ingen gevinst i de målte måneder.")
+    return _(
+        "Realiseret %(share)s af det sandsynlige scenarie over %(months)d måneder; %(position)s.",
+        share=percent_text(comparison.share_of_likely),
+        months=comparison.months,
+        position=_position_text(comparison.position),
+    )
+
+
+def switching_text(case: BusinessCase, evaluation: Evaluation) -> str:
+    s = case.switching
+    if s is None:
+        return _("Der er ingen målbilleder, som gevinsten afhænger af.")
+    info = next(r.indicator for r in evaluation.indicators if r.indicator.key == s.indicator)
+    if s.value is None:
+        return _(
+            "Følsomhed: nettogevinsten over perioden bliver ikke nul for nogen værdi af"
+            " %(indicator)s.",
+            indicator=localized(info, "name"),
+        )
+    return _(
+        "Følsomhed: %(indicator)s betyder mest. Nettogevinsten over perioden er nul, når"
+        " værdien er %(value)s %(unit)s (skiftværdien; målbilledet er %(likely)s).",
+        indicator=localized(info, "name"),
+        value=number(s.value, 2),
+        unit=info.unit,
+        likely=number(s.likely, 2),
+    )
+
+
+def _scenario_columns(first: str) -> list[Column]:
+    return [
+        Column(first),
+        Column(_("Timer pr. år"), Kind.DECIMAL, 0),
+        Column(_("Årsværk"), Kind.DECIMAL, 2),
+        Column(_("Brutto pr. år"), Kind.MONEY),
+        Column(_("Netto over perioden"), Kind.MONEY),
+    ]
+
+
+def _scenario_values(s: ScenarioResult) -> list:
+    return [
+        rounded(s.yearly_hours, 0),
+        rounded(s.fte, 2),
+        kroner(s.yearly_gross),
+        kroner(s.net),
+    ]
+
+
+def scenario_section(round_: Round, evaluation: Evaluation, model) -> Section:
+    """A municipality's three scenarios, realised against them, and the switching value."""
+    case = business_case(case_inputs(round_, evaluation, model), evaluation.benefits)
+    table = Table(
+        _("Scenarier"),
+        [*_scenario_columns(_("Scenarie")), Column(_("Tilbagebetaling"))],
+        short_title=_("Scenarier"),
+        note=_(
+            "Hvert scenarie antager målbilledets værdi i hver periode af forløbet og regnes"
+            " med de samme formler, parametre og omkostninger som de realiserede tal."
+        ),
+    )
+    for s in case.scenarios:
+        table.add(
+            scenario_label(s.scenario),
+            *_scenario_values(s),
+            month_text(s.payback) if s.payback else _("ikke nået"),
+        )
+    return Section(
+        _("Scenarier og følsomhed"),
+        paragraphs=[comparison_text(case.comparison), switching_text(case, evaluation)],
+        tables=[table],
+    )
+
+
+# --- the target picture ----------------------------------------------------------------------
+
+
+def picture_section(
+    evaluation: Evaluation, histories: dict, approved_at: datetime | None
+) -> Section:
+    """The approved target picture and every change since, with progress against the
+    approved and the current target where they differ."""
+    if approved_at is None:
+        return Section(
+            _("Målbillede"),
+            paragraphs=[_("Basislinje og målbillede er ikke godkendt af koordinatoren endnu.")],
+        )
+    table = Table(
+        _("Godkendt og nuværende målbillede"),
+        [
+            Column(_("Indikator")),
+            Column(_("Godkendt mål"), Kind.DECIMAL, 2),
+            Column(_("Nuværende mål"), Kind.DECIMAL, 2),
+            Column(_("Fremdrift mod godkendt mål"), Kind.PERCENT, 0),
+            Column(_("Fremdrift mod nuværende mål"), Kind.PERCENT, 0),
+            Column(_("Ændringer")),
+        ],
+        short_title=_("Målbillede"),
+        empty_text=_("Ingen mål eller basislinjer er ændret siden godkendelsen."),
+    )
+    changes = freeze.target_changes(evaluation, histories)
+    for r in evaluation.indicators:
+        change = changes.get(r.indicator.key)
+        if change is None:
+            continue
+        target = change.history
+        table.add(
+            indicator_title(r.indicator),
+            target.original if target else None,
+            target.current if target else None,
+            rounded(change.against_original, 4),
+            rounded(change.against_current, 4),
+            "; ".join(change.texts),
+        )
+    return Section(
+        _("Målbillede"),
+        paragraphs=[
+            _(
+                "Basislinje og målbillede blev godkendt %(date)s. Ændringer siden da står med"
+                " dato og begrundelse; det godkendte står fortsat.",
+                date=long_date(approved_at),
+            )
+        ],
+        tables=[table],
+    )
+
+
+def quality_note(evaluations: Sequence[Evaluation]) -> str:
+    """The legend of the marks used, and how many municipalities' figures carry one."""
+    marks = {q for e in evaluations for r in e.indicators for q in r.qualities}
+    if not marks:
+        return ""
+    marked = sum(e.marked for e in evaluations)
+    return f"{quality.legend(marks)}. {quality.marked_share_text(marked, len(evaluations))}"
+
+
+def quality_text(result: IndicatorResult) -> str:
+    """The marks of an indicator's figures for a table cell: "s (basislinje), f (seneste)"."""
+    parts = []
+    for label, point in (
+        (_("basislinje"), result.baseline),
+        (_("mål"), result.target),
+        (_("seneste"), result.latest),
+    ):
+        if point is not None and point.quality:
+            parts.append(f"{quality.mark(point.quality)} ({label})")
+    return ", ".join(parts)
+
+
+# --- several municipalities ------------------------------------------------------------------
+
+
+@dataclass
+class Promised:
+    """A round's promises added up: each scenario's sums, the changed targets, the marks."""
+
+    scenarios: dict[Scenario, list[ScenarioResult]]
+    realised_gross: Decimal
+    expected_gross: dict[Scenario, Decimal]
+    lowered: int
+    raised: int
+    rebaselined: int
+    marked: int
+    municipalities: int
+    kept: dict  # participation id → the follow-up's answer (submitted ones)
+
+
+def promised(round_: Round, evaluations: Sequence[Evaluation], model) -> Promised:
+    """One query (the versions), whatever the number of municipalities."""
+    histories = freeze.histories([e.member.participation_id for e in evaluations])
+    directions = {i.id: i.direction for i in model.indicators}
+    result = Promised(
+        {s: [] for s in Scenario},
+        ZERO,
+        dict.fromkeys(Scenario, ZERO),
+        0,
+        0,
+        0,
+        0,
+        0,
+        follow_up_answers([e.member.participation_id for e in evaluations]),
+    )
+    for e in evaluations:
+        result.municipalities += 1
+        result.marked += int(e.marked)
+        case = business_case(case_inputs(round_, e, model), e.benefits, switching=False)
+        for s in case.scenarios:
+            result.scenarios[s.scenario].append(s)
+        if case.comparison is not None:
+            result.realised_gross += case.comparison.realised
+            for s, value in case.comparison.expected.items():
+                result.expected_gross[s] += value
+        for (kind, indicator_id), h in histories.get(e.member.participation_id, {}).items():
+            if not h.changed:
+                continue
+            if kind == "baseline":
+                result.rebaselined += 1
+                continue
+            lowered = freeze.lowered(h, directions.get(indicator_id, "higher"))
+            result.lowered += lowered is True
+            result.raised += lowered is False
+    return result
+
+
+def round_promise_section(
+    round_: Round, evaluations: Sequence[Evaluation], model, *, level: int, suffix: str = ""
+) -> Section:
+    """Sums per scenario for a round, realised against them, the targets lowered and
+    raised since approval, and how many municipalities' figures are marked."""
+    p = promised(round_, evaluations, model)
+    table = Table(
+        _("Scenarier i alt"),
+        _scenario_columns(_("Scenarie")),
+        short_title=sheet(_("Scenarier i alt"), suffix),
+        note=quality_note(evaluations),
+    )
+    for s in Scenario:
+        results = p.scenarios[s]
+        table.add(
+            scenario_label(s),
+            rounded(sum((r.yearly_hours for r in results), ZERO), 0),
+            rounded(sum((r.fte or ZERO for r in results), ZERO), 2),
+            kroner(sum((r.yearly_gross for r in results), ZERO)),
+            kroner(sum((r.net for r in results), ZERO)),
+        )
+    likely = p.expected_gross[Scenario.LIKELY]
+    paragraphs = [
+        _(
+            "Siden godkendelsen er %(lowered)d mål sænket og %(raised)d hævet (efter"
+            " indikatorens retning); %(rebaselined)d basislinjer er ændret.",
+            lowered=p.lowered,
+            raised=p.raised,
+            rebaselined=p.rebaselined,
+        )
+    ]
+    if likely:
+        paragraphs.append(
+            _(
+                "Kommunerne har realiseret %(share)s af det sandsynlige scenarie i de målte"
+                " måneder.",
+                share=percent_text(p.realised_gross / likely),
+            )
+        )
+    if p.marked:
+        paragraphs.append(quality.marked_share_text(p.marked, p.municipalities))
+    kept = Table(
+        _("Gevinster fastholdt et år efter"),
+        [Column(_("Kommune")), Column(_("Fastholdt"))],
+        short_title=sheet(_("Fastholdt"), suffix),
+        empty_text=_("Ingen kommuner har afleveret gevinstopfølgningen et år efter endnu."),
+    )
+    for e in sorted(evaluations, key=lambda e: e.member.municipality_name):
+        answer = p.kept.get(e.member.participation_id)
+        if answer is not None:
+            kept.add(e.member.municipality_name, gains_kept_label(answer))
+    return Section(_("Lovet og leveret"), paragraphs=paragraphs, tables=[table, kept], level=level)
+
+
+def follow_up_answers(participation_ids) -> dict:
+    """Each participation's answer in its submitted follow-up a year after the end: one
+    query."""
+    if not participation_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(ReportingRequirement.participation_id, ReportingRequirement.gains_kept).where(
+                ReportingRequirement.participation_id.in_(participation_ids),
+                ReportingRequirement.kind == ReportKind.FOLLOW_UP,
+                ReportingRequirement.submitted_at.is_not(None),
+            )
+        ).all()
+    )
+
+
+def quality_table(evaluation: Evaluation) -> Table:
+    """The indicators whose figures carry a quality mark, with the marks as footnotes."""
+    table = Table(
+        _("Tallenes kvalitet"),
+        [
+            Column(_("Indikator")),
+            Column(_("Markeringer")),
+            Column(_("Målinger markeret"), Kind.INTEGER),
+        ],
+        short_title=_("Kvalitet"),
+        note=quality_note([evaluation]),
+        empty_text=_("Alle tal er målte (ingen er skønnede, foreløbige eller reviderede)."),
+    )
+    for r in evaluation.indicators:
+        if r.qualities:
+            table.add(
+                indicator_title(r.indicator),
+                quality_text(r),
+                sum(1 for p in r.series if p.quality),
+            )
+    return table

@@ -1,0 +1,113 @@
+"""Pages over the stored results: a reload of an unchanged dashboard is a 304, a change
+through a service shows at once, the months have their own page, and charts are kept on
+disk for every app process."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from portal.auth.models import Role
+from portal.benefits import charts, costs, recording
+from portal.benefits.models import CostKind
+from portal.db import db
+from portal.participations.models import Participation
+from portal.programmes.models import Round
+from portal.reporting.schedule import ensure_schedules
+from tests.dashboards.helpers import key_of, two_municipalities
+
+
+@pytest.fixture
+def case():
+    return two_municipalities()
+
+
+def test_an_unchanged_dashboard_is_a_304_and_a_change_is_a_new_page(client, make_user, login, case):
+    round_, _community, kbh, _frb = case
+    ensure_schedules(round_)  # reports due, shown on the dashboard
+    db.session.commit()
+    login(make_user(Role.MUNICIPAL, code=101))
+    url = f"/oversigt/deltagelse/{kbh.id}"
+    first = client.get(url)
+    assert "Det skal I aflevere" in first.get_data(as_text=True)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    db.session.expunge_all()  # a new request loads new objects, as in another process
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    kbh, round_ = db.session.get(Participation, kbh.id), db.session.get(Round, round_.id)
+    recording.record_measurement(
+        kbh, key_of(round_, "screen_visits"), date(2025, 12, 1), D(100), actor=None
+    )
+    db.session.commit()
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert "100 %" in changed.get_data(as_text=True)  # at the target now
+
+
+def test_another_user_never_gets_a_304_for_someone_elses_page(client, make_user, login, case):
+    _round, _community, kbh, _frb = case
+    login(make_user(Role.MUNICIPAL, code=101))
+    etag = client.get(f"/oversigt/deltagelse/{kbh.id}").headers["ETag"]
+    client.post("/logout")
+    login(make_user(Role.COORDINATOR))
+    response = client.get(f"/oversigt/deltagelse/{kbh.id}", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+
+
+def test_a_change_through_a_service_shows_on_the_national_view(client, make_user, login, case):
+    round_, _community, _kbh, frb = case
+    login(make_user(Role.COORDINATOR))
+    assert "24.900 kr." in client.get(f"/oversigt/forloeb/{round_.slug}").get_data(as_text=True)
+    recording.record_measurement(
+        frb, key_of(round_, "km_avoided"), date(2025, 11, 1), D(100), actor=None
+    )  # 100 km × 4 kr. more, less November's 100 kr. of the yearly cost
+    db.session.commit()
+    html = client.get(f"/oversigt/forloeb/{round_.slug}").get_data(as_text=True)
+    assert "25.200 kr." in html
+
+
+def test_the_months_have_their_own_page(client, make_user, login, case):
+    _round, _community, kbh, _frb = case
+    login(make_user(Role.MUNICIPAL, code=101))
+    dashboard = client.get(f"/oversigt/deltagelse/{kbh.id}").get_data(as_text=True)
+    assert f"/oversigt/deltagelse/{kbh.id}/maaned-for-maaned" in dashboard
+    html = client.get(f"/oversigt/deltagelse/{kbh.id}/maaned-for-maaned").get_data(as_text=True)
+    assert "september 2025" in html and "november 2025" in html
+    assert "8.300 kr." in html and "18.700 kr." in html  # cumulative net in Oct and Nov
+    assert "Linje time_screen_visits: 20" in html  # September: 40 visits × 30 min = 20 hours
+    assert "Sådan er det beregnet" in html
+    client.post("/logout")
+    login(make_user(Role.MUNICIPAL, code=147))
+    assert client.get(f"/oversigt/deltagelse/{kbh.id}/maaned-for-maaned").status_code == 404
+
+
+def test_charts_are_kept_on_disk_for_every_process(
+    app, client, make_user, login, case, tmp_path, monkeypatch
+):
+    _round, _community, kbh, _frb = case
+    monkeypatch.setitem(app.config, "CHART_CACHE_DIR", str(tmp_path))
+    charts._render.cache_clear()
+    login(make_user(Role.MUNICIPAL, code=101))
+    first = client.get(f"/oversigt/deltagelse/{kbh.id}").get_data(as_text=True)
+    assert len(list(tmp_path.glob("*.svg"))) == 4  # one chart per indicator
+    # Another process: nothing in its memory, and it could not draw a chart if it tried.
+    charts._render.cache_clear()
+    monkeypatch.setattr(charts, "_draw", lambda spec: pytest.fail("drawn again"))
+    second = client.get(f"/oversigt/deltagelse/{kbh.id}").get_data(as_text=True)
+    assert first.count("<svg") == second.count("<svg") == 4
+    charts._render.cache_clear()
+
+
+def test_the_national_view_is_a_304_until_its_results_change(client, make_user, login, case):
+    round_, _community, kbh, _frb = case
+    login(make_user(Role.COORDINATOR))
+    url = f"/oversigt/forloeb/{round_.slug}"
+    etag = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    costs.add_cost(kbh, CostKind.ONE_OFF, "Udstyr", date(2025, 10, 2), D(700), actor=None)
+    db.session.commit()
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert "24.200 kr." in changed.get_data(as_text=True)  # the round's net, 700 kr. less
