@@ -586,34 +586,3 @@ def evaluate_round(round_: Round, *, as_of: date | None = None) -> RoundEvaluati
         Totals.of(evaluations),
         community_totals(evaluations),
     )
-
-
-def national_totals(rounds: Sequence[Round] | None = None) -> NationalTotals:
-    """Benefits added up per round and across the rounds of every programme (``rounds``:
-    those to include, default every round with participations): a fixed number of queries."""
-    stmt = select(Participation).options(
-        joinedload(Participation.round).joinedload(Round.programme),
-        joinedload(Participation.municipality),
-        joinedload(Participation.community),
-    )
-    if rounds is not None:
-        stmt = stmt.where(Participation.round_id.in_([r.id for r in rounds]))
-    participations = list(db.session.scalars(stmt.order_by(Participation.id)))
-    by_round: dict[int, list[Evaluation]] = defaultdict(list)
-    for e in evaluate(participations):
-        by_round[e.member.round_id].append(e)
-    round_of = {p.round_id: p.round for p in participations}
-    ordered = sorted(by_round, key=lambda r: (round_of[r].period_start, round_of[r].slug))
-    rows = tuple(
-        RoundTotals(
-            r,
-            round_of[r].slug,
-            round_of[r].name_da,
-            round_of[r].name_en,
-            round_of[r].programme.name_da,
-            round_of[r].programme.name_en,
-            Totals.of(by_round[r]),
-        )
-        for r in ordered
-    )
-    return NationalTotals(rows, sum((row.totals for row in rows), Totals()))
