@@ -165,3 +165,29 @@ def test_demo_reset_asks_first_and_refuses_in_production(app, monkeypatch):
     monkeypatch.setitem(app.config, "PORTAL_ENV", "production")
     refused = runner.invoke(demo_command, ["--reset", "--yes"])
     assert refused.exit_code == 2 and "produktion" in refused.output
+
+
+def test_the_demos_stored_results_are_what_a_rebuild_computes():
+    """The demo writes some rows directly (the scenario values); the stored results that
+    dashboards and medians read must still be exactly what a rebuild from scratch gives."""
+    from portal.results.models import IndicatorResultRow, MonthResult, ParticipationResult
+    from portal.results.refresh import rebuild
+
+    skip = {"id", "refreshed_at", "data_version", "version"}
+
+    def stored():
+        return {
+            model.__name__: sorted(
+                tuple(
+                    str(getattr(row, c.key)) for c in model.__table__.columns if c.key not in skip
+                )
+                for row in db.session.scalars(select(model))
+            )
+            for model in (ParticipationResult, MonthResult, IndicatorResultRow)
+        }
+
+    load_demo()
+    incremental = stored()
+    assert all(incremental.values())
+    rebuild()
+    assert stored() == incremental
