@@ -25,7 +25,8 @@ REPEAT = 3
 
 
 def make_round() -> Round:
-    """A round of the screen-visit programme over six years, every municipality in it."""
+    """A round of the screen-visit programme over six past years (a measurement for a period
+    that has not begun is refused), every municipality in it."""
     programme = db.session.scalar(select(Programme).where(Programme.slug == "skaermbesoeg"))
     now = utcnow()
     round_ = Round(
@@ -34,8 +35,8 @@ def make_round() -> Round:
         name_da="Bench",
         opens_at=now - timedelta(days=30),
         deadline_at=now - timedelta(days=1),
-        period_start=date(2024, 1, 1),
-        period_end=date(2029, 12, 31),
+        period_start=date(2020, 1, 1),
+        period_end=date(2025, 12, 31),
         lead_grant=900_000,
         participant_grant=100_000,
         community_min=5,
@@ -70,14 +71,14 @@ def make_file(round_: Round) -> bytes:
         )
     )
     keys = [i.key for i in round_.programme.indicators if i.frequency == Frequency.MONTHLY]
-    months = [date(2024 + m // 12, m % 12 + 1, 1) for m in range(72)]
+    months = [date(2020 + m // 12, m % 12 + 1, 1) for m in range(72)]
     rng = random.Random(4)
     rows = []
     for month in months:
         for code in codes:
             for key in keys:
                 rows.append(
-                    (code, key, "measurement", month.isoformat(), f"{rng.uniform(0, 100):.1f}", "")
+                    (code, key, "measurement", month.isoformat(), f"{rng.uniform(0, 100):.1f}", "", "")
                 )
                 if len(rows) == ROWS:
                     frame = pd.DataFrame(rows, columns=list(COLUMNS))
