@@ -22,6 +22,7 @@ run: install
 	$(BIN)/portal db upgrade
 	$(BIN)/portal seed
 	$(BIN)/portal demo
+	$(BIN)/portal results rebuild  # a database from before the stored results gets them
 	@echo "Skaleringsportalen: http://127.0.0.1:$(PORT)/ (with a worker for the background jobs)"
 	@$(BIN)/portal worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
