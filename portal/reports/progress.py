@@ -31,7 +31,6 @@ from portal.applications.models import ApplicantRole
 from portal.benefits.calculation import (
     CommunityTotals,
     Evaluation,
-    LineInfo,
     ProgrammeModel,
     Totals,
     community_totals,
@@ -39,6 +38,7 @@ from portal.benefits.calculation import (
     programme_models,
     round_participations,
 )
+from portal.benefits.calculation.data import LineInfo
 from portal.benefits.display import (
     IndicatorComparison,
     compare,
