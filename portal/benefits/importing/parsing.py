@@ -10,7 +10,7 @@ from portal.benefits.costs import AMOUNT_QUANTUM
 from portal.benefits.importing.checks import _Problems, _Round
 from portal.benefits.models import CostKind, Quality
 from portal.benefits.rules import Kind
-from portal.fields import EARLIEST_DATE, LATEST_DATE
+from portal.forms import EARLIEST_DATE, LATEST_DATE
 from portal.tabular import parse_decimals
 
 QUALITY_WORDS = {
