@@ -92,35 +92,43 @@ def _rows(round_: Round, participation: Participation, today: date) -> list[list
             continue
         scale = size if curve.scales else D(1)
         base, goal = curve.baseline * scale, curve.target * scale
-        rows.append([code, indicator.key, "baseline", add_months(round_.period_start, -1), base])
-        rows.append([code, indicator.key, "target", round_.period_end, goal])
+        rows.append(
+            [code, indicator.key, "baseline", add_months(round_.period_start, -1), base, ""]
+        )
+        rows.append([code, indicator.key, "target", round_.period_end, goal, ""])
         step = STEP[indicator.frequency]
         # A quarter or year that began before the period is named by the period's first day.
         first = period_start(round_.period_start, indicator.frequency)
         day, elapsed = first, step
-        while add_months(day, step) <= today and day <= round_.period_end:
+        # A quarter or year under way gets a provisional figure (as a municipality would
+        # give one), so the months measured in it are not left without their coarser value.
+        while (add_months(day, step) <= today or step > 1 and day <= today) and (
+            day <= round_.period_end
+        ):
+            quality = "provisional" if add_months(day, step) > today else ""
             if indicator.key in fixed:
                 value = fixed[indicator.key]
             else:
                 share = min(D("1.2"), pace * D(elapsed) / D(months))
                 wobble = (_fraction("noise", code, indicator.key, day) - D("0.5")) / 10
                 value = base + (goal - base) * (share + wobble)
-            rows.append([code, indicator.key, "measurement", max(day, round_.period_start), value])
+            day_ = max(day, round_.period_start)
+            rows.append([code, indicator.key, "measurement", day_, value, quality])
             day, elapsed = add_months(day, step), elapsed + step
     start = round_.period_start
-    rows.append([code, "engangs:Licenser og udstyr", "cost", add_months(start, 0), 150000 * size])
-    rows.append([code, "årlig:Drift og support", "cost", add_months(start, 1), 60000 * size])
-    rows.append([code, "engangs:Projektledelse", "cost", add_months(start, 2), 80000 * size])
+    rows.append([code, "engangs:Licenser og udstyr", "cost", start, 150000 * size, ""])
+    rows.append([code, "årlig:Drift og support", "cost", add_months(start, 1), 60000 * size, ""])
+    rows.append([code, "engangs:Projektledelse", "cost", add_months(start, 2), 80000 * size, ""])
     return rows
 
 
 def _csv(rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["municipality", "indicator", "kind", "date", "value", "note"])
-    for code, key, kind, day, value in rows:
+    writer.writerow(["municipality", "indicator", "kind", "date", "value", "note", "quality"])
+    for code, key, kind, day, value, quality in rows:
         amount = D(value).quantize(D("0.01") if kind == "cost" else D("0.1"))
-        writer.writerow([code, key, kind, day.isoformat(), str(amount), ""])
+        writer.writerow([code, key, kind, day.isoformat(), str(amount), "", quality])
     return out.getvalue().encode()
 
 

@@ -18,6 +18,7 @@ from portal.db import db
 from portal.municipalities.models import Municipality
 from portal.participations.models import Participation
 from portal.programmes.models import Round
+from portal.results.refresh import refresh_round
 
 PESSIMISTIC, OPTIMISTIC = Decimal("0.6"), Decimal("1.25")
 LOWERED = Decimal("0.8")  # Aarhus's screen visits: a fifth fewer than promised
@@ -103,6 +104,7 @@ def _scenarios(round_: Round) -> None:
         target.pessimistic = (base + way * PESSIMISTIC).quantize(Decimal("0.1"))
         target.optimistic = (base + way * OPTIMISTIC).quantize(Decimal("0.1"))
     db.session.flush()
+    refresh_round(round_)  # the rows were set directly: the stored results follow them
 
 
 def _one(model, participation, indicator):
