@@ -51,10 +51,7 @@ def municipalities_import(file: Path, country: str) -> None:
     except PortalError as error:
         fail(error)
     db.session.commit()
-    click.echo(
-        f"{result.total} kommuner læst: {result.created} nye, {result.updated} ændret, "
-        f"{result.unchanged} uændret."
-    )
+    click.echo(result.summary())
 
 
 def register_commands(app: Flask) -> None:

@@ -34,7 +34,7 @@ def test_every_model_with_a_municipality_has_a_policy():
     models = municipality_owned_models()
     assert len(models) >= 10
     missing = [m.__name__ for m in models if m not in access.POLICIES]
-    assert not missing, f"no access policy in portal/access.py for {missing}"
+    assert not missing, f"no access policy in portal/access/policies.py for {missing}"
 
 
 def test_a_model_without_a_policy_is_refused_loudly(make_user):

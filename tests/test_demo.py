@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from portal.applications.models import Application, ApplicationStatus
 from portal.db import db
 from portal.demo import load_demo
-from portal.participations.grants import funding_summary
+from portal.participations.funding import funding_summary
 from portal.participations.models import Community, Disbursement, Participation
 from portal.programmes.services import get_round_by_slug
 from portal.review.models import Review, ReviewStatus

@@ -28,8 +28,7 @@ from portal.applications.models import (
     Experience,
 )
 from portal.applications.services import SNAPSHOT_FIELDS, ApplicationData
-from portal.fields import DateField
-from portal.forms import VersionedForm
+from portal.forms import DateField, VersionedForm
 from portal.i18n import COPENHAGEN
 
 

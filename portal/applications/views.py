@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal import access
-from portal.applications import checks, queries, services
+from portal.applications import checks, membership, queries, services
 from portal.applications.forms import ApplicationForm, ExtensionForm, ReopenForm
 from portal.applications.models import (
     Application,
@@ -232,7 +232,9 @@ def confirm(application_id: int):
     return _action(
         application_id,
         can_confirm_membership,
-        lambda a: services.confirm_membership(a, current_user.municipality_id, actor=current_user),
+        lambda a: membership.confirm_membership(
+            a, current_user.municipality_id, actor=current_user
+        ),
         _("I har bekræftet den fælles ansøgning."),
     )
 
@@ -244,7 +246,7 @@ def decline(application_id: int):
     if current_user.municipality_id not in application.municipality_ids[1:]:
         abort(403)
     if commit_or_flash(
-        lambda: services.decline_membership(
+        lambda: membership.decline_membership(
             application, current_user.municipality_id, actor=current_user
         )
     ):

@@ -10,8 +10,8 @@ import pandas as pd
 from sqlalchemy import bindparam, insert, update
 
 from portal.audit import services as audit
+from portal.benefits.figure_checks import plain
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
-from portal.benefits.recording import plain
 from portal.benefits.rules import Kind
 from portal.db import db, utcnow
 from portal.results.refresh import refresh_ids

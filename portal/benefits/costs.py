@@ -10,8 +10,8 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal.benefits.figure_checks import _audit, _check, _snapshot
 from portal.benefits.models import Cost, CostKind
-from portal.benefits.recording import _audit, _check, _snapshot
 from portal.benefits.rules import Kind
 from portal.db import db
 from portal.errors import RuleViolations, check_version

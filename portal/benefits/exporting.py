@@ -15,11 +15,11 @@ import pandas as pd
 from sqlalchemy import select
 
 from portal.benefits.entry import entry_overview
+from portal.benefits.figure_checks import plain
 from portal.benefits.figures import figure_frames, programme_indicators
 from portal.benefits.importing import COLUMNS
 from portal.benefits.models import CostKind
 from portal.benefits.periods import period_start
-from portal.benefits.recording import plain
 from portal.benefits.rules import Kind
 from portal.db import db
 from portal.i18n import local_today, localized

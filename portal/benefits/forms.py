@@ -17,8 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from portal.benefits.costs import MAX_OWNER
 from portal.benefits.models import MAX_CATEGORY, CostKind, Quality
 from portal.benefits.rules import MAX_NOTE
-from portal.fields import DateField
-from portal.forms import VersionedForm
+from portal.forms import DateField, VersionedForm
 from portal.tabular import parse_decimal
 
 NUMBER_HINT = _l("Et tal; decimaler med komma, fx 1234,5.")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 
 from portal.audit import services as audit
@@ -32,6 +33,16 @@ class ImportResult:
     @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        return ngettext(
+            "%(num)d kommune læst: %(created)d oprettet, %(updated)d ændret, %(unchanged)d uændret.",
+            "%(num)d kommuner læst: %(created)d oprettet, %(updated)d ændret, %(unchanged)d uændret.",
+            self.total,
+            created=self.created,
+            updated=self.updated,
+            unchanged=self.unchanged,
+        )
 
 
 def active_municipalities() -> list[Municipality]:

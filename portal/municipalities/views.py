@@ -73,12 +73,7 @@ def upload():
         return _listing(form, errors=error.errors, status=400)
     db.session.commit()
     flash(
-        _(
-            "Registeret er indlæst: %(created)d nye, %(updated)d ændret, %(unchanged)d uændret.",
-            created=result.created,
-            updated=result.updated,
-            unchanged=result.unchanged,
-        ),
+        _("Registeret er indlæst. %(summary)s", summary=result.summary()),
         "success",
     )
     return redirect(url_for(".index"))

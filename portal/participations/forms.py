@@ -12,8 +12,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from portal.fields import DateField
-from portal.forms import AmountField, VersionedForm
+from portal.forms import AmountField, DateField, VersionedForm
 from portal.participations.communities import MAX_NAME
 from portal.participations.models import MAX_NOTE, MAX_REASON
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -64,9 +65,10 @@ class ImportResult:
         return self.created + self.updated + self.unchanged
 
     def summary(self) -> str:
-        text = _(
-            "%(total)d kommuner læst: %(created)d nye, %(updated)d ændret, %(unchanged)d uændret.",
-            total=self.total,
+        text = ngettext(
+            "%(num)d kommune læst: %(created)d oprettet, %(updated)d ændret, %(unchanged)d uændret.",
+            "%(num)d kommuner læst: %(created)d oprettet, %(updated)d ændret, %(unchanged)d uændret.",
+            self.total,
             created=self.created,
             updated=self.updated,
             unchanged=self.unchanged,

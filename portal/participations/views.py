@@ -8,7 +8,7 @@ from portal.auth.permissions import can_see_draft_rounds, permission_required, r
 from portal.db import db
 from portal.errors import RowErrors
 from portal.i18n import bare_community
-from portal.participations import communities, grants, services, suggestion
+from portal.participations import communities, funding, grants, services, suggestion
 from portal.participations.forms import (
     AssignForm,
     CommunityForm,
@@ -79,7 +79,7 @@ def _render_detail(participation, *, override=None, disbursement=None, status=20
             "participations/detail.html",
             participation=participation,
             members=services.community_members(participation),
-            funding=grants.participation_funding(participation),
+            funding=funding.participation_funding(participation),
             override_form=override,
             communities_of_round=communities.round_communities(participation.round)
             if can_manage_participations(current_user)
@@ -157,7 +157,7 @@ def delete_disbursement(participation_id: int, disbursement_id: int):
 def grants_page(slug: str):
     round_ = access.round_or_404(slug, current_user)
     return render_template(
-        "participations/grants.html", round=round_, summary=grants.funding_summary(round_)
+        "participations/grants.html", round=round_, summary=funding.funding_summary(round_)
     )
 
 

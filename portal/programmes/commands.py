@@ -44,10 +44,7 @@ def seed_command() -> None:
     except PortalError as error:
         fail(error)
     db.session.commit()
-    click.echo(
-        f"Kommuneregister: {register.created} nye, {register.updated} ændret, "
-        f"{register.unchanged} uændret."
-    )
+    click.echo(register.summary())
     for result in programmes:
         click.echo(result.summary())
     if not programmes:

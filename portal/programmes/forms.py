@@ -30,8 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.fields import DateField
-from portal.forms import AmountField, VersionedForm
+from portal.forms import AmountField, DateField, VersionedForm
 from portal.i18n import COPENHAGEN
 from portal.programmes import rules
 from portal.programmes.benefit_lines import BENEFIT_FIELDS, BenefitLineData

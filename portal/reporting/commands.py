@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import ngettext
 
 from portal.db import db
 from portal.i18n import local_date
@@ -21,8 +22,14 @@ def _schedule() -> None:
 
     change = ensure_all_schedules()
     click.echo(
-        f"Rapporteringsplaner: {change.created} nye, {change.updated} flyttet, "
-        f"{change.removed} fjernet."
+        ngettext(
+            "Rapporteringsplaner: %(num)d frist oprettet, %(updated)d flyttet, %(removed)d fjernet.",
+            "Rapporteringsplaner: %(num)d frister oprettet, %(updated)d flyttet, "
+            "%(removed)d fjernet.",
+            change.created,
+            updated=change.updated,
+            removed=change.removed,
+        )
     )
 
 

@@ -9,7 +9,7 @@ member's row). For a community: the members' rows with a subtotal per role and t
 payments, without the coordinator's notes. Across rounds:
 an overview per programme and round, then a chapter per round.
 
-The figures come from ``grants.funding_summaries`` (one query for any number of rounds and
+The figures come from ``participations.funding.funding_summaries`` (one query for any number of rounds and
 municipalities) and one query of disbursements: a fixed number of queries in all.
 """
 
@@ -25,7 +25,7 @@ from portal import access
 from portal.db import db, utcnow
 from portal.i18n import localized
 from portal.municipalities.models import Municipality
-from portal.participations.grants import funding_summaries
+from portal.participations.funding import funding_summaries
 from portal.participations.models import Disbursement, Participation
 from portal.programmes.models import Round
 from portal.reports.funding_tables import (

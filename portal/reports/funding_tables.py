@@ -13,7 +13,7 @@ from portal.applications.labels import role_label
 from portal.applications.models import ApplicantRole
 from portal.i18n import localized, long_date, money
 from portal.municipalities.models import Municipality
-from portal.participations.grants import FundingRow, FundingSummary
+from portal.participations.funding import FundingRow, FundingSummary
 from portal.programmes.models import Round
 from portal.reports.formatting import cut_at_word
 from portal.reports.model import Column, Kind, Table

@@ -31,7 +31,6 @@ from portal.applications.models import ApplicantRole
 from portal.benefits.calculation import (
     CommunityTotals,
     Evaluation,
-    LineInfo,
     ProgrammeModel,
     Totals,
     community_totals,
@@ -39,6 +38,7 @@ from portal.benefits.calculation import (
     programme_models,
     round_participations,
 )
+from portal.benefits.calculation.data import LineInfo
 from portal.benefits.display import (
     IndicatorComparison,
     compare,
@@ -56,6 +56,12 @@ from portal.reports import progress_promise as promise
 from portal.reports import progress_tables as t
 from portal.reports.funding_tables import period_text
 from portal.reports.model import Chart, Report, Section, slugify
+from portal.reports.progress_comparison import (
+    chart_alt,
+    comparison_table,
+    overview_table,
+    status_counts_text,
+)
 from portal.reports.progress_method import method_sections
 from portal.reports.progress_municipality import (
     PDF_TEMPLATE,
@@ -190,7 +196,7 @@ def round_sections(data: RoundData, *, nested: bool) -> list[Section]:
             (_("Periode"), period_text(round_.period_start, round_.period_end)),
             (_("Kommuner"), str(len(evaluations))),
         ],
-        tables=[t.overview_table(data.comparisons)] if evaluations else [],
+        tables=[overview_table(data.comparisons)] if evaluations else [],
         new_page=nested,
     )
     if nested:
@@ -231,12 +237,12 @@ def round_sections(data: RoundData, *, nested: bool) -> list[Section]:
         sections.append(
             Section(
                 t.indicator_title(comparison.indicator),
-                paragraphs=[t.status_counts_text(comparison)],
-                charts=[Chart(_("Fremdrift pr. kommune"), svg, t.chart_alt(comparison))]
+                paragraphs=[status_counts_text(comparison)],
+                charts=[Chart(_("Fremdrift pr. kommune"), svg, chart_alt(comparison))]
                 if svg
                 else [],
                 tables=[
-                    t.comparison_table(
+                    comparison_table(
                         comparison,
                         evaluations,
                         data.viewer,

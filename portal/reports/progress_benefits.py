@@ -21,7 +21,8 @@ from portal.i18n import local_date, localized, money, number
 from portal.programmes.models import Round
 from portal.reporting.narratives import Narrative
 from portal.reports.model import Column, Kind, Table, Value
-from portal.reports.progress_tables import COMPACT_FROM, kroner, month_text, rounded, sheet
+from portal.reports.progress_comparison import COMPACT_FROM
+from portal.reports.progress_tables import kroner, month_text, rounded, sheet
 
 # --- benefits ------------------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.benefits.calculation import Evaluation, LineInfo
+from portal.benefits.calculation import Evaluation
+from portal.benefits.calculation.data import LineInfo
 from portal.benefits.wording import Wording
 from portal.i18n import localized, number
 from portal.programmes.models import Round

@@ -22,18 +22,15 @@ from sqlalchemy.orm import joinedload
 
 from portal.benefits import calculation
 from portal.benefits.calculation import (
-    ZERO,
     CommunityTotals,
     Evaluation,
     IndicatorResult,
-    NationalTotals,
     ProgrammeModel,
-    RoundTotals,
-    TargetInfo,
     Totals,
     _member,
     programme_models,
 )
+from portal.benefits.calculation.data import ZERO, NationalTotals, RoundTotals, TargetInfo
 from portal.benefits.progress import (
     IndicatorProgress,
     Point,

@@ -18,7 +18,7 @@ from portal.i18n import local_datetime
 from portal.links import path_for
 from portal.notifications import services as notifications
 from portal.notifications.texts import round_names
-from portal.participations import grants
+from portal.participations import funding
 from portal.participations import services as participations
 from portal.review.services import Progress, application_title
 
@@ -117,11 +117,11 @@ def decide(
     application.decided_by_id = actor.id
     db.session.flush()
     if decision == ApplicationStatus.APPROVED and not was_approved:
-        settled_before = grants.settle_amounts(application.round)
+        settled_before = funding.settle_amounts(application.round)
         participations.create_for_application(application, actor=actor)
-        overpaid = grants.newly_overpaid(application.round, settled_before)
+        overpaid = funding.newly_overpaid(application.round, settled_before)
         if overpaid and not confirm_overpaid:
-            raise grants.GrantBelowDisbursed(overpaid)
+            raise funding.GrantBelowDisbursed(overpaid)
     elif was_approved and decision != ApplicationStatus.APPROVED:
         participations.remove_for_application(application, actor=actor)
     notifications.notify(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.applications import checks, services
+from portal.applications import checks, membership, services
 from portal.applications.models import ApplicationStatus
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
@@ -197,8 +197,10 @@ def test_joint_application_counts_once_every_co_applicant_confirms(round_, aarhu
     )
     missing = dict(checks.missing_for_submission(application))
     assert "Odense" in str(missing["member_ids"]) and "Aalborg" in str(missing["member_ids"])
-    services.confirm_membership(application, odense.id, actor=make_user(Role.MUNICIPAL, code=461))
-    services.decline_membership(application, aalborg.id, actor=make_user(Role.MUNICIPAL, code=851))
+    membership.confirm_membership(application, odense.id, actor=make_user(Role.MUNICIPAL, code=461))
+    membership.decline_membership(
+        application, aalborg.id, actor=make_user(Role.MUNICIPAL, code=851)
+    )
     assert application.municipality_ids == [aarhus.id, odense.id]
     services.submit(application, actor=None, now=BEFORE)
     assert application.status == ApplicationStatus.SUBMITTED
@@ -208,7 +210,7 @@ def test_changing_a_joint_application_asks_the_co_applicants_again(round_, aarhu
     odense = municipality(461)
     data = complete(round_, member_ids=[odense.id])
     application = services.start_application(round_, aarhus, data, actor=None, now=BEFORE)
-    services.confirm_membership(application, odense.id, actor=None)
+    membership.confirm_membership(application, odense.id, actor=None)
     services.save_draft(application, data, actor=None)  # unchanged: the confirmation stays
     assert application.members[0].confirmed_at is not None
     data.motivation = "En anden motivation"
@@ -232,7 +234,7 @@ def test_a_co_applicant_whose_confirmation_a_change_resets_is_told_once(round_, 
     application = services.start_application(round_, aarhus, data, actor=None, now=BEFORE)
     services.save_draft(application, data, actor=None)  # not confirmed yet: nothing to reset
     assert asked_again(odense.id) == []
-    services.confirm_membership(application, odense.id, actor=None)
+    membership.confirm_membership(application, odense.id, actor=None)
     services.save_draft(application, data, actor=None)  # nothing changed: nothing sent
     assert asked_again(odense.id) == []
     data.motivation = "En anden motivation"
@@ -252,7 +254,7 @@ def test_a_municipality_not_invited_cannot_confirm(round_, aarhus):
         round_, aarhus, complete(round_), actor=None, now=BEFORE
     )
     with pytest.raises(NotAllowed):
-        services.confirm_membership(application, municipality(461).id, actor=None)
+        membership.confirm_membership(application, municipality(461).id, actor=None)
 
 
 def test_a_user_answers_only_for_their_own_municipality(round_, aarhus, make_user):
@@ -262,9 +264,9 @@ def test_a_user_answers_only_for_their_own_municipality(round_, aarhus, make_use
     )
     for actor in (make_user(Role.MUNICIPAL, code=851), make_user(Role.LEADERSHIP, code=461)):
         with pytest.raises(NotAllowed):
-            services.confirm_membership(application, odense.id, actor=actor)
+            membership.confirm_membership(application, odense.id, actor=actor)
         with pytest.raises(NotAllowed):
-            services.decline_membership(application, odense.id, actor=actor)
+            membership.decline_membership(application, odense.id, actor=actor)
     assert application.members[0].confirmed_at is None
 
 

@@ -116,7 +116,10 @@ def test_cli_refusal_exit_status_and_lines(app, tmp_path):
     result = app.test_cli_runner().invoke(
         args=["municipalities", "import", "--country", "NO", str(good)]
     )
-    assert result.exit_code == 0 and "1 nye" in result.output
+    assert (
+        result.exit_code == 0
+        and "1 kommune læst: 1 oprettet, 0 ændret, 0 uændret." in result.output
+    )
 
 
 def test_a_duplicate_names_both_lines():

@@ -11,8 +11,9 @@ from portal.audit.models import AuditEvent
 from portal.db import db
 from portal.errors import Conflict, InvalidInput, NotAllowed
 from portal.models import Participation
-from portal.participations import grants, services
-from portal.participations.grants import funding_summary, pool_share
+from portal.participations import funding, grants, services
+from portal.participations.funding import funding_summary
+from portal.participations.grants import pool_share
 from portal.participations.models import ParticipationSource
 from tests.factories import create_application
 from tests.participations.helpers import CODES, approve, fixed_round, mid, participation, pool_round
@@ -188,10 +189,10 @@ def test_disbursements_never_exceed_the_grant():
         with pytest.raises(InvalidInput):
             grants.record_disbursement(p, date(2025, 12, 1), amount, "", actor=None)
     d = grants.record_disbursement(p, date(2025, 12, 1), 40_000, "Rest", actor=None)
-    assert grants.participation_funding(p) == (100_000, 100_000, 0)
+    assert funding.participation_funding(p) == (100_000, 100_000, 0)
     assert audit_lines("disbursement_recorded")[-1].details["disbursed"] == [60_000, 100_000]
     grants.delete_disbursement(d, actor=None)
-    assert grants.participation_funding(p) == (100_000, 60_000, 40_000)
+    assert funding.participation_funding(p) == (100_000, 60_000, 40_000)
     assert audit_lines("disbursement_deleted")[-1].details["before"]["amount"] == 40_000
     with pytest.raises(NotAllowed):
         grants.override_grant(p, 50_000, "For meget udbetalt", actor=None)

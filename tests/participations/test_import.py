@@ -193,7 +193,7 @@ def test_cli_imports_and_exits_1_with_every_bad_line(app, tmp_path):
     good.write_text(HEADER + "751,lead,A,\n101,participant,A,\n", encoding="utf-8")
     result = run(app, str(good), "--round", round_.slug)
     assert result.exit_code == 0, result.output
-    assert "2 kommuner læst: 2 nye, 0 ændret, 0 uændret. Nye fællesskaber: A." in result.stdout
+    assert "2 kommuner læst: 2 oprettet, 0 ændret, 0 uændret. Nye fællesskaber: A." in result.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "751,lead,A,\n9999,participant,,\n101,chef,,\n", encoding="utf-8")
     result = run(app, str(bad), "--round", round_.slug)

@@ -267,7 +267,7 @@ def test_cli_seed_twice(app):
     assert runner.invoke(args=["seed"]).exit_code == 0
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 0
-    assert "0 nye, 0 ændret, 98 uændret" in result.output
+    assert "98 kommuner læst: 0 oprettet, 0 ændret, 98 uændret." in result.output
     assert counts()[0] == 4 and counts()[3] == 4
 
 

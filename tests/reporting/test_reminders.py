@@ -89,7 +89,7 @@ def test_the_remind_command_prints_what_it_sent(app, round_):
     result = runner.invoke(args=["reporting", "remind", "--today", "2026-01-08"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("Rapporteringsplaner: 0 nye")
+    assert lines[0].startswith("Rapporteringsplaner: 0 frister oprettet")
     assert "frist snart: København – " in result.output
     assert "Statusrapport, 4. kvartal 2025 (frist 15.01.2026)" in result.output
     assert lines[-1] == "2 påmindelser lagt i udbakken."
@@ -103,7 +103,7 @@ def test_the_schedule_command_creates_what_is_missing(app, round_):
     db.session.flush()
     result = app.test_cli_runner().invoke(args=["reporting", "schedule"])
     assert result.exit_code == 0, result.output
-    assert "1 nye, 0 flyttet, 0 fjernet" in result.output
+    assert "Rapporteringsplaner: 1 frist oprettet, 0 flyttet, 0 fjernet." in result.output
     assert item(p, ReportKind.FINAL).due_on == date(2027, 4, 30)
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from portal.applications.models import ApplicationStatus
 from portal.db import db
-from portal.participations.grants import GrantBelowDisbursed, funding_summary, record_disbursement
+from portal.participations.funding import GrantBelowDisbursed, funding_summary
+from portal.participations.grants import record_disbursement
 from portal.participations.models import Participation
 from portal.reports.funding import funding_report
 from portal.reports.scope import ReportScope

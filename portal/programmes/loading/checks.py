@@ -1,48 +1,32 @@
-"""Programme definition files (TOML): checked whole, then created or updated by slug.
-
-A file is refused with every problem, each with its line and what it is about, before
-anything is written; the rules for rounds are the ones the edit pages use
-(``portal.programmes.rules``).
-"""
+"""The checks of a programme definition file (TOML): every problem with its line, before
+anything is written; the result is the file's content in the models' terms (``_Checked``)."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from pathlib import Path
-from typing import Any
+from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from portal.audit import services as audit
 from portal.db import db
 from portal.errors import RowErrors
-from portal.i18n import COPENHAGEN
 from portal.programmes import rules
-from portal.programmes import services as programme_services
 from portal.programmes.formulas import check_formula
+from portal.programmes.loading.values import _Checked, _Lines, _text, _to_utc, _unknown, _whole
 from portal.programmes.models import (
     MAX_DESCRIPTION,
     MAX_GOAL,
     MAX_METHOD,
-    MAX_NAME,
     MAX_SOURCE,
     BenefitKind,
-    BenefitLine,
     Block,
     Direction,
     Frequency,
-    Indicator,
     Programme,
     Round,
     RoundStatus,
 )
-from portal.programmes.signals import round_period_changed
-
-SHIPPED_PROGRAMMES = Path(__file__).resolve().parent.parent / "data" / "programmes"
 
 TOP_KEYS = {"slug", "name", "description", "goals", "indicators", "benefits", "rounds"}
 INDICATOR_KEYS = {"key", "name", "unit", "direction", "frequency", "block", "method", "source"}
@@ -63,130 +47,7 @@ ROUND_KEYS = {
     "parameters",
 }
 WEIGHT_KEYS = {"experience", "leadership", "readiness"}
-TEXT_KEYS = {"da", "en"}
 ARRAY_LABEL = {"indicators": "indikator", "benefits": "gevinstlinje", "rounds": "forløb"}
-
-
-@dataclass
-class LoadResult:
-    programme: Programme
-    created: bool
-    rounds_created: int = 0
-    rounds_updated: int = 0
-    indicators: int = 0
-    benefits: int = 0
-
-    def summary(self) -> str:
-        verb = "oprettet" if self.created else "opdateret"
-        return (
-            f"Indsatsen '{self.programme.slug}' er {verb}: {self.indicators} indikatorer, "
-            f"{self.benefits} gevinstlinjer, {self.rounds_created} nye og "
-            f"{self.rounds_updated} opdaterede forløb."
-        )
-
-
-class _Lines:
-    """Finds the line a key of the file stands on, so every problem can name one."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-
-    def _find(self, pattern: str, start: int = 0, stop: int | None = None) -> int | None:
-        regex = re.compile(pattern)
-        for number in range(start, len(self.lines) if stop is None else stop):
-            if regex.match(self.lines[number]):
-                return number
-        return None
-
-    def top(self, key: str) -> int:
-        found = self._find(rf"^\s*{re.escape(key)}\s*=")
-        return found + 1 if found is not None else 1
-
-    def block(self, array: str, index: int) -> tuple[int, int]:
-        """0-based first and end line of the ``index``-th ``[[array]]`` table."""
-        headers = [
-            n
-            for n, line in enumerate(self.lines)
-            if re.match(rf"^\s*\[\[\s*{re.escape(array)}\s*\]\]", line)
-        ]
-        if index >= len(headers):
-            return 0, len(self.lines)
-        start = headers[index]
-        following = self._find(r"^\s*\[\[", start + 1)
-        return start, following if following is not None else len(self.lines)
-
-    def item(self, array: str, index: int, key: str | None = None) -> int:
-        start, stop = self.block(array, index)
-        if key is not None:
-            found = self._find(rf"^\s*{re.escape(key)}\s*[=.]", start, stop)
-            if found is None:
-                found = self._find(
-                    rf"^\s*\[\s*{re.escape(array)}\.{re.escape(key)}\s*\]", start, stop
-                )
-            if found is not None:
-                return found + 1
-        return start + 1
-
-
-@dataclass
-class _Checked:
-    """The file's content, checked and in the models' terms."""
-
-    slug: str
-    name: dict[str, str]
-    description: dict[str, str]
-    goals: list[dict[str, str]]
-    indicators: list[dict[str, Any]] = field(default_factory=list)
-    benefits: list[dict[str, Any]] = field(default_factory=list)
-    rounds: list[rules.RoundData] = field(default_factory=list)
-
-
-def _text(
-    value: Any, where: str, problems: list[str], required: bool = True, limit: int = MAX_NAME
-) -> dict[str, str]:
-    """A ``{ da = "…", en = "…" }`` table (a plain string counts as Danish), each text at most
-    ``limit`` characters (the column's length)."""
-    if value is None:
-        if required:
-            problems.append(f"{where} mangler")
-        return {"da": "", "en": ""}
-    if isinstance(value, str):
-        value = {"da": value}
-    if not isinstance(value, dict):
-        problems.append(f'{where} skal være tekst eller {{ da = "…", en = "…" }}')
-        return {"da": "", "en": ""}
-    unknown = set(value) - TEXT_KEYS
-    if unknown:
-        problems.append(f"{where}: ukendt sprog {', '.join(sorted(unknown))} (brug da og en)")
-    texts = {lang: value.get(lang, "") for lang in TEXT_KEYS}
-    for lang, text in texts.items():
-        if not isinstance(text, str):
-            problems.append(f"{where}.{lang} skal være tekst")
-            texts[lang] = ""
-    if required and not texts["da"].strip():
-        problems.append(f"{where}.da mangler")
-    for lang, text in texts.items():
-        if len(text.strip()) > limit:
-            problems.append(f"{where}.{lang} er over {limit} tegn")
-    return {k: v.strip() for k, v in texts.items()}
-
-
-def _unknown(table: dict, allowed: set[str]) -> list[str]:
-    return [f"ukendt nøgle '{k}'" for k in sorted(set(table) - allowed)]
-
-
-def _to_utc(value: Any, *, end_of_day: bool = False) -> datetime:
-    if isinstance(value, datetime):
-        local = value if value.tzinfo else value.replace(tzinfo=COPENHAGEN)
-    elif isinstance(value, date):
-        local = datetime.combine(value, time(23, 59) if end_of_day else time(0), COPENHAGEN)
-    else:
-        raise TypeError
-    return local.astimezone(UTC)
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _check_array_items(
@@ -499,106 +360,3 @@ def check_programme_file(text: str | bytes) -> _Checked:
     if errors:
         raise RowErrors(sorted(set(errors)))
     return checked
-
-
-def _sync_by_key(existing: list, wanted: list[dict], make, key: str = "key") -> list:
-    """Update rows matched by ``key``, add new ones, drop the rest; keep the file's order."""
-    by_key = {getattr(row, key): row for row in existing}
-    result = []
-    for position, values in enumerate(wanted):
-        row = by_key.get(values[key]) or make()
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.position = position
-        result.append(row)
-    return result
-
-
-def load_programme_file(text: str | bytes, *, actor=None) -> LoadResult:
-    """Create or update a programme and its rounds from a definition file, all or nothing."""
-    return store_programme(check_programme_file(text), actor=actor)
-
-
-def store_programme(checked: _Checked, *, actor=None) -> LoadResult:
-    """Write a checked file: the programme by slug, its goals, catalogue, benefit lines and
-    rounds (rounds not in the file are kept)."""
-    programme = db.session.scalar(select(Programme).where(Programme.slug == checked.slug))
-    created = programme is None
-    if created:
-        programme = Programme(slug=checked.slug)
-        db.session.add(programme)
-    programme.name_da, programme.name_en = checked.name["da"], checked.name["en"]
-    programme.description_da = checked.description["da"]
-    programme.description_en = checked.description["en"]
-
-    programme_services.set_goals(programme, [(g["da"], g["en"]) for g in checked.goals])
-    kept = {item["key"] for item in checked.indicators}
-    dropped = [i.key for i in programme.indicators if i.key not in kept]
-    programme.indicators = _sync_by_key(programme.indicators, checked.indicators, Indicator)
-    programme.benefits = _sync_by_key(programme.benefits, checked.benefits, BenefitLine)
-
-    result = LoadResult(
-        programme, created, indicators=len(checked.indicators), benefits=len(checked.benefits)
-    )
-    existing_rounds = {r.slug: r for r in programme.rounds}
-    moved: list[Round] = []
-    for round_data in checked.rounds:
-        round_ = existing_rounds.get(round_data.slug)
-        if round_ is None:
-            programme.rounds.append(Round(**vars(round_data)))
-            result.rounds_created += 1
-        else:
-            if (round_.period_start, round_.period_end) != (
-                round_data.period_start,
-                round_data.period_end,
-            ):
-                moved.append(round_)
-            for name, value in vars(round_data).items():
-                setattr(round_, name, value)
-            result.rounds_updated += 1
-    try:
-        db.session.flush()
-    except IntegrityError as exc:  # a dropped indicator has figures (a RESTRICT foreign key)
-        raise RowErrors(
-            [
-                (
-                    1,
-                    "filen udelader indikator "
-                    + ", ".join(f"'{key}'" for key in dropped)
-                    + ", men der er registreret tal for den; behold den i filen",
-                )
-            ]
-        ) from exc
-    for round_ in moved:
-        round_period_changed.send(round_)
-    audit.record(
-        "programme_loaded",
-        actor=actor,
-        obj=programme,
-        slug=programme.slug,
-        created=created,
-        rounds_created=result.rounds_created,
-        rounds_updated=result.rounds_updated,
-    )
-    if not created:  # formulas, indicators or round parameters may have changed
-        programme_services.refresh_results(programme=programme)
-    return result
-
-
-def load_programme_path(path: Path, *, actor=None) -> LoadResult:
-    return load_programme_file(path.read_bytes(), actor=actor)
-
-
-def load_shipped_programmes(actor=None) -> list[LoadResult]:
-    """The shipped programmes that are not in the database yet.
-
-    Existing ones are left alone, so ``portal seed`` (run by every ``make run``) never undoes
-    a coordinator's edits; ``portal programme load FILE`` is the way to update from a file.
-    """
-    present = set(db.session.scalars(select(Programme.slug)))
-    results = []
-    for path in sorted(SHIPPED_PROGRAMMES.glob("*.toml")):
-        checked = check_programme_file(path.read_bytes())
-        if checked.slug not in present:
-            results.append(store_programme(checked, actor=actor))
-    return results

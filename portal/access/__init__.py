@@ -1,0 +1,141 @@
+"""The access gate: the one place that answers "which rows may this user read or change".
+
+Every model that a municipality owns has a policy (``portal.access.policies``): for each
+action (``read``, ``change``, and a few named ones such as ``review``) the roles it grants
+and, for each role, a rule (``portal.access.rules``) that is both a SQL condition
+(``visible`` narrows a select) and a test of one loaded object (``allows``). A role a policy
+does not name gets nothing — reviewers included — so a new role or a new model is shut out
+until someone writes down what it may see (NetBox's ``restrict(user, action)``, redash's
+``get_by_id_and_org``). ``tests/test_access_gate.py`` fails when a model with a
+``municipality_id`` column has no policy, and the sweep in ``tests/test_url_map_sweep.py``
+tries every route against every role.
+
+Out-of-scope ids answer 404, not 403, so the ids of other municipalities reveal nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import abort
+from sqlalchemy import ColumnElement, Select, false, select
+
+from portal.access.policies import POLICIES, Policy, _rule, policy_of
+from portal.access.rules import ALL, OWN, Rule, _mine, involving
+from portal.db import db, valid_id
+from portal.programmes.models import Round
+
+__all__ = [
+    "POLICIES",
+    "Policy",
+    "Rule",
+    "allows",
+    "allows_rows_of",
+    "belonging_to",
+    "can",
+    "condition",
+    "get_visible_or_404",
+    "involving",
+    "municipality_limit",
+    "policy_of",
+    "round_or_404",
+    "sees_draft_rounds",
+    "visible",
+]
+
+T = TypeVar("T")
+
+
+# --- the gate ---------------------------------------------------------------------------
+
+
+def condition(model: type, user: Any, action: str = "read") -> ColumnElement[bool]:
+    """The SQL condition selecting the rows of ``model`` that ``user`` may ``action``."""
+    rule = _rule(user, model, action)
+    return rule.where(user, model) if rule is not None else false()
+
+
+def visible(stmt: Select, user: Any, action: str = "read", model: type | None = None) -> Select:
+    """Narrow ``stmt`` to the rows of ``model`` (by default the select's first entity) that
+    ``user`` may ``action``; a role the model's policy does not name gets no rows."""
+    if model is None:
+        model = stmt.column_descriptions[0]["entity"]
+    return stmt.where(condition(model, user, action))
+
+
+def allows(user: Any, obj: Any, action: str = "read", model: type | None = None) -> bool:
+    """Whether ``user`` may ``action`` this loaded object (by ``model``'s policy when given:
+    whether a user may record figures is the figures' policy applied to the participation)."""
+    rule = _rule(user, model or type(obj), action)
+    return rule is not None and bool(rule.test(user, obj))
+
+
+@dataclass(frozen=True)
+class _RowsOf:
+    municipality_id: int | None
+
+
+def allows_rows_of(
+    user: Any, municipality_id: int | None, model: type, action: str = "read"
+) -> bool:
+    """Whether ``user`` may ``action`` the rows of ``model`` that belong to this
+    municipality (a report of one municipality's participations, say)."""
+    rule = _rule(user, model, action)
+    return rule is not None and bool(rule.test(user, _RowsOf(municipality_id)))
+
+
+def can(user: Any, model: type, action: str = "read") -> bool:
+    """Whether the policy grants ``user``'s role the action on some rows of ``model``."""
+    return _rule(user, model, action) is not None
+
+
+def belonging_to(model: type, municipality_ids) -> ColumnElement[bool]:
+    """The rows of one named municipality (or several): a filter chosen within what the user
+    may already see (the audit log, the user list), a report's scope that was checked, or a
+    domain rule (one application per municipality and round). Never a substitute for
+    ``visible``."""
+    if isinstance(municipality_ids, (list, tuple, set, frozenset)):
+        return model.municipality_id.in_(list(municipality_ids))
+    return model.municipality_id == municipality_ids
+
+
+def municipality_limit(user: Any, model: type, action: str, refusal) -> int | None:
+    """For work done by municipality code rather than by row (a file of figures): None when
+    the user may ``action`` every municipality's rows of ``model`` (and for no user: the
+    command line), the user's municipality when only its own; ``NotAllowed(refusal)``
+    otherwise."""
+    from portal.errors import NotAllowed
+
+    if user is None:
+        return None
+    rule = _rule(user, model, action)
+    if rule is ALL:
+        return None
+    if rule is OWN and _mine(user) is not None:
+        return _mine(user)
+    raise NotAllowed(refusal)
+
+
+def get_visible_or_404(
+    model: type[T], ident: Any, user: Any, action: str = "read", options: tuple = ()
+) -> T:
+    """``model`` by primary key, or 404 when it is missing *or* not the user's to
+    ``action``."""
+    if not valid_id(ident):
+        abort(404)
+    stmt = select(model).where(model.id == ident).options(*options)
+    return db.session.scalar(visible(stmt, user, action, model)) or abort(404)
+
+
+def round_or_404(slug: str, user: Any, options: tuple = ()) -> Round:
+    """The round with this slug, or 404 when there is none or it is a draft the user may
+    not see (only coordinators and admins see rounds in draft)."""
+    from sqlalchemy.orm import joinedload
+
+    stmt = select(Round).options(joinedload(Round.programme), *options).where(Round.slug == slug)
+    return db.session.scalar(visible(stmt, user, "read", Round)) or abort(404)
+
+
+def sees_draft_rounds(user: Any) -> bool:
+    return _rule(user, Round, "read") is ALL

@@ -1,0 +1,177 @@
+"""The policy table: for every model a municipality owns, per action the roles it grants
+and the rule each of them reads by. A role a policy does not name gets nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.access.rules import (
+    ALL,
+    ASSIGNED,
+    INVOLVED,
+    MEMBER,
+    NATIONAL_OR_INVOLVED,
+    NATIONAL_OR_MEMBER,
+    NATIONAL_OR_OWN,
+    OWN,
+    OWN_REVIEW,
+    PERSONAL,
+    PUBLISHED,
+    SUBMITTED,
+    Rule,
+    personal_or,
+)
+from portal.applications.models import (
+    Application,
+    ApplicationMember,
+    DeadlineExtension,
+)
+from portal.audit.models import AuditEvent
+from portal.auth.models import Role, User
+from portal.benefits.models import Baseline, Cost, FigureVersion, Measurement, Target
+from portal.jobs.models import Job
+from portal.notifications.models import Notification, OutboxMessage
+from portal.participations.models import Community, Disbursement, Participation
+from portal.programmes.models import Round
+from portal.reporting.models import ReportingRequirement
+from portal.review.models import Review
+
+
+@dataclass(frozen=True)
+class Policy:
+    """For each action, the roles it grants and the rule each of them reads by."""
+
+    read: Mapping[Role, Rule]
+    change: Mapping[Role, Rule] = field(default_factory=dict)
+    other: Mapping[str, Mapping[Role, Rule]] = field(default_factory=dict)
+
+    def rules(self, action: str) -> Mapping[Role, Rule]:
+        if action == "read":
+            return self.read
+        if action == "change":
+            return self.change
+        if action in self.other:
+            return self.other[action]
+        raise LookupError(f"no action {action!r} in the policy")
+
+
+# What a municipality's users and national users read of a participation and its figures:
+# municipal users their own, leadership their own (or all, nationally), coordinators and
+# admins all. Reviewers have no business with figures.
+FIGURE_READERS = {
+    Role.MUNICIPAL: OWN,
+    Role.LEADERSHIP: NATIONAL_OR_OWN,
+    Role.COORDINATOR: ALL,
+    Role.ADMIN: ALL,
+}
+FIGURES = Policy(
+    read=FIGURE_READERS,
+    # Recorded by the municipality's own project staff, and by coordinators.
+    change={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
+)
+
+POLICIES: dict[type, Policy] = {
+    Application: Policy(
+        read={
+            Role.MUNICIPAL: INVOLVED,
+            Role.LEADERSHIP: NATIONAL_OR_INVOLVED,
+            Role.COORDINATOR: ALL,
+            Role.ADMIN: ALL,
+        },
+        # Drafting, submitting and withdrawing: the applicant's own project staff.
+        change={Role.MUNICIPAL: OWN},
+        other={"review": {Role.COORDINATOR: SUBMITTED, Role.REVIEWER: ASSIGNED}},
+    ),
+    ApplicationMember: Policy(
+        read={
+            Role.MUNICIPAL: OWN,
+            Role.LEADERSHIP: NATIONAL_OR_OWN,
+            Role.COORDINATOR: ALL,
+            Role.ADMIN: ALL,
+        },
+        # Confirming or declining a joint application: the co-applicant's own staff.
+        change={Role.MUNICIPAL: OWN},
+    ),
+    DeadlineExtension: Policy(
+        read={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL, Role.ADMIN: ALL},
+        change={Role.COORDINATOR: ALL},
+    ),
+    Review: Policy(
+        read={Role.COORDINATOR: OWN_REVIEW, Role.REVIEWER: OWN_REVIEW},
+        # Coordinators assign and remove anyone's; a reviewer keeps their own.
+        change={Role.COORDINATOR: ALL, Role.REVIEWER: OWN_REVIEW},
+    ),
+    Participation: Policy(read=FIGURE_READERS, change={Role.COORDINATOR: ALL}),
+    Disbursement: Policy(read=FIGURE_READERS, change={Role.COORDINATOR: ALL}),
+    Community: Policy(
+        read={
+            Role.MUNICIPAL: MEMBER,
+            Role.LEADERSHIP: NATIONAL_OR_MEMBER,
+            Role.COORDINATOR: ALL,
+            Role.ADMIN: ALL,
+        },
+        change={Role.COORDINATOR: ALL},
+    ),
+    Baseline: FIGURES,
+    Target: FIGURES,
+    Measurement: FIGURES,
+    Cost: FIGURES,
+    # The versions of a frozen target picture: written with the change they record.
+    FigureVersion: FIGURES,
+    ReportingRequirement: Policy(
+        read=FIGURE_READERS,
+        # Only the municipality's own project staff deliver its reports.
+        change={Role.MUNICIPAL: OWN},
+        other={"reopen": {Role.COORDINATOR: ALL}},
+    ),
+    Notification: Policy(
+        read={
+            Role.MUNICIPAL: personal_or(OWN),
+            Role.LEADERSHIP: personal_or(NATIONAL_OR_OWN),
+            Role.COORDINATOR: personal_or(ALL),
+        },
+        # The read mark is the municipality's: its own users keep it, national users leave
+        # it alone. A personal notice (a file is ready) is marked by its user.
+        change={
+            Role.MUNICIPAL: personal_or(OWN),
+            Role.LEADERSHIP: personal_or(OWN),
+            Role.COORDINATOR: PERSONAL,
+        },
+    ),
+    # A background job and its file: only the user who started it (``portal.jobs``; it
+    # also checks that they may still read the report it makes).
+    Job: Policy(
+        read={Role.MUNICIPAL: PERSONAL, Role.LEADERSHIP: PERSONAL, Role.COORDINATOR: PERSONAL}
+    ),
+    OutboxMessage: Policy(read={Role.COORDINATOR: ALL, Role.ADMIN: ALL}),
+    AuditEvent: Policy(read={Role.COORDINATOR: ALL, Role.ADMIN: ALL}),
+    User: Policy(read={Role.ADMIN: ALL}, change={Role.ADMIN: ALL}),
+    Round: Policy(
+        read={
+            Role.COORDINATOR: ALL,
+            Role.ADMIN: ALL,
+            Role.MUNICIPAL: PUBLISHED,
+            Role.LEADERSHIP: PUBLISHED,
+            Role.REVIEWER: PUBLISHED,
+        },
+        change={Role.COORDINATOR: ALL},
+    ),
+}
+
+
+def policy_of(model: type) -> Policy:
+    try:
+        return POLICIES[model]
+    except KeyError:
+        raise LookupError(
+            f"{model.__name__} has no access policy in portal/access/policies.py"
+        ) from None
+
+
+def _rule(user: Any, model: type, action: str) -> Rule | None:
+    rules = policy_of(model).rules(action)
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "active", True):
+        return None
+    return rules.get(user.role)

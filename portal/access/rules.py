@@ -1,0 +1,180 @@
+"""The gate's rules: each is a SQL condition over a model and a test of one loaded object,
+and the two must say the same thing (``tests/test_access_gate.py`` checks them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
+
+from portal.applications.models import (
+    Application,
+    ApplicationMember,
+    ApplicationStatus,
+)
+from portal.auth.models import User
+from portal.db import db
+from portal.participations.models import Community, Participation
+from portal.programmes.models import Round, RoundStatus
+from portal.review.models import Review
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``where(user, model)`` narrows a select; ``test(user, obj)`` decides for one object.
+    Both must say the same thing; the gate's tests check them against each other."""
+
+    where: Callable[[User, Any], ColumnElement[bool]]
+    test: Callable[[User, Any], bool]
+
+
+def _mine(user: User) -> int | None:
+    return user.municipality_id
+
+
+ALL = Rule(lambda user, model: true(), lambda user, obj: True)
+
+# The user's own municipality's rows; a user tied to none sees nothing.
+OWN = Rule(
+    lambda user, model: (
+        model.municipality_id == _mine(user) if _mine(user) is not None else false()
+    ),
+    lambda user, obj: _mine(user) is not None and obj.municipality_id == _mine(user),
+)
+
+# Leadership: the national leadership (tied to no municipality) reads every municipality's
+# rows, a municipality's leadership its own.
+NATIONAL_OR_OWN = Rule(
+    lambda user, model: true() if _mine(user) is None else OWN.where(user, model),
+    lambda user, obj: _mine(user) is None or OWN.test(user, obj),
+)
+
+
+def involving(municipality_id: int) -> ColumnElement[bool]:
+    """The application is the municipality's, as applicant or as co-applicant (also for
+    rules that are not about a user: one application per municipality and round)."""
+    return or_(
+        Application.municipality_id == municipality_id,
+        exists().where(
+            ApplicationMember.application_id == Application.id,
+            ApplicationMember.municipality_id == municipality_id,
+        ),
+    )
+
+
+# Applications concern the applicant and its co-applicants (who must read it to confirm).
+INVOLVED = Rule(
+    lambda user, model: involving(_mine(user)) if _mine(user) is not None else false(),
+    lambda user, obj: _mine(user) is not None and _mine(user) in obj.municipality_ids,
+)
+NATIONAL_OR_INVOLVED = Rule(
+    lambda user, model: true() if _mine(user) is None else INVOLVED.where(user, model),
+    lambda user, obj: _mine(user) is None or INVOLVED.test(user, obj),
+)
+
+# Drafts are the municipality's own business: the review sees the rest.
+NOT_DRAFT_STATUSES = tuple(s for s in ApplicationStatus if s != ApplicationStatus.DRAFT)
+SUBMITTED = Rule(
+    lambda user, model: Application.status.in_(NOT_DRAFT_STATUSES),
+    lambda user, obj: obj.status != ApplicationStatus.DRAFT,
+)
+
+
+def _assigned_where(user: User, model) -> ColumnElement[bool]:
+    clause = and_(
+        exists().where(Review.application_id == Application.id, Review.reviewer_id == user.id),
+        Application.status.in_(NOT_DRAFT_STATUSES),
+    )
+    if _mine(user) is not None:
+        clause = and_(clause, not_(involving(_mine(user))))
+    return clause
+
+
+def _assigned_test(user: User, obj: Application) -> bool:
+    if obj.status == ApplicationStatus.DRAFT or (
+        _mine(user) is not None and _mine(user) in obj.municipality_ids
+    ):
+        return False
+    return db.session.scalar(
+        select(exists().where(Review.application_id == obj.id, Review.reviewer_id == user.id))
+    )
+
+
+# A reviewer's applications: assigned to them, submitted, and never one their own
+# municipality is part of (even if such an assignment reached the database by another road).
+ASSIGNED = Rule(_assigned_where, _assigned_test)
+
+
+def _own_review_where(user: User, model) -> ColumnElement[bool]:
+    clause = Review.reviewer_id == user.id
+    if _mine(user) is not None:
+        # Not correlated: the select may or may not join the application already.
+        involved = select(Application.id).where(involving(_mine(user))).correlate(None)
+        clause = and_(clause, Review.application_id.not_in(involved))
+    return clause
+
+
+OWN_REVIEW = Rule(
+    _own_review_where,
+    lambda user, obj: (
+        obj.reviewer_id == user.id
+        and (_mine(user) is None or _mine(user) not in obj.application.municipality_ids)
+    ),
+)
+
+
+def _member_where(user: User, model) -> ColumnElement[bool]:
+    if _mine(user) is None:
+        return false()
+    return exists().where(
+        Participation.community_id == Community.id, Participation.municipality_id == _mine(user)
+    )
+
+
+def _member_test(user: User, obj: Community) -> bool:
+    return _mine(user) is not None and db.session.scalar(
+        select(
+            exists().where(
+                Participation.community_id == obj.id,
+                Participation.municipality_id == _mine(user),
+            )
+        )
+    )
+
+
+# A community is read by its members' users.
+MEMBER = Rule(_member_where, _member_test)
+NATIONAL_OR_MEMBER = Rule(
+    lambda user, model: true() if _mine(user) is None else MEMBER.where(user, model),
+    lambda user, obj: _mine(user) is None or MEMBER.test(user, obj),
+)
+
+# Rounds in draft are the coordinators' (and admins') until they open.
+PUBLISHED = Rule(
+    lambda user, model: Round.status != RoundStatus.DRAFT,
+    lambda user, obj: obj.status != RoundStatus.DRAFT,
+)
+
+
+# A notice or a job meant for one user (``user_id``) is theirs alone.
+PERSONAL = Rule(
+    lambda user, model: model.user_id == user.id,
+    lambda user, obj: obj.user_id == user.id,
+)
+
+
+def personal_or(rule: Rule) -> Rule:
+    """A user's own rows (``user_id`` is theirs), and the shared rows (no ``user_id``) as
+    ``rule`` says."""
+    return Rule(
+        lambda user, model: or_(
+            model.user_id == user.id, and_(model.user_id.is_(None), rule.where(user, model))
+        ),
+        lambda user, obj: (
+            obj.user_id == user.id
+            if getattr(obj, "user_id", None) is not None
+            else rule.test(user, obj)
+        ),
+    )
