@@ -77,9 +77,8 @@ def make_file(round_: Round) -> bytes:
     for month in months:
         for code in codes:
             for key in keys:
-                rows.append(
-                    (code, key, "measurement", month.isoformat(), f"{rng.uniform(0, 100):.1f}", "", "")
-                )
+                value = f"{rng.uniform(0, 100):.1f}"
+                rows.append((code, key, "measurement", month.isoformat(), value, "", ""))
                 if len(rows) == ROWS:
                     frame = pd.DataFrame(rows, columns=list(COLUMNS))
                     return frame.to_csv(index=False).encode()
