@@ -60,8 +60,8 @@ def _limit(round_id: int) -> None:
 def _wait_for(job_id: int) -> JobStatus:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        db.session.rollback()
         status = db.session.scalar(select(Job.status).where(Job.id == job_id))
+        db.session.rollback()  # a poll holds no lock while it sleeps (SQLite: BEGIN IMMEDIATE)
         if status in (JobStatus.DONE, JobStatus.FAILED):
             return status
         time.sleep(0.2)

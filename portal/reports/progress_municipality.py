@@ -220,22 +220,28 @@ def municipality_reports_zip(
     models = programme_models([round_.programme_id])
     evaluations = evaluate(participations, models=models)
     narratives = narratives_for(round_)
+    reports = [
+        municipality_report(
+            round_,
+            participation,
+            evaluation,
+            benchmarks(evaluation, evaluations),
+            latest_narratives(narratives, [participation.id]),
+            generated_at,
+            model=models[round_.programme_id],
+        )
+        for participation, evaluation in zip(participations, evaluations, strict=True)
+    ]
+    # Every figure is read before the first PDF is typeset, and the caller may end its
+    # transaction here (a job commits its progress): on SQLite a transaction holds the write
+    # lock, and none must be held through minutes of typesetting.
+    if on_progress is not None:
+        on_progress(0, len(reports))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for n, (participation, evaluation) in enumerate(
-            zip(participations, evaluations, strict=True), start=1
-        ):
-            report = municipality_report(
-                round_,
-                participation,
-                evaluation,
-                benchmarks(evaluation, evaluations),
-                latest_narratives(narratives, [participation.id]),
-                generated_at,
-                model=models[round_.programme_id],
-            )
+        for n, report in enumerate(reports, start=1):
             info = zipfile.ZipInfo(f"{report.filename}.pdf", date_time=(1980, 1, 1, 0, 0, 0))
             archive.writestr(info, report_pdf(report), compress_type=zipfile.ZIP_DEFLATED)
             if on_progress is not None:
-                on_progress(n, len(participations))
+                on_progress(n, len(reports))
     return buffer.getvalue()
