@@ -6,6 +6,9 @@ One scoped session per app context; services flush, the request or CLI command c
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import Flask, abort
@@ -79,6 +82,22 @@ def enum_type(cls: type[enum.Enum], name: str, length: int = 20) -> Enum:
     )
 
 
+_READING: ContextVar[bool] = ContextVar("reading", default=False)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """A transaction begun in this block only reads: on SQLite it is a deferred one, which in
+    WAL mode neither waits for nor blocks the writers, so a job may read for a long while
+    (a round's figures for 98 reports) without locking every page out. The caller ends that
+    transaction before it writes (a deferred reader cannot always become a writer)."""
+    token = _READING.set(True)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -110,7 +129,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql("BEGIN" if _READING.get() else "BEGIN IMMEDIATE")
 
     return engine
 

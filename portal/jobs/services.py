@@ -161,6 +161,8 @@ def run_job(job_id: int) -> Job | None:
         return job  # gone, or taken by another worker already
 
     def progress(done: int, total: int) -> None:
+        if not (db.session.new or db.session.dirty or db.session.deleted):
+            db.session.rollback()  # end a reading transaction first (``portal.db.reading``)
         job.done, job.total = done, total
         db.session.commit()
 

@@ -28,7 +28,7 @@ from portal.benefits.calculation import (
 )
 from portal.benefits.display import Benchmark, indicator_svg, median_of
 from portal.benefits.progress import Status
-from portal.db import db, utcnow
+from portal.db import db, reading, utcnow
 from portal.i18n import localized
 from portal.participations.models import Participation
 from portal.programmes.models import Round
@@ -216,25 +216,26 @@ def municipality_reports_zip(
     evaluation of the round (eight queries), then a PDF each (slow: WeasyPrint).
     ``on_progress(done, total)`` after each PDF (a job's progress bar)."""
     generated_at = generated_at or utcnow()
-    participations = round_participations(round_.id)
-    models = programme_models([round_.programme_id])
-    evaluations = evaluate(participations, models=models)
-    narratives = narratives_for(round_)
-    reports = [
-        municipality_report(
-            round_,
-            participation,
-            evaluation,
-            benchmarks(evaluation, evaluations),
-            latest_narratives(narratives, [participation.id]),
-            generated_at,
-            model=models[round_.programme_id],
-        )
-        for participation, evaluation in zip(participations, evaluations, strict=True)
-    ]
-    # Every figure is read before the first PDF is typeset, and the caller may end its
-    # transaction here (a job commits its progress): on SQLite a transaction holds the write
-    # lock, and none must be held through minutes of typesetting.
+    with reading():
+        participations = round_participations(round_.id)
+        models = programme_models([round_.programme_id])
+        evaluations = evaluate(participations, models=models)
+        narratives = narratives_for(round_)
+        reports = [
+            municipality_report(
+                round_,
+                participation,
+                evaluation,
+                benchmarks(evaluation, evaluations),
+                latest_narratives(narratives, [participation.id]),
+                generated_at,
+                model=models[round_.programme_id],
+            )
+            for participation, evaluation in zip(participations, evaluations, strict=True)
+        ]
+    # Every figure is read (in a reading transaction: on SQLite it locks nobody out) before
+    # the first PDF is typeset, and the caller ends that transaction here (a job commits its
+    # progress), so none is held through minutes of typesetting.
     if on_progress is not None:
         on_progress(0, len(reports))
     buffer = io.BytesIO()
