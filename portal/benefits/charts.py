@@ -3,7 +3,7 @@ against its target line, and a distribution over municipalities with the median 
 
 Each function takes plain values and returns the SVG markup ready to put in a page or a PDF:
 no XML header, ``role="img"``, an ``aria-label`` and a ``<title>``, text kept as text
-(``svg.fonttype = "none"``), Danish numbers on the axes and months as "jan. 2026". A chart
+(``svg.fonttype = "none"``, written compactly by ``svg_markup``), Danish numbers on the axes and months as "jan. 2026". A chart
 is never the only way to read its figures: the page shows a table next to it.
 
 Rendering costs milliseconds, so a chart is rendered once per distinct data and language: the
@@ -20,7 +20,6 @@ import hashlib
 import io
 import math
 import os
-import re
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -35,13 +34,15 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import current_app, has_app_context
 from flask_babel import get_locale, gettext
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.dates import MonthLocator, date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from portal.benefits import svg_markup as markup
 
 SIZE = (6.4, 2.6)  # inches: 460 × 187 pt, fits a page column and an A4 PDF
 INK, BRAND, TARGET, MUTED, HIGHLIGHT = "#1b1b1b", "#005a9c", "#b3261e", "#6b6b6b", "#e07b00"
@@ -163,7 +164,8 @@ def _render(spec: _Spec) -> Markup:
     folder = _cache_dir()
     if folder is None:
         return _draw(spec)
-    path = folder / f"{hashlib.sha256(repr(spec).encode()).hexdigest()}.svg"
+    key = repr((markup.FORMAT, spec))  # a file of an older markup is never read back
+    path = folder / f"{hashlib.sha256(key.encode()).hexdigest()}.svg"
     try:
         return Markup(path.read_text(encoding="utf-8"))
     except OSError:
@@ -201,7 +203,7 @@ def _draw(spec: _Spec) -> Markup:
         axes.grid(axis="y", color="#dddddd", linewidth=0.6)
         axes.set_axisbelow(True)
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return Markup(_accessible(buffer.getvalue(), spec))
+    return Markup(markup.compact(markup.accessible(buffer.getvalue(), spec.title, spec.digest)))
 
 
 def _number(value: float, locale: str) -> str:
@@ -310,54 +312,6 @@ def _draw_distribution(axes, spec: _Spec) -> None:
         axes.set_xticks(range(len(names)), names, rotation=35, ha="right", fontsize=7)
     else:
         axes.set_xticks([])
-
-
-_ID = re.compile(r'\bid="([^"]+)"')
-_REF = re.compile(r'(url\(#|href="#)([^")]+)')
-
-
-_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
-_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>.*?</style>", re.S)
-_TAG = re.compile(r"<[a-zA-Z][^>]*>")
-
-
-def _presentation_attributes(tag: str) -> str:
-    """``<path style="fill: #fff; stroke: #000">`` as ``<path fill="#fff" stroke="#000">``:
-    the page's Content-Security-Policy allows no inline styles, and every property matplotlib
-    writes is also an SVG presentation attribute."""
-    match = _STYLE_ATTRIBUTE.search(tag)
-    if match is None:
-        return tag
-    declarations = [d.split(":", 1) for d in match.group(1).split(";") if ":" in d]
-    attributes = "".join(
-        f' {name.strip()}="{value.strip()}"'
-        for name, value in declarations
-        if f' {name.strip()}="' not in tag
-    )
-    return tag[: match.start()] + attributes + tag[match.end() :]
-
-
-def _without_inline_css(svg: str) -> str:
-    svg = _STYLE_ELEMENT.sub("", svg)  # matplotlib's one rule: round joins, butt caps
-    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
-    return _TAG.sub(lambda m: _presentation_attributes(m.group(0)), svg)
-
-
-def _accessible(svg: str, spec: _Spec) -> str:
-    """Strip the XML header, comments and metadata; prefix every id; styles as attributes;
-    add role, label and title."""
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
-    svg = _without_inline_css(svg)
-    prefix = f"c{spec.digest}-"
-    svg = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
-    svg = _REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
-    title = escape(spec.title)
-    head = svg.index(">")
-    return (
-        f'{svg[:head]} role="img" aria-label="{title}" class="chart">'
-        f"<title>{title}</title>{svg[head + 1 :]}"
-    ).strip()
 
 
 def cache_clear() -> None:

@@ -24,7 +24,7 @@ from portal.i18n import local_today
 from portal.participations.models import Community, Participation
 from portal.participations.services import my_participations, rounds_overview
 from portal.programmes.models import Round
-from portal.reporting.services import items_for
+from portal.reporting.services import items_for, items_version
 from portal.results.read import data_version, national_totals
 
 bp = Blueprint("dashboards", __name__, url_prefix="/oversigt")
@@ -67,13 +67,12 @@ def participation(participation_id: int):
     participation = access.get_visible_or_404(
         Participation, participation_id, current_user, options=DASHBOARD_LOADS
     )
-    due = items_for([participation], local_today())[participation.id]
-    version = _participation_version(participation, due)
+    version = _participation_version(participation)
     etag = page_etag(version)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
     body = section_cache.get_or_render(
-        ("participation", *version), lambda: _participation_body(participation, due)
+        ("participation", *version), lambda: _participation_body(participation)
     )
     return with_etag(
         render_template("dashboards/participation.html", participation=participation, body=body),
@@ -81,13 +80,13 @@ def participation(participation_id: int):
     )
 
 
-def _participation_body(participation, due) -> str:
+def _participation_body(participation) -> str:
     board = dashboards.municipality_dashboard(participation)
     histories = freeze.histories([participation.id]).get(participation.id, {})
     return render_template(
         "dashboards/_participation_body.html",
         board=board,
-        due=due,
+        due=items_for([participation], local_today())[participation.id],
         changes=freeze.target_changes(board.evaluation, histories),
         participation=participation,
         words=Wording.of(board.evaluation),
@@ -95,33 +94,23 @@ def _participation_body(participation, due) -> str:
     )
 
 
-def _participation_version(participation, due) -> tuple:
+def _participation_version(participation) -> tuple:
     """What the dashboard shows changes with: the round's stored results (its own figures
-    and the medians), the day (status and what is due are judged on it), the reports due, the
-    names and versions of the participation and its round, and whether the reader may open
-    the national view (a link)."""
+    and the medians, and so the baselines and targets a report due lacks), the day (status
+    and what is due are judged on it), the reporting items, the names and versions of the
+    participation and its round, and whether the reader may open the national view (a
+    link). Two queries, so an unchanged dashboard costs little to serve."""
     community = participation.community
     return (
         participation.id,
         data_version(participation.round_id),
         local_today(),
-        tuple(_due_key(view) for view in due),
+        items_version(participation.id),
         participation.version,
         participation.round.version,
         participation.municipality.name,
         community.name if community else None,
         can_view_round_dashboard(current_user),
-    )
-
-
-def _due_key(view) -> tuple:
-    """A report due as the dashboard shows it: which, in what state, with what missing."""
-    return (
-        view.item.id,
-        view.item.version,
-        view.state,
-        view.days_left,
-        tuple((m.indicator.id, m.baseline, m.target) for m in view.missing),
     )
 
 

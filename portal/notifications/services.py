@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -84,6 +84,7 @@ def notify(
             for address, mid in recipients.items()
         )
     db.session.flush()
+    _forget_unread()
     return notices
 
 
@@ -95,6 +96,7 @@ def notify_user(user: User, kind: str, params: dict[str, Any], *, link: str = ""
     notice = Notification(user_id=user.id, kind=kind, params=stored, link=_checked_link(link))
     db.session.add(notice)
     db.session.flush()
+    _forget_unread()
     return notice
 
 
@@ -181,9 +183,24 @@ def notices_for(user: User) -> Select:
 
 def unread_count(user: User) -> int:
     """Unread notices of the user's municipality and their own (one query; none for users
-    who keep no read marks), for the header."""
+    who keep no read marks), for the header: asked once a request (the page's ETag and its
+    header both show it), afresh after the request marks a notice read."""
     if not access.can(user, Notification, "change"):
         return 0
+    if not has_request_context():
+        return _count_unread(user)
+    counts = g.setdefault("unread_counts", {})
+    if user.id not in counts:
+        counts[user.id] = _count_unread(user)
+    return counts[user.id]
+
+
+def _forget_unread() -> None:
+    if has_request_context():
+        g.pop("unread_counts", None)
+
+
+def _count_unread(user: User) -> int:
     stmt = select(func.count(Notification.id)).where(Notification.read_at.is_(None))
     return db.session.scalar(access.visible(stmt, user, "change", Notification)) or 0
 
@@ -201,6 +218,7 @@ def mark_read(notice: Notification, *, actor: User) -> bool:
         return False
     notice.read_at = utcnow()
     db.session.flush()
+    _forget_unread()
     return True
 
 
@@ -217,4 +235,5 @@ def mark_all_read(*, actor: User) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session="fetch")
     )
+    _forget_unread()
     return result.rowcount or 0

@@ -6,13 +6,15 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from sqlalchemy import select
 
 from portal.auth.models import Role
 from portal.benefits import charts, costs, recording
 from portal.benefits.models import CostKind
-from portal.db import db
+from portal.db import db, utcnow
 from portal.participations.models import Participation
 from portal.programmes.models import Round
+from portal.reporting.models import ReportingRequirement
 from portal.reporting.schedule import ensure_schedules
 from tests.dashboards.helpers import key_of, two_municipalities
 
@@ -44,6 +46,44 @@ def test_an_unchanged_dashboard_is_a_304_and_a_change_is_a_new_page(client, make
     changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert "100 %" in changed.get_data(as_text=True)  # at the target now
+
+
+def _due(page) -> str:
+    """The dashboard's "Det skal I aflevere" section ("" when nothing is due)."""
+    text = page.get_data(as_text=True)
+    if 'id="due-h"' not in text:
+        return ""
+    section = text[text.index('id="due-h"') :]
+    return section[: section.index("</section>")]
+
+
+def test_reports_due_follow_the_figures_they_lack_and_their_items(client, make_user, login, case):
+    """The dashboard's version reads the stored results' version and the items' versions,
+    not the items: a baseline or target set, or a report delivered, still shows at once."""
+    round_, _community, kbh, _frb = case
+    ensure_schedules(round_)
+    db.session.commit()
+    login(make_user(Role.MUNICIPAL, code=101))
+    url = f"/oversigt/deltagelse/{kbh.id}"
+    first = client.get(url)
+    assert "Basislinje og målbillede" in _due(first)  # København lacks figures
+    assert "Statusrapport" in _due(first)
+    for indicator in round_.programme.indicators:  # every baseline and target, by the service
+        if indicator.key != "screen_visits":
+            recording.set_baseline(kbh, indicator, D(1), date(2025, 8, 15), actor=None, version=0)
+            recording.set_target(kbh, indicator, D(2), date(2026, 8, 31), actor=None, version=0)
+    db.session.commit()
+    complete = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert complete.status_code == 200
+    assert "Basislinje og målbillede" not in _due(complete)
+    assert "Statusrapport" in _due(complete)
+    for item in db.session.scalars(
+        select(ReportingRequirement).where(ReportingRequirement.participation_id == kbh.id)
+    ):  # delivered, or not due before long
+        item.submitted_at = utcnow()
+        item.due_on = date(2099, 1, 1)
+    db.session.commit()
+    assert _due(client.get(url)) == ""
 
 
 def test_another_user_never_gets_a_304_for_someone_elses_page(client, make_user, login, case):
