@@ -10,8 +10,21 @@ import hashlib
 from flask import Response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy import Select
 
-from portal.notifications.services import unread_count
+from portal.db import one_trip
+from portal.notifications.services import remember_unread, unread_count, unread_query
+
+
+def read_versions(*statements: Select) -> list[tuple]:
+    """The row of each of ``statements`` (one-row queries of what the page's version rests
+    on), read in one round trip with the header's unread count, which ``page_etag`` and the
+    page then use without asking again."""
+    unread = unread_query(current_user)
+    rows = one_trip(*statements, *([unread] if unread is not None else []))
+    if unread is not None:
+        remember_unread(current_user, rows.pop()[0])
+    return rows
 
 
 def page_etag(*parts) -> str:

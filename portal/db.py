@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import Flask, abort
-from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
+from sqlalchemy import DateTime, Enum, MetaData, Select, create_engine, event, select, true
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -163,3 +163,20 @@ class Database:
 
 
 db = Database()
+
+
+def one_trip(*statements: Select) -> list[tuple]:
+    """The one row each of ``statements`` returns (aggregates: a count, a sum, a latest
+    time), all fetched in a single round trip to the database: for the versions a page is
+    judged by, asked of several tables on every request, where each round trip costs more
+    than the work it carries."""
+    parts = [statement.subquery() for statement in statements]
+    combined = select(*(column for part in parts for column in part.c)).select_from(parts[0])
+    for part in parts[1:]:
+        combined = combined.join(part, true())
+    row = db.session.execute(combined).one()
+    rows, start = [], 0
+    for part in parts:
+        rows.append(tuple(row[start : start + len(part.c)]))
+        start += len(part.c)
+    return rows

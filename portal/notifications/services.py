@@ -184,25 +184,31 @@ def notices_for(user: User) -> Select:
 def unread_count(user: User) -> int:
     """Unread notices of the user's municipality and their own (one query; none for users
     who keep no read marks), for the header: asked once a request (the page's ETag and its
-    header both show it), afresh after the request marks a notice read."""
-    if not access.can(user, Notification, "change"):
-        return 0
-    if not has_request_context():
-        return _count_unread(user)
-    counts = g.setdefault("unread_counts", {})
+    header both show it), afresh after the request makes a notice or marks one read."""
+    counts = g.setdefault("unread_counts", {}) if has_request_context() else {}
     if user.id not in counts:
-        counts[user.id] = _count_unread(user)
+        statement = unread_query(user)
+        counts[user.id] = (db.session.scalar(statement) or 0) if statement is not None else 0
     return counts[user.id]
+
+
+def unread_query(user: User) -> Select | None:
+    """The one-row query of ``unread_count`` (``None`` for users who keep no read marks),
+    for a page that asks it together with its versions (``conditional.read_versions``)."""
+    if not access.can(user, Notification, "change"):
+        return None
+    stmt = select(func.count(Notification.id)).where(Notification.read_at.is_(None))
+    return access.visible(stmt, user, "change", Notification)
+
+
+def remember_unread(user: User, count: int) -> None:
+    """``count``, read with a page's versions, is this request's unread count."""
+    g.setdefault("unread_counts", {})[user.id] = count or 0
 
 
 def _forget_unread() -> None:
     if has_request_context():
         g.pop("unread_counts", None)
-
-
-def _count_unread(user: User) -> int:
-    stmt = select(func.count(Notification.id)).where(Notification.read_at.is_(None))
-    return db.session.scalar(access.visible(stmt, user, "change", Notification)) or 0
 
 
 def _check_may_mark(actor: User, notice: Notification | None = None) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from portal import access
@@ -188,20 +188,18 @@ def items_for(participations: Iterable[Participation], today: date) -> dict[int,
     return result
 
 
-def items_version(participation_id: int) -> tuple[int, int, int | None]:
+def items_version(participation_id: int) -> Select:
     """A key that changes whenever one of the participation's items is made, changed
     (submitted, reopened, moved: every change raises its version) or removed, for cached
-    pages: how many there are, their versions' sum and the newest's id. One query. What an
-    item's state also rests on, the day and the baselines and targets, is the caller's to
-    add (the stored results' version follows the figures)."""
-    count, versions, newest = db.session.execute(
-        select(
-            func.count(ReportingRequirement.id),
-            func.coalesce(func.sum(ReportingRequirement.version), 0),
-            func.max(ReportingRequirement.id),
-        ).where(ReportingRequirement.participation_id == participation_id)
-    ).one()
-    return count, int(versions), newest
+    pages: how many there are, their versions' sum and the newest's id (a one-row query, to
+    be run with the page's other versions: ``db.one_trip``). What an item's state also rests
+    on, the day and the baselines and targets, is the caller's to add (the stored results'
+    version follows the figures)."""
+    return select(
+        func.count(ReportingRequirement.id),
+        func.coalesce(func.sum(ReportingRequirement.version), 0),
+        func.max(ReportingRequirement.id),
+    ).where(ReportingRequirement.participation_id == participation_id)
 
 
 @dataclass

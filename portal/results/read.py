@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.benefits import calculation
@@ -277,8 +277,12 @@ def data_version(round_id: int) -> str:
     """A short text that changes whenever a stored result of the round is refreshed, or a
     participation joins, leaves or changes (every refresh raises a participation's version;
     the count, the sum and the latest times can only move on): for ETags and cached page
-    sections. One query."""
-    count, total, refreshed, updated = db.session.execute(
+    sections. One query (or a part of one: ``data_version_query`` and ``version_text``)."""
+    return version_text(round_id, db.session.execute(data_version_query(round_id)).one())
+
+
+def data_version_query(round_id: int) -> Select:
+    return (
         select(
             func.count(Participation.id),
             func.coalesce(func.sum(ParticipationResult.data_version), 0),
@@ -288,5 +292,9 @@ def data_version(round_id: int) -> str:
         .select_from(Participation)
         .outerjoin(ParticipationResult, ParticipationResult.participation_id == Participation.id)
         .where(Participation.round_id == round_id)
-    ).one()
+    )
+
+
+def version_text(round_id: int, row) -> str:
+    count, total, refreshed, updated = row
     return f"{round_id}.{count}.{total}.{refreshed}.{updated}"
