@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal import rendered
 from portal.benefits import charts
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
-from portal.dashboards import section_cache
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.models import Frequency, Indicator, Round
@@ -123,14 +123,14 @@ def small_copy(round_: Round, count: int = 5) -> Round:
 
 def timed(client, path: str, counting, *, repeat: int = REPEAT) -> tuple[float, int]:
     """The page built each time: its charts are cached (by their data) from the first
-    request on, the rendered section is not (``section_cache`` cleared before each)."""
+    request on, the rendered section is not (``rendered`` cleared before each)."""
     client.get(path)  # warm: the charts are cached from here on
-    section_cache.clear()
+    rendered.clear()
     with counting() as counter:
         assert client.get(path).status_code == 200, path
     times = []
     for _ in range(repeat):
-        section_cache.clear()
+        rendered.clear()
         start = time.perf_counter()
         client.get(path)
         times.append(time.perf_counter() - start)

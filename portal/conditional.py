@@ -6,12 +6,14 @@ browser keep them but always ask first."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from flask import Response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import Select
 
+from portal import rendered
 from portal.db import one_trip
 from portal.notifications.services import remember_unread, unread_count, unread_query
 
@@ -28,11 +30,15 @@ def read_versions(*statements: Select) -> list[tuple]:
 
 
 def page_etag(*parts) -> str:
-    """A weak-enough ETag over ``parts`` plus what every page's frame shows: the user, the
-    language and the header's count of unread notices."""
+    """A weak-enough ETag over ``parts`` plus what every page's frame shows: the user (and
+    their session), role and municipality, the language and the header's count of unread
+    notices."""
+    municipality = current_user.municipality  # loaded with the user
     frame = (
         current_user.get_id(),
         current_user.name,
+        current_user.role,
+        municipality.name if municipality else None,
         str(get_locale()),
         unread_count(current_user),
     )
@@ -56,3 +62,15 @@ def _headers(response: Response, etag: str) -> Response:
 
 def with_etag(body: str, etag: str) -> Response:
     return _headers(Response(body), etag)
+
+
+def cached_page(etag: str, render: Callable[[], str]) -> Response:
+    """The 200 of a page with ``etag``, drawn once for this session and address and then
+    served from memory (``rendered.pages``) until the ETag changes: the ETag covers what the
+    page and its frame show, the session what is left, its form token (which never expires
+    within a session: ``WTF_CSRF_TIME_LIMIT``). A page with a message waiting is drawn
+    afresh."""
+    if "_flashes" in session:
+        return with_etag(render(), etag)
+    token = hashlib.sha256(str(session.get("csrf_token")).encode()).hexdigest()
+    return with_etag(rendered.pages.get_or_render((etag, request.full_path, token), render), etag)

@@ -6,13 +6,12 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from portal import access
+from portal import access, rendered
 from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
 from portal.benefits import display, freeze
 from portal.benefits.disclosure import is_suppressed
 from portal.benefits.wording import Wording
-from portal.conditional import not_modified, page_etag, read_versions, with_etag
-from portal.dashboards import section_cache
+from portal.conditional import cached_page, not_modified, page_etag, read_versions
 from portal.dashboards import services as dashboards
 from portal.dashboards.months import municipality_months
 from portal.dashboards.permissions import (
@@ -71,13 +70,14 @@ def participation(participation_id: int):
     etag = page_etag(version)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
-    body = section_cache.get_or_render(
+    return cached_page(etag, lambda: _participation_page(participation, version))
+
+
+def _participation_page(participation, version) -> str:
+    body = rendered.sections.get_or_render(
         ("participation", *version), lambda: _participation_body(participation)
     )
-    return with_etag(
-        render_template("dashboards/participation.html", participation=participation, body=body),
-        etag,
-    )
+    return render_template("dashboards/participation.html", participation=participation, body=body)
 
 
 def _participation_body(participation) -> str:
@@ -160,11 +160,12 @@ def round_(slug: str):
     etag = page_etag(version)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
-    body = section_cache.get_or_render(("round", *version), lambda: _round_body(round_))
-    return with_etag(
-        render_template("dashboards/round.html", info=dashboards.RoundInfo.of(round_), body=body),
-        etag,
-    )
+    return cached_page(etag, lambda: _round_page(round_, version))
+
+
+def _round_page(round_, version) -> str:
+    body = rendered.sections.get_or_render(("round", *version), lambda: _round_body(round_))
+    return render_template("dashboards/round.html", info=dashboards.RoundInfo.of(round_), body=body)
 
 
 def _round_body(round_) -> str:

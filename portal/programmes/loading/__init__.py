@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -36,11 +37,24 @@ class LoadResult:
     benefits: int = 0
 
     def summary(self) -> str:
-        verb = "oprettet" if self.created else "opdateret"
-        return (
-            f"Indsatsen '{self.programme.slug}' er {verb}: {self.indicators} indikatorer, "
-            f"{self.benefits} gevinstlinjer, {self.rounds_created} nye og "
-            f"{self.rounds_updated} opdaterede forløb."
+        # Counts after what they count, so one reads as well as many ("1 nye" did not)
+        counts = {
+            "slug": self.programme.slug,
+            "indicators": self.indicators,
+            "lines": self.benefits,
+            "created": self.rounds_created,
+            "updated": self.rounds_updated,
+        }
+        if self.created:
+            return _(
+                "Indsatsen '%(slug)s' er oprettet. Indikatorer: %(indicators)d."
+                " Gevinstlinjer: %(lines)d. Forløb: %(created)d oprettet, %(updated)d opdateret.",
+                **counts,
+            )
+        return _(
+            "Indsatsen '%(slug)s' er opdateret. Indikatorer: %(indicators)d."
+            " Gevinstlinjer: %(lines)d. Forløb: %(created)d oprettet, %(updated)d opdateret.",
+            **counts,
         )
 
 
