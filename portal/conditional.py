@@ -11,6 +11,7 @@ from collections.abc import Callable
 from flask import Response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import Select
 
 from portal import rendered
@@ -72,5 +73,6 @@ def cached_page(etag: str, render: Callable[[], str]) -> Response:
     afresh."""
     if "_flashes" in session:
         return with_etag(render(), etag)
+    generate_csrf()  # the session's form token, made now if the page would make it
     token = hashlib.sha256(str(session.get("csrf_token")).encode()).hexdigest()
     return with_etag(rendered.pages.get_or_render((etag, request.full_path, token), render), etag)

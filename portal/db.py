@@ -169,14 +169,30 @@ def one_trip(*statements: Select) -> list[tuple]:
     """The one row each of ``statements`` returns (aggregates: a count, a sum, a latest
     time), all fetched in a single round trip to the database: for the versions a page is
     judged by, asked of several tables on every request, where each round trip costs more
-    than the work it carries."""
-    parts = [statement.subquery() for statement in statements]
-    combined = select(*(column for part in parts for column in part.c)).select_from(parts[0])
-    for part in parts[1:]:
-        combined = combined.join(part, true())
+    than the work it carries. Pass statements that are built once and kept (``lru_cache``):
+    their combination is kept too, which saves SQLAlchemy from working out its cache key
+    on every request."""
+    combined, widths = _combined(statements)
     row = db.session.execute(combined).one()
     rows, start = [], 0
-    for part in parts:
-        rows.append(tuple(row[start : start + len(part.c)]))
-        start += len(part.c)
+    for width in widths:
+        rows.append(tuple(row[start : start + width]))
+        start += width
     return rows
+
+
+_COMBINED: dict[tuple, tuple[Select, tuple[int, ...]]] = {}
+COMBINED_KEPT = 4096
+
+
+def _combined(statements: tuple[Select, ...]) -> tuple[Select, tuple[int, ...]]:
+    found = _COMBINED.get(statements)  # statements hash by identity
+    if found is None:
+        parts = [statement.subquery() for statement in statements]
+        combined = select(*(c for part in parts for c in part.c)).select_from(parts[0])
+        for part in parts[1:]:
+            combined = combined.join(part, true())
+        if len(_COMBINED) >= COMBINED_KEPT:
+            _COMBINED.clear()
+        found = _COMBINED[statements] = (combined, tuple(len(part.c) for part in parts))
+    return found

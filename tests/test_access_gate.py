@@ -137,3 +137,32 @@ def test_only_coordinators_and_admins_see_a_round_in_draft(world, key, sees):
             access.round_or_404(draft.slug, user)
     published = world.values[OWN]["round_slug"]
     assert access.round_or_404(published, user).slug == published
+
+
+class _Recording:
+    """A user that notes every attribute the gate reads of it."""
+
+    def __init__(self, user) -> None:
+        object.__setattr__(self, "_user", user)
+        object.__setattr__(self, "read", set())
+
+    def __getattr__(self, name):
+        self.read.add(name)
+        return getattr(self._user, name)
+
+
+def test_a_statement_kept_per_reader_key_reads_nothing_else_of_the_user(world):
+    """Statements narrowed for one user are kept and used again for every user with the same
+    ``reader_key`` (the header's unread count): every rule of every policy, for every role,
+    reads nothing of a user that the key does not hold."""
+    keyed = {"is_authenticated", "active", "id", "role", "municipality_id"}
+    reader = access.reader_key(SimpleNamespace(**dict.fromkeys(keyed, 7)))
+    assert reader == (7, 7, 7, 7, 7)  # the key holds exactly these
+    read: set[str] = set()
+    for user in world.users.values():
+        for model, policy in access.POLICIES.items():
+            for action in _actions(policy):
+                recording = _Recording(user)
+                access.condition(model, recording, action)
+                read |= recording.read
+    assert read and read <= keyed, read - keyed

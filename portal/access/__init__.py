@@ -41,6 +41,7 @@ __all__ = [
     "policy_of",
     "round_or_404",
     "sees_draft_rounds",
+    "reader_key",
     "visible",
 ]
 
@@ -54,6 +55,18 @@ def condition(model: type, user: Any, action: str = "read") -> ColumnElement[boo
     """The SQL condition selecting the rows of ``model`` that ``user`` may ``action``."""
     rule = _rule(user, model, action)
     return rule.where(user, model) if rule is not None else false()
+
+
+def reader_key(user: Any) -> tuple:
+    """All that the rules read of a user: a statement narrowed for one user may be kept and
+    used again for another with the same key."""
+    return (
+        getattr(user, "is_authenticated", False),
+        getattr(user, "active", True),
+        getattr(user, "id", None),
+        getattr(user, "role", None),
+        getattr(user, "municipality_id", None),
+    )
 
 
 def visible(stmt: Select, user: Any, action: str = "read", model: type | None = None) -> Select:

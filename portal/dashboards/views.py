@@ -28,8 +28,15 @@ from portal.results.read import data_version_query, national_totals, version_tex
 
 bp = Blueprint("dashboards", __name__, url_prefix="/oversigt")
 
-# What a participation's dashboard reads, joined in the same query.
+# What a participation's dashboard reads to know its version, joined in the same query (the
+# programme, read only when the page is drawn, is loaded then).
 DASHBOARD_LOADS = (
+    joinedload(Participation.round),
+    joinedload(Participation.municipality),
+    joinedload(Participation.community),
+)
+# What the months page reads, joined in the same query.
+MONTHS_LOADS = (
     joinedload(Participation.round).joinedload(Round.programme),
     joinedload(Participation.municipality),
     joinedload(Participation.community),
@@ -121,7 +128,7 @@ def _participation_version(participation) -> tuple:
 @role_required(*READERS)
 def months(participation_id: int):
     participation = access.get_visible_or_404(
-        Participation, participation_id, current_user, options=DASHBOARD_LOADS
+        Participation, participation_id, current_user, options=MONTHS_LOADS
     )
     board = municipality_months(participation)
     return render_template(

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
@@ -188,11 +189,13 @@ def items_for(participations: Iterable[Participation], today: date) -> dict[int,
     return result
 
 
+@lru_cache(maxsize=4096)
 def items_version(participation_id: int) -> Select:
     """A key that changes whenever one of the participation's items is made, changed
     (submitted, reopened, moved: every change raises its version) or removed, for cached
-    pages: how many there are, their versions' sum and the newest's id (a one-row query, to
-    be run with the page's other versions: ``db.one_trip``). What an item's state also rests
+    pages: how many there are, their versions' sum and the newest's id (a one-row query,
+    built once per participation, to be run with the page's other versions:
+    ``db.one_trip``). What an item's state also rests
     on, the day and the baselines and targets, is the caller's to add (the stored results'
     version follows the figures)."""
     return select(

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
@@ -281,7 +282,9 @@ def data_version(round_id: int) -> str:
     return version_text(round_id, db.session.execute(data_version_query(round_id)).one())
 
 
+@lru_cache(maxsize=1024)
 def data_version_query(round_id: int) -> Select:
+    """``data_version``'s one-row query, built once per round (``db.one_trip``)."""
     return (
         select(
             func.count(Participation.id),

@@ -2,6 +2,7 @@
 through a service shows at once, the months have their own page, and charts are kept on
 disk for every app process."""
 
+import re
 from datetime import date
 from decimal import Decimal as D
 
@@ -16,6 +17,7 @@ from portal.participations.models import Participation
 from portal.programmes.models import Round
 from portal.reporting.models import ReportingRequirement
 from portal.reporting.schedule import ensure_schedules
+from tests.conftest import PASSWORD
 from tests.dashboards.helpers import key_of, two_municipalities
 
 
@@ -151,3 +153,55 @@ def test_the_national_view_is_a_304_until_its_results_change(client, make_user, 
     changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert "24.200 kr." in changed.get_data(as_text=True)  # the round's net, 700 kr. less
+
+
+def _token(page: str) -> str:
+    """The form token of the login form or of a page's logout form."""
+    found = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page)
+    return found.group(1)
+
+
+def test_a_page_is_drawn_once_a_session_and_its_form_token_stays_good(
+    app, client, make_user, login, case
+):
+    """An unchanged dashboard is served from memory to the same session; another session
+    gets a page of its own (its own form token), a waiting message a fresh page, and the
+    logout form of a page served from memory still works."""
+    from flask import template_rendered
+
+    _round, _community, kbh, _frb = case
+    url = f"/oversigt/deltagelse/{kbh.id}"
+    drawn = []
+
+    def record(_app, template, context):
+        drawn.append(template.name)
+
+    template_rendered.connect(record, app)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        page = client.get("/login").get_data(as_text=True)
+        user = make_user(Role.MUNICIPAL, code=101)
+        client.post(
+            "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": _token(page)}
+        )
+        first = client.get(url).get_data(as_text=True)
+        assert "dashboards/participation.html" in drawn
+        drawn.clear()
+        again = client.get(url).get_data(as_text=True)
+        assert drawn == [] and again == first  # from memory
+        with client.session_transaction() as session:
+            session["_flashes"] = [("success", "Gemt.")]
+        flashed = client.get(url).get_data(as_text=True)
+        assert "Gemt." in flashed and "dashboards/participation.html" in drawn
+        assert client.post("/logout", data={"csrf_token": _token(again)}).status_code == 302
+        page = client.get("/login").get_data(as_text=True)
+        client.post(
+            "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": _token(page)}
+        )
+        drawn.clear()
+        other = client.get(url).get_data(as_text=True)
+        assert "dashboards/participation.html" in drawn  # a new session: drawn for it
+        assert _token(other) != _token(first)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+        template_rendered.disconnect(record, app)
