@@ -19,15 +19,20 @@ from portal.db import one_trip
 from portal.notifications.services import remember_unread, unread_count, unread_query
 
 
-def read_versions(*statements: Select) -> list[tuple]:
+def read_versions(*statements: Select, entity: Select | None = None, params: dict | None = None):
     """The row of each of ``statements`` (one-row queries of what the page's version rests
     on), read in one round trip with the header's unread count, which ``page_etag`` and the
-    page then use without asking again."""
+    page then use without asking again; with ``entity``, the page's object too (see
+    ``db.one_trip``): ``(object, rows)``, or ``None`` when there is no such object."""
     unread = unread_query(current_user)
-    rows = one_trip(*statements, *([unread] if unread is not None else []))
+    extra = (unread,) if unread is not None else ()
+    found = one_trip(*statements, *extra, entity=entity, params=params)
+    if found is None:
+        return None
+    obj, rows = found if entity is not None else (None, found)
     if unread is not None:
         remember_unread(current_user, rows.pop()[0])
-    return rows
+    return (obj, rows) if entity is not None else rows
 
 
 def page_etag(*parts) -> str:

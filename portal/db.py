@@ -165,34 +165,53 @@ class Database:
 db = Database()
 
 
-def one_trip(*statements: Select) -> list[tuple]:
+def one_trip(
+    *statements: Select, entity: Select | None = None, params: dict | None = None
+) -> tuple[object, list[tuple]] | list[tuple] | None:
     """The one row each of ``statements`` returns (aggregates: a count, a sum, a latest
     time), all fetched in a single round trip to the database: for the versions a page is
     judged by, asked of several tables on every request, where each round trip costs more
-    than the work it carries. Pass statements that are built once and kept (``lru_cache``):
-    their combination is kept too, which saves SQLAlchemy from working out its cache key
-    on every request."""
-    combined, widths = _combined(statements)
-    row = db.session.execute(combined).one()
+    than the work it carries. With ``entity`` (a select of one object, say a participation
+    with its access condition), that object comes in the same trip: ``(object, rows)``, or
+    ``None`` when there is no such object. ``params`` fill the statements' bound
+    parameters.
+
+    Pass statements that are built once and kept (``lru_cache``): their combination is kept
+    too, which saves SQLAlchemy from working out its cache key on every request."""
+    combined, widths = _combined(statements, entity)
+    result = db.session.execute(combined, params or {})
+    row = result.first() if entity is not None else result.one()
+    if row is None:
+        return None
+    values = row[1:] if entity is not None else row
     rows, start = [], 0
     for width in widths:
-        rows.append(tuple(row[start : start + width]))
+        rows.append(tuple(values[start : start + width]))
         start += width
-    return rows
+    return (row[0], rows) if entity is not None else rows
 
 
 _COMBINED: dict[tuple, tuple[Select, tuple[int, ...]]] = {}
 COMBINED_KEPT = 4096
 
 
-def _combined(statements: tuple[Select, ...]) -> tuple[Select, tuple[int, ...]]:
-    found = _COMBINED.get(statements)  # statements hash by identity
+def _combined(
+    statements: tuple[Select, ...], entity: Select | None
+) -> tuple[Select, tuple[int, ...]]:
+    key = (entity, statements)  # statements hash by identity
+    found = _COMBINED.get(key)
     if found is None:
         parts = [statement.subquery() for statement in statements]
-        combined = select(*(c for part in parts for c in part.c)).select_from(parts[0])
-        for part in parts[1:]:
-            combined = combined.join(part, true())
+        columns = [c for part in parts for c in part.c]
+        if entity is not None:
+            left = entity.column_descriptions[0]["entity"]
+            combined = entity.add_columns(*columns)
+        else:
+            left = parts.pop(0)
+            combined = select(*columns).select_from(left)
+        for part in parts:
+            combined = combined.join_from(left, part, true())
         if len(_COMBINED) >= COMBINED_KEPT:
             _COMBINED.clear()
-        found = _COMBINED[statements] = (combined, tuple(len(part.c) for part in parts))
+        found = _COMBINED[key] = (combined, tuple(len(s.selected_columns) for s in statements))
     return found

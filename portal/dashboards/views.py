@@ -19,22 +19,16 @@ from portal.dashboards.permissions import (
     TEMPLATE_PERMISSIONS,
     can_view_round_dashboard,
 )
+from portal.dashboards.versions import participation_and_versions
 from portal.i18n import local_today
 from portal.participations.models import Community, Participation
 from portal.participations.services import my_participations, rounds_overview
 from portal.programmes.models import Round
-from portal.reporting.services import items_for, items_version
+from portal.reporting.services import items_for
 from portal.results.read import data_version_query, national_totals, version_text
 
 bp = Blueprint("dashboards", __name__, url_prefix="/oversigt")
 
-# What a participation's dashboard reads to know its version, joined in the same query (the
-# programme, read only when the page is drawn, is loaded then).
-DASHBOARD_LOADS = (
-    joinedload(Participation.round),
-    joinedload(Participation.municipality),
-    joinedload(Participation.community),
-)
 # What the months page reads, joined in the same query.
 MONTHS_LOADS = (
     joinedload(Participation.round).joinedload(Round.programme),
@@ -70,10 +64,8 @@ def index():
 @bp.route("/deltagelse/<int:participation_id>")
 @role_required(*READERS)
 def participation(participation_id: int):
-    participation = access.get_visible_or_404(
-        Participation, participation_id, current_user, options=DASHBOARD_LOADS
-    )
-    version = _participation_version(participation)
+    participation, results, items = participation_and_versions(participation_id, current_user)
+    version = _participation_version(participation, results, items)
     etag = page_etag(version)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
@@ -101,19 +93,17 @@ def _participation_body(participation) -> str:
     )
 
 
-def _participation_version(participation) -> tuple:
+def _participation_version(participation, results: str, items: tuple) -> tuple:
     """What the dashboard shows changes with: the round's stored results (its own figures
     and the medians, and so the baselines and targets a report due lacks), the day (status
     and what is due are judged on it), the reporting items, the names and versions of the
     participation and its round, and whether the reader may open the national view (a
-    link). One round trip, with the header's unread count: an unchanged dashboard costs
-    little to serve."""
-    round_id = participation.round_id
-    results, items = read_versions(data_version_query(round_id), items_version(participation.id))
+    link). Read with the participation in one query (``versions``): an unchanged dashboard
+    costs little to serve."""
     community = participation.community
     return (
         participation.id,
-        version_text(round_id, results),
+        results,
         local_today(),
         items,
         participation.version,

@@ -1,0 +1,65 @@
+"""What a participation's dashboard is judged by, read with the participation itself in one
+query: the participation (through the access gate: missing or not the reader's is a 404), the
+version of its round's stored results, the version of its reporting items and the header's
+unread count. The statements are built once (per reader for the gate's condition) and kept,
+with the participation's id as a bound parameter."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask import abort
+from sqlalchemy import Integer, Select, bindparam, select
+from sqlalchemy.orm import aliased, joinedload
+
+from portal import access
+from portal.conditional import read_versions
+from portal.db import valid_id
+from portal.participations.models import Participation
+from portal.reporting.services import items_version
+from portal.results.read import data_version_query, version_text
+
+PARTICIPATION = bindparam("participation_id", type_=Integer)
+
+# What the version reads of the participation, joined in the same query (the programme, read
+# only when the page is drawn, is loaded then).
+LOADS = (
+    joinedload(Participation.round),
+    joinedload(Participation.municipality),
+    joinedload(Participation.community),
+)
+
+
+@lru_cache(maxsize=1)
+def _versions() -> tuple[Select, Select]:
+    other = aliased(Participation)
+    round_of = select(other.round_id).where(other.id == PARTICIPATION).scalar_subquery()
+    return data_version_query(round_of), items_version(PARTICIPATION)
+
+
+_ENTITIES: dict[tuple, Select] = {}
+
+
+def _entity(user) -> Select:
+    key = access.reader_key(user)
+    found = _ENTITIES.get(key)
+    if found is None:
+        if len(_ENTITIES) >= 4096:
+            _ENTITIES.clear()
+        stmt = select(Participation).where(Participation.id == PARTICIPATION).options(*LOADS)
+        found = _ENTITIES[key] = access.visible(stmt, user, model=Participation)
+    return found
+
+
+def participation_and_versions(participation_id: int, user) -> tuple[Participation, str, tuple]:
+    """The participation, its round's results version (``results.read.version_text``) and
+    its items' version (``reporting.services.items_version``); 404 as the gate says."""
+    if not valid_id(participation_id):
+        abort(404)
+    found = read_versions(
+        *_versions(), entity=_entity(user), params={"participation_id": participation_id}
+    )
+    if found is None:
+        abort(404)
+    participation, (results, items) = found
+    return participation, version_text(participation.round_id, results), items
