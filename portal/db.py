@@ -107,6 +107,8 @@ def make_engine(url: str) -> Engine:
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "postgresql":
+        _note_writes(engine)
     if engine.dialect.name == "sqlite":
         # pysqlite's own transaction handling breaks SAVEPOINTs: let SQLAlchemy emit BEGIN
         # itself (SQLAlchemy's documented recipe), and enforce foreign keys.
@@ -134,6 +136,20 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _note_writes(engine: Engine) -> None:
+    """Mark a transaction that sent anything but a SELECT (``wrote``): one that did not may
+    end with COMMIT instead of ROLLBACK (``Database.end_reading``)."""
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.info["wrote"] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _statement(connection, _cursor, statement, *_args):
+        if statement.lstrip()[:6].upper() != "SELECT":
+            connection.info["wrote"] = True
+
+
 class Database:
     def __init__(self) -> None:
         self.session = scoped_session(sessionmaker(expire_on_commit=False))
@@ -151,7 +167,24 @@ class Database:
             # its connection goes back to the pool, so no lock outlives the request.
             if exc is not None or not self.session().is_active:
                 self.session.rollback()
+            else:
+                self.end_reading()
             self.session.remove()
+
+    def end_reading(self) -> None:
+        """End a transaction that only read with COMMIT, on PostgreSQL: psycopg forgets its
+        prepared statements at every ROLLBACK, so a request that ends with one plans every
+        query again (planning a dashboard's query costs ten times running it). Anything
+        written, flushed or waiting to be (``_note_writes``) is rolled back as before."""
+        session = self.session()
+        if session.bind is not self.engine:  # a test's own connection: its transaction
+            return
+        if not session.in_transaction() or session.new or session.dirty or session.deleted:
+            return
+        connection = session.connection()
+        if connection.dialect.name != "postgresql" or connection.info.get("wrote", True):
+            return
+        connection.connection.dbapi_connection.commit()  # the session's ROLLBACK is a no-op
 
     def get_or_404(self, model, ident):
         """``session.get`` or a 404, for rows that are not municipality-owned (use

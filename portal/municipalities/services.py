@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from portal.audit import services as audit
 from portal.db import db
 from portal.errors import RowErrors
+from portal.municipalities import signals
 from portal.municipalities.models import Municipality
 from portal.spreadsheets import csv_frame
 from portal.tabular import parse_whole_number, read_csv_rows
@@ -124,6 +125,7 @@ def import_register(data: bytes | str, *, default_country: str = "DK", actor=Non
 
     existing = {(m.country, m.code): m for m in db.session.scalars(select(Municipality))}
     result = ImportResult(0, 0, 0)
+    renamed_ids: list[int] = []
     for parsed in parsed_rows:
         current = existing.get((parsed["country"], parsed["code"]))
         has_active = parsed.pop("has_active")
@@ -146,9 +148,13 @@ def import_register(data: bytes | str, *, default_country: str = "DK", actor=Non
             for f, v in changed.items():
                 setattr(current, f, v)
             result.updated += 1
+            if "name" in changed or "full_name" in changed:
+                renamed_ids.append(current.id)
         else:
             result.unchanged += 1
     db.session.flush()
+    if renamed_ids:
+        signals.renamed.send(None, ids=renamed_ids)
     audit.record(
         "municipalities_imported",
         actor=actor,

@@ -216,6 +216,26 @@ def touch(participations: Iterable[Participation]) -> None:
         )
 
 
+def touch_municipalities(municipality_ids: Iterable[int]) -> None:
+    """``touch`` every participation of these municipalities (renamed: the pages show the
+    name)."""
+    ids = list(municipality_ids)
+    if ids:
+        db.session.execute(
+            update(ParticipationResult)
+            .where(
+                ParticipationResult.participation_id.in_(
+                    select(Participation.id).where(Participation.municipality_id.in_(ids))
+                )
+            )
+            .values(data_version=ParticipationResult.data_version + 1, refreshed_at=utcnow())
+        )
+
+
+def _on_renamed(_sender, ids=()) -> None:
+    touch_municipalities(ids)
+
+
 def _on_created(_round, participations=()) -> None:
     refresh_ids(p.id for p in participations)
 
@@ -225,9 +245,11 @@ def _on_moved(_round, participations=()) -> None:
 
 
 def connect_signals() -> None:
-    """A new participation gets its (empty) results, a move between communities a new
-    version, in the transaction that makes it."""
+    """A new participation gets its (empty) results, a move between communities or a
+    renamed municipality a new version, in the transaction that makes it."""
+    from portal.municipalities.signals import renamed
     from portal.participations.signals import memberships_changed, participations_created
 
     participations_created.connect(_on_created)
     memberships_changed.connect(_on_moved)
+    renamed.connect(_on_renamed)

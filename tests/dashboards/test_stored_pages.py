@@ -205,3 +205,20 @@ def test_a_page_is_drawn_once_a_session_and_its_form_token_stays_good(
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
         template_rendered.disconnect(record, app)
+
+
+def test_a_renamed_municipality_shows_on_the_cached_national_view(client, make_user, login, case):
+    """The register renames a municipality: the stored results of its participations move
+    on, so the national view (cached by their version) shows the new name at once."""
+    from portal.municipalities.services import import_register
+
+    round_, _community, _kbh, _frb = case
+    login(make_user(Role.COORDINATOR))
+    url = f"/oversigt/forloeb/{round_.slug}"
+    first = client.get(url)
+    assert "Frederiksberg" in first.get_data(as_text=True)
+    import_register("code,name,region\n147,Frederiksberg By,Hovedstaden\n")
+    db.session.commit()
+    renamed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert renamed.status_code == 200
+    assert "Frederiksberg By" in renamed.get_data(as_text=True)
