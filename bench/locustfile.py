@@ -42,7 +42,8 @@ class Visitor(HttpUser):
 
     def _plain_cookies(self) -> None:
         """The production cookies are ``Secure``: behind the TLS proxy the browser sends them,
-        here on plain 127.0.0.1 we hand them back as the proxy would pass them through."""
+        here on plain 127.0.0.1 we hand them back as the proxy would pass them through
+        (after the login and whenever a page changes the session, as a browser keeps it)."""
         jar = self.client.cookies
         cookies = [(c.name, c.value) for c in jar]
         jar.clear()
@@ -56,3 +57,5 @@ class Visitor(HttpUser):
                 response.failure(f"{PATH} answered {response.status_code}")
             elif SCENARIO != "healthz" and "/login" in response.url:
                 response.failure("sent to the login page")
+        if "Set-Cookie" in response.headers:  # the session changed (its form token, say)
+            self._plain_cookies()
