@@ -106,6 +106,9 @@ def make_engine(url: str) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
+        # The connection used last is used next: its prepared statements (``end_reading``)
+        # serve again, and the ones left idle may time out.
+        kwargs["pool_use_lifo"] = True
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "postgresql":
         _note_writes(engine)
