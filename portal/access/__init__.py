@@ -39,9 +39,9 @@ __all__ = [
     "involving",
     "municipality_limit",
     "policy_of",
+    "reader_key",
     "round_or_404",
     "sees_draft_rounds",
-    "reader_key",
     "visible",
 ]
 

@@ -195,9 +195,8 @@ def items_version(participation_id: int) -> Select:
     (submitted, reopened, moved: every change raises its version) or removed, for cached
     pages: how many there are, their versions' sum and the newest's id (a one-row query,
     built once per participation, to be run with the page's other versions:
-    ``db.one_trip``). What an item's state also rests
-    on, the day and the baselines and targets, is the caller's to add (the stored results'
-    version follows the figures)."""
+    ``db.one_trip``). What an item's state also rests on, the day and the baselines and
+    targets, is the caller's to add (the stored results' version follows the figures)."""
     return select(
         func.count(ReportingRequirement.id),
         func.coalesce(func.sum(ReportingRequirement.version), 0),

@@ -209,11 +209,7 @@ def touch(participations: Iterable[Participation]) -> None:
     differently (a new community for the medians), so ETags and cached charts move on."""
     ids = [p.id for p in participations]
     if ids:
-        db.session.execute(
-            update(ParticipationResult)
-            .where(ParticipationResult.participation_id.in_(ids))
-            .values(data_version=ParticipationResult.data_version + 1, refreshed_at=utcnow())
-        )
+        _raise_versions(ParticipationResult.participation_id.in_(ids))
 
 
 def touch_municipalities(municipality_ids: Iterable[int]) -> None:
@@ -221,15 +217,16 @@ def touch_municipalities(municipality_ids: Iterable[int]) -> None:
     name)."""
     ids = list(municipality_ids)
     if ids:
-        db.session.execute(
-            update(ParticipationResult)
-            .where(
-                ParticipationResult.participation_id.in_(
-                    select(Participation.id).where(Participation.municipality_id.in_(ids))
-                )
-            )
-            .values(data_version=ParticipationResult.data_version + 1, refreshed_at=utcnow())
-        )
+        of_them = select(Participation.id).where(Participation.municipality_id.in_(ids))
+        _raise_versions(ParticipationResult.participation_id.in_(of_them))
+
+
+def _raise_versions(condition) -> None:
+    db.session.execute(
+        update(ParticipationResult)
+        .where(condition)
+        .values(data_version=ParticipationResult.data_version + 1, refreshed_at=utcnow())
+    )
 
 
 def _on_renamed(_sender, ids=()) -> None:
