@@ -120,12 +120,22 @@ def _progress_zip(job: Job, scope: ReportScope, progress: Progress) -> Made:
     return Made(data, f"fremdrift-{scope.round.slug}-kommuner.zip", "application/zip")
 
 
+def _in_two_steps(build: Callable[[], object], progress: Progress) -> Made:
+    """A single report: its figures read (the first half of the bar), then typeset (the
+    second). The job commits between them, so no transaction is held while it typesets."""
+    progress(0, 2)
+    report = build()
+    progress(1, 2)
+    return _pdf(report)
+
+
 def _progress_pdf(job: Job, scope: ReportScope, progress: Progress) -> Made:
-    return _pdf(progress_report(scope, viewer_municipality_id=_starter(job).municipality_id))
+    viewer = _starter(job).municipality_id
+    return _in_two_steps(lambda: progress_report(scope, viewer_municipality_id=viewer), progress)
 
 
 def _funding_pdf(job: Job, scope: ReportScope, progress: Progress) -> Made:
-    return _pdf(funding_report(scope))
+    return _in_two_steps(lambda: funding_report(scope), progress)
 
 
 def _figures_import(job: Job, scope: ReportScope, progress: Progress) -> None:

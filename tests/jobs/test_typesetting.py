@@ -37,3 +37,41 @@ def test_the_zip_reads_everything_before_it_typesets_and_queries_nothing_while_i
     assert calls[first_pdf - 1] == f"0/{total}"
     assert "query" not in calls[first_pdf:]
     assert calls[-1] == f"{total}/{total}"
+
+
+def test_a_single_pdf_moves_the_bar_when_its_figures_are_read_and_then_typesets(
+    progress_round, make_user, monkeypatch
+):
+    """A round's progress PDF in two steps: 0 of 2, the figures read, 1 of 2 committed, then
+    the typesetting (stubbed) without a query, then done."""
+    from dataclasses import replace
+
+    from portal.auth.models import Role
+    from portal.jobs import services
+    from portal.jobs.models import JobKind, JobStatus
+    from portal.reports.scope import ReportScope
+
+    seen: list[str] = []
+
+    def statement(*_args, **_kwargs):
+        seen.append("query")
+
+    def typeset(report):
+        seen.append(f"typeset at {job.done}/{job.total}")  # as the job committed them
+        return b"%PDF-"
+
+    monkeypatch.setitem(services.FORMATS, "pdf", replace(services.FORMATS["pdf"], render=typeset))
+    coordinator = make_user(Role.COORDINATOR)
+    job = services.start_job(
+        JobKind.PROGRESS_PDF, ReportScope(round=progress_round.round), actor=coordinator
+    )
+    db.session.commit()
+    event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        services.run_job(job.id)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+    at = next(i for i, s in enumerate(seen) if s.startswith("typeset"))
+    assert seen[at] == "typeset at 1/2"
+    assert seen[:at].count("query") > 5  # the figures were read before it
+    assert job.status == JobStatus.DONE and (job.done, job.total) == (2, 2)
