@@ -12,6 +12,16 @@ from portal.db import db
 from portal.municipalities.models import Municipality
 
 
+def of_participation(participation) -> dict[str, int | None]:
+    """The municipality, round and application an audit line about a participation (or
+    anything of it: a figure, a payment, a report) is filed under, for ``record``."""
+    return {
+        "municipality_id": participation.municipality_id,
+        "round_id": participation.round_id,
+        "application_id": participation.application_id,
+    }
+
+
 def record(
     action: str,
     *,

@@ -144,9 +144,7 @@ def assign(
         "community_membership_changed",
         actor=actor,
         obj=participation,
-        municipality_id=participation.municipality_id,
-        round_id=participation.round_id,
-        application_id=participation.application_id,
+        **audit.of_participation(participation),
         changes={
             "community": [before.name if before else None, community.name if community else None],
             "community_id": [before.id if before else None, community.id if community else None],

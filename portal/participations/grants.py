@@ -98,9 +98,7 @@ def recompute_grants(round_: Round, *, actor) -> list[Participation]:
             "grant_recomputed",
             actor=actor,
             obj=participation,
-            municipality_id=participation.municipality_id,
-            round_id=round_.id,
-            application_id=participation.application_id,
+            **audit.of_participation(participation),
             changes={"grant_amount": [before, after]},
         )
     db.session.flush()
@@ -158,9 +156,7 @@ def override_grant(
         "grant_overridden" if amount is not None else "grant_override_cleared",
         actor=actor,
         obj=participation,
-        municipality_id=participation.municipality_id,
-        round_id=participation.round_id,
-        application_id=participation.application_id,
+        **audit.of_participation(participation),
         changes=changed,
     )
 
@@ -209,9 +205,7 @@ def record_disbursement(
         "disbursement_recorded",
         actor=actor,
         obj=disbursement,
-        municipality_id=participation.municipality_id,
-        round_id=participation.round_id,
-        application_id=participation.application_id,
+        **audit.of_participation(participation),
         paid_on=paid_on.isoformat(),
         amount=amount,
         note=disbursement.note,
@@ -226,9 +220,7 @@ def delete_disbursement(disbursement: Disbursement, *, actor) -> None:
         "disbursement_deleted",
         actor=actor,
         obj=disbursement,
-        municipality_id=participation.municipality_id,
-        round_id=participation.round_id,
-        application_id=participation.application_id,
+        **audit.of_participation(participation),
         before={
             "paid_on": disbursement.paid_on.isoformat(),
             "amount": disbursement.amount,

@@ -42,9 +42,7 @@ def _audit_participation(action: str, participation: Participation, *, actor, **
         action,
         actor=actor,
         obj=participation,
-        municipality_id=participation.municipality_id,
-        round_id=participation.round_id,
-        application_id=participation.application_id,
+        **audit.of_participation(participation),
         **details,
     )
 

@@ -281,14 +281,11 @@ def _snapshot(item: ReportingRequirement) -> dict:
 
 
 def _audit(action: str, item: ReportingRequirement, *, actor, before, after) -> None:
-    participation = item.participation
     audit.record(
         action,
         actor=actor,
         obj=item,
-        municipality_id=item.municipality_id,
-        round_id=participation.round_id,
-        application_id=participation.application_id,
+        **audit.of_participation(item.participation),
         before=before,
         after=after,
     )
