@@ -102,8 +102,19 @@ def prerender_reports_periodically() -> None:
 
 # The figures of a round changed: render its reports again, shortly ----------------------
 
+# What the stored reports show (``reports.stored.round_data_version``): the figures, the
+# municipalities' own words (their reports), the participations, rounds and programmes.
 _WATCHED = frozenset(
-    {"baselines", "targets", "measurements", "costs", "participations", "rounds", "programmes"}
+    {
+        "baselines",
+        "targets",
+        "measurements",
+        "costs",
+        "reporting_requirements",
+        "participations",
+        "rounds",
+        "programmes",
+    }
 )
 _FLAG = "jobs_figures_changed"
 

@@ -19,26 +19,29 @@ from portal.benefits.models import Baseline, Cost, Measurement, Target
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.models import Programme, Round, RoundStatus
+from portal.reporting.models import ReportingRequirement
 from portal.reporting.services import local_today
 from portal.reports.formats import FORMATS, filename
 from portal.reports.pdf import report_pdf
 from portal.reports.progress import progress_report
 from portal.reports.scope import ReportScope, ScopeKind
 
-_FIGURES = (Baseline, Target, Measurement, Cost)
+# What the report shows of each participation: its figures and its own words (the latest
+# status report submitted, "Kommunernes egne ord").
+_ROWS = (Baseline, Target, Measurement, Cost, ReportingRequirement)
 
 
 def round_data_version(round_: Round) -> str:
-    """What a round's progress report depends on, as a short hash: its figures (count, the
-    latest change, the sum of their versions: an edit, an insert and a delete each move
-    one), its participations (communities), its parameters and programme (formulas), and
+    """What a round's progress report depends on, as a short hash: its figures and reports
+    (count, the latest change, the sum of their versions: an edit, an insert and a delete
+    each move one), its participations (communities), its parameters and programme (formulas), and
     today's date (status and projection count the days elapsed). Kept small so a stored
     data version (issue "National scale") can replace it in one place."""
     parts: list = [round_.id, round_.updated_at, local_today()]
     parts.append(
         db.session.scalar(select(Programme.updated_at).where(Programme.id == round_.programme_id))
     )
-    for model in (Participation, *_FIGURES):
+    for model in (Participation, *_ROWS):
         query = select(func.count(model.id), func.max(model.updated_at), func.sum(model.version))
         if model is Participation:
             query = query.where(Participation.round_id == round_.id)

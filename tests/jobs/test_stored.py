@@ -14,6 +14,7 @@ from portal.benefits.models import Cost, Measurement
 from portal.db import db
 from portal.jobs import tasks
 from portal.jobs.queue import huey
+from portal.reporting.models import ReportingRequirement
 from portal.reports import stored
 from portal.reports.scope import ReportScope
 from tests.dashboards.helpers import measure
@@ -85,6 +86,11 @@ def test_the_data_version_moves_with_every_kind_of_change(progress_round, no_sch
     assert changed()  # an insert
     round_.parameters = {**round_.parameters, "km_rate": 4}
     assert changed()  # the round's parameters
+    report = db.session.scalars(
+        select(ReportingRequirement).where(ReportingRequirement.submitted_at.is_not(None))
+    ).first()
+    report.what_worked = "Skærmbesøg om aftenen virker."
+    assert changed()  # a municipality's own words, shown in the report
     assert not changed()  # nothing
 
 
