@@ -153,8 +153,9 @@ class _Recording:
 
 def test_a_statement_kept_per_reader_key_reads_nothing_else_of_the_user(world):
     """Statements narrowed for one user are kept and used again for every user with the same
-    ``reader_key`` (the header's unread count): every rule of every policy, for every role,
-    reads nothing of a user that the key does not hold."""
+    ``reader_key`` (``access.kept_visible``: the dashboard, the header's unread count):
+    every rule of every policy, for every role, reads nothing of a user that the key does
+    not hold."""
     keyed = {"is_authenticated", "active", "id", "role", "municipality_id"}
     reader = access.reader_key(SimpleNamespace(**dict.fromkeys(keyed, 7)))
     assert reader == (7, 7, 7, 7, 7)  # the key holds exactly these

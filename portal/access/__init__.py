@@ -15,6 +15,7 @@ Out-of-scope ids answer 404, not 403, so the ids of other municipalities reveal 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -36,6 +37,7 @@ __all__ = [
     "can",
     "condition",
     "get_visible_or_404",
+    "kept_visible",
     "involving",
     "municipality_limit",
     "policy_of",
@@ -67,6 +69,26 @@ def reader_key(user: Any) -> tuple:
         getattr(user, "role", None),
         getattr(user, "municipality_id", None),
     )
+
+
+_KEPT: dict[tuple, Select] = {}
+KEPT = 4096  # statements kept; past that the store starts afresh
+
+
+def kept_visible(
+    name: str, build: Callable[[], Select], user: Any, action: str = "read", model=None
+) -> Select:
+    """``visible(build(), user, action, model)``, built once per ``name``, action and reader
+    (``reader_key``) and kept: for statements asked on every request, where building one
+    costs more than running it. ``build`` must give the same statement every time (bound
+    parameters for what varies)."""
+    key = (name, action, model, reader_key(user))
+    found = _KEPT.get(key)
+    if found is None:
+        if len(_KEPT) >= KEPT:
+            _KEPT.clear()
+        found = _KEPT[key] = visible(build(), user, action, model)
+    return found
 
 
 def visible(stmt: Select, user: Any, action: str = "read", model: type | None = None) -> Select:

@@ -37,18 +37,8 @@ def _versions() -> tuple[Select, Select]:
     return data_version_query(round_of), items_version(PARTICIPATION)
 
 
-_ENTITIES: dict[tuple, Select] = {}
-
-
-def _entity(user) -> Select:
-    key = access.reader_key(user)
-    found = _ENTITIES.get(key)
-    if found is None:
-        if len(_ENTITIES) >= 4096:
-            _ENTITIES.clear()
-        stmt = select(Participation).where(Participation.id == PARTICIPATION).options(*LOADS)
-        found = _ENTITIES[key] = access.visible(stmt, user, model=Participation)
-    return found
+def _participation() -> Select:
+    return select(Participation).where(Participation.id == PARTICIPATION).options(*LOADS)
 
 
 def participation_and_versions(participation_id: int, user) -> tuple[Participation, str, tuple]:
@@ -57,7 +47,9 @@ def participation_and_versions(participation_id: int, user) -> tuple[Participati
     if not valid_id(participation_id):
         abort(404)
     found = read_versions(
-        *_versions(), entity=_entity(user), params={"participation_id": participation_id}
+        *_versions(),
+        entity=access.kept_visible("dashboard", _participation, user, model=Participation),
+        params={"participation_id": participation_id},
     )
     if found is None:
         abort(404)

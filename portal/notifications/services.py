@@ -197,19 +197,11 @@ def unread_query(user: User) -> Select | None:
     for a page that asks it together with its versions (``conditional.read_versions``)."""
     if not access.can(user, Notification, "change"):
         return None
-    key = access.reader_key(user)
-    found = _UNREAD_QUERIES.get(key)
-    if found is None:
-        if len(_UNREAD_QUERIES) >= UNREAD_QUERIES_KEPT:
-            _UNREAD_QUERIES.clear()
-        stmt = select(func.count(Notification.id)).where(Notification.read_at.is_(None))
-        found = _UNREAD_QUERIES[key] = access.visible(stmt, user, "change", Notification)
-    return found
+    return access.kept_visible("unread", _unread, user, "change", Notification)
 
 
-# Built once per reader (``access.reader_key``: all that the gate's rules read of a user)
-_UNREAD_QUERIES: dict[tuple, Select] = {}
-UNREAD_QUERIES_KEPT = 4096
+def _unread() -> Select:
+    return select(func.count(Notification.id)).where(Notification.read_at.is_(None))
 
 
 def remember_unread(user: User, count: int) -> None:
