@@ -221,14 +221,9 @@ def sum_totals(evaluations: Iterable[Evaluation], totals: dict[int, Totals]) -> 
 def community_totals(
     evaluations: Sequence[Evaluation], totals: dict[int, Totals]
 ) -> tuple[CommunityTotals, ...]:
-    """Per community (the unplaced last), as ``calculation.community_totals`` adds them up."""
-    groups: dict[int | None, list[Evaluation]] = defaultdict(list)
-    names: dict[int | None, str | None] = {}
-    for e in evaluations:
-        groups[e.member.community_id].append(e)
-        names[e.member.community_id] = e.member.community_name
-    ordered = sorted(groups, key=lambda c: (c is None, names[c] or ""))
-    return tuple(CommunityTotals(c, names[c], sum_totals(groups[c], totals)) for c in ordered)
+    """Per community (the unplaced last), as ``calculation.community_totals`` adds them up,
+    from the stored totals."""
+    return calculation.community_totals(evaluations, lambda group: sum_totals(group, totals))
 
 
 def national_totals(rounds: Sequence[Round] | None = None) -> NationalTotals:

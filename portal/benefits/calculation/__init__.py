@@ -194,14 +194,18 @@ def evaluate_participation(participation: Participation, **options) -> Evaluatio
     return evaluate([participation], **options)[0]
 
 
-def community_totals(evaluations: Sequence[Evaluation]) -> tuple[CommunityTotals, ...]:
+def community_totals(
+    evaluations: Sequence[Evaluation], total=Totals.of
+) -> tuple[CommunityTotals, ...]:
+    """Per community (the unplaced last), each added up by ``total`` (default: from the
+    evaluations' own benefits)."""
     groups: dict[int | None, list[Evaluation]] = defaultdict(list)
     names: dict[int | None, str | None] = {}
     for e in evaluations:
         groups[e.member.community_id].append(e)
         names[e.member.community_id] = e.member.community_name
     ordered = sorted(groups, key=lambda c: (c is None, names[c] or ""))
-    return tuple(CommunityTotals(c, names[c], Totals.of(groups[c])) for c in ordered)
+    return tuple(CommunityTotals(c, names[c], total(groups[c])) for c in ordered)
 
 
 def evaluate_round(round_: Round, *, as_of: date | None = None) -> RoundEvaluation:
