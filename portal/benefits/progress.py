@@ -180,7 +180,37 @@ def indicator_progress(
     """
     direction = _direction(direction)
     observed = sorted((m for m in measurements if m.date >= baseline.date), key=lambda m: m.date)
-    latest = observed[-1] if observed else None
+    trend = (
+        projection([baseline, *observed], baseline.value, target, direction) if observed else None
+    )
+    return verdict(
+        direction,
+        baseline,
+        target,
+        observed[-1] if observed else None,
+        as_of=as_of,
+        frequency=frequency,
+        today=today,
+        projection=trend,
+    )
+
+
+def verdict(
+    direction,
+    baseline: Point,
+    target: Point,
+    latest: Point | None,
+    *,
+    as_of: date | None = None,
+    frequency=MONTHLY,
+    today: date | None = None,
+    projection: Projection | None = None,
+) -> IndicatorProgress:
+    """Progress and status from the baseline, the target and the latest value on or after
+    the baseline (``None``: none yet), judged on ``as_of`` (default: the latest value's day)
+    and, for a latest value too old to judge by, on ``today``; with its ``projection`` (live
+    or stored)."""
+    direction = _direction(direction)
     value = progress(baseline.value, target.value, latest.value if latest else None, direction)
     when = as_of or (latest.date if latest else None)
     stale = bool(latest and today and is_stale(latest.date, frequency, today))
@@ -194,7 +224,5 @@ def indicator_progress(
         elapsed=elapsed,
         status=Status.NO_DATA if stale else status(value, elapsed),
         stale=stale,
-        projection=projection([baseline, *observed], baseline.value, target, direction)
-        if observed
-        else None,
+        projection=projection,
     )

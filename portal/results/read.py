@@ -36,11 +36,8 @@ from portal.benefits.progress import (
     IndicatorProgress,
     Point,
     Projection,
-    Status,
-    elapsed_share,
-    is_stale,
     progress,
-    status,
+    verdict,
 )
 from portal.db import db
 from portal.participations.models import Participation
@@ -52,15 +49,12 @@ def judge(row: IndicatorResultRow, as_of: date | None, today: date) -> Indicator
     """The stored figures judged on ``as_of`` (default: the latest measurement's day, as
     ``progress.indicator_progress`` does) and, for a latest value too old to judge by
     ("mangler data"), on ``today``; with the stored projection. The rules are the progress
-    module's own (``progress``, ``elapsed_share``, ``status``, ``is_stale``) on the stored
-    values and dates; only the trend is not fitted again: it was fitted to every measurement
-    when they last changed."""
+    module's own (``progress.verdict``) on the stored values and dates; only the trend is
+    not fitted again: it was fitted to every measurement when they last changed."""
     baseline = Point(row.baseline_date, row.baseline_value)
     target = Point(row.target_date, row.target_value)
     latest = Point(row.latest_date, row.latest_value) if row.latest_date else None
     observed = latest if latest and latest.date >= baseline.date else None
-    when = as_of or (observed.date if observed else None)
-    elapsed = elapsed_share(baseline.date, target.date, when) if when else None
     projection = None
     if row.projection_points:
         projection = Projection(
@@ -72,20 +66,15 @@ def judge(row: IndicatorResultRow, as_of: date | None, today: date) -> Indicator
             points=row.projection_points,
         )
     # From the stored values, exactly (the ``progress`` column is rounded to its scale)
-    value = (
-        progress(baseline.value, target.value, observed.value, row.direction) if observed else None
-    )
-    stale = bool(observed and is_stale(observed.date, row.frequency, today))
-    return IndicatorProgress(
-        direction=row.direction,
-        baseline=baseline,
-        target=target,
-        latest=observed,
-        progress=value,
-        elapsed=elapsed,
-        status=Status.NO_DATA if stale else status(value, elapsed),
+    return verdict(
+        row.direction,
+        baseline,
+        target,
+        observed,
+        as_of=as_of,
+        frequency=row.frequency,
+        today=today,
         projection=projection,
-        stale=stale,
     )
 
 
