@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import event, select
 
-from bench import collaboration, dashboards, imports
+from bench import charts, collaboration, dashboards, imports
 from portal import create_app
 from portal.db import db, utcnow
 from portal.demo import DEMO_PASSWORD, load_demo
@@ -127,6 +127,7 @@ def main() -> None:
             bench(f"{name}_10x_time_ratio", big_ms / base_ms)
         collaboration.run(app, client, measure, bench)
         imports.run(app, bench)
+        charts.run(bench)
         dashboards.run(app, client, counting, bench)
         db.session.remove()
         db.engine.dispose()

@@ -1,7 +1,6 @@
-"""The dashboards at national scale: one chart rendered (the cache cleared each time), then
-every participation of the open demo round (every Danish municipality, after
-``bench.collaboration``) given a baseline, a target, 18 months of every indicator and two
-costs, and the national view and a municipality's dashboard timed with their query counts;
+"""The dashboards at national scale: every participation of the open demo round (every
+Danish municipality, after ``bench.collaboration``) given a baseline, a target, 18 months of
+every indicator and two costs, and the national view and a municipality's dashboard timed with their query counts;
 and the same municipality's dashboard in a copy of the round with five municipalities, so
 ``dashboard_98_vs_5_ratio`` shows whether a page's time grows with the nation."""
 
@@ -15,7 +14,6 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal import rendered
-from portal.benefits import charts
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
 from portal.db import db
 from portal.participations.models import Participation
@@ -26,25 +24,6 @@ ROUND = "skaermbesoeg-demo-aaben"
 MONTHS = 18
 REPEAT = 3
 RATIO_REPEAT = 5
-
-
-def chart_ms(repeat: int = 10) -> float:
-    points = [
-        (date(2025 + (8 + n) // 12, (8 + n) % 12 + 1, 1), Decimal(100 + 7 * n)) for n in range(36)
-    ]
-    times = []
-    for _ in range(repeat):
-        charts.cache_clear()
-        start = time.perf_counter()
-        charts.indicator_chart(
-            "Skærmbesøg over tid",
-            points,
-            baseline=(date(2025, 8, 15), Decimal(90)),
-            target=(date(2027, 3, 31), Decimal(400)),
-            unit="besøg pr. måned",
-        )
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def _month(n: int) -> date:
@@ -139,7 +118,6 @@ def timed(client, path: str, counting, *, repeat: int = REPEAT) -> tuple[float, 
 
 def run(app, client, counting, bench) -> None:
     with app.app_context():
-        bench("chart_svg_ms", chart_ms())
         round_ = db.session.scalar(select(Round).where(Round.slug == ROUND))
         participations, measurements = fill_figures(round_)
         first = db.session.scalar(

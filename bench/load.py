@@ -197,7 +197,6 @@ def main() -> None:
                 "PORTAL_ENV": "production",
                 "SECRET_KEY": secrets.token_hex(32),
                 "DATABASE_URL": url,
-                "CHART_CACHE_DIR": str(Path(folder) / "charts"),
                 "PYTHONPATH": os.pathsep.join(
                     filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
                 ),

@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from sqlalchemy import event, insert, select
 
 from portal import create_app
-from portal.benefits import calculation, charts
+from portal.benefits import calculation
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
 from portal.db import db, utcnow
 from portal.migrate import upgrade
@@ -207,7 +207,6 @@ def run(bench) -> None:
             round_ = db.session.get(Round, round_id)
             community = db.session.scalar(select(Community).where(Community.round_id == round_id))
             render_pdf(report_html(progress_report(ReportScope(round=round_, community=community))))
-            charts.cache_clear()
             calculation._benefits.cache_clear()
             db.session.expunge_all()
             start = time.perf_counter()

@@ -72,8 +72,6 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _flag(env, "SMTP_STARTTLS", True),
         "MAIL_FROM": env.get("MAIL_FROM", "").strip() or "skaleringsportalen@localhost",
-        # Rendered charts shared by the app's processes; empty keeps them in memory only.
-        "CHART_CACHE_DIR": env.get("CHART_CACHE_DIR", str(instance / "charts")).strip(),
         # Background jobs (portal.jobs): their queue (SQLite here unless REDIS_URL is set),
         # their files and the stored reports live in this folder; a job's file is kept
         # JOBS_KEEP_DAYS days; an import of more rows than JOBS_IMPORT_ROWS runs as a job.

@@ -1,6 +1,5 @@
 """Pages over the stored results: a reload of an unchanged dashboard is a 304, a change
-through a service shows at once, the months have their own page, and charts are kept on
-disk for every app process."""
+through a service shows at once, and the months have their own page."""
 
 import re
 from datetime import date
@@ -10,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Role
-from portal.benefits import charts, costs, recording
+from portal.benefits import costs, recording
 from portal.benefits.models import CostKind
 from portal.db import db, utcnow
 from portal.participations.models import Participation
@@ -123,23 +122,6 @@ def test_the_months_have_their_own_page(client, make_user, login, case):
     client.post("/logout")
     login(make_user(Role.MUNICIPAL, code=147))
     assert client.get(f"/oversigt/deltagelse/{kbh.id}/maaned-for-maaned").status_code == 404
-
-
-def test_charts_are_kept_on_disk_for_every_process(
-    app, client, make_user, login, case, tmp_path, monkeypatch
-):
-    _round, _community, kbh, _frb = case
-    monkeypatch.setitem(app.config, "CHART_CACHE_DIR", str(tmp_path))
-    charts._render.cache_clear()
-    login(make_user(Role.MUNICIPAL, code=101))
-    first = client.get(f"/oversigt/deltagelse/{kbh.id}").get_data(as_text=True)
-    assert len(list(tmp_path.glob("*.svg"))) == 4  # one chart per indicator
-    # Another process: nothing in its memory, and it could not draw a chart if it tried.
-    charts._render.cache_clear()
-    monkeypatch.setattr(charts, "_draw", lambda spec: pytest.fail("drawn again"))
-    second = client.get(f"/oversigt/deltagelse/{kbh.id}").get_data(as_text=True)
-    assert first.count("<svg") == second.count("<svg") == 4
-    charts._render.cache_clear()
 
 
 def test_the_national_view_is_a_304_until_its_results_change(client, make_user, login, case):

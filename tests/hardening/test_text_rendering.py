@@ -13,7 +13,6 @@ from portal.pdf import css_string
 
 @pytest.mark.parametrize("text", ["kr. $\\frac{1}{0", "$x^$", "pris i $ pr. $"])
 def test_dollar_signs_in_units_and_names_are_plain_text(text):
-    charts.cache_clear()
     svg = charts.indicator_chart(
         text,
         [(date(2026, 1, 1), D(1)), (date(2026, 2, 1), D(2))],
