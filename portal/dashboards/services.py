@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from portal.benefits.arithmetic import BenefitResult, Explanation
 from portal.benefits.calculation import (
@@ -103,32 +104,20 @@ class MunicipalityDashboard:
 
 
 def municipality_dashboard(
-    participation: Participation, *, as_of: date | None = None
+    participation: Participation, *, as_of: date | None = None, medians_version: str | None = None
 ) -> MunicipalityDashboard:
     """The participation's own figures in full and the round's stored results for the
     medians: ten queries, whatever the number of municipalities or measurements. The
-    caller loaded ``participation`` through ``portal.access``."""
+    caller loaded ``participation`` through ``portal.access``; ``medians_version``: see
+    ``round_medians``."""
     models = programme_models([participation.round.programme_id])
     own = evaluate_participation(participation, as_of=as_of, models=models)
-    # indicator → [(community, latest, progress)]: the round's stored rows, one query
-    figures: dict[int, list] = defaultdict(list)
-    for indicator_id, community_id, latest, progress in round_figures(participation.round_id):
-        figures[indicator_id].append((community_id, latest, progress))
-
-    def median(rows) -> Median:
-        rows = list(rows)
-        return medians(
-            [r[1] for r in rows if r[1] is not None], [r[2] for r in rows if r[2] is not None]
-        )
-
+    found = round_medians(participation.round_id, medians_version)
     community_id = participation.community_id
     benchmarks = tuple(
         Benchmark(
             result,
-            median(r for r in figures[result.indicator.id] if r[0] == community_id)
-            if community_id
-            else None,
-            median(figures[result.indicator.id]),
+            *medians_of(found, result.indicator.id, community_id),
         )
         for result in own.indicators
     )
@@ -139,6 +128,48 @@ def municipality_dashboard(
         participation.community_id,
         participation.community.name if participation.community else None,
     )
+
+
+NO_MEDIAN = medians([], [])
+
+
+def medians_of(
+    found: dict[tuple, Median], indicator_id: int, community_id: int | None
+) -> tuple[Median | None, Median]:
+    """An indicator's community median (``None`` outside a community) and round median from
+    ``round_medians``' answer."""
+    community = found.get((indicator_id, community_id), NO_MEDIAN) if community_id else None
+    return community, found.get((indicator_id, None), NO_MEDIAN)
+
+
+def round_medians(round_id: int, version: str | None = None) -> dict[tuple, Median]:
+    """Every median a dashboard of the round compares with, from the round's stored rows
+    (one query): ``(indicator_id, community_id)`` for a community's, ``(indicator_id,
+    None)`` for the round's. The same for every municipality of the round, so with the
+    round's results ``version`` (``results.read.version_text``) they are worked out once per
+    version in this process and shared by every dashboard of the round."""
+    if version is None:
+        return _round_medians(round_id)
+    return _kept_medians(round_id, version)
+
+
+@lru_cache(maxsize=16)
+def _kept_medians(round_id: int, _version: str) -> dict[tuple, Median]:
+    return _round_medians(round_id)
+
+
+def _round_medians(round_id: int) -> dict[tuple, Median]:
+    figures: dict[tuple, list] = defaultdict(list)
+    for indicator_id, community_id, latest, progress in round_figures(round_id):
+        figures[indicator_id, None].append((latest, progress))
+        if community_id is not None:
+            figures[indicator_id, community_id].append((latest, progress))
+    return {
+        key: medians(
+            [r[0] for r in rows if r[0] is not None], [r[1] for r in rows if r[1] is not None]
+        )
+        for key, rows in figures.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """What a participation's dashboard is judged by, read with the participation itself in one
 query: the participation (through the access gate: missing or not the reader's is a 404), the
-version of its round's stored results, the version of its reporting items and the header's
-unread count. The statements are built once (per reader for the gate's condition) and kept,
+version of its round's stored results (the medians), the version of its own stored results
+(its own figures), the version of its reporting items and the header's unread count. The statements are built once (per reader for the gate's condition) and kept,
 with the participation's id as a bound parameter."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import abort
-from sqlalchemy import Integer, Select, bindparam, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from portal import access
@@ -17,6 +17,7 @@ from portal.conditional import read_versions
 from portal.db import valid_id
 from portal.participations.models import Participation
 from portal.reporting.services import items_version
+from portal.results.models import ParticipationResult
 from portal.results.read import data_version_query, version_text
 
 PARTICIPATION = bindparam("participation_id", type_=Integer)
@@ -31,19 +32,28 @@ LOADS = (
 
 
 @lru_cache(maxsize=1)
-def _versions() -> tuple[Select, Select]:
+def _versions() -> tuple[Select, Select, Select]:
     other = aliased(Participation)
     round_of = select(other.round_id).where(other.id == PARTICIPATION).scalar_subquery()
-    return data_version_query(round_of), items_version(PARTICIPATION)
+    # Its own row's version moves with every change of its own figures (``results.refresh``)
+    # and when it is read differently (``refresh.touch``: a new community, a new name).
+    own = select(
+        func.coalesce(func.max(ParticipationResult.data_version), 0),
+        func.max(ParticipationResult.refreshed_at),
+    ).where(ParticipationResult.participation_id == PARTICIPATION)
+    return data_version_query(round_of), own, items_version(PARTICIPATION)
 
 
 def _participation() -> Select:
     return select(Participation).where(Participation.id == PARTICIPATION).options(*LOADS)
 
 
-def participation_and_versions(participation_id: int, user) -> tuple[Participation, str, tuple]:
-    """The participation, its round's results version (``results.read.version_text``) and
-    its items' version (``reporting.services.items_version``); 404 as the gate says."""
+def participation_and_versions(
+    participation_id: int, user
+) -> tuple[Participation, str, tuple, tuple]:
+    """The participation, its round's results version (``results.read.version_text``), its
+    own results' version and its items' version (``reporting.services.items_version``); 404
+    as the gate says."""
     if not valid_id(participation_id):
         abort(404)
     found = read_versions(
@@ -53,5 +63,5 @@ def participation_and_versions(participation_id: int, user) -> tuple[Participati
     )
     if found is None:
         abort(404)
-    participation, (results, items) = found
-    return participation, version_text(participation.round_id, results), items
+    participation, (results, own, items) = found
+    return participation, version_text(participation.round_id, results), tuple(own), tuple(items)

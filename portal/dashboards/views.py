@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import re
+
+from flask import Blueprint, get_template_attribute, render_template
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from portal import access, rendered
@@ -64,23 +67,26 @@ def index():
 @bp.route("/deltagelse/<int:participation_id>")
 @role_required(*READERS)
 def participation(participation_id: int):
-    participation, results, items = participation_and_versions(participation_id, current_user)
-    version = _participation_version(participation, results, items)
-    etag = page_etag(version)
+    participation, results, own, items = participation_and_versions(participation_id, current_user)
+    version = _participation_version(participation, own, items)
+    etag = page_etag(results, version)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
-    return cached_page(etag, lambda: _participation_page(participation, version))
+    return cached_page(etag, lambda: _participation_page(participation, version, results))
 
 
-def _participation_page(participation, version) -> str:
-    body = rendered.sections.get_or_render(
-        ("participation", *version), lambda: _participation_body(participation)
+def _participation_page(participation, version, results: str) -> str:
+    """The municipality's own sections, drawn once per version of its own figures (and kept
+    while only the round's move), with the rows of the round's medians filled in."""
+    own = rendered.sections.get_or_render(
+        ("participation", *version), lambda: _participation_body(participation, results)
     )
+    body = with_medians(own, participation, results)
     return render_template("dashboards/participation.html", participation=participation, body=body)
 
 
-def _participation_body(participation) -> str:
-    board = dashboards.municipality_dashboard(participation)
+def _participation_body(participation, results: str) -> str:
+    board = dashboards.municipality_dashboard(participation, medians_version=results)
     histories = freeze.histories([participation.id]).get(participation.id, {})
     return render_template(
         "dashboards/_participation_body.html",
@@ -90,20 +96,38 @@ def _participation_body(participation) -> str:
         participation=participation,
         words=Wording.of(board.evaluation),
         charts={b.own.indicator.key: display.indicator_svg(b.own) for b in board.benchmarks},
+        median_slot=lambda indicator_id: Markup(f"<!--medians:{int(indicator_id)}-->"),
     )
 
 
-def _participation_version(participation, results: str, items: tuple) -> tuple:
-    """What the dashboard shows changes with: the round's stored results (its own figures
-    and the medians, and so the baselines and targets a report due lacks), the day (status
-    and what is due are judged on it), the reporting items, the names and versions of the
-    participation and its round, and whether the reader may open the national view (a
-    link). Read with the participation in one query (``versions``): an unchanged dashboard
-    costs little to serve."""
+MEDIAN_SLOT = re.compile(r"<!--medians:(\d+)-->")
+
+
+def with_medians(own: str, participation, results: str) -> Markup:
+    """``own`` with each indicator's median rows (``dashboards/_medians.html``) in its slot:
+    the round's medians of this version, worked out once for the whole round."""
+    found = dashboards.round_medians(participation.round_id, results)
+    rows = get_template_attribute("dashboards/_medians.html", "median_rows")
+
+    def fill(slot: re.Match) -> str:
+        return str(rows(*dashboards.medians_of(found, int(slot[1]), participation.community_id)))
+
+    return Markup(MEDIAN_SLOT.sub(fill, own))
+
+
+def _participation_version(participation, own: tuple, items: tuple) -> tuple:
+    """What the municipality's own sections change with: its own stored results (its figures,
+    baselines and targets, and so what a report due lacks), the day (status and what is due
+    are judged on it), the reporting items, the names and versions of the participation and
+    its round, and whether the reader may open the national view (a link). Not the round's
+    results: a neighbour's save moves only the medians (``with_medians``). Read with the
+    participation in one query (``versions``): an unchanged dashboard costs little to
+    serve."""
     community = participation.community
     return (
         participation.id,
-        results,
+        participation.created_at,  # an id used again (SQLite, after a removal) is another
+        own,
         local_today(),
         items,
         participation.version,
