@@ -65,6 +65,7 @@ def _extra_commands() -> list[click.Command]:
     """Commands that live in their domain packages."""
     from portal.auth.commands import create_user_command
     from portal.benefits.commands import import_measurements_command
+    from portal.dashboards.commands import dashboards_group
     from portal.demo import demo_command
     from portal.jobs.commands import worker_command
     from portal.notifications.commands import outbox_group
@@ -82,6 +83,7 @@ def _extra_commands() -> list[click.Command]:
         participants_group,
         outbox_group,
         import_measurements_command,
+        dashboards_group,
         reporting_group,
         report_group,
         results_group,

@@ -72,6 +72,9 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _flag(env, "SMTP_STARTTLS", True),
         "MAIL_FROM": env.get("MAIL_FROM", "").strip() or "skaleringsportalen@localhost",
+        # Each municipality's own dashboard sections, drawn once per version of its figures
+        # and kept for every app process (``portal dashboards draw``); empty keeps none.
+        "SECTIONS_FOLDER": env.get("SECTIONS_FOLDER", str(instance / "sections")).strip(),
         # Background jobs (portal.jobs): their queue (SQLite here unless REDIS_URL is set),
         # their files and the stored reports live in this folder; a job's file is kept
         # JOBS_KEEP_DAYS days; an import of more rows than JOBS_IMPORT_ROWS runs as a job.

@@ -78,6 +78,7 @@ def app(database_url, tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_STORAGE_URI": "memory://",
             "JOBS_FOLDER": str(tmp_path_factory.mktemp("jobs")),
+            "SECTIONS_FOLDER": str(tmp_path_factory.mktemp("sections")),
         }
     )
     upgrade(db.engine)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from portal import access
 from portal.conditional import read_versions
-from portal.db import valid_id
+from portal.db import one_trip, valid_id
 from portal.participations.models import Participation
 from portal.reporting.services import items_version
 from portal.results.models import ParticipationResult
@@ -65,3 +65,10 @@ def participation_and_versions(
         abort(404)
     participation, (results, own, items) = found
     return participation, version_text(participation.round_id, results), tuple(own), tuple(items)
+
+
+def versions_of(participation: Participation) -> tuple[str, tuple, tuple]:
+    """The same versions of a participation loaded without a reader (``portal dashboards
+    draw`` draws every participation's sections before anyone asks)."""
+    results, own, items = one_trip(*_versions(), params={"participation_id": participation.id})
+    return version_text(participation.round_id, results), tuple(own), tuple(items)

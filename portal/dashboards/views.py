@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
-from flask import Blueprint, get_template_attribute, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from portal import access, rendered
 from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
-from portal.benefits import display, freeze
+from portal.benefits import display
 from portal.benefits.disclosure import is_suppressed
 from portal.benefits.wording import Wording
 from portal.conditional import cached_page, not_modified, page_etag, read_versions
+from portal.dashboards import sections
 from portal.dashboards import services as dashboards
 from portal.dashboards.months import municipality_months
 from portal.dashboards.permissions import (
@@ -27,7 +25,6 @@ from portal.i18n import local_today
 from portal.participations.models import Community, Participation
 from portal.participations.services import my_participations, rounds_overview
 from portal.programmes.models import Round
-from portal.reporting.services import items_for
 from portal.results.read import data_version_query, national_totals, version_text
 
 bp = Blueprint("dashboards", __name__, url_prefix="/oversigt")
@@ -68,74 +65,20 @@ def index():
 @role_required(*READERS)
 def participation(participation_id: int):
     participation, results, own, items = participation_and_versions(participation_id, current_user)
-    version = _participation_version(participation, own, items)
+    national_link = can_view_round_dashboard(current_user)
+    version = sections.own_version(participation, own, items, national_link)
     etag = page_etag(results, version)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
-    return cached_page(etag, lambda: _participation_page(participation, version, results))
-
-
-def _participation_page(participation, version, results: str) -> str:
-    """The municipality's own sections, drawn once per version of its own figures (and kept
-    while only the round's move), with the rows of the round's medians filled in."""
-    own = rendered.sections.get_or_render(
-        ("participation", *version), lambda: _participation_body(participation, results)
+    return cached_page(
+        etag, lambda: _participation_page(participation, version, results, national_link)
     )
-    body = with_medians(own, participation, results)
+
+
+def _participation_page(participation, version, results: str, national_link: bool) -> str:
+    own = sections.own_sections(participation, version, results, national_link)
+    body = sections.with_medians(own, participation, results)
     return render_template("dashboards/participation.html", participation=participation, body=body)
-
-
-def _participation_body(participation, results: str) -> str:
-    board = dashboards.municipality_dashboard(participation, medians_version=results)
-    histories = freeze.histories([participation.id]).get(participation.id, {})
-    return render_template(
-        "dashboards/_participation_body.html",
-        board=board,
-        due=items_for([participation], local_today())[participation.id],
-        changes=freeze.target_changes(board.evaluation, histories),
-        participation=participation,
-        words=Wording.of(board.evaluation),
-        charts={b.own.indicator.key: display.indicator_svg(b.own) for b in board.benchmarks},
-        median_slot=lambda indicator_id: Markup(f"<!--medians:{int(indicator_id)}-->"),
-    )
-
-
-MEDIAN_SLOT = re.compile(r"<!--medians:(\d+)-->")
-
-
-def with_medians(own: str, participation, results: str) -> Markup:
-    """``own`` with each indicator's median rows (``dashboards/_medians.html``) in its slot:
-    the round's medians of this version, worked out once for the whole round."""
-    found = dashboards.round_medians(participation.round_id, results)
-    rows = get_template_attribute("dashboards/_medians.html", "median_rows")
-
-    def fill(slot: re.Match) -> str:
-        return str(rows(*dashboards.medians_of(found, int(slot[1]), participation.community_id)))
-
-    return Markup(MEDIAN_SLOT.sub(fill, own))
-
-
-def _participation_version(participation, own: tuple, items: tuple) -> tuple:
-    """What the municipality's own sections change with: its own stored results (its figures,
-    baselines and targets, and so what a report due lacks), the day (status and what is due
-    are judged on it), the reporting items, the names and versions of the participation and
-    its round, and whether the reader may open the national view (a link). Not the round's
-    results: a neighbour's save moves only the medians (``with_medians``). Read with the
-    participation in one query (``versions``): an unchanged dashboard costs little to
-    serve."""
-    community = participation.community
-    return (
-        participation.id,
-        participation.created_at,  # an id used again (SQLite, after a removal) is another
-        own,
-        local_today(),
-        items,
-        participation.version,
-        participation.round.version,
-        participation.municipality.name,
-        community.name if community else None,
-        can_view_round_dashboard(current_user),
-    )
 
 
 @bp.route("/deltagelse/<int:participation_id>/maaned-for-maaned")

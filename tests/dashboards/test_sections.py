@@ -117,3 +117,26 @@ def test_a_neighbours_save_draws_the_medians_once_for_the_whole_round(
         assert client.get(f"/oversigt/deltagelse/{made[code].id}").status_code == 200
         client.post("/logout")
     assert worked == [round_.id]
+
+
+def test_drawn_before_the_reader_comes_the_page_draws_only_its_frame(
+    app, client, make_user, login, round_with_three, draws
+):
+    _round, made = round_with_three
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["dashboards", "draw"])
+    assert result.exit_code == 0 and "3 dashboards drawn" in result.output
+    assert draws.count("dashboards/_participation_body.html") == 3
+    assert runner.invoke(args=["dashboards", "draw"]).output.startswith("0 dashboards")
+    draws.clear()
+    login(make_user(Role.MUNICIPAL, code=ODENSE))
+    html = client.get(f"/oversigt/deltagelse/{made[ODENSE].id}").get_data(as_text=True)
+    assert "dashboards/_participation_body.html" not in draws and "chart" not in draws
+    assert _round_median(html) == "30" and html.count("<svg") == 4
+    assert "Hele forløbet" not in html  # a municipal reader has no national view
+    draws.clear()
+    client.post("/logout")
+    login(make_user(Role.COORDINATOR))
+    national = client.get(f"/oversigt/deltagelse/{made[ODENSE].id}").get_data(as_text=True)
+    assert "Hele forløbet" in national  # drawn for a reader with the link
+    assert "dashboards/_participation_body.html" in draws
