@@ -1,20 +1,22 @@
 """Conditional GET for pages built from stored data: an ETag from what the page shows (the
 stored results' version and whatever else the page reads), and a 304 with no body when the
 browser already holds that version. Pages are per user: ``private, no-cache`` lets the
-browser keep them but always ask first."""
+browser keep them but always ask first.
+
+A 200 is drawn afresh for every request: a browser that holds the page asks with its ETag and
+gets the 304, and what a page rests on is kept by its own version where it is costly to draw
+(``dashboards.sections``). A per-session copy of whole pages was measured and removed: it
+spared only a re-read without ``If-None-Match``, which browsers do not make."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 
 from flask import Response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import Select
 
-from portal import rendered
 from portal.db import one_trip
 from portal.notifications.services import remember_unread, unread_count, unread_query
 
@@ -68,16 +70,3 @@ def _headers(response: Response, etag: str) -> Response:
 
 def with_etag(body: str, etag: str) -> Response:
     return _headers(Response(body), etag)
-
-
-def cached_page(etag: str, render: Callable[[], str]) -> Response:
-    """The 200 of a page with ``etag``, drawn once for this session and address and then
-    served from memory (``rendered.pages``) until the ETag changes: the ETag covers what the
-    page and its frame show, the session what is left, its form token (which never expires
-    within a session: ``WTF_CSRF_TIME_LIMIT``). A page with a message waiting is drawn
-    afresh."""
-    if "_flashes" in session:
-        return with_etag(render(), etag)
-    generate_csrf()  # the session's form token, made now if the page would make it
-    token = hashlib.sha256(str(session.get("csrf_token")).encode()).hexdigest()
-    return with_etag(rendered.pages.get_or_render((etag, request.full_path, token), render), etag)

@@ -1,5 +1,5 @@
-"""Rendered HTML kept by the version of what it shows: in this process, a bounded LRU per use
-(the national view's body, the conditional pages), and on disk for every process of the app
+"""Rendered HTML kept by the version of what it shows: in this process, a bounded LRU (the
+national view's body), and on disk for every process of the app
 (``Kept``: each municipality's own dashboard sections, drawn before their reader comes). The
 key says exactly what the HTML rests on, so a new version simply misses; the language is
 always part of it."""
@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -101,12 +101,10 @@ class Kept:
 sections = Rendered(64)
 # Each municipality's own dashboard sections (``dashboards.sections``), for every process.
 kept = Kept()
-# Whole pages, per session (``conditional.cached_page``): about 100 kB each.
-pages = Rendered(128)
 
 
 def clear() -> None:
     """Forget everything rendered (in an app context: the kept files too)."""
     sections.clear()
-    pages.clear()
-    kept.clear()
+    if has_app_context():
+        kept.clear()

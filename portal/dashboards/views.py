@@ -11,7 +11,7 @@ from portal.auth.permissions import can_see_draft_rounds, permission_required, r
 from portal.benefits import display
 from portal.benefits.disclosure import is_suppressed
 from portal.benefits.wording import Wording
-from portal.conditional import cached_page, not_modified, page_etag, read_versions
+from portal.conditional import not_modified, page_etag, read_versions, with_etag
 from portal.dashboards import sections
 from portal.dashboards import services as dashboards
 from portal.dashboards.months import municipality_months
@@ -70,9 +70,7 @@ def participation(participation_id: int):
     etag = page_etag(results, version)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
-    return cached_page(
-        etag, lambda: _participation_page(participation, version, results, national_link)
-    )
+    return with_etag(_participation_page(participation, version, results, national_link), etag)
 
 
 def _participation_page(participation, version, results: str, national_link: bool) -> str:
@@ -124,7 +122,7 @@ def round_(slug: str):
     etag = page_etag(version)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
-    return cached_page(etag, lambda: _round_page(round_, version))
+    return with_etag(_round_page(round_, version), etag)
 
 
 def _round_page(round_, version) -> str:
