@@ -20,6 +20,7 @@ import os
 import re
 from itertools import cycle
 
+import gevent
 from locust import HttpUser, constant, constant_pacing, task
 from locust.exception import StopUser
 
@@ -121,11 +122,10 @@ class Visitor(_Visitor):
 
     def _cold(self) -> None:
         visit = next(_pending, None)
-        if visit is None:  # every lead has been: the run is over
-            if all(
-                u is self or u._state == "stopping" for u in self.environment.runner.user_greenlets
-            ):
-                self.environment.runner.quit()
+        if visit is None:  # every lead has been: when every visitor is done, the run is over
+            _busy[0] -= 1
+            if _busy[0] <= 0:  # from a greenlet of its own: quitting stops this one
+                gevent.spawn_later(0.1, self.environment.runner.quit)
             raise StopUser()
         for path in visit["paths"]:
             self._as(visit, path, "dashboard_cold")

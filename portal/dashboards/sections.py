@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from flask import get_template_attribute, render_template
+from flask_babel import get_locale
 from markupsafe import Markup
 
 from portal import rendered
@@ -82,13 +84,25 @@ def _draw(participation, results: str, national_link: bool) -> str:
 def with_medians(own: str, participation, results: str) -> Markup:
     """``own`` with each indicator's median rows (``dashboards/_medians.html``) in its slot:
     the round's medians of this version."""
-    found = dashboards.round_medians(participation.round_id, results)
-    rows = get_template_attribute("dashboards/_medians.html", "median_rows")
+    rows = _median_rows(participation.round_id, results, participation.community_id, _locale())
+    return Markup(MEDIAN_SLOT.sub(lambda slot: rows.get(int(slot[1]), rows[None]), own))
 
-    def fill(slot: re.Match) -> str:
-        return str(rows(*dashboards.medians_of(found, int(slot[1]), participation.community_id)))
 
-    return Markup(MEDIAN_SLOT.sub(fill, own))
+def _locale() -> str:
+    return str(get_locale())
+
+
+@lru_cache(maxsize=256)
+def _median_rows(round_id: int, results: str, community_id: int | None, _locale: str) -> dict:
+    """Each indicator's median rows for a community (or none) in a language: the same for
+    every dashboard of the community while the round's results keep their ``results``
+    version, so drawn once per version in this process (a macro call costs a millisecond, a
+    page has one per indicator). ``None``: the rows of an indicator without figures."""
+    found = dashboards.round_medians(round_id, results)
+    macro = get_template_attribute("dashboards/_medians.html", "median_rows")
+    rows = {i: str(macro(*dashboards.medians_of(found, i, community_id))) for i, _c in found}
+    rows[None] = str(macro(*dashboards.medians_of({}, 0, community_id)))
+    return rows
 
 
 def draw(participations: Iterable[Participation]) -> int:
