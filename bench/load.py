@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -169,24 +170,26 @@ def _sessions(port: int, leads: list[dict]) -> list[dict]:
     from portal.demo import DEMO_PASSWORD
 
     base = f"http://127.0.0.1:{port}"
-    visits = []
-    for lead in leads:
+
+    def login(lead: dict) -> dict:
         with requests.Session() as s:
-            page = s.get(f"{base}/login", headers=AGENT, timeout=30)
+            page = s.get(f"{base}/login", headers=AGENT, timeout=60)
             token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)
             answer = s.post(
                 f"{base}/login",
                 data={"email": lead["email"], "password": DEMO_PASSWORD,
                       "csrf_token": token.group(1) if token else ""},
                 cookies={c.name: c.value for c in s.cookies},
-                headers=AGENT, allow_redirects=False, timeout=30,
+                headers=AGENT, allow_redirects=False, timeout=60,
             )  # fmt: skip
             if answer.status_code != 302:
                 raise RuntimeError(f"{lead['email']}: login answered {answer.status_code}")
             cookies = {c.name: c.value for c in s.cookies}
             cookies.update({c.name: c.value for c in answer.cookies})
-        visits.append({**lead, "cookies": cookies, "saved_round": lead["paths"][0]})
-    return visits
+        return {**lead, "cookies": cookies, "saved_round": lead["paths"][0]}
+
+    with ThreadPoolExecutor(USERS) as pool:  # as many at once as the scenarios' users
+        return list(pool.map(login, leads))
 
 
 def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 60) -> None:

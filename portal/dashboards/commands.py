@@ -1,19 +1,15 @@
 """``portal dashboards draw [--round SLUG]``: every municipality's own dashboard sections drawn
 and kept (``SECTIONS_FOLDER``) before its reader comes, as after ``portal results rebuild``
-or a bulk import: a reader then waits only for the page around them."""
+or a bulk import, without waiting for the worker's next minute (``dashboards.tasks``)."""
 
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from portal.dashboards.sections import draw
-from portal.dashboards.versions import LOADS
+from portal.dashboards.tasks import draw_dashboards
 from portal.db import db
-from portal.participations.models import Participation
 from portal.programmes.models import Round
 
 
@@ -27,16 +23,9 @@ def dashboards_group() -> None:
 @with_appcontext
 def draw_command(round_slug: str | None) -> None:
     """Draw and keep each participation's own dashboard sections (those kept are skipped)."""
-    query = (
-        select(Participation)
-        .options(*LOADS, joinedload(Participation.round).joinedload(Round.programme))
-        .order_by(Participation.id)
-    )
+    round_id = None
     if round_slug:
-        round_ = db.session.scalar(select(Round).where(Round.slug == round_slug))
-        if round_ is None:
+        round_id = db.session.scalar(select(Round.id).where(Round.slug == round_slug))
+        if round_id is None:
             raise click.ClickException(f"no round with slug {round_slug!r}")
-        query = query.where(Participation.round_id == round_.id)
-    with current_app.test_request_context("/"):
-        count = draw(db.session.scalars(query).unique())
-    click.echo(f"{count} dashboards drawn")
+    click.echo(f"{draw_dashboards.call_local(round_id)} dashboards drawn")

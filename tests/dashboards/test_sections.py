@@ -140,3 +140,13 @@ def test_drawn_before_the_reader_comes_the_page_draws_only_its_frame(
     national = client.get(f"/oversigt/deltagelse/{made[ODENSE].id}").get_data(as_text=True)
     assert "Hele forløbet" in national  # drawn for a reader with the link
     assert "dashboards/_participation_body.html" in draws
+
+
+def test_the_worker_draws_what_changed_and_only_that(app, round_with_three, draws):
+    from portal.dashboards.tasks import draw_dashboards
+
+    round_, made = round_with_three
+    assert draw_dashboards.call_local() == 3
+    assert draw_dashboards.call_local() == 0  # nothing changed: nothing drawn
+    _save(made[AARHUS], round_, date(2025, 11, 1), 90)
+    assert draw_dashboards.call_local(round_.id) == 1  # Aarhus's own; the others keep theirs
