@@ -45,7 +45,7 @@ def _visits() -> list[dict]:
 VISITS = _visits()
 _pending = iter(VISITS)  # the cold visitors take the next lead, each once
 _readers = cycle(VISITS) if VISITS else None
-_busy = [int(os.environ.get("BENCH_USERS", "4"))]  # cold visitors still visiting
+_done = [0]  # cold visits made
 
 
 def _checked(response, path: str) -> None:
@@ -122,13 +122,14 @@ class Visitor(_Visitor):
 
     def _cold(self) -> None:
         visit = next(_pending, None)
-        if visit is None:  # every lead has been: when every visitor is done, the run is over
-            _busy[0] -= 1
-            if _busy[0] <= 0:  # from a greenlet of its own: quitting stops this one
-                gevent.spawn_later(0.1, self.environment.runner.quit)
-            raise StopUser()
+        if visit is None:  # every lead is taken: wait for the last visits to end
+            gevent.sleep(0.2)
+            return
         for path in visit["paths"]:
             self._as(visit, path, "dashboard_cold")
+        _done[0] += 1
+        if _done[0] == len(VISITS):  # the last visit: the run is over (quit from a greenlet
+            gevent.spawn_later(0.05, self.environment.runner.quit)  # of its own)
 
     def _read(self) -> None:
         visit = next(_readers)
