@@ -316,7 +316,9 @@ def _runs(port: int, data, leads: list[dict], save: str, env: dict, folder: Path
         runs["round_view"] = _scenario(port, "round_view", data.round_view, COORDINATOR, folder)
         runs["overview"] = _scenario(port, "overview", data.overview, COORDINATOR, folder)
     if "cold" in SCENARIOS:
-        # Nothing drawn yet: each reader's page draws its sections.
+        # Nothing drawn yet: each reader's page draws its sections. Each cold run is compared
+        # with a baseline run just before it (the machine's other load changes by the minute).
+        runs["healthz_cold_undrawn"] = _scenario(port, "healthz", "/healthz", "", folder)
         runs["cold_undrawn"] = _cold(port, leads, folder / "undrawn")
         # Drawn before the readers come, as after a change; new sessions again.
         start = time.perf_counter()
@@ -325,6 +327,7 @@ def _runs(port: int, data, leads: list[dict], save: str, env: dict, folder: Path
             cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         bench("dashboards_draw_s", time.perf_counter() - start)
+        runs["healthz_cold"] = _scenario(port, "healthz", "/healthz", "", folder)
         runs["cold"] = _cold(port, leads, folder / "drawn")
     if "after_save" in SCENARIOS:
         visits = folder / "readers.json"
@@ -368,7 +371,8 @@ def _report(runs: dict) -> None:
         if key in runs:
             bench(f"{name}_requests", runs[key]["requests"])
             bench(f"{name}_rps", runs[key]["rps"])
-            bench(f"{name}_rps_ratio", runs[key]["rps"] / baseline["rps"])
+            bench(f"{name}_healthz_rps", runs[f"healthz_{key}"]["rps"])
+            bench(f"{name}_rps_ratio", runs[key]["rps"] / runs[f"healthz_{key}"]["rps"])
             bench(f"{name}_p50_ms", runs[key]["p50"])
             bench(f"{name}_p95_ms", runs[key]["p95"])
     if "after_save" in runs:
