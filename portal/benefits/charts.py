@@ -8,11 +8,12 @@ axes and months as "jan. 2026", no ids (several charts share a page) and no inli
 (the Content-Security-Policy). A chart is never the only way to read its figures: the page
 shows a table next to it.
 
-Why written by hand: drawing one chart took ~35 ms with matplotlib on a quiet machine, and
-measured in the same run (``bench.charts``) Vega-Lite through vl-convert took 0.6 and pygal
-0.2 times matplotlib's time, both above the 10 ms a chart may cost; these two charts need a
-line, points, dashed lines, bars and a legend, which this module writes in well under a
-millisecond. So nothing is cached: a chart costs less to draw than to look up on disk.
+Why written by hand: a chart may cost 10 ms, and none of the libraries measured came close
+(``bench.charts``, one chart of 36 months on the shared bench machine): matplotlib ~35 ms on
+a quiet machine (102 ms loaded), Vega-Lite rendered by vl-convert 56–222 ms and pygal
+35–88 ms, where this module took 1.2–2 ms in the same runs. These two charts need a line,
+points, dashed lines, bars and a legend and nothing else. So nothing is cached either: a
+chart costs less to draw than a file costs to look up.
 
 The legend sits above the plot and wraps into rows by the width of its texts
 (``svg_markup.text_width``); the drawing grows to hold every row, so no entry is ever cut.
