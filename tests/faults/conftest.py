@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -90,10 +91,24 @@ class AppServer:
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for_port(self.port, self.process, STARTUP_SECONDS)
+            self._wait_until_healthy()
         except Exception:
             self.stop()
             raise
+
+    def _wait_until_healthy(self) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the app server stopped at start:\n{self.output()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=5) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"the app server did not answer in {STARTUP_SECONDS} s")
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
