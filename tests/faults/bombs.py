@@ -87,8 +87,18 @@ def many_shared_strings(path: Path, count: int = 1_000_000) -> Path:
 
 
 def many_rows(path: Path, count: int = 1_048_576) -> Path:
-    """A row for every row Excel has, each with two numbered cells."""
+    """A row for every row Excel has, each with two cells (no row numbers: each row is
+    the next)."""
 
+    def rows():
+        chunk = "<row><c><v>1</v></c><c><v>2</v></c></row>" * 8192
+        for _ in range(count // 8192):
+            yield chunk
+
+    return _workbook(path, _sheet(rows()))
+
+
+def _numbered_rows(path: Path, count: int) -> Path:
     def rows():
         for start in range(2, count + 1, 10_000):
             yield "".join(
@@ -101,7 +111,7 @@ def many_rows(path: Path, count: int = 1_048_576) -> Path:
 
 def rows_over_the_cap(path: Path, count: int = 150_000) -> Path:
     """Fewer bytes than the size limits allow, more rows than the row limit does."""
-    return many_rows(path, count)
+    return _numbered_rows(path, count)
 
 
 def many_members(path: Path, count: int = 60_000) -> Path:
