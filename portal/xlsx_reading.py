@@ -14,6 +14,10 @@ goes: more shared strings than allowed, a row with more cells than the column li
 rows or more cells than allowed each stop the parse at once, and the file is refused with
 a Danish message (``RowErrors``, line 1). No DOCTYPE or entity is accepted.
 
+Why not python-calamine (measured here: 8× less CPU than this reader on 100,000 ordinary
+rows): it builds the sheet as a dense rectangle, so a 4.8 kB workbook with one cell in
+XFD60000 asked for 31 GB and aborted the process; no limit outside it can stop that.
+
 Values read the way openpyxl's ``data_only`` read them (the cached result of a formula,
 numbers as int or float, dates by their cell's number format), so the imports see the same
 texts as before.
@@ -144,8 +148,17 @@ def _parse(archive: zipfile.ZipFile, name: str, parser) -> None:
         raise _refuse() from exc
 
 
+_LOCAL: dict[str, str] = {}
+
+
 def _local(name: str) -> str:
-    return name.rpartition(" ")[2]
+    """A tag's name without its namespace (kept: a sheet repeats a handful of tags)."""
+    local = _LOCAL.get(name)
+    if local is None:
+        local = name.rpartition(" ")[2]
+        if len(_LOCAL) < 256:  # a file of made-up tags must not grow it
+            _LOCAL[name] = local
+    return local
 
 
 def _attribute(attributes: dict, local: str) -> str | None:

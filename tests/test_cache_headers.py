@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_url_map_sweep import PUBLIC, fill, world  # noqa: F401 (``world`` is a fixture)
-from tests.world import OWN
+from tests.test_url_map_sweep import PUBLIC, _Typesetless, fill
+from tests.world import OWN, build_world
+
+
+@pytest.fixture
+def world(monkeypatch):
+    monkeypatch.setattr("portal.pdf.HTML", _Typesetless)
+    return build_world()
 
 
 def personal(response) -> bool:
@@ -23,7 +29,7 @@ def test_every_page_to_a_logged_in_user_says_no_store_or_private(
     client,
     login,
     world,
-    key,  # noqa: F811
+    key,
 ):
     login(world.users[key])
     checked, private, problems = 0, 0, []
@@ -44,7 +50,7 @@ def test_every_page_to_a_logged_in_user_says_no_store_or_private(
     assert checked > 50 and private > 0  # the pages with an ETag keep their 304
 
 
-def test_downloads_are_no_store(app, client, login, world):  # noqa: F811
+def test_downloads_are_no_store(app, client, login, world):
     login(world.users["coordinator"])
     slug = world.values[OWN]["round_slug"]
     for path in (f"/gevinster/forloeb/{slug}/tal.xlsx", f"/gevinster/forloeb/{slug}/tal.csv"):
