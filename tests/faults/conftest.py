@@ -6,6 +6,7 @@ summary shows it)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -136,6 +137,12 @@ def app_server() -> Iterator[Callable[..., AppServer]]:
     yield start
     for server in started:
         server.stop()
+
+
+def form_token(page: str) -> str:
+    """The CSRF token of the first form on ``page``."""
+    field = re.search(r'<input[^>]*name="csrf_token"[^>]*>', page).group(0)
+    return re.search(r'value="([^"]+)"', field).group(1)
 
 
 def survived(what: str, answered: int, total: int, detail: str = "") -> str:

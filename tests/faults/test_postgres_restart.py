@@ -22,7 +22,7 @@ from portal.db import db, make_engine
 from tests.benefits.helpers import figures_round
 from tests.browser_fixtures import empty_database
 from tests.conftest import PASSWORD
-from tests.faults.conftest import free_port, survived
+from tests.faults.conftest import form_token, free_port, survived
 
 POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 
@@ -133,7 +133,7 @@ def test_gets_while_postgres_sessions_are_terminated_answer_without_server_error
     for email in emails:
         browser = requests.Session()
         page = browser.get(f"{server.url}/login", timeout=30).text
-        csrf = page.split('name="csrf_token"')[1].split('value="')[1].split('"')[0]
+        csrf = form_token(page)
         answer = browser.post(
             f"{server.url}/login",
             data={"email": email, "password": PASSWORD, "csrf_token": csrf},
@@ -144,6 +144,7 @@ def test_gets_while_postgres_sessions_are_terminated_answer_without_server_error
         browsers.append(browser)
     paths = ["/", "/rapporter/", "/indsatser/", "/beskeder/", "/oversigt/", "/healthz"]
     statuses: list[int] = []
+    writes: list[tuple[int, bool]] = []  # (status, the page said nothing was saved)
     lock = threading.Lock()
     stop = threading.Event()
     counts = {"terminated": 0, "rounds": 0}
@@ -152,9 +153,21 @@ def test_gets_while_postgres_sessions_are_terminated_answer_without_server_error
         deadline = time.monotonic() + 12
         while time.monotonic() < deadline:
             for path in paths:
-                status = browser.get(server.url + path, timeout=60).status_code
+                answer = browser.get(server.url + path, timeout=60)
                 with lock:
-                    statuses.append(status)
+                    statuses.append(answer.status_code)
+            if answer.status_code == 200 and "csrf_token" in answer.text:
+                token = form_token(answer.text)
+            else:
+                token = form_token(browser.get(server.url + "/", timeout=60).text)
+            wrote = browser.post(  # a write: the language kept for the next login
+                f"{server.url}/sprog",
+                data={"lang": "da", "next": "/", "csrf_token": token},
+                allow_redirects=False,
+                timeout=60,
+            )
+            with lock:
+                writes.append((wrote.status_code, "ikke gemt" in wrote.text))
 
     killer = threading.Thread(target=_terminate_loop, args=(database_url, stop, counts))
     killer.start()
@@ -175,5 +188,13 @@ def test_gets_while_postgres_sessions_are_terminated_answer_without_server_error
         f"{counts['terminated']} sessions terminated in {counts['rounds']} rounds, "
         f"{server.output().count('retried')} requests retried",
     )
+    told = [w for w in writes if w[0] == 503 and w[1]]
+    survived(
+        "writes while PostgreSQL sessions were terminated",
+        sum(1 for w in writes if w[0] in (302, 303)) + len(told),
+        len(writes),
+        f"{len(told)} told nothing was saved (503), the rest committed, no 500",
+    )
     assert counts["terminated"] > 0
     assert not errors, server.output()[-4000:]
+    assert all(w[0] in (302, 303) or (w[0] == 503 and w[1]) for w in writes), writes

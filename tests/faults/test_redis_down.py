@@ -6,7 +6,6 @@ ever; when Redis is back, logins count there again and jobs queue again."""
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
@@ -19,7 +18,7 @@ from portal.db import db
 from portal.jobs.models import Job, JobStatus
 from tests.browser_fixtures import empty_database
 from tests.conftest import PASSWORD
-from tests.faults.conftest import survived
+from tests.faults.conftest import form_token, survived
 
 LOGINS = 8
 
@@ -34,17 +33,12 @@ def committed_database(app):
         empty_database()
 
 
-def token(page: str) -> str:
-    field = re.search(r'<input[^>]*name="csrf_token"[^>]*>', page).group(0)
-    return re.search(r'value="([^"]+)"', field).group(1)
-
-
 def log_in(base: str, email: str) -> tuple[requests.Session, int]:
     browser = requests.Session()
     page = browser.get(f"{base}/login", timeout=30).text
     answer = browser.post(
         f"{base}/login",
-        data={"email": email, "password": PASSWORD, "csrf_token": token(page)},
+        data={"email": email, "password": PASSWORD, "csrf_token": form_token(page)},
         allow_redirects=False,
         timeout=30,
     )
@@ -55,7 +49,7 @@ def start_job(browser: requests.Session, base: str, slug: str) -> requests.Respo
     page = browser.get(f"{base}/rapporter/", timeout=30).text
     return browser.post(
         f"{base}/filer/",
-        data={"kind": "funding_pdf", "slug": slug, "csrf_token": token(page)},
+        data={"kind": "funding_pdf", "slug": slug, "csrf_token": form_token(page)},
         timeout=60,
     )
 
