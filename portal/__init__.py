@@ -13,6 +13,7 @@ from portal import i18n
 from portal.config import load_config
 from portal.db import db
 from portal.extensions import babel, csrf, login_manager
+from portal.resilience import register_resilience
 from portal.security import register_security_headers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.wsgi_app = behind_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])
     register_extensions(app)
     register_blueprints(app)
+    register_resilience(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_template_helpers(app)

@@ -61,6 +61,15 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         # none, so a client cannot pick the address the login throttle counts.
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # What an uploaded Excel workbook may unpack to (portal/xlsx_reading.py): members in
+        # its zip, each member's and all members' uncompressed bytes, how tightly a large
+        # member may be packed (uncompressed ÷ compressed), shared strings and cells.
+        "XLSX_MAX_MEMBERS": _int(env, "XLSX_MAX_MEMBERS", 1000),
+        "XLSX_MAX_MEMBER_BYTES": _int(env, "XLSX_MAX_MEMBER_BYTES", 64 * 1024 * 1024),
+        "XLSX_MAX_TOTAL_BYTES": _int(env, "XLSX_MAX_TOTAL_BYTES", 128 * 1024 * 1024),
+        "XLSX_MAX_RATIO": _int(env, "XLSX_MAX_RATIO", 100),
+        "XLSX_MAX_SHARED_STRINGS": _int(env, "XLSX_MAX_SHARED_STRINGS", 200_000),
+        "XLSX_MAX_CELLS": _int(env, "XLSX_MAX_CELLS", 2_000_000),
         "PAGE_SIZE": 25,
         # Links in e-mails are absolute when this is set (e.g. https://skalering.example.dk).
         "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL", "").strip().rstrip("/"),

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import Flask, abort
 from sqlalchemy import DateTime, Enum, MetaData, Select, create_engine, event, select, true
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -168,10 +169,16 @@ class Database:
         def _remove_session(exc):
             # A request that failed (a failed COMMIT included) rolls back explicitly before
             # its connection goes back to the pool, so no lock outlives the request.
-            if exc is not None or not self.session().is_active:
-                self.session.rollback()
-            else:
-                self.end_reading()
+            try:
+                if exc is not None or not self.session().is_active:
+                    self.session.rollback()
+                else:
+                    self.end_reading()
+            except (SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error):
+                # the connection was cut after the answer was made (a database restart):
+                # nothing to keep, and the pool replaces the connection
+                with suppress(SQLAlchemyError):
+                    self.session.rollback()
             self.session.remove()
 
     def end_reading(self) -> None:

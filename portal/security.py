@@ -4,11 +4,17 @@ The Content-Security-Policy allows scripts, styles, images and fonts from the po
 only: no inline script or style (the few scripts live in ``static/``, the charts carry SVG
 presentation attributes instead of ``style``), no framing (``frame-ancestors 'none'``), forms
 post only here. HSTS is sent in production, where a TLS proxy is in front (README).
+
+Every response to a logged-in user (pages, downloads, errors; the portal's static files
+excepted) says ``Cache-Control: no-store``, so neither a shared computer's browser nor a
+proxy keeps a municipality's figures, unless the page chose ``private`` itself (a page with
+an ETag, ``portal.conditional``, which the browser may keep and ask about again); and
+``Vary: Cookie`` always, since what a URL shows depends on who asks.
 """
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request, session
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -42,4 +48,13 @@ def register_security_headers(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if production:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.endpoint != "static" and session.get("_user_id"):
+            _personal(response)
         return response
+
+
+def _personal(response) -> None:
+    """Headers of a response that was made for one logged-in user (see the module)."""
+    if "private" not in response.cache_control:
+        response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Cookie")

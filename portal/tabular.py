@@ -12,23 +12,23 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
 import pandas as pd
+from flask import current_app, has_app_context
 
 from portal.errors import RowErrors
 from portal.spreadsheets import unescape
+from portal.xlsx_reading import NOT_XLSX, Limits, open_archive, read_first_sheet
 
 LINE = "line"  # the column of ``read_table``'s frame holding the line in the file
 XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip archive
 MAX_ROWS = 100_000  # more rows than any collaboration has; a bigger file is refused
 MAX_COLUMNS = 100
 TOO_MANY_ROWS = f"Filen har mere end {MAX_ROWS:,} rækker; del den op.".replace(",", ".")
-NOT_XLSX = "Filen kan ikke læses som Excel-projektmappe (.xlsx)."
 NOT_A_TABLE = "Filen er hverken en CSV-fil eller en Excel-projektmappe (.xlsx)."
 
 
@@ -97,53 +97,42 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _xlsx_rows(sheet) -> list[list[str]]:
-    """The sheet's rows as texts, streamed. The declared ``<dimension>`` is ignored (a tiny
-    file may claim 16,384 columns × a million rows); the header row decides the width and
-    reading stops after ``MAX_ROWS`` rows."""
-    sheet.reset_dimensions()
-    header = next(sheet.iter_rows(max_row=1, values_only=True), ())
-    header = [_cell_text(v) for v in header]
-    while header and not header[-1]:
-        header.pop()  # empty trailing header cells
+def _limits() -> Limits:
+    return Limits.from_config(current_app.config) if has_app_context() else Limits()
+
+
+def _xlsx_frame(data: bytes) -> pd.DataFrame:
+    """The first sheet, read within the limits (``portal.xlsx_reading``). The declared
+    ``<dimension>`` is ignored (a tiny file may claim 16,384 columns × a million rows): the
+    header row decides the width and reading stops after ``MAX_ROWS`` rows."""
+    try:
+        rows = read_first_sheet(data, _limits(), max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    except RowErrors as error:
+        if error.errors == [(1, "TOO_MANY_ROWS")]:
+            raise RowErrors([(1, TOO_MANY_ROWS)]) from None
+        raise
+    header = [_cell_text(v) for v in rows[0]] if rows else []
     if not header:
         raise RowErrors([(1, "Filen er tom.")])
     if len(header) > MAX_COLUMNS:
         raise RowErrors([(1, f"Filen har mere end {MAX_COLUMNS} kolonner.")])
-    rows = [header]
-    for row in sheet.iter_rows(min_row=2, max_col=len(header), values_only=True):
-        _check_row_count(len(rows))
-        rows.append([_cell_text(v) for v in row] + [""] * (len(header) - len(row)))
-    return rows
-
-
-def _xlsx_frame(data: bytes) -> pd.DataFrame:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RowErrors([(1, NOT_XLSX)]) from exc
-    try:
-        rows = _xlsx_rows(workbook.worksheets[0])
-    except RowErrors:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a malformed sheet fails in many ways inside openpyxl
-        raise RowErrors([(1, NOT_XLSX)]) from exc
-    finally:
-        workbook.close()
-    return pd.DataFrame(rows[1:], columns=rows[0], dtype=str)
+    width = len(header)
+    body = [[_cell_text(v) for v in row] + [""] * (width - len(row)) for row in rows[1:]]
+    return pd.DataFrame(body, columns=header, dtype=str)
 
 
 def is_xlsx(data: bytes | str) -> bool:
-    """By content, not by name: an .xlsx file is a zip archive holding [Content_Types].xml."""
+    """By content, not by name: an .xlsx file is a zip archive holding [Content_Types].xml
+    (an archive that breaks the limits is an unreadable workbook: ``RowErrors``)."""
     if not isinstance(data, bytes) or data[:4] != XLSX_MAGIC:
         return False
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "[Content_Types].xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
+        with open_archive(data, _limits()) as archive:
+            return "[Content_Types].xml" in archive.NameToInfo
+    except RowErrors as error:
+        if error.errors == [(1, NOT_XLSX)]:
+            return False
+        raise
 
 
 def read_table(
@@ -155,9 +144,12 @@ def read_table(
     Raises ``RowErrors`` (line 1) for an unreadable or empty file, a missing, unknown or
     repeated column, or a file without rows.
     """
-    if isinstance(data, bytes) and data[:4] == XLSX_MAGIC and not is_xlsx(data):
-        raise RowErrors([(1, NOT_XLSX)])  # a zip, but no workbook
-    frame = _xlsx_frame(data) if is_xlsx(data) else _csv_frame(data)
+    if isinstance(data, bytes) and data[:4] == XLSX_MAGIC:
+        if not is_xlsx(data):
+            raise RowErrors([(1, NOT_XLSX)])  # a zip, but no workbook
+        frame = _xlsx_frame(data)
+    else:
+        frame = _csv_frame(data)
     columns = [str(c).strip().lower() for c in frame.columns]
     frame.columns = columns
     required, optional = list(required), list(optional)

@@ -18,15 +18,26 @@ colleagues sharing the address:
 The current-password check on the account page is counted per account the same way.
 
 Memory storage in one process; Redis when ``REDIS_URL`` is set, so several app processes
-share the count.
+share the count. Redis is a helper, not a gate: while it does not answer, the counts are
+kept in this process's memory (each process then counts on its own, so a guesser gets at
+most the limit per process), the log says so once, and the next attempt after
+``RETRY_SECONDS`` tries Redis again; when it answers, the log says that too.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
+import threading
 import time
 
 from limits import parse, storage, strategies
+from limits.errors import StorageError
+
+log = logging.getLogger(__name__)
+RETRY_SECONDS = 5  # while Redis is away, how often a login tries it again
+CONNECT_TIMEOUT = 1  # seconds: an unreachable Redis costs a login at most this
 
 
 class LoginThrottle:
@@ -37,11 +48,55 @@ class LoginThrottle:
         account_limit: str = "20/minute",
         address_limit: str = "100/minute",
     ) -> None:
-        self.storage = storage.storage_from_string(storage_uri)
-        self.strategy = strategies.MovingWindowRateLimiter(self.storage)
+        if storage_uri.startswith(("redis://", "rediss://")):
+            self.storage = storage.storage_from_string(
+                storage_uri,
+                wrap_exceptions=True,
+                socket_connect_timeout=CONNECT_TIMEOUT,
+                socket_timeout=CONNECT_TIMEOUT,
+            )
+        else:
+            self.storage = storage.storage_from_string(storage_uri)
+        self.shared = strategies.MovingWindowRateLimiter(self.storage)
+        self.local = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+        self._away_until = 0.0  # while Redis is away: when to try it again
+        self._lock = threading.Lock()
         self.limit = parse(limit)
         self.account_limit = parse(account_limit)
         self.address_limit = parse(address_limit)
+
+    @property
+    def strategy(self) -> _Fallback:
+        return _Fallback(self)
+
+    def _call(self, name: str, *args):
+        """The shared counter's ``name``, or this process's while Redis is away."""
+        if time.monotonic() >= self._away_until:
+            try:
+                result = getattr(self.shared, name)(*args)
+            except StorageError as error:
+                with self._lock:
+                    first = self._away_until == 0.0
+                    self._away_until = time.monotonic() + RETRY_SECONDS
+                if first:
+                    log.warning(
+                        "Redis does not answer (%s): login attempts are counted in this "
+                        "process's memory until it does",
+                        error.storage_error,
+                    )
+            else:
+                with self._lock:
+                    returned = self._away_until != 0.0
+                    self._away_until = 0.0
+                if returned:
+                    log.warning("Redis answers again: login attempts are counted there")
+                return result
+        return getattr(self.local, name)(*args)
+
+    @property
+    def degraded(self) -> bool:
+        """Counting in this process's memory, because Redis did not answer."""
+        return self._away_until != 0.0
 
     def _keys(self, email: str, address: str | None) -> list:
         account = email.strip().lower()
@@ -85,4 +140,16 @@ class LoginThrottle:
         self.strategy.clear(self.limit, "login", "current-password", str(user_id))
 
     def reset(self) -> None:
-        self.storage.reset()
+        self.local.storage.reset()
+        with contextlib.suppress(StorageError):  # nothing to clear in a Redis that is away
+            self.storage.reset()
+
+
+class _Fallback:
+    """The strategy's methods, each through ``LoginThrottle._call``."""
+
+    def __init__(self, throttle: LoginThrottle) -> None:
+        self._throttle = throttle
+
+    def __getattr__(self, name: str):
+        return lambda *args: self._throttle._call(name, *args)

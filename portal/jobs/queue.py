@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask, current_app, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.storage import MemoryStorage
+from redis import ConnectionPool
 
 # Immediate (in-memory) until an app configures it, so importing a task never needs a broker.
 huey = Huey("portal", immediate=True, storage_class=MemoryStorage)
@@ -27,7 +28,10 @@ def configure(config) -> None:
     name = config.get("JOBS_QUEUE_NAME") or "portal"
     immediate = bool(config.get("JOBS_IMMEDIATE"))
     if config.get("REDIS_URL"):
-        storage_class, kwargs = RedisHuey.storage_class, {"url": config["REDIS_URL"]}
+        # an unreachable Redis answers a page within seconds (``tasks.enqueue``)
+        storage_class = RedisHuey.storage_class
+        pool = ConnectionPool.from_url(config["REDIS_URL"], socket_connect_timeout=2)
+        kwargs = {"connection_pool": pool}
     else:
         filename = Path(config["JOBS_FOLDER"]) / "queue.sqlite3"
         filename.parent.mkdir(parents=True, exist_ok=True)

@@ -10,12 +10,15 @@ import time
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from huey import crontab
 from huey.signals import SIGNAL_INTERRUPTED
+from redis.exceptions import RedisError
 
 from portal.db import db, utcnow
+from portal.errors import PortalError
 from portal.jobs import services
-from portal.jobs.models import Job
+from portal.jobs.models import Job, JobStatus
 from portal.jobs.queue import huey, in_app_context
 
 log = logging.getLogger(__name__)
@@ -42,9 +45,29 @@ def _interrupted(_signal, task, *_args) -> None:
         db.session.commit()
 
 
+class QueuePaused(PortalError):
+    """The queue (Redis) did not take the job: it is marked failed, and the user is told
+    that background work is paused."""
+
+
+PAUSED = _l(
+    "Baggrundsarbejdet er sat på pause lige nu, så filen blev ikke startet. Prøv igen om lidt."
+)
+
+
 def enqueue(job: Job) -> None:
-    """Hand a committed job to the worker (at once, in immediate mode)."""
-    run_job(job.id)
+    """Hand a committed job to the worker (at once, in immediate mode). When the queue does
+    not answer, the job is marked failed and committed (no record waits "queued" for
+    ever) and ``QueuePaused`` is raised for the page to say so."""
+    try:
+        run_job(job.id)
+    except (RedisError, OSError) as error:
+        log.warning("job %s not queued, the queue does not answer: %s", job.id, error)
+        db.session.rollback()
+        job = db.session.get(Job, job.id)
+        job.status, job.error, job.finished_at = JobStatus.FAILED, "queue unavailable", utcnow()
+        db.session.commit()
+        raise QueuePaused(str(PAUSED)) from None
 
 
 @huey.periodic_task(crontab(minute="*"))

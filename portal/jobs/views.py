@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
@@ -27,7 +37,10 @@ def start():
         abort(403)
     job = services.start_job(kind, scope, actor=current_user, locale=str(get_locale()))
     db.session.commit()
-    tasks.enqueue(job)
+    try:
+        tasks.enqueue(job)
+    except tasks.QueuePaused as paused:
+        flash(paused.message, "error")
     return redirect(url_for(".show", job_id=job.id), code=303)
 
 

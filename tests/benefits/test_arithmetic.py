@@ -399,3 +399,18 @@ def test_nothing_recorded_gives_an_empty_result():
 )
 def test_period_start(day, frequency, start):
     assert period_start(day, frequency) == start
+
+
+def test_a_cumulative_net_landing_exactly_on_zero_pays_back_in_that_month():
+    """100,000 kr. saved a month, 200,000 kr. spent once in January: −100,000, then exactly
+    0 in February, which is the payback month (not March, when it is first above 0)."""
+    lines = [line("temp_savings", "kroner", "baseline.temp_cost - temp_cost")]
+    result = compute_benefits(
+        ROUND,
+        lines,
+        {"temp_cost": D(500000)},
+        months(date(2026, 1, 1), 3, {"temp_cost": D(400000)}),
+        [Cost(date(2026, 1, 10), D(200000), "one_off", "implementering")],
+    )
+    assert [p.cumulative_net for p in result.periods] == [D(-100000), D(0), D(100000)]
+    assert result.payback == date(2026, 2, 1)

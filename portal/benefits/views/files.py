@@ -100,7 +100,10 @@ def _import_as_job(data: bytes, round_):
     """A whole round's large file goes to the worker; its page follows it."""
     job = jobs.start_import(data, round_, actor=current_user, locale=str(get_locale()))
     db.session.commit()
-    tasks.enqueue(job)
+    try:
+        tasks.enqueue(job)
+    except tasks.QueuePaused as paused:
+        flash(paused.message, "error")
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
 
 
