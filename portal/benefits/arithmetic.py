@@ -118,6 +118,17 @@ class BenefitResult:
         wanted = month_start(day)
         return next((p for p in self.periods if p.period == wanted), None)
 
+    @property
+    def paid_from_start(self) -> bool:
+        """No payback month because nothing needed paying back: the cumulative net was never
+        negative and ends positive (the words must then not say "not reached")."""
+        return (
+            self.payback is None
+            and bool(self.periods)
+            and self.net > 0
+            and all(p.cumulative_net >= 0 for p in self.periods)
+        )
+
 
 def hourly_cost(
     parameters: Mapping[str, object], override: object = None

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from portal.benefits.calculation import CommunityTotals, Evaluation, Totals
 from portal.benefits.disclosure import too_few, too_few_text
+from portal.benefits.display import payback_text
 from portal.benefits.quality import marked_share_text
 from portal.i18n import local_date, localized, money, number
 from portal.programmes.models import Round
@@ -48,7 +49,7 @@ def benefit_facts(evaluation: Evaluation) -> list[tuple[str, str]]:
         (_("Gevinst, brutto"), money(kroner(b.gross))),
         (_("Omkostninger"), money(kroner(b.costs))),
         (_("Nettogevinst"), money(kroner(b.net))),
-        (_("Tilbagebetaling"), month_text(b.payback) if b.payback else _("ikke nået")),
+        (_("Tilbagebetaling"), payback_text(b)),
     ]
     if periods := active_periods(evaluation):
         facts.insert(
@@ -188,7 +189,7 @@ def benefits_table(
             b.gross,
             b.costs,
             b.net,
-            month_text(b.payback) if b.payback else "",
+            payback_text(b),
         ]
         table.add(*values)
     if evaluations:

@@ -12,10 +12,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from portal.benefits import freeze, quality
 from portal.benefits.calculation import Evaluation, IndicatorResult
+from portal.benefits.display import payback_text
 from portal.benefits.scenarios import (
     BusinessCase,
     Comparison,
@@ -34,7 +37,6 @@ from portal.reports.model import Column, Kind, Section, Table
 from portal.reports.progress_tables import (
     indicator_title,
     kroner,
-    month_text,
     percent_text,
     rounded,
     sheet,
@@ -60,18 +62,66 @@ def _position_text(position: Position) -> str:
     }[position]
 
 
-def comparison_text(comparison: Comparison | None) -> str:
-    """ "Realiseret 62 % af det sandsynlige scenarie; over det pessimistiske"."""
+def comparison_text(comparison: Comparison | None, shown=tuple(Scenario)) -> str:
+    """ "Realiseret 62 % af det sandsynlige scenarie; over det pessimistiske" (a scenario the
+    targets do not give is not named)."""
     if comparison is None:
         return _("Der er ingen realiserede gevinster at sammenligne med endnu.")
     if comparison.share_of_likely is None:
         return _("Det sandsynlige scenarie giver ingen gevinst i de målte måneder.")
+    position = comparison.position
+    below = (Position.BELOW_PESSIMISTIC, Position.PESSIMISTIC_TO_LIKELY)
+    if Scenario.PESSIMISTIC not in shown and position in below:
+        text = _("under det sandsynlige")
+    elif Scenario.OPTIMISTIC not in shown and position == Position.ABOVE_OPTIMISTIC:
+        text = _position_text(Position.LIKELY_TO_OPTIMISTIC)
+    else:
+        text = _position_text(position)
     return _(
         "Realiseret %(share)s af det sandsynlige scenarie over %(months)d måneder; %(position)s.",
         share=percent_text(comparison.share_of_likely),
         months=comparison.months,
-        position=_position_text(comparison.position),
+        position=text,
     )
+
+
+NO_TARGET_TEXT = _l(
+    "Der er intet målbillede, så der er ingen scenarier: et scenarie regner med målbilledets"
+    " værdier."
+)
+
+
+def missing_text(case: BusinessCase, names: dict[str, str]) -> str:
+    """One sentence per scenario value the target picture lacks ("" when none lacks)."""
+    parts = []
+    for scenario in (Scenario.PESSIMISTIC, Scenario.OPTIMISTIC):
+        keys = case.missing.get(scenario, ())
+        if not keys:
+            continue
+        if scenario not in case.shown:
+            parts.append(
+                _(
+                    "Målbilledet har ingen pessimistiske værdier, så der er intet pessimistisk scenarie."
+                )
+                if scenario == Scenario.PESSIMISTIC
+                else _(
+                    "Målbilledet har ingen optimistiske værdier, så der er intet optimistisk scenarie."
+                )
+            )
+            continue
+        indicators = ", ".join(names.get(k, k) for k in keys)
+        parts.append(
+            _(
+                "Uden pessimistisk værdi (regnet med den sandsynlige): %(indicators)s.",
+                indicators=indicators,
+            )
+            if scenario == Scenario.PESSIMISTIC
+            else _(
+                "Uden optimistisk værdi (regnet med den sandsynlige): %(indicators)s.",
+                indicators=indicators,
+            )
+        )
+    return " ".join(parts)
 
 
 def switching_text(case: BusinessCase, evaluation: Evaluation) -> str:
@@ -115,8 +165,12 @@ def _scenario_values(s: ScenarioResult) -> list:
 
 
 def scenario_section(round_: Round, evaluation: Evaluation, model) -> Section:
-    """A municipality's three scenarios, realised against them, and the switching value."""
+    """A municipality's scenarios (those its targets give), realised against them, and the
+    switching value; without a target, one sentence instead of rows of zeros."""
     case = business_case(case_inputs(round_, evaluation, model), evaluation.benefits)
+    title = _("Scenarier og følsomhed")
+    if not case.shown:
+        return Section(title, paragraphs=[str(NO_TARGET_TEXT)])
     table = Table(
         _("Scenarier"),
         [*_scenario_columns(_("Scenarie")), Column(_("Tilbagebetaling"))],
@@ -126,17 +180,16 @@ def scenario_section(round_: Round, evaluation: Evaluation, model) -> Section:
             " med de samme formler, parametre og omkostninger som de realiserede tal."
         ),
     )
-    for s in case.scenarios:
-        table.add(
-            scenario_label(s.scenario),
-            *_scenario_values(s),
-            month_text(s.payback) if s.payback else _("ikke nået"),
-        )
-    return Section(
-        _("Scenarier og følsomhed"),
-        paragraphs=[comparison_text(case.comparison), switching_text(case, evaluation)],
-        tables=[table],
-    )
+    for s in case.shown_results:
+        table.add(scenario_label(s.scenario), *_scenario_values(s), payback_text(s.benefits))
+    names = {r.indicator.key: localized(r.indicator, "name") for r in evaluation.indicators}
+    paragraphs = [
+        comparison_text(case.comparison, case.shown),
+        switching_text(case, evaluation),
+    ]
+    if missing := missing_text(case, names):
+        paragraphs.append(missing)
+    return Section(title, paragraphs=paragraphs, tables=[table])
 
 
 # --- the target picture ----------------------------------------------------------------------
@@ -230,6 +283,8 @@ class Promised:
     marked: int
     municipalities: int
     kept: dict  # participation id → the follow-up's answer (submitted ones)
+    shown: set  # the scenarios any municipality's targets give
+    without_target: int = 0  # municipalities with no target: in no scenario's sum
 
 
 def promised(round_: Round, evaluations: Sequence[Evaluation], model) -> Promised:
@@ -246,13 +301,18 @@ def promised(round_: Round, evaluations: Sequence[Evaluation], model) -> Promise
         0,
         0,
         follow_up_answers([e.member.participation_id for e in evaluations]),
+        set(),
     )
     for e in evaluations:
         result.municipalities += 1
         result.marked += int(e.marked)
         case = business_case(case_inputs(round_, e, model), e.benefits, switching=False)
-        for s in case.scenarios:
-            result.scenarios[s.scenario].append(s)
+        if not case.shown:
+            result.without_target += 1
+        else:
+            result.shown.update(case.shown)
+            for s in case.scenarios:
+                result.scenarios[s.scenario].append(s)
         if case.comparison is not None:
             result.realised_gross += case.comparison.realised
             for s, value in case.comparison.expected.items():
@@ -281,7 +341,7 @@ def round_promise_section(
         short_title=sheet(_("Scenarier i alt"), suffix),
         note=quality_note(evaluations),
     )
-    for s in Scenario:
+    for s in (s for s in Scenario if s in p.shown):
         results = p.scenarios[s]
         table.add(
             scenario_label(s),
@@ -292,13 +352,14 @@ def round_promise_section(
         )
     likely = p.expected_gross[Scenario.LIKELY]
     paragraphs = [
+        *round_scenario_notes(p),
         _(
             "Siden godkendelsen er %(lowered)d mål sænket og %(raised)d hævet (efter"
             " indikatorens retning); %(rebaselined)d basislinjer er ændret.",
             lowered=p.lowered,
             raised=p.raised,
             rebaselined=p.rebaselined,
-        )
+        ),
     ]
     if likely:
         paragraphs.append(
@@ -320,7 +381,33 @@ def round_promise_section(
         answer = p.kept.get(e.member.participation_id)
         if answer is not None:
             kept.add(e.member.municipality_name, gains_kept_label(answer))
-    return Section(_("Lovet og leveret"), paragraphs=paragraphs, tables=[table, kept], level=level)
+    tables = [table, kept] if p.shown else [kept]
+    return Section(_("Lovet og leveret"), paragraphs=paragraphs, tables=tables, level=level)
+
+
+def round_scenario_notes(p: Promised) -> list[str]:
+    """What the round's scenario sums leave out: municipalities without a target, and the
+    scenarios no target gives."""
+    notes = []
+    if not p.shown:
+        return [str(NO_TARGET_TEXT)] if p.municipalities else []
+    if p.without_target:
+        notes.append(
+            ngettext(
+                "%(num)d kommune har intet målbillede og indgår ikke i scenarierne.",
+                "%(num)d kommuner har intet målbillede og indgår ikke i scenarierne.",
+                p.without_target,
+            )
+        )
+    if Scenario.PESSIMISTIC not in p.shown:
+        notes.append(
+            _("Målbilledet har ingen pessimistiske værdier, så der er intet pessimistisk scenarie.")
+        )
+    if Scenario.OPTIMISTIC not in p.shown:
+        notes.append(
+            _("Målbilledet har ingen optimistiske værdier, så der er intet optimistisk scenarie.")
+        )
+    return notes
 
 
 def follow_up_answers(participation_ids) -> dict:

@@ -99,8 +99,8 @@ def test_a_community_shows_its_members_side_by_side(app, progress_round):
     assert report.scope == "Fællesskab Hovedstaden"
     assert report.filename == f"fremdrift-{progress_round.round.slug}-faellesskab-hovedstaden"
     assert rows(by_title(report, "Gevinster pr. kommune")) == [
-        ["København", D(90), D("0.05625"), 23_700, 5_000, 18_700, ""],
-        ["Frederiksberg", D(20), D("0.0125"), 6_400, 200, 6_200, ""],
+        ["København", D(90), D("0.05625"), 23_700, 5_000, 18_700, "fra første måned"],
+        ["Frederiksberg", D(20), D("0.0125"), 6_400, 200, 6_200, "fra første måned"],
         ["Median", *["færre end 3 kommuner"] * 5, ""],  # two municipalities: withheld
         ["I alt", D(110), D("0.06875"), 30_100, 5_200, 24_900, ""],
     ]

@@ -100,6 +100,12 @@ def test_the_municipality_report_shows_the_promise_the_change_and_the_scenarios(
     )
     # Net over the period = 19 × v × 0,5 × 250 − 28.998 = 0 at v = 28.998 ÷ 2.375 = 12,21
     assert "Screen visits betyder mest" in paragraphs[1] and "12,21" in paragraphs[1]
+    # The other targets have no pessimistic or optimistic value: one sentence names them.
+    assert paragraphs[2] == (
+        "Uden pessimistisk værdi (regnet med den sandsynlige): Citizens screen, Km avoided,"
+        " Punctuality. Uden optimistisk værdi (regnet med den sandsynlige): Citizens screen,"
+        " Km avoided, Punctuality."
+    )
 
     quality = rows(by_title(report, "Tallenes kvalitet"))
     assert quality == [["Screen visits (besøg pr. måned)", "f (seneste)", 1]]
@@ -164,3 +170,43 @@ def test_the_pdf_and_the_workbook_carry_the_promise(client, login, make_user, pr
     workbook = client.get(f"/rapporter/fremdrift/{slug}?kommune=751&format=xlsx")
     sheets = load_workbook(io.BytesIO(workbook.data)).sheetnames
     assert "Scenarier" in sheets and "Målbillede" in sheets and "Kvalitet" in sheets
+
+
+def test_a_target_without_scenario_values_gives_one_row_and_says_what_is_missing(
+    app, progress_round
+):
+    # Aarhus's only target (400 visits) has no pessimistic or optimistic value.
+    report = build(app, ReportScope(round=progress_round.round, municipality=municipality(751)))
+    scenarios = rows(by_title(report, "Scenarier"))
+    assert [r[0] for r in scenarios] == ["Sandsynligt"]
+    # 400 visits × 0,5 h × 250 kr. × 19 months − 28.998 kr.: positive from the first month,
+    # so the payback words agree with the net.
+    assert scenarios[0][4] > 0 and scenarios[0][5] == "fra første måned"
+    paragraphs = section(report, "Scenarier og følsomhed").paragraphs
+    assert paragraphs[-1] == (
+        "Målbilledet har ingen pessimistiske værdier, så der er intet pessimistisk scenarie."
+        " Målbilledet har ingen optimistiske værdier, så der er intet optimistisk scenarie."
+    )
+    assert "ikke nået" not in all_text(report)
+
+
+def test_no_target_at_all_says_so_instead_of_rows_of_zeros(app, progress_round):
+    from tests.dashboards.helpers import cost, measure, stored
+    from tests.participations.helpers import participation
+
+    glostrup = participation(progress_round.round, 161)
+    measure(glostrup, "screen_visits", [50] * 3)
+    cost(glostrup, 100_000, date(2025, 9, 10))
+    stored()
+    report = build(app, ReportScope(round=progress_round.round, municipality=municipality(161)))
+    assert section(report, "Scenarier og følsomhed").paragraphs == [
+        "Der er intet målbillede, så der er ingen scenarier: et scenarie regner med"
+        " målbilledets værdier."
+    ]
+    assert not [t for t in section(report, "Scenarier og følsomhed").tables]
+    # The round's sums leave it out and say so.
+    round_report = build(app, ReportScope(round=progress_round.round))
+    assert (
+        "1 kommune har intet målbillede og indgår ikke i scenarierne."
+        in section(round_report, "Lovet og leveret").paragraphs
+    )
