@@ -121,6 +121,7 @@ def test_a_community_shows_its_members_side_by_side(app, progress_round):
     citizens = rows(by_title(report, "Citizens screen pr. kommune"))
     assert citizens[1][:4] == ["København", None, None, "< 5"]  # another's count of 3
     assert citizens[0][3] == D(12)
+
     overview = rows(by_title(report, "Indikatorer i overblik"))
     too_few = "færre end 3 kommuner"  # a median of two municipalities is withheld
     assert overview[0] == ["Screen visits", "besøg pr. måned", too_few, too_few, 1, 1, 0, 0]
@@ -256,3 +257,16 @@ def test_the_summary_counts_indicators_per_municipality_and_stale_ones_as_missin
     assert later.summary.endswith("er 0 på sporet; 12 mangler data.")
     visits = by_title(later, "Screen visits pr. kommune")
     assert {r[-1] for r in rows(visits)[:-1]} == {"Mangler data"}
+
+
+def test_a_small_target_is_shown_a_small_baseline_is_not(app, progress_round):
+    """Suppression protects observed counts (baseline, latest), never a target."""
+    from tests.dashboards.helpers import baseline, stored, target
+
+    baseline(progress_round.kbh, "citizens_screen", 2, date(2025, 8, 15))
+    target(progress_round.kbh, "citizens_screen", 4, date(2027, 3, 31))
+    stored()
+    report = build(app, ReportScope(round=progress_round.round))  # a coordinator: no own
+    citizens = rows(by_title(report, "Citizens screen pr. kommune"))
+    kbh = next(r for r in citizens if r[0] == "København")
+    assert kbh[1:4] == ["< 5", D(4), "< 5"]
