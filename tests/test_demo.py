@@ -131,13 +131,20 @@ def test_the_demo_shows_a_lowered_target_a_provisional_figure_and_three_scenario
     monthly = [key for key, frequency in provisional if frequency == Frequency.MONTHLY]
     assert monthly == ["screen_visits"]
     assert {f for _k, f in provisional} == set(Frequency)
+    # Every demo target has three scenarios, in shift planning too (the README says so).
+    shift = get_round_by_slug("vagtplanlaegning-2026")
     assert not db.session.scalar(
         select(func.count(Target.id))
         .join(Participation, Participation.id == Target.participation_id)
         .where(
-            Participation.round_id == running.id,
+            Participation.round_id.in_([running.id, shift.id]),
             Target.pessimistic.is_(None) | Target.optimistic.is_(None),
         )
+    )
+    assert db.session.scalar(
+        select(func.count(Target.id))
+        .join(Participation, Participation.id == Target.participation_id)
+        .where(Participation.round_id == shift.id)
     )
     load_demo()  # again: nothing new
     assert len(freeze.histories([aarhus.id])[aarhus.id][key].steps) == 1
@@ -194,3 +201,24 @@ def test_the_demos_stored_results_are_what_a_rebuild_computes():
     assert all(incremental.values())
     rebuild()
     assert stored() == incremental
+
+
+def test_demo_names_have_danish_letters_and_each_programme_its_own_words():
+    from portal.auth.models import User
+    from portal.reporting.models import ReportingRequirement
+
+    load_demo()
+    names = set(db.session.scalars(select(User.name)))
+    assert {"Projektleder Helsingør", "Projektleder Ringkøbing-Skjern"} <= names
+    assert not any("oe" in n.split()[-1].lower() for n in names if n.startswith("Projektleder"))
+    shift = get_round_by_slug("vagtplanlaegning-2026")
+    words = " ".join(
+        " ".join((r.what_worked or "", r.obstacles or "", r.next_steps or ""))
+        for r in db.session.scalars(
+            select(ReportingRequirement)
+            .join(Participation, Participation.id == ReportingRequirement.participation_id)
+            .where(Participation.round_id == shift.id)
+        )
+    ).lower()
+    assert "vagt" in words
+    assert not any(w in words for w in ("skærmbesøg", "borgere er visiteret", "netværk"))

@@ -154,23 +154,43 @@ def _has_figures(round_: Round) -> bool:
     )
 
 
-NARRATIVES = [
-    (
-        "Vi er kommet godt i gang: teamet har en fast plan, og flere borgere er visiteret.",
-        "Ustabilt netværk hos nogle borgere og travlhed i sommerferien.",
-        "Udbrede til to distrikter mere og følge op på de frigjorte timer.",
-    ),
-    (
-        "Medarbejderne bruger løsningen dagligt, og vi ser de første frigjorte timer.",
-        "Data fra omsorgssystemet kommer sent, så opfølgningen halter.",
-        "Månedlig gevinstopfølgning med gevinstejeren og lederne.",
-    ),
-    (
-        "Sparring i fællesskabet har hjulpet os med at organisere driften.",
-        "Et leverandørskifte har kostet tid.",
-        "Fastholde de nye arbejdsgange og måle borgernes tilfredshed.",
-    ),
-]
+# Each programme's own words: what a screen-visit team and a shift-planning team would write.
+NARRATIVES = {
+    "skaermbesoeg": [
+        (
+            "Vi er kommet godt i gang: teamet har en fast plan, og flere borgere er visiteret.",
+            "Ustabilt netværk hos nogle borgere og travlhed i sommerferien.",
+            "Udbrede til to distrikter mere og følge op på de frigjorte timer.",
+        ),
+        (
+            "Medarbejderne bruger skærmbesøg dagligt, og vi ser de første frigjorte timer.",
+            "Data fra omsorgssystemet kommer sent, så opfølgningen halter.",
+            "Månedlig gevinstopfølgning med gevinstejeren og lederne.",
+        ),
+        (
+            "Sparring i fællesskabet har hjulpet os med at organisere skærmbesøgene.",
+            "Et leverandørskifte har kostet tid.",
+            "Fastholde de nye arbejdsgange og måle borgernes tilfredshed.",
+        ),
+    ],
+    "vagtplanlaegning": [
+        (
+            "Planlæggerne lægger nu vagtplanen i værktøjet, og den første plan gik hurtigere.",
+            "Overenskomstens regler skulle sættes op, før planerne kunne bruges.",
+            "Følge overarbejde og vikarforbrug måned for måned med lederne.",
+        ),
+        (
+            "Flere medarbejderønsker bliver opfyldt, og hvilereglen brydes sjældnere.",
+            "Sygefravær i vinterperioden gav mange ændringer i planen.",
+            "Udvide til to plejecentre mere og dele erfaringerne i fællesskabet.",
+        ),
+        (
+            "Vikarforbruget er faldet, fordi ledige vagter ses tidligere.",
+            "Data om vikartimer kommer fra økonomisystemet med en måneds forsinkelse.",
+            "Fastholde planlægningsrytmen og måle tiden brugt på planlægning.",
+        ),
+    ],
+}
 LATE = {760, 217}  # Ringkøbing-Skjern and Helsingør have not delivered the latest report
 
 
@@ -199,6 +219,7 @@ def load_reports(round_: Round, today: date) -> None:
         )
         .order_by(ReportingRequirement.due_on)
     )
+    narratives = NARRATIVES.get(round_.programme.slug, NARRATIVES["skaermbesoeg"])
     by_participation: dict[int, list] = {}
     for item in items:
         by_participation.setdefault(item.participation_id, []).append(item)
@@ -208,8 +229,8 @@ def load_reports(round_: Round, today: date) -> None:
             participation_items = participation_items[:-1]
         for n, item in enumerate(participation_items):
             # Written straight in: most demo municipalities have no users to write them.
-            item.what_worked, item.obstacles, item.next_steps = NARRATIVES[
-                (n + code) % len(NARRATIVES)
+            item.what_worked, item.obstacles, item.next_steps = narratives[
+                (n + code) % len(narratives)
             ]
             item.submitted_at = datetime.combine(
                 item.due_on - timedelta(days=3), time(10), tzinfo=UTC

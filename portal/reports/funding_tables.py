@@ -134,8 +134,7 @@ def over_budget_text(granted: int, budget: int | None) -> str | None:
     if budget is None or granted <= budget:
         return None
     return _(
-        "Over budget: der er tildelt %(granted)s af et budget på %(budget)s, %(over)s for"
-        " meget.",
+        "Over budget: der er tildelt %(granted)s af et budget på %(budget)s, %(over)s for meget.",
         granted=money(granted),
         budget=money(budget),
         over=money(granted - budget),
