@@ -27,7 +27,9 @@ months (below): rounding is for display only. Every figure comes with an ``Expla
   month of a spread period), a flag or a cost (a yearly cost's later months only when the
   timeline reaches them): it runs to the end of the last measured period, so a year
   measured in full counts that year's costs in full. ``start`` and ``end`` clip or extend
-  it (e.g. to the round's period).
+  it (e.g. to the round's period, as the scenarios do); ``within`` only clips it to the
+  round's period (the realised figures: nothing before the collaboration began, nothing
+  after it ended, and no month added that nothing was measured in).
 
 On that grid, month by month:
 
@@ -163,6 +165,7 @@ def compute_benefits(
     frequencies: Mapping[str, str] | None = None,
     start: date | None = None,
     end: date | None = None,
+    within: tuple[date, date] | None = None,
 ) -> BenefitResult:
     """Per month: each line's value, hours, FTE over 12 months, gross, costs, net and
     cumulative net; the totals and the payback month. See the module's docstring.
@@ -191,6 +194,11 @@ def compute_benefits(
         return _totals([], lines, rate, annual_hours, rate_explanation, None)
     first = month_start(start) if start else min(marked)
     last = month_start(end) if end else max(marked)
+    if within is not None:
+        # Clipped to the collaboration's period, never extended: a yearly value of the year
+        # the period began in counts only its months from the start (issue 21: no benefit
+        # period, and no missing value, before the collaboration began).
+        first, last = max(first, month_start(within[0])), min(last, month_start(within[1]))
 
     periods: list[PeriodResult] = []
     hours_by_month: dict[date, Decimal] = {}

@@ -147,6 +147,7 @@ def evaluate(
                     tuple(mine.costs),
                     p.hourly_cost_override,
                     tuple(model.frequencies.items()),
+                    (p.round.period_start, p.round.period_end),
                     str(get_locale()) if has_app_context() else "da",
                 )
             )
@@ -170,7 +171,7 @@ def _benefits(data: tuple) -> BenefitResult:
     a page shown again, or a round where one municipality changed a figure, recomputes only
     what changed. The key is the data itself, so a changed figure can never hit an old
     result."""
-    parameters, lines, baselines, periods, costs, override, frequencies, _locale = data
+    parameters, lines, baselines, periods, costs, override, frequencies, within, _locale = data
     return arithmetic.compute_benefits(
         dict(parameters),
         lines,
@@ -179,6 +180,7 @@ def _benefits(data: tuple) -> BenefitResult:
         costs,
         hourly_cost_override=override,
         frequencies=dict(frequencies),
+        within=within,
     )
 
 
