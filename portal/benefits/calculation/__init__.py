@@ -47,7 +47,7 @@ from portal.benefits.calculation.loading import (
     programme_models,
     round_participations,
 )
-from portal.benefits.progress import Point, indicator_progress
+from portal.benefits.progress import Point, indicator_progress, judged_on
 from portal.i18n import local_today
 from portal.participations.models import Participation
 from portal.programmes.models import Round
@@ -125,8 +125,9 @@ def evaluate(
     for p in participations:
         model = models[p.round.programme_id]
         mine = figures[p.id]
+        day = judged_on(today, p.round.period_end)
         indicators = tuple(
-            _indicator_result(info, mine, series=series, as_of=as_of, today=today)
+            _indicator_result(info, mine, series=series, as_of=as_of, today=day)
             for info in model.indicators
         )
         benefits = None
