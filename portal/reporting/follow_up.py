@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from portal.audit import services as audit
 from portal.benefits import follow_up
+from portal.benefits.calculation import evaluate
 from portal.benefits.calculation.loading import programme_models
 from portal.benefits.models import FollowUpMeasurement
 from portal.benefits.periods import period_label, period_start
@@ -175,3 +176,27 @@ def record_follow_up_value(
         after={"indicator": indicator.key, "period": period.isoformat(), "value": str(value)},
     )
     return row
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the follow-up page shows: what it asks for, what is recorded, and the benefit
+    at the end beside the benefit a year after."""
+
+    indicators: list
+    recorded: list[Recorded]
+    year_after: follow_up.YearAfter | None
+    window: tuple[date, date]
+
+
+def summary(item: ReportingRequirement) -> Summary:
+    p = item.participation
+    model = programme_models([p.round.programme_id])[p.round.programme_id]
+    [evaluation] = evaluate([p])
+    values = follow_up.follow_up_values([p.id]).get(p.id, {})
+    return Summary(
+        follow_up.key_indicators(model),
+        recorded(item),
+        follow_up.year_after(p.round, evaluation, model, values),
+        follow_up.window(p.round.period_end),
+    )

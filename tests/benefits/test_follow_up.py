@@ -207,3 +207,39 @@ def test_the_follow_up_is_submitted_only_with_figures(make_user):
     record_year_after(item, own, months=1)
     submit_report(item, words, actor=own, today=IN_THE_YEAR_AFTER)
     assert item.submitted_at is not None
+
+
+def test_the_follow_up_page_records_a_value_and_shows_both_benefits(
+    client, login, make_user, monkeypatch
+):
+    from portal.auth.models import Role
+    from portal.reporting import views
+
+    monkeypatch.setattr(views, "local_today", lambda: IN_THE_YEAR_AFTER)
+    monkeypatch.setattr("portal.reporting.follow_up.local_today", lambda: IN_THE_YEAR_AFTER)
+    _round, kbh = ended_case()
+    item = follow_up_item(kbh)
+    db.session.commit()
+    login(make_user(Role.MUNICIPAL, code=101))
+    page = client.get(f"/rapportering/{item.id}").get_data(as_text=True)
+    assert "Tal efter forløbets slutning" in page
+    assert "Opfølgningen spørger om: Screen visits, Km avoided." in page
+    visits = key_of_round(kbh.round, "screen_visits")
+    data = {
+        f"f{item.id}-indicator": str(visits.id),
+        f"f{item.id}-on": "2021-02-10",
+        f"f{item.id}-value": "270",
+    }
+    assert client.post(f"/rapportering/{item.id}/opfoelgning", data=data).status_code == 302
+    page = client.get(f"/rapportering/{item.id}").get_data(as_text=True)
+    assert "februar 2021" in page and "Ved afslutningen" in page and "Et år efter" in page
+    data[f"f{item.id}-on"] = "2020-12-10"  # before the end: refused at the field
+    response = client.post(f"/rapportering/{item.id}/opfoelgning", data=data)
+    assert response.status_code == 400
+    assert "Perioden skal ligge i året efter forløbet" in response.get_data(as_text=True)
+
+
+def key_of_round(round_, key):
+    from tests.dashboards.helpers import key_of
+
+    return key_of(round_, key)
