@@ -14,7 +14,6 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select
 
 from portal.benefits import freeze, quality
 from portal.benefits.calculation import Evaluation, IndicatorResult
@@ -28,12 +27,10 @@ from portal.benefits.scenarios import (
     business_case,
     case_inputs,
 )
-from portal.db import db
 from portal.i18n import localized, long_date, number
 from portal.programmes.models import Round
-from portal.reporting.labels import gains_kept_label
-from portal.reporting.models import ReportingRequirement, ReportKind
 from portal.reports.model import Column, Kind, Section, Table
+from portal.reports.progress_follow_up import follow_up_table
 from portal.reports.progress_tables import (
     indicator_title,
     kroner,
@@ -282,7 +279,6 @@ class Promised:
     rebaselined: int
     marked: int
     municipalities: int
-    kept: dict  # participation id → the follow-up's answer (submitted ones)
     shown: set  # the scenarios any municipality's targets give
     without_target: int = 0  # municipalities with no target: in no scenario's sum
 
@@ -300,7 +296,6 @@ def promised(round_: Round, evaluations: Sequence[Evaluation], model) -> Promise
         0,
         0,
         0,
-        follow_up_answers([e.member.participation_id for e in evaluations]),
         set(),
     )
     for e in evaluations:
@@ -371,16 +366,7 @@ def round_promise_section(
         )
     if p.marked:
         paragraphs.append(quality.marked_share_text(p.marked, p.municipalities))
-    kept = Table(
-        _("Gevinster fastholdt et år efter"),
-        [Column(_("Kommune")), Column(_("Fastholdt"))],
-        short_title=sheet(_("Fastholdt"), suffix),
-        empty_text=_("Ingen kommuner har afleveret gevinstopfølgningen et år efter endnu."),
-    )
-    for e in sorted(evaluations, key=lambda e: e.member.municipality_name):
-        answer = p.kept.get(e.member.participation_id)
-        if answer is not None:
-            kept.add(e.member.municipality_name, gains_kept_label(answer))
+    kept = follow_up_table(round_, evaluations, model, suffix)
     tables = [table, kept] if p.shown else [kept]
     return Section(_("Lovet og leveret"), paragraphs=paragraphs, tables=tables, level=level)
 
@@ -408,22 +394,6 @@ def round_scenario_notes(p: Promised) -> list[str]:
             _("Målbilledet har ingen optimistiske værdier, så der er intet optimistisk scenarie.")
         )
     return notes
-
-
-def follow_up_answers(participation_ids) -> dict:
-    """Each participation's answer in its submitted follow-up a year after the end: one
-    query."""
-    if not participation_ids:
-        return {}
-    return dict(
-        db.session.execute(
-            select(ReportingRequirement.participation_id, ReportingRequirement.gains_kept).where(
-                ReportingRequirement.participation_id.in_(participation_ids),
-                ReportingRequirement.kind == ReportKind.FOLLOW_UP,
-                ReportingRequirement.submitted_at.is_not(None),
-            )
-        ).all()
-    )
 
 
 def quality_table(evaluation: Evaluation) -> Table:

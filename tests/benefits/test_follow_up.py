@@ -243,3 +243,30 @@ def key_of_round(round_, key):
     from tests.dashboards.helpers import key_of
 
     return key_of(round_, key)
+
+
+def test_the_reports_show_the_benefit_at_the_end_beside_a_year_after(app, make_user):
+    from portal.auth.models import Role
+    from portal.reports.progress import progress_report
+    from portal.reports.scope import ReportScope
+    from tests.conftest import municipality
+    from tests.dashboards.helpers import stored
+    from tests.reports.test_funding import by_title, rows
+    from tests.reports.test_progress import section
+
+    round_, kbh = ended_case()
+    item = follow_up_item(kbh)
+    record_year_after(item, make_user(Role.MUNICIPAL, code=101))
+    stored()
+    with app.test_request_context():
+        own = progress_report(ReportScope(round=round_, municipality=municipality(101)))
+        whole = progress_report(ReportScope(round=round_))
+    assert rows(by_title(own, "Gevinst ved afslutningen og et år efter")) == [
+        ["Ved afslutningen", 12, D(1635), D(408750)],
+        ["Et år efter", 6, D(1620), D(405000)],
+    ]
+    assert section(own, "Et år efter").paragraphs[-1] == (
+        "Et år efter er 99\xa0% af gevinsten ved afslutningen fastholdt."
+    )
+    [row] = rows(by_title(whole, "Gevinster fastholdt et år efter"))
+    assert row[:6] == ["København", "", D(408750), D(405000), 6, D("0.9908")]
