@@ -1,6 +1,8 @@
 """`portal demo` loads the whole collaboration through the services, and again changes
 nothing."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from portal.applications.models import Application, ApplicationStatus
@@ -58,8 +60,9 @@ def test_the_demo_shows_a_decided_round_a_running_one_and_live_work():
         m.__name__: db.session.scalar(select(func.count()).select_from(m))
         for m in (Baseline, Target, Measurement)
     }
-    # every indicator of the 23 running participations has a baseline and a target
-    assert figures["Baseline"] == figures["Target"] == 12 * 8 + 11 * 8
+    # every indicator of the 23 running participations has a baseline and a target, and so
+    # has each of the 2 of the ended route-planning collaboration (8 indicators)
+    assert figures["Baseline"] == figures["Target"] == 12 * 8 + 11 * 8 + 2 * 8
     assert figures["Measurement"] > 1000
     load_demo()
     assert counts() == first
@@ -222,3 +225,30 @@ def test_demo_names_have_danish_letters_and_each_programme_its_own_words():
     ).lower()
     assert "vagt" in words
     assert not any(w in words for w in ("skærmbesøg", "borgere er visiteret", "netværk"))
+
+
+def test_the_demo_holds_an_ended_collaboration_with_its_follow_up():
+    from portal.benefits.calculation import evaluate
+    from portal.benefits.calculation.loading import round_participations
+    from portal.benefits.follow_up import follow_up_values
+    from portal.benefits.progress import Status
+    from portal.reporting.models import ReportingRequirement, ReportKind
+
+    load_demo()
+    ended = get_round_by_slug("ruteplanlaegning-2023")
+    members = round_participations(ended.id)
+    assert {p.municipality.name for p in members} == {"Helsingør", "Hedensted"}
+    helsingoer = next(p for p in members if p.municipality.name == "Helsingør")
+    follow = db.session.scalar(
+        select(ReportingRequirement).where(
+            ReportingRequirement.participation_id == helsingoer.id,
+            ReportingRequirement.kind == ReportKind.FOLLOW_UP,
+        )
+    )
+    assert follow.submitted_at is not None
+    values = follow_up_values([helsingoer.id])[helsingoer.id]
+    assert min(values) == date(2025, 4, 1)  # the months after the end, none before
+    # Judged at its end, not "Mangler data" years later.
+    [evaluation] = evaluate([helsingoer])
+    statuses = {r.progress.status for r in evaluation.indicators if r.progress}
+    assert Status.NO_DATA not in statuses

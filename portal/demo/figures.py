@@ -46,6 +46,13 @@ CURVES = {
     "punctuality": Curve(D(85), D(92), False),
     "citizen_satisfaction": Curve(D("3.8"), D("4.3"), False),
     "staff_satisfaction": Curve(D("3.5"), D("4.0"), False),
+    # route planning (Helsingør: delivery rate +4,3 %, seed 004)
+    "delivery_rate": Curve(D(58), D("62.3"), False),
+    "paid_hours": Curve(D(20000), D(20000)),
+    "transport_minutes_per_visit": Curve(D(9), D(8), False),
+    "km_driven": Curve(D(30000), D(27000)),
+    "time_window_compliance": Curve(D(80), D(88), False),
+    "continuity": Curve(D(9), D(7), False),
     # shift planning (lower is better but for the wishes met)
     "planning_hours": Curve(D(320), D(200)),
     "overtime_hours": Curve(D(450), D(300)),
@@ -171,6 +178,23 @@ NARRATIVES = {
             "Sparring i fællesskabet har hjulpet os med at organisere skærmbesøgene.",
             "Et leverandørskifte har kostet tid.",
             "Fastholde de nye arbejdsgange og måle borgernes tilfredshed.",
+        ),
+    ],
+    "ruteplanlaegning": [
+        (
+            "Ruterne lægges nu ud fra data, og leveringsgraden er steget i alle distrikter.",
+            "Det tog tid at få adresser og besøgstider ind i planlægningsværktøjet.",
+            "Følge kørte kilometer og tid i borgernes hjem måned for måned.",
+        ),
+        (
+            "Borgerne møder færre forskellige medarbejdere, og køreplanerne holder bedre.",
+            "Ændringer i besøg samme dag giver stadig manuelle omlægninger.",
+            "Dele ruteprincipperne med Hedensted og de andre i fællesskabet.",
+        ),
+        (
+            "Planlæggerne bruger mindre tid på at lægge ruter og mere på kvalitet.",
+            "Vikarforbruget svinger med sygefraværet.",
+            "Fastholde den faste planlægningsrytme og målingen af leveringsgraden.",
         ),
     ],
     "vagtplanlaegning": [
