@@ -121,6 +121,16 @@ class BenefitResult:
         return next((p for p in self.periods if p.period == wanted), None)
 
     @property
+    def active_periods(self) -> tuple[PeriodResult, ...]:
+        """The benefit period as every page, report and scenario says it: from the first
+        month with any hours, kroner or costs to the last month of the timeline (a yearly
+        indicator's period can start the timeline months before anything happens)."""
+        periods = list(self.periods)
+        while periods and not (periods[0].hours or periods[0].gross or periods[0].costs):
+            periods.pop(0)
+        return tuple(periods)
+
+    @property
     def paid_from_start(self) -> bool:
         """No payback month because nothing needed paying back: the cumulative net was never
         negative and ends positive (the words must then not say "not reached")."""

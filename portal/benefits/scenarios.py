@@ -209,6 +209,8 @@ class Comparison:
     expected: dict[Scenario, Decimal]
     share_of_likely: Decimal | None
     position: Position
+    first: date | None = None  # the benefit period compared (``active_periods``)
+    last: date | None = None
 
 
 @dataclass(frozen=True)
@@ -268,9 +270,10 @@ def scenario_results(inputs: CaseInputs) -> tuple[ScenarioResult, ...]:
 def compare(realised: BenefitResult | None, scenarios: Sequence[ScenarioResult]):
     """The realised gross against each scenario over the months the realised figures cover
     (None before the first)."""
-    if realised is None or not realised.periods:
+    if realised is None or not realised.active_periods:
         return None
-    months = {p.period for p in realised.periods}
+    active = realised.active_periods
+    months = {p.period for p in active}
     expected = {s.scenario: s.gross_in(months) for s in scenarios}
     likely = expected[Scenario.LIKELY]
     share = realised.gross / likely if likely else None
@@ -282,7 +285,9 @@ def compare(realised: BenefitResult | None, scenarios: Sequence[ScenarioResult])
         position = Position.LIKELY_TO_OPTIMISTIC
     else:
         position = Position.ABOVE_OPTIMISTIC
-    return Comparison(len(months), realised.gross, expected, share, position)
+    return Comparison(
+        len(months), realised.gross, expected, share, position, active[0].period, active[-1].period
+    )
 
 
 def _net(inputs: CaseInputs, key: str, value: Decimal) -> Decimal:

@@ -29,12 +29,8 @@ from portal.reports.progress_tables import kroner, month_text, rounded, sheet
 
 
 def active_periods(evaluation: Evaluation) -> list:
-    """The months from the first with any hours, kroner or costs (a yearly indicator's
-    period can start the timeline months before anything happens)."""
-    periods = list(evaluation.benefits.periods)
-    while periods and not (periods[0].hours or periods[0].gross or periods[0].costs):
-        periods.pop(0)
-    return periods
+    """The benefit period (``BenefitResult.active_periods``): the same on every page."""
+    return list(evaluation.benefits.active_periods)
 
 
 def benefit_facts(evaluation: Evaluation) -> list[tuple[str, str]]:

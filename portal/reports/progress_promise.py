@@ -34,6 +34,7 @@ from portal.reports.progress_follow_up import follow_up_table
 from portal.reports.progress_tables import (
     indicator_title,
     kroner,
+    month_text,
     percent_text,
     rounded,
     sheet,
@@ -75,9 +76,12 @@ def comparison_text(comparison: Comparison | None, shown=tuple(Scenario)) -> str
     else:
         text = _position_text(position)
     return _(
-        "Realiseret %(share)s af det sandsynlige scenarie over %(months)d måneder; %(position)s.",
+        "Realiseret %(share)s af det sandsynlige scenarie over %(months)d måneder"
+        " (%(first)s – %(last)s); %(position)s.",
         share=percent_text(comparison.share_of_likely),
         months=comparison.months,
+        first=month_text(comparison.first),
+        last=month_text(comparison.last),
         position=text,
     )
 
