@@ -10,6 +10,7 @@ from portal import access, rendered
 from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
 from portal.benefits import display, freeze
 from portal.benefits.disclosure import is_suppressed
+from portal.benefits.scenario_words import scenario_summary
 from portal.benefits.wording import Wording
 from portal.conditional import cached_page, not_modified, page_etag, read_versions
 from portal.dashboards import services as dashboards
@@ -90,6 +91,7 @@ def _participation_body(participation) -> str:
         participation=participation,
         words=Wording.of(board.evaluation),
         charts={b.own.indicator.key: display.indicator_svg(b.own) for b in board.benchmarks},
+        scenarios=scenario_summary(participation.round, board.evaluation),
     )
 
 

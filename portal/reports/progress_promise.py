@@ -12,16 +12,19 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from portal.benefits import freeze, quality
 from portal.benefits.calculation import Evaluation, IndicatorResult
 from portal.benefits.display import payback_text
+from portal.benefits.scenario_words import (
+    NO_TARGET_TEXT,
+    comparison_text,
+    missing_text,
+    scenario_label,
+)
 from portal.benefits.scenarios import (
     BusinessCase,
-    Comparison,
-    Position,
     Scenario,
     ScenarioResult,
     business_case,
@@ -34,95 +37,12 @@ from portal.reports.progress_follow_up import follow_up_table
 from portal.reports.progress_tables import (
     indicator_title,
     kroner,
-    month_text,
     percent_text,
     rounded,
     sheet,
 )
 
 ZERO = Decimal(0)
-
-
-def scenario_label(scenario: Scenario) -> str:
-    return {
-        Scenario.PESSIMISTIC: _("Pessimistisk"),
-        Scenario.LIKELY: _("Sandsynligt"),
-        Scenario.OPTIMISTIC: _("Optimistisk"),
-    }[scenario]
-
-
-def _position_text(position: Position) -> str:
-    return {
-        Position.BELOW_PESSIMISTIC: _("under det pessimistiske"),
-        Position.PESSIMISTIC_TO_LIKELY: _("over det pessimistiske"),
-        Position.LIKELY_TO_OPTIMISTIC: _("over det sandsynlige"),
-        Position.ABOVE_OPTIMISTIC: _("over det optimistiske"),
-    }[position]
-
-
-def comparison_text(comparison: Comparison | None, shown=tuple(Scenario)) -> str:
-    """ "Realiseret 62 % af det sandsynlige scenarie; over det pessimistiske" (a scenario the
-    targets do not give is not named)."""
-    if comparison is None:
-        return _("Der er ingen realiserede gevinster at sammenligne med endnu.")
-    if comparison.share_of_likely is None:
-        return _("Det sandsynlige scenarie giver ingen gevinst i de målte måneder.")
-    position = comparison.position
-    below = (Position.BELOW_PESSIMISTIC, Position.PESSIMISTIC_TO_LIKELY)
-    if Scenario.PESSIMISTIC not in shown and position in below:
-        text = _("under det sandsynlige")
-    elif Scenario.OPTIMISTIC not in shown and position == Position.ABOVE_OPTIMISTIC:
-        text = _position_text(Position.LIKELY_TO_OPTIMISTIC)
-    else:
-        text = _position_text(position)
-    return _(
-        "Realiseret %(share)s af det sandsynlige scenarie over %(months)d måneder"
-        " (%(first)s – %(last)s); %(position)s.",
-        share=percent_text(comparison.share_of_likely),
-        months=comparison.months,
-        first=month_text(comparison.first),
-        last=month_text(comparison.last),
-        position=text,
-    )
-
-
-NO_TARGET_TEXT = _l(
-    "Der er intet målbillede, så der er ingen scenarier: et scenarie regner med målbilledets"
-    " værdier."
-)
-
-
-def missing_text(case: BusinessCase, names: dict[str, str]) -> str:
-    """One sentence per scenario value the target picture lacks ("" when none lacks)."""
-    parts = []
-    for scenario in (Scenario.PESSIMISTIC, Scenario.OPTIMISTIC):
-        keys = case.missing.get(scenario, ())
-        if not keys:
-            continue
-        if scenario not in case.shown:
-            parts.append(
-                _(
-                    "Målbilledet har ingen pessimistiske værdier, så der er intet pessimistisk scenarie."
-                )
-                if scenario == Scenario.PESSIMISTIC
-                else _(
-                    "Målbilledet har ingen optimistiske værdier, så der er intet optimistisk scenarie."
-                )
-            )
-            continue
-        indicators = ", ".join(names.get(k, k) for k in keys)
-        parts.append(
-            _(
-                "Uden pessimistisk værdi (regnet med den sandsynlige): %(indicators)s.",
-                indicators=indicators,
-            )
-            if scenario == Scenario.PESSIMISTIC
-            else _(
-                "Uden optimistisk værdi (regnet med den sandsynlige): %(indicators)s.",
-                indicators=indicators,
-            )
-        )
-    return " ".join(parts)
 
 
 def switching_text(case: BusinessCase, evaluation: Evaluation) -> str:

@@ -162,6 +162,11 @@ def test_the_dashboard_shows_both_targets_and_the_reason(
         assert "Mod det godkendte mål (400): 67" in html and "det nuværende (350): 80" in html
         assert 'title="foreløbig"' in html
         assert 'fill="#ffffff" stroke="#005a9c"' in html  # the provisional point, hollow
+        # The scenario business case where the project lead looks: the three rows and the
+        # realised figures against them, as in the report.
+        scenarios = html[html.index('id="scenarier-h"') :]
+        assert all(s in scenarios for s in ("Pessimistisk", "Sandsynligt", "Optimistisk"))
+        assert "Realiseret 86\xa0% af det sandsynlige scenarie over 12 måneder" in scenarios
 
 
 def test_the_pdf_and_the_workbook_carry_the_promise(client, login, make_user, promised_round):
