@@ -21,6 +21,7 @@ from portal.benefits.quality import marked_share_text
 from portal.i18n import local_date, localized, money, number
 from portal.programmes.models import Round
 from portal.reporting.narratives import Narrative
+from portal.reports.formatting import decimal_text
 from portal.reports.model import Column, Kind, Table, Value
 from portal.reports.progress_comparison import COMPACT_FROM
 from portal.reports.progress_tables import kroner, month_text, rounded, sheet
@@ -35,13 +36,13 @@ def active_periods(evaluation: Evaluation) -> list:
 
 def benefit_facts(evaluation: Evaluation) -> list[tuple[str, str]]:
     b = evaluation.benefits
-    rate = number(b.hourly_cost, 2) + " kr." if b.hourly_cost is not None else "–"
+    rate = decimal_text(b.hourly_cost, 2) + " kr." if b.hourly_cost is not None else "–"
     if evaluation.hourly_cost_override is not None:
         rate += " " + _("(kommunens egen)")
     facts = [
         (_("Timepris"), rate),
         (_("Frigjort tid"), _("%(hours)s timer", hours=number(rounded(b.total_hours, 0), 0))),
-        (_("Årsværk (seneste 12 måneder)"), number(rounded(b.fte_12m, 2), 2)),
+        (_("Årsværk (seneste 12 måneder)"), decimal_text(b.fte_12m, 2)),
         (_("Gevinst, brutto"), money(kroner(b.gross))),
         (_("Omkostninger"), money(kroner(b.costs))),
         (_("Nettogevinst"), money(kroner(b.net))),
@@ -258,7 +259,7 @@ def totals_sentence(t: Totals) -> str:
         "Frigjort tid %(hours)s timer (%(fte)s årsværk de seneste 12 måneder);"
         " gevinst brutto %(gross)s, omkostninger %(costs)s, nettogevinst %(net)s",
         hours=number(rounded(t.hours, 0), 0),
-        fte=number(rounded(t.fte_12m, 2), 2),
+        fte=decimal_text(t.fte_12m, 2),
         gross=money(kroner(t.gross)),
         costs=money(kroner(t.costs)),
         net=money(kroner(t.net)),

@@ -14,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 from portal.benefits.calculation import Evaluation
 from portal.benefits.calculation.data import LineInfo
 from portal.benefits.wording import Wording
-from portal.i18n import localized, number
+from portal.i18n import localized
 from portal.programmes.models import Round
 from portal.programmes.services import hourly_cost
+from portal.reports.formatting import decimal_text
 from portal.reports.model import Column, Kind, Section, Table
 from portal.reports.progress_tables import sheet
 
@@ -133,7 +134,7 @@ def overrides_text(evaluations: Sequence[Evaluation]) -> str:
     if not own:
         return ""
     listed = "; ".join(
-        f"{e.member.municipality_name}: {number(e.hourly_cost_override, 2)} kr." for e in own
+        f"{e.member.municipality_name}: {decimal_text(e.hourly_cost_override, 2)} kr." for e in own
     )
     # the list ends in "kr.", which ends the sentence too
     return _("Kommuner med egen timepris: %(list)s", list=listed)

@@ -30,8 +30,9 @@ from portal.benefits.scenarios import (
     business_case,
     case_inputs,
 )
-from portal.i18n import localized, long_date, number
+from portal.i18n import localized, long_date
 from portal.programmes.models import Round
+from portal.reports.formatting import decimal_text
 from portal.reports.model import Column, Kind, Section, Table
 from portal.reports.progress_follow_up import follow_up_table
 from portal.reports.progress_tables import (
@@ -60,9 +61,9 @@ def switching_text(case: BusinessCase, evaluation: Evaluation) -> str:
         "Følsomhed: %(indicator)s betyder mest. Nettogevinsten over perioden er nul, når"
         " værdien er %(value)s %(unit)s (skiftværdien; målbilledet er %(likely)s).",
         indicator=localized(info, "name"),
-        value=number(s.value, 2),
+        value=decimal_text(s.value, 2),
         unit=info.unit,
-        likely=number(s.likely, 2),
+        likely=decimal_text(s.likely, 2),
     )
 
 

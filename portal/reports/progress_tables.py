@@ -31,7 +31,7 @@ from portal.benefits.display import (
     status_label,
 )
 from portal.i18n import local_date, localized, number
-from portal.reports.formatting import cut_at_word
+from portal.reports.formatting import cut_at_word, decimal_text
 from portal.reports.model import Column, Kind, Table, Value
 
 HUNDRED = Decimal(100)
@@ -240,7 +240,7 @@ def indicator_facts(result: IndicatorResult) -> list[tuple[str, str]]:
     )
 
     def value(v: Decimal) -> str:
-        return f"{number(v, digits)} {localized(result.indicator, 'unit')}".strip()
+        return f"{decimal_text(v, digits)} {localized(result.indicator, 'unit')}".strip()
 
     facts = []
     if result.baseline:

@@ -47,7 +47,7 @@ def test_a_municipality_report_matches_the_hand_calculation(app, progress_round)
         "Screen visits", "besøg pr. måned", D(100), D(400), D(300), D(2) / D(3), "På sporet"
     ]  # fmt: skip
     benefits = dict(section(report, "Gevinster").facts)
-    assert benefits["Timepris"] == "250 kr."
+    assert benefits["Timepris"] == "250,00 kr."  # as the tables write two decimals
     assert benefits["Frigjort tid"] == "1.800 timer"
     assert benefits["Nettogevinst"] == "421.002 kr."
     assert benefits["Beregnet for"] == "september 2025 – august 2026"
@@ -129,7 +129,7 @@ def test_a_community_shows_its_members_side_by_side(app, progress_round):
         ["København", "Statusrapport, 4. kvartal 2025 (17.01.2026)",
          "Borgerne tager godt imod skærmbesøg", "Ustabilt netværk", "Flere distrikter"],
     ]  # fmt: skip
-    assert "Frederiksberg: 300 kr." in " ".join(
+    assert "Frederiksberg: 300,00 kr." in " ".join(
         section(report, "Sådan er gevinsterne beregnet").paragraphs
     )
     text = all_text(report)
