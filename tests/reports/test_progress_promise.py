@@ -177,6 +177,11 @@ def test_the_pdf_and_the_workbook_carry_the_promise(client, login, make_user, pr
     text = " ".join(pdf_pages(pdf.data))
     assert "400 → 350" in text and "Sandsynligt" in text
     assert "over det pessimistiske" in " ".join(text.split())  # the PDF may break the line
+    # Each indicator's heading stands on the page of its chart (its caption), never alone.
+    pages = pdf_pages(pdf.data)
+    for title in ("Screen visits (besøg pr. måned)", "Citizens screen (borgere)"):
+        [page] = [p for p in pages if title in p and "Målinger mod målbilledet" in p][:1] or [""]
+        assert page, title
     workbook = client.get(f"/rapporter/fremdrift/{slug}?kommune=751&format=xlsx")
     sheets = load_workbook(io.BytesIO(workbook.data)).sheetnames
     assert "Scenarier" in sheets and "Målbillede" in sheets and "Kvalitet" in sheets
