@@ -68,6 +68,10 @@ def rules_paragraphs(*, several: bool) -> list[str]:
             " på 0 kr. efter at have været negativ."
         ),
         _(
+            "Har den akkumulerede nettogevinst aldrig været negativ, og er nettogevinsten"
+            " positiv, står der „fra første måned“; ellers „ikke nået“."
+        ),
+        _(
             "Beløb er vist i hele kroner og timer i hele timer; der regnes med de præcise tal,"
             " og regnearket har dem."
         ),
