@@ -252,3 +252,17 @@ def test_the_demo_holds_an_ended_collaboration_with_its_follow_up():
     [evaluation] = evaluate([helsingoer])
     statuses = {r.progress.status for r in evaluation.indicators if r.progress}
     assert Status.NO_DATA not in statuses
+
+
+def test_the_ended_collaborations_report_shows_the_benefit_a_year_after(app):
+    from portal.reports.progress import progress_report
+    from portal.reports.scope import ReportScope
+    from tests.reports.test_funding import by_title, rows
+
+    load_demo()
+    ended = get_round_by_slug("ruteplanlaegning-2023")
+    with app.test_request_context():
+        report = progress_report(ReportScope(round=ended))
+    [row] = rows(by_title(report, "Gevinster fastholdt et år efter"))
+    assert row[0] == "Helsingør" and row[1] == "Ja, gevinsterne er fastholdt"
+    assert row[4] == 12 and row[3] > 0  # twelve months measured after the end
