@@ -7,18 +7,29 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: install run test test-sqlite test-postgres browser services bench lint clean translations
+.PHONY: install install-runtime run test test-sqlite test-postgres browser services bench lint clean translations
+
+# `make run` installs only what the portal needs to run; `make install` (and every target
+# that tests, lints or measures) adds the dev extras: pytest, Playwright, axe, ruff, locust.
+install-runtime: $(RUNTIME_STAMP)
 
 install: $(STAMP)
+
+$(RUNTIME_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(RUNTIME_STAMP) $(STAMP)
 
-run: install
+run: install-runtime
 	$(BIN)/portal db upgrade
 	$(BIN)/portal seed
 	$(BIN)/portal demo

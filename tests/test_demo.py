@@ -1,6 +1,8 @@
 """`portal demo` loads the whole collaboration through the services, and again changes
 nothing."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from portal.applications.models import Application, ApplicationStatus
@@ -58,8 +60,9 @@ def test_the_demo_shows_a_decided_round_a_running_one_and_live_work():
         m.__name__: db.session.scalar(select(func.count()).select_from(m))
         for m in (Baseline, Target, Measurement)
     }
-    # every indicator of the 23 running participations has a baseline and a target
-    assert figures["Baseline"] == figures["Target"] == 12 * 8 + 11 * 8
+    # every indicator of the 23 running participations has a baseline and a target, and so
+    # has each of the 2 of the ended route-planning collaboration (8 indicators)
+    assert figures["Baseline"] == figures["Target"] == 12 * 8 + 11 * 8 + 2 * 8
     assert figures["Measurement"] > 1000
     load_demo()
     assert counts() == first
@@ -131,13 +134,20 @@ def test_the_demo_shows_a_lowered_target_a_provisional_figure_and_three_scenario
     monthly = [key for key, frequency in provisional if frequency == Frequency.MONTHLY]
     assert monthly == ["screen_visits"]
     assert {f for _k, f in provisional} == set(Frequency)
+    # Every demo target has three scenarios, in shift planning too (the README says so).
+    shift = get_round_by_slug("vagtplanlaegning-2026")
     assert not db.session.scalar(
         select(func.count(Target.id))
         .join(Participation, Participation.id == Target.participation_id)
         .where(
-            Participation.round_id == running.id,
+            Participation.round_id.in_([running.id, shift.id]),
             Target.pessimistic.is_(None) | Target.optimistic.is_(None),
         )
+    )
+    assert db.session.scalar(
+        select(func.count(Target.id))
+        .join(Participation, Participation.id == Target.participation_id)
+        .where(Participation.round_id == shift.id)
     )
     load_demo()  # again: nothing new
     assert len(freeze.histories([aarhus.id])[aarhus.id][key].steps) == 1
@@ -194,3 +204,65 @@ def test_the_demos_stored_results_are_what_a_rebuild_computes():
     assert all(incremental.values())
     rebuild()
     assert stored() == incremental
+
+
+def test_demo_names_have_danish_letters_and_each_programme_its_own_words():
+    from portal.auth.models import User
+    from portal.reporting.models import ReportingRequirement
+
+    load_demo()
+    names = set(db.session.scalars(select(User.name)))
+    assert {"Projektleder Helsingør", "Projektleder Ringkøbing-Skjern"} <= names
+    assert not any("oe" in n.split()[-1].lower() for n in names if n.startswith("Projektleder"))
+    shift = get_round_by_slug("vagtplanlaegning-2026")
+    words = " ".join(
+        " ".join((r.what_worked or "", r.obstacles or "", r.next_steps or ""))
+        for r in db.session.scalars(
+            select(ReportingRequirement)
+            .join(Participation, Participation.id == ReportingRequirement.participation_id)
+            .where(Participation.round_id == shift.id)
+        )
+    ).lower()
+    assert "vagt" in words
+    assert not any(w in words for w in ("skærmbesøg", "borgere er visiteret", "netværk"))
+
+
+def test_the_demo_holds_an_ended_collaboration_with_its_follow_up():
+    from portal.benefits.calculation import evaluate
+    from portal.benefits.calculation.loading import round_participations
+    from portal.benefits.follow_up import follow_up_values
+    from portal.benefits.progress import Status
+    from portal.reporting.models import ReportingRequirement, ReportKind
+
+    load_demo()
+    ended = get_round_by_slug("ruteplanlaegning-2023")
+    members = round_participations(ended.id)
+    assert {p.municipality.name for p in members} == {"Helsingør", "Hedensted"}
+    helsingoer = next(p for p in members if p.municipality.name == "Helsingør")
+    follow = db.session.scalar(
+        select(ReportingRequirement).where(
+            ReportingRequirement.participation_id == helsingoer.id,
+            ReportingRequirement.kind == ReportKind.FOLLOW_UP,
+        )
+    )
+    assert follow.submitted_at is not None
+    values = follow_up_values([helsingoer.id])[helsingoer.id]
+    assert min(values) == date(2025, 4, 1)  # the months after the end, none before
+    # Judged at its end, not "Mangler data" years later.
+    [evaluation] = evaluate([helsingoer])
+    statuses = {r.progress.status for r in evaluation.indicators if r.progress}
+    assert Status.NO_DATA not in statuses
+
+
+def test_the_ended_collaborations_report_shows_the_benefit_a_year_after(app):
+    from portal.reports.progress import progress_report
+    from portal.reports.scope import ReportScope
+    from tests.reports.test_funding import by_title, rows
+
+    load_demo()
+    ended = get_round_by_slug("ruteplanlaegning-2023")
+    with app.test_request_context():
+        report = progress_report(ReportScope(round=ended))
+    [row] = rows(by_title(report, "Gevinster fastholdt et år efter"))
+    assert row[0] == "Helsingør" and row[1] == "Ja, gevinsterne er fastholdt"
+    assert row[4] == 12 and row[3] > 0  # twelve months measured after the end

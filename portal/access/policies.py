@@ -30,7 +30,14 @@ from portal.applications.models import (
 )
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
-from portal.benefits.models import Baseline, Cost, FigureVersion, Measurement, Target
+from portal.benefits.models import (
+    Baseline,
+    Cost,
+    FigureVersion,
+    FollowUpMeasurement,
+    Measurement,
+    Target,
+)
 from portal.jobs.models import Job
 from portal.notifications.models import Notification, OutboxMessage
 from portal.participations.models import Community, Disbursement, Participation
@@ -117,6 +124,7 @@ POLICIES: dict[type, Policy] = {
     Baseline: FIGURES,
     Target: FIGURES,
     Measurement: FIGURES,
+    FollowUpMeasurement: FIGURES,
     Cost: FIGURES,
     # The versions of a frozen target picture: written with the change they record.
     FigureVersion: FIGURES,

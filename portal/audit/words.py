@@ -58,6 +58,7 @@ ACTIONS = {
     "figures_imported": _l("Tal indlæst fra fil"),
     "figures_exported": _l("Tal hentet"),
     "report_downloaded": _l("Rapport hentet"),
+    "follow_up_recorded": _l("Tal til gevinstopfølgningen registreret"),
     "cli": _l("Kommando kørt"),
 }
 

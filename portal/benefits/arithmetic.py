@@ -27,7 +27,9 @@ months (below): rounding is for display only. Every figure comes with an ``Expla
   month of a spread period), a flag or a cost (a yearly cost's later months only when the
   timeline reaches them): it runs to the end of the last measured period, so a year
   measured in full counts that year's costs in full. ``start`` and ``end`` clip or extend
-  it (e.g. to the round's period).
+  it (e.g. to the round's period, as the scenarios do); ``within`` only clips it to the
+  round's period (the realised figures: nothing before the collaboration began, nothing
+  after it ended, and no month added that nothing was measured in).
 
 On that grid, month by month:
 
@@ -118,6 +120,27 @@ class BenefitResult:
         wanted = month_start(day)
         return next((p for p in self.periods if p.period == wanted), None)
 
+    @property
+    def active_periods(self) -> tuple[PeriodResult, ...]:
+        """The benefit period as every page, report and scenario says it: from the first
+        month with any hours, kroner or costs to the last month of the timeline (a yearly
+        indicator's period can start the timeline months before anything happens)."""
+        periods = list(self.periods)
+        while periods and not (periods[0].hours or periods[0].gross or periods[0].costs):
+            periods.pop(0)
+        return tuple(periods)
+
+    @property
+    def paid_from_start(self) -> bool:
+        """No payback month because nothing needed paying back: the cumulative net was never
+        negative and ends positive (the words must then not say "not reached")."""
+        return (
+            self.payback is None
+            and bool(self.periods)
+            and self.net > 0
+            and all(p.cumulative_net >= 0 for p in self.periods)
+        )
+
 
 def hourly_cost(
     parameters: Mapping[str, object], override: object = None
@@ -152,6 +175,7 @@ def compute_benefits(
     frequencies: Mapping[str, str] | None = None,
     start: date | None = None,
     end: date | None = None,
+    within: tuple[date, date] | None = None,
 ) -> BenefitResult:
     """Per month: each line's value, hours, FTE over 12 months, gross, costs, net and
     cumulative net; the totals and the payback month. See the module's docstring.
@@ -180,6 +204,11 @@ def compute_benefits(
         return _totals([], lines, rate, annual_hours, rate_explanation, None)
     first = month_start(start) if start else min(marked)
     last = month_start(end) if end else max(marked)
+    if within is not None:
+        # Clipped to the collaboration's period, never extended: a yearly value of the year
+        # the period began in counts only its months from the start (issue 21: no benefit
+        # period, and no missing value, before the collaboration began).
+        first, last = max(first, month_start(within[0])), min(last, month_start(within[1]))
 
     periods: list[PeriodResult] = []
     hours_by_month: dict[date, Decimal] = {}

@@ -1,6 +1,8 @@
 """Statistical disclosure (DESIGN "Indicators and benefits"): a count between 1 and 4 is
 shown as "< 5" wherever another municipality can see it — the community and national views,
 and the reports that carry them. A municipality's own dashboard shows its own exact figures.
+It protects *observed* counts of people and events (a baseline, a measurement): a target is
+a promise, not an observation, and is never suppressed.
 
 An aggregate another municipality can see (a community's or a round's median) of fewer than
 ``MIN_MUNICIPALITIES`` municipalities is not shown but says "færre end 3 kommuner": in a

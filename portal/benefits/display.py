@@ -121,8 +121,20 @@ def payback_explanation(benefits: BenefitResult | None) -> Explanation | None:
         str(PAYBACK_RULE),
         tuple(inputs),
         None,
-        benefits.payback.isoformat() if benefits.payback else str(_("ikke nået")),
+        benefits.payback.isoformat() if benefits.payback else payback_text(benefits),
     )
+
+
+def payback_text(benefits: BenefitResult | None) -> str:
+    """The payback in words that agree with the net: the month, "from the first month" when
+    the cumulative net was never negative and ends positive, else "not reached"."""
+    if benefits is None or not benefits.periods:
+        return "–"
+    if benefits.payback:
+        return local_date(benefits.payback, "MMMM yyyy")
+    if benefits.paid_from_start:
+        return _("fra første måned")
+    return _("ikke nået")
 
 
 def projection_text(result: IndicatorResult) -> str | None:

@@ -148,6 +148,28 @@ class Measurement(_Figure, Base):
     indicator: Mapped[Indicator] = relationship()
 
 
+class FollowUpMeasurement(_Figure, Base):
+    """A key indicator's value for a period *after* the collaboration ended, recorded for the
+    follow-up a year after (the state's practice: a benefits report a year after completion).
+
+    Kept apart from ``Measurement``, so it is never counted in the collaboration's own
+    period, in its benefits, status or charts: only the follow-up reads it
+    (``portal.benefits.follow_up``)."""
+
+    __tablename__ = "follow_up_measurements"
+    __table_args__ = (UniqueConstraint("participation_id", "indicator_id", "period"),)
+
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("indicators.id", ondelete="RESTRICT"), index=True
+    )
+    period: Mapped[date] = mapped_column(Date)
+    value: Mapped[Decimal] = mapped_column(VALUE)
+    note: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
+
+    participation: Mapped[Participation] = relationship()
+    indicator: Mapped[Indicator] = relationship()
+
+
 class Cost(_Figure, Base):
     """A one-off or yearly cost (licences, equipment, project management, operation).
 

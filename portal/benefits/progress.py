@@ -16,7 +16,8 @@ data: the progress, a status against the time elapsed, and a projection of the t
   whatever its last status was. Older than allowed means two full periods without a value
   since the latest: a monthly indicator last measured in September is missing data from
   1 December (October and November passed empty), a quarterly one last measured in Q1 from
-  1 October, a yearly one last measured for 2023 from 1 January 2026.
+  1 October, a yearly one last measured for 2023 from 1 January 2026. Once the
+  collaboration has ended, "today" is its last day (``judged_on``).
 - **Projection**: a least-squares line through the measurements (and the baseline, which
   is the first observation), read at the target date: "expected to reach" when the
   projected value's progress is ≥ 1, else "expected to miss by" the distance to the target.
@@ -154,6 +155,13 @@ def projection(
         slope_per_day=slope,
         points=len(points),
     )
+
+
+def judged_on(today: date, period_end: date | None) -> date:
+    """The day whether a latest value is too old is judged on: today, or the collaboration's
+    last day once it has ended (a collaboration that ended in 2021 is judged at its end, not
+    "missing data" today; what comes after is the follow-up's)."""
+    return min(today, period_end) if period_end else today
 
 
 def is_stale(latest_period: date, frequency, today: date) -> bool:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -209,6 +209,8 @@ class Comparison:
     expected: dict[Scenario, Decimal]
     share_of_likely: Decimal | None
     position: Position
+    first: date | None = None  # the benefit period compared (``active_periods``)
+    last: date | None = None
 
 
 @dataclass(frozen=True)
@@ -216,9 +218,46 @@ class BusinessCase:
     scenarios: tuple[ScenarioResult, ...]
     switching: SwitchingValue | None
     comparison: Comparison | None
+    shown: tuple[Scenario, ...] = tuple(Scenario)
+    missing: Mapping[Scenario, tuple[str, ...]] = field(default_factory=dict)
 
     def of(self, scenario: Scenario) -> ScenarioResult:
         return next(s for s in self.scenarios if s.scenario == scenario)
+
+    @property
+    def shown_results(self) -> tuple[ScenarioResult, ...]:
+        """The scenarios the targets give (see ``given_scenarios``), in order."""
+        return tuple(s for s in self.scenarios if s.scenario in self.shown)
+
+
+def given_scenarios(inputs: CaseInputs) -> tuple[Scenario, ...]:
+    """The scenarios the target picture gives, so no report prints rows that only repeat
+    another: none without any target (there is nothing to promise), the likely one with a
+    target, the pessimistic and the optimistic only where at least one target names its
+    value (an indicator without it then counts at its likely value, and ``missing_values``
+    says so)."""
+    if not inputs.targets:
+        return ()
+    given = [Scenario.LIKELY]
+    if any(t.pessimistic is not None for t in inputs.targets.values()):
+        given.insert(0, Scenario.PESSIMISTIC)
+    if any(t.optimistic is not None for t in inputs.targets.values()):
+        given.append(Scenario.OPTIMISTIC)
+    return tuple(given)
+
+
+def missing_values(inputs: CaseInputs) -> dict[Scenario, tuple[str, ...]]:
+    """Per scenario other than the likely one: the target indicators without its value."""
+    return {
+        scenario: tuple(
+            sorted(
+                key
+                for key, t in inputs.targets.items()
+                if (t.pessimistic if scenario == Scenario.PESSIMISTIC else t.optimistic) is None
+            )
+        )
+        for scenario in (Scenario.PESSIMISTIC, Scenario.OPTIMISTIC)
+    }
 
 
 def scenario_results(inputs: CaseInputs) -> tuple[ScenarioResult, ...]:
@@ -231,9 +270,10 @@ def scenario_results(inputs: CaseInputs) -> tuple[ScenarioResult, ...]:
 def compare(realised: BenefitResult | None, scenarios: Sequence[ScenarioResult]):
     """The realised gross against each scenario over the months the realised figures cover
     (None before the first)."""
-    if realised is None or not realised.periods:
+    if realised is None or not realised.active_periods:
         return None
-    months = {p.period for p in realised.periods}
+    active = realised.active_periods
+    months = {p.period for p in active}
     expected = {s.scenario: s.gross_in(months) for s in scenarios}
     likely = expected[Scenario.LIKELY]
     share = realised.gross / likely if likely else None
@@ -245,7 +285,9 @@ def compare(realised: BenefitResult | None, scenarios: Sequence[ScenarioResult])
         position = Position.LIKELY_TO_OPTIMISTIC
     else:
         position = Position.ABOVE_OPTIMISTIC
-    return Comparison(len(months), realised.gross, expected, share, position)
+    return Comparison(
+        len(months), realised.gross, expected, share, position, active[0].period, active[-1].period
+    )
 
 
 def _net(inputs: CaseInputs, key: str, value: Decimal) -> Decimal:
@@ -319,7 +361,9 @@ def business_case(
     return BusinessCase(
         scenarios,
         switching_value(inputs) if switching and inputs.targets else None,
-        compare(realised, scenarios),
+        compare(realised, scenarios) if inputs.targets else None,
+        given_scenarios(inputs),
+        missing_values(inputs),
     )
 
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from portal import rendered
 from portal.benefits import display, freeze
+from portal.benefits.scenario_words import scenario_summary
 from portal.benefits.wording import Wording
 from portal.dashboards import services as dashboards
 from portal.dashboards.versions import versions_of
@@ -78,6 +79,7 @@ def _draw(participation, results: str, national_link: bool) -> str:
         charts={b.own.indicator.key: display.indicator_svg(b.own) for b in board.benchmarks},
         median_slot=lambda indicator_id: Markup(f"<!--medians:{int(indicator_id)}-->"),
         national_link=national_link,
+        scenarios=scenario_summary(participation.round, board.evaluation),
     )
 
 

@@ -36,15 +36,16 @@ class DemoUser:
     code: int | None = None
 
 
-# Municipalities the seeds talk about (Helsingør, Ringkøbing-Skjern, Varde) and a few more.
+# Municipalities the seeds talk about (Helsingør, Ringkøbing-Skjern, Varde) and a few more:
+# the e-mail address in ASCII, the name as the municipality writes it.
 DEMO_MUNICIPALITIES = {
-    751: "aarhus",
-    461: "odense",
-    851: "aalborg",
-    217: "helsingoer",
-    760: "ringkoebing-skjern",
-    573: "varde",
-    630: "vejle",
+    751: ("aarhus", "Aarhus"),
+    461: ("odense", "Odense"),
+    851: ("aalborg", "Aalborg"),
+    217: ("helsingoer", "Helsingør"),
+    760: ("ringkoebing-skjern", "Ringkøbing-Skjern"),
+    573: ("varde", "Varde"),
+    630: ("vejle", "Vejle"),
 }
 
 DEMO_USERS: list[DemoUser] = [
@@ -54,14 +55,12 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("bedoemmer@demo.dk", "Bent Bedømmer", Role.REVIEWER, 630),
     DemoUser("ekspert@demo.dk", "Eva Ekspert", Role.REVIEWER),
     *[
-        DemoUser(
-            f"projektleder.{slug}@demo.dk", f"Projektleder {slug.title()}", Role.MUNICIPAL, code
-        )
-        for code, slug in DEMO_MUNICIPALITIES.items()
+        DemoUser(f"projektleder.{slug}@demo.dk", f"Projektleder {name}", Role.MUNICIPAL, code)
+        for code, (slug, name) in DEMO_MUNICIPALITIES.items()
     ],
     *[
-        DemoUser(f"direktion.{slug}@demo.dk", f"Direktør {slug.title()}", Role.LEADERSHIP, code)
-        for code, slug in list(DEMO_MUNICIPALITIES.items())[:3]
+        DemoUser(f"direktion.{slug}@demo.dk", f"Direktør {name}", Role.LEADERSHIP, code)
+        for code, (slug, name) in list(DEMO_MUNICIPALITIES.items())[:3]
     ],
 ]
 
@@ -113,9 +112,11 @@ def load_demo() -> list[DemoUser]:
         m.code: m.id
         for m in db.session.scalars(select(Municipality).where(Municipality.country == "DK"))
     }
-    existing = set(db.session.scalars(select(User.email)))
+    existing = {u.email: u for u in db.session.scalars(select(User))}
     for demo in DEMO_USERS:
         if demo.email in existing:
+            # A demo loaded before the names had their Danish letters gets them now.
+            existing[demo.email].name = demo.name
             continue
         auth.create_user(
             auth.UserData(

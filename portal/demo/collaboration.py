@@ -11,6 +11,8 @@ through the same services as the pages, so the demo shows what the portal really
   Odense's application submitted, Aalborg's joint draft waiting for Vejle to confirm.
 - Figures for the two running rounds (``portal.demo.figures``): baselines, targets,
   measurements up to today and costs, through the file import.
+- An ended route-planning collaboration with Helsingør's follow-up a year after, with
+  figures (``portal.demo.ended``).
 
 Each part is skipped when its round already has applications or participants, so loading
 the demo again changes nothing.
@@ -354,4 +356,7 @@ def load_collaboration(users: dict[str, User], now: datetime) -> None:
             load_figures(rounds[slug], users["koordinator@demo.dk"], today)
             load_reports(rounds[slug], today)
             load_promises(rounds[slug], users["koordinator@demo.dk"])
+    from portal.demo.ended import load_ended
+
+    load_ended(users, today)
     db.session.flush()

@@ -1,10 +1,9 @@
-"""The demo's promises, in the running screen-visit round: three scenarios on every target
+"""The demo's promises: three scenarios on every target of both running rounds
 (pessimistic at 60 % of the way from the baseline to the likely target, optimistic at
-125 %), Aarhus's target picture approved by the coordinator, its screen-visit target then
-lowered with a reason, and its latest screen-visit figure provisional. (The shift-planning
-round keeps single targets, as a round may.) Through
-the services a municipality and the coordinator use; skipped when Aarhus is approved
-already, so loading the demo twice changes nothing."""
+125 %), as the README says; and in the screen-visit round Aarhus's target picture approved
+by the coordinator, its screen-visit target then lowered with a reason, and its latest
+screen-visit figure provisional. Through the services a municipality and the coordinator
+use; skipped when Aarhus is approved already, so loading the demo twice changes nothing."""
 
 from __future__ import annotations
 
@@ -33,9 +32,9 @@ SHOWCASE = "skaermbesoeg-2025"  # the round where Aarhus's promise changes
 
 
 def load_promises(round_: Round, coordinator) -> None:
+    _scenarios(round_)  # only targets without them: a second load adds none
     if round_.slug != SHOWCASE:
         return
-    _scenarios(round_)  # only targets without them: a second load adds none
     aarhus = db.session.scalar(
         select(Participation)
         .join(Municipality, Municipality.id == Participation.municipality_id)

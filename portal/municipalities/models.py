@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import Boolean, CheckConstraint, Date, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
@@ -16,6 +18,7 @@ class Municipality(Base):
         UniqueConstraint("country", "code"),
         CheckConstraint("code > 0", name="code_positive"),
         CheckConstraint("population IS NULL OR population >= 0", name="population_not_negative"),
+        UniqueConstraint("cvr"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -24,7 +27,14 @@ class Municipality(Base):
     name: Mapped[str] = mapped_column(String(100))
     full_name: Mapped[str] = mapped_column(String(150))
     region: Mapped[str] = mapped_column(String(100))
+    # The organisation's CVR number (8 digits in Denmark): single sign-on names a person's
+    # organisation by it.
+    cvr: Mapped[str | None] = mapped_column(String(10))
     population: Mapped[int | None] = mapped_column(Integer)
+    # The day the population was counted (FOLK1A: the first day of its quarter) and its
+    # source as credited wherever it is shown ("Danmarks Statistik, FOLK1A 2025K3").
+    population_date: Mapped[date | None] = mapped_column(Date)
+    population_source: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     @property

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 
 from portal.audit import services as audit
 from portal.db import db
 from portal.errors import RowErrors
-from portal.municipalities import signals
+from portal.municipalities import population, signals
 from portal.municipalities.models import Municipality
 from portal.spreadsheets import csv_frame
 from portal.tabular import parse_whole_number, read_csv_rows
 
 REQUIRED_COLUMNS = ("code", "name", "region")
-OPTIONAL_COLUMNS = ("full_name", "population", "country", "active")
+OPTIONAL_COLUMNS = (
+    "full_name",
+    "cvr",
+    "population",
+    "population_date",
+    "population_source",
+    "country",
+    "active",
+)
 COUNTRIES = ("DK", "NO", "SE", "FI", "IS")
 MAX_POPULATION = 50_000_000
+POPULATION_FIELDS = ("population", "population_date", "population_source")
 _TRUE = {"1", "true", "ja", "yes", "x"}
 _FALSE = {"0", "false", "nej", "no", ""}
 
@@ -44,6 +55,20 @@ class ImportResult:
             updated=self.updated,
             unchanged=self.unchanged,
         )
+
+
+def population_credit(municipalities) -> str | None:
+    """ "Kilde: Danmarks Statistik, FOLK1A 2025K3" for the populations shown (each source
+    once), ``None`` when none of them has a population: then no column of dashes is shown."""
+    sources = sorted(
+        {m.population_source or "" for m in municipalities if m.population is not None}
+    )
+    if not sources:
+        return None
+    named = [s for s in sources if s]
+    if not named:
+        return _("Indbyggertal uden angivet kilde.")
+    return _("Kilde: %(sources)s", sources="; ".join(named))
 
 
 def active_municipalities() -> list[Municipality]:
@@ -79,16 +104,10 @@ def _parse_row(values: dict[str, str], default_country: str) -> tuple[dict, list
         reasons.append("fuldt navn er længere end 150 tegn")
     parsed["full_name"] = full_name
     parsed["has_full_name"] = bool(values.get("full_name"))
-    population = values.get("population", "")
-    parsed["population"] = None
-    if population:
-        try:
-            parsed["population"] = parse_whole_number(population)
-        except ValueError:
-            reasons.append(f"indbyggertallet '{population}' er ikke et helt tal")
-        else:
-            if parsed["population"] > MAX_POPULATION:
-                reasons.append(f"indbyggertallet '{population}' er urealistisk stort")
+    parsed["cvr"] = values.get("cvr") or None
+    if parsed["cvr"] and (problem := cvr_problem(parsed["cvr"], country)):
+        reasons.append(problem)
+    reasons += _parse_population(values, parsed)
     active = values.get("active", "").lower()
     if "active" in values and active not in _TRUE | _FALSE:
         reasons.append(f"aktiv skal være ja eller nej, ikke '{values['active']}'")
@@ -97,17 +116,66 @@ def _parse_row(values: dict[str, str], default_country: str) -> tuple[dict, list
     return parsed, reasons
 
 
+def cvr_problem(cvr: str, country: str) -> str | None:
+    """Why ``cvr`` is no Danish CVR number (8 digits passing the modulus-11 check), or
+    ``None``; another country's organisation number is only checked for digits."""
+    if not (cvr.isascii() and cvr.isdigit()):
+        return f"CVR-nummeret '{cvr}' må kun have cifre"
+    if country != "DK":
+        return None if len(cvr) <= 10 else f"organisationsnummeret '{cvr}' er for langt"
+    if len(cvr) != 8:
+        return f"CVR-nummeret '{cvr}' skal have 8 cifre"
+    if sum(int(d) * w for d, w in zip(cvr, (2, 7, 6, 5, 4, 3, 2, 1), strict=True)) % 11:
+        return f"CVR-nummeret '{cvr}' består ikke modulus 11-kontrollen (tastefejl?)"
+    return None
+
+
+def _parse_population(values: dict[str, str], parsed: dict) -> list[str]:
+    """A population is only taken with the day it was counted: a number without a date
+    could not be credited."""
+    reasons = []
+    population = values.get("population", "")
+    parsed["population"] = parsed["population_date"] = None
+    parsed["population_source"] = values.get("population_source") or None
+    if not population:
+        return reasons
+    try:
+        parsed["population"] = parse_whole_number(population)
+    except ValueError:
+        reasons.append(f"indbyggertallet '{population}' er ikke et helt tal")
+    else:
+        if parsed["population"] > MAX_POPULATION:
+            reasons.append(f"indbyggertallet '{population}' er urealistisk stort")
+    counted = values.get("population_date", "")
+    if not counted:
+        reasons.append("indbyggertallet mangler sin dato (kolonnen population_date, fx 2025-07-01)")
+    else:
+        try:
+            parsed["population_date"] = date.fromisoformat(counted)
+        except ValueError:
+            reasons.append(f"datoen '{counted}' er ikke en dato som 2025-07-01")
+    if parsed["population_source"] and len(parsed["population_source"]) > 100:
+        reasons.append("kilden er længere end 100 tegn")
+    return reasons
+
+
 def import_register(data: bytes | str, *, default_country: str = "DK", actor=None) -> ImportResult:
     """Create or update municipalities from a CSV register, all or nothing.
 
-    Columns ``code,name,region`` and optionally ``full_name,population,country,active``.
-    Codes compare as integers, so ``0101`` and ``101`` are the same municipality. When any
-    row is bad nothing is changed and ``RowErrors`` lists every bad row.
+    Columns ``code,name,region`` and optionally ``full_name,cvr,population,population_date,
+    population_source,country,active`` (a population needs its date). A CSV exported from
+    Danmarks Statistik's StatBank for table FOLK1A is recognised by its ``OMRÅDE`` column and
+    updates the populations only (``population.import_folk1a``). Codes compare as integers,
+    so ``0101`` and ``101`` are the same municipality. When any row is bad nothing is
+    changed and ``RowErrors`` lists every bad row.
     """
+    if population.is_folk1a(data):
+        return import_folk1a(data, actor=actor)
     rows = read_csv_rows(data, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
     errors: list[tuple[int, str]] = []
     parsed_rows: list[dict] = []
     seen: dict[tuple[str, int], int] = {}
+    holders = _cvr_holders()
     for row in rows:
         parsed, reasons = _parse_row(row.values, default_country.upper())
         key = (parsed["country"], parsed.get("code"))
@@ -116,6 +184,11 @@ def import_register(data: bytes | str, *, default_country: str = "DK", actor=Non
                 reasons.append(f"koden {row.values['code']} står også i linje {seen[key]}")
             else:
                 seen[key] = row.line
+        if parsed["cvr"]:
+            holder = holders.setdefault(parsed["cvr"], (key, row.line))
+            if holder[0] != key:
+                where = f"linje {holder[1]}" if holder[1] else f"kommune {holder[0][1]}"
+                reasons.append(f"CVR-nummeret {parsed['cvr']} tilhører også {where}")
         if reasons:
             errors.append((row.line, "; ".join(reasons)))
         else:
@@ -134,11 +207,13 @@ def import_register(data: bytes | str, *, default_country: str = "DK", actor=Non
             db.session.add(Municipality(**parsed))
             result.created += 1
             continue
-        fields = ("name", "full_name", "region", "population", "active")
+        fields = ("name", "full_name", "region", "cvr", *POPULATION_FIELDS, "active")
         # A column left out, or an empty cell in an optional one, keeps what the register
         # already holds (a short-name file must not turn "Københavns Kommune" into "København").
         if parsed["population"] is None:
-            fields = tuple(f for f in fields if f != "population")
+            fields = tuple(f for f in fields if f not in POPULATION_FIELDS)
+        if parsed["cvr"] is None:
+            fields = tuple(f for f in fields if f != "cvr")
         if not has_full_name:
             fields = tuple(f for f in fields if f != "full_name")
         if not has_active:
@@ -159,6 +234,56 @@ def import_register(data: bytes | str, *, default_country: str = "DK", actor=Non
         "municipalities_imported",
         actor=actor,
         created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+    )
+    return result
+
+
+def _cvr_holders() -> dict[str, tuple[tuple[str, int], int | None]]:
+    """The register's CVR numbers → (country, code) and no line: a file may not give one
+    municipality's CVR number to another."""
+    return {
+        cvr: ((country, code), None)
+        for cvr, country, code in db.session.execute(
+            select(Municipality.cvr, Municipality.country, Municipality.code).where(
+                Municipality.cvr.is_not(None)
+            )
+        )
+    }
+
+
+def import_folk1a(data: bytes | str, *, actor=None) -> ImportResult:
+    """The populations of one quarter from a StatBank FOLK1A export, all or nothing: each
+    Danish municipality's population, the quarter's first day as its date, and the credit
+    "Danmarks Statistik, FOLK1A <quarter>". A municipality of the file not in the register
+    is an error; one of the register not in the file keeps what it had."""
+    counts = population.read_folk1a(data)
+    register = {
+        m.code: m
+        for m in db.session.scalars(select(Municipality).where(Municipality.country == "DK"))
+    }
+    unknown = [
+        (line, code) for code, (line, _n) in counts.populations.items() if code not in register
+    ]
+    if unknown:
+        raise RowErrors(
+            [(line, f"kommunekoden {code} findes ikke i registeret") for line, code in unknown]
+        )
+    result = ImportResult(0, 0, 0)
+    for code, (_line, people) in counts.populations.items():
+        m = register[code]
+        new = (people, counts.counted_on, counts.source)
+        if (m.population, m.population_date, m.population_source) == new:
+            result.unchanged += 1
+            continue
+        m.population, m.population_date, m.population_source = new
+        result.updated += 1
+    db.session.flush()
+    audit.record(
+        "municipalities_imported",
+        actor=actor,
+        created=0,
         updated=result.updated,
         unchanged=result.unchanged,
     )
@@ -201,6 +326,7 @@ REGISTER_SORTS = {
     "name": Municipality.name,
     "region": Municipality.region,
     "population": Municipality.population,
+    "cvr": Municipality.cvr,
 }
 
 
@@ -218,7 +344,18 @@ def countries() -> list[str]:
     )
 
 
-EXPORT_COLUMNS = ("code", "name", "full_name", "region", "population", "country", "active")
+EXPORT_COLUMNS = (
+    "code",
+    "name",
+    "full_name",
+    "region",
+    "cvr",
+    "population",
+    "population_date",
+    "population_source",
+    "country",
+    "active",
+)
 
 
 def export_register() -> str:
@@ -233,7 +370,10 @@ def export_register() -> str:
                 "name": m.name,
                 "full_name": m.full_name,
                 "region": m.region,
+                "cvr": m.cvr or "",
                 "population": "" if m.population is None else m.population,
+                "population_date": m.population_date.isoformat() if m.population_date else "",
+                "population_source": m.population_source or "",
                 "country": m.country,
                 "active": "ja" if m.active else "nej",
             }

@@ -49,6 +49,7 @@ def _listing(upload: RegisterUploadForm, errors=None, status: int = 200):
         upload=upload,
         errors=errors,
         several_countries=len(countries) > 1,
+        population_credit=services.population_credit(page.items),
     ), status
 
 

@@ -9,7 +9,9 @@ community gets one, named after its municipality):
   are placed first;
 - then the biggest first (most municipalities, then most inhabitants), each into the community
   with the fewest members, ties broken by the fewest from the same region, then by the
-  smallest total population: so the communities mix region and size.
+  smallest total population: so the communities mix region and size. Where a municipality's
+  population is missing (none is shipped: the register takes FOLK1A), size is not weighed
+  at all and the communities mix region alone, which the page says.
 
 The coordinator sees the proposal and accepts it as a whole; it is recomputed on accept and
 refused when it differs from what was shown (someone moved or approved a municipality).
@@ -26,6 +28,7 @@ from flask_babel import ngettext
 
 from portal.db import db
 from portal.errors import Conflict, NotAllowed
+from portal.municipalities.services import population_credit
 from portal.participations.communities import (
     assign,
     create_community,
@@ -81,6 +84,10 @@ class Suggestion:
     placements: list[Placement] = field(default_factory=list)
     unplaced: list[Unplaced] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    # Whether every municipality in it has a population: only then is size weighed; with
+    # one missing the communities are mixed by region alone, and the page says so.
+    weighs_size: bool = True
+    population_credit: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -148,9 +155,9 @@ def _targets(round_: Round, unassigned: list[Participation]) -> tuple[list[Targe
     return existing + new, new
 
 
-def _groups(participants: list[Participation]) -> list[list[Participation]]:
+def _groups(participants: list[Participation], weigh_size: bool) -> list[list[Participation]]:
     """The participants by joint application (a participant alone is a group of one), the
-    biggest first: most municipalities, then most inhabitants, then by name."""
+    biggest first: most municipalities, then most inhabitants (when known), then by name."""
     groups: dict[object, list[Participation]] = {}
     for p in participants:
         groups.setdefault(p.application_id or ("alone", p.id), []).append(p)
@@ -158,7 +165,7 @@ def _groups(participants: list[Participation]) -> list[list[Participation]]:
         groups.values(),
         key=lambda g: (
             -len(g),
-            -sum(p.municipality.population or 0 for p in g),
+            -sum(p.municipality.population or 0 for p in g) if weigh_size else 0,
             g[0].municipality.name,
         ),
     )
@@ -175,14 +182,16 @@ def _anchor(group: list[Participation], targets: list[Target]) -> Target | None:
     )
 
 
-def _why_chosen(chosen: Target, runner_up: Target | None, regions: set[str]) -> str:
+def _why_chosen(
+    chosen: Target, runner_up: Target | None, regions: set[str], weigh_size: bool
+) -> str:
     if runner_up is None:
         return _("det eneste fællesskab med plads")
     if len(chosen.members) != len(runner_up.members):
         return _("færrest medlemmer")
     if chosen.same_region(regions) != runner_up.same_region(regions):
         return _("færrest fra samme region")
-    if chosen.population != runner_up.population:
+    if weigh_size and chosen.population != runner_up.population:
         return _("mindst samlet befolkning")
     return _("først i alfabetisk rækkefølge")
 
@@ -263,8 +272,18 @@ def suggest(round_: Round) -> Suggestion:
     maximum = round_.community_max
     unassigned = unassigned_participations(round_)
     targets, new = _targets(round_, unassigned)
-    suggestion = Suggestion(round_, new_communities=new, targets=targets)
-    groups = [(g, _anchor(g, targets)) for g in _groups([p for p in unassigned if not is_lead(p)])]
+    everyone = {p.municipality for t in targets for p in t.everyone}
+    everyone |= {p.municipality for p in unassigned}
+    weigh = bool(everyone) and all(m.population is not None for m in everyone)
+    suggestion = Suggestion(
+        round_,
+        new_communities=new,
+        targets=targets,
+        weighs_size=weigh,
+        population_credit=population_credit(everyone) if weigh else None,
+    )
+    participants = [p for p in unassigned if not is_lead(p)]
+    groups = [(g, _anchor(g, targets)) for g in _groups(participants, weigh)]
     # Those whose place is given by their joint application go first: the others fill around.
     groups.sort(key=lambda item: item[1] is None)
     for group, anchor in groups:
@@ -294,14 +313,20 @@ def suggest(round_: Round) -> Suggestion:
         regions = {p.municipality.region for p in group}
         candidates = sorted(
             (t for t in targets if len(t.members) + len(group) <= maximum),
-            key=lambda t: (len(t.members), t.same_region(regions), t.population, t.name),
+            key=lambda t: (
+                len(t.members),
+                t.same_region(regions),
+                t.population if weigh else 0,
+                t.name,
+            ),
         )
         if not candidates:
             reason = _no_room(group, targets, maximum)
             suggestion.unplaced.extend(Unplaced(p, reason) for p in group)
             continue
         chosen = candidates[0]
-        why = _why_chosen(chosen, candidates[1] if len(candidates) > 1 else None, regions)
+        runner_up = candidates[1] if len(candidates) > 1 else None
+        why = _why_chosen(chosen, runner_up, regions, weigh)
         for p in group:
             suggestion.placements.append(
                 Placement(p, chosen, _explain(chosen, group, p, maximum, why, regions))

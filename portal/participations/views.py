@@ -8,6 +8,7 @@ from portal.auth.permissions import can_see_draft_rounds, permission_required, r
 from portal.db import db
 from portal.errors import RowErrors
 from portal.i18n import bare_community
+from portal.municipalities.services import population_credit
 from portal.participations import communities, funding, grants, services, suggestion
 from portal.participations.forms import (
     AssignForm,
@@ -179,6 +180,10 @@ def _render_communities(round_, form=None, status=200):
             overview=overview,
             form=form,
             choices=[c.community for c in overview.communities],
+            population_credit=population_credit(
+                [p.municipality for v in overview.communities for p in [v.lead, *v.members] if p]
+                + [p.municipality for p in overview.unassigned]
+            ),
         ),
         status,
     )

@@ -1,12 +1,16 @@
-"""The status or final report's narrative, and the coordinator's reopen button."""
+"""The status or final report's narrative, the coordinator's reopen button, and the
+follow-up's figures after the end."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, TextAreaField
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
 
-from portal.forms import VersionedForm
+from portal.benefits.forms import NumberField
+from portal.forms import DateField, VersionedForm
 from portal.reporting.labels import GAINS_KEPT_LABELS
 from portal.reporting.models import MAX_NARRATIVE, GainsKept
 from portal.reporting.services import NarrativeData
@@ -55,3 +59,15 @@ class NarrativeForm(VersionedForm):
 
 class ReopenForm(VersionedForm):
     pass
+
+
+class FollowUpValueForm(FlaskForm):
+    """A key indicator's value for a period after the end (the follow-up a year after)."""
+
+    indicator = SelectField(_l("Indikator"), coerce=int, validate_choice=True)
+    on = DateField(
+        _l("Periode (en dag i perioden)"),
+        validators=[InputRequired(_l("Angiv en gyldig dato."))],
+    )
+    value = NumberField(_l("Værdi"), validators=[InputRequired(_l("Angiv værdien."))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=1000)])

@@ -38,6 +38,7 @@ from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_versio
 from portal.i18n import local_date, local_today
 from portal.participations.models import Participation
 from portal.programmes.models import Indicator
+from portal.reporting import follow_up
 from portal.reporting.labels import item_label, state_label
 from portal.reporting.models import MAX_NARRATIVE, GainsKept, ReportingRequirement, ReportKind
 from portal.reporting.permissions import can_reopen_report, can_submit_report, has_own_reports
@@ -325,7 +326,9 @@ def submit_report(
 
     Only the municipality's own municipal users; not before the report opens; not twice (a
     coordinator must reopen it first). The three texts are required, at most 4,000
-    characters each, and refused when one looks like it holds a CPR number."""
+    characters each, and refused when one looks like it holds a CPR number. The follow-up a
+    year after also needs its answer (gains kept?) and at least one value after the end
+    for each key indicator (``reporting.follow_up``)."""
     today = today or local_today()
     if not item.has_narrative:
         raise InvalidInput(
@@ -351,6 +354,8 @@ def submit_report(
     problems = narrative_problems(data)
     if item.kind == ReportKind.FOLLOW_UP and gains_kept is None:
         problems.append(("gains_kept", _l("Svar, om gevinsterne er fastholdt.")))
+    if item.kind == ReportKind.FOLLOW_UP and (missing := follow_up.missing_problem(item)):
+        problems.append(missing)
     if problems:
         raise RuleViolations(problems)
     before = _snapshot(item)

@@ -11,12 +11,14 @@ from sqlalchemy.orm import joinedload
 from portal import access
 from portal.auth.models import Role
 from portal.auth.permissions import role_required
-from portal.i18n import local_today
+from portal.db import db
+from portal.i18n import local_today, localized
 from portal.participations.models import Participation
-from portal.reporting import late, services
-from portal.reporting.forms import NarrativeForm, ReopenForm
+from portal.programmes.models import Indicator
+from portal.reporting import follow_up, late, services
+from portal.reporting.forms import FollowUpValueForm, NarrativeForm, ReopenForm
 from portal.reporting.labels import gains_kept_label
-from portal.reporting.models import ReportingRequirement
+from portal.reporting.models import ReportingRequirement, ReportKind
 from portal.reporting.permissions import (
     READERS,
     can_follow_rounds,
@@ -96,17 +98,32 @@ def detail(item_id: int):
     return _render_detail(item)
 
 
-def _render_detail(item, form=None, status=200):
+def _follow_up_form(item, formdata=None) -> FollowUpValueForm | None:
+    """The form for a value after the end, while the follow-up is the municipality's to
+    write (not submitted)."""
+    if item.kind != ReportKind.FOLLOW_UP or item.submitted_at is not None:
+        return None
+    if not can_submit_report(current_user, item):
+        return None
+    form = FollowUpValueForm(formdata=formdata, prefix=f"f{item.id}")
+    form.indicator.choices = [(i.id, localized(i, "name")) for i in follow_up.key_indicators(item)]
+    return form
+
+
+def _render_detail(item, form=None, status=200, value_form=None):
     view = services.view_of(item, local_today())
     editable = can_submit_report(current_user, item) and view.state in (
         services.OPEN,
         services.OVERDUE,
     )
+    is_follow_up = item.kind == ReportKind.FOLLOW_UP
     return (
         render_template(
             "reporting/detail.html",
             view=view,
             item=item,
+            follow_up=follow_up.summary(item) if is_follow_up else None,
+            value_form=value_form or _follow_up_form(item),
             form=form or (_narrative_form(item) if editable and item.has_narrative else None),
             gains_kept_label=gains_kept_label,
             reopen_form=ReopenForm(formdata=None, data={"version": str(item.version)})
@@ -135,6 +152,27 @@ def submit(item_id: int):
             flash(_("Rapporten er afleveret."), "success")
             return redirect(url_for(".index"))
     return _render_detail(item, form, status=400)
+
+
+@bp.route("/<int:item_id>/opfoelgning", methods=["POST"])
+@role_required(Role.MUNICIPAL)
+def record_follow_up(item_id: int):
+    item = _item_or_404(item_id)
+    form = _follow_up_form(item, formdata=request.form)
+    if form is None:
+        abort(403)
+    if form.validate():
+        indicator = db.session.get(Indicator, form.indicator.data)
+        ok, _result = commit_or_show(
+            form,
+            lambda: follow_up.record_follow_up_value(
+                item, indicator, form.on.data, form.value.number, form.note.data, actor=current_user
+            ),
+        )
+        if ok:
+            flash(_("Tallet er registreret."), "success")
+            return redirect(url_for(".detail", item_id=item.id))
+    return _render_detail(item, status=400, value_form=form)
 
 
 @bp.route("/<int:item_id>/genaabn", methods=["POST"])

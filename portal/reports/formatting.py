@@ -22,6 +22,12 @@ def fixed(value: int | Decimal, digits: int) -> str:
     )
 
 
+def decimal_text(value: int | Decimal | None, digits: int) -> str:
+    """A number in a report's sentence or fact written as its tables write it (fixed
+    decimals: "1.968,10" beside "1.968,10", never "1.968,1")."""
+    return "–" if value is None else fixed(value, digits)
+
+
 def cell_text(value: Value, column: Column) -> str:
     if value is None:
         return "–"

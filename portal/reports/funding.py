@@ -32,6 +32,7 @@ from portal.reports.funding_tables import (
     community_table,
     money_column,
     municipality_table,
+    over_budget_text,
     overview_table,
     own_overview_table,
     own_table,
@@ -86,6 +87,11 @@ def _disbursements(round_: Round, scope: ReportScope) -> Table:
     return table
 
 
+def _over_budget(summary) -> list[str]:
+    over = over_budget_text(summary.granted, summary.budget)
+    return [over] if over else []
+
+
 def _round_report(scope: ReportScope, generated_at: datetime) -> Report:
     round_ = scope.round
     summary = funding_summaries([round_])[round_.id]
@@ -96,7 +102,12 @@ def _round_report(scope: ReportScope, generated_at: datetime) -> Report:
     if scope.kind == ScopeKind.NATIONAL:
         main = municipality_table(summary)
         sections = [
-            Section(_("Budget og tildeling"), facts=facts, tables=[role_budget_table(summary)]),
+            Section(
+                _("Budget og tildeling"),
+                paragraphs=_over_budget(summary),
+                facts=facts,
+                tables=[role_budget_table(summary)],
+            ),
             Section(_("Tilskud pr. kommune"), tables=[main]),
             Section(_("Udbetalinger"), tables=[payments]),
         ]
@@ -166,7 +177,7 @@ def _across_report(scope: ReportScope, generated_at: datetime) -> Report:
         chapters = [
             Section(
                 localized(s.round, "name"),
-                paragraphs=[localized(s.round.programme, "name")],
+                paragraphs=[localized(s.round.programme, "name"), *_over_budget(s)],
                 facts=rule_facts(s),
                 tables=[role_budget_table(s, across=True), municipality_table(s, across=True)],
                 new_page=True,

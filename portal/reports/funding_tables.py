@@ -129,8 +129,22 @@ def period_text(start, end) -> str:
     return f"{long_date(start)} – {long_date(end)}"
 
 
+def over_budget_text(granted: int, budget: int | None) -> str | None:
+    """Said plainly, on the cover and on the page, when grants exceed the budget."""
+    if budget is None or granted <= budget:
+        return None
+    return _(
+        "Over budget: der er tildelt %(granted)s af et budget på %(budget)s, %(over)s for meget.",
+        granted=money(granted),
+        budget=money(budget),
+        over=money(granted - budget),
+    )
+
+
 def summary_text(granted: int, disbursed: int, remaining: int, budget: int | None) -> str:
     # every amount ends in "kr.", which ends the sentence too
+    if over := over_budget_text(granted, budget):
+        return over + " " + summary_text(granted, disbursed, remaining, None)
     if budget is None:
         return _(
             "Tildelt %(granted)s; udbetalt %(disbursed)s, resterende %(remaining)s",

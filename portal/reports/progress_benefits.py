@@ -16,10 +16,12 @@ from flask_babel import gettext as _
 
 from portal.benefits.calculation import CommunityTotals, Evaluation, Totals
 from portal.benefits.disclosure import too_few, too_few_text
+from portal.benefits.display import payback_text
 from portal.benefits.quality import marked_share_text
 from portal.i18n import local_date, localized, money, number
 from portal.programmes.models import Round
 from portal.reporting.narratives import Narrative
+from portal.reports.formatting import decimal_text
 from portal.reports.model import Column, Kind, Table, Value
 from portal.reports.progress_comparison import COMPACT_FROM
 from portal.reports.progress_tables import kroner, month_text, rounded, sheet
@@ -28,27 +30,23 @@ from portal.reports.progress_tables import kroner, month_text, rounded, sheet
 
 
 def active_periods(evaluation: Evaluation) -> list:
-    """The months from the first with any hours, kroner or costs (a yearly indicator's
-    period can start the timeline months before anything happens)."""
-    periods = list(evaluation.benefits.periods)
-    while periods and not (periods[0].hours or periods[0].gross or periods[0].costs):
-        periods.pop(0)
-    return periods
+    """The benefit period (``BenefitResult.active_periods``): the same on every page."""
+    return list(evaluation.benefits.active_periods)
 
 
 def benefit_facts(evaluation: Evaluation) -> list[tuple[str, str]]:
     b = evaluation.benefits
-    rate = number(b.hourly_cost, 2) + " kr." if b.hourly_cost is not None else "–"
+    rate = decimal_text(b.hourly_cost, 2) + " kr." if b.hourly_cost is not None else "–"
     if evaluation.hourly_cost_override is not None:
         rate += " " + _("(kommunens egen)")
     facts = [
         (_("Timepris"), rate),
         (_("Frigjort tid"), _("%(hours)s timer", hours=number(rounded(b.total_hours, 0), 0))),
-        (_("Årsværk (seneste 12 måneder)"), number(rounded(b.fte_12m, 2), 2)),
+        (_("Årsværk (seneste 12 måneder)"), decimal_text(b.fte_12m, 2)),
         (_("Gevinst, brutto"), money(kroner(b.gross))),
         (_("Omkostninger"), money(kroner(b.costs))),
         (_("Nettogevinst"), money(kroner(b.net))),
-        (_("Tilbagebetaling"), month_text(b.payback) if b.payback else _("ikke nået")),
+        (_("Tilbagebetaling"), payback_text(b)),
     ]
     if periods := active_periods(evaluation):
         facts.insert(
@@ -188,7 +186,7 @@ def benefits_table(
             b.gross,
             b.costs,
             b.net,
-            month_text(b.payback) if b.payback else "",
+            payback_text(b),
         ]
         table.add(*values)
     if evaluations:
@@ -261,7 +259,7 @@ def totals_sentence(t: Totals) -> str:
         "Frigjort tid %(hours)s timer (%(fte)s årsværk de seneste 12 måneder);"
         " gevinst brutto %(gross)s, omkostninger %(costs)s, nettogevinst %(net)s",
         hours=number(rounded(t.hours, 0), 0),
-        fte=number(rounded(t.fte_12m, 2), 2),
+        fte=decimal_text(t.fte_12m, 2),
         gross=money(kroner(t.gross)),
         costs=money(kroner(t.costs)),
         net=money(kroner(t.net)),

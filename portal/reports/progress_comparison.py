@@ -20,7 +20,8 @@ from portal.benefits.display import (
     IndicatorComparison,
     status_label,
 )
-from portal.i18n import localized, number
+from portal.i18n import localized
+from portal.reports.formatting import decimal_text
 from portal.reports.model import Column, Kind, Table
 from portal.reports.progress_tables import (
     _progress,
@@ -65,7 +66,7 @@ def status_counts_text(comparison: IndicatorComparison) -> str:
         "%(counts)s. Median: seneste værdi %(latest)s, fremdrift %(progress)s"
         " (%(n)d kommuner med fremdrift).",
         counts=counts,
-        latest=too_few_text() if median.latest_withheld else number(median.latest, digits),
+        latest=too_few_text() if median.latest_withheld else decimal_text(median.latest, digits),
         progress=too_few_text() if median.progress_withheld else percent_text(median.progress),
         n=median.progress_count,
     )

@@ -14,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 from portal.benefits.calculation import Evaluation
 from portal.benefits.calculation.data import LineInfo
 from portal.benefits.wording import Wording
-from portal.i18n import localized, number
+from portal.i18n import localized
 from portal.programmes.models import Round
 from portal.programmes.services import hourly_cost
+from portal.reports.formatting import decimal_text
 from portal.reports.model import Column, Kind, Section, Table
 from portal.reports.progress_tables import sheet
 
@@ -65,6 +66,10 @@ def rules_paragraphs(*, several: bool) -> list[str]:
         _(
             "Tilbagebetaling: den første måned, hvor den akkumulerede nettogevinst er nået op"
             " på 0 kr. efter at have været negativ."
+        ),
+        _(
+            "Har den akkumulerede nettogevinst aldrig været negativ, og er nettogevinsten"
+            " positiv, står der „fra første måned“; ellers „ikke nået“."
         ),
         _(
             "Beløb er vist i hele kroner og timer i hele timer; der regnes med de præcise tal,"
@@ -133,7 +138,7 @@ def overrides_text(evaluations: Sequence[Evaluation]) -> str:
     if not own:
         return ""
     listed = "; ".join(
-        f"{e.member.municipality_name}: {number(e.hourly_cost_override, 2)} kr." for e in own
+        f"{e.member.municipality_name}: {decimal_text(e.hourly_cost_override, 2)} kr." for e in own
     )
     # the list ends in "kr.", which ends the sentence too
     return _("Kommuner med egen timepris: %(list)s", list=listed)

@@ -39,6 +39,7 @@ from portal.reports import progress_tables as t
 from portal.reports.funding_tables import period_text
 from portal.reports.model import Chart, Report, Section, slugify
 from portal.reports.pdf import report_pdf
+from portal.reports.progress_follow_up import year_after_section
 from portal.reports.progress_method import method_sections
 from portal.reports.scope import ScopeNotFound
 from portal.results.read import stored_evaluations
@@ -150,6 +151,7 @@ def municipality_report(
         promise.picture_section(evaluation, histories, participation.picture_approved_at),
         benefits,
         promise.scenario_section(round_, evaluation, model),
+        *filter(None, [year_after_section(round_, evaluation, model)]),
         Section(
             _("Indikatorer"),
             paragraphs=[

@@ -12,66 +12,38 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
 
 from portal.benefits import freeze, quality
 from portal.benefits.calculation import Evaluation, IndicatorResult
+from portal.benefits.display import payback_text
+from portal.benefits.scenario_words import (
+    NO_TARGET_TEXT,
+    comparison_text,
+    missing_text,
+    scenario_label,
+)
 from portal.benefits.scenarios import (
     BusinessCase,
-    Comparison,
-    Position,
     Scenario,
     ScenarioResult,
     business_case,
     case_inputs,
 )
-from portal.db import db
-from portal.i18n import localized, long_date, number
+from portal.i18n import localized, long_date
 from portal.programmes.models import Round
-from portal.reporting.labels import gains_kept_label
-from portal.reporting.models import ReportingRequirement, ReportKind
+from portal.reports.formatting import decimal_text
 from portal.reports.model import Column, Kind, Section, Table
+from portal.reports.progress_follow_up import follow_up_table
 from portal.reports.progress_tables import (
     indicator_title,
     kroner,
-    month_text,
     percent_text,
     rounded,
     sheet,
 )
 
 ZERO = Decimal(0)
-
-
-def scenario_label(scenario: Scenario) -> str:
-    return {
-        Scenario.PESSIMISTIC: _("Pessimistisk"),
-        Scenario.LIKELY: _("Sandsynligt"),
-        Scenario.OPTIMISTIC: _("Optimistisk"),
-    }[scenario]
-
-
-def _position_text(position: Position) -> str:
-    return {
-        Position.BELOW_PESSIMISTIC: _("under det pessimistiske"),
-        Position.PESSIMISTIC_TO_LIKELY: _("over det pessimistiske"),
-        Position.LIKELY_TO_OPTIMISTIC: _("over det sandsynlige"),
-        Position.ABOVE_OPTIMISTIC: _("over det optimistiske"),
-    }[position]
-
-
-def comparison_text(comparison: Comparison | None) -> str:
-    """ "Realiseret 62 % af det sandsynlige scenarie; over det pessimistiske"."""
-    if comparison is None:
-        return _("Der er ingen realiserede gevinster at sammenligne med endnu.")
-    if comparison.share_of_likely is None:
-        return _("Det sandsynlige scenarie giver ingen gevinst i de målte måneder.")
-    return _(
-        "Realiseret %(share)s af det sandsynlige scenarie over %(months)d måneder; %(position)s.",
-        share=percent_text(comparison.share_of_likely),
-        months=comparison.months,
-        position=_position_text(comparison.position),
-    )
 
 
 def switching_text(case: BusinessCase, evaluation: Evaluation) -> str:
@@ -89,9 +61,9 @@ def switching_text(case: BusinessCase, evaluation: Evaluation) -> str:
         "Følsomhed: %(indicator)s betyder mest. Nettogevinsten over perioden er nul, når"
         " værdien er %(value)s %(unit)s (skiftværdien; målbilledet er %(likely)s).",
         indicator=localized(info, "name"),
-        value=number(s.value, 2),
+        value=decimal_text(s.value, 2),
         unit=info.unit,
-        likely=number(s.likely, 2),
+        likely=decimal_text(s.likely, 2),
     )
 
 
@@ -115,8 +87,12 @@ def _scenario_values(s: ScenarioResult) -> list:
 
 
 def scenario_section(round_: Round, evaluation: Evaluation, model) -> Section:
-    """A municipality's three scenarios, realised against them, and the switching value."""
+    """A municipality's scenarios (those its targets give), realised against them, and the
+    switching value; without a target, one sentence instead of rows of zeros."""
     case = business_case(case_inputs(round_, evaluation, model), evaluation.benefits)
+    title = _("Scenarier og følsomhed")
+    if not case.shown:
+        return Section(title, paragraphs=[str(NO_TARGET_TEXT)])
     table = Table(
         _("Scenarier"),
         [*_scenario_columns(_("Scenarie")), Column(_("Tilbagebetaling"))],
@@ -126,17 +102,16 @@ def scenario_section(round_: Round, evaluation: Evaluation, model) -> Section:
             " med de samme formler, parametre og omkostninger som de realiserede tal."
         ),
     )
-    for s in case.scenarios:
-        table.add(
-            scenario_label(s.scenario),
-            *_scenario_values(s),
-            month_text(s.payback) if s.payback else _("ikke nået"),
-        )
-    return Section(
-        _("Scenarier og følsomhed"),
-        paragraphs=[comparison_text(case.comparison), switching_text(case, evaluation)],
-        tables=[table],
-    )
+    for s in case.shown_results:
+        table.add(scenario_label(s.scenario), *_scenario_values(s), payback_text(s.benefits))
+    names = {r.indicator.key: localized(r.indicator, "name") for r in evaluation.indicators}
+    paragraphs = [
+        comparison_text(case.comparison, case.shown),
+        switching_text(case, evaluation),
+    ]
+    if missing := missing_text(case, names):
+        paragraphs.append(missing)
+    return Section(title, paragraphs=paragraphs, tables=[table])
 
 
 # --- the target picture ----------------------------------------------------------------------
@@ -229,7 +204,8 @@ class Promised:
     rebaselined: int
     marked: int
     municipalities: int
-    kept: dict  # participation id → the follow-up's answer (submitted ones)
+    shown: set  # the scenarios any municipality's targets give
+    without_target: int = 0  # municipalities with no target: in no scenario's sum
 
 
 def promised(round_: Round, evaluations: Sequence[Evaluation], model) -> Promised:
@@ -245,14 +221,18 @@ def promised(round_: Round, evaluations: Sequence[Evaluation], model) -> Promise
         0,
         0,
         0,
-        follow_up_answers([e.member.participation_id for e in evaluations]),
+        set(),
     )
     for e in evaluations:
         result.municipalities += 1
         result.marked += int(e.marked)
         case = business_case(case_inputs(round_, e, model), e.benefits, switching=False)
-        for s in case.scenarios:
-            result.scenarios[s.scenario].append(s)
+        if not case.shown:
+            result.without_target += 1
+        else:
+            result.shown.update(case.shown)
+            for s in case.scenarios:
+                result.scenarios[s.scenario].append(s)
         if case.comparison is not None:
             result.realised_gross += case.comparison.realised
             for s, value in case.comparison.expected.items():
@@ -281,7 +261,7 @@ def round_promise_section(
         short_title=sheet(_("Scenarier i alt"), suffix),
         note=quality_note(evaluations),
     )
-    for s in Scenario:
+    for s in (s for s in Scenario if s in p.shown):
         results = p.scenarios[s]
         table.add(
             scenario_label(s),
@@ -292,13 +272,14 @@ def round_promise_section(
         )
     likely = p.expected_gross[Scenario.LIKELY]
     paragraphs = [
+        *round_scenario_notes(p),
         _(
             "Siden godkendelsen er %(lowered)d mål sænket og %(raised)d hævet (efter"
             " indikatorens retning); %(rebaselined)d basislinjer er ændret.",
             lowered=p.lowered,
             raised=p.raised,
             rebaselined=p.rebaselined,
-        )
+        ),
     ]
     if likely:
         paragraphs.append(
@@ -310,33 +291,34 @@ def round_promise_section(
         )
     if p.marked:
         paragraphs.append(quality.marked_share_text(p.marked, p.municipalities))
-    kept = Table(
-        _("Gevinster fastholdt et år efter"),
-        [Column(_("Kommune")), Column(_("Fastholdt"))],
-        short_title=sheet(_("Fastholdt"), suffix),
-        empty_text=_("Ingen kommuner har afleveret gevinstopfølgningen et år efter endnu."),
-    )
-    for e in sorted(evaluations, key=lambda e: e.member.municipality_name):
-        answer = p.kept.get(e.member.participation_id)
-        if answer is not None:
-            kept.add(e.member.municipality_name, gains_kept_label(answer))
-    return Section(_("Lovet og leveret"), paragraphs=paragraphs, tables=[table, kept], level=level)
+    kept = follow_up_table(round_, evaluations, model, suffix)
+    tables = [table, kept] if p.shown else [kept]
+    return Section(_("Lovet og leveret"), paragraphs=paragraphs, tables=tables, level=level)
 
 
-def follow_up_answers(participation_ids) -> dict:
-    """Each participation's answer in its submitted follow-up a year after the end: one
-    query."""
-    if not participation_ids:
-        return {}
-    return dict(
-        db.session.execute(
-            select(ReportingRequirement.participation_id, ReportingRequirement.gains_kept).where(
-                ReportingRequirement.participation_id.in_(participation_ids),
-                ReportingRequirement.kind == ReportKind.FOLLOW_UP,
-                ReportingRequirement.submitted_at.is_not(None),
+def round_scenario_notes(p: Promised) -> list[str]:
+    """What the round's scenario sums leave out: municipalities without a target, and the
+    scenarios no target gives."""
+    notes = []
+    if not p.shown:
+        return [str(NO_TARGET_TEXT)] if p.municipalities else []
+    if p.without_target:
+        notes.append(
+            ngettext(
+                "%(num)d kommune har intet målbillede og indgår ikke i scenarierne.",
+                "%(num)d kommuner har intet målbillede og indgår ikke i scenarierne.",
+                p.without_target,
             )
-        ).all()
-    )
+        )
+    if Scenario.PESSIMISTIC not in p.shown:
+        notes.append(
+            _("Målbilledet har ingen pessimistiske værdier, så der er intet pessimistisk scenarie.")
+        )
+    if Scenario.OPTIMISTIC not in p.shown:
+        notes.append(
+            _("Målbilledet har ingen optimistiske værdier, så der er intet optimistisk scenarie.")
+        )
+    return notes
 
 
 def quality_table(evaluation: Evaluation) -> Table:

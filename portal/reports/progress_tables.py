@@ -1,8 +1,10 @@
 """The progress report's tables, sections and texts, built from evaluations
 (``portal.benefits.calculation``) as plain values; ``progress`` decides which a scope gets.
 
-Disclosure: a multi-municipality table writes each other municipality's baseline, target
-and latest value through ``suppress(..., own=False)`` (a count of 1–4 becomes "< 5");
+Disclosure: a multi-municipality table writes each other municipality's baseline and
+latest value through ``suppress(..., own=False)`` (a count of 1–4 becomes "< 5"); a target
+is shown as it is: suppression protects observed counts of people and events, and a target
+is a promise, not an observation (issue 21);
 the viewer's own municipality is exact; a median of fewer than three municipalities is
 withheld (``disclosure.too_few``).
 """
@@ -29,7 +31,7 @@ from portal.benefits.display import (
     status_label,
 )
 from portal.i18n import local_date, localized, number
-from portal.reports.formatting import cut_at_word
+from portal.reports.formatting import cut_at_word, decimal_text
 from portal.reports.model import Column, Kind, Table, Value
 
 HUNDRED = Decimal(100)
@@ -101,7 +103,7 @@ def shown(result: IndicatorResult, own: bool) -> Shown:
     unit = result.indicator.unit
     return Shown(
         suppress(result.baseline.value if result.baseline else None, unit, own),
-        suppress(result.target.value if result.target else None, unit, own),
+        result.target.value if result.target else None,  # a target is no observed count
         suppress(result.latest.value if result.latest else None, unit, own),
     )
 
@@ -238,7 +240,7 @@ def indicator_facts(result: IndicatorResult) -> list[tuple[str, str]]:
     )
 
     def value(v: Decimal) -> str:
-        return f"{number(v, digits)} {localized(result.indicator, 'unit')}".strip()
+        return f"{decimal_text(v, digits)} {localized(result.indicator, 'unit')}".strip()
 
     facts = []
     if result.baseline:

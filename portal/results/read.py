@@ -36,6 +36,7 @@ from portal.benefits.progress import (
     IndicatorProgress,
     Point,
     Projection,
+    judged_on,
     progress,
     verdict,
 )
@@ -119,8 +120,9 @@ def stored_evaluations(
     for p in participations:
         model = models[p.round.programme_id]
         rows = stored[p.id]
+        day = judged_on(today, p.round.period_end)
         indicators = tuple(
-            _indicator_result(info, rows.get(info.id), as_of, today) for info in model.indicators
+            _indicator_result(info, rows.get(info.id), as_of, day) for info in model.indicators
         )
         results.append(
             Evaluation(

@@ -49,7 +49,8 @@ def test_bad_upload_lists_every_row_and_changes_nothing(client, admin):
 def test_good_upload_updates_and_reports(client, admin):
     response = upload(
         client,
-        "code,name,region,population\n0101,København,Region Hovedstaden,667.099\n",
+        "code,name,region,population,population_date\n"
+        "0101,København,Region Hovedstaden,667.099,2025-07-01\n",
     )
     assert response.status_code == 302
     page = client.get("/admin/kommuner/?q=København").get_data(as_text=True)
@@ -86,9 +87,12 @@ def test_export_reimports_without_change(client, admin):
     assert response.mimetype == "text/csv"
     text = response.get_data(as_text=True)
     assert response.headers["Content-Disposition"] == "attachment; filename=kommuneregister.csv"
-    assert text.splitlines()[0] == "\ufeffcode,name,full_name,region,population,country,active"
+    assert text.splitlines()[0] == (
+        "\ufeffcode,name,full_name,region,cvr,population,population_date,population_source,"
+        "country,active"
+    )
     assert len(text.splitlines()) == 99
-    assert "101,København,Københavns Kommune,Region Hovedstaden,,DK,ja" in text
+    assert "101,København,Københavns Kommune,Region Hovedstaden,64942212,,,,DK,ja" in text
     again = upload(client, text)
     assert again.status_code == 302
     assert (

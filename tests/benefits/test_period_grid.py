@@ -238,3 +238,35 @@ def test_split_evenly_parts_add_up_exactly(amount, parts, expected):
     split = split_evenly(D(amount), parts)
     assert split == tuple(D(e) for e in expected)
     assert sum(split) == D(amount)
+
+
+def test_the_realised_figures_never_start_before_the_collaboration_began():
+    """A yearly value of the year the collaboration began in (measured for 2025, a period
+    from September 2025) covers only the period's months, and a month missing a value
+    before the start is not listed as missing (issue 21: one benefit period)."""
+    lines = (Line("time", "hours", parse_formula("cases * minutes / 60")),)
+    frequencies = {"cases": "yearly", "minutes": "monthly"}
+    measurements = {
+        date(2025, 1, 1): {"cases": D(1200)},  # measured for 2025
+        date(2025, 10, 1): {"minutes": D(30)},
+        date(2025, 11, 1): {"minutes": D(30)},
+    }
+    result = compute_benefits(
+        PARAMETERS,
+        lines,
+        {},
+        measurements,
+        (),
+        frequencies=frequencies,
+        within=(date(2025, 9, 1), date(2026, 12, 31)),
+    )
+    months = [p.period for p in result.periods]
+    assert months[0] == date(2025, 9, 1)
+    # January (the month the yearly value is dated) lacks the minutes, but it lies before
+    # the collaboration: not listed as missing.
+    assert not result.flags
+    # the yearly count lends its value to each month it is read with (the grid's rule)
+    assert result.total_hours == D(1200)  # two months × 1.200 cases × 30 min ÷ 60
+    unclipped = compute_benefits(PARAMETERS, lines, {}, measurements, (), frequencies=frequencies)
+    assert [p.period for p in unclipped.periods][0] == date(2025, 1, 1)
+    assert min(f.period for f in unclipped.flags) == date(2025, 1, 1)

@@ -139,3 +139,45 @@ def test_a_target_is_its_value_in_every_period_of_its_frequency(frequency, perio
         costs=(),
     )
     assert case.compute(case.values(Scenario.LIKELY)).gross == D(70) * periods
+
+
+def test_only_the_scenarios_the_targets_give():
+    from portal.benefits.scenarios import given_scenarios, missing_values
+
+    only_likely = inputs(
+        targets={"screen_visits": TargetValues(D(300)), "km_avoided": TargetValues(D(100))}
+    )
+    assert given_scenarios(only_likely) == (Scenario.LIKELY,)
+    assert business_case(only_likely, None).shown_results == (
+        business_case(only_likely, None).of(Scenario.LIKELY),
+    )
+    assert missing_values(only_likely)[Scenario.PESSIMISTIC] == ("km_avoided", "screen_visits")
+    # One target names a pessimistic value: that scenario is shown, the other is named missing.
+    partly = inputs(
+        targets={
+            "screen_visits": TargetValues(D(300), D(100)),
+            "km_avoided": TargetValues(D(100)),
+        }
+    )
+    assert given_scenarios(partly) == (Scenario.PESSIMISTIC, Scenario.LIKELY)
+    assert missing_values(partly)[Scenario.PESSIMISTIC] == ("km_avoided",)
+    # No target at all: no scenario (not three rows of zeros), nothing to compare with.
+    none = business_case(inputs(targets={}), None)
+    assert none.shown == () and none.shown_results == () and none.switching is None
+
+
+def test_payback_words_agree_with_a_net_that_was_never_negative():
+    from portal.benefits.display import payback_text
+
+    # Gains from the first month and no up-front cost: the cumulative net is never negative,
+    # so there is no payback month, and the words must not say "not reached".
+    case = business_case(inputs(costs=()), None)
+    likely = case.of(Scenario.LIKELY)
+    assert likely.payback is None and likely.net > 0
+    assert likely.benefits.paid_from_start
+    assert payback_text(likely.benefits) == "fra første måned"
+    # A net that stays negative: not reached.
+    pessimistic = business_case(inputs(), None).of(Scenario.PESSIMISTIC)
+    assert not pessimistic.benefits.paid_from_start
+    assert payback_text(pessimistic.benefits) == "ikke nået"
+    assert payback_text(business_case(inputs(), None).of(Scenario.LIKELY).benefits) == "juli 2026"

@@ -42,11 +42,11 @@ def refused(data, **kwargs):
         (HEADER + "101,,\n", [(2, "navn mangler; region mangler")]),
         (HEADER + "101,A,R\n0101,B,R\n", [(3, "koden 0101 står også i linje 2")]),
         (
-            "code,name,region,population\n101,A,R,mange\n",
+            "code,name,region,population,population_date\n101,A,R,mange,2025-07-01\n",
             [(2, "indbyggertallet 'mange' er ikke et helt tal")],
         ),
         (
-            "code,name,region,population\n101,A,R,99999999999\n",
+            "code,name,region,population,population_date\n101,A,R,99999999999,2025-07-01\n",
             [(2, "indbyggertallet '99999999999' er urealistisk stort")],
         ),
         (
@@ -73,7 +73,10 @@ def test_every_bad_row_is_listed_at_once():
 
 
 def test_semicolon_and_bom_are_accepted_and_four_digit_codes_match():
-    data = "\ufeffcode;name;region;population\n0101;København;Region Hovedstaden;667.099\n"
+    data = (
+        "\ufeffcode;name;region;population;population_date\n"
+        "0101;København;Region Hovedstaden;667.099;2025-07-01\n"
+    )
     result = import_register(data.encode("utf-8"))
     assert (result.created, result.updated) == (0, 1)
     kbh = db.session.scalar(select(Municipality).where(Municipality.code == 101))
@@ -166,8 +169,9 @@ def test_unknown_default_country_is_refused_on_every_row():
 def test_a_good_file_after_a_refused_one_is_counted_right():
     refused(HEADER + "0101,Kbh,\n")
     result = import_register(
-        "code,name,region,population\n0101,København,Region Hovedstaden,667 099\n"
-        "999,Ny Kommune,Region Sjælland,\n"
+        "code,name,region,population,population_date\n"
+        "0101,København,Region Hovedstaden,667 099,2025-07-01\n"
+        "999,Ny Kommune,Region Sjælland,,\n"
     )
     assert (result.created, result.updated, result.unchanged) == (1, 1, 0)
     assert count() == 99
@@ -208,3 +212,106 @@ def test_a_file_without_full_names_keeps_the_known_ones():
         "code,name,full_name,region\n101,København,Københavns Stad,Region Hovedstaden\n"
     )
     assert kbh.full_name == "Københavns Stad"
+
+
+def test_the_shipped_register_carries_every_cvr_number():
+    rows = db.session.scalars(select(Municipality).where(Municipality.country == "DK")).all()
+    assert len(rows) == 98 and all(m.cvr and len(m.cvr) == 8 for m in rows)
+    kbh = next(m for m in rows if m.code == 101)
+    assert (kbh.cvr, kbh.population) == ("64942212", None)  # no population is shipped
+
+
+@pytest.mark.parametrize(
+    ("cvr", "reason"),
+    [
+        ("6494221", "CVR-nummeret '6494221' skal have 8 cifre"),
+        ("64942213", "CVR-nummeret '64942213' består ikke modulus 11-kontrollen (tastefejl?)"),
+        ("6494221x", "CVR-nummeret '6494221x' må kun have cifre"),
+    ],
+)
+def test_a_bad_cvr_number_is_refused(cvr, reason):
+    assert refused(f"code,name,region,cvr\n101,København,Region Hovedstaden,{cvr}\n") == [
+        (2, reason)
+    ]
+
+
+def test_a_cvr_number_is_updated_and_a_file_without_it_keeps_it():
+    kbh = db.session.scalar(select(Municipality).where(Municipality.code == 101))
+    kbh.cvr = None
+    import_register("code,name,region,cvr\n101,København,Region Hovedstaden,64942212\n")
+    assert kbh.cvr == "64942212"
+    import_register(HEADER + "101,København,Region Hovedstaden\n")
+    assert kbh.cvr == "64942212"
+
+
+def test_one_cvr_number_for_two_municipalities_is_refused():
+    # 55133018 is Aarhus Kommune's.
+    assert refused("code,name,region,cvr\n101,København,Region Hovedstaden,55133018\n") == [
+        (2, "CVR-nummeret 55133018 tilhører også kommune 751")
+    ]
+    assert refused("code,name,region,cvr\n999,A,R,12345674\n998,B,R,12345674\n") == [
+        (3, "CVR-nummeret 12345674 tilhører også linje 2")
+    ]
+
+
+def test_a_population_needs_its_date():
+    assert refused("code,name,region,population\n101,København,Region Hovedstaden,667099\n") == [
+        (2, "indbyggertallet mangler sin dato (kolonnen population_date, fx 2025-07-01)")
+    ]
+
+
+# StatBank's CSV for FOLK1A (api.statbank.dk/v1/data/FOLK1A/CSV, semicolons), with the
+# country and a region, which are skipped. The figures are made up for the test.
+FOLK1A = (
+    "OMRÅDE;KØN;ALDER;CIVILSTAND;TID;INDHOLD\n"
+    "Hele landet;I alt;Alder i alt;I alt;2025K3;6000000\n"
+    "Region Hovedstaden;I alt;Alder i alt;I alt;2025K3;1900000\n"
+    "101 København;I alt;Alder i alt;I alt;2025K3;600000\n"
+    "Frederiksberg;I alt;Alder i alt;I alt;2025K3;100000\n"
+)
+
+
+def test_a_folk1a_export_sets_populations_with_their_quarter_and_credit(app):
+    from portal.municipalities.services import population_credit
+
+    result = import_register(FOLK1A.encode("utf-8"))
+    assert (result.updated, result.unchanged) == (2, 0)
+    kbh, frb = (
+        db.session.scalar(select(Municipality).where(Municipality.code == code))
+        for code in (101, 147)
+    )
+    assert (kbh.population, frb.population) == (600_000, 100_000)
+    assert str(kbh.population_date) == "2025-07-01"  # FOLK1A counts on the quarter's first day
+    assert kbh.population_source == "Danmarks Statistik, FOLK1A 2025K3"
+    with app.test_request_context():
+        assert population_credit([kbh, frb]) == "Kilde: Danmarks Statistik, FOLK1A 2025K3"
+    # The names and CVR stay; loading it again changes nothing.
+    assert kbh.cvr == "64942212" and kbh.name == "København"
+    assert import_register(FOLK1A.encode("utf-8")).unchanged == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            FOLK1A.replace("101 København;I alt", "101 København;Mænd"),
+            [(4, "ikke hele befolkningen: køn er 'Mænd'")],
+        ),
+        (
+            FOLK1A + "Aarhus;I alt;Alder i alt;I alt;2025K2;360000\n",
+            [(1, "filen har flere kvartaler (2025K2, 2025K3); vælg ét")],
+        ),
+        (
+            FOLK1A + "Atlantis;I alt;Alder i alt;I alt;2025K3;10\n",
+            [(6, "området 'Atlantis' er ikke en kommune i registeret")],
+        ),
+        (
+            FOLK1A.replace("2025K3;600000", "2025K3;mange"),
+            [(4, "indbyggertallet 'mange' er ikke et helt tal")],
+        ),
+    ],
+)
+def test_a_bad_folk1a_file_changes_nothing(data, expected):
+    assert refused(data.encode("utf-8")) == expected
+    kbh = db.session.scalar(select(Municipality).where(Municipality.code == 101))
+    assert kbh.population is None

@@ -160,6 +160,31 @@ def test_regions_are_mixed_and_each_placement_explained():
     assert "færrest fra samme region" in reasons["Herning"]
 
 
+def test_without_every_population_size_is_not_weighed_and_the_page_says_so(
+    client, login, make_user
+):
+    from portal.auth.models import Role
+
+    round_ = fixed_round(community_min=1, community_max=10)
+    participation(round_, 751, role="lead")
+    participation(round_, 461, role="lead")
+    set_population(m751=360_000, m461=205_000)  # København's is missing
+    participation(round_, 101)
+    s = suggest(round_)
+    assert not s.weighs_size and s.population_credit is None
+    reason = next(p.reason for p in s.placements)
+    assert "befolkning" not in reason  # the tie goes by name, not by half-known sizes
+    assert reason.endswith("først i alfabetisk rækkefølge.")
+    db.session.commit()
+    login(make_user(role=Role.COORDINATOR))
+    page = client.get(f"/deltagere/forloeb/{round_.slug}/faellesskaber/forslag").get_data(
+        as_text=True
+    )
+    assert "kan ikke veje størrelse og blander efter region alene" in page
+    communities_page = client.get(f"/deltagere/forloeb/{round_.slug}/faellesskaber")
+    assert "Indbyggere" in communities_page.get_data(as_text=True)  # two have one
+
+
 def test_joint_applicants_stay_together_and_with_their_lead():
     round_ = fixed_round(community_min=1, community_max=4)
     approve(round_, 751, role="lead", members=[101, 147])  # Aarhus leads with two

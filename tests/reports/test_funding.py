@@ -255,3 +255,27 @@ def test_members_see_each_others_grants_and_payments_but_not_the_notes(app, fund
     with app.test_request_context():
         national = funding_report(ReportScope(round=funding_round.round))
     assert "Første rate" in all_text(national)
+
+
+def test_grants_over_the_budget_are_flagged_on_the_cover_and_the_page(app, funding_round):
+    kbh = db.session.scalar(
+        select(Participation).where(Participation.municipality_id == municipality(101).id)
+    )
+    grants.override_grant(kbh, 920_000, "Ekstra opgave", actor=None)
+    with app.test_request_context():
+        report = funding_report(ReportScope(round=funding_round.round))
+        across = funding_report(ReportScope())
+    # 3.799.998 kr. + 20.000 kr. more for the lead: 19.998 kr. over the 3.800.000 kr.
+    flag = (
+        "Over budget: der er tildelt 3.819.998 kr. af et budget på 3.800.000 kr., 19.998 kr."
+        " for meget."
+    )
+    assert report.summary.startswith(flag)
+    assert report.sections[0].paragraphs == [flag]
+    assert flag in all_text(across)
+
+
+def test_a_round_within_its_budget_has_no_flag(app, funding_round):
+    with app.test_request_context():
+        report = funding_report(ReportScope(round=funding_round.round))
+    assert "Over budget" not in all_text(report)

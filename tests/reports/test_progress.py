@@ -47,7 +47,7 @@ def test_a_municipality_report_matches_the_hand_calculation(app, progress_round)
         "Screen visits", "besøg pr. måned", D(100), D(400), D(300), D(2) / D(3), "På sporet"
     ]  # fmt: skip
     benefits = dict(section(report, "Gevinster").facts)
-    assert benefits["Timepris"] == "250 kr."
+    assert benefits["Timepris"] == "250,00 kr."  # as the tables write two decimals
     assert benefits["Frigjort tid"] == "1.800 timer"
     assert benefits["Nettogevinst"] == "421.002 kr."
     assert benefits["Beregnet for"] == "september 2025 – august 2026"
@@ -99,8 +99,8 @@ def test_a_community_shows_its_members_side_by_side(app, progress_round):
     assert report.scope == "Fællesskab Hovedstaden"
     assert report.filename == f"fremdrift-{progress_round.round.slug}-faellesskab-hovedstaden"
     assert rows(by_title(report, "Gevinster pr. kommune")) == [
-        ["København", D(90), D("0.05625"), 23_700, 5_000, 18_700, ""],
-        ["Frederiksberg", D(20), D("0.0125"), 6_400, 200, 6_200, ""],
+        ["København", D(90), D("0.05625"), 23_700, 5_000, 18_700, "fra første måned"],
+        ["Frederiksberg", D(20), D("0.0125"), 6_400, 200, 6_200, "fra første måned"],
         ["Median", *["færre end 3 kommuner"] * 5, ""],  # two municipalities: withheld
         ["I alt", D(110), D("0.06875"), 30_100, 5_200, 24_900, ""],
     ]
@@ -121,6 +121,7 @@ def test_a_community_shows_its_members_side_by_side(app, progress_round):
     citizens = rows(by_title(report, "Citizens screen pr. kommune"))
     assert citizens[1][:4] == ["København", None, None, "< 5"]  # another's count of 3
     assert citizens[0][3] == D(12)
+
     overview = rows(by_title(report, "Indikatorer i overblik"))
     too_few = "færre end 3 kommuner"  # a median of two municipalities is withheld
     assert overview[0] == ["Screen visits", "besøg pr. måned", too_few, too_few, 1, 1, 0, 0]
@@ -128,7 +129,7 @@ def test_a_community_shows_its_members_side_by_side(app, progress_round):
         ["København", "Statusrapport, 4. kvartal 2025 (17.01.2026)",
          "Borgerne tager godt imod skærmbesøg", "Ustabilt netværk", "Flere distrikter"],
     ]  # fmt: skip
-    assert "Frederiksberg: 300 kr." in " ".join(
+    assert "Frederiksberg: 300,00 kr." in " ".join(
         section(report, "Sådan er gevinsterne beregnet").paragraphs
     )
     text = all_text(report)
@@ -256,3 +257,16 @@ def test_the_summary_counts_indicators_per_municipality_and_stale_ones_as_missin
     assert later.summary.endswith("er 0 på sporet; 12 mangler data.")
     visits = by_title(later, "Screen visits pr. kommune")
     assert {r[-1] for r in rows(visits)[:-1]} == {"Mangler data"}
+
+
+def test_a_small_target_is_shown_a_small_baseline_is_not(app, progress_round):
+    """Suppression protects observed counts (baseline, latest), never a target."""
+    from tests.dashboards.helpers import baseline, stored, target
+
+    baseline(progress_round.kbh, "citizens_screen", 2, date(2025, 8, 15))
+    target(progress_round.kbh, "citizens_screen", 4, date(2027, 3, 31))
+    stored()
+    report = build(app, ReportScope(round=progress_round.round))  # a coordinator: no own
+    citizens = rows(by_title(report, "Citizens screen pr. kommune"))
+    kbh = next(r for r in citizens if r[0] == "København")
+    assert kbh[1:4] == ["< 5", D(4), "< 5"]

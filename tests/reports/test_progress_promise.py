@@ -96,10 +96,20 @@ def test_the_municipality_report_shows_the_promise_the_change_and_the_scenarios(
     # the pessimistic 12 × 31.250 = 375.000.
     paragraphs = section(report, "Scenarier og følsomhed").paragraphs
     assert paragraphs[0] == (
-        "Realiseret 86\xa0% af det sandsynlige scenarie over 12 måneder; over det pessimistiske."
+        "Realiseret 86\xa0% af det sandsynlige scenarie over 12 måneder (september 2025 –"
+        " august 2026); over det pessimistiske."
     )
+    # One benefit period, said the same way in the benefits section and the scenarios.
+    facts = dict(section(report, "Gevinster").facts)
+    assert facts["Beregnet for"] == "september 2025 – august 2026"
     # Net over the period = 19 × v × 0,5 × 250 − 28.998 = 0 at v = 28.998 ÷ 2.375 = 12,21
     assert "Screen visits betyder mest" in paragraphs[1] and "12,21" in paragraphs[1]
+    # The other targets have no pessimistic or optimistic value: one sentence names them.
+    assert paragraphs[2] == (
+        "Uden pessimistisk værdi (regnet med den sandsynlige): Citizens screen, Km avoided,"
+        " Punctuality. Uden optimistisk værdi (regnet med den sandsynlige): Citizens screen,"
+        " Km avoided, Punctuality."
+    )
 
     quality = rows(by_title(report, "Tallenes kvalitet"))
     assert quality == [["Screen visits (besøg pr. måned)", "f (seneste)", 1]]
@@ -152,6 +162,11 @@ def test_the_dashboard_shows_both_targets_and_the_reason(
         assert "Mod det godkendte mål (400): 67" in html and "det nuværende (350): 80" in html
         assert 'title="foreløbig"' in html
         assert 'fill="#ffffff" stroke="#005a9c"' in html  # the provisional point, hollow
+        # The scenario business case where the project lead looks: the three rows and the
+        # realised figures against them, as in the report.
+        scenarios = html[html.index('id="scenarier-h"') :]
+        assert all(s in scenarios for s in ("Pessimistisk", "Sandsynligt", "Optimistisk"))
+        assert "Realiseret 86\xa0% af det sandsynlige scenarie over 12 måneder" in scenarios
 
 
 def test_the_pdf_and_the_workbook_carry_the_promise(client, login, make_user, promised_round):
@@ -160,7 +175,53 @@ def test_the_pdf_and_the_workbook_carry_the_promise(client, login, make_user, pr
     pdf = client.get(f"/rapporter/fremdrift/{slug}?kommune=751&format=pdf")
     assert pdf.status_code == 200
     text = " ".join(pdf_pages(pdf.data))
-    assert "400 → 350" in text and "Sandsynligt" in text and "over det pessimistiske" in text
+    assert "400 → 350" in text and "Sandsynligt" in text
+    assert "over det pessimistiske" in " ".join(text.split())  # the PDF may break the line
+    # Each indicator's heading stands on the page of its chart (its caption), never alone.
+    pages = pdf_pages(pdf.data)
+    for title in ("Screen visits (besøg pr. måned)", "Citizens screen (borgere)"):
+        [page] = [p for p in pages if title in p and "Målinger mod målbilledet" in p][:1] or [""]
+        assert page, title
     workbook = client.get(f"/rapporter/fremdrift/{slug}?kommune=751&format=xlsx")
     sheets = load_workbook(io.BytesIO(workbook.data)).sheetnames
     assert "Scenarier" in sheets and "Målbillede" in sheets and "Kvalitet" in sheets
+
+
+def test_a_target_without_scenario_values_gives_one_row_and_says_what_is_missing(
+    app, progress_round
+):
+    # Aarhus's only target (400 visits) has no pessimistic or optimistic value.
+    report = build(app, ReportScope(round=progress_round.round, municipality=municipality(751)))
+    scenarios = rows(by_title(report, "Scenarier"))
+    assert [r[0] for r in scenarios] == ["Sandsynligt"]
+    # 400 visits × 0,5 h × 250 kr. × 19 months − 28.998 kr.: positive from the first month,
+    # so the payback words agree with the net.
+    assert scenarios[0][4] > 0 and scenarios[0][5] == "fra første måned"
+    paragraphs = section(report, "Scenarier og følsomhed").paragraphs
+    assert paragraphs[-1] == (
+        "Målbilledet har ingen pessimistiske værdier, så der er intet pessimistisk scenarie."
+        " Målbilledet har ingen optimistiske værdier, så der er intet optimistisk scenarie."
+    )
+    assert "ikke nået" not in all_text(report)
+
+
+def test_no_target_at_all_says_so_instead_of_rows_of_zeros(app, progress_round):
+    from tests.dashboards.helpers import cost, measure, stored
+    from tests.participations.helpers import participation
+
+    glostrup = participation(progress_round.round, 161)
+    measure(glostrup, "screen_visits", [50] * 3)
+    cost(glostrup, 100_000, date(2025, 9, 10))
+    stored()
+    report = build(app, ReportScope(round=progress_round.round, municipality=municipality(161)))
+    assert section(report, "Scenarier og følsomhed").paragraphs == [
+        "Der er intet målbillede, så der er ingen scenarier: et scenarie regner med"
+        " målbilledets værdier."
+    ]
+    assert not [t for t in section(report, "Scenarier og følsomhed").tables]
+    # The round's sums leave it out and say so.
+    round_report = build(app, ReportScope(round=progress_round.round))
+    assert (
+        "1 kommune har intet målbillede og indgår ikke i scenarierne."
+        in section(round_report, "Lovet og leveret").paragraphs
+    )

@@ -47,7 +47,7 @@ from portal.benefits.calculation.loading import (
     programme_models,
     round_participations,
 )
-from portal.benefits.progress import Point, indicator_progress
+from portal.benefits.progress import Point, indicator_progress, judged_on
 from portal.i18n import local_today
 from portal.participations.models import Participation
 from portal.programmes.models import Round
@@ -125,8 +125,9 @@ def evaluate(
     for p in participations:
         model = models[p.round.programme_id]
         mine = figures[p.id]
+        day = judged_on(today, p.round.period_end)
         indicators = tuple(
-            _indicator_result(info, mine, series=series, as_of=as_of, today=today)
+            _indicator_result(info, mine, series=series, as_of=as_of, today=day)
             for info in model.indicators
         )
         benefits = None
@@ -147,6 +148,7 @@ def evaluate(
                     tuple(mine.costs),
                     p.hourly_cost_override,
                     tuple(model.frequencies.items()),
+                    (p.round.period_start, p.round.period_end),
                     str(get_locale()) if has_app_context() else "da",
                 )
             )
@@ -170,7 +172,7 @@ def _benefits(data: tuple) -> BenefitResult:
     a page shown again, or a round where one municipality changed a figure, recomputes only
     what changed. The key is the data itself, so a changed figure can never hit an old
     result."""
-    parameters, lines, baselines, periods, costs, override, frequencies, _locale = data
+    parameters, lines, baselines, periods, costs, override, frequencies, within, _locale = data
     return arithmetic.compute_benefits(
         dict(parameters),
         lines,
@@ -179,6 +181,7 @@ def _benefits(data: tuple) -> BenefitResult:
         costs,
         hourly_cost_override=override,
         frequencies=dict(frequencies),
+        within=within,
     )
 
 
