@@ -22,15 +22,20 @@ from typing import Any, TypeVar
 from flask import abort
 from sqlalchemy import ColumnElement, Select, false, select
 
+from portal.access.admission import admits
 from portal.access.policies import POLICIES, Policy, _rule, policy_of
-from portal.access.rules import ALL, OWN, Rule, _mine, involving
+from portal.access.reach import Extent, Reach, is_national, reach_key, reach_of
+from portal.access.rules import ALL, IN_REACH, OWN, Rule, involving
 from portal.db import db, valid_id
 from portal.programmes.models import Round
 
 __all__ = [
     "POLICIES",
     "Policy",
+    "Extent",
+    "Reach",
     "Rule",
+    "admits",
     "allows",
     "allows_rows_of",
     "belonging_to",
@@ -39,9 +44,13 @@ __all__ = [
     "get_visible_or_404",
     "kept_visible",
     "involving",
+    "is_national",
     "municipality_limit",
     "policy_of",
+    "reach_of",
     "reader_key",
+    "reaches_every",
+    "roles_granted",
     "round_or_404",
     "sees_draft_rounds",
     "visible",
@@ -62,13 +71,7 @@ def condition(model: type, user: Any, action: str = "read") -> ColumnElement[boo
 def reader_key(user: Any) -> tuple:
     """All that the rules read of a user: a statement narrowed for one user may be kept and
     used again for another with the same key."""
-    return (
-        getattr(user, "is_authenticated", False),
-        getattr(user, "active", True),
-        getattr(user, "id", None),
-        getattr(user, "role", None),
-        getattr(user, "municipality_id", None),
-    )
+    return (getattr(user, "id", None), *reach_key(user))
 
 
 _KEPT: dict[tuple, Select] = {}
@@ -125,6 +128,19 @@ def can(user: Any, model: type, action: str = "read") -> bool:
     return _rule(user, model, action) is not None
 
 
+def roles_granted(model: type, action: str = "read") -> tuple:
+    """The roles the policy of ``model`` grants ``action`` (who can hold a review, say)."""
+    return tuple(policy_of(model).rules(action))
+
+
+def reaches_every(user: Any, model: type, action: str = "read") -> bool:
+    """Whether the policy grants ``user`` the action on *every* row of ``model``: a rule of
+    all rows, or a rule of the user's reach when that reach is national (a round's lists,
+    its export, its dashboard)."""
+    rule = _rule(user, model, action)
+    return rule is ALL or (rule is IN_REACH and is_national(user))
+
+
 def belonging_to(model: type, municipality_ids) -> ColumnElement[bool]:
     """The rows of one named municipality (or several): a filter chosen within what the user
     may already see (the audit log, the user list), a report's scope that was checked, or a
@@ -142,13 +158,12 @@ def municipality_limit(user: Any, model: type, action: str, refusal) -> int | No
     otherwise."""
     from portal.errors import NotAllowed
 
-    if user is None:
+    if user is None or reaches_every(user, model, action):
         return None
     rule = _rule(user, model, action)
-    if rule is ALL:
-        return None
-    if rule is OWN and _mine(user) is not None:
-        return _mine(user)
+    reach = reach_of(user)
+    if rule in (OWN, IN_REACH) and reach.extent == Extent.OWN:
+        return reach.municipality_id
     raise NotAllowed(refusal)
 
 

@@ -10,11 +10,11 @@ from typing import Any
 from portal.access.rules import (
     ALL,
     ASSIGNED,
+    IN_REACH,
     INVOLVED,
     MEMBER,
     NATIONAL_OR_INVOLVED,
     NATIONAL_OR_MEMBER,
-    NATIONAL_OR_OWN,
     OWN,
     OWN_REVIEW,
     PERSONAL,
@@ -32,9 +32,10 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
 from portal.benefits.models import Baseline, Cost, FigureVersion, Measurement, Target
 from portal.jobs.models import Job
+from portal.municipalities.models import Municipality
 from portal.notifications.models import Notification, OutboxMessage
 from portal.participations.models import Community, Disbursement, Participation
-from portal.programmes.models import Round
+from portal.programmes.models import Programme, Round
 from portal.reporting.models import ReportingRequirement
 from portal.review.models import Review
 
@@ -57,20 +58,25 @@ class Policy:
         raise LookupError(f"no action {action!r} in the policy")
 
 
-# What a municipality's users and national users read of a participation and its figures:
-# municipal users their own, leadership their own (or all, nationally), coordinators and
-# admins all. Reviewers have no business with figures.
+# Who reads a participation and its figures: each within their reach (``access.reach``):
+# municipal users their own, leadership their own (or all, nationally), regional consultants
+# their region's, coordinators all. Admins run users and the register, not figures (DESIGN's
+# roles): no admin here. Reviewers have no business with figures.
 FIGURE_READERS = {
-    Role.MUNICIPAL: OWN,
-    Role.LEADERSHIP: NATIONAL_OR_OWN,
+    Role.MUNICIPAL: IN_REACH,
+    Role.LEADERSHIP: IN_REACH,
+    Role.REGIONAL: IN_REACH,
     Role.COORDINATOR: ALL,
-    Role.ADMIN: ALL,
 }
 FIGURES = Policy(
     read=FIGURE_READERS,
     # Recorded by the municipality's own project staff, and by coordinators.
     change={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
+    # A target picture handed in is approved (and so frozen) by a coordinator.
+    other={"approve": {Role.COORDINATOR: ALL}},
 )
+# Everyone signed in, each role by name (a role not named here gets nothing).
+EVERYONE = {role: ALL for role in Role}
 
 POLICIES: dict[type, Policy] = {
     Application: Policy(
@@ -78,24 +84,26 @@ POLICIES: dict[type, Policy] = {
             Role.MUNICIPAL: INVOLVED,
             Role.LEADERSHIP: NATIONAL_OR_INVOLVED,
             Role.COORDINATOR: ALL,
-            Role.ADMIN: ALL,
         },
         # Drafting, submitting and withdrawing: the applicant's own project staff.
         change={Role.MUNICIPAL: OWN},
-        other={"review": {Role.COORDINATOR: SUBMITTED, Role.REVIEWER: ASSIGNED}},
+        other={
+            "review": {Role.COORDINATOR: SUBMITTED, Role.REVIEWER: ASSIGNED},
+            # Decisions, reopening, the round's review overview: the coordinators'.
+            "decide": {Role.COORDINATOR: SUBMITTED},
+        },
     ),
     ApplicationMember: Policy(
         read={
             Role.MUNICIPAL: OWN,
-            Role.LEADERSHIP: NATIONAL_OR_OWN,
+            Role.LEADERSHIP: IN_REACH,
             Role.COORDINATOR: ALL,
-            Role.ADMIN: ALL,
         },
         # Confirming or declining a joint application: the co-applicant's own staff.
         change={Role.MUNICIPAL: OWN},
     ),
     DeadlineExtension: Policy(
-        read={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL, Role.ADMIN: ALL},
+        read={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
         change={Role.COORDINATOR: ALL},
     ),
     Review: Policy(
@@ -110,7 +118,6 @@ POLICIES: dict[type, Policy] = {
             Role.MUNICIPAL: MEMBER,
             Role.LEADERSHIP: NATIONAL_OR_MEMBER,
             Role.COORDINATOR: ALL,
-            Role.ADMIN: ALL,
         },
         change={Role.COORDINATOR: ALL},
     ),
@@ -129,7 +136,7 @@ POLICIES: dict[type, Policy] = {
     Notification: Policy(
         read={
             Role.MUNICIPAL: personal_or(OWN),
-            Role.LEADERSHIP: personal_or(NATIONAL_OR_OWN),
+            Role.LEADERSHIP: personal_or(IN_REACH),
             Role.COORDINATOR: personal_or(ALL),
         },
         # The read mark is the municipality's: its own users keep it, national users leave
@@ -145,15 +152,23 @@ POLICIES: dict[type, Policy] = {
     Job: Policy(
         read={Role.MUNICIPAL: PERSONAL, Role.LEADERSHIP: PERSONAL, Role.COORDINATOR: PERSONAL}
     ),
-    OutboxMessage: Policy(read={Role.COORDINATOR: ALL, Role.ADMIN: ALL}),
+    OutboxMessage: Policy(
+        read={Role.COORDINATOR: ALL, Role.ADMIN: ALL},
+        change={Role.COORDINATOR: ALL, Role.ADMIN: ALL},
+    ),
     AuditEvent: Policy(read={Role.COORDINATOR: ALL, Role.ADMIN: ALL}),
+    # Users and the municipality register: the admins' (DESIGN's roles).
     User: Policy(read={Role.ADMIN: ALL}, change={Role.ADMIN: ALL}),
+    Municipality: Policy(read=EVERYONE, change={Role.ADMIN: ALL}),
+    # Programmes, their indicators, benefit lines and rounds are defined by coordinators.
+    Programme: Policy(read=EVERYONE, change={Role.COORDINATOR: ALL}),
     Round: Policy(
         read={
             Role.COORDINATOR: ALL,
             Role.ADMIN: ALL,
             Role.MUNICIPAL: PUBLISHED,
             Role.LEADERSHIP: PUBLISHED,
+            Role.REGIONAL: PUBLISHED,
             Role.REVIEWER: PUBLISHED,
         },
         change={Role.COORDINATOR: ALL},

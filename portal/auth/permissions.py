@@ -22,22 +22,30 @@ def has_role(user: Any, *roles: Role) -> bool:
 
 
 def can_manage_users(user: User) -> bool:
-    return has_role(user, Role.ADMIN)
+    from portal import access
+
+    return access.can(user, User, "change")
 
 
 def can_manage_register(user: User) -> bool:
-    return has_role(user, Role.ADMIN)
+    from portal import access
+    from portal.municipalities.models import Municipality
 
-
-AUDIT_READERS = (Role.ADMIN, Role.COORDINATOR)
+    return access.can(user, Municipality, "change")
 
 
 def can_read_audit_log(user: User) -> bool:
-    return has_role(user, *AUDIT_READERS)
+    from portal import access
+    from portal.audit.models import AuditEvent
+
+    return access.can(user, AuditEvent)
 
 
 def can_edit_programmes(user: User) -> bool:
-    return has_role(user, Role.COORDINATOR)
+    from portal import access
+    from portal.programmes.models import Programme
+
+    return access.can(user, Programme, "change")
 
 
 def can_see_draft_rounds(user: User) -> bool:
@@ -55,22 +63,6 @@ def permission_required(permission: Callable[[Any], bool]) -> Callable:
         @login_required
         def wrapped(*args, **kwargs):
             if not permission(current_user):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def role_required(*roles: Role) -> Callable:
-    """Log in first (redirect), then 403 for any role not named."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
 

@@ -50,7 +50,7 @@ def home_figures(user: User) -> HomeFigures:
     if user.role in (Role.REVIEWER, Role.COORDINATOR):
         waiting = reviews_waiting(user)
         figures.reviews_waiting = waiting if waiting or user.role == Role.REVIEWER else None
-    if user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_national:
+    if access.is_national(user):
         figures.counts = national_counts()
     elif user.municipality_id is not None and user.role in (Role.MUNICIPAL, Role.LEADERSHIP):
         figures.applications = applications_of(user)

@@ -9,8 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal import access
-from portal.auth.models import Role
-from portal.auth.permissions import role_required
+from portal.access import admits
 from portal.i18n import local_today
 from portal.participations.models import Participation
 from portal.reporting import late, services
@@ -18,7 +17,6 @@ from portal.reporting.forms import NarrativeForm, ReopenForm
 from portal.reporting.labels import gains_kept_label
 from portal.reporting.models import ReportingRequirement
 from portal.reporting.permissions import (
-    READERS,
     can_follow_rounds,
     can_reopen_report,
     can_submit_report,
@@ -51,7 +49,7 @@ def _narrative_form(item, formdata=None) -> NarrativeForm:
 
 
 @bp.route("/")
-@role_required(*READERS)
+@admits(ReportingRequirement)
 def index():
     today = local_today()
     if has_own_reports(current_user):
@@ -71,7 +69,7 @@ def index():
 
 
 @bp.route("/forloeb/<slug>")
-@role_required(*READERS)
+@admits(ReportingRequirement)
 def round_list(slug: str):
     if not can_follow_rounds(current_user):
         abort(403)
@@ -90,7 +88,7 @@ def round_list(slug: str):
 
 
 @bp.route("/<int:item_id>")
-@role_required(*READERS)
+@admits(ReportingRequirement)
 def detail(item_id: int):
     item = _item_or_404(item_id)
     return _render_detail(item)
@@ -118,7 +116,7 @@ def _render_detail(item, form=None, status=200):
 
 
 @bp.route("/<int:item_id>", methods=["POST"])
-@role_required(Role.MUNICIPAL)
+@admits(ReportingRequirement, "change")
 def submit(item_id: int):
     item = _item_or_404(item_id)
     if not can_submit_report(current_user, item):
@@ -138,7 +136,7 @@ def submit(item_id: int):
 
 
 @bp.route("/<int:item_id>/genaabn", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(ReportingRequirement, "reopen")
 def reopen(item_id: int):
     item = _item_or_404(item_id)
     form = ReopenForm()

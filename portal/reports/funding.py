@@ -15,6 +15,7 @@ municipalities) and one query of disbursements: a fixed number of queries in all
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -65,6 +66,8 @@ def _disbursements(round_: Round, scope: ReportScope) -> Table:
     )
     if scope.kind == ScopeKind.MUNICIPALITY:
         stmt = stmt.where(access.belonging_to(Disbursement, scope.municipality.id))
+    elif scope.kind == ScopeKind.REGION:
+        stmt = stmt.where(Municipality.region == scope.region)
     elif scope.kind == ScopeKind.COMMUNITY:
         stmt = stmt.where(Participation.community_id == scope.community.id)
     # Members of a community see each other's payments, never the notes: those are the
@@ -105,6 +108,16 @@ def _round_report(scope: ReportScope, generated_at: datetime) -> Report:
             summary.granted, summary.disbursed, summary.remaining, summary.budget
         )
         shown = summary.rows
+    elif scope.kind == ScopeKind.REGION:
+        shown = [r for r in summary.rows if r.region == scope.region]
+        main = municipality_table(replace(summary, rows=shown))
+        sections = [
+            Section(_("Tilskud"), facts=facts, tables=[main]),
+            Section(_("Udbetalinger"), tables=[payments]),
+        ]
+        scope_text = scope.region
+        cover_text = summary_text(*sums(shown), None)
+        filename += f"-{slugify(scope.region)}"
     elif scope.kind == ScopeKind.MUNICIPALITY:
         municipality = scope.municipality
         main = own_table(summary, municipality, _("Tilskud til %(name)s", name=municipality.name))

@@ -89,10 +89,18 @@ def progress_report(
     if scope.kind == ScopeKind.MUNICIPALITY:
         return own_report(round_, scope.municipality.id, generated_at)
     community = scope.community if scope.kind == ScopeKind.COMMUNITY else None
-    data = round_data(round_, viewer_municipality_id, community_id=getattr(community, "id", None))
+    data = round_data(
+        round_,
+        viewer_municipality_id,
+        community_id=getattr(community, "id", None),
+        region=scope.region,
+    )
     if community is not None:
         scope_text = community_label(community.name)
         filename = f"fremdrift-{round_.slug}-faellesskab-{slugify(community.name)}"
+    elif scope.region is not None:
+        scope_text = scope.region
+        filename = f"fremdrift-{round_.slug}-{slugify(scope.region)}"
     else:
         scope_text = _("Alle kommuner i forløbet")
         filename = f"fremdrift-{round_.slug}"
@@ -139,10 +147,18 @@ def _order(evaluations: Sequence[Evaluation], *, by_community: bool) -> list[Eva
     return sorted(evaluations, key=key)
 
 
-def round_data(round_: Round, viewer: int | None, *, community_id: int | None = None) -> RoundData:
-    """A round's (or one community's) evaluations, comparisons and latest narratives: eight
-    queries whatever the number of municipalities."""
+def round_data(
+    round_: Round,
+    viewer: int | None,
+    *,
+    community_id: int | None = None,
+    region: str | None = None,
+) -> RoundData:
+    """A round's (or one community's, or one region's) evaluations, comparisons and latest
+    narratives: eight queries whatever the number of municipalities."""
     participations = round_participations(round_.id, community_id)
+    if region is not None:
+        participations = [p for p in participations if p.municipality.region == region]
     models = programme_models([round_.programme_id])
     evaluations = _order(evaluate(participations, models=models), by_community=community_id is None)
     return RoundData(
