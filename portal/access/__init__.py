@@ -23,7 +23,7 @@ from flask import abort
 from sqlalchemy import ColumnElement, Select, false, select
 
 from portal.access.admission import admits
-from portal.access.policies import POLICIES, Policy, _rule, policy_of
+from portal.access.policies import POLICIES, Policy, policy_of, rule_of
 from portal.access.reach import Extent, Reach, is_national, reach_key, reach_of
 from portal.access.rules import ALL, IN_REACH, OWN, Rule, involving
 from portal.db import db, valid_id
@@ -64,7 +64,7 @@ T = TypeVar("T")
 
 def condition(model: type, user: Any, action: str = "read") -> ColumnElement[bool]:
     """The SQL condition selecting the rows of ``model`` that ``user`` may ``action``."""
-    rule = _rule(user, model, action)
+    rule = rule_of(user, model, action)
     return rule.where(user, model) if rule is not None else false()
 
 
@@ -105,7 +105,7 @@ def visible(stmt: Select, user: Any, action: str = "read", model: type | None = 
 def allows(user: Any, obj: Any, action: str = "read", model: type | None = None) -> bool:
     """Whether ``user`` may ``action`` this loaded object (by ``model``'s policy when given:
     whether a user may record figures is the figures' policy applied to the participation)."""
-    rule = _rule(user, model or type(obj), action)
+    rule = rule_of(user, model or type(obj), action)
     return rule is not None and bool(rule.test(user, obj))
 
 
@@ -119,13 +119,13 @@ def allows_rows_of(
 ) -> bool:
     """Whether ``user`` may ``action`` the rows of ``model`` that belong to this
     municipality (a report of one municipality's participations, say)."""
-    rule = _rule(user, model, action)
+    rule = rule_of(user, model, action)
     return rule is not None and bool(rule.test(user, _RowsOf(municipality_id)))
 
 
 def can(user: Any, model: type, action: str = "read") -> bool:
     """Whether the policy grants ``user``'s role the action on some rows of ``model``."""
-    return _rule(user, model, action) is not None
+    return rule_of(user, model, action) is not None
 
 
 def roles_granted(model: type, action: str = "read") -> tuple:
@@ -137,7 +137,7 @@ def reaches_every(user: Any, model: type, action: str = "read") -> bool:
     """Whether the policy grants ``user`` the action on *every* row of ``model``: a rule of
     all rows, or a rule of the user's reach when that reach is national (a round's lists,
     its export, its dashboard)."""
-    rule = _rule(user, model, action)
+    rule = rule_of(user, model, action)
     return rule is ALL or (rule is IN_REACH and is_national(user))
 
 
@@ -160,7 +160,7 @@ def municipality_limit(user: Any, model: type, action: str, refusal) -> int | No
 
     if user is None or reaches_every(user, model, action):
         return None
-    rule = _rule(user, model, action)
+    rule = rule_of(user, model, action)
     reach = reach_of(user)
     if rule in (OWN, IN_REACH) and reach.extent == Extent.OWN:
         return reach.municipality_id
@@ -188,4 +188,4 @@ def round_or_404(slug: str, user: Any, options: tuple = ()) -> Round:
 
 
 def sees_draft_rounds(user: Any) -> bool:
-    return _rule(user, Round, "read") is ALL
+    return rule_of(user, Round, "read") is ALL

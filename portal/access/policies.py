@@ -185,7 +185,7 @@ def policy_of(model: type) -> Policy:
         ) from None
 
 
-def _rule(user: Any, model: type, action: str) -> Rule | None:
+def rule_of(user: Any, model: type, action: str) -> Rule | None:
     rules = policy_of(model).rules(action)
     if not getattr(user, "is_authenticated", False) or not getattr(user, "active", True):
         return None

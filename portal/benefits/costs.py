@@ -16,7 +16,7 @@ from portal.benefits.rules import Kind
 from portal.db import db
 from portal.errors import RuleViolations, check_version
 from portal.participations.models import Participation
-from portal.results.refresh import refresh_participation
+from portal.signals import send_figures_changed
 from portal.textcheck import cpr_problems
 
 MAX_OWNER = 150
@@ -82,7 +82,7 @@ def add_cost(
         before=None,
         after=_snapshot(cost, COST_FIELDS),
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
     return cost
 
 
@@ -98,7 +98,7 @@ def delete_cost(cost: Cost, *, actor, version: int | None = None) -> None:
     )
     participation = cost.participation
     db.session.delete(cost)
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
 
 
 def set_benefit_owner(
@@ -127,7 +127,7 @@ def set_benefit_owner(
         before=before,
         after=_snapshot(participation, fields),
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
 
 
 def set_hourly_cost(
@@ -158,4 +158,4 @@ def set_hourly_cost(
         before=before,
         after=_snapshot(participation, fields),
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])

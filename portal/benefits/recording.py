@@ -22,7 +22,7 @@ from portal.db import db
 from portal.errors import RuleViolations, check_version
 from portal.participations.models import Participation
 from portal.programmes.models import Direction, Indicator
-from portal.results.refresh import refresh_participation
+from portal.signals import send_figures_changed
 
 BASELINE_FIELDS = ("value", "measured_on", "source_note", "quality")
 
@@ -88,7 +88,7 @@ def set_baseline(
         indicator=indicator.key,
         reason=reason.strip() or None,
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
     return baseline
 
 
@@ -170,7 +170,7 @@ def set_target(
         indicator=indicator.key,
         reason=reason.strip() or None,
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
     return target
 
 
@@ -268,7 +268,7 @@ def record_measurement(
         after=_snapshot(measurement, MEASUREMENT_FIELDS),
         indicator=indicator.key,
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
     return measurement
 
 
@@ -307,7 +307,7 @@ def update_measurement(
         after=_snapshot(measurement, MEASUREMENT_FIELDS),
         indicator=indicator.key,
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
     return measurement
 
 
@@ -324,4 +324,4 @@ def delete_measurement(measurement: Measurement, *, actor, version: int | None =
     )
     participation = measurement.participation
     db.session.delete(measurement)
-    refresh_participation(participation)
+    send_figures_changed([participation.id])

@@ -4,14 +4,16 @@
 and the progress rules (``benefits.calculation.evaluate``, used as they are) and replaces
 their rows: one evaluation for all of them (a fixed number of queries) and one bulk delete
 and insert per table. The services that change what results derive from call it in the
-same transaction as their change:
+same transaction as their change, by listening to the house's one signal for it
+(``portal.signals.figures_changed``), never by being called from below:
 
 - one participation's figures, targets, costs, hourly cost or benefit owner
-  (``benefits.recording``, ``benefits.costs``): ``refresh_participation``;
-- an import (``benefits.bulk``): the participations it touched;
+  (``benefits.recording``, ``benefits.costs``) or an import (``benefits.bulk``): the
+  participations named;
 - a round's parameters (``programmes.services``) or a programme's indicators and formulas
-  (``programmes.loading``, the programme pages): ``refresh_round`` / ``refresh_programme``;
-- a new participation, a change of community (``participations``): the participation.
+  (``programmes.loading``, the programme pages): every participation of the rounds;
+- a new participation, a change of community (``participations.signals``): the
+  participation.
 
 ``rebuild`` recomputes everything (or a round) from scratch: ``portal results rebuild``.
 """
@@ -229,6 +231,18 @@ def _raise_versions(condition) -> None:
     )
 
 
+def _on_figures_changed(
+    _sender, participation_ids=(), round_ids=(), programme_ids=(), numbers=True
+) -> None:
+    if not numbers:
+        return  # only words changed: the results hold none
+    refresh_ids(participation_ids)
+    for round_id in round_ids:
+        refresh_round(db.session.get(Round, round_id))
+    for programme_id in programme_ids:
+        refresh_programme(programme_id)
+
+
 def _on_renamed(_sender, ids=()) -> None:
     touch_municipalities(ids)
 
@@ -242,11 +256,14 @@ def _on_moved(_round, participations=()) -> None:
 
 
 def connect_signals() -> None:
-    """A new participation gets its (empty) results, a move between communities or a
-    renamed municipality a new version, in the transaction that makes it."""
+    """Changed figures are computed again, a new participation gets its (empty) results, a
+    move between communities or a renamed municipality a new version, in the transaction
+    that makes it."""
     from portal.municipalities.signals import renamed
     from portal.participations.signals import memberships_changed, participations_created
+    from portal.signals import figures_changed
 
+    figures_changed.connect(_on_figures_changed)
     participations_created.connect(_on_created)
     memberships_changed.connect(_on_moved)
     renamed.connect(_on_renamed)
