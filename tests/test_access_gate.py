@@ -167,3 +167,36 @@ def test_a_statement_kept_per_reader_key_reads_nothing_else_of_the_user(world):
                 access.condition(model, recording, action)
                 read |= recording.read
     assert read and read <= keyed, read - keyed
+
+
+def test_report_audiences_a_member_sees_another_members_amounts_never_its_notes(world):
+    """The report audiences (``amount``, ``note``, ``compare``) with Odense moved into
+    Aarhus's community: Aarhus's users see Odense's grant, payment and figures side by side,
+    never its payment's note nor its rows otherwise; the SQL and the object test agree."""
+    from portal.participations.models import Community, Disbursement
+
+    own_community = db.session.get(Community, world.values[OWN]["community_id"])
+    theirs = db.session.get(Participation, world.values[OTHER]["participation_id"])
+    theirs.community = own_community
+    db.session.flush()
+    payment = db.session.get(Disbursement, world.values[OTHER]["disbursement_id"])
+    expected = {
+        (theirs, "amount"): True,
+        (payment, "amount"): True,
+        (theirs, "compare"): True,
+        (payment, "note"): False,
+        (theirs, "read"): False,
+        (payment, "read"): False,
+    }
+    for key in ("municipal", "leadership"):
+        user = world.users[key]
+        for (obj, action), sees in expected.items():
+            model = type(obj)
+            assert access.allows(user, obj, action) is sees, (key, model.__name__, action)
+            rows = db.session.scalars(access.visible(select(model), user, action, model)).all()
+            assert (obj in rows) is sees, (key, model.__name__, action)
+    # and the regional consultant of Aarhus's region: Odense is another region's, whatever
+    # the community
+    regional = world.users["regional"]
+    for (obj, action), _sees in expected.items():
+        assert not access.allows(regional, obj, action), (type(obj).__name__, action)

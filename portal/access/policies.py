@@ -10,6 +10,7 @@ from typing import Any
 from portal.access.rules import (
     ALL,
     ASSIGNED,
+    FELLOW,
     IN_REACH,
     INVOLVED,
     MEMBER,
@@ -21,6 +22,8 @@ from portal.access.rules import (
     PUBLISHED,
     SUBMITTED,
     Rule,
+    either,
+    national_or,
     personal_or,
 )
 from portal.applications.models import (
@@ -75,6 +78,24 @@ FIGURES = Policy(
     # A target picture handed in is approved (and so frozen) by a coordinator.
     other={"approve": {Role.COORDINATOR: ALL}},
 )
+# Report audiences: what a member of a community sees of another member. Grants are public
+# money: a grant's amount and a payment's amount (``amount``, on participations and on
+# payments alike), never the coordinator's note on a payment (``note``: as the payment
+# itself is read); the figures side by side (``compare``: the community's progress report and
+# dashboard). The report builders select through these actions, so a line changed here
+# changes the page, the PDF, the XLSX and the CSV alike.
+AMOUNTS = {
+    Role.MUNICIPAL: either(OWN, FELLOW),
+    Role.LEADERSHIP: national_or(either(OWN, FELLOW)),
+    Role.REGIONAL: IN_REACH,
+    Role.COORDINATOR: ALL,
+}
+SIDE_BY_SIDE = {
+    Role.MUNICIPAL: either(OWN, FELLOW),
+    Role.LEADERSHIP: national_or(either(OWN, FELLOW)),
+    Role.REGIONAL: IN_REACH,
+    Role.COORDINATOR: ALL,
+}
 # Everyone signed in, each role by name (a role not named here gets nothing).
 EVERYONE = {role: ALL for role in Role}
 
@@ -111,8 +132,16 @@ POLICIES: dict[type, Policy] = {
         # Coordinators assign and remove anyone's; a reviewer keeps their own.
         change={Role.COORDINATOR: ALL, Role.REVIEWER: OWN_REVIEW},
     ),
-    Participation: Policy(read=FIGURE_READERS, change={Role.COORDINATOR: ALL}),
-    Disbursement: Policy(read=FIGURE_READERS, change={Role.COORDINATOR: ALL}),
+    Participation: Policy(
+        read=FIGURE_READERS,
+        change={Role.COORDINATOR: ALL},
+        other={"amount": AMOUNTS, "compare": SIDE_BY_SIDE},
+    ),
+    Disbursement: Policy(
+        read=FIGURE_READERS,
+        change={Role.COORDINATOR: ALL},
+        other={"amount": AMOUNTS, "note": FIGURE_READERS},
+    ),
     Community: Policy(
         read={
             Role.MUNICIPAL: MEMBER,

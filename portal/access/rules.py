@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
+from sqlalchemy.orm import aliased
 
 from portal.access.reach import is_national, reach_of
 from portal.applications.models import (
@@ -152,6 +153,56 @@ def _member_test(user: User, obj: Community) -> bool:
 
 # A community is read by its members' users.
 MEMBER = Rule(_member_where, _member_test)
+
+
+def _community_of(model):
+    """The row's community: a participation's own, or its participation's."""
+    if model is Participation:
+        return Participation.community_id
+    theirs = aliased(Participation)
+    return select(theirs.community_id).where(theirs.id == model.participation_id).scalar_subquery()
+
+
+def _fellow_where(user: User, model) -> ColumnElement[bool]:
+    if _mine(user) is None:
+        return false()
+    mine = aliased(Participation)
+    communities = select(mine.community_id).where(
+        mine.municipality_id == _mine(user), mine.community_id.is_not(None)
+    )
+    return _community_of(model).in_(communities)
+
+
+def _fellow_test(user: User, obj) -> bool:
+    participation = obj if isinstance(obj, Participation) else obj.participation
+    community_id = participation.community_id
+    return (
+        _mine(user) is not None
+        and community_id is not None
+        and db.session.scalar(
+            select(
+                exists().where(
+                    Participation.community_id == community_id,
+                    Participation.municipality_id == _mine(user),
+                )
+            )
+        )
+    )
+
+
+# A participation (or its payments, its figures) of a community the user's municipality is a
+# member of: what a member sees of another member (``policies``: report audiences).
+FELLOW = Rule(_fellow_where, _fellow_test)
+
+
+def either(first: Rule, second: Rule) -> Rule:
+    """The rows either rule grants."""
+    return Rule(
+        lambda user, model: or_(first.where(user, model), second.where(user, model)),
+        lambda user, obj: bool(first.test(user, obj) or second.test(user, obj)),
+    )
+
+
 NATIONAL_OR_MEMBER = national_or(MEMBER)
 
 # Rounds in draft are the coordinators' (and admins') until they open.

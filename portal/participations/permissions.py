@@ -7,7 +7,8 @@ municipality's participations and its community's members; any other participati
 
 Grants are public money: members of a community see each other's grant and disbursed
 amounts (the community's funding report lists them), never the disbursement notes, which
-are the coordinator's.
+are the coordinator's: the gate's report audiences (``access.policies.AMOUNTS`` and a
+payment's ``note``), which the report builders select through.
 """
 
 from __future__ import annotations

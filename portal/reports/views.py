@@ -138,7 +138,7 @@ def index():
 @login_required
 def funding(slug: str | None):
     scope = requested_scope(slug)
-    return send_report(lambda: funding_report(scope), scope, "funding")
+    return send_report(lambda: funding_report(scope, viewer=current_user), scope, "funding")
 
 
 @bp.route("/fremdrift", defaults={"slug": None})
@@ -151,7 +151,9 @@ def progress(slug: str | None):
 
     def build() -> Report:
         try:
-            return progress_report(scope, viewer_municipality_id=current_user.municipality_id)
+            return progress_report(
+                scope, viewer_municipality_id=current_user.municipality_id, viewer=current_user
+            )
         except PortalError:
             abort(404)
 
