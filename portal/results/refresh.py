@@ -30,6 +30,8 @@ from portal.benefits.calculation import Evaluation, evaluate, round_participatio
 from portal.db import db, utcnow
 from portal.participations.models import Participation
 from portal.programmes.models import Round
+from portal.results import fields
+from portal.results.fields import values
 from portal.results.models import (
     AMOUNT,
     RATIO,
@@ -111,6 +113,7 @@ def refresh_participations(participations: Sequence[Participation]) -> None:
 
 
 def _rows(e: Evaluation, rows: dict[type, list[dict]], version: int, now) -> None:
+    """The evaluation's rows: its keys, and the figures ``fields`` declares."""
     pid, rid = e.member.participation_id, e.member.round_id
     b = e.benefits
     rows[ParticipationResult].append(
@@ -119,42 +122,16 @@ def _rows(e: Evaluation, rows: dict[type, list[dict]], version: int, now) -> Non
             round_id=rid,
             data_version=version,
             refreshed_at=now,
-            hourly_cost=q(b.hourly_cost),
-            annual_hours=q(b.annual_hours),
-            total_hours=q(b.total_hours),
-            gross=q(b.gross),
-            costs=q(b.costs),
-            net=q(b.net),
-            fte_12m=q(b.fte_12m, RATIO),
-            payback=b.payback,
-            flags=len(b.flags),
+            **values(fields.PARTICIPATION, b, q),
         )
     )
     for r in e.indicators:
-        p = r.progress
-        projection = p.projection if p else None
         rows[IndicatorResultRow].append(
             dict(
                 participation_id=pid,
                 indicator_id=r.indicator.id,
                 round_id=rid,
-                direction=r.indicator.direction,
-                frequency=r.indicator.frequency,
-                baseline_value=q(r.baseline.value, VALUE) if r.baseline else None,
-                baseline_date=r.baseline.date if r.baseline else None,
-                target_value=q(r.target.value, VALUE) if r.target else None,
-                target_date=r.target.date if r.target else None,
-                target_pessimistic=q(r.target.pessimistic, VALUE) if r.target else None,
-                target_optimistic=q(r.target.optimistic, VALUE) if r.target else None,
-                latest_value=q(r.latest.value, VALUE) if r.latest else None,
-                latest_date=r.latest.date if r.latest else None,
-                measurements=len(r.series),
-                progress=q(r.progress_value, RATIO),
-                projected=q(projection.projected) if projection else None,
-                projection_reaches=projection.reaches if projection else None,
-                projection_shortfall=q(projection.shortfall) if projection else None,
-                projection_slope=q(projection.slope_per_day, SLOPE) if projection else None,
-                projection_points=projection.points if projection else None,
+                **values(fields.INDICATOR, r, q),
             )
         )
     for period in b.periods:
@@ -163,13 +140,7 @@ def _rows(e: Evaluation, rows: dict[type, list[dict]], version: int, now) -> Non
                 participation_id=pid,
                 month=period.period,
                 round_id=rid,
-                hours=q(period.hours),
-                gross=q(period.gross),
-                costs=q(period.costs),
-                net=q(period.net),
-                cumulative_net=q(period.cumulative_net),
-                hours_12m=q(period.hours_12m),
-                fte_12m=q(period.fte_12m, RATIO),
+                **values(fields.MONTH, period, q),
             )
         )
         for line in period.lines:
@@ -179,10 +150,7 @@ def _rows(e: Evaluation, rows: dict[type, list[dict]], version: int, now) -> Non
                     month=period.period,
                     line_key=line.key,
                     round_id=rid,
-                    kind=line.kind,
-                    amount=q(line.amount),
-                    kroner=q(line.kroner),
-                    flag=line.flag.kind if line.flag else None,
+                    **values(fields.LINE, line, q),
                 )
             )
 

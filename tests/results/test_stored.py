@@ -163,3 +163,25 @@ def test_benefits_never_call_the_results():
             ):
                 offenders.append(str(path.relative_to(PORTAL)))
     assert not offenders
+
+
+def test_the_stored_fields_are_declared_once_and_the_tables_hold_exactly_them():
+    """``results.fields`` lists every stored figure once; each table's columns are those and
+    its keys, so a column added without a declaration (that the refresh would not fill), or
+    a declaration without a column, fails here; and every column the reads name of a
+    results table is one of them."""
+    from portal.results import fields
+
+    for table, declared in fields.FIELDS.items():
+        columns = {c.name for c in table.__table__.columns}
+        assert columns - fields.KEYS == set(declared), table.__name__
+    stored = {name for declared in fields.FIELDS.values() for name in declared} | fields.KEYS
+    names = {t.__name__ for t in fields.FIELDS}
+    for reader in ("results/read.py", "dashboards/months.py"):
+        for node in ast.walk(ast.parse((PORTAL / reader).read_text())):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in names
+            ):
+                assert node.attr in stored, (reader, node.value.id, node.attr)
