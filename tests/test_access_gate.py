@@ -116,18 +116,9 @@ def test_get_visible_or_404(world):
             access.get_visible_or_404(Participation, ident, municipal)
 
 
-@pytest.mark.parametrize(
-    ("key", "sees"),
-    [
-        ("coordinator", True),
-        ("admin", True),
-        ("municipal", False),
-        ("leadership", False),
-        ("national_leadership", False),
-        ("reviewer", False),
-    ],
-)
-def test_only_coordinators_and_admins_see_a_round_in_draft(world, key, sees):
+@pytest.mark.parametrize("key", list(USERS))
+def test_only_coordinators_and_admins_see_a_round_in_draft(world, key):
+    sees = USERS[key][0] in (Role.COORDINATOR, Role.ADMIN)
     draft = create_round(create_programme(), status=RoundStatus.DRAFT)
     user = world.users[key]
     if sees:
@@ -200,3 +191,29 @@ def test_report_audiences_a_member_sees_another_members_amounts_never_its_notes(
     regional = world.users["regional"]
     for (obj, action), _sees in expected.items():
         assert not access.allows(regional, obj, action), (type(obj).__name__, action)
+
+
+def test_each_users_reach_is_what_the_figures_policy_reads_and_national_is_one_thing(world):
+    """The reach (``access.reach``) is the one answer to "how far": every role that reads
+    participations within its reach sees exactly the reach's rows, a national reach is
+    exactly the users who see every municipality's rows, and the regional consultant of
+    Aarhus's region reaches Aarhus and not Odense."""
+    everyone = set(db.session.scalars(select(Participation.id)))
+    for key, user in world.users.items():
+        reach = access.reach_of(user)
+        seen = set(
+            db.session.scalars(access.visible(select(Participation.id), user, model=Participation))
+        )
+        in_reach = set(
+            db.session.scalars(select(Participation.id).where(reach.where(Participation)))
+        )
+        if access.policy_of(Participation).read.get(user.role) is access.IN_REACH:
+            assert seen == in_reach, key
+        assert access.is_national(user) == (in_reach == everyone), key
+        assert access.reaches_every(user, Participation) == (seen == everyone), key
+    regional = access.reach_of(world.users["regional"])
+    assert regional.extent == access.Extent.REGION and regional.region == "Region Midtjylland"
+    own = world.values[OWN]["participation_id"]
+    other = world.values[OTHER]["participation_id"]
+    assert regional.covers(db.session.get(Participation, own).municipality_id)
+    assert not regional.covers(db.session.get(Participation, other).municipality_id)

@@ -32,7 +32,10 @@ from portal.programmes.models import Round
 __all__ = [
     "POLICIES",
     "Policy",
+    "ALL",
     "Extent",
+    "IN_REACH",
+    "OWN",
     "Reach",
     "Rule",
     "admits",
