@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from flask import abort
 from sqlalchemy import ColumnElement, Select, false, select
 
-from portal.access.admission import admits
+from portal.access.admission import admits, enters
 from portal.access.policies import POLICIES, Policy, policy_of, rule_of
 from portal.access.reach import Extent, Reach, is_national, reach_key, reach_of
 from portal.access.rules import ALL, IN_REACH, OWN, Rule, involving
@@ -42,6 +42,7 @@ __all__ = [
     "allows",
     "allows_rows_of",
     "belonging_to",
+    "enters",
     "can",
     "condition",
     "get_visible_or_404",

@@ -14,28 +14,25 @@ T = TypeVar("T")
 def can_manage_users(user: User) -> bool:
     from portal import access
 
-    return access.can(user, User, "change")
+    return access.enters(user, "users")
 
 
 def can_manage_register(user: User) -> bool:
     from portal import access
-    from portal.municipalities.models import Municipality
 
-    return access.can(user, Municipality, "change")
+    return access.enters(user, "register")
 
 
 def can_read_audit_log(user: User) -> bool:
     from portal import access
-    from portal.audit.models import AuditEvent
 
-    return access.can(user, AuditEvent)
+    return access.enters(user, "audit_log")
 
 
 def can_edit_programmes(user: User) -> bool:
     from portal import access
-    from portal.programmes.models import Programme
 
-    return access.can(user, Programme, "change")
+    return access.enters(user, "programmes")
 
 
 def can_see_draft_rounds(user: User) -> bool:
