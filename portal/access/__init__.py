@@ -10,6 +10,12 @@ until someone writes down what it may see (NetBox's ``restrict(user, action)``, 
 ``municipality_id`` column has no policy, and the sweep in ``tests/test_url_map_sweep.py``
 tries every route against every role.
 
+How far a user reaches (all municipalities, a region's, their own, or their assigned
+applications) is computed once (``portal.access.reach``); "national" is a reach of all. Which
+pages a user may enter is the same policies' answer (``admits(Model, action)`` on a view), and
+so is what a report shows to whom (the ``amount``, ``note`` and ``compare`` actions the report
+builders select through).
+
 Out-of-scope ids answer 404, not 403, so the ids of other municipalities reveal nothing.
 """
 
