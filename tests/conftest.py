@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.auth import services as auth_services
-from portal.auth.models import Role, User
+from portal.auth.models import REGION_REQUIRED, Role, User
 from portal.db import db
 from portal.migrate import upgrade
 from portal.municipalities.models import Municipality
@@ -142,6 +142,10 @@ def make_user() -> Callable[..., User]:
         n = next(counter)
         if code is None and role == Role.MUNICIPAL:
             code = 101
+        # a role that carries a region (a regional consultant): the region of ``code``
+        if role in REGION_REQUIRED and code is not None:
+            fields.setdefault("region", municipality(code).region)
+            code = None
         data = auth_services.UserData(
             email=fields.pop("email", f"{role.value}{n}@example.dk"),
             name=fields.pop("name", f"{role.value.title()} {n}"),

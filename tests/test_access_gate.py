@@ -38,10 +38,10 @@ def test_every_model_with_a_municipality_has_a_policy():
 
 
 def test_a_model_without_a_policy_is_refused_loudly(make_user):
-    from portal.municipalities.models import Municipality
+    from portal.programmes.models import Indicator
 
     with pytest.raises(LookupError, match="no access policy"):
-        access.visible(select(Municipality), make_user(Role.COORDINATOR))
+        access.visible(select(Indicator), make_user(Role.COORDINATOR))
 
 
 @pytest.fixture
@@ -116,18 +116,9 @@ def test_get_visible_or_404(world):
             access.get_visible_or_404(Participation, ident, municipal)
 
 
-@pytest.mark.parametrize(
-    ("key", "sees"),
-    [
-        ("coordinator", True),
-        ("admin", True),
-        ("municipal", False),
-        ("leadership", False),
-        ("national_leadership", False),
-        ("reviewer", False),
-    ],
-)
-def test_only_coordinators_and_admins_see_a_round_in_draft(world, key, sees):
+@pytest.mark.parametrize("key", list(USERS))
+def test_only_coordinators_and_admins_see_a_round_in_draft(world, key):
+    sees = USERS[key][0] in (Role.COORDINATOR, Role.ADMIN)
     draft = create_round(create_programme(), status=RoundStatus.DRAFT)
     user = world.users[key]
     if sees:
@@ -156,9 +147,9 @@ def test_a_statement_kept_per_reader_key_reads_nothing_else_of_the_user(world):
     ``reader_key`` (``access.kept_visible``: the dashboard, the header's unread count):
     every rule of every policy, for every role, reads nothing of a user that the key does
     not hold."""
-    keyed = {"is_authenticated", "active", "id", "role", "municipality_id"}
+    keyed = {"is_authenticated", "active", "id", "role", "municipality_id", "region"}
     reader = access.reader_key(SimpleNamespace(**dict.fromkeys(keyed, 7)))
-    assert reader == (7, 7, 7, 7, 7)  # the key holds exactly these
+    assert reader == (7,) * len(keyed)  # the key holds exactly these
     read: set[str] = set()
     for user in world.users.values():
         for model, policy in access.POLICIES.items():
@@ -167,3 +158,62 @@ def test_a_statement_kept_per_reader_key_reads_nothing_else_of_the_user(world):
                 access.condition(model, recording, action)
                 read |= recording.read
     assert read and read <= keyed, read - keyed
+
+
+def test_report_audiences_a_member_sees_another_members_amounts_never_its_notes(world):
+    """The report audiences (``amount``, ``note``, ``compare``) with Odense moved into
+    Aarhus's community: Aarhus's users see Odense's grant, payment and figures side by side,
+    never its payment's note nor its rows otherwise; the SQL and the object test agree."""
+    from portal.participations.models import Community, Disbursement
+
+    own_community = db.session.get(Community, world.values[OWN]["community_id"])
+    theirs = db.session.get(Participation, world.values[OTHER]["participation_id"])
+    theirs.community = own_community
+    db.session.flush()
+    payment = db.session.get(Disbursement, world.values[OTHER]["disbursement_id"])
+    expected = {
+        (theirs, "amount"): True,
+        (payment, "amount"): True,
+        (theirs, "compare"): True,
+        (payment, "note"): False,
+        (theirs, "read"): False,
+        (payment, "read"): False,
+    }
+    for key in ("municipal", "leadership"):
+        user = world.users[key]
+        for (obj, action), sees in expected.items():
+            model = type(obj)
+            assert access.allows(user, obj, action) is sees, (key, model.__name__, action)
+            rows = db.session.scalars(access.visible(select(model), user, action, model)).all()
+            assert (obj in rows) is sees, (key, model.__name__, action)
+    # and the regional consultant of Aarhus's region: Odense is another region's, whatever
+    # the community
+    regional = world.users["regional"]
+    for (obj, action), _sees in expected.items():
+        assert not access.allows(regional, obj, action), (type(obj).__name__, action)
+
+
+def test_each_users_reach_is_what_the_figures_policy_reads_and_national_is_one_thing(world):
+    """The reach (``access.reach``) is the one answer to "how far": every role that reads
+    participations within its reach sees exactly the reach's rows, a national reach is
+    exactly the users who see every municipality's rows, and the regional consultant of
+    Aarhus's region reaches Aarhus and not Odense."""
+    everyone = set(db.session.scalars(select(Participation.id)))
+    for key, user in world.users.items():
+        reach = access.reach_of(user)
+        seen = set(
+            db.session.scalars(access.visible(select(Participation.id), user, model=Participation))
+        )
+        in_reach = set(
+            db.session.scalars(select(Participation.id).where(reach.where(Participation)))
+        )
+        if access.policy_of(Participation).read.get(user.role) is access.IN_REACH:
+            assert seen == in_reach, key
+        assert access.is_national(user) == (in_reach == everyone), key
+        assert access.reaches_every(user, Participation) == (seen == everyone), key
+    regional = access.reach_of(world.users["regional"])
+    assert regional.extent == access.Extent.REGION and regional.region == "Region Midtjylland"
+    own = world.values[OWN]["participation_id"]
+    other = world.values[OTHER]["participation_id"]
+    assert regional.covers(db.session.get(Participation, own).municipality_id)
+    assert not regional.covers(db.session.get(Participation, other).municipality_id)

@@ -114,7 +114,9 @@ def test_no_input_answers_500(app, client, login, world, key):
                     names = queries.get(path, set()) | {"page", "sort", "q"}
                     response_args = {"query_string": _fuzzed(rng, names)}
                 else:
-                    names = forms.get(path) or set(rng.sample(sorted(all_fields), 8))
+                    names = forms.get(path) or set(
+                        rng.sample(sorted(all_fields), min(8, len(all_fields)))
+                    )
                     response_args = {"data": _fuzzed(rng, names)}
                 try:
                     status = client.open(path, method=method, **response_args).status_code

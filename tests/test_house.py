@@ -31,3 +31,21 @@ def test_services_build_links_from_the_url_map():
         if by_hand.search(line)
     ]
     assert not found, found
+
+
+def test_the_domains_hold_no_role_lists_and_one_national():
+    """Who may enter which page is the gate's policies (``@admits(Model, action)``), not a
+    list of roles beside every route; "national" is one definition (``access.reach``)."""
+    rules = re.compile(
+        r"@role_required|\brole_required\(|\bREADERS\s*=|\bin \(Role\.|\b(current_)?user\.is_national\b"
+        r"|def is_national"
+    )
+    allowed = {"portal/access/reach.py"}
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "portal").rglob("*.py"))
+        if str(path.relative_to(ROOT)) not in allowed
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if rules.search(line)
+    ]
+    assert not found, found

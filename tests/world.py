@@ -11,7 +11,13 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal.auth import services as auth_services
-from portal.auth.models import Role, User
+from portal.auth.models import (
+    MUNICIPALITY_OPTIONAL,
+    MUNICIPALITY_REQUIRED,
+    REGION_REQUIRED,
+    Role,
+    User,
+)
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
 from portal.db import db, utcnow
 from portal.jobs.models import JobKind
@@ -29,15 +35,27 @@ from tests.participations.helpers import approve
 
 OWN, OTHER = 751, 461  # Aarhus, Odense
 
-# Who logs in: a role and the municipality the user belongs to (None: national).
-USERS = {
-    "municipal": (Role.MUNICIPAL, OWN),
-    "leadership": (Role.LEADERSHIP, OWN),
-    "national_leadership": (Role.LEADERSHIP, None),
-    "coordinator": (Role.COORDINATOR, None),
-    "admin": (Role.ADMIN, None),
-    "reviewer": (Role.REVIEWER, OWN),
-}
+
+def _users() -> dict[str, tuple[Role, int | None]]:
+    """Who logs in, generated from the roles (a new role is in the world without anyone
+    remembering it): a role and the municipality whose reach it has — its own, or for a role
+    that carries a region, that municipality's region (Aarhus: Region Midtjylland; Odense is
+    in Region Syddanmark) — or None: national. A role that may or may not belong to a
+    municipality comes both ways."""
+    users: dict[str, tuple[Role, int | None]] = {}
+    for role in Role:
+        if role in MUNICIPALITY_REQUIRED | REGION_REQUIRED:
+            users[role.value] = (role, OWN)
+        elif role in MUNICIPALITY_OPTIONAL:
+            users[role.value] = (role, OWN)
+            users[f"national_{role.value}"] = (role, None)
+        else:
+            users[role.value] = (role, None)
+    return users
+
+
+# Who logs in: a role and the municipality (or the region of it) the user belongs to.
+USERS = _users()
 
 
 @dataclass
@@ -50,11 +68,13 @@ class World:
 
 
 def make_user(key: str, role: Role, code: int | None) -> User:
+    regional = role in REGION_REQUIRED
     data = auth_services.UserData(
         email=f"sweep.{key}@example.dk",
         name=f"Sweep {key}",
         role=role,
-        municipality_id=municipality(code).id if code is not None else None,
+        municipality_id=municipality(code).id if code is not None and not regional else None,
+        region=municipality(code).region if code is not None and regional else None,
     )
     return auth_services.create_user(data, PASSWORD)
 
@@ -158,8 +178,12 @@ def build_world() -> World:
             "indicator_id": indicator.id,
             "line_id": line.id,
             "fmt": "csv",
-            # a report's scope in the query string (``?kommune=`` or ``?faellesskab=``)
-            "query_scopes": ({"kommune": str(code)}, {"faellesskab": str(community.id)}),
+            # a report's scope in the query string (``?kommune=``, ``?faellesskab=``, ``?region=``)
+            "query_scopes": (
+                {"kommune": str(code)},
+                {"faellesskab": str(community.id)},
+                {"region": p.municipality.region},
+            ),
         }
     db.session.commit()
     return world

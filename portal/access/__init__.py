@@ -10,6 +10,12 @@ until someone writes down what it may see (NetBox's ``restrict(user, action)``, 
 ``municipality_id`` column has no policy, and the sweep in ``tests/test_url_map_sweep.py``
 tries every route against every role.
 
+How far a user reaches (all municipalities, a region's, their own, or their assigned
+applications) is computed once (``portal.access.reach``); "national" is a reach of all. Which
+pages a user may enter is the same policies' answer (``admits(Model, action)`` on a view), and
+so is what a report shows to whom (the ``amount``, ``note`` and ``compare`` actions the report
+builders select through).
+
 Out-of-scope ids answer 404, not 403, so the ids of other municipalities reveal nothing.
 """
 
@@ -22,26 +28,39 @@ from typing import Any, TypeVar
 from flask import abort
 from sqlalchemy import ColumnElement, Select, false, select
 
-from portal.access.policies import POLICIES, Policy, _rule, policy_of
-from portal.access.rules import ALL, OWN, Rule, _mine, involving
+from portal.access.admission import admits, enters
+from portal.access.policies import POLICIES, Policy, policy_of, rule_of
+from portal.access.reach import Extent, Reach, is_national, reach_key, reach_of
+from portal.access.rules import ALL, IN_REACH, OWN, Rule, involving
 from portal.db import db, valid_id
 from portal.programmes.models import Round
 
 __all__ = [
     "POLICIES",
     "Policy",
+    "ALL",
+    "Extent",
+    "IN_REACH",
+    "OWN",
+    "Reach",
     "Rule",
+    "admits",
     "allows",
     "allows_rows_of",
     "belonging_to",
+    "enters",
     "can",
     "condition",
     "get_visible_or_404",
     "kept_visible",
     "involving",
+    "is_national",
     "municipality_limit",
     "policy_of",
+    "reach_of",
     "reader_key",
+    "reaches_every",
+    "roles_granted",
     "round_or_404",
     "sees_draft_rounds",
     "visible",
@@ -55,20 +74,14 @@ T = TypeVar("T")
 
 def condition(model: type, user: Any, action: str = "read") -> ColumnElement[bool]:
     """The SQL condition selecting the rows of ``model`` that ``user`` may ``action``."""
-    rule = _rule(user, model, action)
+    rule = rule_of(user, model, action)
     return rule.where(user, model) if rule is not None else false()
 
 
 def reader_key(user: Any) -> tuple:
     """All that the rules read of a user: a statement narrowed for one user may be kept and
     used again for another with the same key."""
-    return (
-        getattr(user, "is_authenticated", False),
-        getattr(user, "active", True),
-        getattr(user, "id", None),
-        getattr(user, "role", None),
-        getattr(user, "municipality_id", None),
-    )
+    return (getattr(user, "id", None), *reach_key(user))
 
 
 _KEPT: dict[tuple, Select] = {}
@@ -102,7 +115,7 @@ def visible(stmt: Select, user: Any, action: str = "read", model: type | None = 
 def allows(user: Any, obj: Any, action: str = "read", model: type | None = None) -> bool:
     """Whether ``user`` may ``action`` this loaded object (by ``model``'s policy when given:
     whether a user may record figures is the figures' policy applied to the participation)."""
-    rule = _rule(user, model or type(obj), action)
+    rule = rule_of(user, model or type(obj), action)
     return rule is not None and bool(rule.test(user, obj))
 
 
@@ -116,13 +129,26 @@ def allows_rows_of(
 ) -> bool:
     """Whether ``user`` may ``action`` the rows of ``model`` that belong to this
     municipality (a report of one municipality's participations, say)."""
-    rule = _rule(user, model, action)
+    rule = rule_of(user, model, action)
     return rule is not None and bool(rule.test(user, _RowsOf(municipality_id)))
 
 
 def can(user: Any, model: type, action: str = "read") -> bool:
     """Whether the policy grants ``user``'s role the action on some rows of ``model``."""
-    return _rule(user, model, action) is not None
+    return rule_of(user, model, action) is not None
+
+
+def roles_granted(model: type, action: str = "read") -> tuple:
+    """The roles the policy of ``model`` grants ``action`` (who can hold a review, say)."""
+    return tuple(policy_of(model).rules(action))
+
+
+def reaches_every(user: Any, model: type, action: str = "read") -> bool:
+    """Whether the policy grants ``user`` the action on *every* row of ``model``: a rule of
+    all rows, or a rule of the user's reach when that reach is national (a round's lists,
+    its export, its dashboard)."""
+    rule = rule_of(user, model, action)
+    return rule is ALL or (rule is IN_REACH and is_national(user))
 
 
 def belonging_to(model: type, municipality_ids) -> ColumnElement[bool]:
@@ -142,13 +168,12 @@ def municipality_limit(user: Any, model: type, action: str, refusal) -> int | No
     otherwise."""
     from portal.errors import NotAllowed
 
-    if user is None:
+    if user is None or reaches_every(user, model, action):
         return None
-    rule = _rule(user, model, action)
-    if rule is ALL:
-        return None
-    if rule is OWN and _mine(user) is not None:
-        return _mine(user)
+    rule = rule_of(user, model, action)
+    reach = reach_of(user)
+    if rule in (OWN, IN_REACH) and reach.extent == Extent.OWN:
+        return reach.municipality_id
     raise NotAllowed(refusal)
 
 
@@ -173,4 +198,4 @@ def round_or_404(slug: str, user: Any, options: tuple = ()) -> Round:
 
 
 def sees_draft_rounds(user: Any) -> bool:
-    return _rule(user, Round, "read") is ALL
+    return rule_of(user, Round, "read") is ALL

@@ -10,17 +10,20 @@ from typing import Any
 from portal.access.rules import (
     ALL,
     ASSIGNED,
+    FELLOW,
+    IN_REACH,
     INVOLVED,
     MEMBER,
     NATIONAL_OR_INVOLVED,
     NATIONAL_OR_MEMBER,
-    NATIONAL_OR_OWN,
     OWN,
     OWN_REVIEW,
     PERSONAL,
     PUBLISHED,
     SUBMITTED,
     Rule,
+    either,
+    national_or,
     personal_or,
 )
 from portal.applications.models import (
@@ -39,9 +42,10 @@ from portal.benefits.models import (
     Target,
 )
 from portal.jobs.models import Job
+from portal.municipalities.models import Municipality
 from portal.notifications.models import Notification, OutboxMessage
 from portal.participations.models import Community, Disbursement, Participation
-from portal.programmes.models import Round
+from portal.programmes.models import Programme, Round
 from portal.reporting.models import ReportingRequirement
 from portal.review.models import Review
 
@@ -64,20 +68,43 @@ class Policy:
         raise LookupError(f"no action {action!r} in the policy")
 
 
-# What a municipality's users and national users read of a participation and its figures:
-# municipal users their own, leadership their own (or all, nationally), coordinators and
-# admins all. Reviewers have no business with figures.
+# Who reads a participation and its figures: each within their reach (``access.reach``):
+# municipal users their own, leadership their own (or all, nationally), regional consultants
+# their region's, coordinators all. Admins run users and the register, not figures (DESIGN's
+# roles): no admin here. Reviewers have no business with figures.
 FIGURE_READERS = {
-    Role.MUNICIPAL: OWN,
-    Role.LEADERSHIP: NATIONAL_OR_OWN,
+    Role.MUNICIPAL: IN_REACH,
+    Role.LEADERSHIP: IN_REACH,
+    Role.REGIONAL: IN_REACH,
     Role.COORDINATOR: ALL,
-    Role.ADMIN: ALL,
 }
 FIGURES = Policy(
     read=FIGURE_READERS,
     # Recorded by the municipality's own project staff, and by coordinators.
     change={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
+    # A target picture handed in is approved (and so frozen) by a coordinator.
+    other={"approve": {Role.COORDINATOR: ALL}},
 )
+# Report audiences: what a member of a community sees of another member. Grants are public
+# money: a grant's amount and a payment's amount (``amount``, on participations and on
+# payments alike), never the coordinator's note on a payment (``note``: as the payment
+# itself is read); the figures side by side (``compare``: the community's progress report and
+# dashboard). The report builders select through these actions, so a line changed here
+# changes the page, the PDF, the XLSX and the CSV alike.
+AMOUNTS = {
+    Role.MUNICIPAL: either(OWN, FELLOW),
+    Role.LEADERSHIP: national_or(either(OWN, FELLOW)),
+    Role.REGIONAL: IN_REACH,
+    Role.COORDINATOR: ALL,
+}
+SIDE_BY_SIDE = {
+    Role.MUNICIPAL: either(OWN, FELLOW),
+    Role.LEADERSHIP: national_or(either(OWN, FELLOW)),
+    Role.REGIONAL: IN_REACH,
+    Role.COORDINATOR: ALL,
+}
+# Everyone signed in, each role by name (a role not named here gets nothing).
+EVERYONE = {role: ALL for role in Role}
 
 POLICIES: dict[type, Policy] = {
     Application: Policy(
@@ -85,24 +112,26 @@ POLICIES: dict[type, Policy] = {
             Role.MUNICIPAL: INVOLVED,
             Role.LEADERSHIP: NATIONAL_OR_INVOLVED,
             Role.COORDINATOR: ALL,
-            Role.ADMIN: ALL,
         },
         # Drafting, submitting and withdrawing: the applicant's own project staff.
         change={Role.MUNICIPAL: OWN},
-        other={"review": {Role.COORDINATOR: SUBMITTED, Role.REVIEWER: ASSIGNED}},
+        other={
+            "review": {Role.COORDINATOR: SUBMITTED, Role.REVIEWER: ASSIGNED},
+            # Decisions, reopening, the round's review overview: the coordinators'.
+            "decide": {Role.COORDINATOR: SUBMITTED},
+        },
     ),
     ApplicationMember: Policy(
         read={
             Role.MUNICIPAL: OWN,
-            Role.LEADERSHIP: NATIONAL_OR_OWN,
+            Role.LEADERSHIP: IN_REACH,
             Role.COORDINATOR: ALL,
-            Role.ADMIN: ALL,
         },
         # Confirming or declining a joint application: the co-applicant's own staff.
         change={Role.MUNICIPAL: OWN},
     ),
     DeadlineExtension: Policy(
-        read={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL, Role.ADMIN: ALL},
+        read={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
         change={Role.COORDINATOR: ALL},
     ),
     Review: Policy(
@@ -110,14 +139,21 @@ POLICIES: dict[type, Policy] = {
         # Coordinators assign and remove anyone's; a reviewer keeps their own.
         change={Role.COORDINATOR: ALL, Role.REVIEWER: OWN_REVIEW},
     ),
-    Participation: Policy(read=FIGURE_READERS, change={Role.COORDINATOR: ALL}),
-    Disbursement: Policy(read=FIGURE_READERS, change={Role.COORDINATOR: ALL}),
+    Participation: Policy(
+        read=FIGURE_READERS,
+        change={Role.COORDINATOR: ALL},
+        other={"amount": AMOUNTS, "compare": SIDE_BY_SIDE},
+    ),
+    Disbursement: Policy(
+        read=FIGURE_READERS,
+        change={Role.COORDINATOR: ALL},
+        other={"amount": AMOUNTS, "note": FIGURE_READERS},
+    ),
     Community: Policy(
         read={
             Role.MUNICIPAL: MEMBER,
             Role.LEADERSHIP: NATIONAL_OR_MEMBER,
             Role.COORDINATOR: ALL,
-            Role.ADMIN: ALL,
         },
         change={Role.COORDINATOR: ALL},
     ),
@@ -137,7 +173,7 @@ POLICIES: dict[type, Policy] = {
     Notification: Policy(
         read={
             Role.MUNICIPAL: personal_or(OWN),
-            Role.LEADERSHIP: personal_or(NATIONAL_OR_OWN),
+            Role.LEADERSHIP: personal_or(IN_REACH),
             Role.COORDINATOR: personal_or(ALL),
         },
         # The read mark is the municipality's: its own users keep it, national users leave
@@ -153,15 +189,23 @@ POLICIES: dict[type, Policy] = {
     Job: Policy(
         read={Role.MUNICIPAL: PERSONAL, Role.LEADERSHIP: PERSONAL, Role.COORDINATOR: PERSONAL}
     ),
-    OutboxMessage: Policy(read={Role.COORDINATOR: ALL, Role.ADMIN: ALL}),
+    OutboxMessage: Policy(
+        read={Role.COORDINATOR: ALL, Role.ADMIN: ALL},
+        change={Role.COORDINATOR: ALL, Role.ADMIN: ALL},
+    ),
     AuditEvent: Policy(read={Role.COORDINATOR: ALL, Role.ADMIN: ALL}),
+    # Users and the municipality register: the admins' (DESIGN's roles).
     User: Policy(read={Role.ADMIN: ALL}, change={Role.ADMIN: ALL}),
+    Municipality: Policy(read=EVERYONE, change={Role.ADMIN: ALL}),
+    # Programmes, their indicators, benefit lines and rounds are defined by coordinators.
+    Programme: Policy(read=EVERYONE, change={Role.COORDINATOR: ALL}),
     Round: Policy(
         read={
             Role.COORDINATOR: ALL,
             Role.ADMIN: ALL,
             Role.MUNICIPAL: PUBLISHED,
             Role.LEADERSHIP: PUBLISHED,
+            Role.REGIONAL: PUBLISHED,
             Role.REVIEWER: PUBLISHED,
         },
         change={Role.COORDINATOR: ALL},
@@ -178,7 +222,7 @@ def policy_of(model: type) -> Policy:
         ) from None
 
 
-def _rule(user: Any, model: type, action: str) -> Rule | None:
+def rule_of(user: Any, model: type, action: str) -> Rule | None:
     rules = policy_of(model).rules(action)
     if not getattr(user, "is_authenticated", False) or not getattr(user, "active", True):
         return None

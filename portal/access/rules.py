@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
+from sqlalchemy.orm import aliased
 
+from portal.access.reach import is_national, reach_of
 from portal.applications.models import (
     Application,
     ApplicationMember,
@@ -44,12 +46,20 @@ OWN = Rule(
     lambda user, obj: _mine(user) is not None and obj.municipality_id == _mine(user),
 )
 
-# Leadership: the national leadership (tied to no municipality) reads every municipality's
-# rows, a municipality's leadership its own.
-NATIONAL_OR_OWN = Rule(
-    lambda user, model: true() if _mine(user) is None else OWN.where(user, model),
-    lambda user, obj: _mine(user) is None or OWN.test(user, obj),
+# Within the user's reach (``portal.access.reach``): all municipalities' rows, a region's,
+# the user's own, or none.
+IN_REACH = Rule(
+    lambda user, model: reach_of(user).where(model),
+    lambda user, obj: reach_of(user).covers(obj.municipality_id),
 )
+
+
+def national_or(rule: Rule) -> Rule:
+    """Every row for a national user (a reach of all), the rows ``rule`` grants otherwise."""
+    return Rule(
+        lambda user, model: true() if is_national(user) else rule.where(user, model),
+        lambda user, obj: is_national(user) or rule.test(user, obj),
+    )
 
 
 def involving(municipality_id: int) -> ColumnElement[bool]:
@@ -69,10 +79,7 @@ INVOLVED = Rule(
     lambda user, model: involving(_mine(user)) if _mine(user) is not None else false(),
     lambda user, obj: _mine(user) is not None and _mine(user) in obj.municipality_ids,
 )
-NATIONAL_OR_INVOLVED = Rule(
-    lambda user, model: true() if _mine(user) is None else INVOLVED.where(user, model),
-    lambda user, obj: _mine(user) is None or INVOLVED.test(user, obj),
-)
+NATIONAL_OR_INVOLVED = national_or(INVOLVED)
 
 # Drafts are the municipality's own business: the review sees the rest.
 NOT_DRAFT_STATUSES = tuple(s for s in ApplicationStatus if s != ApplicationStatus.DRAFT)
@@ -146,10 +153,57 @@ def _member_test(user: User, obj: Community) -> bool:
 
 # A community is read by its members' users.
 MEMBER = Rule(_member_where, _member_test)
-NATIONAL_OR_MEMBER = Rule(
-    lambda user, model: true() if _mine(user) is None else MEMBER.where(user, model),
-    lambda user, obj: _mine(user) is None or MEMBER.test(user, obj),
-)
+
+
+def _community_of(model):
+    """The row's community: a participation's own, or its participation's."""
+    if model is Participation:
+        return Participation.community_id
+    theirs = aliased(Participation)
+    return select(theirs.community_id).where(theirs.id == model.participation_id).scalar_subquery()
+
+
+def _fellow_where(user: User, model) -> ColumnElement[bool]:
+    if _mine(user) is None:
+        return false()
+    mine = aliased(Participation)
+    communities = select(mine.community_id).where(
+        mine.municipality_id == _mine(user), mine.community_id.is_not(None)
+    )
+    return _community_of(model).in_(communities)
+
+
+def _fellow_test(user: User, obj) -> bool:
+    participation = obj if isinstance(obj, Participation) else obj.participation
+    community_id = participation.community_id
+    return (
+        _mine(user) is not None
+        and community_id is not None
+        and db.session.scalar(
+            select(
+                exists().where(
+                    Participation.community_id == community_id,
+                    Participation.municipality_id == _mine(user),
+                )
+            )
+        )
+    )
+
+
+# A participation (or its payments, its figures) of a community the user's municipality is a
+# member of: what a member sees of another member (``policies``: report audiences).
+FELLOW = Rule(_fellow_where, _fellow_test)
+
+
+def either(first: Rule, second: Rule) -> Rule:
+    """The rows either rule grants."""
+    return Rule(
+        lambda user, model: or_(first.where(user, model), second.where(user, model)),
+        lambda user, obj: bool(first.test(user, obj) or second.test(user, obj)),
+    )
+
+
+NATIONAL_OR_MEMBER = national_or(MEMBER)
 
 # Rounds in draft are the coordinators' (and admins') until they open.
 PUBLISHED = Rule(

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from portal import access
 from portal.applications.models import REOPENABLE, WITHDRAWABLE, Application, ApplicationStatus
-from portal.auth.models import Role, User
-from portal.auth.permissions import has_role
+from portal.auth.models import User
 
 
 def is_own(user: User, application: Application) -> bool:
@@ -46,22 +45,24 @@ def can_reopen(user: User, application: Application) -> bool:
 
 def can_manage_applications(user: User) -> bool:
     """Coordinators: review overview, decisions, reopening, deadline extensions."""
-    return has_role(user, Role.COORDINATOR)
+    return access.can(user, Application, "decide")
 
 
 def can_apply(user: User) -> bool:
     """A municipality's project staff apply to rounds."""
-    return has_role(user, Role.MUNICIPAL) and user.municipality_id is not None
+    mine = getattr(user, "municipality_id", None)
+    return mine is not None and access.allows_rows_of(user, mine, Application, "change")
 
 
 def can_use_applications(user: User) -> bool:
-    """The "Ansøgninger" menu item: everyone but admins (users and the register are theirs)."""
-    return getattr(user, "is_authenticated", False) and not has_role(user, Role.ADMIN)
+    """The "Ansøgninger" menu item: whoever reads applications or reviews them (not admins:
+    users and the register are theirs; not regional consultants: figures are theirs)."""
+    return access.can(user, Application) or access.can(user, Application, "review")
 
 
 def reviews_only(user: User) -> bool:
     """Reviewers read applications in the review, not here."""
-    return has_role(user, Role.REVIEWER)
+    return access.can(user, Application, "review") and not access.can(user, Application)
 
 
 TEMPLATE_PERMISSIONS = {

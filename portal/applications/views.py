@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal import access
+from portal.access import admits
 from portal.applications import checks, membership, queries, services
 from portal.applications.forms import ApplicationForm, ExtensionForm, ReopenForm
 from portal.applications.models import (
@@ -22,8 +23,6 @@ from portal.applications.permissions import (
     can_withdraw,
     is_own,
 )
-from portal.auth.models import Role
-from portal.auth.permissions import role_required
 from portal.db import db, utcnow
 from portal.errors import PortalError, RuleViolations
 from portal.municipalities.models import Municipality
@@ -39,7 +38,7 @@ bp = Blueprint("applications", __name__, url_prefix="/ansoegninger")
 @bp.route("/")
 @login_required
 def index():
-    if current_user.is_national:
+    if access.is_national(current_user):
         stmt = (
             select(Application)
             .options(
@@ -61,7 +60,7 @@ def index():
             keep=("status",),
         )
         return render_template("applications/national.html", page=page, status=status)
-    if current_user.municipality_id is None or current_user.role == Role.REVIEWER:
+    if current_user.municipality_id is None or not access.can(current_user, Application):
         return render_template("applications/mine.html", applications=[], open_rounds=[])
     applications = queries.applications_of(current_user)
     applied = {a.round_id for a in applications}
@@ -95,7 +94,7 @@ def _after_save(form: ApplicationForm, application: Application):
 
 
 @bp.route("/ny/<slug>", methods=["GET", "POST"])
-@role_required(Role.MUNICIPAL)
+@admits(Application, "change")
 def new(slug: str):
     round_ = access.round_or_404(slug, current_user)
     existing = queries.application_in_round(round_.id, current_user.municipality_id)
@@ -140,7 +139,7 @@ def detail(application_id: int):
 
 
 @bp.route("/<int:application_id>/rediger", methods=["GET", "POST"])
-@role_required(Role.MUNICIPAL)
+@admits(Application, "change")
 def edit(application_id: int):
     application = access.get_visible_or_404(Application, application_id, current_user)
     if not can_edit_application(current_user, application):
@@ -180,7 +179,7 @@ def _action(application_id: int, allowed, call, done: str):
 
 
 @bp.route("/<int:application_id>/indsend", methods=["POST"])
-@role_required(Role.MUNICIPAL)
+@admits(Application, "change")
 def submit(application_id: int):
     application = access.get_visible_or_404(Application, application_id, current_user)
     if not is_own(current_user, application):
@@ -205,7 +204,7 @@ def submit(application_id: int):
 
 
 @bp.route("/<int:application_id>/traek-tilbage", methods=["POST"])
-@role_required(Role.MUNICIPAL)
+@admits(Application, "change")
 def withdraw(application_id: int):
     return _action(
         application_id,
@@ -216,7 +215,7 @@ def withdraw(application_id: int):
 
 
 @bp.route("/<int:application_id>/genoptag", methods=["POST"])
-@role_required(Role.MUNICIPAL)
+@admits(Application, "change")
 def resume(application_id: int):
     return _action(
         application_id,
@@ -227,7 +226,7 @@ def resume(application_id: int):
 
 
 @bp.route("/<int:application_id>/bekraeft", methods=["POST"])
-@role_required(Role.MUNICIPAL)
+@admits(Application, "change")
 def confirm(application_id: int):
     return _action(
         application_id,
@@ -240,7 +239,7 @@ def confirm(application_id: int):
 
 
 @bp.route("/<int:application_id>/afslaa", methods=["POST"])
-@role_required(Role.MUNICIPAL)
+@admits(Application, "change")
 def decline(application_id: int):
     application = access.get_visible_or_404(Application, application_id, current_user)
     if current_user.municipality_id not in application.municipality_ids[1:]:
@@ -256,7 +255,7 @@ def decline(application_id: int):
 
 
 @bp.route("/<int:application_id>/genaabn", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Application, "decide")
 def reopen(application_id: int):
     application = access.get_visible_or_404(Application, application_id, current_user)
     form = ReopenForm()
@@ -272,7 +271,7 @@ def reopen(application_id: int):
 
 
 @bp.route("/forloeb/<slug>/frister", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@admits(DeadlineExtension, "change")
 def extensions(slug: str):
     round_ = access.round_or_404(slug, current_user)
     form = ExtensionForm()
@@ -300,7 +299,7 @@ def extensions(slug: str):
 
 
 @bp.route("/frister/<int:extension_id>/slet", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(DeadlineExtension, "change")
 def remove_extension(extension_id: int):
     extension = access.get_visible_or_404(DeadlineExtension, extension_id, current_user, "change")
     round_ = db.session.get(Round, extension.round_id)

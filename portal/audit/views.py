@@ -3,10 +3,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access
+from portal.access import admits
 from portal.audit import services
 from portal.audit.display import action_label, describe
 from portal.audit.models import AuditEvent
-from portal.auth.permissions import AUDIT_READERS, role_required
 from portal.db import db, valid_id
 from portal.i18n import localized
 from portal.pagination import Page, paginate
@@ -20,7 +20,7 @@ def _id_arg(name: str) -> int | None:
 
 
 @bp.route("/")
-@role_required(*AUDIT_READERS)
+@admits(AuditEvent)
 def index():
     action = request.args.get("action", "")
     municipality = _id_arg("municipality")

@@ -27,6 +27,10 @@ def municipality_choices(municipalities, empty, current=None) -> list[SelectChoi
     ]
 
 
+def region_choices(regions, empty) -> list[SelectChoice]:
+    return [SelectChoice("", empty)] + [SelectChoice(r, r) for r in regions]
+
+
 def _municipality_label(m) -> str:
     country = "" if m.country == "DK" else f"{m.country} "
     return f"{m.name} ({country}{m.code_display})"
@@ -44,12 +48,15 @@ class UserForm(FlaskForm):
     name = StringField(_l("Navn"), validators=[DataRequired(_l("Angiv et navn.")), Length(max=150)])
     role = SelectField(_l("Rolle"), choices=role_choices())
     municipality_id = SelectField(_l("Kommune"), choices=[], validate_choice=False)
+    # A regional consultant's region (the service refuses one the register does not know).
+    region = SelectField(_l("Region"), choices=[], validate_choice=False)
     active = BooleanField(_l("Aktiv (kan logge ind)"), default=True)
     version = HiddenField()
 
     def fill_from(self, user: User) -> None:
         self.role.data = user.role.value
         self.municipality_id.data = str(user.municipality_id or "")
+        self.region.data = user.region or ""
         self.version.data = str(user.version)
 
     def user_data(self, active: bool | None = None) -> UserData:
@@ -59,6 +66,7 @@ class UserForm(FlaskForm):
             name=self.name.data,
             role=Role(self.role.data),
             municipality_id=self.selected_municipality(),
+            region=(self.region.data or "").strip() or None,
             active=self.active.data if active is None else active,
         )
 

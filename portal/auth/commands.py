@@ -16,10 +16,11 @@ from portal.municipalities.models import Municipality
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--municipality", "municipality_code", type=int, help="Kommunekode, fx 101.")
+@click.option("--region", help="En regional konsulents region, fx 'Region Midtjylland'.")
 @click.option("--country", default="DK", show_default=True, help="Landet kommunekoden hører til.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @with_appcontext
-def create_user_command(email, name, role, municipality_code, country, password) -> None:
+def create_user_command(email, name, role, municipality_code, region, country, password) -> None:
     """Create a user (the first admin, say)."""
     from portal.cli_support import fail
 
@@ -36,7 +37,11 @@ def create_user_command(email, name, role, municipality_code, country, password)
     try:
         user = services.create_user(
             services.UserData(
-                email=email, name=name, role=Role(role), municipality_id=municipality_id
+                email=email,
+                name=name,
+                role=Role(role),
+                municipality_id=municipality_id,
+                region=region,
             ),
             password,
         )

@@ -8,6 +8,7 @@ ROLE_LABELS = {
     Role.REVIEWER: _l("Bedømmer"),
     Role.LEADERSHIP: _l("Ledelse"),
     Role.ADMIN: _l("Administrator"),
+    Role.REGIONAL: _l("Regional konsulent"),
 }
 
 

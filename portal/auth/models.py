@@ -18,11 +18,14 @@ class Role(enum.StrEnum):
     REVIEWER = "reviewer"
     LEADERSHIP = "leadership"
     ADMIN = "admin"
+    REGIONAL = "regional"
 
 
 # Which roles carry a municipality: required, optional or never.
 MUNICIPALITY_REQUIRED = frozenset({Role.MUNICIPAL})
 MUNICIPALITY_OPTIONAL = frozenset({Role.REVIEWER, Role.LEADERSHIP})
+# Which roles carry a region (``Municipality.region``) instead: exactly these.
+REGION_REQUIRED = frozenset({Role.REGIONAL})
 
 
 class User(UserMixin, Base):
@@ -32,8 +35,12 @@ class User(UserMixin, Base):
         CheckConstraint(
             "(role = 'municipal' AND municipality_id IS NOT NULL)"
             " OR role IN ('reviewer', 'leadership')"
-            " OR (role IN ('coordinator', 'admin') AND municipality_id IS NULL)",
+            " OR (role IN ('coordinator', 'admin', 'regional') AND municipality_id IS NULL)",
             name="role_municipality",
+        ),
+        CheckConstraint(
+            "(role = 'regional') = (region IS NOT NULL)",
+            name="role_region",
         ),
     )
 
@@ -45,6 +52,8 @@ class User(UserMixin, Base):
     municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
     )
+    # A regional consultant's region (``Municipality.region``): whose figures they read.
+    region: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # The language the user last chose (da/en), applied at each login.
     language: Mapped[str | None] = mapped_column(String(2))
@@ -75,13 +84,6 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users a session
         return self.active
-
-    @property
-    def is_national(self) -> bool:
-        """Sees every municipality: coordinators, admins and leadership not tied to one."""
-        return self.role in (Role.COORDINATOR, Role.ADMIN) or (
-            self.role == Role.LEADERSHIP and self.municipality_id is None
-        )
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

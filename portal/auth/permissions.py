@@ -1,43 +1,38 @@
-"""Named permissions that views and templates share, and the decorators that check them.
-
-Which rows a user may read or change is ``portal.access``'s answer (the access gate).
-"""
+"""Named permissions that templates share, each a question to the access gate
+(``portal.access``): which rows a user may read or change, and which pages they may enter
+(``access.admits``), are its policies' answer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from flask import abort
-from flask_login import current_user, login_required
-
-from portal.auth.models import Role, User
+from portal.auth.models import User
 
 T = TypeVar("T")
 
 
-def has_role(user: Any, *roles: Role) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in roles
-
-
 def can_manage_users(user: User) -> bool:
-    return has_role(user, Role.ADMIN)
+    from portal import access
+
+    return access.enters(user, "users")
 
 
 def can_manage_register(user: User) -> bool:
-    return has_role(user, Role.ADMIN)
+    from portal import access
 
-
-AUDIT_READERS = (Role.ADMIN, Role.COORDINATOR)
+    return access.enters(user, "register")
 
 
 def can_read_audit_log(user: User) -> bool:
-    return has_role(user, *AUDIT_READERS)
+    from portal import access
+
+    return access.enters(user, "audit_log")
 
 
 def can_edit_programmes(user: User) -> bool:
-    return has_role(user, Role.COORDINATOR)
+    from portal import access
+
+    return access.enters(user, "programmes")
 
 
 def can_see_draft_rounds(user: User) -> bool:
@@ -45,38 +40,6 @@ def can_see_draft_rounds(user: User) -> bool:
     from portal import access
 
     return access.sees_draft_rounds(user)
-
-
-def permission_required(permission: Callable[[Any], bool]) -> Callable:
-    """Log in first (redirect), then 403 unless ``permission(current_user)``."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if not permission(current_user):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def role_required(*roles: Role) -> Callable:
-    """Log in first (redirect), then 403 for any role not named."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def template_globals() -> dict:

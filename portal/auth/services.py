@@ -14,7 +14,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal import access
 from portal.audit import services as audit
 from portal.auth.labels import ROLE_LABELS
-from portal.auth.models import MUNICIPALITY_OPTIONAL, MUNICIPALITY_REQUIRED, Role, User
+from portal.auth.models import (
+    MUNICIPALITY_OPTIONAL,
+    MUNICIPALITY_REQUIRED,
+    REGION_REQUIRED,
+    Role,
+    User,
+)
 from portal.db import db, utcnow, valid_id
 from portal.errors import Conflict, InvalidInput
 from portal.i18n import LOCALES
@@ -116,6 +122,7 @@ class UserData:
     role: Role
     municipality_id: int | None = None
     active: bool = True
+    region: str | None = None
 
 
 def _check_user_data(data: UserData, *, existing: User | None = None) -> None:
@@ -146,6 +153,21 @@ def _check_user_data(data: UserData, *, existing: User | None = None) -> None:
         and db.session.get(Municipality, data.municipality_id) is None
     ):
         raise InvalidInput(_l("Ukendt kommune."), field="municipality_id")
+    _check_region(data)
+
+
+def _check_region(data: UserData) -> None:
+    """A regional consultant follows one region of the register; no other role has one."""
+    if data.role not in REGION_REQUIRED:
+        data.region = None
+        return
+    if not data.region:
+        raise InvalidInput(_l("En regional konsulent skal have en region."), field="region")
+    known = db.session.scalar(
+        select(Municipality.id).where(Municipality.region == data.region).limit(1)
+    )
+    if known is None:
+        raise InvalidInput(_l("Ukendt region."), field="region")
 
 
 def check_password_strength(password: str, field: str = "password") -> None:
@@ -166,6 +188,7 @@ def create_user(
         name=data.name.strip(),
         role=data.role,
         municipality_id=data.municipality_id,
+        region=data.region,
         active=data.active,
         password_hash=hash_password(password),
         must_change_password=temporary,
@@ -189,6 +212,7 @@ def _snapshot(user: User) -> dict:
         "name": user.name,
         "role": str(user.role),
         "municipality_id": user.municipality_id,
+        "region": user.region,
         "active": user.active,
     }
 
@@ -210,6 +234,7 @@ def update_user(user: User, data: UserData, *, actor: User, version: int | None 
     user.name = data.name.strip()
     user.role = data.role
     user.municipality_id = data.municipality_id
+    user.region = data.region
     user.active = data.active
     db.session.flush()
     diff = audit.changes(before, _snapshot(user))

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access
+from portal.access import admits
 from portal.auth import services
 from portal.auth.admin_forms import (
     NewUserForm,
@@ -19,10 +20,10 @@ from portal.auth.admin_forms import (
     UserFilterForm,
     UserForm,
     municipality_choices,
+    region_choices,
 )
-from portal.auth.models import Role, User
-from portal.auth.permissions import role_required
-from portal.municipalities.services import active_municipalities
+from portal.auth.models import User
+from portal.municipalities.services import active_municipalities, regions
 from portal.pagination import apply_sort, paginate
 from portal.web import commit_or_flash, commit_or_show
 
@@ -36,6 +37,7 @@ def _with_municipalities(form, user: User | None = None):
     form.municipality_id.choices = municipality_choices(
         active_municipalities(), _("Ingen kommune"), current=user.municipality if user else None
     )
+    form.region.choices = region_choices(regions(), _("Ingen region"))
     return form
 
 
@@ -54,7 +56,7 @@ def _password_set(user: User, typed: bool, password: str, back: str):
 
 
 @bp.route("/")
-@role_required(Role.ADMIN)
+@admits(User)
 def index():
     filters = UserFilterForm(request.args)
     filters.municipality.choices = municipality_choices(active_municipalities(), _("Alle kommuner"))
@@ -78,7 +80,7 @@ def index():
 
 
 @bp.route("/ny", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
+@admits(User, "change")
 def new():
     form = _with_municipalities(NewUserForm())
     if form.validate_on_submit():
@@ -97,7 +99,7 @@ def new():
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
+@admits(User, "change")
 def edit(user_id: int):
     user = access.get_visible_or_404(User, user_id, current_user, "change")
     form = _with_municipalities(UserForm(obj=user), user)
@@ -122,7 +124,7 @@ def edit(user_id: int):
 
 
 @bp.route("/<int:user_id>/adgangskode", methods=["POST"])
-@role_required(Role.ADMIN)
+@admits(User, "change")
 def reset_password(user_id: int):
     user = access.get_visible_or_404(User, user_id, current_user, "change")
     form = PasswordForm()
@@ -137,7 +139,7 @@ def reset_password(user_id: int):
 
 
 @bp.route("/<int:user_id>/aktiv", methods=["POST"])
-@role_required(Role.ADMIN)
+@admits(User, "change")
 def set_active(user_id: int):
     user = access.get_visible_or_404(User, user_id, current_user, "change")
     active = request.form.get("active") == "1"

@@ -14,7 +14,7 @@ from portal.benefits.figure_checks import plain
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
 from portal.benefits.rules import Kind
 from portal.db import db, utcnow
-from portal.results.refresh import refresh_ids
+from portal.signals import send_figures_changed
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,7 @@ def write(
     )
     _expire_figures()
     db.session.flush()
-    refresh_ids(changes)  # the participations whose figures changed, in one evaluation
+    send_figures_changed(changes)  # the participations whose figures changed: one refresh
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:

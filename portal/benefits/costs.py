@@ -10,13 +10,13 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.benefits.figure_checks import _audit, _check, _snapshot
+from portal.benefits.figure_checks import check_figure, record_change, snapshot
 from portal.benefits.models import Cost, CostKind
 from portal.benefits.rules import Kind
 from portal.db import db
 from portal.errors import RuleViolations, check_version
 from portal.participations.models import Participation
-from portal.results.refresh import refresh_participation
+from portal.signals import send_figures_changed
 from portal.textcheck import cpr_problems
 
 MAX_OWNER = 150
@@ -41,7 +41,7 @@ def add_cost(
     twice is refused: delete the first, or import the file again to change it."""
     category, note = " ".join((category or "").split()), (note or "").strip()
     amount = amount.quantize(AMOUNT_QUANTUM)
-    _check(
+    check_figure(
         participation,
         None,
         Kind.COST,
@@ -74,31 +74,31 @@ def add_cost(
     )
     db.session.add(cost)
     db.session.flush()
-    _audit(
+    record_change(
         "cost_added",
         participation,
         cost,
         actor=actor,
         before=None,
-        after=_snapshot(cost, COST_FIELDS),
+        after=snapshot(cost, COST_FIELDS),
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
     return cost
 
 
 def delete_cost(cost: Cost, *, actor, version: int | None = None) -> None:
     check_version(cost, version, _l("Omkostningen"))
-    _audit(
+    record_change(
         "cost_deleted",
         cost.participation,
         cost,
         actor=actor,
-        before=_snapshot(cost, COST_FIELDS),
+        before=snapshot(cost, COST_FIELDS),
         after=None,
     )
     participation = cost.participation
     db.session.delete(cost)
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
 
 
 def set_benefit_owner(
@@ -116,18 +116,18 @@ def set_benefit_owner(
     if problems:
         raise RuleViolations(problems)
     fields = ("benefit_owner_name", "benefit_owner_title")
-    before = _snapshot(participation, fields)
+    before = snapshot(participation, fields)
     participation.benefit_owner_name, participation.benefit_owner_title = name, title
     db.session.flush()
-    _audit(
+    record_change(
         "benefit_owner_set",
         participation,
         participation,
         actor=actor,
         before=before,
-        after=_snapshot(participation, fields),
+        after=snapshot(participation, fields),
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
 
 
 def set_hourly_cost(
@@ -147,15 +147,15 @@ def set_hourly_cost(
                 [("amount", _l("Timeprisen skal være over 0 og højst 100.000 kr."))]
             )
     fields = ("hourly_cost_override",)
-    before = _snapshot(participation, fields)
+    before = snapshot(participation, fields)
     participation.hourly_cost_override = amount
     db.session.flush()
-    _audit(
+    record_change(
         "hourly_cost_set",
         participation,
         participation,
         actor=actor,
         before=before,
-        after=_snapshot(participation, fields),
+        after=snapshot(participation, fields),
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])

@@ -33,7 +33,9 @@ def plain(value) -> str | None:
     return getattr(value, "value", value)
 
 
-def _audit(action: str, participation: Participation, obj, *, actor, before, after, **details):
+def record_change(
+    action: str, participation: Participation, obj, *, actor, before, after, **details
+):
     audit.record(
         action,
         actor=actor,
@@ -45,16 +47,16 @@ def _audit(action: str, participation: Participation, obj, *, actor, before, aft
     )
 
 
-def _snapshot(obj, fields: tuple[str, ...]) -> dict | None:
+def snapshot(obj, fields: tuple[str, ...]) -> dict | None:
     return None if obj is None else {f: plain(getattr(obj, f)) for f in fields}
 
 
-def _check_indicator(participation: Participation, indicator: Indicator) -> None:
+def check_indicator(participation: Participation, indicator: Indicator) -> None:
     if indicator.programme_id != participation.round.programme_id:
         raise NotAllowed(_l("Indikatoren hører ikke til forløbets indsats."))
 
 
-def _existing(participation: Participation, indicator: Indicator) -> rules.Existing:
+def existing_figures(participation: Participation, indicator: Indicator) -> rules.Existing:
     keys = {"participation_id": participation.id, "indicator_id": indicator.id}
     measured_on = db.session.scalar(
         select(Baseline.measured_on).where(
@@ -79,7 +81,7 @@ def _existing(participation: Participation, indicator: Indicator) -> rules.Exist
     )
 
 
-def _check(
+def check_figure(
     participation: Participation,
     indicator: Indicator | None,
     kind: Kind,

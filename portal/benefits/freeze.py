@@ -27,8 +27,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.audit import services as audit
-from portal.auth.models import Role
-from portal.auth.permissions import has_role
 from portal.benefits.models import MAX_NOTE, Baseline, FigureKind, FigureVersion, Target
 from portal.benefits.progress import progress
 from portal.db import db, utcnow
@@ -47,7 +45,9 @@ VERSION_FIELDS = ("value", "day", "pessimistic", "optimistic")
 
 
 def can_approve_picture(user) -> bool:
-    return has_role(user, Role.COORDINATOR)
+    from portal import access
+
+    return access.can(user, Target, "approve")
 
 
 def is_frozen(participation: Participation) -> bool:

@@ -1,9 +1,8 @@
 """Who may read and record a participation's figures.
 
-Reading follows the participation (``portal.access``): the municipality's own
-municipal and leadership users, and national users; anyone else gets 404. Recording: the
-municipality's municipal users, and coordinators. Importing: coordinators for any
-municipality of a round, municipal users for their own only.
+Reading follows the participation (``portal.access``): each reader within their reach, anyone
+else gets 404. Recording: the municipality's municipal users, and coordinators. Importing:
+coordinators for any municipality of a round, municipal users for their own only.
 """
 
 from __future__ import annotations
@@ -11,12 +10,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal import access
-from portal.auth.models import Role, User
-from portal.auth.permissions import has_role
+from portal.auth.models import User
 from portal.benefits.models import Measurement
 from portal.participations.models import Participation
-
-READERS = (Role.MUNICIPAL, Role.LEADERSHIP, Role.COORDINATOR, Role.ADMIN)
 
 
 def can_edit_figures(user: User, participation: Participation) -> bool:
@@ -26,16 +22,17 @@ def can_edit_figures(user: User, participation: Participation) -> bool:
 def can_enter_figures(user: User) -> bool:
     """The "Indtast tal" menu entry: a municipality's own project staff (coordinators record
     figures from the participation's page)."""
-    return has_role(user, Role.MUNICIPAL) and user.municipality_id is not None
+    mine = getattr(user, "municipality_id", None)
+    return mine is not None and access.allows_rows_of(user, mine, Measurement, "change")
 
 
 def can_import_for_any(user: User) -> bool:
     """Import figures for every municipality of a round (a round's upload page, its export)."""
-    return has_role(user, Role.COORDINATOR)
+    return access.reaches_every(user, Measurement, "change")
 
 
 def can_export_round(user: User) -> bool:
-    return has_role(user, *READERS) and user.is_national
+    return access.reaches_every(user, Measurement)
 
 
 def import_limit(actor) -> int | None:

@@ -15,14 +15,20 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.benefits import freeze, rules
-from portal.benefits.figure_checks import _audit, _check, _check_indicator, _existing, _snapshot
+from portal.benefits.figure_checks import (
+    check_figure,
+    check_indicator,
+    existing_figures,
+    record_change,
+    snapshot,
+)
 from portal.benefits.models import MAX_NOTE, Baseline, FigureKind, Measurement, Quality, Target
 from portal.benefits.rules import Kind
 from portal.db import db
 from portal.errors import RuleViolations, check_version
 from portal.participations.models import Participation
 from portal.programmes.models import Direction, Indicator
-from portal.results.refresh import refresh_participation
+from portal.signals import send_figures_changed
 
 BASELINE_FIELDS = ("value", "measured_on", "source_note", "quality")
 
@@ -43,7 +49,7 @@ def set_baseline(
     the editor loaded (0 for "there was none": a baseline saved meanwhile is a conflict).
     Once the target picture is approved a new value or date is a re-baselining: it needs a
     ``reason`` and is kept as a new version (``portal.benefits.freeze``)."""
-    _check_indicator(participation, indicator)
+    check_indicator(participation, indicator)
     baseline = db.session.scalar(
         select(Baseline).where(
             Baseline.participation_id == participation.id, Baseline.indicator_id == indicator.id
@@ -52,11 +58,11 @@ def set_baseline(
     if baseline is not None:
         check_version(baseline, version, _l("Basislinjen"))
     source_note = (source_note or "").strip()
-    _check(
+    check_figure(
         participation,
         indicator,
         Kind.BASELINE,
-        existing=_existing(participation, indicator),
+        existing=existing_figures(participation, indicator),
         value=value,
         date=measured_on,
         note=source_note,
@@ -64,7 +70,7 @@ def set_baseline(
     versioned = freeze.check_reason(
         participation, FigureKind.BASELINE, baseline, (value, measured_on, None, None), reason
     )
-    before = _snapshot(baseline, BASELINE_FIELDS)
+    before = snapshot(baseline, BASELINE_FIELDS)
     if baseline is None:
         baseline = Baseline(
             participation_id=participation.id,
@@ -78,17 +84,17 @@ def set_baseline(
     db.session.flush()
     if versioned:
         freeze.record_version(participation, FigureKind.BASELINE, baseline, reason, actor=actor)
-    _audit(
+    record_change(
         "baseline_set",
         participation,
         baseline,
         actor=actor,
         before=before,
-        after=_snapshot(baseline, BASELINE_FIELDS),
+        after=snapshot(baseline, BASELINE_FIELDS),
         indicator=indicator.key,
         reason=reason.strip() or None,
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
     return baseline
 
 
@@ -113,7 +119,7 @@ def set_target(
     optionally a pessimistic and an optimistic value on either side of it (which side is
     better follows the indicator's direction). Once the picture is approved a change of
     these needs a ``reason`` and is kept as a new version (``portal.benefits.freeze``)."""
-    _check_indicator(participation, indicator)
+    check_indicator(participation, indicator)
     target = db.session.scalar(
         select(Target).where(
             Target.participation_id == participation.id, Target.indicator_id == indicator.id
@@ -124,7 +130,7 @@ def set_target(
     note = (note or "").strip()
     problems = []
     try:
-        _check(
+        check_figure(
             participation,
             indicator,
             Kind.TARGET,
@@ -145,7 +151,7 @@ def set_target(
         problems.append(("reason", _l("Højst %(max)d tegn.", max=MAX_NOTE)))
     if problems:
         raise RuleViolations(problems)
-    before = _snapshot(target, TARGET_FIELDS)
+    before = snapshot(target, TARGET_FIELDS)
     if target is None:
         target = Target(
             participation_id=participation.id,
@@ -160,17 +166,17 @@ def set_target(
     db.session.flush()
     if versioned:
         freeze.record_version(participation, FigureKind.TARGET, target, reason, actor=actor)
-    _audit(
+    record_change(
         "target_set",
         participation,
         target,
         actor=actor,
         before=before,
-        after=_snapshot(target, TARGET_FIELDS),
+        after=snapshot(target, TARGET_FIELDS),
         indicator=indicator.key,
         reason=reason.strip() or None,
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
     return target
 
 
@@ -217,13 +223,13 @@ def record_measurement(
 ) -> Measurement:
     """Record the value of a period; ``on`` is any day of it (stored as the period's first
     day). A period that already has a value is refused: change that one instead."""
-    _check_indicator(participation, indicator)
+    check_indicator(participation, indicator)
     note = (note or "").strip()
-    period = _check(
+    period = check_figure(
         participation,
         indicator,
         Kind.MEASUREMENT,
-        existing=_existing(participation, indicator),
+        existing=existing_figures(participation, indicator),
         value=value,
         date=on,
         note=note,
@@ -259,16 +265,16 @@ def record_measurement(
     )
     db.session.add(measurement)
     db.session.flush()
-    _audit(
+    record_change(
         "measurement_recorded",
         participation,
         measurement,
         actor=actor,
         before=None,
-        after=_snapshot(measurement, MEASUREMENT_FIELDS),
+        after=snapshot(measurement, MEASUREMENT_FIELDS),
         indicator=indicator.key,
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
     return measurement
 
 
@@ -285,43 +291,43 @@ def update_measurement(
     check_version(measurement, version, _l("Målingen"))
     participation, indicator = measurement.participation, measurement.indicator
     note = (note or "").strip()
-    _check(
+    check_figure(
         participation,
         indicator,
         Kind.MEASUREMENT,
         value=value,
         date=measurement.period,
         note=note,
-        existing=_existing(participation, indicator),
+        existing=existing_figures(participation, indicator),
     )
-    before = _snapshot(measurement, MEASUREMENT_FIELDS)
+    before = snapshot(measurement, MEASUREMENT_FIELDS)
     measurement.value, measurement.note, measurement.quality = value, note, quality
     measurement.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
-    _audit(
+    record_change(
         "measurement_updated",
         participation,
         measurement,
         actor=actor,
         before=before,
-        after=_snapshot(measurement, MEASUREMENT_FIELDS),
+        after=snapshot(measurement, MEASUREMENT_FIELDS),
         indicator=indicator.key,
     )
-    refresh_participation(participation)
+    send_figures_changed([participation.id])
     return measurement
 
 
 def delete_measurement(measurement: Measurement, *, actor, version: int | None = None) -> None:
     check_version(measurement, version, _l("Målingen"))
-    _audit(
+    record_change(
         "measurement_deleted",
         measurement.participation,
         measurement,
         actor=actor,
-        before=_snapshot(measurement, MEASUREMENT_FIELDS),
+        before=snapshot(measurement, MEASUREMENT_FIELDS),
         after=None,
         indicator=measurement.indicator.key,
     )
     participation = measurement.participation
     db.session.delete(measurement)
-    refresh_participation(participation)
+    send_figures_changed([participation.id])

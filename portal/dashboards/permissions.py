@@ -1,26 +1,22 @@
-"""Who may see which dashboard.
-
-A municipality's municipal and leadership users see their own participations' dashboards
-and their own communities' views; another municipality's participation or community answers
-404 (``portal.access``). The national view of a round is for national users (coordinators, admins, national
-leadership): 403 for everyone else. Reviewers have no dashboards (403).
+"""Who may see which dashboard: whoever reads participations (``portal.access``), each within
+their reach; another municipality's participation or community answers 404. The view of a
+whole round is for those who read every participation (403 for everyone else). Admins and
+reviewers have no dashboards (403): the participation policy names neither.
 """
 
 from __future__ import annotations
 
-from portal.auth.models import Role, User
-from portal.auth.permissions import has_role
-
-# Admins run users and the register; the figures are not theirs to read.
-READERS = (Role.MUNICIPAL, Role.LEADERSHIP, Role.COORDINATOR)
+from portal import access
+from portal.auth.models import User
+from portal.participations.models import Participation
 
 
 def can_view_dashboards(user: User) -> bool:
-    return has_role(user, *READERS)
+    return access.can(user, Participation)
 
 
 def can_view_round_dashboard(user: User) -> bool:
-    return has_role(user, *READERS) and user.is_national
+    return access.reaches_every(user, Participation)
 
 
 TEMPLATE_PERMISSIONS = {

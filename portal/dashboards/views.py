@@ -7,7 +7,8 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal import access, rendered
-from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
+from portal.access import admits
+from portal.auth.permissions import can_see_draft_rounds
 from portal.benefits import display
 from portal.benefits.disclosure import is_suppressed
 from portal.benefits.wording import Wording
@@ -16,7 +17,6 @@ from portal.dashboards import sections
 from portal.dashboards import services as dashboards
 from portal.dashboards.months import municipality_months
 from portal.dashboards.permissions import (
-    READERS,
     TEMPLATE_PERMISSIONS,
     can_view_round_dashboard,
 )
@@ -49,7 +49,7 @@ def _template_helpers(state) -> None:
 
 
 @bp.route("/")
-@role_required(*READERS)
+@admits(Participation)
 def index():
     if can_view_round_dashboard(current_user):
         include_drafts = can_see_draft_rounds(current_user)
@@ -62,7 +62,7 @@ def index():
 
 
 @bp.route("/deltagelse/<int:participation_id>")
-@role_required(*READERS)
+@admits(Participation)
 def participation(participation_id: int):
     participation, results, own, items = participation_and_versions(participation_id, current_user)
     national_link = can_view_round_dashboard(current_user)
@@ -80,7 +80,7 @@ def _participation_page(participation, version, results: str, national_link: boo
 
 
 @bp.route("/deltagelse/<int:participation_id>/maaned-for-maaned")
-@role_required(*READERS)
+@admits(Participation)
 def months(participation_id: int):
     participation = access.get_visible_or_404(
         Participation, participation_id, current_user, options=MONTHS_LOADS
@@ -95,7 +95,7 @@ def months(participation_id: int):
 
 
 @bp.route("/faellesskab/<int:community_id>")
-@role_required(*READERS)
+@admits(Participation)
 def community(community_id: int):
     community = access.get_visible_or_404(
         Community,
@@ -112,7 +112,7 @@ def community(community_id: int):
 
 
 @bp.route("/forloeb/<slug>")
-@permission_required(can_view_round_dashboard)
+@admits(Participation, every=True)
 def round_(slug: str):
     round_ = access.round_or_404(slug, current_user)
     # The view is the same for every national reader: its version is the round's and its

@@ -34,6 +34,7 @@ class DemoUser:
     name: str
     role: Role
     code: int | None = None
+    region: str | None = None
 
 
 # Municipalities the seeds talk about (Helsingør, Ringkøbing-Skjern, Varde) and a few more:
@@ -54,6 +55,7 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("admin@demo.dk", "Anna Administrator", Role.ADMIN),
     DemoUser("bedoemmer@demo.dk", "Bent Bedømmer", Role.REVIEWER, 630),
     DemoUser("ekspert@demo.dk", "Eva Ekspert", Role.REVIEWER),
+    DemoUser("kkr.midtjylland@demo.dk", "Kirsten KKR", Role.REGIONAL, region="Region Midtjylland"),
     *[
         DemoUser(f"projektleder.{slug}@demo.dk", f"Projektleder {name}", Role.MUNICIPAL, code)
         for code, (slug, name) in DEMO_MUNICIPALITIES.items()
@@ -124,6 +126,7 @@ def load_demo() -> list[DemoUser]:
                 name=demo.name,
                 role=demo.role,
                 municipality_id=by_code[demo.code] if demo.code else None,
+                region=demo.region,
             ),
             DEMO_PASSWORD,
         )

@@ -47,12 +47,16 @@ def home_figures(user: User) -> HomeFigures:
         municipality=user.municipality,
         greeting=greeting(user),
     )
-    if user.role in (Role.REVIEWER, Role.COORDINATOR):
+    if access.can(user, Application, "review"):
         waiting = reviews_waiting(user)
-        figures.reviews_waiting = waiting if waiting or user.role == Role.REVIEWER else None
-    if user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_national:
+        # a reviewer sees the count even at none; a coordinator only when there is work
+        only_reviews = not access.can(user, Application, "decide")
+        figures.reviews_waiting = waiting if waiting or only_reviews else None
+    if access.is_national(user):
         figures.counts = national_counts()
-    elif user.municipality_id is not None and user.role in (Role.MUNICIPAL, Role.LEADERSHIP):
+    elif user.municipality_id is not None and access.allows_rows_of(
+        user, user.municipality_id, Participation
+    ):
         figures.applications = applications_of(user)
         figures.reporting = home_items(user)
         _only_own_rounds(figures, user, now)
@@ -115,6 +119,8 @@ def greeting(user: User) -> str:
         return _("Du følger samarbejdet som national ledelse.")
     if user.role == Role.ADMIN:
         return _("Du administrerer brugere og kommuneregisteret.")
+    if user.role == Role.REGIONAL:
+        return _("Du følger kommunerne i %(region)s.", region=user.region)
     return ""
 
 

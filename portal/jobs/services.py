@@ -130,12 +130,17 @@ def _in_two_steps(build: Callable[[], object], progress: Progress) -> Made:
 
 
 def _progress_pdf(job: Job, scope: ReportScope, progress: Progress) -> Made:
-    viewer = _starter(job).municipality_id
-    return _in_two_steps(lambda: progress_report(scope, viewer_municipality_id=viewer), progress)
+    starter = _starter(job)
+    return _in_two_steps(
+        lambda: progress_report(
+            scope, viewer_municipality_id=starter.municipality_id, viewer=starter
+        ),
+        progress,
+    )
 
 
 def _funding_pdf(job: Job, scope: ReportScope, progress: Progress) -> Made:
-    return _in_two_steps(lambda: funding_report(scope), progress)
+    return _in_two_steps(lambda: funding_report(scope, viewer=_starter(job)), progress)
 
 
 def _figures_import(job: Job, scope: ReportScope, progress: Progress) -> None:

@@ -125,36 +125,16 @@ def prerender_reports_periodically() -> None:
 
 # The figures of a round changed: render its reports again, shortly ----------------------
 
-# What the stored reports show (``reports.stored.round_data_version``): the figures, the
-# municipalities' own words (their reports), the participations, rounds and programmes.
-_WATCHED = frozenset(
-    {
-        "baselines",
-        "targets",
-        "measurements",
-        "costs",
-        "reporting_requirements",
-        "participations",
-        "rounds",
-        "programmes",
-    }
-)
+# What the stored reports show (``reports.stored.round_data_version``) changes by the house's
+# signals: the figures and the municipalities' own words (``portal.signals.figures_changed``,
+# also for a round's parameters and a programme's formulas), new participations and moves
+# between communities (``participations.signals``). Each marks the session; the commit
+# schedules the rendering.
 _FLAG = "jobs_figures_changed"
 
 
-def _after_flush(session, _context) -> None:
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if getattr(obj, "__tablename__", None) in _WATCHED:
-            session.info[_FLAG] = True
-            return
-
-
-def _orm_execute(state) -> None:
-    """Bulk writes (an import's ``insert``/``update``) pass no objects through a flush."""
-    mapper = state.bind_mapper
-    writes = state.is_insert or state.is_update or state.is_delete
-    if writes and mapper is not None and mapper.local_table.name in _WATCHED:
-        state.session.info[_FLAG] = True
+def _mark(_sender, **_changes) -> None:
+    db.session.info[_FLAG] = True
 
 
 def _after_commit(session) -> None:
@@ -173,9 +153,12 @@ def watch_figures() -> None:
     """Schedule the re-rendering after every commit that changed a round's figures."""
     from sqlalchemy import event
 
+    from portal.participations.signals import memberships_changed, participations_created
+    from portal.signals import figures_changed
+
+    for signal in (figures_changed, participations_created, memberships_changed):
+        signal.connect(_mark)
     for name, func in (
-        ("after_flush", _after_flush),
-        ("do_orm_execute", _orm_execute),
         ("after_commit", _after_commit),
         ("after_soft_rollback", _after_soft_rollback),
     ):

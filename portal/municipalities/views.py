@@ -11,13 +11,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.access import admits
 from portal.audit import services as audit
-from portal.auth.models import Role
-from portal.auth.permissions import role_required
 from portal.db import db
 from portal.errors import RowErrors
 from portal.municipalities import services
 from portal.municipalities.forms import RegisterFilterForm, RegisterUploadForm, country_label
+from portal.municipalities.models import Municipality
 from portal.pagination import apply_sort, paginate
 
 bp = Blueprint("municipalities", __name__, url_prefix="/admin/kommuner")
@@ -54,13 +54,13 @@ def _listing(upload: RegisterUploadForm, errors=None, status: int = 200):
 
 
 @bp.route("/")
-@role_required(Role.ADMIN)
+@admits(Municipality, "change")
 def index():
     return _listing(RegisterUploadForm())
 
 
 @bp.route("/import", methods=["POST"])
-@role_required(Role.ADMIN)
+@admits(Municipality, "change")
 def upload():
     form = RegisterUploadForm()
     if not form.validate_on_submit():
@@ -81,7 +81,7 @@ def upload():
 
 
 @bp.route("/eksport.csv")
-@role_required(Role.ADMIN)
+@admits(Municipality, "change")
 def export():
     audit.record("municipalities_exported", actor=current_user)
     db.session.commit()

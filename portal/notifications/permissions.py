@@ -10,22 +10,20 @@ user's alone, to read and mark. Which notices: ``portal.access``; out-of-scope i
 
 from __future__ import annotations
 
-from portal.auth.models import Role, User
-from portal.auth.permissions import has_role
-
-OUTBOX_READERS = (Role.COORDINATOR, Role.ADMIN)
+from portal import access
+from portal.auth.models import User
+from portal.notifications.models import Notification, OutboxMessage
 
 
 def reads_all_notices(user: User) -> bool:
-    return has_role(user, Role.COORDINATOR) or (
-        has_role(user, Role.LEADERSHIP) and user.municipality_id is None
-    )
+    return access.is_national(user) and access.can(user, Notification)
 
 
 def can_mark_read(user: User) -> bool:
     """The municipality's own users keep its read marks."""
-    return has_role(user, Role.MUNICIPAL, Role.LEADERSHIP) and user.municipality_id is not None
+    mine = getattr(user, "municipality_id", None)
+    return mine is not None and access.allows_rows_of(user, mine, Notification, "change")
 
 
 def can_manage_outbox(user: User) -> bool:
-    return has_role(user, *OUTBOX_READERS)
+    return access.can(user, OutboxMessage)

@@ -4,13 +4,12 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from portal import access
-from portal.auth.permissions import role_required
+from portal.access import admits
 from portal.db import db
 from portal.notifications import services, texts
-from portal.notifications.models import Notification
+from portal.notifications.models import Notification, OutboxMessage
 from portal.notifications.outbox import NO_SERVER, OUTBOX_FILTERS, deliver_outbox, outbox_listing
 from portal.notifications.permissions import (
-    OUTBOX_READERS,
     can_mark_read,
     reads_all_notices,
 )
@@ -72,7 +71,7 @@ def mark_all_read():
 
 
 @bp.route("/udbakke")
-@role_required(*OUTBOX_READERS)
+@admits(OutboxMessage)
 def outbox():
     status = request.args.get("status", "")
     status = status if status in OUTBOX_FILTERS else ""
@@ -94,7 +93,7 @@ def outbox():
 
 
 @bp.route("/udbakke/send", methods=["POST"])
-@role_required(*OUTBOX_READERS)
+@admits(OutboxMessage, "change")
 def send_outbox():
     result = deliver_outbox(after_each=lambda _message, _outcome: db.session.commit())
     db.session.commit()

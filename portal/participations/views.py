@@ -3,8 +3,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access
-from portal.auth.models import Role
-from portal.auth.permissions import can_see_draft_rounds, permission_required, role_required
+from portal.access import admits
+from portal.auth.permissions import can_see_draft_rounds
 from portal.db import db
 from portal.errors import RowErrors
 from portal.i18n import bare_community
@@ -21,7 +21,6 @@ from portal.participations.forms import (
 from portal.participations.importing import import_participants
 from portal.participations.models import Community, Participation
 from portal.participations.permissions import (
-    READERS,
     can_manage_participations,
     can_view_all_participations,
     has_own_participations,
@@ -42,7 +41,7 @@ def _community_of(round_, community_id) -> Community | None:
 
 
 @bp.route("/")
-@role_required(*READERS)
+@admits(Participation)
 def index():
     if not can_view_all_participations(current_user):
         return redirect(url_for(".mine"))
@@ -51,7 +50,7 @@ def index():
 
 
 @bp.route("/mine")
-@role_required(*READERS)
+@admits(Participation)
 def mine():
     if not has_own_participations(current_user):
         return redirect(url_for(".index"))
@@ -64,7 +63,7 @@ def mine():
 
 
 @bp.route("/<int:participation_id>")
-@role_required(*READERS)
+@admits(Participation)
 def detail(participation_id: int):
     return _render_detail(access.get_visible_or_404(Participation, participation_id, current_user))
 
@@ -92,7 +91,7 @@ def _render_detail(participation, *, override=None, disbursement=None, status=20
 
 
 @bp.route("/<int:participation_id>/tilskud", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Participation, "change")
 def override(participation_id: int):
     participation = access.get_visible_or_404(
         Participation, participation_id, current_user, "change"
@@ -116,7 +115,7 @@ def override(participation_id: int):
 
 
 @bp.route("/<int:participation_id>/udbetalinger", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Participation, "change")
 def disburse(participation_id: int):
     participation = access.get_visible_or_404(
         Participation, participation_id, current_user, "change"
@@ -140,7 +139,7 @@ def disburse(participation_id: int):
 
 
 @bp.route("/<int:participation_id>/udbetalinger/<int:disbursement_id>/slet", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Participation, "change")
 def delete_disbursement(participation_id: int, disbursement_id: int):
     participation = access.get_visible_or_404(
         Participation, participation_id, current_user, "change"
@@ -154,7 +153,7 @@ def delete_disbursement(participation_id: int, disbursement_id: int):
 
 
 @bp.route("/forloeb/<slug>/tilskud")
-@permission_required(can_view_all_participations)
+@admits(Participation, every=True)
 def grants_page(slug: str):
     round_ = access.round_or_404(slug, current_user)
     return render_template(
@@ -163,7 +162,7 @@ def grants_page(slug: str):
 
 
 @bp.route("/forloeb/<slug>/faellesskaber")
-@permission_required(can_view_all_participations)
+@admits(Participation, every=True)
 def communities_page(slug: str):
     return _render_communities(access.round_or_404(slug, current_user))
 
@@ -190,7 +189,7 @@ def _render_communities(round_, form=None, status=200):
 
 
 @bp.route("/forloeb/<slug>/faellesskaber", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Participation, "change")
 def create_community(slug: str):
     round_ = access.round_or_404(slug, current_user)
     leads = communities.overview(round_).unassigned_leads
@@ -214,7 +213,7 @@ def create_community(slug: str):
 
 
 @bp.route("/faellesskaber/<int:community_id>/slet", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Participation, "change")
 def delete_community(community_id: int):
     community = access.get_visible_or_404(Community, community_id, current_user, "change")
     slug, name = community.round.slug, community.name
@@ -233,7 +232,7 @@ def delete_community(community_id: int):
 
 
 @bp.route("/<int:participation_id>/faellesskab", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Participation, "change")
 def assign(participation_id: int):
     participation = access.get_visible_or_404(
         Participation, participation_id, current_user, "change"
@@ -263,7 +262,7 @@ def assign(participation_id: int):
 
 
 @bp.route("/forloeb/<slug>/faellesskaber/forslag", methods=["GET", "POST"])
-@permission_required(can_view_all_participations)
+@admits(Participation, every=True)
 def suggest(slug: str):
     round_ = access.round_or_404(slug, current_user)
     form = SuggestionForm()
@@ -285,7 +284,7 @@ def suggest(slug: str):
 
 
 @bp.route("/forloeb/<slug>/indlaes", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@admits(Participation, "change")
 def upload(slug: str):
     round_ = access.round_or_404(slug, current_user)
     form = ImportForm()

@@ -18,6 +18,7 @@ from portal.programmes import rules
 from portal.programmes.formulas import FormulaError, parse_formula
 from portal.programmes.models import Indicator, Programme, ProgrammeGoal, Round, RoundStatus
 from portal.programmes.signals import round_period_changed
+from portal.signals import send_figures_changed
 
 
 def _rounds_loader(include_drafts: bool):
@@ -135,17 +136,16 @@ class ProgrammeData:
 
 def refresh_results(*, programme: Programme | None = None, round_: Round | None = None) -> None:
     """The stored results of every participation that read what just changed: a round's
-    parameters, or a programme's indicators and formulas. Imported here, not at the top:
-    the results sit above programmes (they read benefits), and only this write reaches up."""
-    from portal.results.refresh import refresh_programme, refresh_round
-
+    parameters, or a programme's indicators and formulas: told by the one signal
+    (``portal.signals``), the results listen."""
     if round_ is not None:
-        refresh_round(round_)
+        db.session.flush()
+        send_figures_changed(round_ids=[round_.id])
     elif programme is not None and programme.id is not None:
         db.session.flush()
         for obj in [*programme.indicators, *programme.benefits]:
             db.session.expire(obj)  # read back as stored: enums, not the form's strings
-        refresh_programme(programme.id)
+        send_figures_changed(programme_ids=[programme.id])
 
 
 def set_goals(programme: Programme, goals: list[tuple[str, str]]) -> None:

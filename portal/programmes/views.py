@@ -3,8 +3,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import access
-from portal.auth.models import Role
-from portal.auth.permissions import can_see_draft_rounds, role_required
+from portal.access import admits
+from portal.auth.permissions import can_see_draft_rounds
 from portal.db import db, utcnow
 from portal.errors import RowErrors
 from portal.programmes import benefit_lines, services
@@ -16,7 +16,7 @@ from portal.programmes.forms import (
     RoundForm,
 )
 from portal.programmes.loading import load_programme_file
-from portal.programmes.models import BenefitLine, Indicator
+from portal.programmes.models import BenefitLine, Indicator, Programme
 from portal.web import commit_or_flash, commit_or_show, posted_version
 
 bp = Blueprint("programmes", __name__, url_prefix="/indsatser")
@@ -52,7 +52,7 @@ def index():
 
 
 @bp.route("/indlaes", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@admits(Programme, "change")
 def upload():
     """Create or update a programme from a definition file, as ``portal programme load``."""
     form = ProgrammeFileForm()
@@ -90,7 +90,7 @@ def round_detail(slug: str):
 
 
 @bp.route("/<slug>/rediger", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@admits(Programme, "change")
 def edit(slug: str):
     programme = _programme_or_404(slug)
     form = ProgrammeForm(obj=programme)
@@ -111,7 +111,7 @@ def edit(slug: str):
 
 @bp.route("/<slug>/indikatorer/ny", methods=["GET", "POST"])
 @bp.route("/<slug>/indikatorer/<int:indicator_id>", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@admits(Programme, "change")
 def indicator(slug: str, indicator_id: int | None = None):
     programme = _programme_or_404(slug)
     existing = _indicator_of(programme, indicator_id)
@@ -140,7 +140,7 @@ def indicator(slug: str, indicator_id: int | None = None):
 
 
 @bp.route("/<slug>/indikatorer/<int:indicator_id>/slet", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Programme, "change")
 def delete_indicator(slug: str, indicator_id: int):
     programme = _programme_or_404(slug)
     existing = _indicator_of(programme, indicator_id)
@@ -154,7 +154,7 @@ def delete_indicator(slug: str, indicator_id: int):
 
 @bp.route("/<slug>/gevinster/ny", methods=["GET", "POST"])
 @bp.route("/<slug>/gevinster/<int:line_id>", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@admits(Programme, "change")
 def benefit_line(slug: str, line_id: int | None = None):
     programme = _programme_or_404(slug)
     existing = _benefit_line_of(programme, line_id)
@@ -189,7 +189,7 @@ def benefit_line(slug: str, line_id: int | None = None):
 
 
 @bp.route("/<slug>/gevinster/<int:line_id>/slet", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Programme, "change")
 def delete_benefit_line(slug: str, line_id: int):
     programme = _programme_or_404(slug)
     existing = _benefit_line_of(programme, line_id)
@@ -202,7 +202,7 @@ def delete_benefit_line(slug: str, line_id: int):
 
 
 @bp.route("/<slug>/forloeb/nyt", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@admits(Programme, "change")
 def new_round(slug: str):
     programme = _programme_or_404(slug)
     form = RoundForm()
@@ -221,7 +221,7 @@ def new_round(slug: str):
 
 
 @bp.route("/forloeb/<slug>/rediger", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@admits(Programme, "change")
 def edit_round(slug: str):
     round_ = access.round_or_404(slug, current_user)
     form = RoundForm()

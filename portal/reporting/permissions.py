@@ -1,7 +1,7 @@
 """Who may read and deliver reporting items.
 
 Reading follows the participation: a municipality's municipal and leadership users read their
-own municipality's items, national users (coordinators, admins, national leadership) all; any
+own municipality's items, national users (coordinators, national leadership) all; any
 other item answers 404 (``portal.access``). Reviewers have no business here (403). Only the municipality's own
 municipal users submit its reports; only coordinators reopen a submitted one and follow a
 round's list of who is late.
@@ -10,11 +10,8 @@ round's list of who is late.
 from __future__ import annotations
 
 from portal import access
-from portal.auth.models import Role, User
-from portal.auth.permissions import has_role
+from portal.auth.models import User
 from portal.reporting.models import ReportingRequirement
-
-READERS = (Role.MUNICIPAL, Role.LEADERSHIP, Role.COORDINATOR, Role.ADMIN)
 
 
 def can_submit_report(user: User, item) -> bool:
@@ -23,16 +20,17 @@ def can_submit_report(user: User, item) -> bool:
 
 
 def can_reopen_report(user: User) -> bool:
-    return has_role(user, Role.COORDINATOR)
+    return access.can(user, ReportingRequirement, "reopen")
 
 
 def can_follow_rounds(user: User) -> bool:
     """See every municipality's items of a round (the list of who is late)."""
-    return has_role(user, *READERS) and user.is_national
+    return access.reaches_every(user, ReportingRequirement)
 
 
 def has_own_reports(user: User) -> bool:
-    return has_role(user, Role.MUNICIPAL, Role.LEADERSHIP) and user.municipality_id is not None
+    mine = getattr(user, "municipality_id", None)
+    return mine is not None and access.allows_rows_of(user, mine, ReportingRequirement)
 
 
 def can_use_reporting(user: User) -> bool:

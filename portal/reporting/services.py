@@ -43,6 +43,7 @@ from portal.reporting.labels import item_label, state_label
 from portal.reporting.models import MAX_NARRATIVE, GainsKept, ReportingRequirement, ReportKind
 from portal.reporting.permissions import can_reopen_report, can_submit_report, has_own_reports
 from portal.reporting.schedule import opens_on
+from portal.signals import send_figures_changed
 from portal.textcheck import cpr_problems
 
 FULFILLED, SUBMITTED, OVERDUE, OPEN, UPCOMING = (
@@ -366,6 +367,7 @@ def submit_report(
     item.submitted_at = utcnow()
     item.submitted_by_id = actor.id
     db.session.flush()
+    send_figures_changed([item.participation_id], numbers=False)  # the stored reports' words
     _audit("report_submitted", item, actor=actor, before=before, after=_snapshot(item))
     return item
 
@@ -384,5 +386,6 @@ def reopen_report(
     item.submitted_at = None
     item.reopened_at = utcnow()
     db.session.flush()
+    send_figures_changed([item.participation_id], numbers=False)
     _audit("report_reopened", item, actor=actor, before=before, after=_snapshot(item))
     return item

@@ -9,8 +9,8 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal import access
-from portal.auth.models import Role
-from portal.auth.permissions import role_required
+from portal.access import admits
+from portal.benefits.models import FollowUpMeasurement
 from portal.db import db
 from portal.i18n import local_today, localized
 from portal.participations.models import Participation
@@ -20,7 +20,6 @@ from portal.reporting.forms import FollowUpValueForm, NarrativeForm, ReopenForm
 from portal.reporting.labels import gains_kept_label
 from portal.reporting.models import ReportingRequirement, ReportKind
 from portal.reporting.permissions import (
-    READERS,
     can_follow_rounds,
     can_reopen_report,
     can_submit_report,
@@ -53,7 +52,7 @@ def _narrative_form(item, formdata=None) -> NarrativeForm:
 
 
 @bp.route("/")
-@role_required(*READERS)
+@admits(ReportingRequirement)
 def index():
     today = local_today()
     if has_own_reports(current_user):
@@ -73,7 +72,7 @@ def index():
 
 
 @bp.route("/forloeb/<slug>")
-@role_required(*READERS)
+@admits(ReportingRequirement)
 def round_list(slug: str):
     if not can_follow_rounds(current_user):
         abort(403)
@@ -92,7 +91,7 @@ def round_list(slug: str):
 
 
 @bp.route("/<int:item_id>")
-@role_required(*READERS)
+@admits(ReportingRequirement)
 def detail(item_id: int):
     item = _item_or_404(item_id)
     return _render_detail(item)
@@ -135,7 +134,7 @@ def _render_detail(item, form=None, status=200, value_form=None):
 
 
 @bp.route("/<int:item_id>", methods=["POST"])
-@role_required(Role.MUNICIPAL)
+@admits(ReportingRequirement, "change")
 def submit(item_id: int):
     item = _item_or_404(item_id)
     if not can_submit_report(current_user, item):
@@ -155,7 +154,7 @@ def submit(item_id: int):
 
 
 @bp.route("/<int:item_id>/opfoelgning", methods=["POST"])
-@role_required(Role.MUNICIPAL)
+@admits(FollowUpMeasurement, "change")
 def record_follow_up(item_id: int):
     item = _item_or_404(item_id)
     form = _follow_up_form(item, formdata=request.form)
@@ -176,7 +175,7 @@ def record_follow_up(item_id: int):
 
 
 @bp.route("/<int:item_id>/genaabn", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(ReportingRequirement, "reopen")
 def reopen(item_id: int):
     item = _item_or_404(item_id)
     form = ReopenForm()

@@ -19,7 +19,11 @@ from portal.db import db
 from portal.i18n import localized
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round, RoundStatus
-from portal.reports.permissions import can_read_all_reports, can_read_own_reports
+from portal.reports.permissions import (
+    can_read_all_reports,
+    can_read_own_reports,
+    can_read_region_reports,
+)
 from portal.reports.scope import community_label
 
 
@@ -44,6 +48,8 @@ def available_reports(user: User) -> list[ReportGroup]:
         return _national(user)
     if can_read_own_reports(user):
         return _own(user)
+    if can_read_region_reports(user):
+        return _region(user)
     return []
 
 
@@ -94,6 +100,40 @@ def _national(user: User) -> list[ReportGroup]:
             links.append(
                 ReportLink(_("Fremdrift: %(community)s", community=label), "reports.progress", args)
             )
+        groups.append(
+            ReportGroup(localized(round_, "name"), (round_.period_start, round_.period_end), links)
+        )
+    return groups
+
+
+def _region(user: User) -> list[ReportGroup]:
+    """A regional consultant: per round, the region's reports and each of its municipalities'
+    own (the participations within their reach)."""
+    region = access.reach_of(user).region
+    by_round: dict[int, list[Participation]] = {}
+    for p in db.session.scalars(
+        access.visible(
+            select(Participation)
+            .join(Round, Round.id == Participation.round_id)
+            .options(joinedload(Participation.round), joinedload(Participation.municipality))
+            .where(Round.status != RoundStatus.DRAFT)
+            .order_by(Round.period_start.desc(), Round.id),
+            user,
+        )
+    ):
+        by_round.setdefault(p.round_id, []).append(p)
+    groups = []
+    for participations in by_round.values():
+        round_ = participations[0].round
+        args = {"slug": round_.slug, "region": region}
+        links = [
+            ReportLink(_("Tilskud: %(region)s", region=region), "reports.funding", args),
+            ReportLink(_("Fremdrift: %(region)s", region=region), "reports.progress", args),
+        ]
+        for p in sorted(participations, key=lambda p: p.municipality.name):
+            own = {"slug": round_.slug, "kommune": p.municipality.code_display}
+            name = p.municipality.name
+            links.append(ReportLink(_("Fremdrift: %(name)s", name=name), "reports.progress", own))
         groups.append(
             ReportGroup(localized(round_, "name"), (round_.period_start, round_.period_end), links)
         )

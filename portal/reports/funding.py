@@ -15,10 +15,11 @@ municipalities) and one query of disbursements: a fixed number of queries in all
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import case, exists, select, true
 from sqlalchemy.orm import joinedload
 
 from portal import access
@@ -47,18 +48,41 @@ from portal.reports.model import Column, Kind, Report, Section, Table, slugify
 from portal.reports.scope import ReportScope, ScopeKind, community_label
 
 
-def funding_report(scope: ReportScope, *, generated_at: datetime | None = None) -> Report:
-    """The funding report of ``scope`` (see the module); access is the caller's check."""
+def funding_report(
+    scope: ReportScope, *, generated_at: datetime | None = None, viewer=None
+) -> Report:
+    """The funding report of ``scope`` (see the module) as ``viewer`` may see it: whose
+    amounts and notes are the gate's report audiences (``amount`` and ``note`` of the
+    participation and payment policies); no viewer (the command line): everything. Which
+    scope a viewer may have is the caller's check."""
     generated_at = generated_at or utcnow()
     if scope.round is not None:
-        return _round_report(scope, generated_at)
+        return _round_report(scope, generated_at, viewer)
     return _across_report(scope, generated_at)
 
 
-def _disbursements(round_: Round, scope: ReportScope) -> Table:
+def _audience(stmt, viewer, action: str, model: type):
+    """``stmt`` narrowed to the rows of ``model`` whose ``action`` the viewer may see."""
+    return stmt if viewer is None else access.visible(stmt, viewer, action, model)
+
+
+def _note(viewer):
+    """A payment's note where the viewer may read it, else nothing."""
+    if viewer is None:
+        return Disbursement.note
+    return case((access.condition(Disbursement, viewer, "note"), Disbursement.note), else_=None)
+
+
+def _disbursements(round_: Round, scope: ReportScope, viewer=None) -> Table:
     """The round's disbursements within the scope, oldest first."""
     stmt = (
-        select(Disbursement.paid_on, Municipality.name, Disbursement.amount, Disbursement.note)
+        select(
+            Disbursement.paid_on,
+            Municipality.name,
+            Disbursement.amount,
+            _note(viewer),
+            access.condition(Disbursement, viewer, "note") if viewer is not None else true(),
+        )
         .join(Participation, Participation.id == Disbursement.participation_id)
         .join(Municipality, Municipality.id == Disbursement.municipality_id)
         .where(Participation.round_id == round_.id)
@@ -66,11 +90,15 @@ def _disbursements(round_: Round, scope: ReportScope) -> Table:
     )
     if scope.kind == ScopeKind.MUNICIPALITY:
         stmt = stmt.where(access.belonging_to(Disbursement, scope.municipality.id))
+    elif scope.kind == ScopeKind.REGION:
+        stmt = stmt.where(Municipality.region == scope.region)
     elif scope.kind == ScopeKind.COMMUNITY:
         stmt = stmt.where(Participation.community_id == scope.community.id)
     # Members of a community see each other's payments, never the notes: those are the
-    # coordinator's (participations/permissions.py states the rule).
-    with_notes = scope.kind != ScopeKind.COMMUNITY
+    # coordinator's (the gate's ``amount`` and ``note``); the column only when every note
+    # shown is the viewer's to read.
+    found = db.session.execute(_audience(stmt, viewer, "amount", Disbursement)).all()
+    with_notes = all(readable for *_row, readable in found)
     columns = [Column(_("Dato"), Kind.DATE), Column(_("Kommune")), money_column(_("Beløb"))]
     table = Table(
         _("Udbetalinger"),
@@ -79,7 +107,7 @@ def _disbursements(round_: Round, scope: ReportScope) -> Table:
         empty_text=_("Der er ikke registreret udbetalinger endnu."),
     )
     total = 0
-    for paid_on, name, amount, note in db.session.execute(stmt):
+    for paid_on, name, amount, note, _readable in found:
         table.add(paid_on, name, amount, *([note or ""] if with_notes else []))
         total += amount
     if table.rows:
@@ -92,12 +120,22 @@ def _over_budget(summary) -> list[str]:
     return [over] if over else []
 
 
-def _round_report(scope: ReportScope, generated_at: datetime) -> Report:
+def _granted_to(viewer, summary):
+    """The rows of the summary whose grant the viewer may see (``amount``)."""
+    if viewer is None:
+        return summary
+    ids = [r.participation_id for r in summary.rows]
+    stmt = select(Participation.id).where(Participation.id.in_(ids))
+    shown = set(db.session.scalars(_audience(stmt, viewer, "amount", Participation)))
+    return replace(summary, rows=[r for r in summary.rows if r.participation_id in shown])
+
+
+def _round_report(scope: ReportScope, generated_at: datetime, viewer=None) -> Report:
     round_ = scope.round
     summary = funding_summaries([round_])[round_.id]
     name = localized(round_, "name")
     facts = rule_facts(summary)
-    payments = _disbursements(round_, scope)
+    payments = _disbursements(round_, scope, viewer)
     filename = f"tilskud-{round_.slug}"
     if scope.kind == ScopeKind.NATIONAL:
         main = municipality_table(summary)
@@ -116,6 +154,16 @@ def _round_report(scope: ReportScope, generated_at: datetime) -> Report:
             summary.granted, summary.disbursed, summary.remaining, summary.budget
         )
         shown = summary.rows
+    elif scope.kind == ScopeKind.REGION:
+        shown = [r for r in summary.rows if r.region == scope.region]
+        main = municipality_table(replace(summary, rows=shown))
+        sections = [
+            Section(_("Tilskud"), facts=facts, tables=[main]),
+            Section(_("Udbetalinger"), tables=[payments]),
+        ]
+        scope_text = scope.region
+        cover_text = summary_text(*sums(shown), None)
+        filename += f"-{slugify(scope.region)}"
     elif scope.kind == ScopeKind.MUNICIPALITY:
         municipality = scope.municipality
         main = own_table(summary, municipality, _("Tilskud til %(name)s", name=municipality.name))
@@ -130,6 +178,7 @@ def _round_report(scope: ReportScope, generated_at: datetime) -> Report:
         filename += f"-{municipality.code_display}-{slugify(municipality.name)}"
     else:
         community = scope.community
+        summary = _granted_to(viewer, summary)
         main = community_table(summary, community)
         sections = [
             Section(_("Tilskud"), facts=facts, tables=[main]),

@@ -10,33 +10,38 @@ Admins manage users and the register, reviewers score applications: neither has 
 from __future__ import annotations
 
 from portal import access
-from portal.auth.models import Role, User
-from portal.auth.permissions import has_role
+from portal.auth.models import User
 from portal.participations.models import Participation
 from portal.reports.scope import ReportScope, ScopeKind
 
 
 def can_read_all_reports(user: User) -> bool:
-    return has_role(user, Role.COORDINATOR) or (
-        has_role(user, Role.LEADERSHIP) and user.municipality_id is None
-    )
+    return access.reaches_every(user, Participation)
 
 
 def can_read_own_reports(user: User) -> bool:
-    return has_role(user, Role.MUNICIPAL, Role.LEADERSHIP) and user.municipality_id is not None
+    mine = getattr(user, "municipality_id", None)
+    return mine is not None and access.allows_rows_of(user, mine, Participation)
+
+
+def can_read_region_reports(user: User) -> bool:
+    """A round's report of one region (a regional consultant's own region)."""
+    return access.can(user, Participation) and access.reach_of(user).region is not None
 
 
 def can_use_reports(user: User) -> bool:
-    """For the navigation and the reports page."""
-    return can_read_all_reports(user) or can_read_own_reports(user)
+    """For the navigation and the reports page: whoever reads participations."""
+    return access.can(user, Participation)
 
 
 def can_read_report(user: User, scope: ReportScope) -> bool:
     if can_read_all_reports(user):
         return True
-    if not can_read_own_reports(user):
+    if not can_use_reports(user):
         return False
-    # Which municipality's or community's figures: the access gate's policies.
+    # Which municipality's, region's or community's figures: the gate's policies and reach.
+    if scope.kind == ScopeKind.REGION:
+        return scope.round is not None and access.reach_of(user).covers_region(scope.region)
     if scope.kind == ScopeKind.MUNICIPALITY:
         return access.allows_rows_of(user, scope.municipality.id, Participation)
     if scope.kind == ScopeKind.COMMUNITY:

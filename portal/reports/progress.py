@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
+from portal import access
 from portal.applications.models import ApplicantRole
 from portal.benefits.calculation import (
     CommunityTotals,
@@ -77,8 +78,10 @@ def progress_report(
     *,
     viewer_municipality_id: int | None = None,
     generated_at: datetime | None = None,
+    viewer=None,
 ) -> Report:
-    """The progress report of ``scope`` (see the module); access is the caller's check.
+    """The progress report of ``scope`` (see the module); access is the caller's check,
+    whose figures stand side by side the gate's (``viewer``: see ``round_data``).
     ``viewer_municipality_id``: whose figures are the reader's own (exact, never "< 5")."""
     generated_at = generated_at or utcnow()
     if scope.round is None:
@@ -89,10 +92,19 @@ def progress_report(
     if scope.kind == ScopeKind.MUNICIPALITY:
         return own_report(round_, scope.municipality.id, generated_at)
     community = scope.community if scope.kind == ScopeKind.COMMUNITY else None
-    data = round_data(round_, viewer_municipality_id, community_id=getattr(community, "id", None))
+    data = round_data(
+        round_,
+        viewer_municipality_id,
+        community_id=getattr(community, "id", None),
+        region=scope.region,
+        reader=viewer,
+    )
     if community is not None:
         scope_text = community_label(community.name)
         filename = f"fremdrift-{round_.slug}-faellesskab-{slugify(community.name)}"
+    elif scope.region is not None:
+        scope_text = scope.region
+        filename = f"fremdrift-{round_.slug}-{slugify(scope.region)}"
     else:
         scope_text = _("Alle kommuner i forløbet")
         filename = f"fremdrift-{round_.slug}"
@@ -139,10 +151,23 @@ def _order(evaluations: Sequence[Evaluation], *, by_community: bool) -> list[Eva
     return sorted(evaluations, key=key)
 
 
-def round_data(round_: Round, viewer: int | None, *, community_id: int | None = None) -> RoundData:
-    """A round's (or one community's) evaluations, comparisons and latest narratives: eight
-    queries whatever the number of municipalities."""
+def round_data(
+    round_: Round,
+    viewer: int | None,
+    *,
+    community_id: int | None = None,
+    region: str | None = None,
+    reader=None,
+) -> RoundData:
+    """A round's (or one community's, or one region's) evaluations, comparisons and latest
+    narratives: eight queries whatever the number of municipalities. ``reader``: only the
+    participations whose figures the reader may see side by side (the gate's ``compare``);
+    none (the command line, the stored national report): all."""
     participations = round_participations(round_.id, community_id)
+    if region is not None:
+        participations = [p for p in participations if p.municipality.region == region]
+    if reader is not None:
+        participations = side_by_side(participations, reader)
     models = programme_models([round_.programme_id])
     evaluations = _order(evaluate(participations, models=models), by_community=community_id is None)
     return RoundData(
@@ -155,6 +180,14 @@ def round_data(round_: Round, viewer: int | None, *, community_id: int | None = 
         community_id is None,
         models[round_.programme_id],
     )
+
+
+def side_by_side(participations: list[Participation], reader) -> list[Participation]:
+    """The participations whose figures ``reader`` may see beside each other."""
+    ids = [p.id for p in participations]
+    stmt = select(Participation.id).where(Participation.id.in_(ids))
+    shown = set(db.session.scalars(access.visible(stmt, reader, "compare", Participation)))
+    return [p for p in participations if p.id in shown]
 
 
 # --- several municipalities --------------------------------------------------------------------

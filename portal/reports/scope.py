@@ -1,5 +1,5 @@
 """Whose figures a report holds: a round or every round, for all municipalities, one
-municipality or one community. Resolved the same way for the pages and the CLI; who may
+region's municipalities (a round's), one municipality or one community. Resolved the same way for the pages and the CLI; who may
 have which scope is ``permissions``' answer."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from portal.programmes.services import get_round_by_slug
 
 class ScopeKind(enum.StrEnum):
     NATIONAL = "national"
+    REGION = "region"
     MUNICIPALITY = "municipality"
     COMMUNITY = "community"
 
@@ -34,6 +35,7 @@ class ReportScope:
     round: object | None = None  # a Round; None: every round
     municipality: Municipality | None = None
     community: Community | None = None
+    region: str | None = None  # the municipalities of one region (of a round)
 
     @property
     def kind(self) -> ScopeKind:
@@ -41,6 +43,8 @@ class ReportScope:
             return ScopeKind.COMMUNITY
         if self.municipality is not None:
             return ScopeKind.MUNICIPALITY
+        if self.region is not None:
+            return ScopeKind.REGION
         return ScopeKind.NATIONAL
 
     def audit_details(self) -> dict:
@@ -50,6 +54,7 @@ class ReportScope:
             "municipality_id": getattr(self.municipality, "id", None),
             "scope": self.kind.value,
             "community_id": getattr(self.community, "id", None),
+            **({"region": self.region} if self.region is not None else {}),
         }
 
 
@@ -77,11 +82,14 @@ def resolve_scope(
     community_id=None,
     *,
     include_drafts: bool = True,
+    region: str | None = None,
 ) -> ReportScope:
-    """The scope named by a round's slug and either a municipality's code or a community's
-    id. A community without a round gives its own round; a municipality in a round must
-    take part in it. Raises ``ScopeNotFound`` (a page answers 404)."""
-    if municipality_code not in (None, "") and community_id not in (None, ""):
+    """The scope named by a round's slug and either a municipality's code, a community's id
+    or a region. A community without a round gives its own round; a municipality in a round
+    must take part in it; a region is of a round and must be in the register. Raises
+    ``ScopeNotFound`` (a page answers 404)."""
+    named = [v for v in (municipality_code, community_id, region) if v not in (None, "")]
+    if len(named) > 1:
         raise InvalidInput(_l("Vælg enten en kommune eller et fællesskab, ikke begge."))
     round_ = None
     if round_slug:
@@ -108,6 +116,13 @@ def resolve_scope(
         if round_ is not None and not takes_part(municipality.id, round_.id):
             raise ScopeNotFound(_l("%(name)s deltager ikke i forløbet.", name=municipality.name))
         return ReportScope(round=round_, municipality=municipality)
+    if region not in (None, ""):
+        known = db.session.scalar(
+            select(Municipality.id).where(Municipality.region == region).limit(1)
+        )
+        if round_ is None or known is None:
+            raise ScopeNotFound(_l("Der findes ingen sådan region."))
+        return ReportScope(round=round_, region=region)
     return ReportScope(round=round_)
 
 

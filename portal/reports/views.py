@@ -50,6 +50,7 @@ def requested_scope(round_slug: str | None, args=None) -> ReportScope:
             args.get("kommune"),
             args.get("faellesskab"),
             include_drafts=can_see_draft_rounds(current_user),
+            region=args.get("region"),
         )
     except PortalError:
         abort(404)
@@ -106,6 +107,8 @@ def _job_kind(kind: str, scope: ReportScope) -> str | None:
     """The PDF a reader may have made in the background instead (a stored one needs not)."""
     if kind == "progress" and stored.is_stored_kind(scope):
         return None
+    if scope.kind == ScopeKind.REGION:
+        return None  # a region's PDF is made at once (a job keeps no region)
     return f"{kind}_pdf"
 
 
@@ -135,7 +138,7 @@ def index():
 @login_required
 def funding(slug: str | None):
     scope = requested_scope(slug)
-    return send_report(lambda: funding_report(scope), scope, "funding")
+    return send_report(lambda: funding_report(scope, viewer=current_user), scope, "funding")
 
 
 @bp.route("/fremdrift", defaults={"slug": None})
@@ -148,7 +151,9 @@ def progress(slug: str | None):
 
     def build() -> Report:
         try:
-            return progress_report(scope, viewer_municipality_id=current_user.municipality_id)
+            return progress_report(
+                scope, viewer_municipality_id=current_user.municipality_id, viewer=current_user
+            )
         except PortalError:
             abort(404)
 

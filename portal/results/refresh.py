@@ -4,14 +4,16 @@
 and the progress rules (``benefits.calculation.evaluate``, used as they are) and replaces
 their rows: one evaluation for all of them (a fixed number of queries) and one bulk delete
 and insert per table. The services that change what results derive from call it in the
-same transaction as their change:
+same transaction as their change, by listening to the house's one signal for it
+(``portal.signals.figures_changed``), never by being called from below:
 
 - one participation's figures, targets, costs, hourly cost or benefit owner
-  (``benefits.recording``, ``benefits.costs``): ``refresh_participation``;
-- an import (``benefits.bulk``): the participations it touched;
+  (``benefits.recording``, ``benefits.costs``) or an import (``benefits.bulk``): the
+  participations named;
 - a round's parameters (``programmes.services``) or a programme's indicators and formulas
-  (``programmes.loading``, the programme pages): ``refresh_round`` / ``refresh_programme``;
-- a new participation, a change of community (``participations``): the participation.
+  (``programmes.loading``, the programme pages): every participation of the rounds;
+- a new participation, a change of community (``participations.signals``): the
+  participation.
 
 ``rebuild`` recomputes everything (or a round) from scratch: ``portal results rebuild``.
 """
@@ -28,6 +30,8 @@ from portal.benefits.calculation import Evaluation, evaluate, round_participatio
 from portal.db import db, utcnow
 from portal.participations.models import Participation
 from portal.programmes.models import Round
+from portal.results import fields
+from portal.results.fields import values
 from portal.results.models import (
     AMOUNT,
     RATIO,
@@ -109,6 +113,7 @@ def refresh_participations(participations: Sequence[Participation]) -> None:
 
 
 def _rows(e: Evaluation, rows: dict[type, list[dict]], version: int, now) -> None:
+    """The evaluation's rows: its keys, and the figures ``fields`` declares."""
     pid, rid = e.member.participation_id, e.member.round_id
     b = e.benefits
     rows[ParticipationResult].append(
@@ -117,42 +122,16 @@ def _rows(e: Evaluation, rows: dict[type, list[dict]], version: int, now) -> Non
             round_id=rid,
             data_version=version,
             refreshed_at=now,
-            hourly_cost=q(b.hourly_cost),
-            annual_hours=q(b.annual_hours),
-            total_hours=q(b.total_hours),
-            gross=q(b.gross),
-            costs=q(b.costs),
-            net=q(b.net),
-            fte_12m=q(b.fte_12m, RATIO),
-            payback=b.payback,
-            flags=len(b.flags),
+            **values(fields.PARTICIPATION, b, q),
         )
     )
     for r in e.indicators:
-        p = r.progress
-        projection = p.projection if p else None
         rows[IndicatorResultRow].append(
             dict(
                 participation_id=pid,
                 indicator_id=r.indicator.id,
                 round_id=rid,
-                direction=r.indicator.direction,
-                frequency=r.indicator.frequency,
-                baseline_value=q(r.baseline.value, VALUE) if r.baseline else None,
-                baseline_date=r.baseline.date if r.baseline else None,
-                target_value=q(r.target.value, VALUE) if r.target else None,
-                target_date=r.target.date if r.target else None,
-                target_pessimistic=q(r.target.pessimistic, VALUE) if r.target else None,
-                target_optimistic=q(r.target.optimistic, VALUE) if r.target else None,
-                latest_value=q(r.latest.value, VALUE) if r.latest else None,
-                latest_date=r.latest.date if r.latest else None,
-                measurements=len(r.series),
-                progress=q(r.progress_value, RATIO),
-                projected=q(projection.projected) if projection else None,
-                projection_reaches=projection.reaches if projection else None,
-                projection_shortfall=q(projection.shortfall) if projection else None,
-                projection_slope=q(projection.slope_per_day, SLOPE) if projection else None,
-                projection_points=projection.points if projection else None,
+                **values(fields.INDICATOR, r, q),
             )
         )
     for period in b.periods:
@@ -161,13 +140,7 @@ def _rows(e: Evaluation, rows: dict[type, list[dict]], version: int, now) -> Non
                 participation_id=pid,
                 month=period.period,
                 round_id=rid,
-                hours=q(period.hours),
-                gross=q(period.gross),
-                costs=q(period.costs),
-                net=q(period.net),
-                cumulative_net=q(period.cumulative_net),
-                hours_12m=q(period.hours_12m),
-                fte_12m=q(period.fte_12m, RATIO),
+                **values(fields.MONTH, period, q),
             )
         )
         for line in period.lines:
@@ -177,10 +150,7 @@ def _rows(e: Evaluation, rows: dict[type, list[dict]], version: int, now) -> Non
                     month=period.period,
                     line_key=line.key,
                     round_id=rid,
-                    kind=line.kind,
-                    amount=q(line.amount),
-                    kroner=q(line.kroner),
-                    flag=line.flag.kind if line.flag else None,
+                    **values(fields.LINE, line, q),
                 )
             )
 
@@ -229,6 +199,18 @@ def _raise_versions(condition) -> None:
     )
 
 
+def _on_figures_changed(
+    _sender, participation_ids=(), round_ids=(), programme_ids=(), numbers=True
+) -> None:
+    if not numbers:
+        return  # only words changed: the results hold none
+    refresh_ids(participation_ids)
+    for round_id in round_ids:
+        refresh_round(db.session.get(Round, round_id))
+    for programme_id in programme_ids:
+        refresh_programme(programme_id)
+
+
 def _on_renamed(_sender, ids=()) -> None:
     touch_municipalities(ids)
 
@@ -242,11 +224,14 @@ def _on_moved(_round, participations=()) -> None:
 
 
 def connect_signals() -> None:
-    """A new participation gets its (empty) results, a move between communities or a
-    renamed municipality a new version, in the transaction that makes it."""
+    """Changed figures are computed again, a new participation gets its (empty) results, a
+    move between communities or a renamed municipality a new version, in the transaction
+    that makes it."""
     from portal.municipalities.signals import renamed
     from portal.participations.signals import memberships_changed, participations_created
+    from portal.signals import figures_changed
 
+    figures_changed.connect(_on_figures_changed)
     participations_created.connect(_on_created)
     memberships_changed.connect(_on_moved)
     renamed.connect(_on_renamed)

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from portal import access
 from portal.applications.models import Application, ApplicationStatus
-from portal.auth.models import Role, User
-from portal.auth.permissions import has_role
+from portal.auth.models import User
 from portal.db import db
 from portal.review.models import Review, ReviewStatus
 
-REVIEW_ROLES = (Role.COORDINATOR, Role.REVIEWER)
 # Applications that can be reviewed and decided: submitted, or already decided.
 REVIEWABLE = (
     ApplicationStatus.SUBMITTED,
@@ -31,12 +30,17 @@ NOT_DRAFT = (*REVIEWABLE, ApplicationStatus.WITHDRAWN)
 
 def can_manage_review(user: User) -> bool:
     """Round overview, assignment, criteria, decisions and exports."""
-    return has_role(user, Role.COORDINATOR)
+    return access.can(user, Application, "decide")
+
+
+def reviewer_roles() -> tuple:
+    """The roles that can hold an assignment: those the review policy names."""
+    return access.roles_granted(Application, "review")
 
 
 def is_reviewer(user: User) -> bool:
     """Can hold an assignment: reviewers, and coordinators (who score too; DESIGN's roles)."""
-    return has_role(user, *REVIEW_ROLES)
+    return access.can(user, Application, "review")
 
 
 def involves(application: Application, municipality_id: int | None) -> bool:

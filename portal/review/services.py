@@ -21,7 +21,13 @@ from portal.db import db, utcnow
 from portal.errors import NotAllowed, RuleViolations, check_version
 from portal.review.criteria import CRITERIA, SCORES, weighted_total
 from portal.review.models import Criterion, Review, ReviewStatus
-from portal.review.permissions import REVIEW_ROLES, REVIEWABLE, can_manage_review, involves
+from portal.review.permissions import (
+    REVIEWABLE,
+    can_manage_review,
+    involves,
+    is_reviewer,
+    reviewer_roles,
+)
 
 REVIEW_FIELDS = tuple(
     name for info in CRITERIA for name in (info.score_attr, info.comment_attr)
@@ -43,7 +49,7 @@ def eligible_reviewers() -> list[User]:
     return list(
         db.session.scalars(
             select(User)
-            .where(User.role.in_(REVIEW_ROLES), User.active.is_(True))
+            .where(User.role.in_(reviewer_roles()), User.active.is_(True))
             .order_by(User.name, User.id)
         )
     )
@@ -52,7 +58,7 @@ def eligible_reviewers() -> list[User]:
 def assignment_problems(application: Application, reviewer: User) -> list[str]:
     """Why ``reviewer`` may not review ``application`` (empty when they may)."""
     problems: list[str] = []
-    if reviewer.role not in REVIEW_ROLES or not reviewer.active:
+    if not is_reviewer(reviewer) or not reviewer.active:
         problems.append(_l("%(name)s er ikke en aktiv bedømmer.", name=reviewer.name))
     if application.status not in REVIEWABLE:
         problems.append(

@@ -52,8 +52,11 @@ def baseline_form(indicator_id, value="120", day="2025-06-01", version="0"):
         (Role.LEADERSHIP, 147, 404, 403),  # a role that may never record
         (Role.LEADERSHIP, None, 200, 403),  # national leadership
         (Role.COORDINATOR, None, 200, 302),
-        (Role.ADMIN, None, 200, 403),
+        # admins run users and the register, not figures (DESIGN's roles)
+        (Role.ADMIN, None, 403, 403),
         (Role.REVIEWER, 101, 403, 403),
+        (Role.REGIONAL, 101, 200, 403),  # København's region reads, writes nothing
+        (Role.REGIONAL, 461, 404, 403),  # another region's consultant (Odense's)
     ],
 )
 def test_who_reads_and_who_records(

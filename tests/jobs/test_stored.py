@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
+from portal.benefits import recording
 from portal.benefits.models import Cost, Measurement
 from portal.db import db
 from portal.jobs import tasks
@@ -95,9 +96,10 @@ def test_the_data_version_moves_with_every_kind_of_change(progress_round, no_sch
 
 
 def test_a_change_of_figures_schedules_the_rendering(progress_round, renders, no_schedule):
+    """Told by the one "figures changed" signal the recording services send."""
     huey.storage.flush_schedule()
     m = db.session.scalars(select(Measurement).limit(1)).first()
-    m.value += 1
+    recording.update_measurement(m, m.value + 1, actor=None)
     db.session.commit()
     assert [t.name for t in huey.scheduled()] == ["prerender_reports"]
     tasks.prerender_reports()  # what the worker runs a few seconds later

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal.auth.models import Role
 from portal.db import db
 from portal.municipalities.models import Municipality
 from portal.participations import grants
@@ -236,11 +237,15 @@ def test_the_number_of_queries_does_not_grow_with_the_municipalities(app, count_
     assert counts[0] <= 12
 
 
-def test_members_see_each_others_grants_and_payments_but_not_the_notes(app, funding_round):
-    """The rule (participations/permissions.py): public grants, the coordinator's notes."""
+def test_members_see_each_others_grants_and_payments_but_not_the_notes(
+    app, funding_round, make_user
+):
+    """The rule (the gate's report audiences: ``amount`` and ``note``): public grants, the
+    coordinator's notes."""
     scope = ReportScope(round=funding_round.round, community=funding_round.north)
+    member = make_user(Role.MUNICIPAL, code=101)
     with app.test_request_context():
-        report = funding_report(scope)
+        report = funding_report(scope, viewer=member)
     main = rows(report.main_table)
     assert ["København", "101", "Skaleringsleder", "Hovedstaden", 900_000, 300_000, 600_000] in main
     assert any(r[0] == "Frederiksberg" and r[5] == 100_000 for r in main)

@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access
-from portal.auth.models import Role
-from portal.auth.permissions import role_required
+from portal.access import admits
 from portal.benefits import costs, freeze, quality, recording
 from portal.benefits.entry import entry_overview
 from portal.benefits.forms import (
@@ -20,10 +19,9 @@ from portal.benefits.forms import (
     OwnerForm,
     TargetForm,
 )
-from portal.benefits.models import Cost, CostKind, Measurement
+from portal.benefits.models import Cost, CostKind, Measurement, Target
 from portal.benefits.page import indicator_page, participation_page
 from portal.benefits.permissions import (
-    READERS,
     can_edit_figures,
     can_enter_figures,
 )
@@ -75,7 +73,7 @@ def _to_indicator(participation, indicator_id: int):
 
 
 @bp.route("/deltagelse/<int:participation_id>")
-@role_required(*READERS)
+@admits(Measurement)
 def participation(participation_id: int):
     return _render(access.get_visible_or_404(Participation, participation_id, current_user))
 
@@ -91,7 +89,7 @@ def _render(participation, posted=None, status=200):
 
 
 @bp.route("/indtast")
-@role_required(Role.MUNICIPAL)
+@admits(Measurement, "change")
 def enter():
     if not can_enter_figures(current_user):
         abort(403)
@@ -115,7 +113,7 @@ def _render_indicator(participation, indicator, posted=None, status=200):
 
 
 @bp.route("/deltagelse/<int:participation_id>/indikator/<int:indicator_id>")
-@role_required(*READERS)
+@admits(Measurement)
 def indicator(participation_id: int, indicator_id: int):
     participation = access.get_visible_or_404(Participation, participation_id, current_user)
     return _render_indicator(participation, _indicator_of(participation, indicator_id))
@@ -141,7 +139,7 @@ def _save(participation, key, form, call, message, anchor, field_map=None):
     "/deltagelse/<int:participation_id>/indikator/<int:indicator_id>/basislinje",
     methods=["POST"],
 )
-@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+@admits(Measurement, "change")
 def set_baseline(participation_id: int, indicator_id: int):
     participation = editable_or_403(participation_id)
     indicator = _indicator_of(participation, indicator_id)
@@ -168,7 +166,7 @@ def set_baseline(participation_id: int, indicator_id: int):
 
 
 @bp.route("/deltagelse/<int:participation_id>/indikator/<int:indicator_id>/maal", methods=["POST"])
-@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+@admits(Measurement, "change")
 def set_target(participation_id: int, indicator_id: int):
     participation = editable_or_403(participation_id)
     indicator = _indicator_of(participation, indicator_id)
@@ -199,7 +197,7 @@ def set_target(participation_id: int, indicator_id: int):
 @bp.route(
     "/deltagelse/<int:participation_id>/indikator/<int:indicator_id>/maaling", methods=["POST"]
 )
-@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+@admits(Measurement, "change")
 def add_measurement(participation_id: int, indicator_id: int):
     participation = editable_or_403(participation_id)
     indicator = _indicator_of(participation, indicator_id)
@@ -226,7 +224,7 @@ def add_measurement(participation_id: int, indicator_id: int):
 @bp.route(
     "/deltagelse/<int:participation_id>/maalinger/<int:measurement_id>", methods=["GET", "POST"]
 )
-@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+@admits(Measurement, "change")
 def edit_measurement(participation_id: int, measurement_id: int):
     participation = editable_or_403(participation_id)
     measurement = _figure_of(Measurement, measurement_id, participation)
@@ -261,7 +259,7 @@ def edit_measurement(participation_id: int, measurement_id: int):
 @bp.route(
     "/deltagelse/<int:participation_id>/maalinger/<int:measurement_id>/slet", methods=["POST"]
 )
-@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+@admits(Measurement, "change")
 def delete_measurement(participation_id: int, measurement_id: int):
     participation = editable_or_403(participation_id)
     measurement = _figure_of(Measurement, measurement_id, participation)
@@ -275,7 +273,7 @@ def delete_measurement(participation_id: int, measurement_id: int):
 
 
 @bp.route("/deltagelse/<int:participation_id>/omkostninger", methods=["POST"])
-@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+@admits(Measurement, "change")
 def add_cost(participation_id: int):
     participation = editable_or_403(participation_id)
     form = CostForm(prefix="cost")
@@ -299,7 +297,7 @@ def add_cost(participation_id: int):
 
 
 @bp.route("/deltagelse/<int:participation_id>/omkostninger/<int:cost_id>/slet", methods=["POST"])
-@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+@admits(Measurement, "change")
 def delete_cost(participation_id: int, cost_id: int):
     participation = editable_or_403(participation_id)
     cost = _figure_of(Cost, cost_id, participation)
@@ -310,7 +308,7 @@ def delete_cost(participation_id: int, cost_id: int):
 
 
 @bp.route("/deltagelse/<int:participation_id>/gevinstejer", methods=["POST"])
-@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+@admits(Measurement, "change")
 def set_owner(participation_id: int):
     participation = editable_or_403(participation_id)
     form = OwnerForm(prefix="owner")
@@ -331,7 +329,7 @@ def set_owner(participation_id: int):
 
 
 @bp.route("/deltagelse/<int:participation_id>/godkend-maalbillede", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Target, "approve")
 def approve_picture(participation_id: int):
     participation = access.get_visible_or_404(Participation, participation_id, current_user)
     if commit_or_flash(lambda: freeze.approve_target_picture(participation, actor=current_user)):
@@ -340,7 +338,7 @@ def approve_picture(participation_id: int):
 
 
 @bp.route("/deltagelse/<int:participation_id>/timepris", methods=["POST"])
-@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+@admits(Measurement, "change")
 def set_hourly_cost(participation_id: int):
     participation = editable_or_403(participation_id)
     form = HourlyCostForm(prefix="hourly")

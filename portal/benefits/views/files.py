@@ -9,15 +9,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import access
+from portal.access import admits
 from portal.audit import services as audit
-from portal.auth.models import Role
-from portal.auth.permissions import role_required
 from portal.benefits import exporting
 from portal.benefits.forms import UploadForm
 from portal.benefits.importing import import_figures
-from portal.benefits.models import CostKind
+from portal.benefits.models import CostKind, Measurement
 from portal.benefits.permissions import (
-    READERS,
     can_export_round,
     can_import_for_any,
 )
@@ -49,7 +47,7 @@ def _format(fmt: str) -> str:
 
 
 @bp.route("/deltagelse/<int:participation_id>/tal.<fmt>")
-@role_required(*READERS)
+@admits(Measurement)
 def export_participation(participation_id: int, fmt: str):
     participation = access.get_visible_or_404(Participation, participation_id, current_user)
     table = exporting.figures_table(participation.round, [participation])
@@ -64,7 +62,7 @@ def export_participation(participation_id: int, fmt: str):
 
 
 @bp.route("/forloeb/<slug>/tal.<fmt>")
-@role_required(*READERS)
+@admits(Measurement, every=True)
 def export_round(slug: str, fmt: str):
     if not can_export_round(current_user):
         abort(403)
@@ -74,7 +72,7 @@ def export_round(slug: str, fmt: str):
 
 
 @bp.route("/forloeb/<slug>/skabelon.<fmt>")
-@role_required(*READERS)
+@admits(Participation)
 def template(slug: str, fmt: str):
     """The import template: every participating municipality for national users, only their
     own for a municipality's users (404 when it does not participate)."""
@@ -86,7 +84,7 @@ def template(slug: str, fmt: str):
             )
         )
     )
-    if not participations and not current_user.is_national:
+    if not participations and not access.is_national(current_user):
         abort(404)
     fmt = _format(fmt)
     return Response(
@@ -139,7 +137,7 @@ def _upload(round_, back_url: str, participation=None):
 
 
 @bp.route("/deltagelse/<int:participation_id>/indlaes", methods=["GET", "POST"])
-@role_required(Role.MUNICIPAL, Role.COORDINATOR)
+@admits(Measurement, "change")
 def upload_participation(participation_id: int):
     participation = editable_or_403(participation_id)
     return _upload(
@@ -150,7 +148,7 @@ def upload_participation(participation_id: int):
 
 
 @bp.route("/forloeb/<slug>/indlaes", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@admits(Measurement, "change", every=True)
 def upload_round(slug: str):
     round_ = access.round_or_404(slug, current_user)
     if not can_import_for_any(current_user):

@@ -10,10 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal import access
+from portal.access import admits
 from portal.applications.models import Application, ApplicationStatus
 from portal.audit import services as audit
-from portal.auth.models import Role
-from portal.auth.permissions import role_required
 from portal.db import db
 from portal.pdf import css_string, render_pdf
 from portal.review import decisions, services
@@ -24,7 +23,6 @@ from portal.review.labels import review_status_label
 from portal.review.models import Review, ReviewStatus
 from portal.review.overview import review_row, round_summaries
 from portal.review.permissions import (
-    REVIEW_ROLES,
     can_manage_review,
     can_see_others,
     own_review,
@@ -36,7 +34,7 @@ from portal.web import commit_or_flash, commit_or_show, posted_version
 @bp.app_template_global()
 def can_use_review(user) -> bool:
     """For the navigation: coordinators and reviewers have a review area."""
-    return getattr(user, "is_authenticated", False) and user.role in REVIEW_ROLES
+    return access.can(user, Application, "review")
 
 
 bp.add_app_template_filter(format_score, "score")
@@ -55,7 +53,7 @@ def _coordinator_only():
 
 
 @bp.route("/")
-@role_required(*REVIEW_ROLES)
+@admits(Application, "review")
 def index():
     stmt = access.visible(
         select(Review)
@@ -112,7 +110,7 @@ def _render_application(application, status=200, **forms):
 
 
 @bp.route("/ansoegning/<int:application_id>", methods=["GET", "POST"])
-@role_required(*REVIEW_ROLES)
+@admits(Application, "review")
 def application(application_id: int):
     application = access.get_visible_or_404(Application, application_id, current_user, "review")
     if request.method == "GET":
@@ -138,7 +136,7 @@ def application(application_id: int):
 
 
 @bp.route("/ansoegning/<int:application_id>/inhabil", methods=["POST"])
-@role_required(*REVIEW_ROLES)
+@admits(Application, "review")
 def conflict(application_id: int):
     application = access.get_visible_or_404(Application, application_id, current_user, "review")
     own = own_review(application, current_user) or abort(404)
@@ -158,7 +156,7 @@ def conflict(application_id: int):
 
 
 @bp.route("/ansoegning/<int:application_id>/tildel", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Application, "decide")
 def assign(application_id: int):
     application = access.get_visible_or_404(Application, application_id, current_user, "review")
     form = AssignForm().with_reviewers(services.eligible_reviewers())
@@ -178,7 +176,7 @@ def assign(application_id: int):
 
 
 @bp.route("/bedoemmelse/<int:review_id>/fjern", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Application, "decide")
 def unassign(review_id: int):
     review = access.get_visible_or_404(Review, review_id, current_user, "change")
     application_id = review.application_id
@@ -190,7 +188,7 @@ def unassign(review_id: int):
 
 
 @bp.route("/ansoegning/<int:application_id>/afgoerelse", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Application, "decide")
 def decide(application_id: int):
     application = access.get_visible_or_404(Application, application_id, current_user, "review")
     form = DecisionForm()
@@ -222,7 +220,7 @@ def _flash_approval_warnings(round_, progresses) -> None:
 
 
 @bp.route("/ansoegning/<int:application_id>/dossier.pdf")
-@role_required(Role.COORDINATOR)
+@admits(Application, "decide")
 def dossier(application_id: int):
     application = access.get_visible_or_404(Application, application_id, current_user, "review")
     pdf = render_pdf(render_template("review/dossier.html", dossier=build_dossier(application)))

@@ -9,10 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal import access
+from portal.access import admits
 from portal.applications.models import ApplicantRole, Application, ApplicationStatus
 from portal.audit import services as audit
-from portal.auth.models import Role
-from portal.auth.permissions import role_required
 from portal.db import db
 from portal.errors import MISSING_VERSION
 from portal.pagination import link_args
@@ -60,7 +59,7 @@ def _forms(assign_form=None, decision_form=None):
 
 
 @bp.route("/forloeb/<slug>")
-@role_required(Role.COORDINATOR)
+@admits(Application, "decide")
 def round_overview(slug: str):
     return _render_overview(access.round_or_404(slug, current_user))
 
@@ -91,7 +90,7 @@ def _render_overview(round_, status=200, **forms):
 
 
 @bp.route("/forloeb/<slug>/rangering")
-@role_required(Role.COORDINATOR)
+@admits(Application, "decide")
 def ranking(slug: str):
     return _render_ranking(access.round_or_404(slug, current_user))
 
@@ -123,7 +122,7 @@ def _back(round_, page: str):
 
 
 @bp.route("/forloeb/<slug>/tildel", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Application, "decide")
 def bulk_assign(slug: str):
     round_ = access.round_or_404(slug, current_user)
     form = AssignForm().with_reviewers(services.eligible_reviewers())
@@ -147,7 +146,7 @@ def bulk_assign(slug: str):
 
 
 @bp.route("/forloeb/<slug>/afgoer", methods=["POST"])
-@role_required(Role.COORDINATOR)
+@admits(Application, "decide")
 def bulk_decide(slug: str):
     round_ = access.round_or_404(slug, current_user)
     back = request.form.get("back") if request.form.get("back") in BACK_PAGES else "overview"
@@ -181,7 +180,7 @@ def bulk_decide(slug: str):
 
 
 @bp.route("/forloeb/<slug>/kriterier", methods=["GET", "POST"])
-@role_required(Role.COORDINATOR)
+@admits(Application, "decide")
 def criteria_guide(slug: str):
     round_ = access.round_or_404(slug, current_user)
     form = CriteriaGuideForm()
@@ -209,7 +208,7 @@ def criteria_guide(slug: str):
 
 
 @bp.route("/forloeb/<slug>/bedoemmelser.xlsx")
-@role_required(Role.COORDINATOR)
+@admits(Application, "decide")
 def export_xlsx(slug: str):
     round_ = access.round_or_404(slug, current_user)
     data = review_workbook(overview.round_review(round_))
