@@ -69,6 +69,7 @@ from portal.reports.progress_municipality import (
     own_report,
 )
 from portal.reports.scope import ReportScope, ScopeKind, ScopeNotFound, community_label
+from portal.results.read import stored_evaluations
 
 
 @collector_paused()
@@ -77,19 +78,24 @@ def progress_report(
     *,
     viewer_municipality_id: int | None = None,
     generated_at: datetime | None = None,
+    live: bool = False,
 ) -> Report:
     """The progress report of ``scope`` (see the module); access is the caller's check.
-    ``viewer_municipality_id``: whose figures are the reader's own (exact, never "< 5")."""
+    ``viewer_municipality_id``: whose figures are the reader's own (exact, never "< 5").
+    A round's and the nation's come from the stored results, or with ``live`` from the
+    figures (``round_data``); a municipality's own is always computed from its figures."""
     generated_at = generated_at or utcnow()
     if scope.round is None:
         if scope.kind != ScopeKind.NATIONAL:
             raise ScopeNotFound(_("Fremdriftsrapporten for en kommune gælder ét forløb."))
-        return _national_report(viewer_municipality_id, generated_at)
+        return _national_report(viewer_municipality_id, generated_at, live)
     round_ = scope.round
     if scope.kind == ScopeKind.MUNICIPALITY:
         return own_report(round_, scope.municipality.id, generated_at)
     community = scope.community if scope.kind == ScopeKind.COMMUNITY else None
-    data = round_data(round_, viewer_municipality_id, community_id=getattr(community, "id", None))
+    data = round_data(
+        round_, viewer_municipality_id, community_id=getattr(community, "id", None), live=live
+    )
     if community is not None:
         scope_text = community_label(community.name)
         filename = f"fremdrift-{round_.slug}-faellesskab-{slugify(community.name)}"
@@ -139,12 +145,20 @@ def _order(evaluations: Sequence[Evaluation], *, by_community: bool) -> list[Eva
     return sorted(evaluations, key=key)
 
 
-def round_data(round_: Round, viewer: int | None, *, community_id: int | None = None) -> RoundData:
-    """A round's (or one community's) evaluations, comparisons and latest narratives: eight
-    queries whatever the number of municipalities."""
+def round_data(
+    round_: Round, viewer: int | None, *, community_id: int | None = None, live: bool = False
+) -> RoundData:
+    """A round's (or one community's) evaluations, comparisons and latest narratives: nine
+    queries whatever the number of municipalities. The evaluations are the stored results
+    (``results.read.stored_evaluations``: kept in step with the figures in the transaction
+    that changes them), or with ``live`` computed from the figures again."""
     participations = round_participations(round_.id, community_id)
     models = programme_models([round_.programme_id])
-    evaluations = _order(evaluate(participations, models=models), by_community=community_id is None)
+    if live:
+        evaluated = evaluate(participations, models=models)
+    else:
+        evaluated = stored_evaluations(participations, models=models, benefits=True)
+    evaluations = _order(evaluated, by_community=community_id is None)
     return RoundData(
         round_,
         viewer,
@@ -285,9 +299,9 @@ def running_rounds() -> list[Round]:
     )
 
 
-def _national_report(viewer: int | None, generated_at: datetime) -> Report:
+def _national_report(viewer: int | None, generated_at: datetime, live: bool) -> Report:
     rounds = running_rounds()
-    data = [round_data(r, viewer) for r in rounds]
+    data = [round_data(r, viewer, live=live) for r in rounds]
     overview = Section(
         _("Overblik"),
         paragraphs=[

@@ -1,6 +1,11 @@
 """Reading the stored results back as the dataclasses pages and reports already render
-(``benefits.calculation``): ``Evaluation`` objects without their monthly benefits, and
-``Totals`` per participation, community, round and nationally.
+(``benefits.calculation``): ``Evaluation`` objects — without their monthly benefits for the
+medians, or with them (``benefits=True``: each month and each line of each month, the
+totals, the payback, the recorded costs, the quality marks) for a round's and the nation's
+progress reports —, and ``Totals`` per participation, community, round and nationally.
+
+What the stored rows do not hold is how each figure was computed (the explanations in
+words): a municipality's own report and dashboard, which show them, evaluate live.
 
 A round's rows come with one query whatever its size; the medians are taken over them in
 Python (exact Decimals; PostgreSQL's ``percentile_cont`` would hand back a double). The status
@@ -22,6 +27,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.benefits import calculation
+from portal.benefits.arithmetic import BenefitResult, PeriodResult
 from portal.benefits.calculation import (
     CommunityTotals,
     Evaluation,
@@ -32,6 +38,8 @@ from portal.benefits.calculation import (
     programme_models,
 )
 from portal.benefits.calculation.data import ZERO, NationalTotals, RoundTotals, TargetInfo
+from portal.benefits.calculation.loading import load_costs
+from portal.benefits.grid import Explanation, Flag, LineResult
 from portal.benefits.progress import (
     IndicatorProgress,
     Point,
@@ -42,7 +50,14 @@ from portal.benefits.progress import (
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.models import Round
-from portal.results.models import IndicatorResultRow, MonthResult, ParticipationResult
+from portal.results.models import (
+    IndicatorResultRow,
+    LineMonthResult,
+    MonthResult,
+    ParticipationResult,
+)
+
+NOT_KEPT = Explanation("")  # how a stored figure was computed is not kept (module docstring)
 
 
 def judge(row: IndicatorResultRow, as_of: date | None, today: date) -> IndicatorProgress:
@@ -81,16 +96,37 @@ def judge(row: IndicatorResultRow, as_of: date | None, today: date) -> Indicator
 def _indicator_result(info, row: IndicatorResultRow | None, as_of: date | None, today: date):
     if row is None:  # not refreshed yet: nothing recorded as far as the results know
         return IndicatorResult(info, None, None, (), None, ("baseline", "target"))
-    baseline = Point(row.baseline_date, row.baseline_value) if row.baseline_date else None
+    baseline = (
+        Point(row.baseline_date, row.baseline_value, row.baseline_quality)
+        if row.baseline_date
+        else None
+    )
     target = (
-        TargetInfo(row.target_value, row.target_date, row.target_pessimistic, row.target_optimistic)
+        TargetInfo(
+            row.target_value,
+            row.target_date,
+            row.target_pessimistic,
+            row.target_optimistic,
+            row.target_quality,
+        )
         if row.target_date
         else None
     )
-    latest = Point(row.latest_date, row.latest_value) if row.latest_date else None
+    latest = (
+        Point(row.latest_date, row.latest_value, row.latest_quality) if row.latest_date else None
+    )
     missing = tuple(n for n, there in (("baseline", baseline), ("target", target)) if not there)
     result = None if missing else judge(row, as_of, today)
-    return IndicatorResult(info, baseline, target, (latest,) if latest else (), result, missing)
+    return IndicatorResult(
+        info,
+        baseline,
+        target,
+        (latest,) if latest else (),
+        result,
+        missing,
+        frozenset(row.marks.split(",")) if row.marks else frozenset(),
+        row.marked_measurements,
+    )
 
 
 def stored_evaluations(
@@ -99,15 +135,25 @@ def stored_evaluations(
     as_of: date | None = None,
     models: dict[int, ProgrammeModel] | None = None,
     today: date | None = None,
+    benefits: bool = False,
 ) -> list[Evaluation]:
     """Each participation's indicators from the stored rows (``series`` holds the latest
-    measurement only, ``benefits`` is ``None``): one query, plus one for the programmes'
-    indicators when ``models`` is not passed."""
+    measurement only): one query, plus one for the programmes' indicators when ``models``
+    is not passed. ``benefits``: with each participation's stored benefits and recorded
+    costs too (``stored_benefits``, four queries more); ``None`` otherwise."""
     if not participations:
         return []
     today = today or calculation.local_today()  # the day the live evaluation judges on
     if models is None:
-        models = programme_models({p.round.programme_id for p in participations}, lines=False)
+        models = programme_models({p.round.programme_id for p in participations}, lines=benefits)
+    kept, costs = (
+        (
+            stored_benefits([p.id for p in participations]),
+            load_costs([p.id for p in participations]),
+        )
+        if benefits
+        else ({}, {})
+    )
     stored: dict[int, dict[int, IndicatorResultRow]] = defaultdict(dict)
     for row in db.session.scalars(
         select(IndicatorResultRow).where(
@@ -127,12 +173,84 @@ def stored_evaluations(
                 _member(p),
                 indicators,
                 tuple(model.line_infos),
-                None,
+                kept.get(p.id, NOTHING_YET) if benefits else None,
                 p.hourly_cost_override,
                 tuple(model.problems),
+                tuple(costs.get(p.id, ())),
             )
         )
     return results
+
+
+# A participation whose results were never refreshed: nothing recorded, as far as they know.
+NOTHING_YET = BenefitResult((), None, None, ZERO, ZERO, ZERO, ZERO, {}, {}, None, None, {})
+
+
+def stored_benefits(participation_ids: Sequence[int]) -> dict[int, BenefitResult]:
+    """Each participation's benefits as ``arithmetic.compute_benefits`` computed them when
+    its figures last changed, from three queries (totals, months, each line of each month):
+    the same months, lines, sums and payback, at the stored scale; no explanations, and a
+    missing value's flag says which line and month, not why."""
+    ids = list(participation_ids)
+    if not ids:
+        return {}
+    lines: dict[tuple[int, date], list[LineResult]] = defaultdict(list)
+    for row in db.session.scalars(
+        select(LineMonthResult)
+        .where(LineMonthResult.participation_id.in_(ids))
+        .order_by(LineMonthResult.participation_id, LineMonthResult.month)
+    ):
+        flag = Flag(row.month, row.line_key, row.flag, (), "") if row.flag else None
+        lines[row.participation_id, row.month].append(
+            LineResult(row.line_key, row.kind, row.amount, row.kroner, NOT_KEPT, flag=flag)
+        )
+    periods: dict[int, list[PeriodResult]] = defaultdict(list)
+    for m in db.session.scalars(
+        select(MonthResult)
+        .where(MonthResult.participation_id.in_(ids))
+        .order_by(MonthResult.participation_id, MonthResult.month)
+    ):
+        periods[m.participation_id].append(
+            PeriodResult(
+                m.month,
+                tuple(lines[m.participation_id, m.month]),
+                m.hours,
+                m.gross,
+                m.costs,
+                m.net,
+                m.cumulative_net,
+                m.hours_12m,
+                m.fte_12m,
+                {},
+            )
+        )
+    result = {}
+    for row in db.session.scalars(
+        select(ParticipationResult).where(ParticipationResult.participation_id.in_(ids))
+    ):
+        months = tuple(periods[row.participation_id])
+        amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        kroner: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for period in months:
+            for line in period.lines:
+                amounts[line.key] += line.amount or ZERO
+                kroner[line.key] += line.kroner or ZERO
+        result[row.participation_id] = BenefitResult(
+            months,
+            row.hourly_cost,
+            row.annual_hours,
+            row.total_hours,
+            row.gross,
+            row.costs,
+            row.net,
+            dict(amounts),
+            dict(kroner),
+            row.fte_12m,
+            row.payback,
+            {},
+            tuple(f for period in months for f in period.flags),
+        )
+    return result
 
 
 def round_figures(round_id: int) -> list[tuple[int, int | None, Decimal | None, Decimal | None]]:

@@ -153,6 +153,7 @@ def _rows(e: Evaluation, rows: dict[type, list[dict]], version: int, now) -> Non
                 projection_shortfall=q(projection.shortfall) if projection else None,
                 projection_slope=q(projection.slope_per_day, SLOPE) if projection else None,
                 projection_points=projection.points if projection else None,
+                **_quality_columns(r),
             )
         )
     for period in b.periods:
@@ -183,6 +184,18 @@ def _rows(e: Evaluation, rows: dict[type, list[dict]], version: int, now) -> Non
                     flag=line.flag.kind if line.flag else None,
                 )
             )
+
+
+def _quality_columns(r) -> dict:
+    """The marks a report shows of one indicator (``IndicatorResultRow``'s last columns)."""
+    marked = [p.quality for p in r.series if p.quality]
+    return dict(
+        baseline_quality=r.baseline.quality if r.baseline else None,
+        target_quality=r.target.quality if r.target else None,
+        latest_quality=r.latest.quality if r.latest else None,
+        marks=",".join(sorted(set(marked))) or None,
+        marked_measurements=len(marked),
+    )
 
 
 def rebuild(round_: Round | None = None) -> int:

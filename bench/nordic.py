@@ -1,0 +1,209 @@
+"""Nordic scale: the national data set (``bench.national``: the demo, every municipality in
+the four programmes' rounds with 36 months of every indicator) built twice, with the 98
+Danish municipalities and with ~750 (the Danish ones plus Norwegian and Swedish ones with
+made-up codes, imported through ``portal municipalities import`` as an operator would), each
+in a SQLite database of its own; then the round-wide paths measured in-process and
+cache-cold (every cache the portal keeps cleared before each request), the two data sets in
+turns so the machine's other load falls on both alike.
+
+Printed: ``round_xlsx_seconds`` and ``round_report_page_ms`` (98), the ratios 750 ÷ 98 of a
+municipality's dashboard (its project lead's first view), the national round view, the
+round progress XLSX and the round progress page, ``results_rebuild_750_seconds`` (``portal
+results rebuild`` of the four rounds), and ``nordic_slowest_request_seconds`` (the slowest
+of those requests at 750: none may come near the worker timeout). Run alone: ``python -m
+bench.nordic``; ``make bench`` runs it when ``BENCH_SCALE=nordic``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from portal.db import db
+
+NORWAY, SWEDEN = 356, 296  # with the 98 Danish: 750
+REPEAT = 3
+COUNTRIES = ("DK", "NO", "SE")
+
+
+def register_csv(country: str, count: int) -> str:
+    """A register of ``count`` made-up municipalities of ``country``: codes that look like
+    theirs (Norway's four digits, Sweden's four), names that say they are made up."""
+    first = {"NO": 3001, "SE": 1201}[country]
+    regions = {"NO": ("Øst", "Vest", "Midt", "Nord"), "SE": ("Svealand", "Götaland", "Norrland")}
+    rows = ["code,name,region,country"]
+    for n in range(count):
+        name = f"Bench {country} {n + 1:03d}"
+        rows.append(f"{first + n},{name},{regions[country][n % len(regions[country])]},{country}")
+    return "\n".join(rows) + "\n"
+
+
+def import_register(app, folder: Path) -> None:
+    """Norwegian and Swedish municipalities through the operator's command."""
+    runner = app.test_cli_runner()
+    for country, count in (("NO", NORWAY), ("SE", SWEDEN)):
+        path = folder / f"{country.lower()}.csv"
+        path.write_text(register_csv(country, count), encoding="utf-8")
+        result = runner.invoke(args=["municipalities", "import", str(path)])
+        if result.exit_code != 0:
+            raise RuntimeError(f"portal municipalities import {path}: {result.output}")
+
+
+@dataclass
+class DataSet:
+    name: str
+    app: object
+    data: object  # bench.national.NationalData
+    round_slug: str
+    leads: list[tuple[str, str]]  # (e-mail, dashboard) of project leads, one a municipality
+
+
+def build(folder: Path, nordic: bool) -> DataSet:
+    from bench.national import ROUNDS, build as build_national
+    from portal import create_app
+    from portal.migrate import upgrade
+
+    name = "750" if nordic else "98"
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / f'nordic-{name}.sqlite3'}",
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    upgrade(db.engine)
+    with app.app_context():
+        if nordic:
+            data = build_national(COUNTRIES, register=lambda: import_register(app, folder))
+        else:
+            data = build_national()
+        leads = _project_leads(ROUNDS[0])
+    db.session.remove()
+    return DataSet(name, app, data, ROUNDS[0], leads)
+
+
+def _project_leads(round_slug: str, count: int = REPEAT + 1) -> list[str]:
+    """Project leads of the first municipalities of the round (made for the bench): a cold
+    dashboard is one user's first view of their own page."""
+    from portal.auth.models import Role, User
+    from portal.auth.services import hash_password
+    from portal.demo import DEMO_PASSWORD
+    from portal.participations.models import Participation
+    from portal.programmes.models import Round
+
+    round_id = db.session.scalar(select(Round.id).where(Round.slug == round_slug))
+    participations = db.session.execute(
+        select(Participation.id, Participation.municipality_id)
+        .where(Participation.round_id == round_id)
+        .order_by(Participation.id.desc())
+        .limit(count)
+    ).all()
+    leads = []
+    password = hash_password(DEMO_PASSWORD)
+    for n, (participation_id, municipality_id) in enumerate(participations):
+        email = f"bench.lead{n}@example.dk"
+        db.session.add(
+            User(
+                email=email,
+                name=f"Bench {n}",
+                role=Role.MUNICIPAL,
+                municipality_id=municipality_id,
+                password_hash=password,
+            )
+        )
+        leads.append((email, f"/oversigt/deltagelse/{participation_id}"))
+    db.session.commit()
+    return leads
+
+
+def clear_caches() -> None:
+    """Every cache a request could be served from, in this process."""
+    from portal import rendered
+    from portal.benefits import calculation, charts, scenarios
+
+    charts.cache_clear()
+    calculation._benefits.cache_clear()
+    scenarios._computed.cache_clear()
+    rendered.clear()
+
+
+def _client(ds: DataSet, email: str):
+    from portal.demo import DEMO_PASSWORD
+
+    client = ds.app.test_client()
+    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, (email, response.status_code)
+    return client
+
+
+def _cold(client, path: str) -> float:
+    clear_caches()
+    start = time.perf_counter()
+    response = client.get(path)
+    elapsed = time.perf_counter() - start
+    assert response.status_code == 200, (path, response.status_code)
+    return elapsed
+
+
+def measure(ds: DataSet) -> dict[str, list[float]]:
+    """One round of every measurement on ``ds``: seconds per path."""
+    coordinator = _client(ds, "koordinator@demo.dk")
+    slug = ds.round_slug
+    times = {
+        "dashboard_cold": [],
+        "round_view": [_cold(coordinator, f"/oversigt/forloeb/{slug}")],
+        "round_xlsx": [_cold(coordinator, f"/rapporter/fremdrift/{slug}?format=xlsx")],
+        "round_report_page": [_cold(coordinator, f"/rapporter/fremdrift/{slug}")],
+    }
+    for email, path in ds.leads:  # a fresh session: no page held for it, no If-None-Match
+        times["dashboard_cold"].append(_cold(_client(ds, email), path))
+    return times
+
+
+def run(bench) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        small, big = build(folder, nordic=False), build(folder, nordic=True)
+        bench("nordic_municipalities", big.data.municipalities)
+        bench("nordic_participations", big.data.participations)
+        bench("nordic_measurements", big.data.measurements)
+        bench("results_rebuild_98_seconds", small.data.rebuild_seconds)
+        bench("results_rebuild_750_seconds", big.data.rebuild_seconds)
+        for ds in (small, big):  # a first request of each kind: imports, templates
+            measure(ds)
+        runs = {small.name: [], big.name: []}
+        for _ in range(REPEAT):
+            for ds in (small, big):
+                runs[ds.name].append(measure(ds))
+
+        def median(ds: DataSet, key: str) -> float:
+            return statistics.median(t for r in runs[ds.name] for t in r[key])
+
+        bench("round_xlsx_seconds", median(small, "round_xlsx"))
+        bench("round_report_page_ms", median(small, "round_report_page") * 1000)
+        bench("round_view_ms", median(small, "round_view") * 1000)
+        bench("dashboard_cold_ms", median(small, "dashboard_cold") * 1000)
+        for key in ("dashboard_cold", "round_view", "round_xlsx", "round_report_page"):
+            bench(f"{key}_750_ms", median(big, key) * 1000)
+            bench(f"{key}_750_vs_98_ratio", median(big, key) / median(small, key))
+        slowest = max(t for r in runs[big.name] for ts in r.values() for t in ts)
+        bench("nordic_slowest_request_seconds", slowest)
+        for ds in (small, big):
+            with ds.app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+def _print(name: str, value) -> None:
+    print(f"BENCH {name}={value:.3f}" if isinstance(value, float) else f"BENCH {name}={value}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    run(_print)
