@@ -56,7 +56,10 @@ from portal.results.models import (
     MonthResult,
     ParticipationResult,
 )
+from portal.results.refresh import q
 
+# ``PeriodResult``'s figures after its month and lines, in its order
+MONTH_FIGURES = ("hours", "gross", "costs", "net", "cumulative_net", "hours_12m", "fte_12m")
 NOT_KEPT = Explanation("")  # how a stored figure was computed is not kept (module docstring)
 
 
@@ -188,54 +191,57 @@ NOTHING_YET = BenefitResult((), None, None, ZERO, ZERO, ZERO, ZERO, {}, {}, None
 
 def stored_benefits(participation_ids: Sequence[int]) -> dict[int, BenefitResult]:
     """Each participation's benefits as ``arithmetic.compute_benefits`` computed them when
-    its figures last changed, from three queries (totals, months, each line of each month):
-    the same months, lines, sums and payback, at the stored scale; no explanations, and a
-    missing value's flag says which line and month, not why."""
+    its figures last changed, from four queries of plain rows (totals, months, each line's
+    sums, the flagged lines): the same months, sums per line, totals and payback, at the
+    stored scale. A month's ``lines`` are only its flagged ones (what a month lacks; the
+    line amounts of each month are ``LineMonthResult``'s, read by nobody yet), there are no
+    explanations, and a flag says which line and month, not why."""
     ids = list(participation_ids)
     if not ids:
         return {}
-    lines: dict[tuple[int, date], list[LineResult]] = defaultdict(list)
-    for row in db.session.scalars(
-        select(LineMonthResult)
-        .where(LineMonthResult.participation_id.in_(ids))
-        .order_by(LineMonthResult.participation_id, LineMonthResult.month)
+    flagged: dict[tuple[int, date], list[LineResult]] = defaultdict(list)
+    for pid, month, key, kind, flag in db.session.execute(
+        select(
+            LineMonthResult.participation_id,
+            LineMonthResult.month,
+            LineMonthResult.line_key,
+            LineMonthResult.kind,
+            LineMonthResult.flag,
+        ).where(LineMonthResult.participation_id.in_(ids), LineMonthResult.flag.is_not(None))
     ):
-        flag = Flag(row.month, row.line_key, row.flag, (), "") if row.flag else None
-        lines[row.participation_id, row.month].append(
-            LineResult(row.line_key, row.kind, row.amount, row.kroner, NOT_KEPT, flag=flag)
+        flagged[pid, month].append(
+            LineResult(key, kind, None, None, NOT_KEPT, flag=Flag(month, key, flag, (), ""))
         )
+    amounts: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    kroner: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for pid, key, amount, value in db.session.execute(
+        select(
+            LineMonthResult.participation_id,
+            LineMonthResult.line_key,
+            func.coalesce(func.sum(LineMonthResult.amount), 0),
+            func.coalesce(func.sum(LineMonthResult.kroner), 0),
+        )
+        .where(LineMonthResult.participation_id.in_(ids))
+        .group_by(LineMonthResult.participation_id, LineMonthResult.line_key)
+    ):
+        amounts[pid][key] = q(Decimal(amount))
+        kroner[pid][key] = q(Decimal(value))
     periods: dict[int, list[PeriodResult]] = defaultdict(list)
-    for m in db.session.scalars(
-        select(MonthResult)
+    columns = [MonthResult.participation_id, MonthResult.month]
+    columns += [getattr(MonthResult, name) for name in MONTH_FIGURES]
+    for pid, month, *figures in db.session.execute(
+        select(*columns)
         .where(MonthResult.participation_id.in_(ids))
         .order_by(MonthResult.participation_id, MonthResult.month)
     ):
-        periods[m.participation_id].append(
-            PeriodResult(
-                m.month,
-                tuple(lines[m.participation_id, m.month]),
-                m.hours,
-                m.gross,
-                m.costs,
-                m.net,
-                m.cumulative_net,
-                m.hours_12m,
-                m.fte_12m,
-                {},
-            )
-        )
+        periods[pid].append(PeriodResult(month, tuple(flagged[pid, month]), *figures, {}))
     result = {}
     for row in db.session.scalars(
         select(ParticipationResult).where(ParticipationResult.participation_id.in_(ids))
     ):
-        months = tuple(periods[row.participation_id])
-        amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        kroner: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        for period in months:
-            for line in period.lines:
-                amounts[line.key] += line.amount or ZERO
-                kroner[line.key] += line.kroner or ZERO
-        result[row.participation_id] = BenefitResult(
+        pid = row.participation_id
+        months = tuple(periods[pid])
+        result[pid] = BenefitResult(
             months,
             row.hourly_cost,
             row.annual_hours,
@@ -243,8 +249,8 @@ def stored_benefits(participation_ids: Sequence[int]) -> dict[int, BenefitResult
             row.gross,
             row.costs,
             row.net,
-            dict(amounts),
-            dict(kroner),
+            amounts[pid],
+            kroner[pid],
             row.fte_12m,
             row.payback,
             {},
