@@ -65,7 +65,8 @@ class DataSet:
 
 
 def build(folder: Path, nordic: bool) -> DataSet:
-    from bench.national import ROUNDS, build as build_national
+    from bench.national import ROUNDS
+    from bench.national import build as build_national
     from portal import create_app
     from portal.migrate import upgrade
 

@@ -160,12 +160,18 @@ class Report:
     # The PDF template; a report with more to print extends ``reports/pdf/base.html``.
     pdf_template: str = "reports/pdf/base.html"
     summary: str = ""  # one paragraph on the cover
+    # The headline figures as numeric cells (a progress report's "Nøgletal"): in the files
+    # only (after the main table), beside the summary the page and the PDF give in words.
+    key_figures: Table | None = None
 
     def tables(self) -> Iterator[Table]:
-        """Every table for the files: the main table first when no section holds it."""
+        """Every table for the files: the main table when no section holds it, the key
+        figures, then the sections' tables."""
         in_sections = [t for section in self.sections for t in section.tables]
         if self.main_table is not None and not any(t is self.main_table for t in in_sections):
             yield self.main_table
+        if self.key_figures is not None:
+            yield self.key_figures
         yield from in_sections
 
     @property

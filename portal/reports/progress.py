@@ -55,13 +55,14 @@ from portal.reports import progress_benefits as b
 from portal.reports import progress_promise as promise
 from portal.reports import progress_tables as t
 from portal.reports.funding_tables import period_text
-from portal.reports.model import Chart, Report, Section, slugify
+from portal.reports.model import Chart, Report, Section, Table, slugify
 from portal.reports.progress_comparison import (
     chart_alt,
     comparison_table,
     overview_table,
     status_counts_text,
 )
+from portal.reports.progress_key_figures import key_figures_table
 from portal.reports.progress_method import method_sections
 from portal.reports.progress_municipality import (
     PDF_TEMPLATE,
@@ -112,6 +113,7 @@ def progress_report(
         sections=sections,
         filename=filename,
         main_table=t.main_table(data.evaluations, viewer_municipality_id),
+        key_figures=_round_key_figures(data, community),
         summary=_cover_text(data.evaluations, data.comparisons),
         pdf_template=PDF_TEMPLATE,
     )
@@ -172,6 +174,19 @@ def round_data(
 
 
 # --- several municipalities --------------------------------------------------------------------
+
+
+def _round_key_figures(data: RoundData, community) -> Table:
+    """Per community and the round in all (a community's report: the community alone)."""
+    if community is not None:
+        return key_figures_table(_("Fællesskab"), [(community.name, data.evaluations)])
+    groups: dict[str | None, list[Evaluation]] = {}
+    for e in data.evaluations:
+        groups.setdefault(e.member.community_name, []).append(e)
+    named = sorted((name, group) for name, group in groups.items() if name is not None)
+    if None in groups:
+        named.append((_("Uden fællesskab"), groups[None]))
+    return key_figures_table(_("Fællesskab"), named, total=localized(data.round, "name"))
 
 
 def _cover_text(evaluations: Sequence[Evaluation], comparisons=()) -> str:
@@ -330,6 +345,11 @@ def _national_report(viewer: int | None, generated_at: datetime, live: bool) -> 
         sections=sections,
         filename="fremdrift-alle-forloeb",
         main_table=main,
+        key_figures=key_figures_table(
+            _("Forløb"),
+            [(localized(d.round, "name"), d.evaluations) for d in data],
+            total=_("Alle forløb"),
+        ),
         summary=_cover_text(everyone, [c for d in data for c in d.comparisons])
         if everyone
         else _("Ingen forløb er i gang i dag."),

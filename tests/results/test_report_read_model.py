@@ -25,7 +25,6 @@ from portal.reports.scope import ReportScope
 from portal.reports.xlsx import report_workbook
 from portal.results.read import stored_evaluations
 from tests.dashboards.helpers import key_of, measure, stored
-from tests.reports.conftest import progress_round  # noqa: F401  (a fixture)
 
 
 def _page(report) -> str:
