@@ -94,6 +94,9 @@ class Table:
     # In the page, the workbook and the CSV files, but not typeset in the PDF, which says so
     # in ``note``: a summary for a board, with the long lists a click away.
     in_pdf: bool = True
+    # Whose figures, in a report of several rounds (the round's name): the workbook's list
+    # of sheets says it beside the title, so "Gevinster (2)" is explained.
+    context: str = ""
 
     def add(self, *values: Value, kind: RowKind = RowKind.ROW) -> Row:
         if len(values) != len(self.columns):

@@ -207,11 +207,13 @@ def _cover_text(evaluations: Sequence[Evaluation], comparisons=()) -> str:
     return text
 
 
-def round_sections(data: RoundData, *, nested: bool) -> list[Section]:
+def round_sections(data: RoundData, *, nested: bool, number: int = 1) -> list[Section]:
     """The summary, benefits, indicators and words of a round or community. ``nested``:
     under a chapter named for the round (the national report), everything a level down."""
     round_ = data.round
-    suffix = f"({round_.id})" if nested else ""
+    # Its sheets in the national workbook: "Gevinster (2)" for the second round, as the
+    # appendix numbers them (``method_sections``); "Om rapporten" lists each with its round.
+    suffix = f"({number})" if nested else ""
     level = 2 if nested else 1
     evaluations = data.evaluations
     summary = Section(
@@ -325,10 +327,18 @@ def _national_report(viewer: int | None, generated_at: datetime, live: bool) -> 
         tables=[b.rounds_table([(d.round, Totals.of(d.evaluations)) for d in data])],
     )
     sections = [overview]
-    for d in data:
-        sections += round_sections(d, nested=True)
+    for number, d in enumerate(data, start=1):
+        chapter = round_sections(d, nested=True, number=number)
+        for table in (x for section in chapter for x in section.tables):
+            table.context = localized(d.round, "name")
+        sections += chapter
     if data:
-        sections += method_sections([(d.round, d.evaluations, d.lines) for d in data], several=True)
+        method = method_sections([(d.round, d.evaluations, d.lines) for d in data], several=True)
+        if len(data) > 1:  # a section per round after the rules, numbered as the chapters
+            for d, section in zip(data, method[1:], strict=True):
+                for table in section.tables:
+                    table.context = localized(d.round, "name")
+        sections += method
     main = t.main_table([], viewer, with_round="")
     for d in data:
         t.add_main_rows(main, d.evaluations, viewer, localized(d.round, "name"))

@@ -93,7 +93,10 @@ def _about_sheet(book: StreamingWorkbook, report: Report, names: list[tuple[str,
     # Sheet names are cut to 31 characters and numbered on a repeat: each one's full title.
     rows.append(("", None))
     rows.append((_("Ark"), _("Indhold")))
-    rows += [(name, table.title) for name, table in names[1:]]
+    rows += [
+        (name, f"{table.title} – {table.context}" if table.context else table.title)
+        for name, table in names[1:]
+    ]
     text = {"text_wrap": True, "valign": "top", "align": "left"}
     for n, (label, value) in enumerate(rows):
         if not label:
