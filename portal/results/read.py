@@ -158,8 +158,9 @@ def stored_evaluations(
         else ({}, {})
     )
     stored: dict[int, dict[int, IndicatorResultRow]] = defaultdict(dict)
-    for row in db.session.scalars(
-        select(IndicatorResultRow).where(
+    # plain rows (attributes by column name, as the model's): no identity map for thousands
+    for row in db.session.execute(
+        select(*IndicatorResultRow.__table__.columns).where(
             IndicatorResultRow.participation_id.in_([p.id for p in participations])
         )
     ):
@@ -236,8 +237,10 @@ def stored_benefits(participation_ids: Sequence[int]) -> dict[int, BenefitResult
     ):
         periods[pid].append(PeriodResult(month, tuple(flagged[pid, month]), *figures, {}))
     result = {}
-    for row in db.session.scalars(
-        select(ParticipationResult).where(ParticipationResult.participation_id.in_(ids))
+    for row in db.session.execute(
+        select(*ParticipationResult.__table__.columns).where(
+            ParticipationResult.participation_id.in_(ids)
+        )
     ):
         pid = row.participation_id
         months = tuple(periods[pid])
