@@ -30,11 +30,22 @@ DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
 MIN_WIDTH, MAX_WIDTH, MAX_HEADER_WIDTH = 8, 50, 30
 
 
+PERCENT_DIGITS = 1  # every percentage of a workbook: 66,7 %
+ENTERED_DIGITS = 2  # every indicator value as entered (a baseline, a target, a median): 12,50
+
+
 def number_format(column: Column) -> str:
-    """The cell format of a column: whole kroner, thousands separators, exactly the
-    column's decimals (``Column.digits``) for decimals and percentages, as the page shows
-    them."""
-    decimals = "." + "0" * column.digits if column.digits > 0 else ""
+    """The cell format of a column, one per quantity across every sheet (issue 21: the same
+    figure with two decimals on one sheet and one on the next): whole kroner, whole numbers,
+    ``PERCENT_DIGITS`` for every percentage, ``ENTERED_DIGITS`` for every indicator value,
+    and the column's own decimals (``Column.digits``) for a computed quantity (hours 0, FTE
+    2). The cell holds the exact value; the format only rounds it for the eye."""
+    digits = column.digits
+    if column.kind == Kind.PERCENT:
+        digits = PERCENT_DIGITS
+    elif column.as_entered:
+        digits = ENTERED_DIGITS
+    decimals = "." + "0" * digits if digits > 0 else ""
     return {
         Kind.MONEY: '#,##0 "kr."',
         Kind.INTEGER: "#,##0",

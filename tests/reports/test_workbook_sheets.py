@@ -45,3 +45,22 @@ def test_the_national_workbook_names_each_rounds_sheets(app, progress_round, mon
     key = [[c.value for c in row] for row in book["Nøgletal"].iter_rows()]
     assert [row[0] for row in key[1:]] == [first.name_da, second.name_da, "Alle forløb"]
     assert key[-1][1] == 4 and key[-1][6] == key[1][6] + key[2][6]
+
+
+def test_one_number_format_per_quantity_in_every_sheet(app, progress_round):
+    """Issue 21: consistent decimals. A column of the same heading is written with the same
+    number format on every sheet (progress 66,7 % everywhere, an indicator's value with two
+    decimals everywhere)."""
+    report = build(app, ReportScope(round=progress_round.round))
+    with app.test_request_context():
+        book = load_workbook(io.BytesIO(report_workbook(report)))
+    formats: dict[str, set[str]] = {}
+    for sheet in book.worksheets[1:]:
+        header = [c.value for c in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            for label, cell in zip(header, row, strict=False):
+                if cell.data_type == "n" and cell.value is not None and not cell.is_date:
+                    formats.setdefault(label, set()).add(cell.number_format)
+    assert formats["Fremdrift"] == {"0.0%"}
+    assert formats["Seneste værdi"] == {"#,##0.00"} and formats["Basislinje"] == {"#,##0.00"}
+    assert all(len(f) == 1 for f in formats.values()), formats
