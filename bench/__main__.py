@@ -147,6 +147,9 @@ def main() -> None:
     # not in one that holds every earlier measurement's objects.
     sys.stdout.flush()
     subprocess.run([sys.executable, "-m", "bench.reports"], check=True)
+    # The round-wide pages and the round's XLSX, cache-cold, at 98 municipalities, and with
+    # BENCH_SCALE=nordic at 750 against 98 (bench/nordic.py).
+    subprocess.run([sys.executable, "-m", "bench.nordic"], check=True)
     # The portal under load: gunicorn on PostgreSQL, driven by locust (bench/load.py).
     subprocess.run([sys.executable, "-m", "bench.load"], check=True)
     # Every municipality's PDF as a job through a real worker, and the stored national PDF.

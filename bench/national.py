@@ -112,18 +112,22 @@ def _figures(round_: Round, participations: list[Participation], first: date) ->
     return len(rows[Measurement])
 
 
-def build() -> NationalData:
-    """Inside an app context on an empty, migrated database; commits."""
+def build(countries: tuple[str, ...] = ("DK",), register=None) -> NationalData:
+    """Inside an app context on an empty, migrated database; commits. ``countries``: whose
+    municipalities take part; ``register``: called after the demo is loaded, to import more
+    of them (``bench.nordic``)."""
     load_demo()
     db.session.commit()
+    if register is not None:
+        register()
     open_round = db.session.scalar(select(Round).where(Round.slug == OPEN_ROUND))
     everyone_applies(open_round)
     db.session.commit()
     municipalities = list(
         db.session.scalars(
             select(Municipality)
-            .where(Municipality.active, Municipality.country == "DK")
-            .order_by(Municipality.code)
+            .where(Municipality.active, Municipality.country.in_(countries))
+            .order_by(Municipality.country, Municipality.code)
         )
     )
     first = add_months(month_start(local_today()), 1 - MONTHS)  # 36 months up to this one

@@ -9,14 +9,24 @@ not formulas and are left alone (the figures export writes negative values as te
 
 The portal writes no formulas of its own: every formula cell in a workbook came from text.
 Imports undo the apostrophe (``unescape``), so an export imported again changes nothing.
+
+Two ways to write a workbook: an openpyxl ``Workbook`` passed to ``workbook_bytes`` (small
+files: the review, the figures export), and ``StreamingWorkbook`` (XlsxWriter in
+``constant_memory`` mode) for the reports, whose rows grow with the nation: each row is
+written once and flushed, so time and memory grow linearly with the rows. Measured on this
+machine (12 sheets × 3,000 rows × 10 cells): XlsxWriter 3.2–3.5 s, openpyxl's write-only
+mode 12.4 s.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
+from decimal import Decimal
 from io import BytesIO
 
 import pandas as pd
+import xlsxwriter
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # a plain number (or a lone sign, a placeholder for "no value"): no formula
@@ -63,3 +73,59 @@ def workbook_bytes(workbook) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# XlsxWriter reads nothing into a string it is told to write as one (``write_string``); these
+# options keep ``write`` from guessing too, should anyone call it.
+_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+
+
+class StreamingWorkbook:
+    """A workbook written row by row (XlsxWriter, ``constant_memory``): every row must be
+    written in order, and each cell goes through ``write``, which stores text as text — a
+    dangerous text with the quote prefix — numbers as numbers (a Decimal becomes a float
+    only here), dates as dates. Formats are made once per set of properties."""
+
+    def __init__(self, *, title: str = "", creator: str = "") -> None:
+        self._buffer = BytesIO()
+        self.book = xlsxwriter.Workbook(self._buffer, _OPTIONS)
+        self.book.set_properties({"title": title, "author": creator})
+        self._formats: dict[tuple, object] = {}
+
+    def style(self, **properties):
+        """An XlsxWriter format with these properties (``bold``, ``num_format`` …), kept."""
+        key = tuple(sorted(properties.items()))
+        if key not in self._formats:
+            self._formats[key] = self.book.add_format(dict(properties))
+        return self._formats[key]
+
+    def sheet(self, name: str):
+        return self.book.add_worksheet(name)
+
+    def write(self, sheet, row: int, column: int, value, **properties) -> None:
+        if isinstance(value, str):
+            if is_dangerous(value):
+                properties["quote_prefix"] = True
+            sheet.write_string(row, column, value, self.style(**properties))
+        elif value is None:
+            if properties:
+                sheet.write_blank(row, column, None, self.style(**properties))
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value, self.style(**properties))
+        elif isinstance(value, int | float | Decimal):
+            sheet.write_number(row, column, float(value), self.style(**properties))
+        elif isinstance(value, date | datetime):
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                raise ValueError("a workbook holds local times: convert, then drop the zone")
+            sheet.write_datetime(row, column, value, self.style(**properties))
+        else:
+            raise TypeError(f"no spreadsheet cell for {type(value).__name__}")
+
+    def close(self) -> bytes:
+        self.book.close()
+        return self._buffer.getvalue()

@@ -2,7 +2,7 @@
 municipalities of one region (``users.region``), tied to no municipality.
 
 Revision ID: j26_regional_role
-Revises: i11_dis_benefits
+Revises: j25_register_cvr_population
 Create Date: 2026-12-07 06:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "j26_regional_role"
-down_revision: str | None = "i11_dis_benefits"
+down_revision: str | None = "j25_register_cvr_population"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

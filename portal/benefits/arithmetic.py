@@ -46,7 +46,8 @@ On that grid, month by month:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -213,8 +214,6 @@ def compute_benefits(
     periods: list[PeriodResult] = []
     hours_by_month: dict[date, Decimal] = {}
     cumulative = ZERO
-    was_negative = False
-    payback = None
     for month in months_between(first, last):
         here = grid.get(month, {})
         results = tuple(here[line.key] for line in lines if line.key in here)
@@ -227,9 +226,6 @@ def compute_benefits(
         net = gross - month_costs
         previous = cumulative
         cumulative += net
-        if payback is None and was_negative and cumulative >= 0:
-            payback = month
-        was_negative = was_negative or cumulative < 0
         window = add_months(month, -11)
         hours_12m = _sum(h for m, h in hours_by_month.items() if window <= m <= month)
         fte = hours_12m / annual_hours if annual_hours else None
@@ -270,7 +266,24 @@ def compute_benefits(
                 explanations,
             )
         )
+    payback = payback_month((p.period, p.net) for p in periods)
     return _totals(periods, lines, rate, annual_hours, rate_explanation, payback)
+
+
+def payback_month(nets: Iterable[tuple[date, Decimal]]) -> date | None:
+    """The first month whose cumulative net is zero or more after it was negative (``None``
+    when it never turns): of one participation's months, or of several participations' nets
+    added up month by month (a round's key figures)."""
+    by_month: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    for month, net in nets:
+        by_month[month] += net
+    cumulative, was_negative = ZERO, False
+    for month in sorted(by_month):
+        cumulative += by_month[month]
+        if was_negative and cumulative >= 0:
+            return month
+        was_negative = was_negative or cumulative < 0
+    return None
 
 
 def _totals(periods, lines, rate, annual_hours, rate_explanation, payback) -> BenefitResult:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -13,7 +13,7 @@ from portal.benefits import display
 from portal.benefits.disclosure import is_suppressed
 from portal.benefits.wording import Wording
 from portal.conditional import not_modified, page_etag, read_versions, with_etag
-from portal.dashboards import sections
+from portal.dashboards import round_rows, sections
 from portal.dashboards import services as dashboards
 from portal.dashboards.months import municipality_months
 from portal.dashboards.permissions import (
@@ -125,6 +125,16 @@ def round_(slug: str):
     return with_etag(_round_page(round_, version), etag)
 
 
+@bp.route("/forloeb/<slug>/indikator/<int:indicator_id>")
+@admits(Participation, every=True)
+def round_indicator(slug: str, indicator_id: int):
+    round_ = access.round_or_404(slug, current_user)
+    rows = round_rows.indicator_rows(round_, indicator_id, request.args.get("page", 1, type=int))
+    if rows is None:
+        abort(404)
+    return render_template("dashboards/round_indicator.html", rows=rows)
+
+
 def _round_page(round_, version) -> str:
     body = rendered.sections.get_or_render(("round", *version), lambda: _round_body(round_))
     return render_template("dashboards/round.html", info=dashboards.RoundInfo.of(round_), body=body)
@@ -135,5 +145,6 @@ def _round_body(round_) -> str:
     return render_template(
         "dashboards/_round_body.html",
         view=view,
+        rows_shown=round_rows.ROWS_SHOWN,
         charts={c.indicator.key: display.distribution_svg(c) for c in view.indicators},
     )

@@ -94,6 +94,9 @@ class Table:
     # In the page, the workbook and the CSV files, but not typeset in the PDF, which says so
     # in ``note``: a summary for a board, with the long lists a click away.
     in_pdf: bool = True
+    # Whose figures, in a report of several rounds (the round's name): the workbook's list
+    # of sheets says it beside the title, so "Gevinster (2)" is explained.
+    context: str = ""
 
     def add(self, *values: Value, kind: RowKind = RowKind.ROW) -> Row:
         if len(values) != len(self.columns):
@@ -160,12 +163,18 @@ class Report:
     # The PDF template; a report with more to print extends ``reports/pdf/base.html``.
     pdf_template: str = "reports/pdf/base.html"
     summary: str = ""  # one paragraph on the cover
+    # The headline figures as numeric cells (a progress report's "Nøgletal"): in the files
+    # only (after the main table), beside the summary the page and the PDF give in words.
+    key_figures: Table | None = None
 
     def tables(self) -> Iterator[Table]:
-        """Every table for the files: the main table first when no section holds it."""
+        """Every table for the files: the main table when no section holds it, the key
+        figures, then the sections' tables."""
         in_sections = [t for section in self.sections for t in section.tables]
         if self.main_table is not None and not any(t is self.main_table for t in in_sections):
             yield self.main_table
+        if self.key_figures is not None:
+            yield self.key_figures
         yield from in_sections
 
     @property

@@ -56,13 +56,14 @@ from portal.reports import progress_benefits as b
 from portal.reports import progress_promise as promise
 from portal.reports import progress_tables as t
 from portal.reports.funding_tables import period_text
-from portal.reports.model import Chart, Report, Section, slugify
+from portal.reports.model import Chart, Report, Section, Table, slugify
 from portal.reports.progress_comparison import (
     chart_alt,
     comparison_table,
     overview_table,
     status_counts_text,
 )
+from portal.reports.progress_key_figures import key_figures_table
 from portal.reports.progress_method import method_sections
 from portal.reports.progress_municipality import (
     PDF_TEMPLATE,
@@ -70,6 +71,7 @@ from portal.reports.progress_municipality import (
     own_report,
 )
 from portal.reports.scope import ReportScope, ScopeKind, ScopeNotFound, community_label
+from portal.results.read import stored_evaluations
 
 
 @collector_paused()
@@ -79,15 +81,18 @@ def progress_report(
     viewer_municipality_id: int | None = None,
     generated_at: datetime | None = None,
     viewer=None,
+    live: bool = False,
 ) -> Report:
     """The progress report of ``scope`` (see the module); access is the caller's check,
     whose figures stand side by side the gate's (``viewer``: see ``round_data``).
-    ``viewer_municipality_id``: whose figures are the reader's own (exact, never "< 5")."""
+    ``viewer_municipality_id``: whose figures are the reader's own (exact, never "< 5").
+    A round's and the nation's come from the stored results, or with ``live`` from the
+    figures (``round_data``); a municipality's own is always computed from its figures."""
     generated_at = generated_at or utcnow()
     if scope.round is None:
         if scope.kind != ScopeKind.NATIONAL:
             raise ScopeNotFound(_("Fremdriftsrapporten for en kommune gælder ét forløb."))
-        return _national_report(viewer_municipality_id, generated_at)
+        return _national_report(viewer_municipality_id, generated_at, live)
     round_ = scope.round
     if scope.kind == ScopeKind.MUNICIPALITY:
         return own_report(round_, scope.municipality.id, generated_at)
@@ -98,6 +103,7 @@ def progress_report(
         community_id=getattr(community, "id", None),
         region=scope.region,
         reader=viewer,
+        live=live,
     )
     if community is not None:
         scope_text = community_label(community.name)
@@ -118,6 +124,7 @@ def progress_report(
         sections=sections,
         filename=filename,
         main_table=t.main_table(data.evaluations, viewer_municipality_id),
+        key_figures=_round_key_figures(data, community),
         summary=_cover_text(data.evaluations, data.comparisons),
         pdf_template=PDF_TEMPLATE,
     )
@@ -158,18 +165,25 @@ def round_data(
     community_id: int | None = None,
     region: str | None = None,
     reader=None,
+    live: bool = False,
 ) -> RoundData:
     """A round's (or one community's, or one region's) evaluations, comparisons and latest
-    narratives: eight queries whatever the number of municipalities. ``reader``: only the
+    narratives: nine queries whatever the number of municipalities. ``reader``: only the
     participations whose figures the reader may see side by side (the gate's ``compare``);
-    none (the command line, the stored national report): all."""
+    none (the command line, the stored national report): all. The evaluations are the stored
+    results (``results.read.stored_evaluations``: kept in step with the figures in the
+    transaction that changes them), or with ``live`` computed from the figures again."""
     participations = round_participations(round_.id, community_id)
     if region is not None:
         participations = [p for p in participations if p.municipality.region == region]
     if reader is not None:
         participations = side_by_side(participations, reader)
     models = programme_models([round_.programme_id])
-    evaluations = _order(evaluate(participations, models=models), by_community=community_id is None)
+    if live:
+        evaluated = evaluate(participations, models=models)
+    else:
+        evaluated = stored_evaluations(participations, models=models, benefits=True)
+    evaluations = _order(evaluated, by_community=community_id is None)
     return RoundData(
         round_,
         viewer,
@@ -193,6 +207,19 @@ def side_by_side(participations: list[Participation], reader) -> list[Participat
 # --- several municipalities --------------------------------------------------------------------
 
 
+def _round_key_figures(data: RoundData, community) -> Table:
+    """Per community and the round in all (a community's report: the community alone)."""
+    if community is not None:
+        return key_figures_table(_("Fællesskab"), [(community.name, data.evaluations)])
+    groups: dict[str | None, list[Evaluation]] = {}
+    for e in data.evaluations:
+        groups.setdefault(e.member.community_name, []).append(e)
+    named = sorted((name, group) for name, group in groups.items() if name is not None)
+    if None in groups:
+        named.append((_("Uden fællesskab"), groups[None]))
+    return key_figures_table(_("Fællesskab"), named, total=localized(data.round, "name"))
+
+
 def _cover_text(evaluations: Sequence[Evaluation], comparisons=()) -> str:
     if not evaluations:
         return _("Ingen kommuner deltager endnu.")
@@ -211,11 +238,13 @@ def _cover_text(evaluations: Sequence[Evaluation], comparisons=()) -> str:
     return text
 
 
-def round_sections(data: RoundData, *, nested: bool) -> list[Section]:
+def round_sections(data: RoundData, *, nested: bool, number: int = 1) -> list[Section]:
     """The summary, benefits, indicators and words of a round or community. ``nested``:
     under a chapter named for the round (the national report), everything a level down."""
     round_ = data.round
-    suffix = f"({round_.id})" if nested else ""
+    # Its sheets in the national workbook: "Gevinster (2)" for the second round, as the
+    # appendix numbers them (``method_sections``); "Om rapporten" lists each with its round.
+    suffix = f"({number})" if nested else ""
     level = 2 if nested else 1
     evaluations = data.evaluations
     summary = Section(
@@ -318,9 +347,9 @@ def running_rounds() -> list[Round]:
     )
 
 
-def _national_report(viewer: int | None, generated_at: datetime) -> Report:
+def _national_report(viewer: int | None, generated_at: datetime, live: bool) -> Report:
     rounds = running_rounds()
-    data = [round_data(r, viewer) for r in rounds]
+    data = [round_data(r, viewer, live=live) for r in rounds]
     overview = Section(
         _("Overblik"),
         paragraphs=[
@@ -329,10 +358,18 @@ def _national_report(viewer: int | None, generated_at: datetime) -> Report:
         tables=[b.rounds_table([(d.round, Totals.of(d.evaluations)) for d in data])],
     )
     sections = [overview]
-    for d in data:
-        sections += round_sections(d, nested=True)
+    for number, d in enumerate(data, start=1):
+        chapter = round_sections(d, nested=True, number=number)
+        for table in (x for section in chapter for x in section.tables):
+            table.context = localized(d.round, "name")
+        sections += chapter
     if data:
-        sections += method_sections([(d.round, d.evaluations, d.lines) for d in data], several=True)
+        method = method_sections([(d.round, d.evaluations, d.lines) for d in data], several=True)
+        if len(data) > 1:  # a section per round after the rules, numbered as the chapters
+            for d, section in zip(data, method[1:], strict=True):
+                for table in section.tables:
+                    table.context = localized(d.round, "name")
+        sections += method
     main = t.main_table([], viewer, with_round="")
     for d in data:
         t.add_main_rows(main, d.evaluations, viewer, localized(d.round, "name"))
@@ -349,6 +386,11 @@ def _national_report(viewer: int | None, generated_at: datetime) -> Report:
         sections=sections,
         filename="fremdrift-alle-forloeb",
         main_table=main,
+        key_figures=key_figures_table(
+            _("Forløb"),
+            [(localized(d.round, "name"), d.evaluations) for d in data],
+            total=_("Alle forløb"),
+        ),
         summary=_cover_text(everyone, [c for d in data for c in d.comparisons])
         if everyone
         else _("Ingen forløb er i gang i dag."),

@@ -96,6 +96,9 @@ def line_table(evaluation: Evaluation) -> Table:
     return table
 
 
+SUMMED_MONTHLY = ("hours", "gross", "costs", "net")  # the month-by-month columns that add up
+
+
 def monthly_table(evaluation: Evaluation) -> Table:
     table = Table(
         _("Måned for måned"),
@@ -111,7 +114,8 @@ def monthly_table(evaluation: Evaluation) -> Table:
         short_title=_("Måned for måned"),
         empty_text=_("Der er ingen målinger eller omkostninger endnu."),
     )
-    for p in active_periods(evaluation):
+    periods = active_periods(evaluation)
+    for p in periods:
         table.add(
             local_date(p.period, "MMM yyyy").replace(" ", "\u00a0"),  # one line
             p.hours,
@@ -120,6 +124,13 @@ def monthly_table(evaluation: Evaluation) -> Table:
             p.net,
             p.cumulative_net,
             p.fte_12m,
+        )
+    if periods:  # the period's sums as cells, not only in a sentence (issue 21)
+        table.total(
+            _("I alt"),
+            *(sum((getattr(p, f) for p in periods), Decimal(0)) for f in SUMMED_MONTHLY),
+            None,
+            None,
         )
     return table
 

@@ -40,6 +40,7 @@ from portal.reports.funding_tables import period_text
 from portal.reports.model import Chart, Report, Section, slugify
 from portal.reports.pdf import report_pdf
 from portal.reports.progress_follow_up import year_after_section
+from portal.reports.progress_key_figures import key_figures_table
 from portal.reports.progress_method import method_sections
 from portal.reports.scope import ScopeNotFound
 from portal.results.read import stored_evaluations
@@ -192,6 +193,7 @@ def municipality_report(
             f"fremdrift-{round_.slug}-{municipality.code_display}-{slugify(municipality.name)}"
         ),
         main_table=t.main_table([evaluation], m.municipality_id),
+        key_figures=key_figures_table(_("Kommune"), [(m.municipality_name, [evaluation])]),
         summary=_own_cover_text(evaluation),
         pdf_template=PDF_TEMPLATE,
     )

@@ -1,34 +1,51 @@
-"""A report as a workbook: an "Om rapporten" sheet, then one sheet per table.
+"""A report as a workbook: an "Om rapporten" sheet (with a list of the sheets and what each
+holds), then one sheet per table.
 
-Numbers are numbers (``data_type == "n"``) holding the exact figure (a Decimal becomes a
-float only here) with number formats that round it for the eye, dates are dates, so a
-spreadsheet can sum, sort and chart them and a column sums to its total row; the header row is bold and frozen, subtotal and
-total rows are bold, and the columns are wide enough to read.
+Numbers are numbers holding the exact figure (a Decimal becomes a float only when written)
+with number formats that round it for the eye, dates are dates, so a spreadsheet can sum,
+sort and chart them and a column sums to its total row; the header row is bold and frozen,
+subtotal and total rows are bold, and the columns are wide enough to read.
+
+Written row by row and never read back (``spreadsheets.StreamingWorkbook``: XlsxWriter in
+``constant_memory`` mode), so a round of 750 municipalities costs 7.6 times one of 98, not
+its square. Column widths come from the text each cell shows, measured without formatting
+it (``_width``): a number's Danish form has as many characters as Python's own.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from portal.i18n import to_local
-from portal.reports.formatting import cell_text, cut_at_word
-from portal.reports.model import Column, Kind, Report, Table
-from portal.spreadsheets import workbook_bytes
+from portal.reports.formatting import cut_at_word
+from portal.reports.model import Column, Kind, Report, Table, Value
+from portal.spreadsheets import StreamingWorkbook
 
 SHEET_NAME_MAX = 31
 DATE_FORMAT = "dd.mm.yyyy"
 DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
-BOLD = Font(bold=True)
+MIN_WIDTH, MAX_WIDTH, MAX_HEADER_WIDTH = 8, 50, 30
+
+
+PERCENT_DIGITS = 1  # every percentage of a workbook: 66,7 %
+ENTERED_DIGITS = 2  # every indicator value as entered (a baseline, a target, a median): 12,50
 
 
 def number_format(column: Column) -> str:
-    decimals = "." + "0" * column.digits if column.digits > 0 else ""
+    """The cell format of a column, one per quantity across every sheet (issue 21: the same
+    figure with two decimals on one sheet and one on the next): whole kroner, whole numbers,
+    ``PERCENT_DIGITS`` for every percentage, ``ENTERED_DIGITS`` for every indicator value,
+    and the column's own decimals (``Column.digits``) for a computed quantity (hours 0, FTE
+    2). The cell holds the exact value; the format only rounds it for the eye."""
+    digits = column.digits
+    if column.kind == Kind.PERCENT:
+        digits = PERCENT_DIGITS
+    elif column.as_entered:
+        digits = ENTERED_DIGITS
+    decimals = "." + "0" * digits if digits > 0 else ""
     return {
         Kind.MONEY: '#,##0 "kr."',
         Kind.INTEGER: "#,##0",
@@ -52,60 +69,93 @@ def sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
-def _about_sheet(workbook: Workbook, report: Report, taken: set[str]) -> None:
-    sheet = workbook.create_sheet(sheet_name(_("Om rapporten"), taken))
-    sheet.append([_("Rapport"), report.title])
-    sheet.append([_("Omfang"), report.scope])
-    sheet.append([_("Periode"), report.period])
-    sheet.append([_("Dannet"), to_local(report.generated_at).replace(tzinfo=None)])
-    sheet["B4"].number_format = DATETIME_FORMAT
-    sheet["B4"].alignment = Alignment(horizontal="left")
+def _width(value: Value, column: Column) -> int:
+    """The characters ``formatting.cell_text`` shows for ``value``, counted without Babel:
+    1.234,5 and 1,234.5 are as long, and "kr." stands in the heading, not the cell."""
+    if value is None:
+        return 1
+    if isinstance(value, str):
+        return len(value)
+    kind = column.kind
+    if kind in (Kind.MONEY, Kind.INTEGER, Kind.DECIMAL, Kind.PERCENT):
+        digits = column.digits if kind in (Kind.DECIMAL, Kind.PERCENT) else 0
+        number = Decimal(value) * (100 if kind == Kind.PERCENT else 1)
+        exact = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        return len(f"{exact:,.{digits}f}") + (2 if kind == Kind.PERCENT else 0)
+    if kind == Kind.DATE:
+        return 10
+    return len(str(value))
+
+
+def _about_sheet(book: StreamingWorkbook, report: Report, names: list[tuple[str, Table]]):
+    sheet = book.sheet(names[0][0])
+    rows: list[tuple[str, Value]] = [
+        (_("Rapport"), report.title),
+        (_("Omfang"), report.scope),
+        (_("Periode"), report.period),
+        (_("Dannet"), to_local(report.generated_at).replace(tzinfo=None)),
+    ]
     if report.summary:
-        sheet.append([_("Sammenfatning"), report.summary])
+        rows.append((_("Sammenfatning"), report.summary))
     notes = [(t.title, n) for t in report.tables() for n in (t.warning, t.note) if n]
     if notes:
-        sheet.append([])
-        for title, note in notes:
-            sheet.append([_("Note: %(table)s", table=title), note])
-    for (cell,) in sheet.iter_rows(min_col=1, max_col=1):
-        cell.font = BOLD
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 80
-    for (cell,) in sheet.iter_rows(min_col=2, max_col=2):
-        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        rows.append(("", None))
+        rows += [(_("Note: %(table)s", table=title), note) for title, note in notes]
+    # Sheet names are cut to 31 characters and numbered on a repeat: each one's full title.
+    rows.append(("", None))
+    rows.append((_("Ark"), _("Indhold")))
+    rows += [
+        (name, f"{table.title} – {table.context}" if table.context else table.title)
+        for name, table in names[1:]
+    ]
+    text = {"text_wrap": True, "valign": "top", "align": "left"}
+    for n, (label, value) in enumerate(rows):
+        if not label:
+            continue
+        book.write(sheet, n, 0, label, bold=True)
+        if n == 3:  # "Dannet"
+            book.write(sheet, n, 1, value, num_format=DATETIME_FORMAT, align="left")
+        else:
+            book.write(sheet, n, 1, value, **text)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 80)
 
 
-def _table_sheet(workbook: Workbook, table: Table, taken: set[str]) -> None:
-    sheet = workbook.create_sheet(sheet_name(table.short_title or table.title, taken))
-    sheet.append([c.label for c in table.columns])
-    for cell in sheet[1]:
-        cell.font = BOLD
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    formats = [number_format(c) for c in table.columns]
-    widths = [min(max(len(c.label), 8), 30) for c in table.columns]
-    for row in table.rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row.values])
-        for index, (cell, column) in enumerate(
-            zip(sheet[sheet.max_row], table.columns, strict=True)
-        ):
-            if column.kind != Kind.TEXT and not isinstance(cell.value, str):
-                cell.number_format = formats[index]
-            if row.is_sum:
-                cell.font = BOLD
-            shown = cell_text(row.values[index], column)
-            widths[index] = max(widths[index], min(len(shown) + 2, 50))
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+def _table_sheet(book: StreamingWorkbook, name: str, table: Table) -> None:
+    sheet = book.sheet(name)
+    widths = [min(max(len(c.label), MIN_WIDTH), MAX_HEADER_WIDTH) for c in table.columns]
+    for index, column in enumerate(table.columns):
+        book.write(sheet, 0, index, column.label, bold=True, text_wrap=True, valign="top")
+    formats = [number_format(c) if c.kind != Kind.TEXT else None for c in table.columns]
+    for n, row in enumerate(table.rows, start=1):
+        bold = {"bold": True} if row.is_sum else {}
+        for index, value in enumerate(row.values):
+            fmt = formats[index]
+            if fmt is not None and not isinstance(value, str):
+                book.write(sheet, n, index, value, num_format=fmt, **bold)
+            else:
+                book.write(sheet, n, index, value, **bold)
+            shown = _width(value, table.columns[index]) + 2
+            if shown > widths[index]:
+                widths[index] = min(shown, MAX_WIDTH)
+    sheet.freeze_panes(1, 0)
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width)
+
+
+def sheet_names(report: Report) -> list[tuple[str, Table | None]]:
+    """Every sheet's name in order, with its table ("Om rapporten" first, without one)."""
+    taken: set[str] = set()
+    names: list[tuple[str, Table | None]] = [(sheet_name(_("Om rapporten"), taken), None)]
+    for table in report.tables():
+        names.append((sheet_name(table.short_title or table.title, taken), table))
+    return names
 
 
 def report_workbook(report: Report) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.title = report.title
-    workbook.properties.creator = _("Skaleringsportalen")
-    taken: set[str] = set()
-    _about_sheet(workbook, report, taken)
-    for table in report.tables():
-        _table_sheet(workbook, table, taken)
-    return workbook_bytes(workbook)
+    book = StreamingWorkbook(title=report.title, creator=_("Skaleringsportalen"))
+    names = sheet_names(report)
+    _about_sheet(book, report, names)
+    for name, table in names[1:]:
+        _table_sheet(book, name, table)
+    return book.close()

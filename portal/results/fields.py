@@ -74,6 +74,12 @@ INDICATOR: dict[str, Stored] = {
     "projection_shortfall": Stored(_of_projection("shortfall"), AMOUNT),
     "projection_slope": Stored(_of_projection("slope_per_day"), SLOPE),
     "projection_points": Stored(_of_projection("points")),
+    # The marks a report shows of one indicator.
+    "baseline_quality": Stored(lambda r: r.baseline.quality if r.baseline else None),
+    "target_quality": Stored(lambda r: r.target.quality if r.target else None),
+    "latest_quality": Stored(lambda r: r.latest.quality if r.latest else None),
+    "marks": Stored(lambda r: ",".join(sorted({p.quality for p in r.series if p.quality})) or None),
+    "marked_measurements": Stored(lambda r: sum(1 for p in r.series if p.quality)),
 }
 
 # Per participation × month, from its benefit period.

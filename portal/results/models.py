@@ -85,6 +85,15 @@ class IndicatorResultRow(Base):
     projection_shortfall: Mapped[Decimal | None] = mapped_column(AMOUNT)
     projection_slope: Mapped[Decimal | None] = mapped_column(SLOPE)
     projection_points: Mapped[int | None] = mapped_column()
+    # The quality marks (``benefits.models.Quality``'s values) a report shows and counts, so
+    # a round's report reads them here instead of every measurement: the baseline's, the
+    # target's, the latest measurement's, and every mark among the measurements with how many
+    # measurements carry one.
+    baseline_quality: Mapped[str | None] = mapped_column(String(20))
+    target_quality: Mapped[str | None] = mapped_column(String(20))
+    latest_quality: Mapped[str | None] = mapped_column(String(20))
+    marks: Mapped[str | None] = mapped_column(String(100))  # comma-separated, sorted
+    marked_measurements: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class MonthResult(Base):

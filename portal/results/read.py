@@ -1,6 +1,11 @@
 """Reading the stored results back as the dataclasses pages and reports already render
-(``benefits.calculation``): ``Evaluation`` objects without their monthly benefits, and
-``Totals`` per participation, community, round and nationally.
+(``benefits.calculation``): ``Evaluation`` objects — without their monthly benefits for the
+medians, or with them (``benefits=True``: each month and each line of each month, the
+totals, the payback, the recorded costs, the quality marks) for a round's and the nation's
+progress reports —, and ``Totals`` per participation, community, round and nationally.
+
+What the stored rows do not hold is how each figure was computed (the explanations in
+words): a municipality's own report and dashboard, which show them, evaluate live.
 
 A round's rows come with one query whatever its size; the medians are taken over them in
 Python (exact Decimals; PostgreSQL's ``percentile_cont`` would hand back a double). The status
@@ -32,6 +37,7 @@ from portal.benefits.calculation import (
     programme_models,
 )
 from portal.benefits.calculation.data import ZERO, NationalTotals, RoundTotals, TargetInfo
+from portal.benefits.calculation.loading import load_costs
 from portal.benefits.progress import (
     IndicatorProgress,
     Point,
@@ -43,7 +49,12 @@ from portal.benefits.progress import (
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.models import Round
-from portal.results.models import IndicatorResultRow, MonthResult, ParticipationResult
+from portal.results.models import (
+    IndicatorResultRow,
+    MonthResult,
+    ParticipationResult,
+)
+from portal.results.read_benefits import NOTHING_YET, stored_benefits
 
 
 def judge(row: IndicatorResultRow, as_of: date | None, today: date) -> IndicatorProgress:
@@ -82,16 +93,37 @@ def judge(row: IndicatorResultRow, as_of: date | None, today: date) -> Indicator
 def _indicator_result(info, row: IndicatorResultRow | None, as_of: date | None, today: date):
     if row is None:  # not refreshed yet: nothing recorded as far as the results know
         return IndicatorResult(info, None, None, (), None, ("baseline", "target"))
-    baseline = Point(row.baseline_date, row.baseline_value) if row.baseline_date else None
+    baseline = (
+        Point(row.baseline_date, row.baseline_value, row.baseline_quality)
+        if row.baseline_date
+        else None
+    )
     target = (
-        TargetInfo(row.target_value, row.target_date, row.target_pessimistic, row.target_optimistic)
+        TargetInfo(
+            row.target_value,
+            row.target_date,
+            row.target_pessimistic,
+            row.target_optimistic,
+            row.target_quality,
+        )
         if row.target_date
         else None
     )
-    latest = Point(row.latest_date, row.latest_value) if row.latest_date else None
+    latest = (
+        Point(row.latest_date, row.latest_value, row.latest_quality) if row.latest_date else None
+    )
     missing = tuple(n for n, there in (("baseline", baseline), ("target", target)) if not there)
     result = None if missing else judge(row, as_of, today)
-    return IndicatorResult(info, baseline, target, (latest,) if latest else (), result, missing)
+    return IndicatorResult(
+        info,
+        baseline,
+        target,
+        (latest,) if latest else (),
+        result,
+        missing,
+        frozenset(row.marks.split(",")) if row.marks else frozenset(),
+        row.marked_measurements,
+    )
 
 
 def stored_evaluations(
@@ -100,18 +132,29 @@ def stored_evaluations(
     as_of: date | None = None,
     models: dict[int, ProgrammeModel] | None = None,
     today: date | None = None,
+    benefits: bool = False,
 ) -> list[Evaluation]:
     """Each participation's indicators from the stored rows (``series`` holds the latest
-    measurement only, ``benefits`` is ``None``): one query, plus one for the programmes'
-    indicators when ``models`` is not passed."""
+    measurement only): one query, plus one for the programmes' indicators when ``models``
+    is not passed. ``benefits``: with each participation's stored benefits and recorded
+    costs too (``stored_benefits``, four queries more); ``None`` otherwise."""
     if not participations:
         return []
     today = today or calculation.local_today()  # the day the live evaluation judges on
     if models is None:
-        models = programme_models({p.round.programme_id for p in participations}, lines=False)
+        models = programme_models({p.round.programme_id for p in participations}, lines=benefits)
+    kept, costs = (
+        (
+            stored_benefits([p.id for p in participations]),
+            load_costs([p.id for p in participations]),
+        )
+        if benefits
+        else ({}, {})
+    )
     stored: dict[int, dict[int, IndicatorResultRow]] = defaultdict(dict)
-    for row in db.session.scalars(
-        select(IndicatorResultRow).where(
+    # plain rows (attributes by column name, as the model's): no identity map for thousands
+    for row in db.session.execute(
+        select(*IndicatorResultRow.__table__.columns).where(
             IndicatorResultRow.participation_id.in_([p.id for p in participations])
         )
     ):
@@ -129,9 +172,10 @@ def stored_evaluations(
                 _member(p),
                 indicators,
                 tuple(model.line_infos),
-                None,
+                kept.get(p.id, NOTHING_YET) if benefits else None,
                 p.hourly_cost_override,
                 tuple(model.problems),
+                tuple(costs.get(p.id, ())),
             )
         )
     return results

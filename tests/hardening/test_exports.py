@@ -90,7 +90,8 @@ def test_the_register_export_escapes_names_and_reimports_unchanged():
 
 
 WRITERS = {  # a way of writing a spreadsheet → what a module using it must also call
-    "Workbook(": ("workbook_bytes", "neutralise_workbook"),
+    "Workbook(": ("workbook_bytes", "neutralise_workbook", "StreamingWorkbook("),
+    "xlsxwriter": (),  # only through ``spreadsheets.StreamingWorkbook``
     "ExcelWriter(": ("neutralise_workbook",),
     ".to_csv(": ("csv_frame",),
     "csv.writer(": ("csv_text",),

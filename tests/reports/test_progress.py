@@ -58,7 +58,9 @@ def test_a_municipality_report_matches_the_hand_calculation(app, progress_round)
     ]
     months = rows(by_title(report, "Måned for måned"))
     assert months[0] == ["sep.\xa02025", D(150), 37_500, 28_998, 8_502, 8_502, D("0.09375")]
-    assert months[-1][0] == "aug.\xa02026" and months[-1][5] == 421_002
+    assert months[-2][0] == "aug.\xa02026" and months[-2][5] == 421_002
+    # issue 21: the period's sums as numbers in a total row, not only in a sentence
+    assert months[-1] == ["I alt", D(1800), 450_000, 28_998, 421_002, None, None]
     visits = section(report, "Screen visits (besøg pr. måned)")
     assert visits.paragraphs[0].startswith("Status: På sporet. Fremdrift: 67\xa0% af vejen")
     assert ("Basislinje", "100 besøg pr. måned (15.08.2025)") in visits.facts

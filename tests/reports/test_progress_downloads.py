@@ -66,7 +66,13 @@ def test_coordinator_downloads_the_rounds_workbook(client, make_user, login, pro
     response = client.get(f"/rapporter/fremdrift/{slug}?format=xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames[:4] == ["Om rapporten", "Alle tal", "Overblik", "Gevinster"]
+    assert book.sheetnames[:5] == [
+        "Om rapporten",
+        "Alle tal",
+        "Nøgletal",
+        "Overblik",
+        "Gevinster",
+    ]
     main = book["Alle tal"]
     header = [c.value for c in main[1]]
     assert header[:6] == ["Kommune", "Kode", "Fællesskab", "Indikator", "Enhed", "Basislinje"]
@@ -86,6 +92,26 @@ def test_coordinator_downloads_the_rounds_workbook(client, make_user, login, pro
     total = benefits[benefits.max_row]
     assert total[0].value == "I alt" and total[6].value == 445_902
     assert total[6].number_format == '#,##0 "kr."' and total[6].font.bold
+    # issue 21: the key figures as numbers, per community and the round in all
+    key = [[c.value for c in row] for row in book["Nøgletal"].iter_rows()]
+    assert key[0][:7] == [
+        "Fællesskab",
+        "Kommuner",
+        "Frigjort tid (timer)",
+        "Årsværk (seneste 12 måneder)",
+        "Gevinst, brutto",
+        "Omkostninger",
+        "Nettogevinst",
+    ]
+    assert [row[0] for row in key[1:]] == [
+        "Hovedstaden",
+        "Uden fællesskab",
+        progress_round.round.name_da,
+    ]
+    assert key[-1][1] == 3 and key[-1][2] == 1910 and key[-1][6] == 445_902
+    assert key[2][4] == 450_000 and key[2][5] == 28_998 and key[2][6] == 421_002
+    about = [[c.value for c in row] for row in book["Om rapporten"].iter_rows()]
+    assert ["Nøgletal", "Nøgletal"] in about  # every sheet listed with its full title
 
 
 def test_the_cli_writes_the_same_report(app, client, make_user, login, progress_round, tmp_path):

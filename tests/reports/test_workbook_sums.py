@@ -86,4 +86,4 @@ def test_every_reports_columns_sum_to_its_total_row(app, make_user, funding_roun
     for name, sheet, column, summed, total in checked:
         assert math.isclose(summed, total, rel_tol=1e-12, abs_tol=1e-6), (name, sheet, column)
     sheets = {sheet for _name, sheet, *_ in checked}
-    assert {"Gevinstlinjer", "Gevinster", "Kommuner", "Overblik"} <= sheets
+    assert {"Gevinstlinjer", "Gevinster", "Kommuner", "Overblik", "Nøgletal"} <= sheets

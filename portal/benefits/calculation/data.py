@@ -69,6 +69,10 @@ class IndicatorResult:
     series: tuple[Point, ...]
     progress: IndicatorProgress | None
     missing: tuple[str, ...] = ()  # "baseline", "target"
+    # Read from the stored results (``results.read``), whose ``series`` is the latest point
+    # alone: the marks among all the measurements, and how many measurements carry one.
+    series_marks: frozenset[str] = frozenset()
+    marked_measurements: int | None = None
 
     @property
     def latest(self) -> Point | None:
@@ -86,7 +90,14 @@ class IndicatorResult:
     def qualities(self) -> set[str]:
         """The quality marks among its baseline, target and measurements."""
         points = [self.baseline, self.target, *self.series]
-        return {p.quality for p in points if p is not None and p.quality}
+        return {p.quality for p in points if p is not None and p.quality} | self.series_marks
+
+    @property
+    def marked_count(self) -> int:
+        """How many of its measurements carry a quality mark."""
+        if self.marked_measurements is not None:
+            return self.marked_measurements
+        return sum(1 for p in self.series if p.quality)
 
 
 @dataclass(frozen=True)

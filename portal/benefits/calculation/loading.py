@@ -186,10 +186,18 @@ def _load_figures(ids: list[int], *, series: bool) -> dict[int, _Figures]:
     for pid, iid, period, value, quality in rows:
         figures[pid].series[iid].append(Point(period, value, _quality(quality)))
     if series:
-        for pid, kind, category, day, amount in db.session.execute(
-            select(Cost.participation_id, Cost.kind, Cost.category, Cost.incurred_on, Cost.amount)
-            .where(Cost.participation_id.in_(ids))
-            .order_by(Cost.incurred_on, Cost.id)
-        ):
-            figures[pid].costs.append(arithmetic.Cost(day, amount, kind.value, category))
+        for pid, costs in load_costs(ids).items():
+            figures[pid].costs.extend(costs)
     return figures
+
+
+def load_costs(ids: list[int]) -> dict[int, list[arithmetic.Cost]]:
+    """Each participation's recorded costs, in the order they were incurred: one query."""
+    costs: dict[int, list[arithmetic.Cost]] = defaultdict(list)
+    for pid, kind, category, day, amount in db.session.execute(
+        select(Cost.participation_id, Cost.kind, Cost.category, Cost.incurred_on, Cost.amount)
+        .where(Cost.participation_id.in_(ids))
+        .order_by(Cost.incurred_on, Cost.id)
+    ):
+        costs[pid].append(arithmetic.Cost(day, amount, kind.value, category))
+    return costs
