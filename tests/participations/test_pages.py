@@ -304,3 +304,18 @@ def test_members_page_queries_do_not_grow_with_members(
     with count_queries() as counter:
         page = text(client.get("/deltagere/mine"))
     assert "Frederiksberg" in page and counter.count <= before
+
+
+def test_the_grant_override_and_the_disbursement_each_label_their_own_amount(
+    client, coordinator, setup
+):
+    """Two forms on one page: every id once, and each label names a field of its own form."""
+    import re
+    from collections import Counter
+
+    page = text(client.get(f"/deltagere/{setup['odense'].id}"))
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert '<label for="grant-override-amount">Fastsat tilskud (kr.)' in page
+    assert '<label for="amount">Beløb (kr.)' in page
+    assert 'name="amount"' in page and 'id="grant-override-amount"' in page
