@@ -92,6 +92,19 @@ BOXES_WITHOUT_A_HINT = """() => [...document.querySelectorAll('.table-scroll')]
   .map(b => b.getAttribute('aria-label'))"""
 
 
+# Words, not code: text a reader sees (not a <code> sample of a file) holds no double full
+# stop ("700.000 kr..") and no variable name (annual_cost, planning_hours).
+SLIPS = r"""() => {
+  const main = document.querySelector('main').cloneNode(true);
+  main.querySelectorAll('code, pre, kbd, samp, textarea, select, script, style, .visually-hidden').forEach(e => e.remove());
+  const text = main.innerText;
+  const found = [];
+  for (const m of text.matchAll(/\S*[^.\s]\.\.(?!\.)\S*/g)) found.push(`double full stop: ${m[0]}`);
+  for (const m of text.matchAll(/\b[a-z]+(?:_[a-z0-9]+)+\b/g)) found.push(`code name: ${m[0]} in "${text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 10).replace(/\s+/g, " ")}"`);
+  return [...new Set(found)];
+}"""
+
+
 def fits_a_phone(page: Page, visit) -> list[str]:
     found = []
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -103,7 +116,7 @@ def fits_a_phone(page: Page, visit) -> list[str]:
     found += [
         f"scroll box without a visible hint: {b}" for b in page.evaluate(BOXES_WITHOUT_A_HINT)
     ]
-    return found + duplicate_ids(page)
+    return found + duplicate_ids(page) + page.evaluate(SLIPS)
 
 
 def test_every_page_of_every_role_and_the_pages_they_lead_to_fit_a_phone(
