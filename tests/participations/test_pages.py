@@ -319,3 +319,14 @@ def test_the_grant_override_and_the_disbursement_each_label_their_own_amount(
     assert '<label for="grant-override-amount">Fastsat tilskud (kr.)' in page
     assert '<label for="amount">Beløb (kr.)' in page
     assert 'name="amount"' in page and 'id="grant-override-amount"' in page
+
+
+def test_a_rounds_participant_pages_have_an_index_page(client, coordinator, setup):
+    round_ = setup["odense"].round
+    page = client.get(f"/deltagere/forloeb/{round_.slug}")
+    assert page.status_code == 200
+    html = text(page)
+    for sub in ("faellesskaber", "tilskud", "indlaes"):
+        assert f'href="/deltagere/forloeb/{round_.slug}/{sub}"' in html
+    assert client.get("/deltagere/forloeb/findes-ikke").status_code == 404
+    assert f'href="/deltagere/forloeb/{round_.slug}"' in text(client.get("/deltagere/"))
