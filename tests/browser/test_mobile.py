@@ -105,6 +105,12 @@ SLIPS = r"""() => {
 }"""
 
 
+# A notice is a link to what it is about.
+NOTICES_WITHOUT_A_LINK = """() => [...document.querySelectorAll('table.notices tbody tr')]
+  .filter(row => !row.querySelector('a[href^="/"]'))
+  .map(row => row.innerText.trim().slice(0, 60))"""
+
+
 def fits_a_phone(page: Page, visit) -> list[str]:
     found = []
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -116,6 +122,7 @@ def fits_a_phone(page: Page, visit) -> list[str]:
     found += [
         f"scroll box without a visible hint: {b}" for b in page.evaluate(BOXES_WITHOUT_A_HINT)
     ]
+    found += [f"notice without a link: {n}" for n in page.evaluate(NOTICES_WITHOUT_A_LINK)]
     return found + duplicate_ids(page) + page.evaluate(SLIPS)
 
 
