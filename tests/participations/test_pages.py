@@ -164,6 +164,8 @@ def test_coordinator_overrides_and_pays_out(client, coordinator, setup):
         f"{url}/udbetalinger", data={"paid_on": "2025-11-01", "amount": "500.000", "note": ""}
     )
     assert too_much.status_code == 400 and "tilskuddet er 400.000 kr." in text(too_much)
+    assert "der resterer 400.000 kr.<" in text(too_much)  # one full stop, not "kr.."
+    assert "kr.." not in text(too_much)
     ok = client.post(
         f"{url}/udbetalinger", data={"paid_on": "2025-11-01", "amount": "100.000", "note": "1"}
     )
