@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -136,11 +136,15 @@ def is_xlsx(data: bytes | str) -> bool:
 
 
 def read_table(
-    data: bytes | str, required: Iterable[str], optional: Iterable[str] = ()
+    data: bytes | str,
+    required: Iterable[str],
+    optional: Iterable[str] = (),
+    aliases: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """A CSV or XLSX file as a frame of stripped strings, blank lines left out, with the
     line of each row in the file in column ``LINE`` (header = 1), after checking the header.
 
+    ``aliases`` reads another name for a column (``kommunekode`` for ``municipality``).
     Raises ``RowErrors`` (line 1) for an unreadable or empty file, a missing, unknown or
     repeated column, or a file without rows.
     """
@@ -151,6 +155,7 @@ def read_table(
     else:
         frame = _csv_frame(data)
     columns = [str(c).strip().lower() for c in frame.columns]
+    columns = [(aliases or {}).get(c, c) for c in columns]  # another language's header
     frame.columns = columns
     required, optional = list(required), list(optional)
     problems = []

@@ -14,11 +14,11 @@
       .then(function (job) {
         if (!job) return;
         if (job.finished) { window.location.reload(); return; }
-        var total = Math.max(job.total, 1);
-        bar.max = total;
+        if (!job.total) return; // not counted yet: the bar stays indeterminate
+        bar.max = job.total;
         bar.value = job.done;
-        bar.textContent = job.done + "/" + total;
-        count.textContent = count.textContent.replace(/\d+(\D+)\d+/, job.done + "$1" + total);
+        bar.textContent = job.done + "/" + job.total;
+        count.textContent = count.dataset.of.replace("{done}", job.done).replace("{total}", job.total);
       })
       .catch(function () { /* a missed poll: the next one tries again */ })
       .then(function () { window.setTimeout(poll, 2000); });

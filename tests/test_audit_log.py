@@ -146,3 +146,85 @@ def test_the_log_reads_as_sentences_with_names_labels_and_danish_formats(app):
             "Begrundelse sat til Fin af Karen",
         ]
         assert detail_lines(None) == [] and detail_lines({}) == []
+
+
+def test_a_figure_reads_with_its_indicators_name_unit_and_quality_in_danish(
+    client, make_user, login
+):
+    """Not "measurement_recorded … Value: 440.5, Quality: provisional, Indicator:
+    planning_hours": the action, the indicator and the value in Danish words and formats."""
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.benefits import recording
+    from portal.benefits.models import Quality
+    from tests.benefits.helpers import figures_round, indicator, participation_of
+
+    coordinator = make_user(Role.COORDINATOR, name="Karen Koordinator")
+    round_ = figures_round()
+    p, visits = participation_of(round_, 101), indicator(round_, "screen_visits")
+    visits.name_da = "Skærmbesøg pr. måned"
+    m = recording.record_measurement(
+        p,
+        visits,
+        date(2025, 10, 1),
+        Decimal("440.5"),
+        actor=coordinator,
+        quality=Quality.PROVISIONAL,
+    )
+    recording.update_measurement(m, Decimal("452"), actor=coordinator, quality=None)
+    db.session.commit()
+    login(coordinator)
+    page = client.get("/logbog/").get_data(as_text=True)
+    assert "Måling registreret af Karen Koordinator" in page
+    assert "Indikator: Skærmbesøg pr. måned" in page
+    assert "Værdi: 440,5 besøg pr. måned" in page and "Kvalitet: foreløbig" in page
+    assert "Værdi ændret fra 440,5 besøg pr. måned til 452 besøg pr. måned" in page
+    assert "Kvalitet ændret fra foreløbig til målt" in page
+    lines = page.split("<tbody>")[1]  # (the filter's option values are the codes)
+    for code in ("measurement_", "screen_visits", "provisional", "Value", "Quality", "440.5"):
+        assert code not in lines, code
+
+
+def test_a_download_or_a_job_says_whose_figures_it_holds(app, make_user):
+    from portal.audit.display import LogNames
+
+    names = LogNames(rounds={7: "Skærmbesøg 2025"}, municipalities={3: "Aarhus"})
+    with app.test_request_context():
+        one_round = {
+            "job": "progress_zip",
+            "round_id": 7,
+            "municipality_id": None,
+            "scope": "national",
+            "community_id": None,
+        }
+        assert detail_lines(one_round, names=names) == [
+            "Omfang: alle kommuner i Skærmbesøg 2025",
+            "Job: fremdriftsrapporter, én pr. kommune (ZIP)",
+        ]
+        every_round = {
+            "report": "progress",
+            "format": "pdf",
+            "round_id": None,
+            "municipality_id": 3,
+            "scope": "municipality",
+            "community_id": None,
+        }
+        assert detail_lines(every_round, names=names) == [
+            "Omfang: Aarhus i alle forløb",
+            "Rapport: fremdriftsrapport",
+            "Format: PDF",
+        ]
+
+
+def test_every_action_the_portal_records_has_danish_words():
+    """Read from the code, so a new action without words fails here, not in front of a user."""
+    import pathlib
+    import re
+
+    from portal.audit.words import ACTIONS
+
+    source = "\n".join(p.read_text() for p in pathlib.Path("portal").rglob("*.py"))
+    recorded = set(re.findall(r'(?:audit\.record|_audit)\(\s*"([a-z_]+)"', source))
+    assert len(recorded) > 40
+    assert sorted(recorded - set(ACTIONS)) == []

@@ -6,6 +6,7 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import aliased
 
 from portal import access
+from portal.audit.display import LogNames
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.db import db
@@ -87,4 +88,55 @@ def listing(
 def actions() -> list[str]:
     return list(
         db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    )
+
+
+def log_names(events) -> LogNames:
+    """The names a page of log lines points at, read in at most four queries whatever the page holds:
+    each figure line's indicator (by its round's programme and its key) with its unit, and the
+    rounds, municipalities and communities a download or a job names by id. A name that is
+    gone (the log outlives what it describes) is simply missing; the line then says the code."""
+    from portal.i18n import localized
+    from portal.participations.models import Community
+    from portal.programmes.models import Indicator, Round
+
+    details = [(e.round_id, e.details or {}) for e in events]
+    keys = {(r, d["indicator"]) for r, d in details if r and isinstance(d.get("indicator"), str)}
+    round_ids = {r for r, _ in keys} | {
+        d["round_id"] for _, d in details if isinstance(d.get("round_id"), int)
+    }
+    rounds = (
+        db.session.scalars(select(Round).where(Round.id.in_(round_ids))).all() if round_ids else []
+    )
+    programme_of = {r.id: r.programme_id for r in rounds}
+    indicators = {}
+    if keys:
+        found = db.session.scalars(
+            select(Indicator).where(
+                Indicator.programme_id.in_(set(programme_of.values())),
+                Indicator.key.in_({k for _, k in keys}),
+            )
+        )
+        by_programme = {(i.programme_id, i.key): i for i in found}
+        for round_id, key in keys:
+            indicator = by_programme.get((programme_of.get(round_id), key))
+            if indicator is not None:
+                indicators[(round_id, key)] = (
+                    localized(indicator, "name"),
+                    localized(indicator, "unit"),
+                )
+
+    def named(model, key: str) -> dict[int, str]:
+        ids = {d[key] for _, d in details if isinstance(d.get(key), int)}
+        if not ids:
+            return {}
+        return dict(
+            db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).tuples().all()
+        )
+
+    return LogNames(
+        indicators=indicators,
+        rounds={r.id: localized(r, "name") for r in rounds},
+        municipalities=named(Municipality, "municipality_id"),
+        communities=named(Community, "community_id"),
     )

@@ -45,6 +45,7 @@ def index():
         scope_heading=_scope_heading(round_id, application_id),
         kept={"municipality": municipality, "round": round_id, "application": application_id},
         describe=describe,
+        names=services.log_names(event for event, *_ in page.items),
         action_label=action_label,
     )
 

@@ -59,6 +59,19 @@ ACTIONS = {
     "figures_exported": _l("Tal hentet"),
     "report_downloaded": _l("Rapport hentet"),
     "follow_up_recorded": _l("Tal til gevinstopfølgningen registreret"),
+    "baseline_set": _l("Basislinje gemt"),
+    "target_set": _l("Målbillede gemt"),
+    "measurement_recorded": _l("Måling registreret"),
+    "measurement_updated": _l("Måling rettet"),
+    "measurement_deleted": _l("Måling slettet"),
+    "target_picture_approved": _l("Basislinje og målbillede godkendt"),
+    "benefit_owner_set": _l("Gevinstejer gemt"),
+    "hourly_cost_set": _l("Kommunens timepris gemt"),
+    "cost_added": _l("Omkostning registreret"),
+    "cost_deleted": _l("Omkostning slettet"),
+    "report_submitted": _l("Rapport afleveret"),
+    "report_reopened": _l("Rapport genåbnet"),
+    "job_started": _l("Baggrundsjob startet"),
     "cli": _l("Kommando kørt"),
 }
 
@@ -131,6 +144,54 @@ FIELDS = {
     "unchanged": _l("Uændret"),
     "report": _l("Rapport"),
     "format": _l("Format"),
+    # figures: what was recorded, for which indicator and period, how sure
+    "indicator": _l("Indikator"),
+    "value": _l("Værdi"),
+    "period": _l("Periode"),
+    "quality": _l("Kvalitet"),
+    "measured_on": _l("Målt den"),
+    "source_note": _l("Kilde"),
+    "target_date": _l("Måldato"),
+    "pessimistic": _l("Pessimistisk mål"),
+    "optimistic": _l("Optimistisk mål"),
+    "benefit_owner_name": _l("Gevinstejer"),
+    "benefit_owner_title": _l("Gevinstejers titel"),
+    "hourly_cost_override": _l("Kommunens timepris"),
+    "kind": _l("Art"),
+    "category": _l("Kategori"),
+    "incurred_on": _l("Afholdt den"),
+    "due_on": _l("Frist"),
+    "submitted_at": _l("Afleveret"),
+    "gains_kept": _l("Gevinster fastholdt"),
+    # downloads and jobs: which report, of whose figures
+    "scope": _l("Omfang"),
+    "round_id": _l("Forløb"),
+    "job": _l("Job"),
+    "via": _l("Via"),
+}
+
+# A figure's value is a number in the indicator's unit; these fields hold such numbers.
+FIGURE_VALUES = {"value", "pessimistic", "optimistic"}
+NUMBERS = FIGURE_VALUES | {"hourly_cost_override"}
+
+# Coded values with a word of their own, per field (a status and a role are looked up below).
+VALUE_WORDS = {
+    "scope": {
+        "national": _l("alle kommuner"),
+        "municipality": _l("én kommune"),
+        "community": _l("ét fællesskab"),
+    },
+    "kind": {"one_off": _l("engangsomkostning"), "yearly": _l("årlig omkostning")},
+    "format": {"pdf": "PDF", "xlsx": "XLSX", "csv": "CSV", "zip": "ZIP"},
+    "via": {"cli": _l("kommandolinjen"), "web": _l("portalen")},
+    "gains_kept": {"yes": _l("ja"), "partly": _l("delvist"), "no": _l("nej")},
+    "job": {
+        "progress_zip": _l("fremdriftsrapporter, én pr. kommune (ZIP)"),
+        "progress_pdf": _l("fremdriftsrapport (PDF)"),
+        "funding_pdf": _l("tilskudsrapport (PDF)"),
+        "figures_import": _l("indlæsning af tal"),
+    },
+    "report": {"progress": _l("fremdriftsrapport"), "funding": _l("tilskudsrapport")},
 }
 
 OBJECTS = {
@@ -149,9 +210,17 @@ OBJECTS = {
 
 
 def value_word(field: str, value) -> str | None:
-    """A stored code as its Danish word (a status, a role), or None when it has none."""
+    """A stored code as its Danish word (a status, a role, a quality), or None when it has
+    none."""
+    if field == "quality":
+        from portal.benefits.quality import label
+
+        return label(value) if value else str(_l("målt"))
     if not isinstance(value, str):
         return None
+    words = VALUE_WORDS.get(field, {})
+    if value in words:
+        return str(words[value])
     if field == "status":
         from portal.applications.labels import STATUS_LABELS
         from portal.review.labels import review_status_label

@@ -1,5 +1,6 @@
 """Exports of figures and the import template, in the import's own format
-(``municipality,indicator,kind,date,value,note,quality``), as CSV or XLSX.
+(``kommunekode,indikator,art,dato,værdi,note,kvalitet`` for a Danish reader, the English codes
+``municipality,indicator,kind …`` for an English one; the import reads both), as CSV or XLSX.
 
 An export imported again changes nothing: values are written exactly (``1234.5``, no
 thousands separators), dates as ``YYYY-MM-DD``, a measurement's date as its period's first
@@ -12,12 +13,14 @@ import io
 from datetime import date
 
 import pandas as pd
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from portal.benefits.entry import entry_overview
 from portal.benefits.figure_checks import plain
 from portal.benefits.figures import figure_frames, programme_indicators
 from portal.benefits.importing import COLUMNS
+from portal.benefits.importing.parsing import DANISH_HEADERS, DANISH_KINDS, DANISH_QUALITIES
 from portal.benefits.models import CostKind
 from portal.benefits.periods import period_start
 from portal.benefits.rules import Kind
@@ -147,20 +150,38 @@ def _current_period(round_: Round, frequency, today: date) -> date:
     return period_start(day, frequency)
 
 
+def for_reader(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as a person reads it: Danish headers, kinds and quality marks for a Danish
+    reader (``kommunekode, indikator, art …``, ``måling``, ``foreløbig``), the codes for an
+    English one. The import reads both, so a file comes back unchanged either way."""
+    if str(get_locale()) == "en":
+        return table
+    table = table.copy()
+    if "kind" in table:
+        table["kind"] = table["kind"].map(lambda k: DANISH_KINDS.get(k, k))
+    if "quality" in table:
+        table["quality"] = table["quality"].map(lambda q: DANISH_QUALITIES.get(q, q))
+    return table.rename(columns=DANISH_HEADERS)
+
+
 def to_bytes(table: pd.DataFrame, fmt: str) -> bytes:
     """CSV (UTF-8 with BOM, so Excel reads æøå; ``,``-separated, ``.`` decimals) or XLSX
-    (codes, keys and dates as text; values as numbers)."""
+    (codes, keys and dates as text; values as numbers), with the reader's headers and words
+    (``for_reader``)."""
+    widths = {DANISH_HEADERS.get(c, c): w for c, w in _WIDTHS.items()} | _WIDTHS
+    value = DANISH_HEADERS["value"] if str(get_locale()) != "en" else "value"
+    table = for_reader(table)
     if fmt == "csv":
         csv = csv_frame(table).to_csv(index=False, lineterminator="\n")
         return ("\ufeff" + csv).encode("utf-8")
     sheet = table.copy()
-    sheet["value"] = [_cell_number(v) for v in sheet["value"]]
+    sheet[value] = [_cell_number(v) for v in sheet[value]]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         sheet.to_excel(writer, index=False, sheet_name="tal")
         cells = writer.sheets["tal"]
         for n, column in enumerate(sheet.columns):
-            cells.column_dimensions[chr(ord("A") + n)].width = _WIDTHS.get(column, 14)
+            cells.column_dimensions[chr(ord("A") + n)].width = widths.get(column, 14)
         neutralise_workbook(writer.book)
     return buffer.getvalue()
 

@@ -81,13 +81,18 @@ QUALITY_CHOICES = [
     SelectChoice(Quality.PROVISIONAL.value, _l("Foreløbig")),
     SelectChoice(Quality.REVISED.value, _l("Revideret (brud i serien)")),
 ]
+# A target is decided, not measured: its plain state is "fastsat", never "målt".
+TARGET_QUALITY_CHOICES = [
+    SelectChoice("", _l("Fastsat")),
+    *QUALITY_CHOICES[1:],
+]
 
 
 class QualityField(SelectField):
     """The quality mark: empty for a measured figure; ``.quality`` holds the enum or None."""
 
-    def __init__(self, label=None, **kwargs):
-        super().__init__(label or _l("Kvalitet"), choices=QUALITY_CHOICES, **kwargs)
+    def __init__(self, label=None, choices=QUALITY_CHOICES, **kwargs):
+        super().__init__(label or _l("Kvalitet"), choices=choices, **kwargs)
 
     def process_data(self, value):
         super().process_data(getattr(value, "value", value) or "")
@@ -125,7 +130,7 @@ class TargetForm(VersionedForm):
     pessimistic = NumberField(_l("Pessimistisk bud (valgfrit)"))
     optimistic = NumberField(_l("Optimistisk bud (valgfrit)"))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
-    quality = QualityField()
+    quality = QualityField(choices=TARGET_QUALITY_CHOICES)
     reason = _reason()
 
 

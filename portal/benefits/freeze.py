@@ -31,7 +31,7 @@ from portal.benefits.models import MAX_NOTE, Baseline, FigureKind, FigureVersion
 from portal.benefits.progress import progress
 from portal.db import db, utcnow
 from portal.errors import NotAllowed, RuleViolations
-from portal.i18n import long_date, number
+from portal.i18n import localized, long_date, number
 from portal.participations.models import Participation
 from portal.programmes.models import Direction, Indicator
 
@@ -79,15 +79,17 @@ def approval_problems(participation: Participation) -> list[tuple[str, str]]:
         )
         for kind, (model, _columns) in FROZEN.items()
     }
-    missing = [i.key for i in indicators if any(i.id not in ids for ids in have.values())]
+    missing = [
+        localized(i, "name") for i in indicators if any(i.id not in ids for ids in have.values())
+    ]
     if missing:
         problems.append(
             (
                 "figures",
                 _l(
                     "Basislinje og målbillede er ikke afleveret for alle indikatorer"
-                    " (mangler: %(keys)s).",
-                    keys=", ".join(missing),
+                    " (mangler: %(names)s).",
+                    names=", ".join(missing),
                 ),
             )
         )

@@ -42,11 +42,16 @@ class AssignForm(VersionedForm):
 
 
 class OverrideForm(VersionedForm):
+    # Own ids: the page also holds the disbursement form, whose amount field is "amount" too
+    # (two id="amount" left the override's label pointing at the other form's field).
     amount = AmountField(
         _l("Fastsat tilskud (kr.)"),
         description=_l("Lad feltet stå tomt for at bruge forløbets regel igen."),
+        id="grant-override-amount",
     )
-    reason = TextAreaField(_l("Begrundelse"), validators=[Length(max=MAX_REASON)])
+    reason = TextAreaField(
+        _l("Begrundelse"), validators=[Length(max=MAX_REASON)], id="grant-override-reason"
+    )
 
     def validate_reason(self, field):
         if self.amount.data and self.amount.data.strip() and not (field.data or "").strip():

@@ -138,7 +138,8 @@ def override_grant(
         if amount < paid:
             raise NotAllowed(
                 _l(
-                    "Tilskuddet kan ikke sættes til %(amount)s: der er allerede udbetalt %(paid)s.",
+                    # no full stop after an amount: it ends in "kr." ("700.000 kr..")
+                    "Tilskuddet kan ikke sættes til %(amount)s: der er allerede udbetalt %(paid)s",
                     amount=money(amount),
                     paid=money(paid),
                 ),
@@ -183,7 +184,7 @@ def record_disbursement(
         raise NotAllowed(
             _l(
                 "Der kan ikke udbetales %(amount)s: tilskuddet er %(grant)s, der er udbetalt"
-                " %(paid)s, og der resterer %(left)s.",
+                " %(paid)s, og der resterer %(left)s",  # the amount's "kr." ends the sentence
                 amount=money(amount),
                 grant=money(grant),
                 paid=money(paid),

@@ -152,6 +152,16 @@ def delete_disbursement(participation_id: int, disbursement_id: int):
     return redirect(url_for(".detail", participation_id=participation.id))
 
 
+@bp.route("/forloeb/<slug>")
+@admits(Participation, every=True)
+def round_page(slug: str):
+    """The round's own page among the participants: what its sub-pages hold."""
+    round_ = access.round_or_404(slug, current_user)
+    return render_template(
+        "participations/round.html", round=round_, overview=communities.overview(round_)
+    )
+
+
 @bp.route("/forloeb/<slug>/tilskud")
 @admits(Participation, every=True)
 def grants_page(slug: str):

@@ -17,6 +17,7 @@ from portal.programmes.forms import (
 )
 from portal.programmes.loading import load_programme_file
 from portal.programmes.models import BenefitLine, Indicator, Programme
+from portal.programmes.wording import parameter_label
 from portal.web import commit_or_flash, commit_or_show, posted_version
 
 bp = Blueprint("programmes", __name__, url_prefix="/indsatser")
@@ -85,6 +86,7 @@ def round_detail(slug: str):
         "programmes/round.html",
         round=round_,
         hourly_cost=services.hourly_cost(round_),
+        parameter_label=parameter_label,
         accepting=round_.accepts_applications(utcnow()),
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.benefits import recording
+from portal.benefits.importing import import_figures
 from portal.benefits.models import Measurement
 from portal.db import db
 from tests.benefits.helpers import figures_round, indicator, participation_of
@@ -39,10 +40,17 @@ def upload(client, path, text, name="tal.csv"):
 
 
 def read(response) -> pd.DataFrame:
+    """A file as written (Danish headers for a Danish reader), by the columns' codes."""
+    from portal.benefits.importing.parsing import HEADER_WORDS
+
     data = response.get_data()
     if data[:4] == b"PK\x03\x04":
-        return pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
-    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+    else:
+        frame = pd.read_csv(
+            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
+    return frame.rename(columns=HEADER_WORDS)
 
 
 def test_municipal_upload_of_their_own_participation(client, login, make_user, round_):
@@ -156,3 +164,31 @@ def test_a_file_of_blank_values_says_nothing_was_imported(client, login, make_us
     page = client.get(response.location).get_data(as_text=True)
     assert "Intet blev indlæst: filen havde ingen udfyldte værdier." in page
     assert "flash-warning" in page
+
+
+def test_danish_headers_and_words_in_the_template_and_on_import_the_codes_still_read(
+    client, login, make_user, round_
+):
+    """The template speaks Danish (kommunekode, indikator, art …; måling), the upload page
+    explains every column and names the quality values, and both Danish and English files
+    are read."""
+    login(make_user(Role.MUNICIPAL, code=101))
+    raw = client.get(f"/gevinster/forloeb/{round_.slug}/skabelon.csv").get_data()
+    header = raw.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("kommunekode,indikator,navn,enhed,hyppighed,art,dato,værdi,note")
+    assert ",måling," in raw.decode("utf-8-sig")
+    own = participation_of(round_, 101)
+    page = client.get(f"/gevinster/deltagelse/{own.id}/indlaes").get_data(as_text=True)
+    for column in ("kommunekode", "indikator", "art", "dato", "værdi", "note", "kvalitet"):
+        assert f"<dt>{column}</dt>" in page
+    assert "skønnet" in page and "foreløbig" in page and "revideret" in page
+    visits = indicator(round_, "screen_visits")
+    danish = "kommunekode,indikator,art,dato,værdi,kvalitet\n101,screen_visits,måling,2025-11-03,7,foreløbig\n"
+    result = import_figures(danish, round_, actor=None)
+    english = "municipality,indicator,kind,date,value\n101,screen_visits,measurement,2025-12-03,8\n"
+    result2 = import_figures(english, round_, actor=None)
+    assert result.created == result2.created == 1
+    values = db.session.scalars(
+        select(Measurement.value).where(Measurement.indicator_id == visits.id)
+    ).all()
+    assert {7, 8} <= {int(v) for v in values}

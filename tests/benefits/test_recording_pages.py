@@ -278,3 +278,39 @@ def test_a_persons_25_000_is_asked_about_but_kroner_read_as_thousands(
     )
     assert response.status_code == 302
     assert db.session.scalar(select(Cost.amount)) == D("25000")
+
+
+def test_the_indicator_page_asks_in_the_order_the_figures_are_given(
+    client, login, make_user, round_, own
+):
+    """Basislinje, then Målbillede, then Ny måling; a target is "fastsat", never "målt"."""
+    visits = indicator(round_, "screen_visits")
+    login(make_user(Role.MUNICIPAL, code=101))
+    html = client.get(url(own, f"/indikator/{visits.id}")).get_data(as_text=True)
+    order = [html.index(f'id="{h}-h"') for h in ("baseline", "target", "measurement")]
+    assert order == sorted(order)
+    assert "Angiv basislinje og målbillede først" in html
+    target = html[html.index('id="target-h"') : html.index('id="measurement-h"')]
+    assert ">Fastsat</option>" in target and ">Målt</option>" not in target
+    baseline = html[html.index('id="baseline-h"') : html.index('id="target-h"')]
+    assert ">Målt</option>" in baseline
+
+
+def test_a_quality_mark_reads_and_copies_as_it_looks_with_its_legend_beside_it(
+    client, login, make_user, round_, own
+):
+    """ "152,5 (f)" with the meaning in a visible legend, not a superscript "ᶠ" whose meaning
+    sits in a hidden span (copied as "152,5f")."""
+    from portal.benefits.models import Quality
+
+    visits = indicator(round_, "screen_visits")
+    recording.record_measurement(
+        own, visits, date(2025, 10, 9), D("152.5"), actor=None, quality=Quality.PROVISIONAL
+    )
+    db.session.commit()
+    login(make_user(Role.MUNICIPAL, code=101))
+    for path in ("", f"/indikator/{visits.id}"):
+        html = client.get(url(own, path)).get_data(as_text=True)
+        assert ' <abbr class="quality" title="foreløbig">(f)</abbr>' in html
+        assert "<sup" not in html
+        assert "Kvalitet: (s) skønnet, (f) foreløbig, (r) revideret (brud i serien);" in html

@@ -9,6 +9,7 @@ from portal.db import db
 from portal.municipalities.models import Municipality
 from portal.participations.models import Participation
 from portal.programmes.models import Round
+from tests.browser.sweep import duplicate_ids, sweep
 from tests.browser.test_journeys import log_in
 
 pytestmark = pytest.mark.browser
@@ -78,3 +79,62 @@ def test_the_menu_folds_behind_a_button_on_a_phone(page: Page, live_server):
     page.set_viewport_size({"width": 1280, "height": 800})  # on a desktop: always shown
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     expect(menu.get_by_role("link", name="Logbog")).to_be_visible()
+
+
+TABLES_OUTSIDE_A_BOX = """() => [...document.querySelectorAll('main table')]
+  .filter(t => !t.closest('.table-scroll[role=region][aria-label][tabindex="0"]'))
+  .map(t => (t.querySelector('caption, th') || t).textContent.trim().slice(0, 40))"""
+
+BOXES_WITHOUT_A_HINT = """() => [...document.querySelectorAll('.table-scroll')]
+  .filter(b => b.scrollWidth > b.clientWidth + 1)
+  .filter(b => { const hint = b.parentElement.querySelector('.scroll-hint');
+                 return !hint || !hint.offsetParent || !hint.textContent.includes('Rul vandret'); })
+  .map(b => b.getAttribute('aria-label'))"""
+
+
+# Words, not code: text a reader sees (not a <code> sample of a file) holds no double full
+# stop ("700.000 kr..") and no variable name (annual_cost, planning_hours).
+SLIPS = r"""() => {
+  const main = document.querySelector('main').cloneNode(true);
+  main.querySelectorAll('code, pre, kbd, samp, textarea, select, script, style, .visually-hidden').forEach(e => e.remove());
+  const text = main.innerText;
+  const found = [];
+  for (const m of text.matchAll(/\S*[^.\s]\.\.(?!\.)\S*/g)) found.push(`double full stop: ${m[0]}`);
+  for (const m of text.matchAll(/\b[a-z]+(?:_[a-z0-9]+)+\b/g)) found.push(`code name: ${m[0]} in "${text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 10).replace(/\s+/g, " ")}"`);
+  return [...new Set(found)];
+}"""
+
+
+# A notice is a link to what it is about.
+NOTICES_WITHOUT_A_LINK = """() => [...document.querySelectorAll('table.notices tbody tr')]
+  .filter(row => !row.querySelector('a[href^="/"]'))
+  .map(row => row.innerText.trim().slice(0, 60))"""
+
+
+def fits_a_phone(page: Page, visit) -> list[str]:
+    found = []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE["width"]:
+        found.append(f"scrollWidth {width}: {too_wide(page)}")
+    found += [
+        f"table outside a labelled scroll box: {t}" for t in page.evaluate(TABLES_OUTSIDE_A_BOX)
+    ]
+    found += [
+        f"scroll box without a visible hint: {b}" for b in page.evaluate(BOXES_WITHOUT_A_HINT)
+    ]
+    found += [f"notice without a link: {n}" for n in page.evaluate(NOTICES_WITHOUT_A_LINK)]
+    return found + duplicate_ids(page) + page.evaluate(SLIPS)
+
+
+def test_every_page_of_every_role_and_the_pages_they_lead_to_fit_a_phone(
+    page: Page, live_server, app, record_property
+):
+    """The sweep (tests/browser/sweep.py) at 390 px: no page scrolls sideways, every table
+    scrolls in its own labelled box that says so when it holds more than it shows."""
+    page.set_viewport_size(PHONE)
+    visits, problems = sweep(page, live_server, app, fits_a_phone)
+    record_property("phone_pages", len(visits))
+    rules = sorted({v.rule for v in visits})
+    print(f"\n390 px sweep: {len(visits)} pages, {len(rules)} URL rules:\n" + "\n".join(rules))
+    assert len(visits) >= 100
+    assert problems == {}, "\n".join(f"{where}: {what}" for where, what in problems.items())

@@ -97,13 +97,14 @@ def fill_in_and_import_the_template(page: Page, tmp_path, today: date) -> None:
         section.get_by_role("link", name="Hent skabelon (CSV)").click()
     with open(info.value.path(), encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
-    citizens = [r for r in rows if r["indicator"] == "citizens_screen"]
-    assert citizens[0]["name"] == "Borgere med skærmbesøg"
-    assert citizens[0]["unit"] == "borgere" and citizens[0]["frequency"] == "Månedlig"
-    assert not [r for r in rows if r["indicator"] == "screen_visits" and r["kind"] == "baseline"]
+    # the template in Danish: kommunekode, indikator, navn, enhed, hyppighed, art, dato, værdi …
+    citizens = [r for r in rows if r["indikator"] == "citizens_screen"]
+    assert citizens[0]["navn"] == "Borgere med skærmbesøg"
+    assert citizens[0]["enhed"] == "borgere" and citizens[0]["hyppighed"] == "Månedlig"
+    assert not [r for r in rows if r["indikator"] == "screen_visits" and r["art"] == "basislinje"]
     # the project lead fills in one baseline and leaves every other row blank
-    baseline = next(r for r in citizens if r["kind"] == "baseline")
-    baseline.update(date=today.isoformat(), value="1234", note="Omsorgssystemet")
+    baseline = next(r for r in citizens if r["art"] == "basislinje")
+    baseline.update(dato=today.isoformat(), værdi="1234", note="Omsorgssystemet")
     filled = tmp_path / "skabelon-udfyldt.csv"
     with open(filled, "w", encoding="utf-8-sig", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=list(rows[0]))

@@ -84,6 +84,20 @@ def test_a_running_job_refreshes_without_javascript_and_polls_with_it(
     assert Path(client.application.static_folder, "job_progress.js").exists()
 
 
+def test_a_job_not_yet_counted_claims_no_count(client, make_user, login, funding_round):
+    """Not "0 af 1" before the worker has counted the work: an indeterminate bar and words."""
+    user = make_user(Role.MUNICIPAL, code=FRB)
+    login(user)
+    job = services.start_job(
+        JobKind.FUNDING_PDF, resolve_scope(funding_round.round.slug, FRB), actor=user
+    )
+    db.session.commit()
+    page = client.get(f"/filer/{job.id}").get_data(as_text=True)
+    assert '<progress id="job-progress"></progress>' in page
+    assert "Venter på at gå i gang" in page and "0 af 1" not in page
+    assert 'data-of="{done} af {total}"' in page  # what job_progress.js writes once counted
+
+
 def test_only_the_starter_sees_a_job(client, make_user, login, funding_round):
     """Another municipality's user, a colleague and a coordinator all get 404."""
     owner = make_user(Role.MUNICIPAL, code=FRB)

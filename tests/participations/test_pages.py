@@ -164,6 +164,8 @@ def test_coordinator_overrides_and_pays_out(client, coordinator, setup):
         f"{url}/udbetalinger", data={"paid_on": "2025-11-01", "amount": "500.000", "note": ""}
     )
     assert too_much.status_code == 400 and "tilskuddet er 400.000 kr." in text(too_much)
+    assert "der resterer 400.000 kr.<" in text(too_much)  # one full stop, not "kr.."
+    assert "kr.." not in text(too_much)
     ok = client.post(
         f"{url}/udbetalinger", data={"paid_on": "2025-11-01", "amount": "100.000", "note": "1"}
     )
@@ -304,3 +306,29 @@ def test_members_page_queries_do_not_grow_with_members(
     with count_queries() as counter:
         page = text(client.get("/deltagere/mine"))
     assert "Frederiksberg" in page and counter.count <= before
+
+
+def test_the_grant_override_and_the_disbursement_each_label_their_own_amount(
+    client, coordinator, setup
+):
+    """Two forms on one page: every id once, and each label names a field of its own form."""
+    import re
+    from collections import Counter
+
+    page = text(client.get(f"/deltagere/{setup['odense'].id}"))
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert '<label for="grant-override-amount">Fastsat tilskud (kr.)' in page
+    assert '<label for="amount">Beløb (kr.)' in page
+    assert 'name="amount"' in page and 'id="grant-override-amount"' in page
+
+
+def test_a_rounds_participant_pages_have_an_index_page(client, coordinator, setup):
+    round_ = setup["odense"].round
+    page = client.get(f"/deltagere/forloeb/{round_.slug}")
+    assert page.status_code == 200
+    html = text(page)
+    for sub in ("faellesskaber", "tilskud", "indlaes"):
+        assert f'href="/deltagere/forloeb/{round_.slug}/{sub}"' in html
+    assert client.get("/deltagere/forloeb/findes-ikke").status_code == 404
+    assert f'href="/deltagere/forloeb/{round_.slug}"' in text(client.get("/deltagere/"))

@@ -73,6 +73,9 @@ def test_every_role_reads_programmes_and_rounds(client, make_user, login, shippe
     page = client.get("/indsatser/forloeb/vagtplanlaegning-2026").get_data(as_text=True)
     assert "2.000.000 kr." in page and "deles mellem de godkendte deltagerkommuner" in page
     assert "233,89" in page  # hourly cost 450.000 / 1.924, derived
+    # the parameters in words, not the formulas' names (annual_cost, hourly_cost)
+    assert "Årlig lønomkostning pr. medarbejder (kr.)" in page and "Timepris (kr.)" in page
+    assert "annual_cost" not in page and "hourly_cost" not in page
     editing = "Redigér forløbet" in page
     assert editing == (role == Role.COORDINATOR)
 

@@ -48,7 +48,7 @@ from portal.benefits.importing.checks import (
     _Problems,
     _Round,
 )
-from portal.benefits.importing.parsing import _parse
+from portal.benefits.importing.parsing import HEADER_WORDS, _parse
 from portal.benefits.permissions import import_limit
 from portal.programmes.models import Round
 from portal.tabular import LINE, read_table
@@ -95,7 +95,7 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     bad row). ``actor`` None (the command line) or a coordinator may import for any
     participating municipality, a municipal user for their own only."""
     own_municipality = import_limit(actor)
-    frame = read_table(data, REQUIRED, OPTIONAL)
+    frame = read_table(data, REQUIRED, OPTIONAL, aliases=HEADER_WORDS)
     for column in ("note", "quality", "reason"):
         if column not in frame:
             frame[column] = ""

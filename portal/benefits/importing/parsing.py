@@ -41,6 +41,38 @@ COST_PREFIXES = {
     "aarlig": CostKind.YEARLY,
     "yearly": CostKind.YEARLY,
 }
+# A file's headers in Danish, as the template and the exports write them for a Danish reader;
+# the English codes (municipality, indicator, …) are read as well.
+DANISH_HEADERS = {
+    "municipality": "kommunekode",
+    "indicator": "indikator",
+    "name": "navn",
+    "unit": "enhed",
+    "frequency": "hyppighed",
+    "kind": "art",
+    "date": "dato",
+    "value": "værdi",
+    "note": "note",
+    "quality": "kvalitet",
+    "reason": "begrundelse",
+}
+HEADER_WORDS = {
+    **{danish: code for code, danish in DANISH_HEADERS.items()},
+    "kommune": "municipality",
+    "vaerdi": "value",
+}
+# The words the template and the exports write for a kind and a quality mark (Danish).
+DANISH_KINDS = {
+    Kind.BASELINE.value: "basislinje",
+    Kind.TARGET.value: "målbillede",
+    Kind.MEASUREMENT.value: "måling",
+    Kind.COST.value: "omkostning",
+}
+DANISH_QUALITIES = {
+    Quality.ESTIMATED.value: "skønnet",
+    Quality.PROVISIONAL.value: "foreløbig",
+    Quality.REVISED.value: "revideret",
+}
 _COST_PATTERN = r"^(?P<prefix>[^:]+?)\s*:\s*(?P<category>.*)$"
 
 
