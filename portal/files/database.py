@@ -12,7 +12,7 @@ from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from portal.db import db
+from portal.db import db, reading
 from portal.files.models import CHUNK_SIZE, FileChunk, StoredFile
 
 
@@ -47,9 +47,13 @@ class DatabaseStore:
 
         def read(connection: Connection) -> Iterator[bytes]:
             for n in range(count):
-                yield connection.scalar(
-                    select(FileChunk.data).where(FileChunk.file_id == file_id, FileChunk.n == n)
-                )
+                # a reading transaction: on SQLite it waits for no writer (the caller's own
+                # session may hold the write lock in this very thread)
+                with reading():
+                    piece = connection.scalar(
+                        select(FileChunk.data).where(FileChunk.file_id == file_id, FileChunk.n == n)
+                    )
+                yield piece
 
         def pieces():
             if isinstance(bind, Connection):

@@ -102,12 +102,13 @@ def remove_expired_files() -> None:
 def prerender_reports() -> None:
     """Render the stored reports whose data changed, holding the ``prerender-reports`` lock
     (an expiring one, ``leases.periodic_lock``: a killed worker's blocks the next run for
-    at most a lease)."""
+    at most a lease); held by another, it tries again a little later."""
     from portal.reports.stored import prerender_all
 
     with leases.periodic_lock("prerender-reports") as held:
-        if not held:
-            log.info("stored reports: another worker renders them")
+        if not held:  # what changed since that run began is looked at once it is over
+            log.info("stored reports: another worker renders them; trying again shortly")
+            prerender_reports.schedule(delay=PRERENDER_DELAY)
             return
         started = time.monotonic()
         made = prerender_all()
