@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from portal.db import db
+from portal.db import db, reading
 from portal.jobs import queue
 from portal.jobs.models import Job, JobStatus
 from tests.browser_fixtures import empty_database
@@ -109,7 +109,12 @@ class Processes:
         }
 
     def worker(self, name: str, *args: str) -> subprocess.Popen:
-        """``portal worker`` (one thread), running once it said so."""
+        """``portal worker`` (one thread), running once it said so. What the test's own
+        setup scheduled (the stored reports' rendering after its commits: in Huey a task
+        with a delay waits in the queue until a consumer moves it) is dropped first: the
+        worker runs what the test hands it from then on."""
+        queue.huey.storage.flush_queue()
+        queue.huey.storage.flush_schedule()
         process = subprocess.Popen(
             [sys.executable, "-c", "from portal.cli import main; main()", "worker"]
             + ["--workers", "1", *args],
@@ -135,12 +140,13 @@ class Processes:
             "app = create_app({'WTF_CSRF_ENABLED': False, 'RATELIMIT_STORAGE_URI': 'memory://'}); "
             f"run_simple('127.0.0.1', {port}, app, threaded=True)"
         )
+        log = (self.folder / f"{name}.log").open("w")
         process = subprocess.Popen(
             [sys.executable, "-c", script],
             cwd=ROOT,
             env=self.env(name),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         self.started.append(process)
         _wait_for_port(port, process, STARTUP_SECONDS)
@@ -181,11 +187,14 @@ def processes(app, database_url, redis_queue) -> Iterator[Processes]:
 
 
 def wait_until(check: Callable[[], object], seconds: float, what: str):
-    """Poll ``check`` (each poll ends its read at once: on SQLite a transaction kept open
-    through the sleep would hold the write lock) until it answers something true."""
+    """Poll ``check`` until it answers something true. Each poll reads in a reading
+    transaction (on SQLite one that neither waits for the worker's write nor blocks it) and
+    ends it at once."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        found = check()
+        db.session.rollback()
+        with reading():
+            found = check()
         db.session.rollback()
         if found:
             return found
@@ -197,3 +206,8 @@ def job_state(job_id: int) -> tuple[JobStatus, int, int, int]:
     return db.session.execute(
         select(Job.status, Job.done, Job.total, Job.attempts).where(Job.id == job_id)
     ).one()
+
+
+def server_log(processes: Processes, name: str) -> str:
+    """The last of what an app server wrote (for a failing assertion's message)."""
+    return (processes.folder / f"{name}.log").read_text()[-3000:]
