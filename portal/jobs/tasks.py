@@ -127,7 +127,8 @@ def prerender_reports_periodically() -> None:
 # The figures of a round changed: render its reports again, shortly ----------------------
 
 # What the stored reports show (``reports.stored.round_data_version``): the figures, the
-# municipalities' own words (their reports), the participations, rounds and programmes.
+# municipalities' own words (their reports), the participations and communities, the
+# disbursements (funding reports), rounds and programmes.
 _WATCHED = frozenset(
     {
         "baselines",
@@ -136,6 +137,8 @@ _WATCHED = frozenset(
         "costs",
         "reporting_requirements",
         "participations",
+        "communities",
+        "disbursements",
         "rounds",
         "programmes",
     }

@@ -129,6 +129,13 @@ def test_the_data_version_moves_with_every_kind_of_change(progress_round, no_sch
     ).first()
     report.what_worked = "Skærmbesøg om aftenen virker."
     assert changed()  # a municipality's own words, shown in the report
+    from portal.participations.grants import record_disbursement
+
+    record_disbursement(progress_round.kbh, date(2026, 2, 1), 1000, "Rate", actor=None)
+    assert changed()  # a disbursement, shown in the funding reports
+    progress_round.community.name = "Hovedstaden Nord"
+    progress_round.community.version += 1
+    assert changed()  # a community's name, on its reports
     assert not changed()  # nothing
 
 
