@@ -1,8 +1,12 @@
 """Long work as jobs, on the national data set of ``bench.reports`` (98 municipalities, 36
 months of every indicator), in a throwaway SQLite database with the default SQLite queue:
 
-- ``zip_job_seconds``: every municipality's own progress PDF in one ZIP, started as a job
-  and run by a real ``portal worker`` process, from enqueuing to the job's file written;
+- ``zip_job_cold_seconds``: every municipality's own progress PDF in one ZIP, started as a
+  job and run by a real ``portal worker`` process, from enqueuing to the job's file written,
+  every PDF rendered (and stored); ``zip_job_seconds``: the same again, nothing changed —
+  assembled from the stored PDFs (issue 19: under 30 s);
+- ``municipality_pdf_p95_ms``: the 95th percentile of downloads of municipalities' own
+  progress PDFs, unchanged, ``READERS`` readers at once (issue 19: under 1,000);
 - ``report_download_p95_ms``: the 95th percentile of downloads of the unchanged national
   progress PDF (the stored file, rendered once beforehand as the worker does after a
   change), ``DOWNLOADS`` downloads one after the other through the app.
@@ -18,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -30,17 +35,20 @@ from portal.auth.models import Role
 from portal.db import db
 from portal.jobs import services, tasks
 from portal.jobs.models import Job, JobKind, JobStatus
+from portal.jobs.queue import huey
 from portal.migrate import upgrade
+from portal.municipalities.models import Municipality
 from portal.municipalities.services import load_shipped_register
 from portal.participations.models import Participation
 from portal.programmes.loading import load_shipped_programmes
 from portal.programmes.models import Round
 from portal.reports.scope import ReportScope
-from portal.reports.stored import prerender_all
+from portal.reports.stored import render_and_store
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-hest-batteri-korrekt"
 DOWNLOADS = 40
+READERS = 4  # municipality PDFs downloaded at once
 WAIT_SECONDS = int(os.environ.get("BENCH_ZIP_WAIT", "5400"))  # bounded, even on a busy machine
 
 
@@ -96,9 +104,21 @@ def run(bench) -> None:
                     select(Participation.id).where(Participation.round_id == round_.id)
                 ).all()
             )
-            job = services.start_job(JobKind.PROGRESS_ZIP, ReportScope(round=round_), actor=user)
+            jobs = [
+                services.start_job(JobKind.PROGRESS_ZIP, ReportScope(round=round_), actor=user)
+                for _ in range(2)
+            ]
             db.session.commit()
-            job_id = job.id
+            job_ids = [job.id for job in jobs]
+            codes = db.session.scalars(
+                select(Municipality.code)
+                .join(Participation, Participation.municipality_id == Municipality.id)
+                .where(Participation.round_id == round_.id)
+            ).all()
+        # the renderings the setup's commits scheduled would run first and render every
+        # report of the round: the worker runs the ZIPs alone
+        huey.storage.flush_queue()
+        huey.storage.flush_schedule()
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
@@ -115,25 +135,32 @@ def run(bench) -> None:
             stderr=subprocess.DEVNULL,
             text=True,
         )
+        seconds = []
         try:
             # the worker is up (its first line) before the clock starts
             while "Arbejderen" not in (line := worker.stdout.readline()):
                 if not line:
                     raise RuntimeError("the worker stopped before it started")
             with app.app_context():
-                start = time.perf_counter()
-                tasks.enqueue(db.session.get(Job, job_id))
-                status = _wait_for(job_id)
-                seconds = time.perf_counter() - start
+                # the first ZIP renders (and stores) every PDF; the second, nothing changed,
+                # is assembled from the stored files
+                for job_id in job_ids:
+                    start = time.perf_counter()
+                    tasks.enqueue(db.session.get(Job, job_id))
+                    status = _wait_for(job_id)
+                    seconds.append(time.perf_counter() - start)
+                    assert status == JobStatus.DONE, status
         finally:
             worker.terminate()
             worker.wait(timeout=60)
-        assert status == JobStatus.DONE, status
         bench("zip_job_municipalities", count)
-        bench("zip_job_seconds", seconds)
-        bench("zip_job_seconds_per_municipality", seconds / count)
+        bench("zip_job_cold_seconds", seconds[0])
+        bench("zip_job_seconds", seconds[1])
+        bench("zip_job_seconds_per_municipality", seconds[0] / count)
         with app.app_context():
-            prerender_all()  # what the worker does after the figures change
+            # what the worker does after the figures change (the round's report here)
+            round_ = db.session.scalar(select(Round).where(Round.slug == slug))
+            render_and_store("progress", ReportScope(round=round_), "da")
         client = app.test_client()
         client.post("/login", data={"email": "koordinator@bench.dk", "password": PASSWORD})
         url = f"/rapporter/fremdrift/{slug}?format=pdf"
@@ -142,10 +169,33 @@ def run(bench) -> None:
             began = time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - began) * 1000)
-            assert response.status_code == 200 and response.data[:4] == b"%PDF"
+            assert response.status_code == 200 and response.data[:4] == b"%PDF", response.data[:300]
         bench("report_download_p95_ms", statistics.quantiles(times, n=20)[-1])
+        bench("municipality_pdf_p95_ms", _municipality_pdfs_under_load(app, slug, codes))
         db.session.remove()
         db.engine.dispose()
+
+
+def _municipality_pdfs_under_load(app, slug: str, codes: list[int]) -> float:
+    """The 95th percentile of downloads of municipalities' own progress PDFs (stored by the
+    ZIP jobs, unchanged since), ``READERS`` readers at once, each its own session."""
+    times: list[float] = []
+
+    def reader(n: int) -> None:
+        client = app.test_client()
+        client.post("/login", data={"email": "koordinator@bench.dk", "password": PASSWORD})
+        for code in codes[n::READERS] * 2:
+            began = time.perf_counter()
+            response = client.get(f"/rapporter/fremdrift/{slug}?kommune={code}&format=pdf")
+            times.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200 and response.data[:4] == b"%PDF", code
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(READERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statistics.quantiles(times, n=20)[-1]
 
 
 def _print(name: str, value) -> None:

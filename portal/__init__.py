@@ -42,11 +42,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from portal import files
     from portal.auth.throttle import LoginThrottle
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
     from portal.jobs import queue, tasks
 
     db.init_app(app)
+    files.init_app(app)
     app.config.setdefault("JOBS_IMMEDIATE", app.testing)
     queue.init_app(app)
     tasks.watch_figures()

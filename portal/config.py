@@ -91,7 +91,31 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "JOBS_QUEUE_NAME": env.get("JOBS_QUEUE_NAME", "").strip() or "portal",
         "JOBS_KEEP_DAYS": _int(env, "JOBS_KEEP_DAYS", 7),
         "JOBS_IMPORT_ROWS": _int(env, "JOBS_IMPORT_ROWS", 5000),
+        # A running job's worker renews its lease every third of JOBS_LEASE_SECONDS; a job
+        # whose lease lapsed (its worker was killed) is run again by a live worker, at most
+        # JOBS_MAX_ATTEMPTS times in all, then marked failed. Locks of periodic work expire
+        # after the same time unless their holder renews them.
+        "JOBS_LEASE_SECONDS": _int(env, "JOBS_LEASE_SECONDS", 30),
+        "JOBS_MAX_ATTEMPTS": _int(env, "JOBS_MAX_ATTEMPTS", 3),
+        # Where job files, stored reports and waiting uploads live (``portal.files``): in the
+        # shared database on PostgreSQL, in a folder on SQLite, or in an S3 bucket.
+        # Empty: the database on PostgreSQL, else the folder (FILE_STORE_FOLDER, empty:
+        # JOBS_FOLDER/store).
+        "FILE_STORE": _file_store(env),
+        "FILE_STORE_FOLDER": env.get("FILE_STORE_FOLDER", "").strip(),
+        "S3_BUCKET": env.get("S3_BUCKET", "").strip(),
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", "").strip(),
+        "S3_PREFIX": env.get("S3_PREFIX", "").strip(),
     }
+
+
+def _file_store(env) -> str:
+    kind = env.get("FILE_STORE", "").strip().lower()
+    if kind not in ("", "database", "s3", "folder"):
+        raise ConfigError(f"FILE_STORE must be database, s3 or folder, not {kind!r}")
+    if kind == "s3" and not env.get("S3_BUCKET", "").strip():
+        raise ConfigError("FILE_STORE=s3 needs S3_BUCKET")
+    return kind
 
 
 def _int(env, name: str, default: int) -> int:

@@ -10,7 +10,8 @@ from portal.applications.models import (
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
-from portal.jobs.models import Job, JobKind, JobStatus
+from portal.files.models import FileChunk, StoredFile
+from portal.jobs.models import Job, JobKind, JobLock, JobStatus
 from portal.municipalities.models import Municipality
 from portal.notifications.models import Notification, OutboxMessage
 from portal.participations.models import Community, Disbursement, Participation
@@ -40,7 +41,9 @@ __all__ = [
     "Indicator",
     "IndicatorResultRow",
     "LineMonthResult",
+    "FileChunk",
     "Job",
+    "JobLock",
     "JobKind",
     "JobStatus",
     "Measurement",
@@ -53,6 +56,7 @@ __all__ = [
     "Programme",
     "ProgrammeGoal",
     "ReportKind",
+    "StoredFile",
     "ReportingRequirement",
     "Review",
     "Role",

@@ -7,7 +7,7 @@ shipped CVR numbers are loaded by ``portal seed`` / the register import, not her
 migration does not read the app's data files.
 
 Revision ID: j25_register_cvr_population
-Revises: j21_report_read_model
+Revises: j23_job_leases
 Create Date: 2026-12-07 06:30:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "j25_register_cvr_population"
-down_revision: str | None = "j21_report_read_model"
+down_revision: str | None = "j23_job_leases"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -22,7 +22,8 @@ from flask.cli import with_appcontext
 def worker_command(workers: int, periodic: bool) -> None:
     """Run the background jobs and the periodic tasks (outbox every minute, reminders
     daily, clean-up, stored reports) until stopped (Ctrl-C or SIGTERM)."""
-    from portal.jobs import tasks  # noqa: F401  (registers the tasks)
+    from portal.jobs import tasks  # registers the tasks
+    from portal.jobs.leases import LeaseKeeper
     from portal.jobs.queue import huey
 
     if huey.immediate:
@@ -41,4 +42,10 @@ def worker_command(workers: int, periodic: bool) -> None:
     consumer = huey.create_consumer(
         workers=workers, worker_type="thread", periodic=periodic, max_delay=1.0
     )
-    consumer.run()
+    # Every worker takes over the jobs of a worker that was killed (``leases``).
+    keeper = LeaseKeeper(current_app._get_current_object(), tasks.reclaim_lapsed_jobs)
+    keeper.start()
+    try:
+        consumer.run()
+    finally:
+        keeper.stop()

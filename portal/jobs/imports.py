@@ -4,10 +4,9 @@ many thousand rows holds the database's write lock for longer than a page should
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import current_app
 
+from portal import files
 from portal.benefits.importing import REQUIRED, import_figures
 from portal.errors import RowErrors
 from portal.tabular import read_table
@@ -26,11 +25,7 @@ def is_large_import(data: bytes) -> bool:
 
 
 def run_import(upload: str, round_, actor) -> dict:
-    """Import the stored upload and remove it; what the job keeps: the summary, or every
-    refused row (``RowErrors`` is raised again with them, after the file is gone)."""
-    path = Path(upload)
-    try:
-        result = import_figures(path.read_bytes(), round_, actor=actor)
-    finally:
-        path.unlink(missing_ok=True)
+    """Import the stored upload (``portal.files``; the job removes it once read for good);
+    what the job keeps: the summary, or every refused row (``RowErrors``)."""
+    result = import_figures(files.read(upload), round_, actor=actor)
     return {"summary": result.summary(), "rows": result.total}

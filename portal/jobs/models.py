@@ -1,5 +1,6 @@
-"""A job a user started: what it makes, for which report scope, how far it has come, and
-the file it made (kept ``JOBS_KEEP_DAYS`` days)."""
+"""A job a user started: what it makes, for which report scope, how far it has come, the
+file it made (kept ``JOBS_KEEP_DAYS`` days, in ``portal.files``) and the lease of the worker
+running it; and the expiring locks of periodic work (``leases``)."""
 
 from __future__ import annotations
 
@@ -51,14 +52,29 @@ class Job(Base):
     )
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
-    file_path: Mapped[str] = mapped_column(String(500), default="")
+    file_path: Mapped[str] = mapped_column(String(500), default="")  # its key in portal.files
     filename: Mapped[str] = mapped_column(String(200), default="")
     mimetype: Mapped[str] = mapped_column(String(100), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The lease (``leases``): which worker runs it, when it last said so, how many runs began.
+    lease_owner: Mapped[str] = mapped_column(String(40), default="")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
 
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class JobLock(Base):
+    """A lock of periodic work (e.g. ``prerender-reports``): held until ``expires_at``, which
+    its holder moves on while it works, so a killed holder blocks the next run only briefly."""
+
+    __tablename__ = "job_locks"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(40))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

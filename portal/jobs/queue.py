@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.storage import MemoryStorage
 from redis import ConnectionPool
@@ -64,11 +64,3 @@ def in_app_context(func):
             return func(*args, **kwargs)
 
     return wrapper
-
-
-def folder(kind: str) -> Path:
-    """A folder of the jobs' files (``files`` for job results, ``reports`` for the stored
-    reports), made when missing."""
-    path = Path(current_app.config["JOBS_FOLDER"]) / kind
-    path.mkdir(parents=True, exist_ok=True)
-    return path

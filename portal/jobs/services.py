@@ -7,31 +7,28 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from portal import files
 from portal.audit import services as audit
 from portal.auth.models import User
 from portal.benefits.permissions import can_import_for_any
 from portal.db import db, utcnow
 from portal.errors import NotAllowed, RowErrors
+from portal.jobs import leases
 from portal.jobs.imports import MAX_ERRORS_KEPT, run_import
 from portal.jobs.models import Job, JobKind, JobStatus
-from portal.jobs.queue import folder
 from portal.municipalities.models import Municipality
 from portal.notifications.services import notify_user
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
-from portal.reports.formats import FORMATS, filename
-from portal.reports.funding import funding_report
+from portal.reports import stored
 from portal.reports.permissions import can_read_all_reports, can_read_report
-from portal.reports.progress import progress_report
-from portal.reports.progress_municipality import municipality_reports_zip
 from portal.reports.scope import ReportScope, ScopeKind
 
 log = logging.getLogger(__name__)
@@ -83,17 +80,18 @@ def start_job(
 
 
 def start_import(data: bytes, round_: Round, *, actor: User, locale: str = "da") -> Job:
-    """A large file of ``round_``'s figures, stored until the worker imports it."""
+    """A large file of ``round_``'s figures, stored (``portal.files``, where every worker
+    reads it) until the worker imports it."""
     if not may_start(actor, JobKind.FIGURES_IMPORT, ReportScope(round=round_)):
         raise NotAllowed(_l("Du kan ikke lave denne rapport."))
-    path = folder("uploads") / f"{secrets.token_hex(16)}.upload"
-    path.write_bytes(data)
+    key = f"uploads/{secrets.token_hex(16)}.upload"
+    files.store().put(key, data)
     return start_job(
         JobKind.FIGURES_IMPORT,
         ReportScope(round=round_),
         actor=actor,
         locale=locale,
-        params={"upload": str(path)},
+        params={"upload": key},
     )
 
 
@@ -108,39 +106,31 @@ def job_scope(job: Job) -> ReportScope:
     )
 
 
-def _pdf(report) -> Made:
-    fmt = FORMATS["pdf"]
-    return Made(fmt.render(report), filename(report, fmt), fmt.mimetype)
-
-
 def _progress_zip(job: Job, scope: ReportScope, progress: Progress) -> Made:
+    """Every municipality's stored progress PDF (``reports.stored``; one still pending is
+    rendered and stored here), one after the other into the ZIP."""
     count = select(func.count(Participation.id)).where(Participation.round_id == scope.round.id)
     progress(0, db.session.scalar(count))  # the bar's length from the start
-    data = municipality_reports_zip(scope.round, on_progress=progress)
+    data = stored.municipality_zip(scope.round, job.locale, on_progress=progress)
     return Made(data, f"fremdrift-{scope.round.slug}-kommuner.zip", "application/zip")
 
 
-def _in_two_steps(build: Callable[[], object], progress: Progress) -> Made:
-    """A single report: its figures read (the first half of the bar), then typeset (the
-    second). The job commits between them, so no transaction is held while it typesets."""
+def _stored_pdf(kind: str, job: Job, scope: ReportScope, progress: Progress) -> Made:
+    """A single report, from the stored file, or rendered and stored for the next reader."""
     progress(0, 2)
-    report = build()
+    viewer = stored.viewer_for(scope, _starter(job).municipality_id)
+    version = stored.data_version(scope)
     progress(1, 2)
-    return _pdf(report)
+    found, data = stored.render_and_store(kind, scope, job.locale, viewer, version)
+    return Made(data if data is not None else stored.read(found), found.name, "application/pdf")
 
 
 def _progress_pdf(job: Job, scope: ReportScope, progress: Progress) -> Made:
-    starter = _starter(job)
-    return _in_two_steps(
-        lambda: progress_report(
-            scope, viewer_municipality_id=starter.municipality_id, viewer=starter
-        ),
-        progress,
-    )
+    return _stored_pdf("progress", job, scope, progress)
 
 
 def _funding_pdf(job: Job, scope: ReportScope, progress: Progress) -> Made:
-    return _in_two_steps(lambda: funding_report(scope, viewer=_starter(job)), progress)
+    return _stored_pdf("funding", job, scope, progress)
 
 
 def _figures_import(job: Job, scope: ReportScope, progress: Progress) -> None:
@@ -168,12 +158,24 @@ def job_link(job: Job) -> str:
 
 
 def run_job(job_id: int) -> Job | None:
-    """Make the job's file, committing its progress as it goes (the page polls it) and
-    telling its starter in the portal when it is done. A failure is kept on the job, never
-    raised: the page says so."""
+    """Make the job's file (kept in ``portal.files``), committing its progress as it goes
+    (the page polls it) and telling its starter in the portal when it is done. The worker
+    holds the job's lease while it runs (``leases``): killed, the job is run again by
+    another. A failure is kept on the job, never raised: the page says so."""
+    owner = leases.new_owner()
+    if not leases.claim(job_id, owner):
+        db.session.rollback()
+        return db.session.get(Job, job_id)  # gone, or taken by another worker already
+    db.session.commit()
     job = db.session.get(Job, job_id)
-    if job is None or job.status != JobStatus.QUEUED:
-        return job  # gone, or taken by another worker already
+    db.session.refresh(job)
+    with leases.job_lease(job_id, owner):
+        _run_leased(job, owner)
+    return db.session.get(Job, job_id)
+
+
+def _run_leased(job: Job, owner: str) -> None:
+    job_id = job.id
 
     def progress(done: int, total: int) -> None:
         if not (db.session.new or db.session.dirty or db.session.deleted):
@@ -181,16 +183,18 @@ def run_job(job_id: int) -> Job | None:
         job.done, job.total = done, total
         db.session.commit()
 
-    job.status = JobStatus.RUNNING
     job.total = job.total or 1
     db.session.commit()
     try:
         with force_locale(job.locale):
             made = BUILDERS[job.kind](job, job_scope(job), progress)
+            if not leases.still_held(job_id, owner):
+                db.session.rollback()  # taken over after a lapse: the other run finishes it
+                return
             if made is not None:
-                path = folder("files") / f"{job.id}-{secrets.token_hex(8)}-{made.filename}"
-                path.write_bytes(made.data)
-                job.file_path, job.filename, job.mimetype = str(path), made.filename, made.mimetype
+                key = f"files/{job.id}-{secrets.token_hex(8)}-{made.filename}"
+                files.store().put(key, made.data)
+                job.file_path, job.filename, job.mimetype = key, made.filename, made.mimetype
             job.status = JobStatus.DONE
             job.done = job.total
             job.finished_at = utcnow()
@@ -203,8 +207,10 @@ def run_job(job_id: int) -> Job | None:
             job.params = {**job.params, "errors": error.errors[:MAX_ERRORS_KEPT]}
         else:
             log.exception("job %s failed", job_id)
+    if job.params.get("upload"):  # read for good (imported or refused): not kept
+        files.store().delete(job.params["upload"])
+    job.lease_owner, job.heartbeat_at = "", None
     db.session.commit()
-    return job
 
 
 def _notify_done(job: Job) -> None:
@@ -218,10 +224,31 @@ def _notify_done(job: Job) -> None:
 
 
 def mark_interrupted(job_id: int) -> None:
+    """A worker stopping in the middle of a job lets go of its lease at once: the next look
+    for lapsed leases (``leases.reclaim_lapsed``) runs it again elsewhere. Flushes only."""
+    db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+        .values(heartbeat_at=datetime(2000, 1, 1, tzinfo=UTC))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def notify_failed(job_id: int) -> None:
+    """Tell the starter their job was given up (``leases.reclaim_lapsed``). Flushes only."""
     job = db.session.get(Job, job_id)
-    if job is not None and not job.finished:
-        job.status, job.error, job.finished_at = JobStatus.FAILED, "interrupted", utcnow()
-        db.session.flush()
+    round_ = db.session.get(Round, job.round_id) if job.round_id else None
+    params = {"round": round_.name_da if round_ else ALL_ROUNDS, "file": _job_title(job)}
+    notify_user(_starter(job), "job_failed", params, link=job_link(job))
+
+
+def _job_title(job: Job) -> str:
+    return {
+        JobKind.PROGRESS_ZIP: "fremdrift-kommuner.zip",
+        JobKind.PROGRESS_PDF: "fremdrift.pdf",
+        JobKind.FUNDING_PDF: "tilskud.pdf",
+        JobKind.FIGURES_IMPORT: "indlæsning",
+    }[job.kind]
 
 
 def record_download(job: Job, *, actor: User) -> None:
@@ -243,10 +270,11 @@ def remove_expired(now=None) -> int:
     """Delete the jobs past their time and their files; how many. Flushes only."""
     now = now or utcnow()
     expired = list(db.session.scalars(select(Job).where(Job.expires_at <= now)))
+    store = files.store()
     for job in expired:
-        for path in (job.file_path, job.params.get("upload")):  # a file made, or never read
-            if path:
-                Path(path).unlink(missing_ok=True)
+        for key in (job.file_path, job.params.get("upload")):  # a file made, or never read
+            if key:
+                store.delete(key)
         db.session.delete(job)
     db.session.flush()
     return len(expired)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -15,9 +15,10 @@ from huey import crontab
 from huey.signals import SIGNAL_INTERRUPTED
 from redis.exceptions import RedisError
 
+from portal import files
 from portal.db import db, utcnow
 from portal.errors import PortalError
-from portal.jobs import services
+from portal.jobs import leases, services
 from portal.jobs.models import Job, JobStatus
 from portal.jobs.queue import huey, in_app_context
 
@@ -38,8 +39,8 @@ def run_job(job_id: int) -> None:
 @huey.signal(SIGNAL_INTERRUPTED)
 @in_app_context
 def _interrupted(_signal, task, *_args) -> None:
-    """A worker stopped in the middle of a job: the job says it failed (its starter starts
-    it again) rather than running for ever."""
+    """A worker stopped in the middle of a job: it lets go of the job's lease, and a live
+    worker runs it again (``reclaim_lapsed_jobs``) rather than it running for ever."""
     if task.name == "run_job":
         services.mark_interrupted(task.args[0])
         db.session.commit()
@@ -70,6 +71,18 @@ def enqueue(job: Job) -> None:
         raise QueuePaused(str(PAUSED)) from None
 
 
+@in_app_context
+def reclaim_lapsed_jobs() -> None:
+    """Jobs whose worker stopped (``leases``): queued again, or failed with a notice to
+    their starter after the last attempt. Run by every worker's ``LeaseKeeper``."""
+    again, failed = leases.reclaim_lapsed()
+    for job_id in failed:
+        services.notify_failed(job_id)
+    db.session.commit()
+    for job_id in again:
+        run_job(job_id)
+
+
 @huey.periodic_task(crontab(minute="*"))
 @in_app_context
 def deliver_outbox() -> None:
@@ -96,22 +109,33 @@ def send_reporting_reminders() -> None:
 @huey.periodic_task(crontab(minute="15", hour="*"))
 @in_app_context
 def remove_expired_files() -> None:
+    """The jobs past their time with their files, then whatever no job names any more (a
+    stored report of an old data version, a file whose job's commit failed)."""
     services.remove_expired()
     db.session.commit()
-    cutoff = time.time() - current_app.config["JOBS_KEEP_DAYS"] * 86400
-    for path in (Path(current_app.config["JOBS_FOLDER"]) / "reports").glob("*"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    cutoff = utcnow() - timedelta(days=current_app.config["JOBS_KEEP_DAYS"])
+    store = files.store()
+    for prefix in ("reports/", "files/", "uploads/"):
+        store.delete_older(prefix, cutoff)
+    db.session.commit()
 
 
 @huey.task()
-@huey.lock_task("prerender-reports")
 @in_app_context
 def prerender_reports() -> None:
+    """Render the stored reports whose data changed, holding the ``prerender-reports`` lock
+    (an expiring one, ``leases.periodic_lock``: a killed worker's blocks the next run for
+    at most a lease); held by another, it tries again a little later."""
     from portal.reports.stored import prerender_all
 
-    started = time.monotonic()
-    made = prerender_all()
+    with leases.periodic_lock("prerender-reports") as held:
+        if not held:  # what changed since that run began is looked at once it is over
+            log.info("stored reports: another worker renders them; trying again shortly")
+            prerender_reports.schedule(delay=PRERENDER_DELAY)
+            return
+        started = time.monotonic()
+        made = prerender_all()
+        db.session.commit()
     log.info(
         "%d stored reports rendered in %.1f s (%s)", made, time.monotonic() - started, utcnow()
     )

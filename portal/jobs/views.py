@@ -8,12 +8,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
+from portal import files
 from portal.db import db
 from portal.jobs import services, tasks
 from portal.jobs.models import JobKind, JobStatus
@@ -72,6 +72,4 @@ def download(job_id: int):
         abort(404)
     services.record_download(job, actor=current_user)
     db.session.commit()
-    return send_file(
-        job.file_path, mimetype=job.mimetype, as_attachment=True, download_name=job.filename
-    )
+    return files.send(job.file_path, mimetype=job.mimetype, download_name=job.filename)

@@ -217,6 +217,20 @@ KINDS: dict[str, Kind] = {
             ),
         ),
     ),
+    "job_failed": Kind(
+        params=("round", "file"),
+        texts=Texts(
+            notice=_l(
+                "Din fil %(file)s (%(round)s) kunne ikke laves: arbejderen stoppede undervejs."
+                " Start den igen."
+            ),
+            subject=_l("Din fil kunne ikke laves: %(file)s (%(round)s)"),
+            body=_l(
+                "Din fil %(file)s (%(round)s) kunne ikke laves, fordi arbejderen stoppede"
+                " undervejs. Start den igen i Skaleringsportalen."
+            ),
+        ),
+    ),
     "import_done": Kind(
         params=("round", "summary"),
         texts=Texts(

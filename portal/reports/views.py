@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
+from portal import files
 from portal.audit import services as audit
 from portal.auth.permissions import can_see_draft_rounds
 from portal.db import db
@@ -80,18 +81,17 @@ def _attachment(data: bytes, mimetype: str, name: str) -> Response:
 
 def send_report(report: Callable[[], Report], scope: ReportScope, kind: str):
     """The report (built by ``report()`` when needed) as a page, or as a download
-    (``?format=pdf|xlsx|csv|zip``), audited. A national or round progress PDF comes from
-    its stored file (``stored``): built once per data version, then served at once."""
+    (``?format=pdf|xlsx|csv``), audited. A PDF is always the stored file (``stored``),
+    rendered in the background after a change; while it is pending, the reader is offered
+    a job with a progress bar: no request typesets a PDF."""
     key = request.args.get("format", "html")
-    if key == "pdf" and kind == "progress" and stored.is_stored_kind(scope):
-        path, name = stored.render_and_store(scope, str(get_locale()))
-        _audited(kind, key, scope)
-        return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)
+    if key == "pdf" and scope.kind != ScopeKind.REGION:  # a region's is small: made at once
+        return _stored_pdf(kind, scope)
     if key == "html":
         return render_template(
             "reports/page.html",
             report=report(),
-            job_kind=_job_kind(kind, scope),
+            job_kind=None,  # the PDF is stored, or pending as a job (``_stored_pdf``)
             downloads=_download_links(),
             toc_min=TOC_MIN_SECTIONS,
         )
@@ -103,13 +103,14 @@ def send_report(report: Callable[[], Report], scope: ReportScope, kind: str):
     return _attachment(data, fmt.mimetype, filename(built, fmt))
 
 
-def _job_kind(kind: str, scope: ReportScope) -> str | None:
-    """The PDF a reader may have made in the background instead (a stored one needs not)."""
-    if kind == "progress" and stored.is_stored_kind(scope):
-        return None
-    if scope.kind == ScopeKind.REGION:
-        return None  # a region's PDF is made at once (a job keeps no region)
-    return f"{kind}_pdf"
+def _stored_pdf(kind: str, scope: ReportScope):
+    locale = str(get_locale())
+    viewer = stored.viewer_for(scope, current_user.municipality_id)
+    found = stored.find(kind, scope, locale, viewer)
+    if found is None:
+        return render_template("reports/pending.html", scope=scope, job_kind=f"{kind}_pdf")
+    _audited(kind, "pdf", scope)
+    return files.send(found.key, mimetype="application/pdf", download_name=found.name)
 
 
 def _download_links() -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from portal import files
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.db import db
@@ -134,17 +135,26 @@ def test_no_one_starts_a_report_they_may_not_read(client, make_user, login, fund
     assert db.session.scalar(select(Job)) is None
 
 
-def test_a_report_page_offers_its_pdf_as_a_job(client, make_user, login, funding_round):
+def test_a_pending_pdf_is_offered_as_a_job_and_then_served_stored(
+    client, make_user, login, funding_round
+):
+    """No request typesets a PDF: one not yet rendered for the latest figures is a job (a
+    progress bar), which stores it; from then on the download is the stored file."""
     login(make_user(Role.MUNICIPAL, code=FRB))
     slug = funding_round.round.slug
-    page = client.get(f"/rapporter/tilskud/{slug}?kommune={FRB}").get_data(as_text=True)
+    pdf_url = f"/rapporter/tilskud/{slug}?kommune={FRB}&format=pdf"
+    page = client.get(pdf_url).get_data(as_text=True)
+    assert "PDF'en er ved at blive lavet" in page
     assert 'value="funding_pdf"' in page and f'name="kommune" value="{FRB}"' in page
-    job_url = start(client, kind="progress_pdf", slug=slug, kommune=str(FRB))
+    job_url = start(client, kind="funding_pdf", slug=slug, kommune=str(FRB))
     job = db.session.scalar(select(Job))
     assert job.status == JobStatus.DONE, job.error
-    assert client.get(f"{job_url}/fil").data.startswith(b"%PDF")
+    made = client.get(f"{job_url}/fil").data
+    assert made.startswith(b"%PDF")
     notice = db.session.scalar(select(Notification).where(Notification.user_id.is_not(None)))
     assert notice.municipality_id is None and notice.link == job_url
+    served = client.get(pdf_url)
+    assert served.mimetype == "application/pdf" and served.data == made
 
 
 def test_a_failed_job_says_so(client, make_user, login, funding_round, monkeypatch):
@@ -188,7 +198,7 @@ def test_a_large_round_file_is_imported_by_a_job(client, make_user, login, app, 
     assert db.session.scalar(select(func.count(Measurement.id))) == 2
     page = client.get(f"/filer/{job.id}").get_data(as_text=True)
     assert "Tallene er indlæst." in page and "2 rækker læst: 2 oprettet" in page
-    assert not Path(job.params["upload"]).exists()  # the upload is not kept
+    assert not files.store().exists(job.params["upload"])  # the upload is not kept
     bad = good + "999,screen_visits,measurement,2025-12-01,3,\n"
     client.post(
         f"/gevinster/forloeb/{round_.slug}/indlaes",

@@ -1,5 +1,6 @@
-"""National and round progress PDFs: rendered once per data version and served from the
-stored file; a change of the figures gives a new version, rendered in the background."""
+"""Every report PDF (national, round, municipality, community; progress and funding):
+rendered once per data version in the background and served from the stored file; a change
+of the figures gives a new version, pending (a job) until it is rendered."""
 
 from __future__ import annotations
 
@@ -45,26 +46,63 @@ def test_an_unchanged_round_pdf_is_rendered_once(
 ):
     login(make_user(Role.COORDINATOR))
     url = f"/rapporter/fremdrift/{progress_round.round.slug}?format=pdf"
+    pending = client.get(url)
+    assert "PDF'en er ved at blive lavet" in pending.get_data(as_text=True)
+    assert renders == []  # no request typesets a PDF
+    tasks.prerender_reports()  # what the worker runs after the change
+    count = len(renders)
     first, second = client.get(url), client.get(url)
     assert first.data == second.data == f"%PDF-fremdrift-{progress_round.round.slug}".encode()
-    assert renders == [f"fremdrift-{progress_round.round.slug}"]
+    assert len(renders) == count
     assert "attachment" in second.headers["Content-Disposition"]
     downloads = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "report_downloaded")
     ).all()
-    assert len(downloads) == 2  # every download is audited, stored or not
-    # new figures: a new version, rendered once more
+    assert len(downloads) == 2  # every download is audited
+    # new figures: a new version, pending until the worker renders it again
     measure(progress_round.aar, "citizens_screen", [7], first=date(2026, 9, 1))
     db.session.commit()
-    client.get(url)
-    assert len(renders) == 2
+    assert client.get(url).mimetype == "text/html"
+    tasks.prerender_reports()
+    assert client.get(url).mimetype == "application/pdf" and len(renders) == 2 * count
 
 
-def test_a_municipalitys_own_pdf_is_never_stored(client, make_user, login, progress_round, renders):
+@pytest.mark.parametrize("report", ["fremdrift", "tilskud"])
+def test_a_municipalitys_own_pdfs_are_stored_too(
+    client, make_user, login, progress_round, renders, no_schedule, report
+):
     login(make_user(Role.MUNICIPAL, code=101))
     slug = progress_round.round.slug
-    response = client.get(f"/rapporter/fremdrift/{slug}?kommune=101&format=pdf")
-    assert response.status_code == 200 and renders == []  # rendered in the request
+    tasks.prerender_reports()
+    count = len(renders)
+    response = client.get(f"/rapporter/{report}/{slug}?kommune=101&format=pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-") and b"101" in response.data
+    assert len(renders) == count  # served from the stored file
+
+
+def test_a_community_members_stored_pdf_shows_its_own_counts(
+    client, make_user, login, progress_round, no_schedule, monkeypatch
+):
+    """A community's progress report is stored once per member (its own small counts
+    exact) and once for everyone else (every small count suppressed)."""
+    shown: list[int | None] = []
+    real = stored.build
+
+    def build(kind, scope, viewer=None):
+        shown.append(viewer)
+        return real(kind, scope, viewer)
+
+    monkeypatch.setattr(stored, "report_pdf", lambda report: b"%PDF-" + report.filename.encode())
+    monkeypatch.setattr(stored, "build", build)
+    tasks.prerender_reports()
+    community = progress_round.community
+    kbh = progress_round.kbh.municipality_id
+    scope = ReportScope(round=progress_round.round, community=community)
+    assert stored.viewer_for(scope, kbh) == kbh
+    assert stored.viewer_for(scope, progress_round.aar.municipality_id) is None
+    assert kbh in shown and None in shown
+    assert stored.find("progress", scope, "da", kbh) != stored.find("progress", scope, "da")
 
 
 def test_the_data_version_moves_with_every_kind_of_change(progress_round, no_schedule):
@@ -92,6 +130,13 @@ def test_the_data_version_moves_with_every_kind_of_change(progress_round, no_sch
     ).first()
     report.what_worked = "Skærmbesøg om aftenen virker."
     assert changed()  # a municipality's own words, shown in the report
+    from portal.participations.grants import record_disbursement
+
+    record_disbursement(progress_round.kbh, date(2026, 2, 1), 1000, "Rate", actor=None)
+    assert changed()  # a disbursement, shown in the funding reports
+    progress_round.community.name = "Hovedstaden Nord"
+    progress_round.community.version += 1
+    assert changed()  # a community's name, on its reports
     assert not changed()  # nothing
 
 
@@ -104,7 +149,10 @@ def test_a_change_of_figures_schedules_the_rendering(progress_round, renders, no
     assert [t.name for t in huey.scheduled()] == ["prerender_reports"]
     tasks.prerender_reports()  # what the worker runs a few seconds later
     slug = progress_round.round.slug
-    assert sorted(renders) == ["fremdrift-alle-forloeb", f"fremdrift-{slug}"]
-    assert stored.stored_path(ReportScope(round=progress_round.round), "da").exists()
+    assert {"fremdrift-alle-forloeb", f"fremdrift-{slug}", f"tilskud-{slug}"} <= set(renders)
+    assert any(name.startswith(f"fremdrift-{slug}-101-") for name in renders)  # København's
+    assert any(name.startswith(f"tilskud-{slug}-") for name in renders if name != f"tilskud-{slug}")
+    assert stored.find("progress", ReportScope(round=progress_round.round), "da") is not None
+    count = len(renders)
     tasks.prerender_reports()  # unchanged: nothing to do
-    assert len(renders) == 2
+    assert len(renders) == count

@@ -44,11 +44,10 @@ def test_a_single_pdf_moves_the_bar_when_its_figures_are_read_and_then_typesets(
 ):
     """A round's progress PDF in two steps: 0 of 2, the figures read, 1 of 2 committed, then
     the typesetting (stubbed) without a query, then done."""
-    from dataclasses import replace
-
     from portal.auth.models import Role
     from portal.jobs import services
     from portal.jobs.models import JobKind, JobStatus
+    from portal.reports import stored
     from portal.reports.scope import ReportScope
 
     seen: list[str] = []
@@ -60,7 +59,7 @@ def test_a_single_pdf_moves_the_bar_when_its_figures_are_read_and_then_typesets(
         seen.append(f"typeset at {job.done}/{job.total}")  # as the job committed them
         return b"%PDF-"
 
-    monkeypatch.setitem(services.FORMATS, "pdf", replace(services.FORMATS["pdf"], render=typeset))
+    monkeypatch.setattr(stored, "report_pdf", typeset)
     coordinator = make_user(Role.COORDINATOR)
     job = services.start_job(
         JobKind.PROGRESS_PDF, ReportScope(round=progress_round.round), actor=coordinator

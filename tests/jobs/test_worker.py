@@ -14,6 +14,7 @@ import pytest
 import redis
 from sqlalchemy import select
 
+from portal import files
 from portal.auth.models import Role
 from portal.db import db
 from portal.jobs import queue, services, tasks
@@ -98,7 +99,7 @@ def test_a_real_worker_runs_a_job_from_redis(
         output = worker.communicate(timeout=30)[0].decode(errors="replace")
     assert status == JobStatus.DONE, output[-3000:]
     job = db.session.get(Job, job.id)
-    assert Path(job.file_path).read_bytes().startswith(b"%PDF")
+    assert files.read(job.file_path).startswith(b"%PDF")
     assert db.session.scalar(select(Notification.link).where(Notification.user_id == user.id)) == (
         f"/filer/{job.id}"
     )

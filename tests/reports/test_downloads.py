@@ -13,7 +13,7 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.db import db
 from tests.reports.conftest import FRB
-from tests.reports.helpers import pdf_pages
+from tests.reports.helpers import get_pdf, pdf_pages
 
 SLUG = "vagtplanlaegning-2026"
 
@@ -88,9 +88,9 @@ def test_a_municipality_downloads_its_csv(client, make_user, login, funding_roun
 
 def test_the_pdf_holds_the_figures(client, make_user, login, funding_round):
     login(make_user(Role.LEADERSHIP))
-    response = client.get(f"/rapporter/tilskud/{SLUG}?format=pdf")
+    response = get_pdf(client, f"/rapporter/tilskud/{SLUG}?format=pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert 'filename="tilskud-vagtplanlaegning-2026.pdf"' in response.headers["Content-Disposition"]
+    assert "filename=tilskud-vagtplanlaegning-2026.pdf" in response.headers["Content-Disposition"]
     pages = pdf_pages(response.data)
     text = "\n".join(pages)
     assert "Tilskud: Vagtplanlægning 2026" in pages[0] and "Alle kommuner i forløbet" in pages[0]
@@ -172,7 +172,7 @@ def test_no_pdf_page_holds_a_footnote_alone(client, make_user, login):
     load_demo()
     db.session.commit()
     login(make_user(Role.LEADERSHIP))
-    pages = pdf_pages(client.get("/rapporter/tilskud/skaermbesoeg-2025?format=pdf").data)
+    pages = pdf_pages(get_pdf(client, "/rapporter/tilskud/skaermbesoeg-2025?format=pdf").data)
     note = "Tilskud fastsat af koordinatoren"
     assert note in "\n".join(pages)
     for page in pages[1:]:

@@ -16,7 +16,7 @@ from portal.db import db
 from portal.reports import progress
 from tests.plain_text import code_forms
 from tests.reports.conftest import AAR
-from tests.reports.helpers import pdf_pages
+from tests.reports.helpers import get_pdf, pdf_pages
 
 
 def test_leadership_downloads_its_municipalitys_pdf(client, make_user, login, progress_round):
@@ -25,7 +25,7 @@ def test_leadership_downloads_its_municipalitys_pdf(client, make_user, login, pr
     db.session.commit()
     login(make_user(Role.LEADERSHIP, code=AAR))
     slug = progress_round.round.slug
-    response = client.get(f"/rapporter/fremdrift/{slug}?kommune={AAR}&format=pdf")
+    response = get_pdf(client, f"/rapporter/fremdrift/{slug}?kommune={AAR}&format=pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert f"fremdrift-{slug}-751-aarhus.pdf" in response.headers["Content-Disposition"]
     pages = pdf_pages(response.data)

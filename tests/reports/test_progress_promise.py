@@ -23,7 +23,7 @@ from portal.reports.scope import ReportScope
 from portal.reports.xlsx import report_workbook
 from tests.conftest import municipality
 from tests.dashboards.helpers import baseline, key_of, stored, target
-from tests.reports.helpers import pdf_pages
+from tests.reports.helpers import get_pdf, pdf_pages
 from tests.reports.test_funding import all_text, by_title, rows
 from tests.reports.test_progress import GENERATED, section
 
@@ -172,7 +172,7 @@ def test_the_dashboard_shows_both_targets_and_the_reason(
 def test_the_pdf_and_the_workbook_carry_the_promise(client, login, make_user, promised_round):
     login(make_user(Role.LEADERSHIP, code=751))
     slug = promised_round.round.slug
-    pdf = client.get(f"/rapporter/fremdrift/{slug}?kommune=751&format=pdf")
+    pdf = get_pdf(client, f"/rapporter/fremdrift/{slug}?kommune=751&format=pdf")
     assert pdf.status_code == 200
     text = " ".join(pdf_pages(pdf.data))
     assert "400 → 350" in text and "Sandsynligt" in text
