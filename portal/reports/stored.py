@@ -132,8 +132,30 @@ def _key(kind: str, scope: ReportScope, locale: str, viewer: int | None, version
     elif scope.kind == ScopeKind.COMMUNITY:
         parts.append(f"f{scope.community.id}")
     if viewer is not None:
-        parts.append(f"v{viewer}")
+        parts.append(f"v{viewer}{_audience(scope, viewer)}")
     return "reports/" + "-".join([*parts, locale, version]) + ".pdf"
+
+
+def _audience(scope: ReportScope, viewer: int) -> str:
+    """What the member may see of the community's other members under the gate's policies
+    today (``amount``, ``note``, ``compare``), as a short digest: a report kept for one
+    audience is never served to another after the policy table changes."""
+    from portal import access
+
+    reader = member_reader(viewer)
+    members = select(Participation.id).where(Participation.community_id == scope.community.id)
+    payments = (
+        select(Disbursement.id)
+        .join(Participation)
+        .where(Participation.community_id == scope.community.id)
+    )
+    seen = [
+        sorted(db.session.scalars(access.visible(members, reader, "amount", Participation))),
+        sorted(db.session.scalars(access.visible(members, reader, "compare", Participation))),
+        sorted(db.session.scalars(access.visible(payments, reader, "amount", Disbursement))),
+        sorted(db.session.scalars(access.visible(payments, reader, "note", Disbursement))),
+    ]
+    return "a" + hashlib.sha256(repr(seen).encode()).hexdigest()[:8]
 
 
 def _name_key(key: str) -> str:
@@ -159,7 +181,7 @@ def member_reader(municipality_id: int | None):
         return None
     from portal.auth.models import Role, User
 
-    return User(role=Role.MUNICIPAL, municipality_id=municipality_id)
+    return User(role=Role.MUNICIPAL, municipality_id=municipality_id, active=True)
 
 
 def build(kind: str, scope: ReportScope, viewer: int | None = None):
