@@ -44,6 +44,9 @@ def test_baseline_target_import_and_dashboard(page: Page, live_server, tmp_path)
 
     target = page.locator("section", has=page.get_by_role("heading", name="Målbillede"))
     target.get_by_label("Forventet værdi").fill("200")
+    # the demo's target has all three scenarios: the bounds move with the expected value
+    target.get_by_label("Pessimistisk bud (valgfrit)").fill("230")
+    target.get_by_label("Optimistisk bud (valgfrit)").fill("180")
     target.get_by_label("Nås senest").fill("2027-06-30")
     target.get_by_role("button", name="Gem målbillede").click()
     expect(page.locator(".flash-success")).to_be_visible()

@@ -1,9 +1,10 @@
 """Journeys in a real browser: Playwright driving Debian's Chromium against a live server."""
 
 import re
+from urllib.parse import urljoin
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Download, Locator, Page, expect
 
 from portal.demo import DEMO_PASSWORD
 
@@ -15,6 +16,23 @@ def log_in(page: Page, base_url: str, email: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log ind").click()
+
+
+def download_report_pdf(page: Page, link: Locator) -> Download:
+    """A report's PDF as a reader gets it: the stored file at once, or — while the latest
+    figures are still being typeset in the background — the pending page's job, followed
+    to its file (jobs run at once under test)."""
+    served = page.request.get(urljoin(page.url, link.get_attribute("href")))
+    if served.headers["content-type"].startswith("application/pdf"):
+        with page.expect_download() as info:
+            link.click()
+        return info.value
+    link.click()
+    expect(page.get_by_role("heading", name="PDF'en er ved at blive lavet")).to_be_visible()
+    page.get_by_role("button", name="Lav PDF'en").click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("^Hent ")).click()
+    return info.value
 
 
 def test_demo_coordinator_logs_in_and_sees_the_home_page(page: Page, live_server):

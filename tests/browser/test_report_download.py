@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.browser.test_accessibility import violations
-from tests.browser.test_journeys import log_in
+from tests.browser.test_journeys import download_report_pdf, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +22,7 @@ def test_leadership_downloads_the_municipality_progress_pdf(page: Page, live_ser
     # one row per round Aarhus takes part in; the first is enough
     row = page.locator("tr", has=page.get_by_role("link", name="Fremdrift: Aarhus"))
     expect(row.first).to_be_visible()
-    with page.expect_download() as info:
-        row.first.get_by_role("link", name=re.compile("^PDF")).click()
-    download = info.value
+    download = download_report_pdf(page, row.first.get_by_role("link", name=re.compile("^PDF")))
     assert download.suggested_filename.endswith(".pdf")
     text = "\n".join(p.extract_text() for p in PdfReader(download.path()).pages)
     assert "Aarhus" in text and "Side 1 af" in text

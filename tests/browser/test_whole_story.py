@@ -21,7 +21,7 @@ from tests.browser.test_application_journey import (
     coordinator_scores_approves_and_places,
     log_out,
 )
-from tests.browser.test_journeys import log_in
+from tests.browser.test_journeys import download_report_pdf, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -122,9 +122,8 @@ def leadership_reads_the_progress_pdf(page: Page, base: str) -> str:
     menu(page, "Rapporter")
     section = page.locator("section", has=page.get_by_role("heading", name=ROUND))
     row = section.locator("tr", has=page.get_by_role("link", name="Fremdrift: Aalborg"))
-    with page.expect_download() as info:
-        row.get_by_role("link", name=re.compile("^PDF")).click()
-    return "\n".join(p.extract_text() for p in PdfReader(info.value.path()).pages)
+    download = download_report_pdf(page, row.get_by_role("link", name=re.compile("^PDF")))
+    return "\n".join(p.extract_text() for p in PdfReader(download.path()).pages)
 
 
 def test_the_whole_story_from_joint_application_to_the_board_pdf(
