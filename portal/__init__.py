@@ -149,7 +149,7 @@ def register_template_helpers(app: Flask) -> None:
     from portal.applications import labels
     from portal.applications.permissions import TEMPLATE_PERMISSIONS as application_permissions
     from portal.auth.permissions import template_globals
-    from portal.benefits.disclosure import too_few_text
+    from portal.benefits.calculation.disclosure import too_few_text
     from portal.benefits.permissions import TEMPLATE_PERMISSIONS as benefits_permissions
     from portal.notifications.permissions import can_manage_outbox
     from portal.notifications.services import unread_count

@@ -213,7 +213,7 @@ def value_word(field: str, value) -> str | None:
     """A stored code as its Danish word (a status, a role, a quality), or None when it has
     none."""
     if field == "quality":
-        from portal.benefits.quality import label
+        from portal.benefits.calculation.quality import label
 
         return label(value) if value else str(_l("målt"))
     if not isinstance(value, str):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import current_app
 
 from portal import files
-from portal.benefits.importing import REQUIRED, import_figures
+from portal.benefits.files.importing import REQUIRED, import_figures
 from portal.errors import RowErrors
 from portal.tabular import read_table
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from portal.benefits.calculation import (
     Evaluation,
 )
-from portal.benefits.disclosure import too_few_text
+from portal.benefits.calculation.disclosure import too_few_text
 from portal.benefits.display import (
     STATUSES,
     IndicatorComparison,

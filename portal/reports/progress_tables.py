@@ -23,7 +23,7 @@ from portal.benefits.calculation import (
     IndicatorInfo,
     IndicatorResult,
 )
-from portal.benefits.disclosure import suppress, too_few_text
+from portal.benefits.calculation.disclosure import suppress, too_few_text
 from portal.benefits.display import (
     Benchmark,
     Median,

@@ -38,7 +38,7 @@ from portal.benefits.calculation import (
 )
 from portal.benefits.calculation.data import ZERO, NationalTotals, RoundTotals, TargetInfo
 from portal.benefits.calculation.loading import load_costs
-from portal.benefits.progress import (
+from portal.benefits.calculation.progress import (
     IndicatorProgress,
     Point,
     Projection,

@@ -29,8 +29,8 @@ from functools import lru_cache
 from flask import has_app_context
 from flask_babel import get_locale
 
-from portal.benefits import arithmetic
-from portal.benefits.arithmetic import BenefitResult
+from portal.benefits.calculation import arithmetic
+from portal.benefits.calculation.arithmetic import BenefitResult
 from portal.benefits.calculation.data import (
     CommunityTotals,
     Evaluation,
@@ -47,7 +47,7 @@ from portal.benefits.calculation.loading import (
     programme_models,
     round_participations,
 )
-from portal.benefits.progress import Point, indicator_progress, judged_on
+from portal.benefits.calculation.progress import Point, indicator_progress, judged_on
 from portal.i18n import local_today
 from portal.participations.models import Participation
 from portal.programmes.models import Round

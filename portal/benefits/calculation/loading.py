@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
-from portal.benefits import arithmetic
-from portal.benefits.arithmetic import Line
+from portal.benefits.calculation import arithmetic
+from portal.benefits.calculation.arithmetic import Line
 from portal.benefits.calculation.data import IndicatorInfo, LineInfo, TargetInfo
+from portal.benefits.calculation.progress import Point
 from portal.benefits.models import Baseline, Cost, Measurement, Target
-from portal.benefits.progress import Point
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.formulas import FormulaError, parse_formula

@@ -11,14 +11,14 @@ from sqlalchemy import select
 from portal import access
 from portal.access import admits
 from portal.audit import services as audit
-from portal.benefits import exporting
-from portal.benefits.forms import UploadForm
-from portal.benefits.importing import import_figures
+from portal.benefits.files import exporting
+from portal.benefits.files.importing import import_figures
 from portal.benefits.models import CostKind, Measurement
 from portal.benefits.permissions import (
     can_export_round,
     can_import_for_any,
 )
+from portal.benefits.recording.forms import UploadForm
 from portal.benefits.views import bp
 from portal.benefits.views.figures import editable_or_403
 from portal.db import db

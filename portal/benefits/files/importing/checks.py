@@ -10,9 +10,9 @@ import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.benefits import freeze, rules
 from portal.benefits.models import MAX_NOTE
-from portal.benefits.rules import Kind
+from portal.benefits.recording import freeze, rules
+from portal.benefits.recording.rules import Kind
 from portal.db import db
 from portal.errors import RowErrors
 from portal.i18n import localized
@@ -126,7 +126,7 @@ def _check_frozen(rows: pd.DataFrame, ctx: _Round, existing: dict, problems: _Pr
 
 
 def _check_rules(rows: pd.DataFrame, ctx: _Round, existing: dict, problems: _Problems):
-    """The recording rules (``portal.benefits.rules``) over every row whose kind is known."""
+    """The recording rules (``portal.benefits.recording.rules``) over every row whose kind is known."""
     known = rows[rows["kind"].notna()]
     baselines = existing["baselines"]
     measurements = existing["measurements"]
