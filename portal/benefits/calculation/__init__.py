@@ -41,9 +41,9 @@ from portal.benefits.calculation.data import (
     Totals,
 )
 from portal.benefits.calculation.loading import (
+    LoadedFigures,
     ProgrammeModel,
-    _Figures,
-    _load_figures,
+    load_figures,
     programme_models,
     round_participations,
 )
@@ -58,7 +58,7 @@ BENEFITS_CACHE = 512  # participations' results kept per process
 # --- evaluating --------------------------------------------------------------------------------
 
 
-def _member(p: Participation) -> Member:
+def member_of(p: Participation) -> Member:
     m = p.municipality
     return Member(
         participation_id=p.id,
@@ -74,7 +74,7 @@ def _member(p: Participation) -> Member:
 
 
 def _indicator_result(
-    info: IndicatorInfo, figures: _Figures, *, series: bool, as_of: date | None, today: date
+    info: IndicatorInfo, figures: LoadedFigures, *, series: bool, as_of: date | None, today: date
 ) -> IndicatorResult:
     baseline = figures.baselines.get(info.id)
     target = figures.targets.get(info.id)
@@ -120,7 +120,7 @@ def evaluate(
     today = today or local_today()
     if models is None:
         models = programme_models({p.round.programme_id for p in participations}, lines=series)
-    figures = _load_figures([p.id for p in participations], series=series)
+    figures = load_figures([p.id for p in participations], series=series)
     results = []
     for p in participations:
         model = models[p.round.programme_id]
@@ -154,7 +154,7 @@ def evaluate(
             )
         results.append(
             Evaluation(
-                _member(p),
+                member_of(p),
                 indicators,
                 tuple(model.line_infos),
                 benefits,
@@ -185,7 +185,7 @@ def _benefits(data: tuple) -> BenefitResult:
     )
 
 
-def _by_period(model: ProgrammeModel, figures: _Figures) -> dict[date, dict[str, Decimal]]:
+def _by_period(model: ProgrammeModel, figures: LoadedFigures) -> dict[date, dict[str, Decimal]]:
     periods: dict[date, dict[str, Decimal]] = defaultdict(dict)
     for info in model.indicators:
         for point in figures.series.get(info.id, ()):
