@@ -46,6 +46,8 @@ def register_extensions(app: Flask) -> None:
     from portal.auth.throttle import LoginThrottle
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
     from portal.jobs import queue, tasks
+    from portal.notifications import tasks as _outbox  # noqa: F401 (its periodic task)
+    from portal.reporting import tasks as _reminders  # noqa: F401 (its periodic task)
 
     db.init_app(app)
     files.init_app(app)
