@@ -44,10 +44,12 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from portal import files
     from portal.auth.throttle import LoginThrottle
+    from portal.benefits.files import import_job as _import  # noqa: F401 (its job)
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
     from portal.jobs import queue, tasks
     from portal.notifications import tasks as _outbox  # noqa: F401 (its periodic task)
     from portal.reporting import tasks as _reminders  # noqa: F401 (its periodic task)
+    from portal.reports import jobs as _reports  # noqa: F401 (its jobs)
 
     db.init_app(app)
     files.init_app(app)
