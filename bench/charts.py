@@ -1,5 +1,5 @@
 """What one dashboard chart costs to draw from its data (``chart_ms``: the median of many,
-36 months with two hollow points, a baseline and a target, as ``portal.benefits.charts``
+36 months with two hollow points, a baseline and a target, as ``portal.benefits.display.charts``
 draws it), and, measured in the same run, the engines it was chosen against when they are
 installed (the ``dev`` extra): the same chart as a Vega-Lite specification rendered to SVG
 by vl-convert (``chart_vl_convert_ms``) and drawn by pygal (``chart_pygal_ms``). Their
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from portal.benefits import charts
+from portal.benefits.display import charts
 
 REPEAT = 25
 

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from portal.applications.models import ApplicantRole
-from portal.benefits.importing import COLUMNS, import_figures
+from portal.benefits.files.importing import COLUMNS, import_figures
 from portal.db import db, utcnow
 from portal.municipalities.models import Municipality
 from portal.participations.models import Participation, ParticipationSource

@@ -17,8 +17,8 @@ from sqlalchemy import insert, select
 from bench.collaboration import everyone_applies
 from portal.applications.models import ApplicantRole
 from portal.auth.models import User
+from portal.benefits.calculation.periods import add_months, month_start, period_start
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
-from portal.benefits.periods import add_months, month_start, period_start
 from portal.db import db
 from portal.demo import load_demo
 from portal.municipalities.models import Municipality

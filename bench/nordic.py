@@ -134,7 +134,9 @@ def _project_leads(round_slug: str, count: int = REPEAT + 1) -> list[str]:
 def clear_caches() -> None:
     """Every cache a request could be served from, in this process."""
     from portal import rendered
-    from portal.benefits import calculation, charts, scenarios
+    from portal.benefits import calculation
+    from portal.benefits.calculation import scenarios
+    from portal.benefits.display import charts
 
     charts.cache_clear()
     calculation._benefits.cache_clear()

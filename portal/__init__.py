@@ -44,8 +44,12 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from portal import files
     from portal.auth.throttle import LoginThrottle
+    from portal.benefits.files import import_job as _import  # noqa: F401 (its job)
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
     from portal.jobs import queue, tasks
+    from portal.notifications import tasks as _outbox  # noqa: F401 (its periodic task)
+    from portal.reporting import tasks as _reminders  # noqa: F401 (its periodic task)
+    from portal.reports import jobs as _reports  # noqa: F401 (its jobs)
 
     db.init_app(app)
     files.init_app(app)
@@ -149,7 +153,7 @@ def register_template_helpers(app: Flask) -> None:
     from portal.applications import labels
     from portal.applications.permissions import TEMPLATE_PERMISSIONS as application_permissions
     from portal.auth.permissions import template_globals
-    from portal.benefits.disclosure import too_few_text
+    from portal.benefits.calculation.disclosure import too_few_text
     from portal.benefits.permissions import TEMPLATE_PERMISSIONS as benefits_permissions
     from portal.notifications.permissions import can_manage_outbox
     from portal.notifications.services import unread_count

@@ -228,3 +228,23 @@ def test_every_action_the_portal_records_has_danish_words():
     recorded = set(re.findall(r'(?:audit\.record|_audit)\(\s*"([a-z_]+)"', source))
     assert len(recorded) > 40
     assert sorted(recorded - set(ACTIONS)) == []
+
+
+def test_the_domains_register_their_coded_words_and_the_log_imports_no_domain(app):
+    """A status, a role and a quality are words their domains own: each registers them with
+    the audit log, which reads them without importing a domain back."""
+    import ast
+    import pathlib
+
+    from portal.audit import words
+
+    tree = ast.parse(pathlib.Path(words.__file__).read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not {m for m in imported if m.startswith("portal.")}
+    with app.test_request_context():
+        assert words.value_word("status", "approved") == "Godkendt"
+        assert words.value_word("status", "abstained") == "Inhabil"
+        assert words.value_word("role", "lead") == "Skaleringsleder"
+        assert words.value_word("role", Role.ADMIN.value) == "Administrator"
+        assert words.value_word("quality", None) == "målt"
+        assert words.value_word("status", "no_such_status") is None

@@ -103,8 +103,8 @@ def test_aarhus_screen_visit_benefits_match_a_hand_calculation():
 
 
 def test_the_demo_shows_a_lowered_target_a_provisional_figure_and_three_scenarios():
-    from portal.benefits import freeze
     from portal.benefits.models import Measurement, Quality, Target
+    from portal.benefits.recording import freeze
     from portal.demo.promise import REASON
     from portal.programmes.models import Frequency, Indicator
     from tests.conftest import municipality
@@ -229,9 +229,9 @@ def test_demo_names_have_danish_letters_and_each_programme_its_own_words():
 
 def test_the_demo_holds_an_ended_collaboration_with_its_follow_up():
     from portal.benefits.calculation import evaluate
+    from portal.benefits.calculation.follow_up import follow_up_values
     from portal.benefits.calculation.loading import round_participations
-    from portal.benefits.follow_up import follow_up_values
-    from portal.benefits.progress import Status
+    from portal.benefits.calculation.progress import Status
     from portal.reporting.models import ReportingRequirement, ReportKind
 
     load_demo()

@@ -116,7 +116,7 @@ def test_units_come_in_the_readers_language_from_the_programme_file(app):
 def test_counts_read_right_at_one_and_at_many(app):
     from flask_babel import force_locale
 
-    from portal.benefits.importing import ImportResult
+    from portal.benefits.files.importing import ImportResult
 
     with app.test_request_context():
         assert ImportResult(created=1).summary() == "1 række læst: 1 oprettet, 0 ændret, 0 uændret."

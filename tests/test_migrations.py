@@ -54,3 +54,13 @@ def test_one_head_and_date_prefixed_revisions():
     assert len(script.get_heads()) == 1
     for revision in script.walk_revisions():
         assert revision.path.rsplit("/", 1)[-1][:8].isdigit(), revision.path
+
+
+def test_file_names_sort_in_chain_order():
+    """Reading the folder top to bottom is reading the chain from the first revision to the
+    head: each file's name sorts after the file of the revision it revises. A new revision
+    takes a name that sorts last and revises the head."""
+    script = ScriptDirectory.from_config(alembic_config())
+    chain = [r.path.rsplit("/", 1)[-1] for r in script.walk_revisions("base", "heads")]
+    chain.reverse()  # walk_revisions goes from the head down
+    assert chain == sorted(chain)

@@ -11,7 +11,7 @@ from wtforms.fields.core import UnboundField
 
 import portal
 from portal.auth.models import Role
-from portal.benefits.forms import NumberField
+from portal.benefits.recording.forms import NumberField
 from portal.db import Base
 from portal.forms import AmountField
 from tests.factories import create_programme

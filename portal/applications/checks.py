@@ -3,12 +3,11 @@ filled in before it can be submitted (each with its field, for the form)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal.applications.data import ApplicationData
 from portal.applications.models import MAX_TEXT, ApplicantRole, Application, Experience
 from portal.applications.queries import application_in_round
 from portal.db import db
@@ -16,9 +15,6 @@ from portal.errors import RuleViolations
 from portal.municipalities.models import Municipality
 from portal.programmes.models import Round
 from portal.textcheck import cpr_problems
-
-if TYPE_CHECKING:
-    from portal.applications.services import ApplicationData
 
 TEXT_FIELDS = ("competence_statement", "capacity_statement", "motivation")
 MAX_CO_APPLICANTS = 20

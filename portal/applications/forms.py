@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.applications.data import SNAPSHOT_FIELDS, ApplicationData
 from portal.applications.labels import EXPERIENCE_LABELS
 from portal.applications.models import (
     MAX_EXTENSION_REASON,
@@ -27,7 +28,6 @@ from portal.applications.models import (
     Application,
     Experience,
 )
-from portal.applications.services import SNAPSHOT_FIELDS, ApplicationData
 from portal.forms import DateField, VersionedForm
 from portal.i18n import COPENHAGEN
 

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.applications.models import ApplicantRole, ApplicationStatus, Experience
+from portal.audit.words import register_value_words
 
 ROLE_LABELS = {
     ApplicantRole.LEAD: _l("Skaleringsleder"),
@@ -42,3 +43,7 @@ def status_label(status) -> str:
 
 def experience_label(experience) -> str:
     return str(EXPERIENCE_LABELS[Experience(experience)]) if experience else "–"
+
+
+register_value_words("status", status_label)
+register_value_words("role", role_label)

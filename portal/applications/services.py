@@ -4,13 +4,13 @@ withdrawal, reopening and deadline extensions (a co-applicant's answer:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from portal.applications.checks import check_data, missing_for_submission
+from portal.applications.data import SNAPSHOT_FIELDS, ApplicationData
 from portal.applications.deadlines import (  # noqa: F401  (the application services' API)
     accepts_from,
     deadline_for,
@@ -37,42 +37,6 @@ from portal.municipalities.models import Municipality
 from portal.notifications.services import notify, recently_notified
 from portal.notifications.texts import round_names
 from portal.programmes.models import ProgrammeGoal, Round
-
-
-@dataclass
-class ApplicationData:
-    """What the municipality fills in; everything may be empty in a draft."""
-
-    role: str = ApplicantRole.PARTICIPANT.value
-    experience: str = ""
-    competence_statement: str = ""
-    capacity_statement: str = ""
-    goal_ids: list[int] = field(default_factory=list)
-    motivation: str = ""
-    project_lead_name: str = ""
-    project_lead_email: str = ""
-    project_owner_name: str = ""
-    project_owner_title: str = ""
-    backing_board: bool = False
-    backing_management: bool = False
-    backing_political: bool = False
-    member_ids: list[int] = field(default_factory=list)  # co-applicant municipalities
-
-
-SNAPSHOT_FIELDS = (
-    "role",
-    "experience",
-    "competence_statement",
-    "capacity_statement",
-    "motivation",
-    "project_lead_name",
-    "project_lead_email",
-    "project_owner_name",
-    "project_owner_title",
-    "backing_board",
-    "backing_management",
-    "backing_political",
-)
 
 
 def snapshot(application: Application) -> dict:

@@ -4,6 +4,8 @@ shown by its code, so a new one is never hidden."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import lazy_gettext as _l
 
 ACTIONS = {
@@ -209,38 +211,27 @@ OBJECTS = {
 }
 
 
+# Coded values whose words a domain owns (an application's or a review's status, a role, a
+# figure's quality): each domain registers them with its labels (``register_value_words``),
+# so the audit log reads them without importing the domains back.
+VALUE_LOOKUPS: dict[str, list[Callable[[object], object]]] = {}
+
+
+def register_value_words(field: str, word_of: Callable[[object], object]) -> None:
+    """``word_of(value)`` gives the word of a stored code of ``field``, or raises KeyError or
+    ValueError for a code it does not know (the next domain's lookup is asked then)."""
+    VALUE_LOOKUPS.setdefault(field, []).append(word_of)
+
+
 def value_word(field: str, value) -> str | None:
     """A stored code as its Danish word (a status, a role, a quality), or None when it has
     none."""
-    if field == "quality":
-        from portal.benefits.quality import label
-
-        return label(value) if value else str(_l("målt"))
+    for word_of in VALUE_LOOKUPS.get(field, ()):
+        try:
+            return str(word_of(value))
+        except (KeyError, ValueError):
+            continue
     if not isinstance(value, str):
         return None
     words = VALUE_WORDS.get(field, {})
-    if value in words:
-        return str(words[value])
-    if field == "status":
-        from portal.applications.labels import STATUS_LABELS
-        from portal.review.labels import review_status_label
-
-        for status, label in STATUS_LABELS.items():
-            if status.value == value:
-                return str(label)
-        try:
-            return review_status_label(value)
-        except (KeyError, ValueError):
-            return None
-    if field == "role":
-        from portal.applications.labels import ROLE_LABELS
-        from portal.auth.labels import role_label
-
-        for role, label in ROLE_LABELS.items():
-            if role.value == value:
-                return str(label)
-        try:
-            return role_label(value)
-        except (KeyError, ValueError):
-            return None
-    return None
+    return str(words[value]) if value in words else None

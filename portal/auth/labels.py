@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
+from portal.audit.words import register_value_words
 from portal.auth.models import Role
 
 ROLE_LABELS = {
@@ -14,3 +15,6 @@ ROLE_LABELS = {
 
 def role_label(role: Role | str) -> str:
     return str(ROLE_LABELS[Role(role)])
+
+
+register_value_words("role", role_label)

@@ -17,7 +17,7 @@ from portal.errors import InvalidInput, PortalError
 def import_measurements_command(file: Path, round_slug: str) -> None:
     """Import baselines, targets, measurements and costs of a round from a CSV or XLSX file
     (municipality,indicator,kind,date,value,note), all or nothing; importing again updates."""
-    from portal.benefits.importing import import_figures
+    from portal.benefits.files.importing import import_figures
     from portal.cli_support import fail
     from portal.programmes.services import get_round_by_slug
 

@@ -154,7 +154,7 @@ class FollowUpMeasurement(_Figure, Base):
 
     Kept apart from ``Measurement``, so it is never counted in the collaboration's own
     period, in its benefits, status or charts: only the follow-up reads it
-    (``portal.benefits.follow_up``)."""
+    (``portal.benefits.calculation.follow_up``)."""
 
     __tablename__ = "follow_up_measurements"
     __table_args__ = (UniqueConstraint("participation_id", "indicator_id", "period"),)
@@ -191,7 +191,7 @@ class Cost(_Figure, Base):
 
 
 class FigureVersion(Base):
-    """A version of a frozen baseline or target (``portal.benefits.freeze``).
+    """A version of a frozen baseline or target (``portal.benefits.recording.freeze``).
 
     Number 1 is what the coordinator approved; every change after that adds the next number
     with the new values, its reason, who and when. The ``Baseline``/``Target`` row always

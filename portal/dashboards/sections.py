@@ -19,9 +19,10 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from portal import rendered
-from portal.benefits import display, freeze
-from portal.benefits.scenario_words import scenario_summary
-from portal.benefits.wording import Wording
+from portal.benefits import display
+from portal.benefits.display.scenario_words import scenario_summary
+from portal.benefits.display.wording import Wording
+from portal.benefits.recording import freeze
 from portal.dashboards import services as dashboards
 from portal.dashboards.versions import versions_of
 from portal.i18n import local_today

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from portal.benefits.arithmetic import BenefitResult, Explanation
 from portal.benefits.calculation import (
     CommunityTotals,
     Evaluation,
@@ -37,6 +36,7 @@ from portal.benefits.calculation import (
     programme_models,
     round_participations,
 )
+from portal.benefits.calculation.arithmetic import BenefitResult, Explanation
 from portal.benefits.display import (
     Benchmark,
     IndicatorComparison,

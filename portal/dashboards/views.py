@@ -10,8 +10,8 @@ from portal import access, rendered
 from portal.access import admits
 from portal.auth.permissions import can_see_draft_rounds
 from portal.benefits import display
-from portal.benefits.disclosure import is_suppressed
-from portal.benefits.wording import Wording
+from portal.benefits.calculation.disclosure import is_suppressed
+from portal.benefits.display.wording import Wording
 from portal.conditional import not_modified, page_etag, read_versions, with_etag
 from portal.dashboards import round_rows, sections
 from portal.dashboards import services as dashboards

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 
 from portal import access
 from portal.applications import services as applications
+from portal.applications.data import ApplicationData
 from portal.applications.models import (
     ApplicantRole,
     Application,
@@ -271,7 +272,7 @@ def load_open_round(round_: Round, users: dict[str, User], now: datetime) -> Non
     by_code = _by_code([751, 461, 851, 630])
     goal = [round_.programme.goals[0].id]
 
-    def data(**extra) -> applications.ApplicationData:
+    def data(**extra) -> ApplicationData:
         values = dict(
             role="participant",
             experience="some",
@@ -285,7 +286,7 @@ def load_open_round(round_: Round, users: dict[str, User], now: datetime) -> Non
             backing_management=True,
         )
         values.update(extra)
-        return applications.ApplicationData(**values)
+        return ApplicationData(**values)
 
     aarhus_user = users["projektleder.aarhus@demo.dk"]
     aarhus = applications.start_application(

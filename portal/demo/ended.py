@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 
 from portal.auth.models import User
+from portal.benefits.calculation.follow_up import key_indicators
 from portal.benefits.calculation.loading import programme_models
-from portal.benefits.follow_up import key_indicators
+from portal.benefits.calculation.periods import add_months, period_start
 from portal.benefits.models import Measurement
-from portal.benefits.periods import add_months, period_start
 from portal.db import db
 from portal.participations.importing import import_participants
 from portal.participations.models import Participation

@@ -1,6 +1,6 @@
 """The demo's figures: baselines, targets, monthly (quarterly, yearly) measurements up to
 today and costs for every participation of the running rounds, loaded through the same
-file import a municipality uses (``portal.benefits.importing``); and the status reports
+file import a municipality uses (``portal.benefits.files.importing``); and the status reports
 they owe, delivered but for two late municipalities.
 
 Each municipality gets its own size and pace, so the dashboards show municipalities ahead
@@ -20,9 +20,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from portal.benefits.importing import import_figures
+from portal.benefits.calculation.periods import add_months, period_start
+from portal.benefits.files.importing import import_figures
 from portal.benefits.models import Baseline
-from portal.benefits.periods import add_months, period_start
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.models import Frequency, Round

@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from portal.benefits import costs, freeze, recording
+from portal.benefits import recording
 from portal.benefits.models import Baseline, Measurement, Quality, Target
+from portal.benefits.recording import costs, freeze
 from portal.db import db
 from portal.municipalities.models import Municipality
 from portal.participations.models import Participation

@@ -12,28 +12,25 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from portal import files
 from portal.audit import services as audit
 from portal.auth.models import User
-from portal.benefits.permissions import can_import_for_any
 from portal.db import db, utcnow
 from portal.errors import NotAllowed, RowErrors
 from portal.jobs import leases
-from portal.jobs.imports import MAX_ERRORS_KEPT, run_import
 from portal.jobs.models import Job, JobKind, JobStatus
 from portal.municipalities.models import Municipality
 from portal.notifications.services import notify_user
-from portal.participations.models import Community, Participation
+from portal.participations.models import Community
 from portal.programmes.models import Round
-from portal.reports import stored
-from portal.reports.permissions import can_read_all_reports, can_read_report
-from portal.reports.scope import ReportScope, ScopeKind
+from portal.reports.scope import ReportScope
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+MAX_ERRORS_KEPT = 500  # a refused file's reasons kept on the job (the page lists them)
 ALL_ROUNDS = "alle forløb"  # the notice's ``round`` for a report of every round, like a name
 
 
@@ -45,15 +42,10 @@ class Made:
 
 
 def may_start(user: User, kind: JobKind, scope: ReportScope) -> bool:
-    """A job makes a report its starter may read; the ZIP of every municipality's report
-    is for those who read every report; a round's import for those who import for it."""
-    if kind == JobKind.FIGURES_IMPORT:
-        return scope.round is not None and can_import_for_any(user)
-    if kind == JobKind.PROGRESS_ZIP:
-        return scope.round is not None and can_read_all_reports(user)
-    if kind == JobKind.PROGRESS_PDF and scope.round is None and scope.kind != ScopeKind.NATIONAL:
-        return False  # a municipality's or community's progress report is of one round
-    return can_read_report(user, scope)
+    """Whether ``user`` may start a job of ``kind`` for ``scope``: the domain that registered
+    the kind answers (a report its starter may read, an import for those who import)."""
+    allowed = MAY_START.get(kind)
+    return allowed is not None and allowed(user, scope)
 
 
 def start_job(
@@ -106,46 +98,25 @@ def job_scope(job: Job) -> ReportScope:
     )
 
 
-def _progress_zip(job: Job, scope: ReportScope, progress: Progress) -> Made:
-    """Every municipality's stored progress PDF (``reports.stored``; one still pending is
-    rendered and stored here), one after the other into the ZIP."""
-    count = select(func.count(Participation.id)).where(Participation.round_id == scope.round.id)
-    progress(0, db.session.scalar(count))  # the bar's length from the start
-    data = stored.municipality_zip(scope.round, job.locale, on_progress=progress)
-    return Made(data, f"fremdrift-{scope.round.slug}-kommuner.zip", "application/zip")
+# What each kind of job makes, registered by the domain that owns the work (``register_job``:
+# the reports in ``reports.jobs``, a large import in ``benefits.files.import_job``); the
+# runner below knows none of them.
+Build = Callable[[Job, ReportScope, Progress], Made | None]
+BUILDERS: dict[JobKind, Build] = {}
+MAY_START: dict[JobKind, Callable[[User, ReportScope], bool]] = {}
 
 
-def _stored_pdf(kind: str, job: Job, scope: ReportScope, progress: Progress) -> Made:
-    """A single report, from the stored file, or rendered and stored for the next reader."""
-    progress(0, 2)
-    viewer = stored.viewer_for(scope, _starter(job).municipality_id)
-    version = stored.data_version(scope)
-    progress(1, 2)
-    found, data = stored.render_and_store(kind, scope, job.locale, viewer, version)
-    return Made(data if data is not None else stored.read(found), found.name, "application/pdf")
+def register_job(
+    kind: JobKind, build: Build, *, may_start: Callable[[User, ReportScope], bool]
+) -> None:
+    """``build(job, scope, progress)`` makes the job's file (``Made``) or does its work and
+    returns None; ``may_start(user, scope)`` says who may start it."""
+    BUILDERS[kind] = build
+    MAY_START[kind] = may_start
 
 
-def _progress_pdf(job: Job, scope: ReportScope, progress: Progress) -> Made:
-    return _stored_pdf("progress", job, scope, progress)
-
-
-def _funding_pdf(job: Job, scope: ReportScope, progress: Progress) -> Made:
-    return _stored_pdf("funding", job, scope, progress)
-
-
-def _figures_import(job: Job, scope: ReportScope, progress: Progress) -> None:
-    job.params = {**job.params, **run_import(job.params["upload"], scope.round, _starter(job))}
-
-
-BUILDERS: dict[JobKind, Callable[[Job, ReportScope, Progress], Made | None]] = {
-    JobKind.PROGRESS_ZIP: _progress_zip,
-    JobKind.PROGRESS_PDF: _progress_pdf,
-    JobKind.FUNDING_PDF: _funding_pdf,
-    JobKind.FIGURES_IMPORT: _figures_import,
-}
-
-
-def _starter(job: Job) -> User:
+def starter(job: Job) -> User:
+    """The user who started the job (a builder makes the job's file as that user)."""
     return db.session.get(User, job.user_id)
 
 
@@ -220,7 +191,7 @@ def _notify_done(job: Job) -> None:
         kind, params = "import_done", {"round": name, "summary": job.params["summary"]}
     else:
         kind, params = "job_done", {"round": name, "file": job.filename}
-    notify_user(_starter(job), kind, params, link=job_link(job))
+    notify_user(starter(job), kind, params, link=job_link(job))
 
 
 def mark_interrupted(job_id: int) -> None:
@@ -239,7 +210,7 @@ def notify_failed(job_id: int) -> None:
     job = db.session.get(Job, job_id)
     round_ = db.session.get(Round, job.round_id) if job.round_id else None
     params = {"round": round_.name_da if round_ else ALL_ROUNDS, "file": _job_title(job)}
-    notify_user(_starter(job), "job_failed", params, link=job_link(job))
+    notify_user(starter(job), "job_failed", params, link=job_link(job))
 
 
 def _job_title(job: Job) -> str:

@@ -1,7 +1,8 @@
-"""What the worker runs: the users' jobs, and the periodic work that needed cron lines
-before (the outbox every minute, the reporting reminders daily), the clean-up of old
-files and the re-rendering of changed reports. Each task runs in the app
-(``queue.in_app_context``) and commits its own work."""
+"""What the worker runs of its own: the users' jobs, the clean-up of old files and the
+re-rendering of changed reports. The domains register their periodic work with the same
+queue in their own ``tasks`` modules (the outbox: ``notifications.tasks``; the reporting
+reminders: ``reporting.tasks``; the dashboards' drawing: ``dashboards.tasks``). Each task
+runs in the app (``queue.in_app_context``) and commits its own work."""
 
 from __future__ import annotations
 
@@ -81,29 +82,6 @@ def reclaim_lapsed_jobs() -> None:
     db.session.commit()
     for job_id in again:
         run_job(job_id)
-
-
-@huey.periodic_task(crontab(minute="*"))
-@in_app_context
-def deliver_outbox() -> None:
-    from portal.notifications.outbox import deliver_outbox as deliver
-
-    deliver(after_each=lambda _message, _outcome: db.session.commit())
-    db.session.commit()
-
-
-@huey.periodic_task(crontab(minute="0", hour="7"))
-@in_app_context
-def send_reporting_reminders() -> None:
-    """Copenhagen's morning (huey's crontab reads UTC): the schedules completed, then the
-    reminders due today, as ``portal reporting remind`` does."""
-    from portal.reporting.reminders import send_reminders
-    from portal.reporting.schedule import ensure_all_schedules
-    from portal.reporting.services import local_today
-
-    ensure_all_schedules()
-    send_reminders(local_today())
-    db.session.commit()
 
 
 @huey.periodic_task(crontab(minute="15", hour="*"))

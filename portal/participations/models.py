@@ -97,7 +97,7 @@ class Participation(Base):
     benefit_owner_title: Mapped[str] = mapped_column(String(150), default="")
     hourly_cost_override: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     # When the coordinator approved the baseline and target picture: from then on they are
-    # frozen, and a change is a new version with a reason (``portal.benefits.freeze``).
+    # frozen, and a change is a new version with a reason (``portal.benefits.recording.freeze``).
     picture_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     picture_approved_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")

@@ -18,7 +18,7 @@ from portal.errors import RuleViolations, check_version
 from portal.programmes import rules
 from portal.programmes.formulas import DERIVED_PARAMETERS, check_formula
 from portal.programmes.models import BenefitKind, BenefitLine, Programme, Round
-from portal.programmes.services import _snapshot as snapshot  # same package
+from portal.programmes.services import field_values as snapshot  # same package
 from portal.programmes.services import refresh_results
 
 

@@ -113,7 +113,7 @@ def hourly_cost(round_: Round) -> Decimal | None:
 _check_version = check_version
 
 
-def _snapshot(obj, fields: tuple[str, ...]) -> dict:
+def field_values(obj, fields: tuple[str, ...]) -> dict:
     return {f: _plain(getattr(obj, f)) for f in fields}
 
 
@@ -172,14 +172,14 @@ def update_programme(programme: Programme, data: ProgrammeData, *, actor, versio
         problems.append(("goals_da", _l("Et mål skal have en dansk tekst.")))
     if problems:
         raise RuleViolations(problems)
-    before = _snapshot(programme, PROGRAMME_FIELDS)
+    before = field_values(programme, PROGRAMME_FIELDS)
     before["goals"] = [g.text_da for g in programme.goals]
     for name in PROGRAMME_FIELDS:
         setattr(programme, name, getattr(data, name).strip())
     set_goals(programme, data.goals)
     programme.updated_at = utcnow()  # the goals alone may have changed: bump the version
     db.session.flush()
-    after = _snapshot(programme, PROGRAMME_FIELDS)
+    after = field_values(programme, PROGRAMME_FIELDS)
     after["goals"] = [g.text_da for g in programme.goals]
     audit.record(
         "programme_updated", actor=actor, obj=programme, changes=audit.changes(before, after)
@@ -244,7 +244,7 @@ def save_indicator(
     problems += rules.check_block(data.block)
     if problems:
         raise RuleViolations(problems)
-    before = _snapshot(indicator, INDICATOR_FIELDS) if indicator else {}
+    before = field_values(indicator, INDICATOR_FIELDS) if indicator else {}
     if indicator is None:
         indicator = Indicator(programme=programme, key=data.key, position=len(programme.indicators))
         db.session.add(indicator)
@@ -257,7 +257,7 @@ def save_indicator(
         "indicator_saved",
         actor=actor,
         obj=indicator,
-        changes=audit.changes(before, _snapshot(indicator, INDICATOR_FIELDS)),
+        changes=audit.changes(before, field_values(indicator, INDICATOR_FIELDS)),
     )
     refresh_results(programme=programme)
     return indicator
@@ -281,7 +281,7 @@ def delete_indicator(indicator: Indicator, *, actor, version: int | None = None)
         "indicator_deleted",
         actor=actor,
         obj=indicator,
-        before=_snapshot(indicator, INDICATOR_FIELDS),
+        before=field_values(indicator, INDICATOR_FIELDS),
     )
     try:
         with db.session.begin_nested():
@@ -316,14 +316,16 @@ def create_round(programme: Programme, data: rules.RoundData, *, actor) -> Round
     round_ = Round(programme=programme, **vars(data))
     db.session.add(round_)
     db.session.flush()
-    audit.record("round_created", actor=actor, obj=round_, values=_snapshot(round_, ROUND_FIELDS))
+    audit.record(
+        "round_created", actor=actor, obj=round_, values=field_values(round_, ROUND_FIELDS)
+    )
     return round_
 
 
 def update_round(round_: Round, data: rules.RoundData, *, actor, version=None) -> Round:
     _check_version(round_, version, _l("Forløbet"))
     _check_round_data(data, existing=round_)
-    before = _snapshot(round_, ROUND_FIELDS)
+    before = field_values(round_, ROUND_FIELDS)
     period = (round_.period_start, round_.period_end)
     for name in ROUND_FIELDS:
         setattr(round_, name, getattr(data, name))
@@ -334,7 +336,7 @@ def update_round(round_: Round, data: rules.RoundData, *, actor, version=None) -
         "round_updated",
         actor=actor,
         obj=round_,
-        changes=audit.changes(before, _snapshot(round_, ROUND_FIELDS)),
+        changes=audit.changes(before, field_values(round_, ROUND_FIELDS)),
     )
     refresh_results(round_=round_)
     return round_

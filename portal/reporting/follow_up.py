@@ -13,11 +13,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.audit import services as audit
-from portal.benefits import follow_up
-from portal.benefits.calculation import evaluate
+from portal.benefits.calculation import evaluate, follow_up
 from portal.benefits.calculation.loading import programme_models
+from portal.benefits.calculation.periods import period_label, period_start
 from portal.benefits.models import FollowUpMeasurement
-from portal.benefits.periods import period_label, period_start
 from portal.db import db
 from portal.errors import InvalidInput, NotAllowed, RuleViolations
 from portal.i18n import local_date, local_today, localized, number

@@ -9,7 +9,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from portal.benefits.forms import NumberField
+from portal.benefits.recording.forms import NumberField
 from portal.forms import DateField, VersionedForm
 from portal.reporting.labels import GAINS_KEPT_LABELS
 from portal.reporting.models import MAX_NARRATIVE, GainsKept

@@ -31,8 +31,8 @@ from sqlalchemy.orm import joinedload
 from portal import access
 from portal.audit import services as audit
 from portal.auth.models import User
-from portal.benefits.figures import programme_indicators
 from portal.benefits.models import Baseline, Target
+from portal.benefits.recording.figures import programme_indicators
 from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations, check_version
 from portal.i18n import local_date, local_today

@@ -40,12 +40,12 @@ from portal.benefits.calculation import (
     round_participations,
 )
 from portal.benefits.calculation.data import LineInfo
+from portal.benefits.calculation.progress import Status
 from portal.benefits.display import (
     IndicatorComparison,
     compare,
     distribution_svg,
 )
-from portal.benefits.progress import Status
 from portal.db import db, utcnow
 from portal.i18n import local_today, localized
 from portal.participations.models import Participation

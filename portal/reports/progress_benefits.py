@@ -15,9 +15,9 @@ from statistics import median
 from flask_babel import gettext as _
 
 from portal.benefits.calculation import CommunityTotals, Evaluation, Totals
-from portal.benefits.disclosure import too_few, too_few_text
+from portal.benefits.calculation.disclosure import too_few, too_few_text
+from portal.benefits.calculation.quality import marked_share_text
 from portal.benefits.display import payback_text
-from portal.benefits.quality import marked_share_text
 from portal.i18n import local_date, localized, money, number
 from portal.programmes.models import Round
 from portal.reporting.narratives import Narrative

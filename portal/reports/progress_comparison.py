@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from portal.benefits.calculation import (
     Evaluation,
 )
-from portal.benefits.disclosure import too_few_text
+from portal.benefits.calculation.disclosure import too_few_text
 from portal.benefits.display import (
     STATUSES,
     IndicatorComparison,
@@ -24,13 +24,13 @@ from portal.i18n import localized
 from portal.reports.formatting import decimal_text
 from portal.reports.model import Column, Kind, Table
 from portal.reports.progress_tables import (
-    _progress,
-    _status,
     decimals_needed,
     median_values,
     percent_text,
+    progress_value,
     sheet,
     shown,
+    status_word,
 )
 
 
@@ -125,7 +125,7 @@ def comparison_table(
     )
     for e, r, s in rows:
         known = () if compact else (s.baseline, s.target)
-        table.add(e.member.municipality_name, *known, s.latest, _progress(r), _status(r))
+        table.add(e.member.municipality_name, *known, s.latest, progress_value(r), status_word(r))
     if rows:
         median = comparison.median
         blanks = () if compact else (None, None)

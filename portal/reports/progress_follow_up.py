@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.benefits import follow_up
-from portal.benefits.calculation import Evaluation
+from portal.benefits.calculation import Evaluation, follow_up
 from portal.db import db
 from portal.i18n import local_date, local_today
 from portal.programmes.models import Round

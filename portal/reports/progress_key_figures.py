@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from flask_babel import gettext as _
 
-from portal.benefits.arithmetic import payback_month
 from portal.benefits.calculation import Evaluation, Totals
+from portal.benefits.calculation.arithmetic import payback_month
 from portal.reports.model import Column, Kind, Table
 
 Group = tuple[str, Sequence[Evaluation]]

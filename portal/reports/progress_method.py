@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.benefits.calculation import Evaluation
 from portal.benefits.calculation.data import LineInfo
-from portal.benefits.wording import Wording
+from portal.benefits.display.wording import Wording
 from portal.i18n import localized
 from portal.programmes.models import Round
 from portal.programmes.services import hourly_cost

@@ -17,7 +17,6 @@ from sqlalchemy.orm import joinedload
 from portal import access
 from portal.applications.labels import role_label
 from portal.applications.models import ApplicantRole
-from portal.benefits import freeze
 from portal.benefits.calculation import (
     Evaluation,
     ProgrammeModel,
@@ -26,8 +25,9 @@ from portal.benefits.calculation import (
     programme_models,
     round_participations,
 )
+from portal.benefits.calculation.progress import Status
 from portal.benefits.display import Benchmark, indicator_svg, median_of
-from portal.benefits.progress import Status
+from portal.benefits.recording import freeze
 from portal.db import db, reading, utcnow
 from portal.i18n import localized
 from portal.participations.models import Participation

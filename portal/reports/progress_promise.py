@@ -14,22 +14,22 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from portal.benefits import freeze, quality
-from portal.benefits.calculation import Evaluation, IndicatorResult
-from portal.benefits.display import payback_text
-from portal.benefits.scenario_words import (
-    NO_TARGET_TEXT,
-    comparison_text,
-    missing_text,
-    scenario_label,
-)
-from portal.benefits.scenarios import (
+from portal.benefits.calculation import Evaluation, IndicatorResult, quality
+from portal.benefits.calculation.scenarios import (
     BusinessCase,
     Scenario,
     ScenarioResult,
     business_case,
     case_inputs,
 )
+from portal.benefits.display import payback_text
+from portal.benefits.display.scenario_words import (
+    NO_TARGET_TEXT,
+    comparison_text,
+    missing_text,
+    scenario_label,
+)
+from portal.benefits.recording import freeze
 from portal.i18n import localized, long_date
 from portal.programmes.models import Round
 from portal.reports.formatting import decimal_text

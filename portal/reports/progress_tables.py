@@ -23,7 +23,7 @@ from portal.benefits.calculation import (
     IndicatorInfo,
     IndicatorResult,
 )
-from portal.benefits.disclosure import suppress, too_few_text
+from portal.benefits.calculation.disclosure import suppress, too_few_text
 from portal.benefits.display import (
     Benchmark,
     Median,
@@ -108,11 +108,11 @@ def shown(result: IndicatorResult, own: bool) -> Shown:
     )
 
 
-def _progress(result: IndicatorResult) -> Decimal | None:
+def progress_value(result: IndicatorResult) -> Decimal | None:
     return result.progress_value
 
 
-def _status(result: IndicatorResult) -> str:
+def status_word(result: IndicatorResult) -> str:
     return status_label(result.status)
 
 
@@ -169,8 +169,8 @@ def add_main_rows(
                 result.target.date if result.target else None,
                 figures.latest,
                 result.latest.date if result.latest else None,
-                _progress(result),
-                _status(result),
+                progress_value(result),
+                status_word(result),
             ]
             if round_name is not None:
                 values.insert(0, round_name)
@@ -203,14 +203,14 @@ def own_indicator_table(evaluation: Evaluation) -> Table:
             figures.baseline,
             figures.target,
             figures.latest,
-            _progress(r),
-            _status(r),
+            progress_value(r),
+            status_word(r),
         )
     return table
 
 
 def indicator_paragraphs(result: IndicatorResult) -> list[str]:
-    parts = [_("Status: %(status)s.", status=_status(result))]
+    parts = [_("Status: %(status)s.", status=status_word(result))]
     if result.progress_value is not None:
         parts.append(
             _(
@@ -291,7 +291,7 @@ def benchmark_table(benchmark: Benchmark, municipality: str) -> Table:
         ],
         short_title=sheet(localized(r.indicator, "name"), _("sml.")),
     )
-    table.add(municipality, r.latest.value if r.latest else None, _progress(r), None)
+    table.add(municipality, r.latest.value if r.latest else None, progress_value(r), None)
 
     def median_row(label: str, median: Median) -> None:
         table.add(label, *median_values(median), median.count)

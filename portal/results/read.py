@@ -33,12 +33,12 @@ from portal.benefits.calculation import (
     IndicatorResult,
     ProgrammeModel,
     Totals,
-    _member,
+    member_of,
     programme_models,
 )
 from portal.benefits.calculation.data import ZERO, NationalTotals, RoundTotals, TargetInfo
 from portal.benefits.calculation.loading import load_costs
-from portal.benefits.progress import (
+from portal.benefits.calculation.progress import (
     IndicatorProgress,
     Point,
     Projection,
@@ -169,7 +169,7 @@ def stored_evaluations(
         )
         results.append(
             Evaluation(
-                _member(p),
+                member_of(p),
                 indicators,
                 tuple(model.line_infos),
                 kept.get(p.id, NOTHING_YET) if benefits else None,

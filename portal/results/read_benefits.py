@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from portal.benefits.arithmetic import BenefitResult, PeriodResult
+from portal.benefits.calculation.arithmetic import BenefitResult, PeriodResult
 from portal.benefits.calculation.data import ZERO
-from portal.benefits.grid import Explanation, Flag, LineResult
+from portal.benefits.calculation.grid import Explanation, Flag, LineResult
 from portal.db import db
 from portal.results.models import LineMonthResult, MonthResult, ParticipationResult
 from portal.results.refresh import q

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.applications.models import ApplicationStatus
+from portal.audit.words import register_value_words
 from portal.review.models import ReviewStatus
 
 REVIEW_STATUS_LABELS = {
@@ -20,3 +21,6 @@ DECISION_LABELS = {
 
 def review_status_label(status) -> str:
     return str(REVIEW_STATUS_LABELS[ReviewStatus(status)])
+
+
+register_value_words("status", review_status_label)

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.applications import checks, membership, services
+from portal.applications.data import ApplicationData
 from portal.applications.models import ApplicationStatus
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
@@ -37,8 +38,8 @@ def aarhus():
     return municipality(751)
 
 
-def complete(round_, **overrides) -> services.ApplicationData:
-    data = services.ApplicationData(
+def complete(round_, **overrides) -> ApplicationData:
+    data = ApplicationData(
         role="participant",
         experience="none",
         goal_ids=[round_.programme.goals[0].id],
@@ -61,7 +62,7 @@ BEFORE = DEADLINE - timedelta(days=1)
 def test_a_draft_may_be_incomplete_and_submit_lists_what_is_missing(round_, aarhus, make_user):
     actor = make_user(Role.MUNICIPAL, code=751)
     application = services.start_application(
-        round_, aarhus, services.ApplicationData(), actor=actor, now=BEFORE
+        round_, aarhus, ApplicationData(), actor=actor, now=BEFORE
     )
     assert application.status == ApplicationStatus.DRAFT
     with pytest.raises(RuleViolations) as refused:

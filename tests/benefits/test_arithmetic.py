@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from portal.benefits.arithmetic import Cost, Line, compute_benefits, hourly_cost
-from portal.benefits.periods import add_months, period_start
+from portal.benefits.calculation.arithmetic import Cost, Line, compute_benefits, hourly_cost
+from portal.benefits.calculation.periods import add_months, period_start
 from portal.programmes.formulas import parse_formula
 
 D = Decimal

@@ -19,7 +19,7 @@ from flask_babel import refresh
 from PIL import ImageFont
 from pypdf import PdfReader
 
-from portal.benefits import charts
+from portal.benefits.display import charts
 from portal.pdf import render_pdf
 
 SVG = "{http://www.w3.org/2000/svg}"

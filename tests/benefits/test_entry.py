@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from portal.auth.models import Role
 from portal.benefits import recording
-from portal.benefits.entry import due_periods, entry_overview
-from portal.benefits.figures import participation_figures
 from portal.benefits.models import Baseline
+from portal.benefits.recording.entry import due_periods, entry_overview
+from portal.benefits.recording.figures import participation_figures
 from portal.db import db
 from tests.benefits.helpers import figures_round, indicator, participation_of
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.benefits.calculation import evaluate
-from portal.benefits.progress import Status
+from portal.benefits.calculation.progress import Status
 from portal.db import db
 from tests.dashboards.helpers import baseline, measure, screen_round, target
 from tests.participations.helpers import participation
@@ -109,8 +109,8 @@ def test_the_follow_up_records_values_after_the_end_never_counted_in_the_period(
 
 def test_the_benefit_a_year_after_beside_the_benefit_at_the_end(make_user):
     from portal.auth.models import Role
+    from portal.benefits.calculation.follow_up import follow_up_values, year_after
     from portal.benefits.calculation.loading import programme_models
-    from portal.benefits.follow_up import follow_up_values, year_after
 
     round_, kbh = ended_case()
     item = follow_up_item(kbh)

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Role
-from portal.benefits import costs, exporting, freeze, recording
-from portal.benefits.importing import import_figures
+from portal.benefits import recording
+from portal.benefits.files import exporting
+from portal.benefits.files.importing import import_figures
 from portal.benefits.models import Baseline, FigureVersion, Measurement, Quality, Target
+from portal.benefits.recording import costs, freeze
 from portal.db import db
 from portal.errors import NotAllowed, RowErrors, RuleViolations
 from tests.benefits.helpers import figures_round, indicator, participation_of

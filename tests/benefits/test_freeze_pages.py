@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Role
-from portal.benefits import costs, freeze, recording
+from portal.benefits import recording
 from portal.benefits.models import Measurement, Quality, Target
+from portal.benefits.recording import costs, freeze
 from portal.db import db
 from tests.benefits.helpers import figures_round, indicator, participation_of
 from tests.benefits.test_freeze import fill_picture

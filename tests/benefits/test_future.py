@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Role
-from portal.benefits import recording, rules
-from portal.benefits.importing import import_figures
+from portal.benefits import recording
+from portal.benefits.files.importing import import_figures
 from portal.benefits.models import Measurement, Target
+from portal.benefits.recording import rules
 from portal.db import db
 from portal.errors import RowErrors, RuleViolations
 from tests.benefits.helpers import figures_round, indicator, participation_of

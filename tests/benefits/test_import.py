@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
-from portal.benefits import exporting, recording, rules
-from portal.benefits.importing import import_figures
+from portal.benefits import recording
+from portal.benefits.files import exporting
+from portal.benefits.files.importing import import_figures
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
+from portal.benefits.recording import rules
 from portal.db import db
 from portal.errors import NotAllowed, RowErrors
 from tests.benefits.helpers import END, figures_round, indicator, participation_of

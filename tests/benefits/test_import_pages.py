@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.benefits import recording
-from portal.benefits.importing import import_figures
+from portal.benefits.files.importing import import_figures
 from portal.benefits.models import Measurement
 from portal.db import db
 from tests.benefits.helpers import figures_round, indicator, participation_of
@@ -41,7 +41,7 @@ def upload(client, path, text, name="tal.csv"):
 
 def read(response) -> pd.DataFrame:
     """A file as written (Danish headers for a Danish reader), by the columns' codes."""
-    from portal.benefits.importing.parsing import HEADER_WORDS
+    from portal.benefits.files.importing.parsing import HEADER_WORDS
 
     data = response.get_data()
     if data[:4] == b"PK\x03\x04":

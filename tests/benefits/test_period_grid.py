@@ -1,4 +1,4 @@
-"""One period grid (``portal.benefits.arithmetic``'s docstring): worked examples by hand, for a
+"""One period grid (``portal.benefits.calculation.arithmetic``'s docstring): worked examples by hand, for a
 programme measured yearly, one measured quarterly and one mixing monthly and quarterly
 indicators (as screen visits does); each computed on plain data and again from the rows
 stored in the database (SQLite and PostgreSQL).
@@ -14,12 +14,12 @@ from decimal import Decimal as D
 
 import pytest
 
-from portal.benefits.arithmetic import Cost, Line, compute_benefits
 from portal.benefits.calculation import evaluate_participation
-from portal.benefits.grid import split_evenly
+from portal.benefits.calculation.arithmetic import Cost, Line, compute_benefits
+from portal.benefits.calculation.grid import split_evenly
+from portal.benefits.calculation.periods import add_months
 from portal.benefits.models import Cost as CostRow
 from portal.benefits.models import CostKind, Measurement
-from portal.benefits.periods import add_months
 from portal.db import db
 from portal.programmes.formulas import parse_formula
 from portal.programmes.models import BenefitKind, BenefitLine, Frequency

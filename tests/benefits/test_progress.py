@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.benefits.progress import (
+from portal.benefits.calculation.progress import (
     Point,
     Status,
     elapsed_share,

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from portal.benefits import costs, recording, rules
-from portal.benefits.figures import figures_of, participation_figures
+from portal.benefits import recording
 from portal.benefits.models import CostKind, Measurement
+from portal.benefits.recording import costs, rules
+from portal.benefits.recording.figures import figures_of, participation_figures
 from portal.db import db
 from portal.errors import Conflict, NotAllowed, RuleViolations
 from portal.programmes.models import Frequency

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Role
-from portal.benefits import costs, recording
+from portal.benefits import recording
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement
+from portal.benefits.recording import costs
 from portal.db import db
 from tests.benefits.helpers import figures_round, indicator, participation_of
 

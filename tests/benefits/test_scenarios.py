@@ -6,8 +6,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from portal.benefits.arithmetic import Cost, Line, compute_benefits
-from portal.benefits.scenarios import (
+from portal.benefits.calculation.arithmetic import Cost, Line, compute_benefits
+from portal.benefits.calculation.scenarios import (
     CaseInputs,
     Position,
     Scenario,
@@ -142,7 +142,7 @@ def test_a_target_is_its_value_in_every_period_of_its_frequency(frequency, perio
 
 
 def test_only_the_scenarios_the_targets_give():
-    from portal.benefits.scenarios import given_scenarios, missing_values
+    from portal.benefits.calculation.scenarios import given_scenarios, missing_values
 
     only_likely = inputs(
         targets={"screen_visits": TargetValues(D(300)), "km_avoided": TargetValues(D(100))}

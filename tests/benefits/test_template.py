@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.benefits import recording
-from portal.benefits.exporting import template_table, to_bytes
-from portal.benefits.importing import import_figures
+from portal.benefits.files.exporting import template_table, to_bytes
+from portal.benefits.files.importing import import_figures
 from portal.benefits.models import Baseline, Measurement, Target
 from portal.db import db
 from tests.benefits.helpers import figures_round, indicator, participation_of

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.benefits.periods import add_months
+from portal.benefits.calculation.periods import add_months
 from tests.browser.test_accessibility import violations
 from tests.browser.test_journeys import log_in
 

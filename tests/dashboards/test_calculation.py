@@ -15,8 +15,8 @@ import pytest
 
 from portal.benefits import calculation, display
 from portal.benefits.calculation import Totals, evaluate, evaluate_round
-from portal.benefits.disclosure import SUPPRESSED, is_count, suppress
-from portal.benefits.progress import Status
+from portal.benefits.calculation.disclosure import SUPPRESSED, is_count, suppress
+from portal.benefits.calculation.progress import Status
 from portal.dashboards import services as dashboards
 from portal.db import db
 from portal.participations.models import Participation

@@ -112,7 +112,7 @@ def test_chart_axes_are_danish():
     from datetime import date
     from decimal import Decimal as D
 
-    from portal.benefits import charts
+    from portal.benefits.display import charts
 
     svg = charts.indicator_chart(
         "Besøg",

@@ -13,7 +13,8 @@ import pytest
 from flask import template_rendered
 
 from portal.auth.models import Role
-from portal.benefits import charts, recording
+from portal.benefits import recording
+from portal.benefits.display import charts
 from portal.db import db
 from portal.participations.models import Participation
 from tests.dashboards.helpers import baseline, key_of, measure, screen_round, stored, target

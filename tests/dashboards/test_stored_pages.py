@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Role
-from portal.benefits import costs, recording
+from portal.benefits import recording
 from portal.benefits.models import CostKind
+from portal.benefits.recording import costs
 from portal.db import db, utcnow
 from portal.participations.models import Participation
 from portal.programmes.models import Round

@@ -17,6 +17,7 @@ import requests
 from sqlalchemy import delete, func, select, update
 
 from portal.applications import services
+from portal.applications.data import ApplicationData
 from portal.applications.models import Application, ApplicationStatus
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
@@ -54,8 +55,8 @@ def _municipalities(count: int) -> list[Municipality]:
     return found[:count]
 
 
-def _complete(round_) -> services.ApplicationData:
-    return services.ApplicationData(
+def _complete(round_) -> ApplicationData:
+    return ApplicationData(
         role="participant",
         experience="none",
         goal_ids=[round_.programme.goals[0].id],

@@ -76,7 +76,7 @@ def test_figure_notes_export_as_text_and_import_back_unchanged(client, login, ma
         assert "'=1+2" in data.decode("utf-8-sig") and ",-3," in data.decode("utf-8-sig")
     # the exchange format's columns (Danish headers, read as the codes); the quality mark is
     # optional (issue 11)
-    from portal.benefits.importing.parsing import HEADER_WORDS
+    from portal.benefits.files.importing.parsing import HEADER_WORDS
 
     again = read_table(
         data,

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from portal.auth.models import Role
-from portal.benefits.importing import import_figures
+from portal.benefits.files.importing import import_figures
 from portal.errors import RowErrors
 from portal.programmes.loading import check_programme_file
 from tests.benefits.helpers import figures_round, indicator, participation_of

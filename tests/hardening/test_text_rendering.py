@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from portal.benefits import charts
+from portal.benefits.display import charts
 from portal.pdf import css_string
 
 

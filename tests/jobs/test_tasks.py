@@ -12,7 +12,9 @@ from portal.auth.models import Role
 from portal.db import db, utcnow
 from portal.jobs import services, tasks
 from portal.jobs.models import Job, JobKind, JobStatus
+from portal.notifications import tasks as outbox_tasks
 from portal.notifications.models import OutboxMessage
+from portal.reporting import tasks as reporting_tasks
 from portal.reports.scope import ReportScope
 
 
@@ -22,9 +24,11 @@ def runs_at(task, hour: int, minute: int) -> bool:
 
 
 def test_the_periodic_tasks_replace_the_cron_lines():
-    assert runs_at(tasks.deliver_outbox, 0, 0) and runs_at(tasks.deliver_outbox, 13, 47)
-    assert runs_at(tasks.send_reporting_reminders, 7, 0)
-    assert not runs_at(tasks.send_reporting_reminders, 8, 0)
+    assert runs_at(outbox_tasks.deliver_outbox, 0, 0) and runs_at(
+        outbox_tasks.deliver_outbox, 13, 47
+    )
+    assert runs_at(reporting_tasks.send_reporting_reminders, 7, 0)
+    assert not runs_at(reporting_tasks.send_reporting_reminders, 8, 0)
     assert runs_at(tasks.remove_expired_files, 3, 15)
     assert not runs_at(tasks.remove_expired_files, 3, 16)
     assert runs_at(tasks.prerender_reports_periodically, 3, 20)
@@ -34,7 +38,7 @@ def test_the_outbox_task_delivers_what_waits(caplog):
     db.session.add(OutboxMessage(to_address="a@example.dk", subject="Hej", body="Tekst"))
     db.session.commit()
     with caplog.at_level(logging.INFO, logger="portal.mail"):
-        tasks.deliver_outbox()  # no SMTP_HOST under test: written to the log
+        outbox_tasks.deliver_outbox()  # no SMTP_HOST under test: written to the log
     assert "a@example.dk" in caplog.text
 
 

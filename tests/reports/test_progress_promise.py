@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from portal.auth.models import Role
-from portal.benefits import costs, freeze, recording
+from portal.benefits import recording
 from portal.benefits.models import Measurement, Quality, Target
+from portal.benefits.recording import costs, freeze
 from portal.db import db
 from portal.reports.csv import report_csv
 from portal.reports.progress import progress_report

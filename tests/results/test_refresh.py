@@ -8,10 +8,11 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
-from portal.benefits import costs, recording
+from portal.benefits import recording
 from portal.benefits.calculation import evaluate, round_participations
-from portal.benefits.importing import import_figures
+from portal.benefits.files.importing import import_figures
 from portal.benefits.models import Cost, CostKind, Measurement
+from portal.benefits.recording import costs
 from portal.db import db
 from portal.participations import communities
 from portal.participations.importing import import_participants

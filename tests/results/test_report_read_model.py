@@ -13,8 +13,8 @@ from flask import render_template
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from portal.benefits import calculation, scenarios
-from portal.benefits.calculation import round_participations
+from portal.benefits import calculation
+from portal.benefits.calculation import round_participations, scenarios
 from portal.benefits.models import Baseline, Measurement, Quality
 from portal.db import db, utcnow
 from portal.reports import progress

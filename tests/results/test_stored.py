@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from portal.benefits import costs, recording
+from portal.benefits import recording
+from portal.benefits.calculation.progress import Status
 from portal.benefits.display import medians
 from portal.benefits.models import CostKind
-from portal.benefits.progress import Status
+from portal.benefits.recording import costs
 from portal.db import db
 from portal.results.models import IndicatorResultRow, MonthResult, ParticipationResult
 from portal.results.read import data_version, judge, round_figures

@@ -29,8 +29,8 @@ from functools import lru_cache
 from flask import has_app_context
 from flask_babel import get_locale
 
-from portal.benefits import arithmetic
-from portal.benefits.arithmetic import BenefitResult
+from portal.benefits.calculation import arithmetic
+from portal.benefits.calculation.arithmetic import BenefitResult
 from portal.benefits.calculation.data import (
     CommunityTotals,
     Evaluation,
@@ -41,13 +41,13 @@ from portal.benefits.calculation.data import (
     Totals,
 )
 from portal.benefits.calculation.loading import (
+    LoadedFigures,
     ProgrammeModel,
-    _Figures,
-    _load_figures,
+    load_figures,
     programme_models,
     round_participations,
 )
-from portal.benefits.progress import Point, indicator_progress, judged_on
+from portal.benefits.calculation.progress import Point, indicator_progress, judged_on
 from portal.i18n import local_today
 from portal.participations.models import Participation
 from portal.programmes.models import Round
@@ -58,7 +58,7 @@ BENEFITS_CACHE = 512  # participations' results kept per process
 # --- evaluating --------------------------------------------------------------------------------
 
 
-def _member(p: Participation) -> Member:
+def member_of(p: Participation) -> Member:
     m = p.municipality
     return Member(
         participation_id=p.id,
@@ -74,7 +74,7 @@ def _member(p: Participation) -> Member:
 
 
 def _indicator_result(
-    info: IndicatorInfo, figures: _Figures, *, series: bool, as_of: date | None, today: date
+    info: IndicatorInfo, figures: LoadedFigures, *, series: bool, as_of: date | None, today: date
 ) -> IndicatorResult:
     baseline = figures.baselines.get(info.id)
     target = figures.targets.get(info.id)
@@ -120,7 +120,7 @@ def evaluate(
     today = today or local_today()
     if models is None:
         models = programme_models({p.round.programme_id for p in participations}, lines=series)
-    figures = _load_figures([p.id for p in participations], series=series)
+    figures = load_figures([p.id for p in participations], series=series)
     results = []
     for p in participations:
         model = models[p.round.programme_id]
@@ -154,7 +154,7 @@ def evaluate(
             )
         results.append(
             Evaluation(
-                _member(p),
+                member_of(p),
                 indicators,
                 tuple(model.line_infos),
                 benefits,
@@ -185,7 +185,7 @@ def _benefits(data: tuple) -> BenefitResult:
     )
 
 
-def _by_period(model: ProgrammeModel, figures: _Figures) -> dict[date, dict[str, Decimal]]:
+def _by_period(model: ProgrammeModel, figures: LoadedFigures) -> dict[date, dict[str, Decimal]]:
     periods: dict[date, dict[str, Decimal]] = defaultdict(dict)
     for info in model.indicators:
         for point in figures.series.get(info.id, ()):

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from portal.benefits import arithmetic
-from portal.benefits.arithmetic import BenefitResult
-from portal.benefits.disclosure import is_count
-from portal.benefits.progress import IndicatorProgress, Point, Status
+from portal.benefits.calculation import arithmetic
+from portal.benefits.calculation.arithmetic import BenefitResult
+from portal.benefits.calculation.disclosure import is_count
+from portal.benefits.calculation.progress import IndicatorProgress, Point, Status
 
 ZERO = Decimal(0)
 

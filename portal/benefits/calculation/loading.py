@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
-from portal.benefits import arithmetic
-from portal.benefits.arithmetic import Line
+from portal.benefits.calculation import arithmetic
+from portal.benefits.calculation.arithmetic import Line
 from portal.benefits.calculation.data import IndicatorInfo, LineInfo, TargetInfo
+from portal.benefits.calculation.progress import Point
 from portal.benefits.models import Baseline, Cost, Measurement, Target
-from portal.benefits.progress import Point
 from portal.db import db
 from portal.participations.models import Participation
 from portal.programmes.formulas import FormulaError, parse_formula
@@ -131,7 +131,7 @@ def _latest_measurements(ids: list[int]):
 
 
 @dataclass
-class _Figures:
+class LoadedFigures:
     baselines: dict = field(default_factory=dict)  # indicator id → Point
     targets: dict = field(default_factory=dict)  # indicator id → TargetInfo
     series: dict = field(default_factory=lambda: defaultdict(list))  # indicator id → [Point]
@@ -142,9 +142,9 @@ def _quality(value) -> str | None:
     return getattr(value, "value", value)
 
 
-def _load_figures(ids: list[int], *, series: bool) -> dict[int, _Figures]:
+def load_figures(ids: list[int], *, series: bool) -> dict[int, LoadedFigures]:
     """Three queries (latest only) or four (every measurement, and the costs)."""
-    figures: dict[int, _Figures] = defaultdict(_Figures)
+    figures: dict[int, LoadedFigures] = defaultdict(LoadedFigures)
     if not ids:
         return figures
     for pid, iid, value, day, quality in db.session.execute(

@@ -8,9 +8,16 @@ from flask_login import current_user
 
 from portal import access
 from portal.access import admits
-from portal.benefits import costs, freeze, quality, recording
-from portal.benefits.entry import entry_overview
-from portal.benefits.forms import (
+from portal.benefits import recording
+from portal.benefits.calculation import quality
+from portal.benefits.models import Cost, CostKind, Measurement, Target
+from portal.benefits.permissions import (
+    can_edit_figures,
+    can_enter_figures,
+)
+from portal.benefits.recording import costs, freeze
+from portal.benefits.recording.entry import entry_overview
+from portal.benefits.recording.forms import (
     BaselineForm,
     CostForm,
     HourlyCostForm,
@@ -19,13 +26,8 @@ from portal.benefits.forms import (
     OwnerForm,
     TargetForm,
 )
-from portal.benefits.models import Cost, CostKind, Measurement, Target
-from portal.benefits.page import indicator_page, participation_page
-from portal.benefits.permissions import (
-    can_edit_figures,
-    can_enter_figures,
-)
-from portal.benefits.rules import period_label
+from portal.benefits.recording.page import indicator_page, participation_page
+from portal.benefits.recording.rules import period_label
 from portal.benefits.views import bp
 from portal.db import db
 from portal.participations.models import Participation

@@ -11,21 +11,21 @@ from sqlalchemy import select
 from portal import access
 from portal.access import admits
 from portal.audit import services as audit
-from portal.benefits import exporting
-from portal.benefits.forms import UploadForm
-from portal.benefits.importing import import_figures
+from portal.benefits.files import exporting
+from portal.benefits.files.import_job import is_large_import
+from portal.benefits.files.importing import import_figures
 from portal.benefits.models import CostKind, Measurement
 from portal.benefits.permissions import (
     can_export_round,
     can_import_for_any,
 )
+from portal.benefits.recording.forms import UploadForm
 from portal.benefits.views import bp
 from portal.benefits.views.figures import editable_or_403
 from portal.db import db
 from portal.errors import PortalError, RowErrors
 from portal.jobs import services as jobs
 from portal.jobs import tasks
-from portal.jobs.imports import is_large_import
 from portal.participations.models import Participation
 from portal.participations.services import participations_of_round
 

@@ -24,8 +24,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from portal.programmes.formulas.base import (
-    _CONTEXT,
     BASELINE,
+    CONTEXT,
     DERIVED_PARAMETERS,
     FUNCTIONS,
     MAX_DEPTH,
@@ -38,7 +38,7 @@ from portal.programmes.formulas.base import (
     MissingValues,
     Node,
 )
-from portal.programmes.formulas.compiler import _Compiler, _syntax_reason
+from portal.programmes.formulas.compiler import Compiler, syntax_reason
 
 __all__ = [
     "BASELINE",
@@ -75,10 +75,10 @@ def parse_formula(text: str) -> Formula:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as error:
-        raise InvalidFormula([_syntax_reason(error)]) from None
+        raise InvalidFormula([syntax_reason(error)]) from None
     except (ValueError, RecursionError, MemoryError):
         raise InvalidFormula([_("syntaksfejl: ugyldigt udtryk")]) from None
-    compiler = _Compiler(text)
+    compiler = Compiler(text)
     node = compiler.compile(tree.body)
     if compiler.reasons or node is None:
         raise InvalidFormula(compiler.reasons or [_("syntaksfejl: ugyldigt udtryk")])
@@ -163,7 +163,7 @@ def evaluate(formula: Formula, values: Mapping[str, object]) -> Decimal:
     if missing:
         raise MissingValues(missing)
     env = {name: as_decimal(values[name], name) for name in formula.names}
-    with decimal.localcontext(_CONTEXT):
+    with decimal.localcontext(CONTEXT):
         try:
             result = _walk(formula.node, env)
         except (decimal.Overflow, decimal.InvalidOperation):

@@ -20,14 +20,14 @@ DERIVED_PARAMETERS = frozenset({"hourly_cost"})
 
 # Decimal arithmetic with every questionable operation trapped: nothing silently becomes
 # Infinity or NaN. 28 significant digits are far beyond any kroner figure.
-_CONTEXT = decimal.Context(
+CONTEXT = decimal.Context(
     prec=28,
     rounding=decimal.ROUND_HALF_EVEN,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
 
-_OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
-_REFUSED_OPERATORS = {
+OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+REFUSED_OPERATORS = {
     ast.Pow: "**",
     ast.Mod: "%",
     ast.FloorDiv: "//",

@@ -10,12 +10,12 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from portal.programmes.formulas.base import (
-    _OPERATORS,
-    _REFUSED_OPERATORS,
     BASELINE,
     FUNCTIONS,
     MAX_DEPTH,
     MAX_NUMBER,
+    OPERATORS,
+    REFUSED_OPERATORS,
     Node,
 )
 
@@ -42,7 +42,7 @@ def _refused_node(node: ast.AST) -> str:
     return _("'%(what)s' er ikke tilladt i en formel", what=type(node).__name__)
 
 
-class _Compiler:
+class Compiler:
     def __init__(self, text: str) -> None:
         self.text = text
         self.reasons: list[str] = []
@@ -76,9 +76,9 @@ class _Compiler:
                 return None
             return ("neg", operand) if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp):
-            op = _OPERATORS.get(type(node.op))
+            op = OPERATORS.get(type(node.op))
             if op is None:
-                symbol = _REFUSED_OPERATORS.get(type(node.op), "?")
+                symbol = REFUSED_OPERATORS.get(type(node.op), "?")
                 if symbol == "**":
                     self.refuse(_("potensopløftning (**) er ikke tilladt"))
                 else:
@@ -158,7 +158,7 @@ class _Compiler:
         return ("call", name, tuple(args))
 
 
-def _syntax_reason(error: SyntaxError) -> str:
+def syntax_reason(error: SyntaxError) -> str:
     message = (error.msg or "").lower()
     if "never closed" in message:
         hint = _("en '(' er ikke lukket")

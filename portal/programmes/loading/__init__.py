@@ -19,7 +19,7 @@ from portal.db import db
 from portal.errors import RowErrors
 from portal.programmes import services as programme_services
 from portal.programmes.loading.checks import check_programme_file
-from portal.programmes.loading.values import _Checked
+from portal.programmes.loading.values import Checked
 from portal.programmes.models import BenefitLine, Indicator, Programme, Round
 from portal.programmes.signals import round_period_changed
 
@@ -76,7 +76,7 @@ def load_programme_file(text: str | bytes, *, actor=None) -> LoadResult:
     return store_programme(check_programme_file(text), actor=actor)
 
 
-def store_programme(checked: _Checked, *, actor=None) -> LoadResult:
+def store_programme(checked: Checked, *, actor=None) -> LoadResult:
     """Write a checked file: the programme by slug, its goals, catalogue, benefit lines and
     rounds (rounds not in the file are kept)."""
     programme = db.session.scalar(select(Programme).where(Programme.slug == checked.slug))

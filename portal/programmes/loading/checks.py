@@ -1,5 +1,5 @@
 """The checks of a programme definition file (TOML): every problem with its line, before
-anything is written; the result is the file's content in the models' terms (``_Checked``)."""
+anything is written; the result is the file's content in the models' terms (``Checked``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,14 @@ from portal.db import db
 from portal.errors import RowErrors
 from portal.programmes import rules
 from portal.programmes.formulas import check_formula
-from portal.programmes.loading.values import _Checked, _Lines, _text, _to_utc, _unknown, _whole
+from portal.programmes.loading.values import (
+    Checked,
+    Lines,
+    is_whole,
+    to_utc,
+    translated_text,
+    unknown_keys,
+)
 from portal.programmes.models import (
     MAX_DESCRIPTION,
     MAX_GOAL,
@@ -51,7 +58,7 @@ ARRAY_LABEL = {"indicators": "indikator", "benefits": "gevinstlinje", "rounds": 
 
 
 def _check_array_items(
-    data: dict, array: str, allowed: set[str], lines: _Lines, errors: list[tuple[int, str]]
+    data: dict, array: str, allowed: set[str], lines: Lines, errors: list[tuple[int, str]]
 ) -> list[dict]:
     items = data.get(array, [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
@@ -62,7 +69,7 @@ def _check_array_items(
     id_key = "slug" if array == "rounds" else "key"
     for index, item in enumerate(items):
         ident = str(item.get(id_key, f"nr. {index + 1}"))
-        for message in _unknown(item, allowed):
+        for message in unknown_keys(item, allowed):
             key = message.split("'")[1]
             errors.append((lines.item(array, index, key), f"{label} '{ident}': {message}"))
         if ident in seen:
@@ -77,14 +84,14 @@ def _check_array_items(
     return items
 
 
-def _check_indicator(item: dict, index: int, lines: _Lines, errors: list) -> dict | None:
+def _check_indicator(item: dict, index: int, lines: Lines, errors: list) -> dict | None:
     ident = str(item.get("key", f"nr. {index + 1}"))
     problems: list[tuple[str | None, str]] = []
     problems += [("key", m) for _, m in rules.check_key(item.get("key", ""))]
     texts: list[str] = []
-    name = _text(item.get("name"), "name", texts)
-    method = _text(item.get("method"), "method", texts, required=False, limit=MAX_METHOD)
-    source = _text(item.get("source"), "source", texts, required=False, limit=MAX_SOURCE)
+    name = translated_text(item.get("name"), "name", texts)
+    method = translated_text(item.get("method"), "method", texts, required=False, limit=MAX_METHOD)
+    source = translated_text(item.get("source"), "source", texts, required=False, limit=MAX_SOURCE)
     problems += [("name", m) for m in texts]
     for key, enum_cls in (("direction", Direction), ("frequency", Frequency), ("block", Block)):
         if key not in item:
@@ -92,7 +99,9 @@ def _check_indicator(item: dict, index: int, lines: _Lines, errors: list) -> dic
         else:
             problems += [(key, m) for _, m in rules.check_choice(str(item[key]), enum_cls, key)]
     unit_problems: list[str] = []
-    unit = _text(item.get("unit"), "unit", unit_problems, required=False)  # "timer" or {da, en}
+    unit = translated_text(
+        item.get("unit"), "unit", unit_problems, required=False
+    )  # "timer" or {da, en}
     if unit_problems or any(len(text) > 50 for text in unit.values()):
         problems.append(("unit", "'unit' skal være tekst på højst 50 tegn (eller { da, en })"))
     for key, message in problems:
@@ -118,7 +127,7 @@ def _check_indicator(item: dict, index: int, lines: _Lines, errors: list) -> dic
 def _check_benefit(
     item: dict,
     index: int,
-    lines: _Lines,
+    lines: Lines,
     errors: list,
     indicator_keys: set[str],
     parameter_names: set[str],
@@ -126,7 +135,7 @@ def _check_benefit(
     ident = str(item.get("key", f"nr. {index + 1}"))
     problems: list[tuple[str, str]] = [("key", m) for _, m in rules.check_key(item.get("key", ""))]
     texts: list[str] = []
-    name = _text(item.get("name"), "name", texts)
+    name = translated_text(item.get("name"), "name", texts)
     problems += [("name", m) for m in texts]
     problems += [
         ("kind", m) for _, m in rules.check_choice(str(item.get("kind")), BenefitKind, "kind")
@@ -167,7 +176,7 @@ _ROUND_FIELD_KEY = {
 }
 
 
-def _check_round(item: dict, index: int, lines: _Lines, errors: list) -> rules.RoundData | None:
+def _check_round(item: dict, index: int, lines: Lines, errors: list) -> rules.RoundData | None:
     ident = str(item.get("slug", f"nr. {index + 1}"))
     problems: list[tuple[str, str]] = []
 
@@ -181,7 +190,7 @@ def _check_round(item: dict, index: int, lines: _Lines, errors: list) -> rules.R
         return item[key]
 
     texts: list[str] = []
-    name = _text(item.get("name"), "name", texts)
+    name = translated_text(item.get("name"), "name", texts)
     problems += [("name", m) for m in texts]
     slug = need("slug", lambda v: isinstance(v, str), "'slug' skal være tekst")
     opens = need(
@@ -196,16 +205,16 @@ def _check_round(item: dict, index: int, lines: _Lines, errors: list) -> rules.R
     end = need(
         "period_end", lambda v: type(v) is date, "'period_end' skal være en dato (ÅÅÅÅ-MM-DD)"
     )
-    lead = need("lead_grant", _whole, "'lead_grant' skal være et helt antal kroner")
+    lead = need("lead_grant", is_whole, "'lead_grant' skal være et helt antal kroner")
     size = need(
         "community_size",
-        lambda v: isinstance(v, list) and len(v) == 2 and all(_whole(x) for x in v),
+        lambda v: isinstance(v, list) and len(v) == 2 and all(is_whole(x) for x in v),
         "'community_size' skal være [mindst, højst], fx [5, 10]",
     )
     grants = {}
     for key in ("participant_grant", "participant_pool"):
         value = item.get(key)
-        if value is not None and not _whole(value):
+        if value is not None and not is_whole(value):
             problems.append((key, f"'{key}' skal være et helt antal kroner"))
             value = None
         grants[key] = value
@@ -213,7 +222,7 @@ def _check_round(item: dict, index: int, lines: _Lines, errors: list) -> rules.R
     if (
         not isinstance(weights, dict)
         or set(weights) - WEIGHT_KEYS
-        or not all(_whole(v) for v in weights.values())
+        or not all(is_whole(v) for v in weights.values())
     ):
         problems.append(
             ("weights", "'weights' skal være { experience = 1, leadership = 1, readiness = 1 }")
@@ -232,8 +241,8 @@ def _check_round(item: dict, index: int, lines: _Lines, errors: list) -> rules.R
             slug=slug,
             name_da=name["da"],
             name_en=name["en"],
-            opens_at=_to_utc(opens),
-            deadline_at=_to_utc(deadline, end_of_day=True),
+            opens_at=to_utc(opens),
+            deadline_at=to_utc(deadline, end_of_day=True),
             period_start=start,
             period_end=end,
             lead_grant=lead,
@@ -285,7 +294,7 @@ def _formula_names(data: dict, slug: str) -> tuple[set[str], set[str]]:
     return indicator_keys, parameter_names | set(rules.DERIVED_PARAMETERS)
 
 
-def check_programme_file(text: str | bytes) -> _Checked:
+def check_programme_file(text: str | bytes) -> Checked:
     """Parse and check a whole file; raise ``RowErrors`` with every problem and its line."""
     if isinstance(text, bytes):
         try:
@@ -299,9 +308,9 @@ def check_programme_file(text: str | bytes) -> _Checked:
         raise RowErrors([(int(match.group(1)) if match else 1, f"TOML-fejl: {exc}")]) from exc
     except RecursionError as exc:  # arrays or tables nested thousands deep
         raise RowErrors([(1, "TOML-fejl: filen er indlejret for dybt.")]) from exc
-    lines = _Lines(text)
+    lines = Lines(text)
     errors: list[tuple[int, str]] = []
-    for message in _unknown(data, TOP_KEYS):
+    for message in unknown_keys(data, TOP_KEYS):
         errors.append((lines.top(message.split("'")[1]), message))
     slug = data.get("slug")
     if not isinstance(slug, str):
@@ -310,10 +319,10 @@ def check_programme_file(text: str | bytes) -> _Checked:
     else:
         errors += [(lines.top("slug"), m) for _, m in rules.check_slug(slug)]
     texts: list[str] = []
-    name = _text(data.get("name"), "name", texts)
+    name = translated_text(data.get("name"), "name", texts)
     errors += [(lines.top("name"), m) for m in texts]
     texts = []
-    description = _text(
+    description = translated_text(
         data.get("description"), "description", texts, required=False, limit=MAX_DESCRIPTION
     )
     errors += [(lines.top("description"), m) for m in texts]
@@ -324,10 +333,10 @@ def check_programme_file(text: str | bytes) -> _Checked:
         raw_goals = []
     for number, goal in enumerate(raw_goals, start=1):
         texts = []
-        goals.append(_text(goal, f"mål nr. {number}", texts, limit=MAX_GOAL))
+        goals.append(translated_text(goal, f"mål nr. {number}", texts, limit=MAX_GOAL))
         errors += [(lines.top("goals"), m) for m in texts]
 
-    checked = _Checked(slug=slug, name=name, description=description, goals=goals)
+    checked = Checked(slug=slug, name=name, description=description, goals=goals)
     for index, item in enumerate(
         _check_array_items(data, "indicators", INDICATOR_KEYS, lines, errors)
     ):

@@ -1,5 +1,5 @@
 """Reading a definition file's values: the line a key stands on, texts in both languages,
-dates as UTC times, whole numbers; and ``_Checked``, the file's content once checked."""
+dates as UTC times, whole numbers; and ``Checked``, the file's content once checked."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from portal.programmes.models import MAX_NAME
 TEXT_KEYS = {"da", "en"}  # a text is given in both languages
 
 
-class _Lines:
+class Lines:
     """Finds the line a key of the file stands on, so every problem can name one."""
 
     def __init__(self, text: str) -> None:
@@ -59,7 +59,7 @@ class _Lines:
 
 
 @dataclass
-class _Checked:
+class Checked:
     """The file's content, checked and in the models' terms."""
 
     slug: str
@@ -71,7 +71,7 @@ class _Checked:
     rounds: list[rules.RoundData] = field(default_factory=list)
 
 
-def _text(
+def translated_text(
     value: Any, where: str, problems: list[str], required: bool = True, limit: int = MAX_NAME
 ) -> dict[str, str]:
     """A ``{ da = "…", en = "…" }`` table (a plain string counts as Danish), each text at most
@@ -101,11 +101,11 @@ def _text(
     return {k: v.strip() for k, v in texts.items()}
 
 
-def _unknown(table: dict, allowed: set[str]) -> list[str]:
+def unknown_keys(table: dict, allowed: set[str]) -> list[str]:
     return [f"ukendt nøgle '{k}'" for k in sorted(set(table) - allowed)]
 
 
-def _to_utc(value: Any, *, end_of_day: bool = False) -> datetime:
+def to_utc(value: Any, *, end_of_day: bool = False) -> datetime:
     if isinstance(value, datetime):
         local = value if value.tzinfo else value.replace(tzinfo=COPENHAGEN)
     elif isinstance(value, date):
@@ -115,5 +115,5 @@ def _to_utc(value: Any, *, end_of_day: bool = False) -> datetime:
     return local.astimezone(UTC)
 
 
-def _whole(value: Any) -> bool:
+def is_whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)

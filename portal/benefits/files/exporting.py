@@ -16,14 +16,14 @@ import pandas as pd
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from portal.benefits.entry import entry_overview
-from portal.benefits.figure_checks import plain
-from portal.benefits.figures import figure_frames, programme_indicators
-from portal.benefits.importing import COLUMNS
-from portal.benefits.importing.parsing import DANISH_HEADERS, DANISH_KINDS, DANISH_QUALITIES
+from portal.benefits.calculation.periods import period_start
+from portal.benefits.files.importing import COLUMNS
+from portal.benefits.files.importing.parsing import DANISH_HEADERS, DANISH_KINDS, DANISH_QUALITIES
 from portal.benefits.models import CostKind
-from portal.benefits.periods import period_start
-from portal.benefits.rules import Kind
+from portal.benefits.recording.entry import entry_overview
+from portal.benefits.recording.figure_checks import plain
+from portal.benefits.recording.figures import figure_frames, programme_indicators
+from portal.benefits.recording.rules import Kind
 from portal.db import db
 from portal.i18n import local_today, localized
 from portal.municipalities.models import Municipality
@@ -119,7 +119,7 @@ def template_table(
 ) -> pd.DataFrame:
     """A file to fill in: per municipality and indicator (with its name, unit and frequency)
     a baseline and a target row while they are missing, and a measurement row for every
-    period that is due (``portal.benefits.entry``), or for the current period when none is;
+    period that is due (``portal.benefits.recording.entry``), or for the current period when none is;
     then a one-off cost example. Rows left without a value are skipped by the import."""
     today = today or local_today()
     codes = _codes(participations)

@@ -54,7 +54,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from portal.benefits.grid import (  # noqa: F401  (the dataclasses are part of this API)
+from portal.benefits.calculation.grid import (  # noqa: F401  (the dataclasses are part of this API)
     HOURS,
     KRONER,
     ONE_OFF,
@@ -67,7 +67,7 @@ from portal.benefits.grid import (  # noqa: F401  (the dataclasses are part of t
     decimal_or_none,
     line_grid,
 )
-from portal.benefits.periods import add_months, month_start, months_between
+from portal.benefits.calculation.periods import add_months, month_start, months_between
 from portal.programmes.formulas import DERIVED_PARAMETERS
 
 ZERO = Decimal(0)

@@ -10,9 +10,9 @@ import pandas as pd
 from sqlalchemy import bindparam, insert, update
 
 from portal.audit import services as audit
-from portal.benefits.figure_checks import plain
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
-from portal.benefits.rules import Kind
+from portal.benefits.recording.figure_checks import plain
+from portal.benefits.recording.rules import Kind
 from portal.db import db, utcnow
 from portal.signals import send_figures_changed
 

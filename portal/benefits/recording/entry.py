@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from portal.benefits.figures import IndicatorFigures, figures_of
-from portal.benefits.periods import add_months, period_start
-from portal.benefits.rules import period_end
+from portal.benefits.calculation.periods import add_months, period_start
+from portal.benefits.recording.figures import IndicatorFigures, figures_of
+from portal.benefits.recording.rules import period_end
 from portal.i18n import local_today
 from portal.participations.models import Participation
 from portal.programmes.models import Frequency, Round

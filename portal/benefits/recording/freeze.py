@@ -27,8 +27,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.audit import services as audit
+from portal.benefits.calculation.progress import progress
 from portal.benefits.models import MAX_NOTE, Baseline, FigureKind, FigureVersion, Target
-from portal.benefits.progress import progress
 from portal.db import db, utcnow
 from portal.errors import NotAllowed, RuleViolations
 from portal.i18n import localized, long_date, number

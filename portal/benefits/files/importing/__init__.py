@@ -17,7 +17,7 @@ Columns ``municipality,indicator,kind,date,value`` and optionally ``note``, ``qu
 - ``quality``: ``estimated``, ``provisional`` or ``revised`` (``skønnet``, ``foreløbig``,
   ``revideret``), empty for a measured figure: a figure imported again without a mark loses
   its mark (the file says what the figure is now);
-- ``reason``: why a frozen baseline or target changes (``portal.benefits.freeze``):
+- ``reason``: why a frozen baseline or target changes (``portal.benefits.recording.freeze``):
   required for such rows once the coordinator has approved the target picture, and kept as
   the change's new version.
 
@@ -39,17 +39,17 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from portal.benefits import bulk, freeze
-from portal.benefits.figures import figure_frames
-from portal.benefits.importing.checks import (
-    _check_duplicates,
-    _check_frozen,
-    _check_rules,
-    _Problems,
-    _Round,
+from portal.benefits.files.importing.checks import (
+    ImportRound,
+    Problems,
+    check_duplicates,
+    check_frozen,
+    check_rules,
 )
-from portal.benefits.importing.parsing import HEADER_WORDS, _parse
+from portal.benefits.files.importing.parsing import HEADER_WORDS, parse
 from portal.benefits.permissions import import_limit
+from portal.benefits.recording import bulk, freeze
+from portal.benefits.recording.figures import figure_frames
 from portal.programmes.models import Round
 from portal.tabular import LINE, read_table
 
@@ -104,14 +104,14 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     frame = frame[~blank]
     if frame.empty:
         return ImportResult(skipped=int(blank.sum()))
-    context = _Round.load(round_)
+    context = ImportRound.load(round_)
     existing = figure_frames(round_.id)
-    problems = _Problems()
-    rows = _parse(frame, context, own_municipality, problems)
-    periods = _check_rules(rows, context, existing, problems)
+    problems = Problems()
+    rows = parse(frame, context, own_municipality, problems)
+    periods = check_rules(rows, context, existing, problems)
     rows["period"] = periods
-    _check_duplicates(rows, frame[LINE], problems, context.indicators)
-    changes = _check_frozen(rows, context, existing, problems)
+    check_duplicates(rows, frame[LINE], problems, context.indicators)
+    changes = check_frozen(rows, context, existing, problems)
     problems.raise_if_any(frame[LINE])
     result = ImportResult(skipped=int(blank.sum()))
     keys = {i.id: i.key for i in context.indicators.values()}

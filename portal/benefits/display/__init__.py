@@ -18,16 +18,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from portal.benefits import charts
-from portal.benefits.arithmetic import BenefitResult, Explanation
 from portal.benefits.calculation import (
     Evaluation,
     IndicatorInfo,
     IndicatorResult,
     Member,
 )
-from portal.benefits.disclosure import suppress, too_few
-from portal.benefits.progress import Status
+from portal.benefits.calculation.arithmetic import BenefitResult, Explanation
+from portal.benefits.calculation.disclosure import suppress, too_few
+from portal.benefits.calculation.progress import Status
+from portal.benefits.display import charts
 from portal.i18n import local_date, localized, number
 
 HUNDRED = Decimal(100)

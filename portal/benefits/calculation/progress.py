@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from portal.benefits.periods import MONTHLY, add_months, months_in, period_start
+from portal.benefits.calculation.periods import MONTHLY, add_months, months_in, period_start
 
 HIGHER, LOWER = "higher", "lower"
 ON_TRACK_MARGIN = Decimal("0.10")

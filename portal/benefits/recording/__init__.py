@@ -1,8 +1,8 @@
 """Recording a participation's figures by hand: baselines, targets and measurements (costs,
-the benefit owner and the hourly cost: ``portal.benefits.costs``).
+the benefit owner and the hourly cost: ``portal.benefits.recording.costs``).
 
 Plain functions with an explicit ``actor``; they flush and never commit. Each checks the
-same rules as the import (``portal.benefits.rules``), raises ``RuleViolations`` with the
+same rules as the import (``portal.benefits.recording.rules``), raises ``RuleViolations`` with the
 message at its field, and writes an audit line with the values before and after.
 """
 
@@ -14,16 +14,16 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.benefits import freeze, rules
-from portal.benefits.figure_checks import (
+from portal.benefits.models import MAX_NOTE, Baseline, FigureKind, Measurement, Quality, Target
+from portal.benefits.recording import freeze, rules
+from portal.benefits.recording.figure_checks import (
     check_figure,
     check_indicator,
     existing_figures,
     record_change,
     snapshot,
 )
-from portal.benefits.models import MAX_NOTE, Baseline, FigureKind, Measurement, Quality, Target
-from portal.benefits.rules import Kind
+from portal.benefits.recording.rules import Kind
 from portal.db import db
 from portal.errors import RuleViolations, check_version
 from portal.participations.models import Participation
@@ -48,7 +48,7 @@ def set_baseline(
     """Record or change the baseline of ``indicator``. ``version`` is the baseline's version
     the editor loaded (0 for "there was none": a baseline saved meanwhile is a conflict).
     Once the target picture is approved a new value or date is a re-baselining: it needs a
-    ``reason`` and is kept as a new version (``portal.benefits.freeze``)."""
+    ``reason`` and is kept as a new version (``portal.benefits.recording.freeze``)."""
     check_indicator(participation, indicator)
     baseline = db.session.scalar(
         select(Baseline).where(
@@ -118,7 +118,7 @@ def set_target(
     """Record or change the target picture of ``indicator``: the likely value by a date, and
     optionally a pessimistic and an optimistic value on either side of it (which side is
     better follows the indicator's direction). Once the picture is approved a change of
-    these needs a ``reason`` and is kept as a new version (``portal.benefits.freeze``)."""
+    these needs a ``reason`` and is kept as a new version (``portal.benefits.recording.freeze``)."""
     check_indicator(participation, indicator)
     target = db.session.scalar(
         select(Target).where(

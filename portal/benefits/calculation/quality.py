@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.audit.words import register_value_words
 from portal.benefits.models import Quality
 
 # Letters, not symbols: they read the same in every font of the PDF and in a spreadsheet.
@@ -50,3 +51,6 @@ def marked_share_text(marked: int, total: int) -> str:
         marked=marked,
         total=total,
     )
+
+
+register_value_words("quality", lambda value: label(value) if value else _l("målt"))

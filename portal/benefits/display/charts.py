@@ -31,7 +31,7 @@ from flask import has_app_context
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
-from portal.benefits import svg_markup as svg
+from portal.benefits.display import svg_markup as svg
 
 WIDTH = 460  # points: fits a page column and an A4 PDF, as the charts always have
 PLOT_HEIGHT = 130

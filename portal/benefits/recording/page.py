@@ -6,10 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from portal.benefits import freeze
-from portal.benefits.entry import IndicatorDue, due_periods, entry_overview
-from portal.benefits.figures import IndicatorFigures, ParticipationFigures, participation_figures
-from portal.benefits.forms import (
+from portal.benefits.recording import freeze
+from portal.benefits.recording.entry import IndicatorDue, due_periods, entry_overview
+from portal.benefits.recording.figures import (
+    IndicatorFigures,
+    ParticipationFigures,
+    participation_figures,
+)
+from portal.benefits.recording.forms import (
     BaselineForm,
     CostForm,
     HourlyCostForm,
@@ -17,7 +21,7 @@ from portal.benefits.forms import (
     OwnerForm,
     TargetForm,
 )
-from portal.benefits.rules import period_label
+from portal.benefits.recording.rules import period_label
 from portal.i18n import local_today
 from portal.participations.models import Participation
 from portal.programmes.models import Indicator

@@ -1,4 +1,4 @@
-"""What a figures file is checked against (``_Round``), the problems it collects per row,
+"""What a figures file is checked against (``ImportRound``), the problems it collects per row,
 and the checks across rows: the recording rules, repeated figures, frozen figures."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.benefits import freeze, rules
 from portal.benefits.models import MAX_NOTE
-from portal.benefits.rules import Kind
+from portal.benefits.recording import freeze, rules
+from portal.benefits.recording.rules import Kind
 from portal.db import db
 from portal.errors import RowErrors
 from portal.i18n import localized
@@ -21,7 +21,7 @@ from portal.participations.models import Participation
 from portal.programmes.models import Frequency, Indicator, Round
 
 
-class _Problems:
+class Problems:
     """Reasons by row index; joined per line at the end."""
 
     def __init__(self) -> None:
@@ -42,7 +42,7 @@ class _Problems:
 
 
 @dataclass
-class _Round:
+class ImportRound:
     """What the import checks a file against, loaded in three queries."""
 
     round: Round
@@ -55,7 +55,7 @@ class _Round:
     frozen: set[int]  # participations whose target picture is approved
 
     @classmethod
-    def load(cls, round_: Round) -> _Round:
+    def load(cls, round_: Round) -> ImportRound:
         indicators = {
             i.id: i
             for i in db.session.scalars(
@@ -100,7 +100,7 @@ class _Round:
         )
 
 
-def _check_frozen(rows: pd.DataFrame, ctx: _Round, existing: dict, problems: _Problems):
+def check_frozen(rows: pd.DataFrame, ctx: ImportRound, existing: dict, problems: Problems):
     """Rows changing an approved (frozen) baseline or target need a reason; the changes
     that have one become new versions after the write."""
     complete = rows[
@@ -125,8 +125,8 @@ def _check_frozen(rows: pd.DataFrame, ctx: _Round, existing: dict, problems: _Pr
     return changes[changes["reason"] != ""]
 
 
-def _check_rules(rows: pd.DataFrame, ctx: _Round, existing: dict, problems: _Problems):
-    """The recording rules (``portal.benefits.rules``) over every row whose kind is known."""
+def check_rules(rows: pd.DataFrame, ctx: ImportRound, existing: dict, problems: Problems):
+    """The recording rules (``portal.benefits.recording.rules``) over every row whose kind is known."""
     known = rows[rows["kind"].notna()]
     baselines = existing["baselines"]
     measurements = existing["measurements"]
@@ -149,8 +149,8 @@ def _check_rules(rows: pd.DataFrame, ctx: _Round, existing: dict, problems: _Pro
     return periods.reindex(rows.index)
 
 
-def _check_duplicates(
-    rows: pd.DataFrame, lines: pd.Series, problems: _Problems, indicators: dict[int, Indicator]
+def check_duplicates(
+    rows: pd.DataFrame, lines: pd.Series, problems: Problems, indicators: dict[int, Indicator]
 ) -> None:
     """Two rows naming the same figure: the later one is refused, pointing at the first. Two
     measurements dated differently in one period (a quarterly indicator's October and

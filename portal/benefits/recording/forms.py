@@ -14,9 +14,9 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from portal.benefits.costs import MAX_OWNER
 from portal.benefits.models import MAX_CATEGORY, CostKind, Quality
-from portal.benefits.rules import MAX_NOTE
+from portal.benefits.recording.costs import MAX_OWNER
+from portal.benefits.recording.rules import MAX_NOTE
 from portal.forms import DateField, VersionedForm
 from portal.tabular import parse_decimal
 

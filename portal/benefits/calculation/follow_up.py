@@ -27,9 +27,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from portal.benefits.arithmetic import compute_benefits
+from portal.benefits.calculation.arithmetic import compute_benefits
+from portal.benefits.calculation.periods import add_months
 from portal.benefits.models import FollowUpMeasurement
-from portal.benefits.periods import add_months
 from portal.db import db
 from portal.programmes.formulas import names_used
 

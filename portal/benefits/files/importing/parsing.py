@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 from flask_babel import gettext as _
 
-from portal.benefits.costs import AMOUNT_QUANTUM
-from portal.benefits.importing.checks import _Problems, _Round
+from portal.benefits.files.importing.checks import ImportRound, Problems
 from portal.benefits.models import CostKind, Quality
-from portal.benefits.rules import Kind
+from portal.benefits.recording.costs import AMOUNT_QUANTUM
+from portal.benefits.recording.rules import Kind
 from portal.forms import EARLIEST_DATE, LATEST_DATE
 from portal.tabular import parse_decimals
 
@@ -76,7 +76,7 @@ DANISH_QUALITIES = {
 _COST_PATTERN = r"^(?P<prefix>[^:]+?)\s*:\s*(?P<category>.*)$"
 
 
-def _parse(frame: pd.DataFrame, ctx: _Round, own: int | None, problems: _Problems):
+def parse(frame: pd.DataFrame, ctx: ImportRound, own: int | None, problems: Problems):
     """The file's texts as ids, dates and numbers; a reason for every cell that is not."""
     rows = pd.DataFrame(index=frame.index)
 

@@ -42,8 +42,8 @@ from functools import lru_cache
 from flask import has_app_context
 from flask_babel import get_locale
 
-from portal.benefits.arithmetic import BenefitResult, Cost, Line, compute_benefits
-from portal.benefits.periods import month_start, months_between, period_start
+from portal.benefits.calculation.arithmetic import BenefitResult, Cost, Line, compute_benefits
+from portal.benefits.calculation.periods import month_start, months_between, period_start
 
 ZERO, TWELVE = Decimal(0), Decimal(12)
 STEP_SHARE = Decimal("0.1")  # the 10 % change that names the key indicator

@@ -1,5 +1,5 @@
 """What every figure recorded by hand goes through (``recording``, ``costs``): the recording
-rules for one row (``portal.benefits.rules``, the same as the import), the indicator's
+rules for one row (``portal.benefits.recording.rules``, the same as the import), the indicator's
 programme, and the audit line with the values before and after as ``plain`` writes them."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.audit import services as audit
-from portal.benefits import rules
 from portal.benefits.models import Baseline, Measurement
-from portal.benefits.rules import Kind
+from portal.benefits.recording import rules
+from portal.benefits.recording.rules import Kind
 from portal.db import db
 from portal.errors import NotAllowed, RuleViolations
 from portal.participations.models import Participation

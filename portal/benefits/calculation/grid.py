@@ -15,7 +15,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from flask_babel import gettext as _
 
-from portal.benefits.periods import (
+from portal.benefits.calculation.periods import (
     MONTHLY,
     QUARTERLY,
     YEARLY,

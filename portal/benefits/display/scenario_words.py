@@ -12,8 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.benefits.calculation import Evaluation
 from portal.benefits.calculation.loading import programme_models
-from portal.benefits.display import payback_text
-from portal.benefits.scenarios import (
+from portal.benefits.calculation.scenarios import (
     BusinessCase,
     Comparison,
     Position,
@@ -22,6 +21,7 @@ from portal.benefits.scenarios import (
     business_case,
     case_inputs,
 )
+from portal.benefits.display import payback_text
 from portal.i18n import local_date, localized, number
 
 HUNDRED = 100

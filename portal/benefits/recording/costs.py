@@ -10,9 +10,9 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.benefits.figure_checks import check_figure, record_change, snapshot
 from portal.benefits.models import Cost, CostKind
-from portal.benefits.rules import Kind
+from portal.benefits.recording.figure_checks import check_figure, record_change, snapshot
+from portal.benefits.recording.rules import Kind
 from portal.db import db
 from portal.errors import RuleViolations, check_version
 from portal.participations.models import Participation

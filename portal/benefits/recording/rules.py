@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 
-from portal.benefits import periods
+from portal.benefits.calculation import periods
+from portal.benefits.calculation.periods import add_months, period_start  # noqa: F401  (rules API)
 from portal.benefits.models import MAX_CATEGORY, MAX_NOTE
-from portal.benefits.periods import add_months, period_start  # noqa: F401  (rules API)
 from portal.i18n import local_date, local_today, number
 from portal.programmes.models import Frequency, Indicator, Round
 from portal.textcheck import CPR_MESSAGE, looks_like_cpr
@@ -48,7 +48,7 @@ class Kind(enum.StrEnum):
     COST = "cost"
 
 
-# --- periods (``period_start`` is the one in ``portal.benefits.periods``) ----------------------
+# --- periods (``period_start`` is the one in ``portal.benefits.calculation.periods``) ----------------------
 
 
 def period_end(start: date, frequency: Frequency) -> date:
