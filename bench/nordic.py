@@ -134,9 +134,8 @@ def _project_leads(round_slug: str, count: int = REPEAT + 1) -> list[str]:
 def clear_caches() -> None:
     """Every cache a request could be served from, in this process."""
     from portal import rendered
-    from portal.benefits import calculation, charts, scenarios
+    from portal.benefits import calculation, scenarios
 
-    charts.cache_clear()
     calculation._benefits.cache_clear()
     scenarios._computed.cache_clear()
     rendered.clear()

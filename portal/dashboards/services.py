@@ -45,6 +45,7 @@ from portal.benefits.display import (
     medians,
     payback_explanation,
 )
+from portal.db import db
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
 from portal.results.read import (
@@ -146,16 +147,20 @@ def round_medians(round_id: int, version: str | None = None) -> dict[tuple, Medi
     """Every median a dashboard of the round compares with, from the round's stored rows
     (one query): ``(indicator_id, community_id)`` for a community's, ``(indicator_id,
     None)`` for the round's. The same for every municipality of the round, so with the
-    round's results ``version`` (``results.read.version_text``) they are worked out once per
-    version in this process and shared by every dashboard of the round."""
+    round's results ``version`` (``results.read.version_text``) they are read from the
+    round's stored summary of that version (``summary``: one row, worked out once per
+    version for every process) and held in this process."""
     if version is None:
         return _round_medians(round_id)
     return _kept_medians(round_id, version)
 
 
 @lru_cache(maxsize=16)
-def _kept_medians(round_id: int, _version: str) -> dict[tuple, Median]:
-    return _round_medians(round_id)
+def _kept_medians(round_id: int, version: str) -> dict[tuple, Median]:
+    from portal.dashboards import summary
+
+    round_ = db.session.get(Round, round_id)
+    return summary.medians(summary.summary(round_, version, judged=False))
 
 
 def _round_medians(round_id: int) -> dict[tuple, Median]:
