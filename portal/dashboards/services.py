@@ -45,7 +45,6 @@ from portal.benefits.display import (
     medians,
     payback_explanation,
 )
-from portal.db import db
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round
 from portal.results.read import (
@@ -148,8 +147,8 @@ def round_medians(round_id: int, version: str | None = None) -> dict[tuple, Medi
     (one query): ``(indicator_id, community_id)`` for a community's, ``(indicator_id,
     None)`` for the round's. The same for every municipality of the round, so with the
     round's results ``version`` (``results.read.version_text``) they are read from the
-    round's stored summary of that version (``summary``: one row, worked out once per
-    version for every process) and held in this process."""
+    round's stored summary when it is of that version (``summary.kept_medians``: one row),
+    else worked out from the round's stored rows, and held in this process."""
     if version is None:
         return _round_medians(round_id)
     return _kept_medians(round_id, version)
@@ -159,8 +158,8 @@ def round_medians(round_id: int, version: str | None = None) -> dict[tuple, Medi
 def _kept_medians(round_id: int, version: str) -> dict[tuple, Median]:
     from portal.dashboards import summary
 
-    round_ = db.session.get(Round, round_id)
-    return summary.medians(summary.summary(round_, version, judged=False))
+    kept = summary.kept_medians(round_id, version)
+    return kept if kept is not None else _round_medians(round_id)
 
 
 def _round_medians(round_id: int) -> dict[tuple, Median]:

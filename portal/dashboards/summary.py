@@ -4,9 +4,10 @@ community, so reading them costs one row whatever the round's size (issue 19 ite
 
 ``summarise(round_)`` works the numbers out live, exactly as the live view does (the same
 ``stored_evaluations``, ``compare``, ``round_medians`` and ``community_totals``); ``summary``
-reads the kept row when it is of the round's results version (and, for the statuses, of the
-day) and otherwise works it out and keeps it: once per version and day, by the first reader
-or by the worker (``round_page.draw``)."""
+reads the kept row when it is of the round's results version and of the day (the statuses)
+and otherwise works it out and keeps it: once per version and day, by the national view's
+first reader or by the worker (``round_page.draw``); ``kept_medians`` reads the medians of a
+kept row of the version, of whatever day."""
 
 from __future__ import annotations
 
@@ -132,21 +133,33 @@ def summarise(round_: Round, today: date | None = None) -> dict:
     }
 
 
-def summary(round_: Round, version: str, *, judged: bool = True) -> dict:
-    """The round's summary of its results ``version`` (``results.read.version_text``),
-    judged today (``judged=False``: of any day, for the medians alone, which the calendar
-    does not move): as kept, or worked out and kept."""
+def summary(round_: Round, version: str) -> dict:
+    """The round's summary of its results ``version`` (``results.read.version_text``)
+    judged today: as kept, or worked out and kept."""
     today = local_today()
-    kept = db.session.execute(
-        select(RoundSummary.results_version, RoundSummary.judged_on, RoundSummary.summary).where(
-            RoundSummary.round_id == round_.id
-        )
-    ).first()
-    if kept is not None and kept[0] == version and (not judged or kept[1] == today):
+    kept = _kept(round_.id)
+    if kept is not None and kept[0] == version and kept[1] == today:
         return kept[2]
     found = summarise(round_)
     _keep(round_.id, version, today, found, exists=kept is not None)
     return found
+
+
+def kept_medians(round_id: int, version: str) -> dict[tuple, Median] | None:
+    """The medians of the kept summary when it is of ``version`` (of whatever day: the
+    calendar does not move a median); ``None`` otherwise. Not worked out here: after a save
+    each dashboard works out the medians alone (``services.round_medians``), far less than
+    the whole summary, which the national view's reader or the worker keeps."""
+    kept = _kept(round_id)
+    return medians(kept[2]) if kept is not None and kept[0] == version else None
+
+
+def _kept(round_id: int):
+    return db.session.execute(
+        select(RoundSummary.results_version, RoundSummary.judged_on, RoundSummary.summary).where(
+            RoundSummary.round_id == round_id
+        )
+    ).first()
 
 
 def _keep(round_id: int, version: str, today: date, found: dict, *, exists: bool) -> None:
