@@ -103,7 +103,9 @@ def _median_rows(round_id: int, results: str, community_id: int | None, _locale:
     page has one per indicator). ``None``: the rows of an indicator without figures."""
     found = dashboards.round_medians(round_id, results)
     macro = get_template_attribute("dashboards/_medians.html", "median_rows")
-    rows = {i: str(macro(*dashboards.medians_of(found, i, community_id))) for i, _c in found}
+    # once per indicator (the keys hold every community's too: a round of 750 has dozens)
+    indicators = {i for i, _c in found}
+    rows = {i: str(macro(*dashboards.medians_of(found, i, community_id))) for i in indicators}
     rows[None] = str(macro(*dashboards.medians_of({}, 0, community_id)))
     return rows
 

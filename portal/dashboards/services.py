@@ -146,16 +146,20 @@ def round_medians(round_id: int, version: str | None = None) -> dict[tuple, Medi
     """Every median a dashboard of the round compares with, from the round's stored rows
     (one query): ``(indicator_id, community_id)`` for a community's, ``(indicator_id,
     None)`` for the round's. The same for every municipality of the round, so with the
-    round's results ``version`` (``results.read.version_text``) they are worked out once per
-    version in this process and shared by every dashboard of the round."""
+    round's results ``version`` (``results.read.version_text``) they are read from the
+    round's stored summary when it is of that version (``summary.kept_medians``: one row),
+    else worked out from the round's stored rows, and held in this process."""
     if version is None:
         return _round_medians(round_id)
     return _kept_medians(round_id, version)
 
 
 @lru_cache(maxsize=16)
-def _kept_medians(round_id: int, _version: str) -> dict[tuple, Median]:
-    return _round_medians(round_id)
+def _kept_medians(round_id: int, version: str) -> dict[tuple, Median]:
+    from portal.dashboards import summary
+
+    kept = summary.kept_medians(round_id, version)
+    return kept if kept is not None else _round_medians(round_id)
 
 
 def _round_medians(round_id: int) -> dict[tuple, Median]:

@@ -1,4 +1,5 @@
-"""The worker draws each municipality's own dashboard sections after its figures change,
+"""The worker draws each municipality's own dashboard sections (and each round's national view,
+``round_page.draw``) after their figures change,
 before its reader comes (``sections.draw``): every minute it asks each participation for the
 version of what its sections show and draws those whose kept sections are of an older one.
 Asking costs a query and a file's first line per participation (about a millisecond); a
@@ -14,6 +15,7 @@ from huey import crontab
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal.dashboards import round_page
 from portal.dashboards.sections import draw
 from portal.dashboards.versions import LOADS
 from portal.db import db
@@ -37,10 +39,20 @@ def draw_dashboards(round_id: int | None = None) -> int:
     )
     if round_id is not None:
         query = query.where(Participation.round_id == round_id)
+    rounds = select(Round).options(joinedload(Round.programme)).order_by(Round.id)
+    if round_id is not None:
+        rounds = rounds.where(Round.id == round_id)
     with current_app.test_request_context("/"):  # links are made with url_for
         drawn = draw(db.session.scalars(query).unique())
-    if drawn:
-        log.info("%d dashboards drawn in %.1f s", drawn, time.monotonic() - started)
+        # the rounds' national views (and so their stored summaries) after their figures
+        views = round_page.draw(db.session.scalars(rounds).unique())
+    if drawn or views:
+        log.info(
+            "%d dashboards and %d national views drawn in %.1f s",
+            drawn,
+            views,
+            time.monotonic() - started,
+        )
     return drawn
 
 

@@ -6,14 +6,14 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from portal import access, rendered
+from portal import access
 from portal.access import admits
 from portal.auth.permissions import can_see_draft_rounds
 from portal.benefits import display
 from portal.benefits.calculation.disclosure import is_suppressed
 from portal.benefits.display.wording import Wording
 from portal.conditional import not_modified, page_etag, read_versions, with_etag
-from portal.dashboards import round_rows, sections
+from portal.dashboards import round_page, round_rows, sections
 from portal.dashboards import services as dashboards
 from portal.dashboards.months import municipality_months
 from portal.dashboards.permissions import (
@@ -21,11 +21,10 @@ from portal.dashboards.permissions import (
     can_view_round_dashboard,
 )
 from portal.dashboards.versions import participation_and_versions
-from portal.i18n import local_today
 from portal.participations.models import Community, Participation
 from portal.participations.services import my_participations, rounds_overview
 from portal.programmes.models import Round
-from portal.results.read import data_version_query, national_totals, version_text
+from portal.results.read import data_version_query, national_totals
 
 bp = Blueprint("dashboards", __name__, url_prefix="/oversigt")
 
@@ -118,11 +117,13 @@ def round_(slug: str):
     # The view is the same for every national reader: its version is the round's and its
     # stored results', judged on the day.
     (results,) = read_versions(data_version_query(round_.id))
-    version = (round_.id, round_.version, version_text(round_.id, results), local_today())
+    version = round_page.version(round_, results)
     etag = page_etag(version)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
-    return with_etag(_round_page(round_, version), etag)
+    body = round_page.body(round_, version)
+    info = dashboards.RoundInfo.of(round_)
+    return with_etag(render_template("dashboards/round.html", info=info, body=body), etag)
 
 
 @bp.route("/forloeb/<slug>/indikator/<int:indicator_id>")
@@ -133,18 +134,3 @@ def round_indicator(slug: str, indicator_id: int):
     if rows is None:
         abort(404)
     return render_template("dashboards/round_indicator.html", rows=rows)
-
-
-def _round_page(round_, version) -> str:
-    body = rendered.sections.get_or_render(("round", *version), lambda: _round_body(round_))
-    return render_template("dashboards/round.html", info=dashboards.RoundInfo.of(round_), body=body)
-
-
-def _round_body(round_) -> str:
-    view = dashboards.round_view(round_)
-    return render_template(
-        "dashboards/_round_body.html",
-        view=view,
-        rows_shown=round_rows.ROWS_SHOWN,
-        charts={c.indicator.key: display.distribution_svg(c) for c in view.indicators},
-    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Numeric, String
+from sqlalchemy import JSON, Date, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base, UTCDateTime, utcnow
@@ -127,3 +127,22 @@ class LineMonthResult(Base):
     amount: Mapped[Decimal | None] = mapped_column(AMOUNT)
     kroner: Mapped[Decimal | None] = mapped_column(AMOUNT)
     flag: Mapped[str | None] = mapped_column(String(30))
+
+
+class RoundSummary(Base):
+    """A round's national view in a few numbers (``results.summary``): per indicator the
+    medians, the status counts and the municipalities in bands of progress, per community
+    the totals, and every community's medians a dashboard compares with. Drawn from the
+    round's stored rows for one version of them (``results_version``:
+    ``read.version_text``) judged on one day (``judged_on``: the statuses go stale with the
+    calendar), so a round of 750 municipalities is read as one row instead of 6,000."""
+
+    __tablename__ = "round_summaries"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    results_version: Mapped[str] = mapped_column(String(200))
+    judged_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[dict] = mapped_column(JSON)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
