@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from portal import rendered
-from portal.benefits import charts, display
+from portal.benefits import display
+from portal.benefits.display import charts
 from portal.dashboards import round_rows, summary
 from portal.dashboards import services as dashboards
 from portal.db import one_trip

@@ -25,8 +25,8 @@ from portal.benefits.calculation import (
     programme_models,
     round_participations,
 )
+from portal.benefits.calculation.progress import Status
 from portal.benefits.display import Median, compare
-from portal.benefits.progress import Status
 from portal.db import db
 from portal.i18n import local_today
 from portal.programmes.models import Round
