@@ -3,7 +3,7 @@
 keeper finds it missing, and once it stayed missing ``LOST_AFTER_LEASES`` leases, queues it
 again (a run begun) or, after the last attempt, fails it and tells its starter."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.faults.processes, used by name)
+# ruff: noqa: F811  (funding_round, a fixture imported from tests.reports, used by name)
 from __future__ import annotations
 
 import time
@@ -19,15 +19,7 @@ from portal.jobs.queue import huey
 from portal.notifications.models import Notification
 from portal.reports.scope import ReportScope
 from tests.faults.conftest import survived
-from tests.faults.processes import (  # noqa: F401  (fixtures)
-    LEASE_SECONDS,
-    committed_database,
-    job_state,
-    private_redis,
-    processes,
-    redis_queue,
-    wait_until,
-)
+from tests.faults.processes import LEASE_SECONDS, job_state, wait_until
 from tests.reports.conftest import funding_round  # noqa: F401  (fixture)
 
 LEASE = timedelta(seconds=30)  # the tests' JOBS_LEASE_SECONDS
@@ -120,7 +112,7 @@ def test_a_job_dequeued_by_a_worker_killed_before_it_ran_is_run_by_another(
     lost_at = time.monotonic()
     processes.worker("live", "--no-periodic")
     bound = LEASE_SECONDS * (leases.LOST_AFTER_LEASES + 1)  # missing since the next look
-    wait_until(lambda: job_state(job.id)[0] == JobStatus.DONE, bound + 60, "the lost job run")
+    wait_until(lambda: job_state(job.id)[0] == JobStatus.DONE, "the lost job run", bound + 60)
     took = time.monotonic() - lost_at
     finished = db.session.get(Job, job.id)
     assert finished.attempts == 2 and finished.error == ""  # the lost run counted
