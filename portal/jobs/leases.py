@@ -132,7 +132,7 @@ def reclaim_lapsed(now=None) -> tuple[list[int], list[int]]:
     back to the queue, or failed after their last attempt; the ids of each (the caller
     commits, then enqueues the first). Flushes only."""
     now = now or utcnow()
-    lost_again, lost_failed = _reclaim_lost_if_readable(now)
+    lost_again, lost_failed = reclaim_lost(now)
     cutoff = now - timedelta(seconds=lease_seconds())
     lapsed = db.session.execute(
         select(Job.id, Job.attempts, Job.lease_owner).where(
@@ -172,17 +172,10 @@ def queued_job_ids() -> set[int]:
     return {task.args[0] for task in tasks if task.name == "run_job" and task.args}
 
 
-def _reclaim_lost_if_readable(now) -> tuple[list[int], list[int]]:
-    try:
-        in_queue = queued_job_ids()
-    except (RedisError, OSError) as error:  # the queue is away: nothing could be queued
-        log.warning("lost jobs not looked for, the queue does not answer: %s", error)
-        return [], []
-    return reclaim_lost(now, in_queue)
-
-
-def reclaim_lost(now, in_queue: set[int]) -> tuple[list[int], list[int]]:
-    """Queued jobs nobody holds and whose message is not in the queue (``in_queue``): lost
+def reclaim_lost(now, in_queue: set[int] | None = None) -> tuple[list[int], list[int]]:
+    """Queued jobs nobody holds and whose message is not in the queue (``in_queue``, read
+    from it when not given, and only when such jobs exist; not looked for while the queue
+    does not answer: nothing could be queued then anyway): lost
     when a worker took the message and was killed before it claimed the job. A look that
     finds such a job missing marks when (its ``heartbeat_at``: no lease runs on a queued
     job); a job found in the queue again loses the mark. One still missing
@@ -200,6 +193,12 @@ def reclaim_lost(now, in_queue: set[int]) -> tuple[list[int], list[int]]:
     ).all()
     again: list[int] = []
     failed: list[int] = []
+    if unheld and in_queue is None:
+        try:
+            in_queue = queued_job_ids()
+        except (RedisError, OSError) as error:
+            log.warning("lost jobs not looked for, the queue does not answer: %s", error)
+            return again, failed
     for job_id, attempts, missing_since in unheld:
         still = (Job.id == job_id, Job.status == JobStatus.QUEUED, Job.lease_owner == "")
         if job_id in in_queue:

@@ -80,6 +80,22 @@ def test_a_held_or_running_job_is_never_taken_as_lost(make_user, funding_round):
     assert job.status == JobStatus.RUNNING and job.attempts == 1
 
 
+def test_nothing_is_taken_as_lost_while_the_queue_does_not_answer(
+    make_user, funding_round, monkeypatch
+):
+    from redis.exceptions import ConnectionError as RedisDown
+
+    def away():
+        raise RedisDown("Connection refused")
+
+    job = _queued_job(make_user(Role.COORDINATOR), funding_round.round)
+    monkeypatch.setattr(leases, "queued_job_ids", away)
+    assert leases.reclaim_lost(utcnow()) == ([], [])
+    assert leases.reclaim_lost(utcnow() + 10 * LOST) == ([], [])
+    db.session.refresh(job)
+    assert (job.status, job.attempts, job.heartbeat_at) == (JobStatus.QUEUED, 0, None)
+
+
 def test_the_lease_keeper_runs_a_lost_job(make_user, funding_round):
     """What every worker's lease keeper runs (``tasks.reclaim_lapsed_jobs``) takes the lost
     job too (here, immediate mode, it runs at once)."""
