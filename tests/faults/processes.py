@@ -219,9 +219,9 @@ class Processes:
         for process in self.started:
             if process.poll() is None:
                 process.terminate()
-        for process in self.started:
+        for process in self.started:  # a test's end: its graceful stop is not what is tested
             try:
-                process.wait(timeout=20)
+                process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
