@@ -5,7 +5,10 @@ it holds may depend on it letting go. A running job carries a lease in its row (
 it, ``heartbeat_at``), renewed by a thread of the worker every third of
 ``JOBS_LEASE_SECONDS``; every live worker looks for lapsed leases as often
 (``LeaseKeeper``) and puts such a job back in the queue — or, after ``JOBS_MAX_ATTEMPTS``
-runs, marks it failed and tells its starter. A periodic task's lock (``periodic_lock``) is a
+runs, marks it failed and tells its starter. A job can also be lost before it ran: taken off
+the queue by a worker killed before it marked the job running (or lost with the queue's
+data). Nothing then holds it, so the same look finds queued jobs whose message is in neither
+the queue nor its schedule (``reclaim_lost``). A periodic task's lock (``periodic_lock``) is a
 row with an expiry its holder moves on while it works. Every change is a compare-and-set in
 one statement, so two workers never both take the same job or lock.
 
@@ -23,6 +26,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import Flask, current_app
+from redis.exceptions import RedisError
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +39,9 @@ log = logging.getLogger(__name__)
 
 # What the job's page says after its last run was cut off (shown with the failure notice).
 INTERRUPTED = "Arbejderen stoppede midt i jobbet for mange gange. Start det igen."
+
+# A queued job missing from the queue this many leases in a row was lost (``reclaim_lost``).
+LOST_AFTER_LEASES = 3
 
 
 def new_owner() -> str:
@@ -121,9 +128,11 @@ def job_lease(job_id: int, owner: str) -> Iterator[None]:
 
 
 def reclaim_lapsed(now=None) -> tuple[list[int], list[int]]:
-    """Jobs whose lease lapsed: back to the queue, or failed after their last attempt; the
-    ids of each (the caller commits, then enqueues the first). Flushes only."""
+    """Jobs whose lease lapsed, and queued jobs lost before they ran (``reclaim_lost``):
+    back to the queue, or failed after their last attempt; the ids of each (the caller
+    commits, then enqueues the first). Flushes only."""
     now = now or utcnow()
+    lost_again, lost_failed = reclaim_lost(now)
     cutoff = now - timedelta(seconds=lease_seconds())
     lapsed = db.session.execute(
         select(Job.id, Job.attempts, Job.lease_owner).where(
@@ -154,6 +163,69 @@ def reclaim_lapsed(now=None) -> tuple[list[int], list[int]]:
                 "failed" if last else "queued again",
             )
     db.session.expire_all()
+    return again + lost_again, failed + lost_failed
+
+
+def queued_job_ids() -> set[int]:
+    """The jobs whose ``run_job`` message waits in the queue or its schedule."""
+    tasks = [*huey.pending(), *huey.scheduled()]
+    return {task.args[0] for task in tasks if task.name == "run_job" and task.args}
+
+
+def reclaim_lost(now, in_queue: set[int] | None = None) -> tuple[list[int], list[int]]:
+    """Queued jobs nobody holds and whose message is not in the queue (``in_queue``, read
+    from it when not given, and only when such jobs exist; not looked for while the queue
+    does not answer: nothing could be queued then anyway): lost
+    when a worker took the message and was killed before it claimed the job. A look that
+    finds such a job missing marks when (its ``heartbeat_at``: no lease runs on a queued
+    job); a job found in the queue again loses the mark. One still missing
+    ``LOST_AFTER_LEASES`` leases after its mark counts as a run begun: it is queued again,
+    or failed after its last attempt (then its starter is told, as for a lapsed lease).
+    Being missing for a moment is normal (between a commit and its enqueue, between a
+    worker's dequeue and its claim), so only a job missing at two looks that far apart is
+    taken. Returns the ids queued again and failed (the caller commits, enqueues, tells).
+    Flushes only."""
+    cutoff = now - timedelta(seconds=lease_seconds() * LOST_AFTER_LEASES)
+    unheld = db.session.execute(
+        select(Job.id, Job.attempts, Job.heartbeat_at).where(
+            Job.status == JobStatus.QUEUED, Job.lease_owner == ""
+        )
+    ).all()
+    again: list[int] = []
+    failed: list[int] = []
+    if unheld and in_queue is None:
+        try:
+            in_queue = queued_job_ids()
+        except (RedisError, OSError) as error:
+            log.warning("lost jobs not looked for, the queue does not answer: %s", error)
+            return again, failed
+    for job_id, attempts, missing_since in unheld:
+        still = (Job.id == job_id, Job.status == JobStatus.QUEUED, Job.lease_owner == "")
+        if job_id in in_queue:
+            values = {"heartbeat_at": None} if missing_since is not None else None
+        elif missing_since is None:
+            values = {"heartbeat_at": now}  # missing now; lost if still missing later
+        elif missing_since < cutoff:
+            last = attempts + 1 >= current_app.config["JOBS_MAX_ATTEMPTS"]
+            values = {"attempts": attempts + 1, "heartbeat_at": None}
+            if last:
+                values.update(status=JobStatus.FAILED, error=INTERRUPTED, finished_at=now)
+            still += (Job.attempts == attempts,)
+        else:
+            continue
+        if values is None:
+            continue
+        changed = db.session.execute(
+            update(Job).where(*still).values(**values).execution_options(synchronize_session=False)
+        )
+        if changed.rowcount == 1 and "attempts" in values:
+            (failed if last else again).append(job_id)
+            log.warning(
+                "job %s: lost from the queue before it ran (attempt %d); %s",
+                job_id,
+                attempts + 1,
+                "failed" if last else "queued again",
+            )
     return again, failed
 
 

@@ -1,67 +1,22 @@
-"""The fault suite's shared pieces: a free port, a private ``redis-server`` that a test can
-stop and start again (never the shared one on 6379), an app server process (gunicorn)
-against it, and ``survived`` to print what a fault test lived through (``pytest -s`` or the
-summary shows it)."""
+"""The fault suite's fixtures (the machinery is in ``processes.py``): a private
+``redis-server`` per test (``redis_server``, stopped and started by it) or per module
+(``private_redis``), app servers, ``portal worker`` processes, rows committed for real so
+those processes see them; and ``survived`` to print what a fault test lived through
+(``pytest -s`` or the summary shows it)."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 90  # a cold process on a busy machine
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen | None, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the process stopped at start (exit {process.returncode})")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing answered on port {port} in {seconds} s")
-
-
-class RedisServer:
-    """A redis-server of the test's own on a free port; ``stop()`` and ``start()`` again
-    on the same port (a Redis outage and its return)."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port, self.process, 20)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
+from portal.db import db
+from portal.jobs import queue
+from tests.browser_fixtures import empty_database
+from tests.faults.processes import AppServer, Processes, RedisServer
 
 
 @pytest.fixture
@@ -74,54 +29,15 @@ def redis_server() -> Iterator[RedisServer]:
         server.stop()
 
 
-class AppServer:
-    """``gunicorn`` serving ``portal:create_app()`` with ``env`` on a free port."""
-
-    def __init__(self, env: dict[str, str], workers: int = 1, threads: int = 4) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = Path(env["JOBS_FOLDER"]) / f"gunicorn-{self.port}.log"
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--workers", str(workers), "--threads", str(threads), "--timeout", "60"]
-        self.process = subprocess.Popen(
-            [*command, "portal:create_app()"],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-            stdout=self.log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            self._wait_until_healthy()
-        except Exception:
-            self.stop()
-            raise
-
-    def _wait_until_healthy(self) -> None:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the app server stopped at start:\n{self.output()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=5) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise TimeoutError(f"the app server did not answer in {STARTUP_SECONDS} s")
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+@pytest.fixture(scope="module")
+def private_redis() -> Iterator[str]:
+    """A redis-server of this test module's own, on a free port, gone afterwards."""
+    server = RedisServer()
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture
@@ -137,6 +53,43 @@ def app_server() -> Iterator[Callable[..., AppServer]]:
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def committed_database(app):
+    """Rows the other processes can see: committed for real, emptied afterwards."""
+    db.session.remove()
+    with app.app_context():
+        yield
+        db.session.remove()
+        empty_database()
+
+
+@pytest.fixture
+def redis_queue(app, private_redis) -> Iterator[str]:
+    """This process enqueues into the private Redis, as an app server would."""
+    queue.configure({**app.config, "REDIS_URL": private_redis, "JOBS_IMMEDIATE": False})
+    try:
+        yield private_redis
+    finally:
+        queue.huey.storage.flush_all()
+        queue.configure(app.config)
+
+
+@pytest.fixture
+def processes(app, database_url, redis_queue) -> Iterator[Processes]:
+    """Started processes, ended afterwards; this process reads the same file store."""
+    from portal.files.database import DatabaseStore
+
+    kept = app.extensions["file_store"]
+    app.extensions["file_store"] = DatabaseStore()
+    with tempfile.TemporaryDirectory() as folder:
+        started = Processes(database_url, redis_queue, Path(folder))
+        try:
+            yield started
+        finally:
+            started.stop_all()
+            app.extensions["file_store"] = kept
 
 
 def form_token(page: str) -> str:

@@ -1,7 +1,8 @@
-"""Real processes for the fault tests: a private ``redis-server`` on a free port (the shared
-one is never touched), ``portal worker`` and app server processes with instance folders of
-their own, and rows committed for real so those processes see them. Imported by the test
-modules (fixtures by name)."""
+"""Real processes for the fault tests, and the waits on them: a free port, a private
+``redis-server`` a test can stop and start again (never the shared one on 6379), an app
+server (gunicorn), ``portal worker`` and app processes with instance folders of their own,
+and ``wait_until`` (poll a condition at a short interval up to a deadline: no fixed sleeps).
+The fixtures built on them are in ``conftest.py``."""
 
 from __future__ import annotations
 
@@ -10,23 +11,23 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from portal.db import db, reading
 from portal.jobs import queue
 from portal.jobs.models import Job, JobStatus
-from tests.browser_fixtures import empty_database
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 3  # the workers' lease here: a killed one's job is taken over within seconds
 STARTUP_SECONDS = 90  # a cold process on a busy machine
+WAIT = 120  # the longest a condition is waited for (a PDF each on a busy machine)
+POLL = 0.1
 
 
 def free_port() -> int:
@@ -35,54 +36,92 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for_port(port: int, process: subprocess.Popen, seconds: float) -> None:
+def wait_for_port(port: int, process: subprocess.Popen | None, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if process is not None and process.poll() is not None:
             raise RuntimeError(f"the process stopped at start (exit {process.returncode})")
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 return
-        time.sleep(0.1)
+        time.sleep(POLL)
     raise TimeoutError(f"nothing answered on port {port} in {seconds} s")
 
 
-@pytest.fixture(scope="module")
-def private_redis() -> Iterator[str]:
-    """A redis-server of this test module's own, on a free port, gone afterwards."""
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for_port(port, server, 20)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+class RedisServer:
+    """A redis-server of the test's own on a free port; ``stop()`` and ``start()`` again
+    on the same port (a Redis outage and its return)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, self.process, 20)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
 
 
-@pytest.fixture
-def committed_database(app):
-    """Rows the other processes can see: committed for real, emptied afterwards."""
-    db.session.remove()
-    with app.app_context():
-        yield
-        db.session.remove()
-        empty_database()
+class AppServer:
+    """``gunicorn`` serving ``portal:create_app()`` with ``env`` on a free port."""
 
+    def __init__(self, env: dict[str, str], workers: int = 1, threads: int = 4) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = Path(env["JOBS_FOLDER"]) / f"gunicorn-{self.port}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}"]
+        command += ["--workers", str(workers), "--threads", str(threads), "--timeout", "60"]
+        command += ["--graceful-timeout", "2"]  # stopped at a test's end: no need to linger
+        self.process = subprocess.Popen(
+            [*command, "portal:create_app()"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            self._wait_until_healthy()
+        except Exception:
+            self.stop()
+            raise
 
-@pytest.fixture
-def redis_queue(app, private_redis) -> Iterator[str]:
-    """This process enqueues into the private Redis, as an app server would."""
-    queue.configure({**app.config, "REDIS_URL": private_redis, "JOBS_IMMEDIATE": False})
-    try:
-        yield private_redis
-    finally:
-        queue.huey.storage.flush_all()
-        queue.configure(app.config)
+    def _wait_until_healthy(self) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the app server stopped at start:\n{self.output()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=5) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(POLL)
+        raise TimeoutError(f"the app server did not answer in {STARTUP_SECONDS} s")
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 class Processes:
@@ -113,24 +152,42 @@ class Processes:
         setup scheduled (the stored reports' rendering after its commits: in Huey a task
         with a delay waits in the queue until a consumer moves it) is dropped first: the
         worker runs what the test hands it from then on."""
+        return self.workers([name], *args)[0]
+
+    def workers(self, names: list[str], *args: str) -> list[subprocess.Popen]:
+        """Several workers started side by side (their start-up overlaps), as ``worker``."""
         queue.huey.storage.flush_queue()
         queue.huey.storage.flush_schedule()
-        process = subprocess.Popen(
-            [sys.executable, "-c", "from portal.cli import main; main()", "worker"]
-            + ["--workers", "1", *args],
-            cwd=ROOT,
-            env=self.env(name),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.started.append(process)
-        while "Arbejderen" not in (line := process.stdout.readline()):
-            if not line:
-                raise RuntimeError(f"worker {name} stopped before it started")
-        process.log = []  # what it says from then on (the pipe kept drained)
-        threading.Thread(target=lambda: process.log.extend(process.stdout), daemon=True).start()
-        return process
+        started = []
+        for name in names:
+            process = subprocess.Popen(
+                [sys.executable, "-c", "from portal.cli import main; main()", "worker"]
+                + ["--workers", "1", *args],
+                cwd=ROOT,
+                env=self.env(name),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            self.started.append(process)
+            started.append(process)
+        for name, process in zip(names, started, strict=True):
+            while "Arbejderen" not in (line := process.stdout.readline()):
+                if not line:
+                    raise RuntimeError(f"worker {name} stopped before it started")
+            process.log = []  # what it says from then on (the pipe kept drained)
+            drain = threading.Thread(target=process.log.extend, args=(process.stdout,))
+            drain.daemon = True
+            drain.start()
+        return started
+
+    @staticmethod
+    def running(workers: list[subprocess.Popen], task: str) -> subprocess.Popen:
+        """The one of ``workers`` that took ``task`` off the queue (Huey logs "Executing
+        portal.jobs.tasks.<task>: <id>" as it starts one); the others said nothing of it."""
+        took = [w for w in workers if any(f".{task}:" in line for line in list(w.log))]
+        assert len(took) == 1, [("".join(w.log))[-1000:] for w in workers]
+        return took[0]
 
     def app_server(self, name: str) -> str:
         """The app served by its own process (werkzeug, threaded) on a free port; its URL."""
@@ -149,7 +206,7 @@ class Processes:
             stderr=subprocess.STDOUT,
         )
         self.started.append(process)
-        _wait_for_port(port, process, STARTUP_SECONDS)
+        wait_for_port(port, process, STARTUP_SECONDS)
         return f"http://127.0.0.1:{port}"
 
     @staticmethod
@@ -162,31 +219,15 @@ class Processes:
         for process in self.started:
             if process.poll() is None:
                 process.terminate()
-        for process in self.started:
+        for process in self.started:  # a test's end: its graceful stop is not what is tested
             try:
-                process.wait(timeout=20)
+                process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
 
 
-@pytest.fixture
-def processes(app, database_url, redis_queue) -> Iterator[Processes]:
-    """Started processes, ended afterwards; this process reads the same file store."""
-    from portal.files.database import DatabaseStore
-
-    kept = app.extensions["file_store"]
-    app.extensions["file_store"] = DatabaseStore()
-    with tempfile.TemporaryDirectory() as folder:
-        started = Processes(database_url, redis_queue, Path(folder))
-        try:
-            yield started
-        finally:
-            started.stop_all()
-            app.extensions["file_store"] = kept
-
-
-def wait_until(check: Callable[[], object], seconds: float, what: str):
+def wait_until(check: Callable[[], object], what: str, seconds: float = WAIT):
     """Poll ``check`` until it answers something true. Each poll reads in a reading
     transaction (on SQLite one that neither waits for the worker's write nor blocks it) and
     ends it at once."""
@@ -198,7 +239,7 @@ def wait_until(check: Callable[[], object], seconds: float, what: str):
         db.session.rollback()
         if found:
             return found
-        time.sleep(0.1)
+        time.sleep(POLL)
     raise TimeoutError(f"{what}: not within {seconds} s")
 
 

@@ -19,7 +19,8 @@ from portal.benefits.models import Measurement
 from portal.db import db
 from tests.benefits.helpers import figures_round
 from tests.faults import bombs
-from tests.faults.conftest import ROOT, survived
+from tests.faults.conftest import survived
+from tests.faults.processes import ROOT
 
 CPU_SECONDS = 2.0
 MEMORY_MB = 300

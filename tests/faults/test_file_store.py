@@ -4,11 +4,11 @@ folder — and, with real processes, two app servers and a worker that share not
 database and Redis: a ZIP started through one is downloaded through the other, and a stored
 report rendered by the worker is served by both."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.faults.processes, used by name)
 from __future__ import annotations
 
 import io
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -24,16 +24,7 @@ from portal.jobs.models import Job, JobStatus
 from portal.reports import stored
 from portal.reports.scope import ReportScope
 from tests.conftest import PASSWORD
-from tests.faults.processes import (  # noqa: F401  (fixtures)
-    committed_database,
-    private_redis,
-    processes,
-    redis_queue,
-    server_log,
-    wait_until,
-)
-
-WAIT = 120
+from tests.faults.processes import server_log, wait_until
 
 
 @pytest.fixture(params=["database", "s3", "folder"])
@@ -106,8 +97,11 @@ def test_two_app_servers_and_a_worker_share_their_files(
     user = make_user(Role.COORDINATOR)
     email = user.email
     db.session.commit()
-    first, second = processes.app_server("host-a"), processes.app_server("host-b")
-    processes.worker("host-c", "--no-periodic")
+    with ThreadPoolExecutor() as starting:  # their start-ups overlap
+        hosts = [starting.submit(processes.app_server, name) for name in ("host-a", "host-b")]
+        worker = starting.submit(processes.worker, "host-c", "--no-periodic")
+        first, second = (host.result() for host in hosts)
+        worker.result()
     on_a, on_b = _session(first, email), _session(second, email)
 
     started = on_a.post(
@@ -118,7 +112,6 @@ def test_two_app_servers_and_a_worker_share_their_files(
     job_id = int(job_path.rstrip("/").rsplit("/", 1)[1])
     wait_until(
         lambda: db.session.get(Job, job_id).status in (JobStatus.DONE, JobStatus.FAILED),
-        WAIT,
         "the ZIP made by the worker",
     )
     job = db.session.get(Job, job_id)
@@ -132,7 +125,7 @@ def test_two_app_servers_and_a_worker_share_their_files(
     # the stored reports: rendered by the worker (host C), served by A and B alike
     tasks.prerender_reports()
     scope = ReportScope(round=db.session.merge(round_))
-    wait_until(lambda: stored.find("progress", scope, "da"), WAIT, "the stored round report")
+    wait_until(lambda: stored.find("progress", scope, "da"), "the stored round report")
     url = f"/rapporter/fremdrift/{slug}?format=pdf"
     from_a, from_b = on_a.get(f"{first}{url}"), on_b.get(f"{second}{url}")
     assert from_a.status_code == from_b.status_code == 200, server_log(processes, "host-a")

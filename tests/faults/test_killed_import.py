@@ -1,8 +1,8 @@
 """A big import cut off half-way stores nothing: the worker running a round's figures import
 is killed outright in the middle of it (its rows written, not committed), and not one row
-is stored; a second worker then takes the job over and imports the file whole, once."""
+is stored; the second worker, live all along, then takes the job over and imports the file
+whole, once."""
 
-# ruff: noqa: F811  (the fixtures imported from tests.faults.processes, used by name)
 from __future__ import annotations
 
 import time
@@ -16,22 +16,14 @@ from portal.db import db, reading
 from portal.jobs import services, tasks
 from portal.jobs.models import Job, JobStatus
 from portal.municipalities.models import Municipality
-from tests.faults.processes import (  # noqa: F401  (fixtures)
-    committed_database,
-    job_state,
-    private_redis,
-    processes,
-    redis_queue,
-    wait_until,
-)
+from tests.faults.processes import job_state, wait_until
 
-WAIT = 120
 MONTHS = [date(2025 + (8 + n) // 12, (8 + n) % 12 + 1, 1) for n in range(15)]  # Sep 25–Nov 26
 
 
 def _big_file(codes: list[int], categories: int) -> bytes:
     """Every month's visits and kilometres and day-by-day one-off costs in ``categories``
-    categories of each municipality: 47,000 rows a category."""
+    categories of each municipality: 30 + 450 a category for each (47,000 for Denmark's)."""
     lines = ["municipality,indicator,kind,date,value,note"]
     days = [date(2025, 9, 1) + timedelta(days=n) for n in range(450)]
     for code in codes:
@@ -50,12 +42,12 @@ def _stored_rows() -> int:
 
 def _writing_on_sqlite(database_url: str):
     """SQLite: the import's transaction has written (its pages spill into the write-ahead
-    log, uncommitted) once the log grew by some megabytes."""
+    log, uncommitted) once the log grew by a megabyte."""
     from pathlib import Path
 
     wal = Path(database_url.removeprefix("sqlite:///") + "-wal")
     start = wal.stat().st_size if wal.exists() else 0
-    return lambda: wal.exists() and wal.stat().st_size > start + 2 * 1024 * 1024
+    return lambda: wal.exists() and wal.stat().st_size > start + 1024 * 1024
 
 
 def _blocked_at_its_end(job_id: int):
@@ -95,27 +87,31 @@ def test_a_big_import_cut_off_half_way_stores_nothing(
     round_ = figures_round(codes=codes)
     user = make_user(Role.COORDINATOR)
     postgres = db.engine.dialect.name == "postgresql"
-    data = _big_file(codes, 1 if postgres else 2)  # at most 100,000 rows a file
+    # PostgreSQL holds the import at its very end whatever its size: 9,600 rows (a job's
+    # size, over JOBS_IMPORT_ROWS). SQLite is caught writing by its log's growth: 47,000,
+    # enough to spill megabytes of uncommitted pages before it could commit.
+    data = _big_file(codes[:20] if postgres else codes, 1)
     rows = data.count(b"\n") - 1
     job = services.start_import(data, round_, actor=user)
     db.session.commit()
     writing = None if postgres else _writing_on_sqlite(database_url)
-    first = processes.worker("first", "--no-periodic")
+    workers = processes.workers(["first", "second"], "--no-periodic")  # both live
     tasks.enqueue(job)
     try:
-        wait_until(lambda: job_state(job.id)[2] == 1, WAIT, "the import started")
+        wait_until(lambda: job_state(job.id)[2] == 1, "the import started")
     except TimeoutError:
-        raise AssertionError((job_state(job.id), "".join(first.log)[-3000:])) from None
+        logs = ["".join(w.log)[-1500:] for w in workers]
+        raise AssertionError((job_state(job.id), logs)) from None
     began = time.monotonic()
+    first = processes.running(workers, "run_job")
     if postgres:
         locker, waiting = _blocked_at_its_end(job.id)
-        wait_until(waiting, WAIT, "the import's rows written, its end waiting")
+        wait_until(waiting, "the import's rows written, its end waiting")
         processes.kill(first)
         locker.close()
     else:
         wait_until(
             lambda: writing() or job_state(job.id)[0] != JobStatus.RUNNING,
-            WAIT,
             "the import's rows being written",
         )
         processes.kill(first)
@@ -126,13 +122,13 @@ def test_a_big_import_cut_off_half_way_stores_nothing(
     print(
         f"\nkilled the import of {rows} rows {time.monotonic() - began:.1f} s in: {stored} stored"
     )
-    assert status == JobStatus.RUNNING, (
+    # cut off: neither done nor failed (running, or queued again by the live worker)
+    assert status in (JobStatus.RUNNING, JobStatus.QUEUED), (
         status,
         db.session.get(Job, job.id).params.get("errors", [])[:5],
     )
     assert stored == 0
-    processes.worker("second", "--no-periodic")
-    wait_until(lambda: job_state(job.id)[0] == JobStatus.DONE, WAIT, "the import taken over")
+    wait_until(lambda: job_state(job.id)[0] == JobStatus.DONE, "the import taken over")
     finished = db.session.get(Job, job.id)
     assert finished.attempts == 2 and finished.params["rows"] == rows
     assert _stored_rows() == rows  # whole, once

@@ -20,9 +20,9 @@ from portal.auth.models import Role
 from portal.benefits.models import Measurement
 from portal.db import db, make_engine
 from tests.benefits.helpers import figures_round
-from tests.browser_fixtures import empty_database
 from tests.conftest import PASSWORD
-from tests.faults.conftest import form_token, free_port, survived
+from tests.faults.conftest import form_token, survived
+from tests.faults.processes import free_port
 
 POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 
@@ -85,15 +85,6 @@ def test_healthz_says_503_while_the_database_is_away(client, monkeypatch, tmp_pa
     monkeypatch.setattr(db, "engine", make_engine(away))
     response = client.get("/healthz")
     assert response.status_code == 503 and response.headers["Cache-Control"] == "no-store"
-
-
-@pytest.fixture
-def committed_database(app):
-    db.session.remove()
-    with app.app_context():
-        yield
-        db.session.remove()
-        empty_database()
 
 
 def _terminate_loop(url: str, stop: threading.Event, counts: dict) -> None:
