@@ -75,7 +75,7 @@ test-sqlite: install
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)'.replace('+psycopg',''), connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== tests on PostgreSQL =="; \
-	  TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	  TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
 	elif [ "$$CI" = true ]; then \
 	  echo "PostgreSQL does not answer at $(PG_TEST_URL): under CI=true that is a failure." >&2; exit 1; \
 	else \
