@@ -14,6 +14,7 @@ from alembic import context
 
 import portal.models  # noqa: F401  (every model on the metadata)
 from portal.db import Base, UTCDateTime, make_engine
+from portal.migrate import foreign_keys_off
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("connection"):
@@ -68,7 +69,7 @@ def run_migrations_online() -> None:
             context.run_migrations()
         return
     engine = make_engine(database_url())
-    with engine.connect() as connection:
+    with engine.connect() as connection, foreign_keys_off(connection):
         configure(connection)
         with context.begin_transaction():
             context.run_migrations()

@@ -64,3 +64,34 @@ def test_file_names_sort_in_chain_order():
     chain = [r.path.rsplit("/", 1)[-1] for r in script.walk_revisions("base", "heads")]
     chain.reverse()  # walk_revisions goes from the head down
     assert chain == sorted(chain)
+
+
+def test_an_upgrade_that_recreates_a_table_keeps_the_rows_that_point_at_it(fresh_database_url):
+    """On SQLite a constraint change recreates the table (copy, DROP, rename): with foreign
+    keys enforced, the DROP would first delete every row, cascading to the notices of every
+    user and municipality (``j25`` recreates the register, ``j26`` the users). The rows
+    stay, on every database."""
+    from portal.migrate import upgrade
+
+    engine = make_engine(fresh_database_url("recreate"))
+    upgrade(engine, "j23_job_leases")
+    now = "2026-12-01 10:00:00"
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO municipalities (id, country, code, name, full_name, region, active)"
+            " VALUES (1, 'DK', 751, 'Aarhus', 'Aarhus Kommune', 'Region Midtjylland', true)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO users (id, email, name, password_hash, role, active, created_at,"
+            " version, municipality_id) VALUES (1, 'pl@aarhus.dk', 'Projektleder', 'x',"
+            f" 'municipal', true, '{now}', 1, 1)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO notifications (id, municipality_id, user_id, kind, params, link,"
+            f" created_at) VALUES (1, 1, 1, 'decision', '{{}}', '/', '{now}')"
+        )
+    upgrade(engine, "head")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT user_id FROM notifications").all() == [(1,)]
+        assert connection.exec_driver_sql("SELECT municipality_id FROM users").all() == [(1,)]
+    engine.dispose()
