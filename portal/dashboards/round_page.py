@@ -47,11 +47,12 @@ def _name(round_: Round) -> str:
     return f"round-{round_.id}"
 
 
-def draw_body(round_: Round, results: str) -> str:
+def draw_body(round_: Round, results: str, *, keep: bool = False) -> str:
     """The body drawn from the round's stored summary of its ``results`` version: for a
     round of more than ``ROWS_SHOWN`` municipalities the summary alone (each indicator's
-    municipalities counted in bands of progress), else every municipality's row too."""
-    found = summary.summary(round_, results)
+    municipalities counted in bands of progress), else every municipality's row too.
+    ``keep``: a summary worked out here is stored (the worker; a request only reads)."""
+    found = summary.summary(round_, results, keep=keep)
     if found["participations"] > round_rows.ROWS_SHOWN:
         view = summary.view(round_, found)
         drawn = {c.indicator.key: bands_svg(c) for c in view.indicators}
@@ -89,6 +90,6 @@ def draw(rounds: Iterable[Round]) -> int:
         (results,) = one_trip(data_version_query(round_.id))
         current = version(round_, results)
         if rendered.kept.get(_name(round_), current) is None:
-            rendered.kept.put(_name(round_), current, draw_body(round_, current[2]))
+            rendered.kept.put(_name(round_), current, draw_body(round_, current[2], keep=True))
             drawn += 1
     return drawn

@@ -133,15 +133,17 @@ def summarise(round_: Round, today: date | None = None) -> dict:
     }
 
 
-def summary(round_: Round, version: str) -> dict:
+def summary(round_: Round, version: str, *, keep: bool = False) -> dict:
     """The round's summary of its results ``version`` (``results.read.version_text``)
-    judged today: as kept, or worked out and kept."""
+    judged today: as kept, or worked out — and with ``keep`` kept (the worker, every minute
+    after a change: a GET never writes)."""
     today = local_today()
     kept = _kept(round_.id)
     if kept is not None and kept[0] == version and kept[1] == today:
         return kept[2]
     found = summarise(round_)
-    _keep(round_.id, version, today, found, exists=kept is not None)
+    if keep:
+        _keep(round_.id, version, today, found, exists=kept is not None)
     return found
 
 
