@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
     from portal.jobs import queue, tasks
     from portal.notifications import tasks as _outbox  # noqa: F401 (its periodic task)
+    from portal.privacy import tasks as _retention  # noqa: F401 (its periodic task)
     from portal.reporting import tasks as _reminders  # noqa: F401 (its periodic task)
     from portal.reports import jobs as _reports  # noqa: F401 (its jobs)
 
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.municipalities.views import bp as municipalities_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.participations.views import bp as participations_bp
+    from portal.privacy.views import bp as privacy_bp
     from portal.programmes.views import bp as programmes_bp
     from portal.reporting.views import bp as reporting_bp
     from portal.reports.views import bp as reports_bp
@@ -133,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -70,6 +70,7 @@ def _extra_commands() -> list[click.Command]:
     from portal.jobs.commands import worker_command
     from portal.notifications.commands import outbox_group
     from portal.participations.commands import participants_group
+    from portal.privacy.commands import retention_command
     from portal.programmes.commands import programme_group, seed_command
     from portal.reporting.commands import reporting_group
     from portal.reports.commands import report_group
@@ -87,6 +88,7 @@ def _extra_commands() -> list[click.Command]:
         reporting_group,
         report_group,
         results_group,
+        retention_command,
         worker_command,
     ]
 

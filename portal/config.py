@@ -106,7 +106,25 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "S3_BUCKET": env.get("S3_BUCKET", "").strip(),
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", "").strip(),
         "S3_PREFIX": env.get("S3_PREFIX", "").strip(),
+        # How many days each kind of personal data is kept (``portal.privacy.retention``
+        # applies it every night); RETENTION_<KIND>_DAYS overrides one kind, e.g.
+        # RETENTION_INACTIVE_USERS_DAYS=1095.
+        "RETENTION": {
+            kind: _int(env, f"RETENTION_{kind.upper()}_DAYS", days)
+            for kind, days in RETENTION_DAYS.items()
+        },
     }
+
+
+# The retention table's defaults, in days: a rejected application's contact details three
+# years after the decision; a user who has not logged in for two years; the outbox's copy of
+# a sent e-mail after half a year; the audit log's actors and addresses after five years.
+RETENTION_DAYS = {
+    "rejected_application_contacts": 3 * 365,
+    "inactive_users": 2 * 365,
+    "sent_emails": 183,
+    "audit_log": 5 * 365,
+}
 
 
 def _file_store(env) -> str:

@@ -15,6 +15,7 @@ from portal.jobs.models import Job, JobKind, JobLock, JobStatus
 from portal.municipalities.models import Municipality
 from portal.notifications.models import Notification, OutboxMessage
 from portal.participations.models import Community, Disbursement, Participation
+from portal.privacy.models import RetentionRun
 from portal.programmes.models import BenefitLine, Indicator, Programme, ProgrammeGoal, Round
 from portal.reporting.models import ReportingRequirement, ReportKind
 from portal.results.models import (
@@ -52,6 +53,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "Participation",
+    "RetentionRun",
     "ParticipationResult",
     "Programme",
     "ProgrammeGoal",

@@ -140,6 +140,9 @@ def load_demo() -> list[DemoUser]:
         )
     }
     load_collaboration(users, utcnow())
+    from portal.demo.privacy import load_former_user
+
+    load_former_user(utcnow(), DEMO_PASSWORD)
     return DEMO_USERS
 
 

@@ -14,4 +14,7 @@ def index():
 
 @bp.route("/tilgaengelighed")
 def accessibility():
-    return render_template("home/accessibility.html")
+    """The accessibility statement and the privacy notice (what is kept, why, how long)."""
+    from portal.privacy.retention import notice
+
+    return render_template("home/accessibility.html", retention=notice())
