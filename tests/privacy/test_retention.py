@@ -131,3 +131,17 @@ def test_the_privacy_notice_shows_the_table(client):
     assert "Privatlivserklæring" in page
     assert "Kontaktoplysninger (projektleder og projektejer) i afslåede ansøgninger" in page
     assert "1.095 dage efter afgørelsen" in page
+
+
+def test_the_admins_page_lists_the_table_and_the_runs(client, login, make_user):
+    admin = make_user(Role.ADMIN)
+    empty = client.get("/admin/persondata/")
+    assert empty.status_code == 302  # a login first
+    login(admin)
+    assert "Slettereglerne er ikke kørt endnu." in client.get("/admin/persondata/").get_data(
+        as_text=True
+    )
+    retention.run(dry_run=True, origin="cli")
+    db.session.commit()
+    page = client.get("/admin/persondata/").get_data(as_text=True)
+    assert "Prøvekørsel (cli)" in page and "730 dage efter seneste login" in page
