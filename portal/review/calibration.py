@@ -77,7 +77,8 @@ class ReviewerCalibration:
 
     @property
     def leaning(self) -> str | None:
-        """"strict" or "lenient" when the difference shows at two decimals."""
+        """The reviewer scores "strict" or "lenient" against the others, when the difference
+        shows at two decimals; None when it does not (or nobody else scored the same)."""
         rounded = round_score(self.difference)
         if not rounded:
             return None
@@ -102,11 +103,11 @@ class Calibration:
 
 def counted(review: RoundReview) -> list[tuple[ApplicationRow, list[ReviewRow]]]:
     """The ranked applications with their submitted reviews."""
-    return [
-        (row, [r for r in row.reviews if r.status == ReviewStatus.SUBMITTED and r.total is not None])
-        for row in review.rows
-        if row.applied
-    ]
+
+    def done(r: ReviewRow) -> bool:
+        return r.status == ReviewStatus.SUBMITTED and r.total is not None
+
+    return [(row, [r for r in row.reviews if done(r)]) for row in review.rows if row.applied]
 
 
 def normalise(x: int, own: Spread, pool: Spread) -> Decimal:

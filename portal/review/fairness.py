@@ -62,9 +62,7 @@ class FairRanking:
 def shown_list(ranked: RankedList, other: RankedList, visible: set[int] | None) -> ShownList:
     other_fits = {e.row.id: e.fits for e in other.entries if e.rank is not None}
     indexed = [
-        (i, e)
-        for i, e in enumerate(ranked.entries)
-        if visible is None or e.row.id in visible
+        (i, e) for i, e in enumerate(ranked.entries) if visible is None or e.row.id in visible
     ]
     line = ranked.line_after
     rows = []

@@ -191,7 +191,9 @@ class ThresholdForm(VersionedForm):
     application is flagged for discussion."""
 
     threshold = IntegerField(
-        _l("Markér uenighed, når scorerne for ét kriterium ligger mindst så mange point fra hinanden"),
+        _l(
+            "Markér uenighed, når scorerne for ét kriterium ligger mindst så mange point fra hinanden"
+        ),
         validators=[
             InputRequired(_l("Skriv et helt antal point fra 1 til 4.")),
             NumberRange(min=1, max=4, message=_l("Skriv et helt antal point fra 1 til 4.")),

@@ -8,56 +8,19 @@ import pytest
 
 from portal.auth.models import Role
 from portal.db import db
-from portal.programmes.models import ProgrammeGoal
 from portal.review import calibration as calibrating
 from portal.review import disagreement as disagreeing
 from portal.review import fairness
 from portal.review.criteria import round_score
 from portal.review.overview import round_review
 from portal.review.ranking import capacity
-from tests.factories import create_programme, create_round
-from tests.review.conftest import AAL, AAR, CPH, LYN, ODE, apply, submitted
+from tests.review.conftest import AAL, AAR, LYN, ODE, apply, submitted
 
 TINY = Decimal("1e-20")
 
 
 def sqrt(value) -> Decimal:
     return Decimal(value).sqrt()
-
-
-@pytest.fixture
-def small_round():
-    """Room for 2 participant municipalities: one lead (not yet approved) × at most 2 per
-    community. Unequal weights, which do not matter here: every review gives the same score
-    to all three criteria, so a review's weighted total is that score."""
-    programme = create_programme(name_da="Kalibrering")
-    programme.goals = [ProgrammeGoal(position=0, text_da="Et mål")]
-    round_ = create_round(
-        programme,
-        community_min=1,
-        community_max=2,
-        weight_experience=2,
-        weight_leadership=1,
-        weight_readiness=1,
-    )
-    db.session.commit()
-    return round_
-
-
-@pytest.fixture
-def strict_and_lenient(small_round, make_user):
-    """Sofie (strict) scores Aarhus 2, Odense 1, Aalborg 3; Lars (lenient) scores Aarhus 5,
-    Odense 4, Lyngby 4. Copenhagen applied as lead, unscored."""
-    coordinator = make_user(Role.COORDINATOR)
-    strict = make_user(Role.REVIEWER, name="Sofie Streng")
-    lenient = make_user(Role.REVIEWER, name="Lars Lempelig")
-    apply(small_round, CPH, role="lead")
-    apps = {code: apply(small_round, code) for code in (AAR, ODE, AAL, LYN)}
-    for code, value in ((AAR, 2), (ODE, 1), (AAL, 3)):
-        submitted(apps[code], strict, coordinator, value, value, value)
-    for code, value in ((AAR, 5), (ODE, 4), (LYN, 4)):
-        submitted(apps[code], lenient, coordinator, value, value, value)
-    return small_round, apps, strict, lenient, coordinator
 
 
 def _names(ranked) -> list[tuple[str, bool]]:
@@ -138,9 +101,7 @@ def test_a_strict_and_a_lenient_reviewer_swap_two_applications_around_the_line(
     assert other == {"Lyngby-Taarbæk": False, "Aarhus": True, "Aalborg": True, "Odense": False}
 
 
-def test_below_three_reviews_a_reviewer_gives_no_normalised_score(
-    strict_and_lenient, make_user
-):
+def test_below_three_reviews_a_reviewer_gives_no_normalised_score(strict_and_lenient, make_user):
     round_, apps, _strict, _lenient, coordinator = strict_and_lenient
     two = make_user(Role.REVIEWER, name="Tove To")
     submitted(apps[AAR], two, coordinator, 3, 3, 3)

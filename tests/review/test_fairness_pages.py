@@ -13,9 +13,6 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.db import db
 from tests.review.conftest import AAL, AAR, LYN, ODE, submitted
-from tests.review.test_calibration import small_round, strict_and_lenient  # noqa: F401
-
-FAIRNESS_ROUTES = ("kalibrering", "uenighed")
 
 
 def _order(html: str, names) -> list[str]:
@@ -144,7 +141,9 @@ def test_the_xlsx_carries_spread_flag_and_normalised_score(
     round_, apps, strict, _lenient, coordinator = strict_and_lenient
     submitted(apps[LYN], strict, coordinator, 2, 2, 2)  # Lars 4, Sofie 2: 2 apart → flagged
     login(coordinator)
-    book = load_workbook(BytesIO(client.get(f"/vurdering/forloeb/{round_.slug}/bedoemmelser.xlsx").data))
+    book = load_workbook(
+        BytesIO(client.get(f"/vurdering/forloeb/{round_.slug}/bedoemmelser.xlsx").data)
+    )
     sheet = book["Ansøgninger"]
     header = [c.value for c in sheet[1]]
     assert header[-5:] == [

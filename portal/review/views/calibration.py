@@ -16,7 +16,6 @@ from portal.review.forms import ThresholdForm
 from portal.review.views import bp
 from portal.web import commit_or_show
 
-
 bp.add_app_template_filter(criterion_label, "criterion_label")
 bp.add_app_template_filter(format_signed, "signed")
 

@@ -17,8 +17,8 @@ from portal.errors import MISSING_VERSION
 from portal.pagination import link_args
 from portal.review import criteria, decisions, fairness, overview, services
 from portal.review import disagreement as disagreeing
-from portal.review.calibration import MIN_REVIEWS
 from portal.review import ranking as ranked
+from portal.review.calibration import MIN_REVIEWS
 from portal.review.forms import AssignForm, BulkDecisionForm, CriteriaGuideForm
 from portal.review.permissions import NOT_DRAFT
 from portal.review.views import bp
