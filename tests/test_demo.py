@@ -68,6 +68,23 @@ def test_the_demo_shows_a_decided_round_a_running_one_and_live_work():
     assert counts() == first
 
 
+def test_the_decided_round_shows_a_flagged_application_and_a_strict_reviewer():
+    from portal.review import fairness
+    from portal.review.overview import round_review
+    from portal.review.ranking import capacity, ranked_lists
+
+    load_demo()
+    review = round_review(get_round_by_slug("vagtplanlaegning-2026"))
+    fair = fairness.fair_ranking(review, capacity(review), "normalised", only_flagged=False)
+    flagged = [r.municipality for r in review.rows if fair.disagreements[r.id].flagged]
+    assert flagged == ["Horsens"]
+    bent = next(r for r in fair.calibration.reviewers if r.name == "Bent Bedømmer")
+    assert bent.leaning == "strict" and bent.enough
+    raw_order = [e.row.municipality for e in ranked_lists(review)[1].entries]
+    normalised_order = [e.entry.row.municipality for e in fair.lists[1].rows]
+    assert raw_order != normalised_order  # the strict reviewer's scores, evened out
+
+
 def test_aarhus_screen_visit_benefits_match_a_hand_calculation():
     """600 visits a month × 15 minutes saved ÷ 60 = 150 hours a month, valued at
     450.000 ÷ 1.924 kr. an hour; 2.000 km avoided × 3,79 kr. = 7.580 kr. a month."""

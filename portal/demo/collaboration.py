@@ -3,8 +3,9 @@ through the same services as the pages, so the demo shows what the portal really
 
 - Shift planning 2026 (``vagtplanlaegning-2026``): a closed, oversubscribed round that has
   been reviewed and decided — 2 leads and 12 participant municipalities applied for places
-  for 10; two reviewers scored, the coordinator approved, wait-listed and rejected, the
-  communities were formed from the portal's suggestion and the first grants paid out.
+  for 10; two reviewers scored (one strictly, one application flagged for discussion), the
+  coordinator approved, wait-listed and rejected, the communities were formed from the
+  portal's suggestion and the first grants paid out.
 - Screen visits 2025 (``skaermbesoeg-2025``): a collaboration that began before the portal,
   registered with the participant import.
 - The open screen-visit round: Aarhus approved early as lead with its community formed,
@@ -82,6 +83,16 @@ SHIFT_PLANNING = [
     DemoApplication(621, PARTICIPANT, Experience.NONE, (2, 3, 3), WAITLISTED),  # Kolding
     DemoApplication(730, PARTICIPANT, Experience.NONE, (2, 2, 1), REJECTED),  # Randers
 ]
+
+# Bent is a strict reviewer: one point below Eva on every criterion (the calibration page
+# shows it, and his normalised scores lie above his raw ones) — except Horsens' readiness,
+# which he rates 5 against Eva's 3: flagged for discussion.
+STRICT_EXCEPTIONS = {615: (2, 3, 5)}
+
+
+def _strict(scores: tuple[int, int, int]) -> tuple[int, int, int]:
+    return tuple(max(1, s - 1) for s in scores)  # type: ignore[return-value]
+
 
 REASONS = {
     APPROVED: "Godkendt: stærk ledelsesmæssig forankring og en klar plan for udbredelsen.",
@@ -222,11 +233,7 @@ def load_shift_planning(round_: Round, users: dict[str, User]) -> None:
                 own, "Jeg har tidligere arbejdet i Koldings ældrepleje.", actor=bent
             )
         elif bent in reviewers:
-            _score(
-                application,
-                bent,
-                tuple(min(5, max(1, s + (n % 3) - 1)) for n, s in enumerate(spec.scores)),
-            )
+            _score(application, bent, STRICT_EXCEPTIONS.get(spec.code) or _strict(spec.scores))
     for spec, application in made:
         decisions.decide(application, spec.decision, REASONS[spec.decision], actor=coordinator)
     suggestion = suggest(round_)

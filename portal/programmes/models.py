@@ -183,6 +183,9 @@ class Round(Base):
             " AND weight_experience + weight_leadership + weight_readiness > 0",
             name="weights",
         ),
+        CheckConstraint(
+            "disagreement_threshold BETWEEN 1 AND 4", name="disagreement_threshold_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -209,6 +212,9 @@ class Round(Base):
     # What a score of 1, 3 and 5 means per review criterion ({criterion: {"1": text, …}});
     # None or a missing entry falls back to the portal's default texts.
     criteria_guide: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Reviewers disagree on an application when their scores of one criterion lie this many
+    # points apart or more (``portal.review.disagreement``).
+    disagreement_threshold: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     status: Mapped[RoundStatus] = mapped_column(
         enum_type(RoundStatus, "round_status"), default=RoundStatus.DRAFT
     )

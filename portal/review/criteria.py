@@ -159,3 +159,16 @@ def format_score(value: Decimal | None) -> str:
     if value is None:
         return "–"
     return format_decimal(round_score(value), format="#,##0.00")
+
+
+def criterion_label(criterion: Criterion) -> object:
+    return next(info.label for info in CRITERIA if info.criterion == criterion)
+
+
+def format_signed(value: Decimal | None) -> str:
+    """A difference with its sign, two decimals (+1,50, −0,25, 0,00)."""
+    if value is None:
+        return "–"
+    rounded = round_score(value)
+    text = format_decimal(abs(rounded), format="#,##0.00")
+    return text if rounded == 0 else ("+" if rounded > 0 else "−") + text

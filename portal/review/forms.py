@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -13,7 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from portal.applications.models import ApplicationStatus
 from portal.forms import VersionedForm
@@ -183,3 +184,22 @@ class DecisionForm(VersionedForm):
 class BulkDecisionForm(DecisionForm):
     """The same decision and reason for the applications ticked in the list; each ticked
     application's version travels as ``version-<id>``."""
+
+
+class ThresholdForm(VersionedForm):
+    """How many points apart reviewers' scores of one criterion must lie before an
+    application is flagged for discussion."""
+
+    threshold = IntegerField(
+        _l(
+            "Markér uenighed, når scorerne for ét kriterium ligger mindst så mange point fra hinanden"
+        ),
+        validators=[
+            InputRequired(_l("Skriv et helt antal point fra 1 til 4.")),
+            NumberRange(min=1, max=4, message=_l("Skriv et helt antal point fra 1 til 4.")),
+        ],
+    )
+
+    def fill_from(self, round_) -> None:
+        self.threshold.data = round_.disagreement_threshold
+        self.version.data = str(round_.version)

@@ -177,7 +177,7 @@ def round_review(round_: Round) -> RoundReview:
 
 # --- the overview: filters, sorting, paging -------------------------------------------------
 
-LIST_ARGS = ("status", "role", "region", "sort")
+LIST_ARGS = ("status", "role", "region", "flagged", "sort")
 DEFAULT_SORT = "-score"
 
 
@@ -219,9 +219,18 @@ def sort_rows(rows: list[ApplicationRow], sort: str | None) -> tuple[list[Applic
 
 
 def overview_page(
-    review: RoundReview, args: Mapping[str, str], page: int, per_page: int
+    review: RoundReview,
+    args: Mapping[str, str],
+    page: int,
+    per_page: int,
+    flagged: set[int] | None = None,
 ) -> tuple[Page, str]:
-    rows, sort = sort_rows(filter_rows(review.rows, args), args.get("sort"))
+    """``flagged``: the applications flagged for discussion, kept alone when the args ask
+    for ``flagged`` ("Kun markerede")."""
+    rows = filter_rows(review.rows, args)
+    if args.get("flagged") and flagged is not None:
+        rows = [r for r in rows if r.id in flagged]
+    rows, sort = sort_rows(rows, args.get("sort"))
     pages = max(1, math.ceil(len(rows) / per_page))
     number = min(max(1, page or 1), pages)
     items = rows[(number - 1) * per_page : number * per_page]

@@ -3,6 +3,7 @@ the round's review data (``portal.review.overview.round_review``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -110,31 +111,43 @@ class RankedList:
         return max((i for i, e in enumerate(self.entries) if e.fits), default=-1)
 
 
-def rank(rows: list[ApplicationRow], role: ApplicantRole, capacity_units: int) -> RankedList:
-    """Highest average first (equal averages share a rank), applications without a submitted
-    review last; the capacity line after the last application that fits."""
+Score = Callable[[ApplicationRow], Decimal | None]
+
+
+def raw_score(row: ApplicationRow) -> Decimal | None:
+    return row.average
+
+
+def rank(
+    rows: list[ApplicationRow], role: ApplicantRole, capacity_units: int, score: Score = raw_score
+) -> RankedList:
+    """Highest score first (the average unless another ``score`` is given; equal scores share
+    a rank), applications without one last; the capacity line after the last that fits."""
     candidates = [r for r in rows if r.role == role and r.applied]
     by_name = sorted(candidates, key=lambda r: (r.municipality.casefold(), r.id))
-    scored = sorted((r for r in by_name if r.scored), key=lambda r: r.average, reverse=True)
-    unscored = [r for r in by_name if not r.scored]
+    scored = sorted((r for r in by_name if score(r) is not None), key=score, reverse=True)
+    unscored = [r for r in by_name if score(r) is None]
     entries: list[Ranked] = []
     cumulative = 0
     previous: tuple[Decimal, int] | None = None
     for position, row in enumerate(scored + unscored, start=1):
         cumulative += row.municipality_count if role == ApplicantRole.PARTICIPANT else 1
         number = None
-        if row.scored:
-            number = previous[1] if previous and previous[0] == row.average else position
-            previous = (row.average, number)
+        value = score(row)
+        if value is not None:
+            number = previous[1] if previous and previous[0] == value else position
+            previous = (value, number)
         entries.append(Ranked(number, row, cumulative, cumulative <= capacity_units))
     return RankedList(role, capacity_units, entries)
 
 
-def ranked_lists(review: RoundReview, cap: Capacity | None = None) -> list[RankedList]:
+def ranked_lists(
+    review: RoundReview, cap: Capacity | None = None, score: Score = raw_score
+) -> list[RankedList]:
     cap = cap or capacity(review)
     return [
-        rank(review.rows, ApplicantRole.LEAD, cap.communities_fillable),
-        rank(review.rows, ApplicantRole.PARTICIPANT, cap.capacity),
+        rank(review.rows, ApplicantRole.LEAD, cap.communities_fillable, score),
+        rank(review.rows, ApplicantRole.PARTICIPANT, cap.capacity, score),
     ]
 
 

@@ -1,6 +1,8 @@
 """The whole review of a round as a workbook: one sheet of applications (rank, average,
-decision, reason), one of every review (each score and comment). Numbers are numbers, with
-number formats, so a spreadsheet can sum and sort them; the header row is frozen."""
+decision, reason, normalised score, spread per criterion and the flag for discussion), one of
+every review (each score and comment, the weighted and the normalised total). Numbers are
+numbers, with number formats, so a spreadsheet can sum and sort them (the normalised scores at
+full precision, the format rounds); the header row is frozen."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from portal.applications.labels import role_label, status_label
+from portal.review.calibration import calibrate
 from portal.review.criteria import CRITERIA, round_score
+from portal.review.disagreement import disagreements
 from portal.review.labels import review_status_label
 from portal.review.overview import RoundReview
 from portal.review.ranking import rank_numbers
@@ -44,8 +48,15 @@ def _sheet(workbook, title: str, header: list[str], rows: list[list], formats: d
     return sheet
 
 
+def _exact(value):
+    """A Decimal as a number at full precision (the cell's number format rounds)."""
+    return None if value is None else float(value)
+
+
 def review_workbook(review: RoundReview) -> bytes:
     ranks = rank_numbers(review)
+    calibration = calibrate(review)
+    found = disagreements(review)
     workbook = Workbook()
     workbook.remove(workbook.active)
     applications_header = [
@@ -62,6 +73,9 @@ def review_workbook(review: RoundReview) -> bytes:
         _("Afgørelse"),
         _("Begrundelse"),
         _("Afgjort"),
+        _("Normaliseret score"),
+        *(_("Spredning: %(criterion)s", criterion=info.label) for info in CRITERIA),
+        _("Til drøftelse"),
     ]
     decided = {"approved", "waitlisted", "rejected"}
     application_rows = [
@@ -79,6 +93,9 @@ def review_workbook(review: RoundReview) -> bytes:
             status_label(row.status) if row.status.value in decided else "",
             row.decision_reason,
             _naive(row.decided_at),
+            _exact(calibration.normalised.get(row.id)),
+            *(spread.spread for spread in found[row.id].criteria),
+            _("Ja") if found[row.id].flagged else _("Nej"),
         ]
         for row in sorted(review.rows, key=lambda r: (r.role.value, ranks.get(r.id) or 10**9))
     ]
@@ -87,7 +104,15 @@ def review_workbook(review: RoundReview) -> bytes:
         _("Ansøgninger"),
         applications_header,
         application_rows,
-        {1: "0", 8: "0", 9: "0", 10: SCORE_FORMAT, 13: DATE_FORMAT},
+        {
+            1: "0",
+            8: "0",
+            9: "0",
+            10: SCORE_FORMAT,
+            13: DATE_FORMAT,
+            14: SCORE_FORMAT,
+            **{15 + i: "0" for i in range(len(CRITERIA))},
+        },
     )
     reviews_header = [_("Kommune"), _("Rolle"), _("Bedømmer"), _("Bedømmers kommune")]
     for info in CRITERIA:
@@ -95,7 +120,13 @@ def review_workbook(review: RoundReview) -> bytes:
             _("%(criterion)s: score", criterion=info.label),
             _("%(criterion)s: kommentar", criterion=info.label),
         ]
-    reviews_header += [_("Vægtet score"), _("Status"), _("Inhabilitet"), _("Indsendt")]
+    reviews_header += [
+        _("Vægtet score"),
+        _("Status"),
+        _("Inhabilitet"),
+        _("Indsendt"),
+        _("Normaliseret vægtet score"),
+    ]
     review_rows = []
     for row in review.rows:
         for r in row.reviews:
@@ -107,6 +138,7 @@ def review_workbook(review: RoundReview) -> bytes:
                 review_status_label(r.status),
                 r.conflict_note,
                 _naive(r.submitted_at),
+                _exact(calibration.review_totals.get(r.id)),
             ]
             review_rows.append(line)
     score_columns = {5 + 2 * i: "0" for i in range(len(CRITERIA))}
@@ -116,6 +148,11 @@ def review_workbook(review: RoundReview) -> bytes:
         _("Bedømmelser"),
         reviews_header,
         review_rows,
-        {**score_columns, total_column: SCORE_FORMAT, total_column + 3: DATE_FORMAT},
+        {
+            **score_columns,
+            total_column: SCORE_FORMAT,
+            total_column + 3: DATE_FORMAT,
+            total_column + 4: SCORE_FORMAT,
+        },
     )
     return workbook_bytes(workbook)

@@ -85,3 +85,41 @@ def submitted(application, reviewer, coordinator, *scores) -> Review:
     score(review, *scores)
     assert review.status == ReviewStatus.SUBMITTED
     return review
+
+
+# --- calibration: a strict and a lenient reviewer (tests/review/test_calibration.py) -------
+
+
+@pytest.fixture
+def small_round():
+    """Room for 2 participant municipalities: one lead (not yet approved) × at most 2 per
+    community. Unequal weights, which do not matter here: every review gives the same score
+    to all three criteria, so a review's weighted total is that score."""
+    programme = create_programme(name_da="Kalibrering")
+    programme.goals = [ProgrammeGoal(position=0, text_da="Et mål")]
+    round_ = create_round(
+        programme,
+        community_min=1,
+        community_max=2,
+        weight_experience=2,
+        weight_leadership=1,
+        weight_readiness=1,
+    )
+    db.session.commit()
+    return round_
+
+
+@pytest.fixture
+def strict_and_lenient(small_round, make_user):
+    """Sofie (strict) scores Aarhus 2, Odense 1, Aalborg 3; Lars (lenient) scores Aarhus 5,
+    Odense 4, Lyngby 4. Copenhagen applied as lead, unscored."""
+    coordinator = make_user(Role.COORDINATOR)
+    strict = make_user(Role.REVIEWER, name="Sofie Streng")
+    lenient = make_user(Role.REVIEWER, name="Lars Lempelig")
+    apply(small_round, CPH, role="lead")
+    apps = {code: apply(small_round, code) for code in (AAR, ODE, AAL, LYN)}
+    for code, value in ((AAR, 2), (ODE, 1), (AAL, 3)):
+        submitted(apps[code], strict, coordinator, value, value, value)
+    for code, value in ((AAR, 5), (ODE, 4), (LYN, 4)):
+        submitted(apps[code], lenient, coordinator, value, value, value)
+    return small_round, apps, strict, lenient, coordinator

@@ -9,4 +9,4 @@ bp = Blueprint("review", __name__, url_prefix="/vurdering")
 
 # The modules register their routes on ``bp`` when imported; importing them here, after
 # ``bp`` exists, is what makes the blueprint whole wherever it is registered.
-from portal.review.views import applications, rounds  # noqa: E402, F401, I001
+from portal.review.views import applications, calibration, rounds  # noqa: E402, F401, I001

@@ -15,8 +15,10 @@ from portal.audit import services as audit
 from portal.db import db
 from portal.errors import MISSING_VERSION
 from portal.pagination import link_args
-from portal.review import criteria, decisions, overview, services
+from portal.review import criteria, decisions, fairness, overview, services
+from portal.review import disagreement as disagreeing
 from portal.review import ranking as ranked
+from portal.review.calibration import MIN_REVIEWS
 from portal.review.forms import AssignForm, BulkDecisionForm, CriteriaGuideForm
 from portal.review.permissions import NOT_DRAFT
 from portal.review.views import bp
@@ -66,11 +68,13 @@ def round_overview(slug: str):
 
 def _render_overview(round_, status=200, **forms):
     review = overview.round_review(round_)
+    found = disagreeing.disagreements(review)
     page, sort = overview.overview_page(
         review,
         request.args,
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
+        disagreeing.flagged_ids(found),
     )
     filter_args = dict(page.args)
     # the sort and page links need the slug; the sort in effect marks its column
@@ -82,6 +86,8 @@ def _render_overview(round_, status=200, **forms):
         page=page,
         filter_args=filter_args,
         sort=sort,
+        disagreements=found,
+        flagged=len(disagreeing.flagged_ids(found)),
         capacity=ranked.capacity(review),
         approval_warnings=_approval_warnings(review),
         selected=set(_selected_ids()) if request.method == "POST" else set(),
@@ -98,12 +104,17 @@ def ranking(slug: str):
 def _render_ranking(round_, status=200, **forms):
     review = overview.round_review(round_)
     cap = ranked.capacity(review)
+    fair = fairness.fair_ranking(
+        review, cap, request.args.get("sort"), bool(request.args.get("flagged"))
+    )
     return render_template(
         "review/ranking.html",
         round=round_,
         review=review,
         capacity=cap,
-        lists=ranked.ranked_lists(review, cap),
+        fair=fair,
+        lists=fair.lists,
+        min_reviews=MIN_REVIEWS,
         approval_warnings=_approval_warnings(review),
         ApplicantRole=ApplicantRole,
         selected=set(_selected_ids()) if request.method == "POST" else set(),
