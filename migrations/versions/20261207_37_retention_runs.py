@@ -1,7 +1,7 @@
 """The retention table's runs (issue 26: personal data that leaves when it should).
 
 Revision ID: k37_retention_runs
-Revises: j28_round_summaries
+Revises: k34_disagreement_threshold
 """
 
 import sqlalchemy as sa
