@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "k37_retention_runs"
-down_revision = "j28_round_summaries"
+down_revision = "k34_disagreement_threshold"
 branch_labels = None
 depends_on = None
 
