@@ -196,3 +196,10 @@ def test_without_configuration_the_routes_are_not_there_and_the_login_page_is_un
     assert client.get("/sso/oidc/callback?code=x&state=y").status_code == 404
     page = client.get("/login").get_data(as_text=True)
     assert "Log ind med din organisation" not in page and "sso" not in page
+
+
+def test_a_user_made_by_single_sign_on_is_told_they_have_no_password_here(client, oidc):
+    _person(oidc, "anna")
+    sign_in(client, oidc, "anna")
+    page = client.get("/konto/adgangskode").get_data(as_text=True)
+    assert "ingen adgangskode i portalen" in page and 'name="current"' not in page
