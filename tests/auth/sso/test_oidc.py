@@ -203,3 +203,19 @@ def test_a_user_made_by_single_sign_on_is_told_they_have_no_password_here(client
     sign_in(client, oidc, "anna")
     page = client.get("/konto/adgangskode").get_data(as_text=True)
     assert "ingen adgangskode i portalen" in page and 'name="current"' not in page
+
+
+def test_the_log_tells_an_operator_what_was_refused_and_who_was_created(
+    app, client, oidc, make_user
+):
+    _person(oidc, "anna")
+    sign_in(client, oidc, "anna")
+    _person(oidc, "ulla", cvr="87654321")
+    client.post("/logout")
+    sign_in(client, oidc, "ulla")
+    admin = make_user(Role.ADMIN)
+    other = app.test_client()
+    other.post("/login", data={"email": admin.email, "password": "korrekt-hest-batteri"})
+    page = other.get("/logbog/").get_data(as_text=True)
+    assert "Login med organisationens login afvist" in page and "unknown_cvr" in page
+    assert "Bruger knyttet til organisationens login" in page and "OpenID Connect" in page
