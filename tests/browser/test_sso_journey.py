@@ -13,6 +13,7 @@ from portal.auth.sso.settings import parse_role_map
 from portal.db import db
 from tests.auth.sso.helpers import AARHUS_CVR, NATIONAL_CVR, PROJECT_LEAD, ROLE_MAP
 from tests.auth.sso.oidc_provider import start_provider
+from tests.browser.test_accessibility import violations
 from tests.browser_fixtures import empty_database
 
 pytestmark = pytest.mark.browser
@@ -67,6 +68,7 @@ def test_a_project_lead_logs_in_with_their_organisation_on_a_phone(page: Page, p
     button = page.get_by_role("link", name="Log ind med din organisation")
     expect(page.get_by_text("Kommunernes login via broker")).to_be_visible()
     assert button.bounding_box()["width"] <= 390
+    assert violations(page) == []  # WCAG 2.1 A and AA, with the buttons
     button.click()
     # the provider's own form: the person says who they are there
     page.locator("input[name=sub]").fill("anna.aarhus")
