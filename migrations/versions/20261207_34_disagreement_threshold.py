@@ -3,7 +3,7 @@ when its reviewers' scores of one criterion lie this many points apart or more (
 default).
 
 Revision ID: k34_disagreement_threshold
-Revises: j28_round_summaries
+Revises: k32_external_logins
 Create Date: 2026-12-07 09:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "k34_disagreement_threshold"
-down_revision: str | None = "j28_round_summaries"
+down_revision: str | None = "k32_external_logins"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
