@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.jobs.views import bp as jobs_bp
     from portal.municipalities.views import bp as municipalities_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.openresults.views import bp as openresults_bp
     from portal.participations.views import bp as participations_bp
     from portal.programmes.views import bp as programmes_bp
     from portal.reporting.views import bp as reporting_bp
@@ -133,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(openresults_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

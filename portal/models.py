@@ -14,6 +14,7 @@ from portal.files.models import FileChunk, StoredFile
 from portal.jobs.models import Job, JobKind, JobLock, JobStatus
 from portal.municipalities.models import Municipality
 from portal.notifications.models import Notification, OutboxMessage
+from portal.openresults.models import PublicationConsent
 from portal.participations.models import Community, Disbursement, Participation
 from portal.programmes.models import BenefitLine, Indicator, Programme, ProgrammeGoal, Round
 from portal.reporting.models import ReportingRequirement, ReportKind
@@ -38,6 +39,7 @@ __all__ = [
     "CostKind",
     "DeadlineExtension",
     "Disbursement",
+    "PublicationConsent",
     "Indicator",
     "IndicatorResultRow",
     "LineMonthResult",
