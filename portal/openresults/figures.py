@@ -200,26 +200,17 @@ def public_version() -> str:
     """What every public page and file rests on, in one query: the stored results and the
     participations of every round, the consents, the rounds' and programmes' changes, and
     the day (a status is judged on it)."""
-    results = (
-        select(
-            func.count(Participation.id),
-            func.coalesce(func.sum(ParticipationResult.data_version), 0),
-            func.max(ParticipationResult.refreshed_at),
-            func.max(Participation.updated_at),
-        )
-        .select_from(Participation)
-        .outerjoin(ParticipationResult, ParticipationResult.participation_id == Participation.id)
-        .subquery()
-    )
-    consents = select(
-        func.count(PublicationConsent.participation_id),
-        func.max(PublicationConsent.changed_at),
-    ).subquery()
-    changed = select(
+    columns = [
+        select(func.count(Participation.id)).scalar_subquery(),
+        select(func.coalesce(func.sum(ParticipationResult.data_version), 0)).scalar_subquery(),
+        select(func.max(ParticipationResult.refreshed_at)).scalar_subquery(),
+        select(func.max(Participation.updated_at)).scalar_subquery(),
+        select(func.count(PublicationConsent.participation_id)).scalar_subquery(),
+        select(func.max(PublicationConsent.changed_at)).scalar_subquery(),
         select(func.max(Round.updated_at)).scalar_subquery(),
         select(func.max(Programme.updated_at)).scalar_subquery(),
-    ).subquery()
-    row = db.session.execute(select(results, consents, changed)).one()
+    ]
+    row = db.session.execute(select(*columns)).one()
     text = repr((SHAPE, tuple(str(v) for v in row), local_today().isoformat()))
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
