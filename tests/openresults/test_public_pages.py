@@ -73,7 +73,11 @@ def test_every_role_reads_exactly_what_the_public_reads(
     public = {p: _main(client.get(p).get_data(as_text=True)) for p in paths}
     files = {
         p: client.get(p).data
-        for p in ("/aabne-data/indikatorer.csv", "/aabne-data/noegletal.json", "/aabne-data/alle.zip")
+        for p in (
+            "/aabne-data/indikatorer.csv",
+            "/aabne-data/noegletal.json",
+            "/aabne-data/alle.zip",
+        )
     }
     login(make_user(role, code))
     for path in paths:
