@@ -29,6 +29,16 @@ from tests.world import OTHER, OWN, OWNED_ARGUMENTS, USERS, build_world
 TIED = [key for key, (_role, code) in USERS.items() if code is not None]
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 PUBLIC = {"static", "auth.login", "auth.set_language", "home.accessibility", "health.healthz"}
+# The open results and open data: for everyone, no login (``portal.openresults``).
+PUBLIC |= {
+    "openresults.index",
+    "openresults.round_page",
+    "openresults.open_data",
+    "openresults.indicators_file",
+    "openresults.key_figures_file",
+    "openresults.open_data_zip",
+    "openresults.catalogue",
+}
 
 # What the sweep did, for the closing note: printed at the end of the run.
 SIZE: Counter = Counter()

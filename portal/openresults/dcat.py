@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from portal.openresults.opendata import DATASETS, FORMATS, LICENCE_URL
+from portal.openresults.opendata import DATASETS, FILE_ENDPOINTS, FORMATS, LICENCE_URL
 
 EU = "http://publications.europa.eu/resource/authority"
 CONTEXT = {
@@ -110,7 +110,7 @@ def catalogue(
         title, description = TEXTS[name]
         distributions = [
             _distribution(
-                url("openresults.open_data_file", name=name, fmt=fmt),
+                url(FILE_ENDPOINTS[name], fmt=fmt),
                 fmt,
                 f"{title[0]} ({fmt.upper()})",
                 page,

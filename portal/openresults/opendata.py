@@ -91,6 +91,11 @@ KEY_FIELDS = [
     "licens",
 ]
 DATASETS = {"indikatorer": INDICATOR_FIELDS, "noegletal": KEY_FIELDS}
+# The endpoint of each data set's file (``views``; the catalogue and the page link them).
+FILE_ENDPOINTS = {
+    "indikatorer": "openresults.indicators_file",
+    "noegletal": "openresults.key_figures_file",
+}
 FORMATS = {"csv": "text/csv", "json": "application/json"}
 DEFLATED = zipfile.ZIP_DEFLATED
 

@@ -119,10 +119,7 @@ def _file(body: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-@bp.get("/aabne-data/indikatorer.<any(csv, json):fmt>", defaults={"name": "indikatorer"})
-@bp.get("/aabne-data/noegletal.<any(csv, json):fmt>", defaults={"name": "noegletal"})
-@same_for_everyone
-def open_data_file(name: str, fmt: str):
+def _data_file(name: str, fmt: str) -> Response:
     modified = figures.modified_on()
     return _cached(
         f"{name}.{fmt}.{figures.public_version()}",
@@ -132,6 +129,18 @@ def open_data_file(name: str, fmt: str):
             f"{name}-{modified.isoformat()}.{fmt}",
         ),
     )
+
+
+@bp.get("/aabne-data/indikatorer.<any(csv, json):fmt>")
+@same_for_everyone
+def indicators_file(fmt: str):
+    return _data_file("indikatorer", fmt)
+
+
+@bp.get("/aabne-data/noegletal.<any(csv, json):fmt>")
+@same_for_everyone
+def key_figures_file(fmt: str):
+    return _data_file("noegletal", fmt)
 
 
 @bp.get("/aabne-data/alle.zip")
