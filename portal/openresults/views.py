@@ -36,6 +36,13 @@ from portal.web import run_and_commit
 
 bp = Blueprint("openresults", __name__)
 
+@bp.record_once
+def _template_helpers(state) -> None:
+    state.app.jinja_env.globals["can_decide_publication"] = lambda user: access.can(
+        user, PublicationConsent, "change"
+    )
+
+
 MAX_AGE = 300  # seconds a proxy or browser may keep a public page or file unasked
 
 
