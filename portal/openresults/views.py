@@ -36,6 +36,7 @@ from portal.web import run_and_commit
 
 bp = Blueprint("openresults", __name__)
 
+
 @bp.record_once
 def _template_helpers(state) -> None:
     state.app.jinja_env.globals["can_decide_publication"] = lambda user: access.can(
@@ -70,12 +71,13 @@ def _language() -> str:
     return chosen if chosen in LOCALES else str(get_locale())
 
 
-def _page(template: str, name: str, **context) -> Response:
+def _page(template: str, name: str, context) -> Response:
+    """The page drawn from ``context()`` (called only when the reader lacks this version)."""
     lang = _language()
 
     def make() -> Response:
         with force_locale(lang):
-            return Response(render_template(template, lang=lang, **context))
+            return Response(render_template(template, lang=lang, **context()))
 
     if current_user.is_authenticated:  # the header names the user: theirs alone (no-store)
         return make()
@@ -84,27 +86,28 @@ def _page(template: str, name: str, **context) -> Response:
 
 @bp.get("/resultater/")
 def index():
-    rounds = figures.public_rounds()
     return _page(
         "openresults/index.html",
         "index",
-        rounds=[(r, figures.public_round_figures(r)) for r in rounds],
+        lambda: {"rounds": [(r, figures.public_round_figures(r)) for r in figures.public_rounds()]},
     )
 
 
 @bp.get("/resultater/<slug>")
 def round_page(slug: str):
     round_ = figures.public_round(slug) or abort(404)
-    found = figures.public_round_figures(round_)
-    return _page(
-        "openresults/round.html",
-        f"round.{round_.id}",
-        found=found,
-        indicators=page.indicators_table(found),
-        communities=page.communities_table(found),
-        municipalities=[(m, page.municipality_table(m)) for m in found.published],
-        method=page.method(found),
-    )
+
+    def context() -> dict:
+        found = figures.public_round_figures(round_)
+        return {
+            "found": found,
+            "indicators": page.indicators_table(found),
+            "communities": page.communities_table(found),
+            "municipalities": [(m, page.municipality_table(m)) for m in found.published],
+            "method": page.method(found),
+        }
+
+    return _page("openresults/round.html", f"round.{round_.id}", context)
 
 
 @bp.get("/aabne-data/")
@@ -112,10 +115,7 @@ def open_data():
     return _page(
         "openresults/open_data.html",
         "open_data",
-        datasets=list(opendata.DATASETS),
-        formats=list(opendata.FORMATS),
-        modified=figures.modified_on(),
-        licence_url=opendata.LICENCE_URL,
+        lambda: {"modified": figures.modified_on(), "licence_url": opendata.LICENCE_URL},
     )
 
 
