@@ -5,7 +5,7 @@ municipality that agreed to publish them.
 Read from the stored results and the round's stored summary (``dashboards.summary``), never
 evaluated live. The aggregates cover every municipality of the round with the reports'
 disclosure (``benefits.calculation.disclosure``): a total or median of fewer than three
-municipalities is withheld; a municipality's own figures are shown only where the gate lets
+municipalities is withheld, and so is one whose unpublished part is (``withheld``); a municipality's own figures are shown only where the gate lets
 the public read them (``access.PUBLIC``, the ``public`` action: its leadership's consent),
 as another municipality sees them in the reports (``reports.progress_tables.shown``: counts
 of 1–4 as "< 5", a target as it is)."""
@@ -71,6 +71,7 @@ class PublicRound:
     round: Round
     headline: Headline
     indicators: tuple[IndicatorSummary, ...]
+    withheld_indicators: frozenset[int]  # their medians and status counts are not shown
     methods: dict[int, Indicator]  # the catalogue's method and source per indicator id
     communities: tuple[CommunityFigures, ...]
     published: tuple[MunicipalityFigures, ...]
@@ -123,22 +124,32 @@ def round_payback(round_id: int, participation_ids=None) -> date | None:
     return payback_month(db.session.execute(stmt.group_by(MonthResult.month)).all())
 
 
-def _headline(found, round_id: int) -> Headline:
+def withheld(everyone: int, published: int) -> bool:
+    """Whether the public may not see an aggregate over ``everyone`` municipalities of which
+    ``published`` show their own figures: one of fewer than three (the reports' rule,
+    ``disclosure.too_few``), or one whose unpublished part is of fewer than three — taking
+    the published municipalities' own figures from it would give the others' (the same
+    rule applied to what is left)."""
+    hidden = everyone - published
+    return too_few(everyone) or (hidden > 0 and too_few(hidden))
+
+
+def _headline(found, round_id: int, published: int, hidden_indicators) -> Headline:
     totals = found.totals
-    withheld = too_few(totals.municipalities)
+    hold = withheld(totals.municipalities, published)
     statuses = [
         (status, n)
         for i in found.indicators
-        if not too_few(i.count)
+        if i.indicator.id not in hidden_indicators
         for status, n in i.status_counts
     ]
     judged = sum(n for status, n in statuses if status != Status.NO_DATA)
     return Headline(
         totals.municipalities,
-        None if withheld else sum(n for status, n in statuses if status == Status.ON_TRACK),
-        None if withheld else judged,
-        None if withheld else totals,
-        None if withheld else round_payback(round_id),
+        None if hold else sum(n for status, n in statuses if status == Status.ON_TRACK),
+        None if hold else judged,
+        None if hold else totals,
+        None if hold else round_payback(round_id),
     )
 
 
@@ -178,21 +189,28 @@ def public_round_figures(round_: Round) -> PublicRound:
             select(Indicator).where(Indicator.programme_id == round_.programme_id)
         )
     }
+    published = published_figures(published_participations([round_.id]))
+    shown = {m.evaluation.member.municipality_id for m in published}
     communities = tuple(
         CommunityFigures(
             c.name,
             c.totals.municipalities,
-            None if too_few(c.totals.municipalities) else c.totals,
+            None
+            if withheld(c.totals.municipalities, len(c.totals.municipality_ids & shown))
+            else c.totals,
         )
         for c in found.communities
     )
+    # every municipality of the round has a row of each indicator (``summary``'s count)
+    hidden = frozenset(i.indicator.id for i in found.indicators if withheld(i.count, len(shown)))
     return PublicRound(
         round_,
-        _headline(found, round_.id),
+        _headline(found, round_.id, len(shown), hidden),
         found.indicators,
+        hidden,
         methods,
         communities,
-        published_figures(published_participations([round_.id])),
+        published,
     )
 
 

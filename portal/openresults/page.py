@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from portal.benefits.calculation import programme_models
-from portal.benefits.calculation.disclosure import too_few, too_few_text
+from portal.benefits.calculation.disclosure import too_few_text
 from portal.benefits.calculation.progress import Status
 from portal.benefits.calculation.quality import label
 from portal.benefits.display import status_label
@@ -24,7 +24,8 @@ from portal.reports.progress_tables import indicator_title, median_values, shown
 
 def indicators_table(found: PublicRound) -> Table:
     """Each indicator across every municipality of the round: the medians and how many are
-    on track, at risk, behind; withheld for fewer than three municipalities."""
+    on track, at risk, behind; withheld as ``figures.withheld`` says (the medians of three
+    or more by the reports' own rule, ``median_values``)."""
     table = Table(
         _("Indikatorer i hele forløbet"),
         [
@@ -37,12 +38,12 @@ def indicators_table(found: PublicRound) -> Table:
         empty_text=_("Forløbet har ingen indikatorer endnu."),
     )
     for i in found.indicators:
+        if i.indicator.id in found.withheld_indicators:
+            hidden = [too_few_text()] * (2 + len(Status))
+            table.add(indicator_title(i.indicator), i.count, *hidden)
+            continue
         counts = dict(i.status_counts)
-        statuses = (
-            [too_few_text()] * len(Status)
-            if too_few(i.count)
-            else [counts.get(s, 0) for s in Status]
-        )
+        statuses = [counts.get(s, 0) for s in Status]
         table.add(indicator_title(i.indicator), i.count, *median_values(i.median), *statuses)
     return table
 

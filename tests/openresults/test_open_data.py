@@ -8,12 +8,17 @@ import io
 import json
 import zipfile
 
+import pytest
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
+from portal.auth.models import Role
+from portal.db import db
+from portal.openresults.consent import set_published
 from portal.reports.model import RowKind
 from portal.reports.progress import progress_report
 from portal.reports.scope import ReportScope
+from tests.openresults.conftest import AAR, FRB, KBH
 
 
 def _csv(client, path):
@@ -106,12 +111,37 @@ def test_the_open_data_equals_the_reports_figures_for_published_municipalities(c
             assert row[field] == _text(report[column]), (name, field)
 
 
-def test_withheld_totals_below_three_municipalities(client, published):
+@pytest.mark.parametrize(
+    ("published", "round_shown"),
+    [
+        ((), True),  # nobody's own figures: the total of 3 is the reports' rule
+        ((KBH,), False),  # the 2 others' sum would be the total less København's
+        ((KBH, AAR), False),  # Frederiksberg's would be the total less the two
+        ((KBH, FRB, AAR), True),  # everyone's own figures are public anyway
+    ],
+)
+def test_a_total_is_withheld_below_three_or_when_its_unpublished_part_is(
+    client, progress_round, make_user, published, round_shown
+):
+    by_code = {KBH: progress_round.kbh, FRB: progress_round.frb, AAR: progress_round.aar}
+    for code in published:
+        set_published(by_code[code], True, actor=make_user(Role.LEADERSHIP, code))
+    db.session.commit()
     rows = _csv(client, "/aabne-data/noegletal.csv")
+    whole = next(r for r in rows if r["niveau"] == "forloeb")
+    assert whole["kommuner"] == "3"
+    assert (whole["tilbageholdt"] == "false") is round_shown
+    assert bool(whole["netto_kr"]) is round_shown
+    # the community of two (København, Frederiksberg) is never shown
     community = next(r for r in rows if r["niveau"] == "faellesskab" and r["navn"] == "Hovedstaden")
     assert community["tilbageholdt"] == "true" and community["netto_kr"] == ""
-    whole = next(r for r in rows if r["niveau"] == "forloeb")
-    assert whole["kommuner"] == "3" and whole["tilbageholdt"] == "false" and whole["netto_kr"]
+    html = client.get(f"/resultater/{progress_round.round.slug}").get_data(as_text=True)
+    assert ("Nettogevinst" in html.split("Indikatorer i hele")[0]) is round_shown
+    medians = html.split("Indikatorer i hele forløbet", 1)[1].split("</table>", 1)[0]
+    rows = medians.split("<tbody>", 1)[1].split("<tr>")[1:]
+    # withheld: both medians and the four status counts of every indicator
+    withheld = [r.count("færre end 3 kommuner") == 6 for r in rows]
+    assert rows and all(withheld) is not round_shown and any(withheld) is not round_shown
 
 
 def test_the_zip_holds_every_file_and_the_licence(client, published):
