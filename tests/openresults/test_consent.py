@@ -58,6 +58,8 @@ def test_the_page_refuses_everyone_but_the_own_leadership(
     client, login, progress_round, make_user, role, code
 ):
     login(make_user(role, code))
+    if role != Role.LEADERSHIP:  # no way to the choice on the home page
+        assert "/resultater/offentliggoerelse" not in client.get("/").get_data(as_text=True)
     response = client.post(
         "/resultater/offentliggoerelse",
         data={"participation_id": progress_round.kbh.id, "published": "1"},
@@ -71,6 +73,7 @@ def test_the_leadership_publishes_and_withdraws_through_the_page_audited(
 ):
     leader = make_user(Role.LEADERSHIP, AAR)
     login(leader)
+    assert "/resultater/offentliggoerelse" in client.get("/").get_data(as_text=True)
     page = client.get("/resultater/offentliggoerelse").get_data(as_text=True)
     assert "Offentliggør vores resultater" in page and "offentliggøres ikke" in page
     pid = progress_round.aar.id
@@ -106,3 +109,32 @@ def test_the_public_rule_agrees_in_sql_and_in_python(published):
     assert checked > 10
     # and a logged-in role reads nothing by ``public``: the pages read as the public reader
     assert not access.can(published.leaders[KBH], Participation, "public")
+
+
+def test_the_public_reader_reads_only_a_published_municipalitys_rows_of_every_model(app):
+    """Over the sweep's world (one object of every kind for Aarhus and Odense), with Aarhus's
+    collaboration published: for every model and every action, the anonymous reader's SQL
+    condition and object test agree, and the ``public`` action shows Aarhus's participation
+    and figures, never Odense's, and nothing else of anyone."""
+    from tests.world import OTHER, OWN, build_world, make_user
+
+    world = build_world()
+    leader = make_user("publisher", Role.LEADERSHIP, OWN)
+    own = db.session.get(Participation, world.values[OWN]["participation_id"])
+    set_published(own, True, actor=leader)
+    db.session.flush()
+    seen = []
+    for code in (OWN, OTHER):
+        for obj in world.objects[code]:
+            model = type(obj)
+            for action in ["read", "change", *access.policy_of(model).other]:
+                rows = db.session.scalars(
+                    access.visible(select(model), access.PUBLIC, action, model)
+                ).all()
+                allowed = access.allows(access.PUBLIC, obj, action)
+                assert (obj in rows) == allowed, (model.__name__, action, code)
+                if allowed:
+                    seen.append((code, model.__name__, action))
+    assert seen and {code for code, _m, _a in seen} == {OWN}
+    assert {action for _c, _m, action in seen} == {"public"}
+    assert {m for _c, m, _a in seen} >= {"Participation", "Measurement", "Baseline", "Target"}
