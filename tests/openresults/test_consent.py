@@ -138,3 +138,13 @@ def test_the_public_reader_reads_only_a_published_municipalitys_rows_of_every_mo
     assert seen and {code for code, _m, _a in seen} == {OWN}
     assert {action for _c, _m, action in seen} == {"public"}
     assert {m for _c, m, _a in seen} >= {"Participation", "Measurement", "Baseline", "Target"}
+
+
+def test_every_policy_with_a_public_action_reads_as_the_public(published):
+    """Every model the public may read by a policy (figures, costs, versions, rounds) answers
+    a select as the anonymous reader, and every role but the anonymous reader is refused."""
+    models = [m for m, p in access.POLICIES.items() if "public" in p.other]
+    assert len(models) >= 8
+    for model in models:
+        db.session.scalars(access.visible(select(model), access.PUBLIC, "public", model)).all()
+        assert set(access.roles_granted(model, "public")) == {access.ANONYMOUS}, model
