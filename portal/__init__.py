@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.jobs.views import bp as jobs_bp
     from portal.municipalities.views import bp as municipalities_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.openresults.views import bp as openresults_bp
     from portal.participations.views import bp as participations_bp
     from portal.privacy.views import bp as privacy_bp
     from portal.programmes.views import bp as programmes_bp
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(openresults_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

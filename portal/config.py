@@ -84,6 +84,12 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _flag(env, "SMTP_STARTTLS", True),
         "MAIL_FROM": env.get("MAIL_FROM", "").strip() or "skaleringsportalen@localhost",
+        # The open data's catalogue record (DCAT-AP-DK): who publishes it and where to write.
+        "OPEN_DATA_PUBLISHER": env.get("OPEN_DATA_PUBLISHER", "").strip()
+        or "Kommunernes skaleringssamarbejde",
+        "OPEN_DATA_CONTACT": env.get("OPEN_DATA_CONTACT", "").strip()
+        or env.get("MAIL_FROM", "").strip()
+        or "skaleringsportalen@localhost",
         # Each municipality's own dashboard sections, drawn once per version of its figures
         # and kept for every app process (``portal dashboards draw``); empty keeps none.
         "SECTIONS_FOLDER": env.get("SECTIONS_FOLDER", str(instance / "sections")).strip(),

@@ -15,6 +15,7 @@ from portal.files.models import FileChunk, StoredFile
 from portal.jobs.models import Job, JobKind, JobLock, JobStatus
 from portal.municipalities.models import Municipality
 from portal.notifications.models import Notification, OutboxMessage
+from portal.openresults.models import PublicationConsent
 from portal.participations.models import Community, Disbursement, Participation
 from portal.privacy.models import RetentionRun
 from portal.programmes.models import BenefitLine, Indicator, Programme, ProgrammeGoal, Round
@@ -41,6 +42,7 @@ __all__ = [
     "DeadlineExtension",
     "Disbursement",
     "ExternalLogin",
+    "PublicationConsent",
     "Indicator",
     "IndicatorResultRow",
     "LineMonthResult",

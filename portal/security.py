@@ -48,9 +48,16 @@ def register_security_headers(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if production:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if request.endpoint != "static" and session.get("_user_id"):
+        if request.endpoint != "static" and not _same_for_everyone(app) and session.get("_user_id"):
             _personal(response)
         return response
+
+
+def _same_for_everyone(app: Flask) -> bool:
+    """A public file that is the same whoever asks (the open data, ``openresults``): it keeps
+    its own public caching headers, logged in or not."""
+    view = app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "same_for_everyone", False))
 
 
 def _personal(response) -> None:

@@ -37,6 +37,16 @@ PUBLIC_PREFIXES = ("sso.", "sso_")
 def public(endpoint: str) -> bool:
     return endpoint in PUBLIC or endpoint.startswith(PUBLIC_PREFIXES)
 
+# The open results and open data: for everyone, no login (``portal.openresults``).
+PUBLIC |= {
+    "openresults.index",
+    "openresults.round_page",
+    "openresults.open_data",
+    "openresults.indicators_file",
+    "openresults.key_figures_file",
+    "openresults.open_data_zip",
+    "openresults.catalogue",
+}
 
 # What the sweep did, for the closing note: printed at the end of the run.
 SIZE: Counter = Counter()

@@ -26,16 +26,19 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import abort
+from flask_login import AnonymousUserMixin
 from sqlalchemy import ColumnElement, Select, false, select
 
 from portal.access.admission import admits, enters
 from portal.access.policies import POLICIES, Policy, policy_of, rule_of
-from portal.access.reach import Extent, Reach, is_national, reach_key, reach_of
+from portal.access.reach import ANONYMOUS, Extent, Reach, is_national, reach_key, reach_of
 from portal.access.rules import ALL, IN_REACH, OWN, Rule, involving
 from portal.db import db, valid_id
 from portal.programmes.models import Round
 
 __all__ = [
+    "ANONYMOUS",
+    "PUBLIC",
     "POLICIES",
     "Policy",
     "ALL",
@@ -67,6 +70,10 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+# The anonymous reader: what the public results and open data read as, whoever asks (a
+# logged-in coordinator sees exactly what the public sees there).
+PUBLIC = AnonymousUserMixin()
 
 
 # --- the gate ---------------------------------------------------------------------------

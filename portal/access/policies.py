@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.access.reach import ANONYMOUS
 from portal.access.rules import (
     ALL,
     ASSIGNED,
+    CONSENTED,
     FELLOW,
     IN_REACH,
     INVOLVED,
@@ -44,6 +46,7 @@ from portal.benefits.models import (
 from portal.jobs.models import Job
 from portal.municipalities.models import Municipality
 from portal.notifications.models import Notification, OutboxMessage
+from portal.openresults.models import PublicationConsent
 from portal.participations.models import Community, Disbursement, Participation
 from portal.programmes.models import Programme, Round
 from portal.reporting.models import ReportingRequirement
@@ -54,11 +57,11 @@ from portal.review.models import Review
 class Policy:
     """For each action, the roles it grants and the rule each of them reads by."""
 
-    read: Mapping[Role, Rule]
-    change: Mapping[Role, Rule] = field(default_factory=dict)
-    other: Mapping[str, Mapping[Role, Rule]] = field(default_factory=dict)
+    read: Mapping[Role | str, Rule]
+    change: Mapping[Role | str, Rule] = field(default_factory=dict)
+    other: Mapping[str, Mapping[Role | str, Rule]] = field(default_factory=dict)
 
-    def rules(self, action: str) -> Mapping[Role, Rule]:
+    def rules(self, action: str) -> Mapping[Role | str, Rule]:
         if action == "read":
             return self.read
         if action == "change":
@@ -78,12 +81,17 @@ FIGURE_READERS = {
     Role.REGIONAL: IN_REACH,
     Role.COORDINATOR: ALL,
 }
+# What the public reads (``public``: the open results and open data, which read as the
+# anonymous reader ``access.PUBLIC`` whoever asks, so every role sees the same): a
+# participation and its figures only where the municipality's leadership agreed to publish
+# them (``PublicationConsent``); rounds once they are out of draft.
+PUBLIC_FIGURES = {ANONYMOUS: CONSENTED}
 FIGURES = Policy(
     read=FIGURE_READERS,
     # Recorded by the municipality's own project staff, and by coordinators.
     change={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
     # A target picture handed in is approved (and so frozen) by a coordinator.
-    other={"approve": {Role.COORDINATOR: ALL}},
+    other={"approve": {Role.COORDINATOR: ALL}, "public": PUBLIC_FIGURES},
 )
 # Report audiences: what a member of a community sees of another member. Grants are public
 # money: a grant's amount and a payment's amount (``amount``, on participations and on
@@ -142,8 +150,13 @@ POLICIES: dict[type, Policy] = {
     Participation: Policy(
         read=FIGURE_READERS,
         change={Role.COORDINATOR: ALL},
-        other={"amount": AMOUNTS, "compare": SIDE_BY_SIDE},
+        other={"amount": AMOUNTS, "compare": SIDE_BY_SIDE, "public": PUBLIC_FIGURES},
     ),
+    # The consent to publish one collaboration's results: given or withdrawn by the
+    # municipality's own leadership only (the *chef/direktion* owns the project; not the
+    # national leadership, and not the coordinator, who may not publish a municipality's
+    # figures for it); read by the municipality's users and those who read its figures.
+    PublicationConsent: Policy(read=FIGURE_READERS, change={Role.LEADERSHIP: OWN}),
     Disbursement: Policy(
         read=FIGURE_READERS,
         change={Role.COORDINATOR: ALL},
@@ -209,6 +222,7 @@ POLICIES: dict[type, Policy] = {
             Role.REVIEWER: PUBLISHED,
         },
         change={Role.COORDINATOR: ALL},
+        other={"public": {ANONYMOUS: PUBLISHED}},
     ),
 }
 
@@ -224,6 +238,8 @@ def policy_of(model: type) -> Policy:
 
 def rule_of(user: Any, model: type, action: str) -> Rule | None:
     rules = policy_of(model).rules(action)
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "active", True):
+    if not getattr(user, "is_authenticated", False):
+        return rules.get(ANONYMOUS)  # the anonymous reader: only what a policy names for it
+    if not getattr(user, "active", True):
         return None
     return rules.get(user.role)

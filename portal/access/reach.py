@@ -25,6 +25,9 @@ class Extent(enum.StrEnum):
     REGION = "region"  # the municipalities of one region
     OWN = "own"  # the user's own municipality
     ASSIGNED = "assigned"  # no municipality's rows, only the applications assigned to them
+    # The anonymous reader (``ANONYMOUS``): no municipality's rows by reach; only what a
+    # municipality agreed to publish (``rules.CONSENTED``, the policies' ``public`` action).
+    PUBLIC = "public"
     NONE = "none"
 
 
@@ -73,6 +76,10 @@ def _region(user: Any) -> Reach:
     return Reach(Extent.REGION, user.municipality_id, region) if region else Reach(Extent.NONE)
 
 
+# The anonymous reader's key in the policies: not a role anyone holds, but a reader the gate
+# knows (the public results and open data read as ``PUBLIC``, whoever asks).
+ANONYMOUS = "anonymous"
+
 # How far each role reaches. Leadership: the national leadership (tied to no municipality)
 # reaches all, a municipality's leadership its own.
 REACHES: dict[Role, Callable[[Any], Reach]] = {
@@ -86,8 +93,11 @@ REACHES: dict[Role, Callable[[Any], Reach]] = {
 
 
 def reach_of(user: Any) -> Reach:
-    """The user's reach; nothing for an anonymous or inactive user or a role not named."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "active", True):
+    """The user's reach: the public's for an anonymous reader (no municipality's rows of its
+    own); nothing for an inactive user or a role not named."""
+    if not getattr(user, "is_authenticated", False):
+        return Reach(Extent.PUBLIC)
+    if not getattr(user, "active", True):
         return Reach(Extent.NONE)
     reach = REACHES.get(getattr(user, "role", None))
     return reach(user) if reach is not None else Reach(Extent.NONE)

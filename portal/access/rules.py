@@ -18,6 +18,7 @@ from portal.applications.models import (
 )
 from portal.auth.models import User
 from portal.db import db
+from portal.openresults.models import PublicationConsent
 from portal.participations.models import Community, Participation
 from portal.programmes.models import Round, RoundStatus
 from portal.review.models import Review
@@ -232,3 +233,33 @@ def personal_or(rule: Rule) -> Rule:
             else rule.test(user, obj)
         ),
     )
+
+
+def _participation_of(model):
+    return model.id if model is Participation else model.participation_id
+
+
+def _consented_where(user: User, model) -> ColumnElement[bool]:
+    return exists().where(
+        PublicationConsent.participation_id == _participation_of(model),
+        PublicationConsent.published.is_(True),
+    )
+
+
+def _consented_test(user: User, obj) -> bool:
+    participation_id = obj.id if isinstance(obj, Participation) else obj.participation_id
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    PublicationConsent.participation_id == participation_id,
+                    PublicationConsent.published.is_(True),
+                )
+            )
+        )
+    )
+
+
+# A participation (or its figures) whose municipality's leadership agreed to publish it
+# (``openresults``): what the public reads. Reads nothing of the user.
+CONSENTED = Rule(_consented_where, _consented_test)

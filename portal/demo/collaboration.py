@@ -367,4 +367,7 @@ def load_collaboration(users: dict[str, User], now: datetime) -> None:
     from portal.demo.ended import load_ended
 
     load_ended(users, today)
+    from portal.openresults.demo import load_consents
+
+    load_consents(users)
     db.session.flush()
