@@ -1,14 +1,14 @@
 """The retention table's runs (issue 26: personal data that leaves when it should).
 
 Revision ID: k37_retention_runs
-Revises: k34_disagreement_threshold
+Revises: k36_publication_consents
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "k37_retention_runs"
-down_revision = "k34_disagreement_threshold"
+down_revision = "k36_publication_consents"
 branch_labels = None
 depends_on = None
 
