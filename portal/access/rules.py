@@ -232,3 +232,15 @@ def personal_or(rule: Rule) -> Rule:
             else rule.test(user, obj)
         ),
     )
+
+
+def of_application(rule: Rule) -> Rule:
+    """The rows of an application (``application_id``) that ``rule`` grants on the
+    application itself: a reviewer reads the submitted versions of an application assigned
+    to them, and nothing else of it."""
+    return Rule(
+        lambda user, model: model.application_id.in_(
+            select(Application.id).where(rule.where(user, Application)).correlate(None)
+        ),
+        lambda user, obj: bool(rule.test(user, obj.application)),
+    )
