@@ -84,6 +84,11 @@ class Subject:
         return self.obj.municipality_id
 
     @property
+    def municipality_name(self) -> str:
+        owner = self.obj.participation if self.kind == ThreadKind.REPORT else self.obj
+        return owner.municipality.name
+
+    @property
     def round(self) -> Round:
         if self.kind == ThreadKind.REPORT:
             return self.obj.participation.round
@@ -210,7 +215,7 @@ def inbox(user: User, limit: int = 200) -> list[InboxRow]:
                 thread=thread,
                 subject=subject,
                 title=describe(subject),
-                municipality=subject.obj.municipality.name,
+                municipality=subject.municipality_name,
                 unread=unread.get(thread.id, 0),
                 last=last,
             )
@@ -389,7 +394,7 @@ def _coordinators() -> list[User]:
 def _tell_the_other_side(subject: Subject, message: Message, actor: User) -> None:
     params = {**round_names(subject.round), "thread": subject.kind.value}
     if message.from_municipality:
-        params["municipality"] = subject.obj.municipality.name
+        params["municipality"] = subject.municipality_name
         notify_users(_coordinators(), "message_to_coordinators", params, link=subject.link)
         return
     if message.asks_correction and subject.kind == ThreadKind.APPLICATION:
