@@ -16,6 +16,7 @@ from portal.access.rules import (
     MEMBER,
     NATIONAL_OR_INVOLVED,
     NATIONAL_OR_MEMBER,
+    NONE,
     OWN,
     OWN_REVIEW,
     PERSONAL,
@@ -201,7 +202,7 @@ POLICIES: dict[type, Policy] = {
             Role.LEADERSHIP: personal_or(IN_REACH),
             Role.COORDINATOR: personal_or(ALL),
             # A reviewer's own notices (an application they scored has changed).
-            Role.REVIEWER: PERSONAL,
+            Role.REVIEWER: personal_or(NONE),
         },
         # The read mark is the municipality's: its own users keep it, national users leave
         # it alone. A personal notice (a file is ready) is marked by its user.
@@ -209,7 +210,7 @@ POLICIES: dict[type, Policy] = {
             Role.MUNICIPAL: personal_or(OWN),
             Role.LEADERSHIP: personal_or(OWN),
             Role.COORDINATOR: PERSONAL,
-            Role.REVIEWER: PERSONAL,
+            Role.REVIEWER: personal_or(NONE),
         },
     ),
     # A background job and its file: only the user who started it (``portal.jobs``; it

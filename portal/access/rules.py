@@ -37,6 +37,8 @@ def _mine(user: User) -> int | None:
 
 
 ALL = Rule(lambda user, model: true(), lambda user, obj: True)
+# No rows (combined with another rule: a reviewer's personal notices and nothing shared).
+NONE = Rule(lambda user, model: false(), lambda user, obj: False)
 
 # The user's own municipality's rows; a user tied to none sees nothing.
 OWN = Rule(
