@@ -15,7 +15,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "k35_conversations"
 down_revision: str | None = "j28_round_summaries"
 branch_labels: str | Sequence[str] | None = None

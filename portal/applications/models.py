@@ -202,9 +202,7 @@ class ApplicationVersion(Base):
     number: Mapped[int] = mapped_column(Integer)
     fields: Mapped[dict] = mapped_column(JSON, default=dict)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     application: Mapped[Application] = relationship()
     submitted_by: Mapped[User | None] = relationship()

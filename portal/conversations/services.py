@@ -199,6 +199,7 @@ def inbox(user: User, limit: int = 200) -> list[InboxRow]:
         db.session.scalars(
             access.visible(
                 select(Thread)
+                .options(selectinload(Thread.messages).selectinload(Message.author))
                 .order_by(Thread.last_message_at.desc(), Thread.id.desc())
                 .limit(limit),
                 user,

@@ -73,6 +73,8 @@ def _thread_page(subject: services.Subject, form=None, status=200):
 def _post(subject: services.Subject):
     if not services.may_read(current_user, subject):
         abort(404)
+    if not services.may_write(current_user, subject):
+        abort(403)  # reads along (a municipality's leadership), writes nothing
     form = MessageForm()
     if form.validate():
         ok, _message = commit_or_show(

@@ -110,9 +110,7 @@ def notify_users(
     texts.ensure(kind, stored)
     link = _checked_link(link)
     people = {u.id: u for u in users if getattr(u, "active", True)}
-    notices = [
-        Notification(user_id=uid, kind=kind, params=stored, link=link) for uid in people
-    ]
+    notices = [Notification(user_id=uid, kind=kind, params=stored, link=link) for uid in people]
     db.session.add_all(notices)
     addresses = dict.fromkeys(
         a for a in (valid_address(u.email) for u in people.values()) if a is not None

@@ -14,11 +14,32 @@ from portal.auth.models import Role
 from portal.db import db
 from portal.notifications.models import Notification, OutboxMessage
 from portal.review.models import Review, ReviewStatus
-from tests.applications.test_services import BEFORE, aarhus, complete, round_  # noqa: F401
+from tests.applications.test_services import BEFORE, DEADLINE, complete
 from tests.conftest import municipality
 
 
-def _submitted(round_, aarhus, data):  # noqa: F811
+@pytest.fixture
+def round_():
+    from datetime import timedelta
+
+    from portal.programmes.models import ProgrammeGoal
+    from tests.factories import create_programme, create_round
+
+    programme = create_programme()
+    programme.goals = [
+        ProgrammeGoal(position=0, text_da="At komme i gang"),
+        ProgrammeGoal(position=1, text_da="At udbrede til flere borgere"),
+    ]
+    db.session.flush()
+    return create_round(programme, opens_at=DEADLINE - timedelta(days=60), deadline_at=DEADLINE)
+
+
+@pytest.fixture
+def aarhus():
+    return municipality(751)
+
+
+def _submitted(round_, aarhus, data):
     application = services.start_application(round_, aarhus, data, actor=None, now=BEFORE)
     services.submit(application, actor=None, now=BEFORE)
     db.session.commit()
@@ -53,7 +74,7 @@ def test_word_diff_keeps_whitespace_and_marks_what_went_and_came():
 def test_each_submission_keeps_a_version_and_the_second_shows_what_changed(
     round_,
     aarhus,
-    make_user,  # noqa: F811
+    make_user,
 ):
     coordinator = make_user(Role.COORDINATOR)
     data = complete(round_)
@@ -91,7 +112,7 @@ def test_each_submission_keeps_a_version_and_the_second_shows_what_changed(
     )
 
 
-def test_reviewers_who_had_scored_are_told_that_it_changed(round_, aarhus, make_user):  # noqa: F811
+def test_reviewers_who_had_scored_are_told_that_it_changed(round_, aarhus, make_user):
     coordinator = make_user(Role.COORDINATOR)
     scored = make_user(Role.REVIEWER, name="Sofie Scorede")
     pending = make_user(Role.REVIEWER, name="Per Pending")
@@ -121,7 +142,7 @@ def test_the_versions_page_side_by_side_for_the_coordinator_and_the_assigned_rev
     aarhus,
     make_user,
     client,
-    login,  # noqa: F811
+    login,
 ):
     coordinator = make_user(Role.COORDINATOR)
     reviewer = make_user(Role.REVIEWER)
@@ -150,7 +171,7 @@ def test_the_versions_page_side_by_side_for_the_coordinator_and_the_assigned_rev
 def test_the_dossier_holds_the_versions_and_the_thread_without_attachment_contents(
     round_,
     aarhus,
-    make_user,  # noqa: F811
+    make_user,
 ):
     import io
 
@@ -191,7 +212,7 @@ def test_the_dossier_holds_the_versions_and_the_thread_without_attachment_conten
 
 
 @pytest.mark.parametrize("count", [1])
-def test_versions_are_kept_per_application(round_, aarhus, count):  # noqa: F811
+def test_versions_are_kept_per_application(round_, aarhus, count):
     application = _submitted(round_, aarhus, complete(round_))
     other = _submitted(round_, municipality(461), complete(round_))
     numbers = db.session.execute(
