@@ -8,22 +8,18 @@ policy for ``Thread``. Services flush; the caller commits."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from portal import access, files
-from portal.applications.models import Application
 from portal.audit import services as audit
-from portal.auth.models import Role, User
+from portal.auth.models import User
 from portal.conversations import attachments as checks
-from portal.conversations import labels
 from portal.conversations.models import (
     MAX_MESSAGE,
     Attachment,
@@ -32,210 +28,35 @@ from portal.conversations.models import (
     ThreadKind,
     ThreadRead,
 )
+from portal.conversations.reading import (  # noqa: F401  (the conversations' API)
+    InboxRow,
+    describe,
+    inbox,
+    last_read,
+    unread_counts,
+)
+from portal.conversations.subjects import (  # noqa: F401  (the conversations' API)
+    COLUMN,
+    Subject,
+    from_municipality,
+    may_ask_correction,
+    may_read,
+    may_write,
+    subject_of_thread,
+    thread_of,
+)
 from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations
-from portal.links import path_for
 from portal.notifications.services import notify, notify_users
 from portal.notifications.texts import round_names
-from portal.participations.models import Participation
-from portal.programmes.models import Round
-from portal.reporting.models import ReportingRequirement
 from portal.textcheck import cpr_problems
 from portal.xlsx_reading import Limits
-
-# The subject's foreign key on a thread, and the page that shows the subject.
-_COLUMN = {
-    ThreadKind.APPLICATION: Thread.application_id,
-    ThreadKind.PARTICIPATION: Thread.participation_id,
-    ThreadKind.REPORT: Thread.reporting_requirement_id,
-}
-_MODEL = {
-    ThreadKind.APPLICATION: Application,
-    ThreadKind.PARTICIPATION: Participation,
-    ThreadKind.REPORT: ReportingRequirement,
-}
-_PAGES = {
-    ThreadKind.APPLICATION: ("applications.detail", "application_id"),
-    ThreadKind.PARTICIPATION: ("participations.detail", "participation_id"),
-    ThreadKind.REPORT: ("reporting.detail", "item_id"),
-}
-_THREAD_PAGES = {
-    ThreadKind.APPLICATION: ("conversations.application", "application_id"),
-    ThreadKind.PARTICIPATION: ("conversations.participation", "participation_id"),
-    ThreadKind.REPORT: ("conversations.report", "item_id"),
-}
 
 EMPTY_MESSAGE = _l("Skriv en besked.")
 TOO_LONG = _l("Beskeden må højst være %(max)s tegn.")
 TOO_MANY_FILES = _l("Der kan højst vedhæftes %(max)s filer til en besked.")
 NOT_YOURS = _l("Du kan ikke skrive i denne samtale.")
 NO_CORRECTION = _l("Der kan kun bedes om rettelse af en ansøgning eller en rapport.")
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What a thread is about: the object, whose municipality it is, its round, its pages."""
-
-    kind: ThreadKind
-    obj: Any
-
-    @property
-    def municipality_id(self) -> int:
-        return self.obj.municipality_id
-
-    @property
-    def municipality_name(self) -> str:
-        owner = self.obj.participation if self.kind == ThreadKind.REPORT else self.obj
-        return owner.municipality.name
-
-    @property
-    def round(self) -> Round:
-        if self.kind == ThreadKind.REPORT:
-            return self.obj.participation.round
-        return self.obj.round
-
-    @property
-    def link(self) -> str:
-        endpoint, arg = _THREAD_PAGES[self.kind]
-        return path_for(endpoint, **{arg: self.obj.id})
-
-    @property
-    def page(self) -> str:
-        endpoint, arg = _PAGES[self.kind]
-        return path_for(endpoint, **{arg: self.obj.id})
-
-
-def subject_of_thread(thread: Thread) -> Subject:
-    kind = ThreadKind(thread.kind)
-    ident = {
-        ThreadKind.APPLICATION: thread.application_id,
-        ThreadKind.PARTICIPATION: thread.participation_id,
-        ThreadKind.REPORT: thread.reporting_requirement_id,
-    }[kind]
-    return Subject(kind, db.session.get(_MODEL[kind], ident))
-
-
-# -- who may ---------------------------------------------------------------------------------
-
-
-def may_read(user: User, subject: Subject) -> bool:
-    return access.allows_rows_of(user, subject.municipality_id, Thread, "read")
-
-
-def may_write(user: User, subject: Subject) -> bool:
-    return access.allows_rows_of(user, subject.municipality_id, Thread, "change")
-
-
-def may_ask_correction(user: User, subject: Subject) -> bool:
-    return subject.kind != ThreadKind.PARTICIPATION and access.allows_rows_of(
-        user, subject.municipality_id, Thread, "correct"
-    )
-
-
-def from_municipality(user: User) -> bool:
-    """Whether the user writes on the municipality's side (anyone tied to it), not as a
-    coordinator."""
-    return user.municipality_id is not None and user.role != Role.COORDINATOR
-
-
-# -- reading ---------------------------------------------------------------------------------
-
-
-def thread_of(subject: Subject) -> Thread | None:
-    return db.session.scalar(
-        select(Thread)
-        .where(_COLUMN[subject.kind] == subject.obj.id)
-        .options(
-            selectinload(Thread.messages).selectinload(Message.attachments),
-            selectinload(Thread.messages).selectinload(Message.author),
-        )
-    )
-
-
-def last_read(thread: Thread | None, user: User) -> int:
-    if thread is None:
-        return 0
-    row = db.session.get(ThreadRead, (thread.id, user.id))
-    return row.last_message_id if row is not None else 0
-
-
-def _unread_where(user: User):
-    return and_(
-        or_(Message.author_id.is_(None), Message.author_id != user.id),
-        Message.id > func.coalesce(ThreadRead.last_message_id, 0),
-    )
-
-
-def unread_counts(user: User, thread_ids: Iterable[int]) -> dict[int, int]:
-    """Per thread, the messages others wrote after the last one ``user`` marked read."""
-    ids = list(thread_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Message.thread_id, func.count(Message.id))
-        .outerjoin(
-            ThreadRead,
-            and_(ThreadRead.thread_id == Message.thread_id, ThreadRead.user_id == user.id),
-        )
-        .where(Message.thread_id.in_(ids), _unread_where(user))
-        .group_by(Message.thread_id)
-    ).all()
-    return {thread_id: count for thread_id, count in rows}
-
-
-@dataclass
-class InboxRow:
-    thread: Thread
-    subject: Subject
-    title: str
-    municipality: str
-    unread: int
-    last: Message | None
-
-
-def inbox(user: User, limit: int = 200) -> list[InboxRow]:
-    """The threads ``user`` may read, newest message first, with what is unread."""
-    threads = list(
-        db.session.scalars(
-            access.visible(
-                select(Thread)
-                .options(selectinload(Thread.messages).selectinload(Message.author))
-                .order_by(Thread.last_message_at.desc(), Thread.id.desc())
-                .limit(limit),
-                user,
-            )
-        )
-    )
-    unread = unread_counts(user, (t.id for t in threads))
-    rows = []
-    for thread in threads:
-        subject = subject_of_thread(thread)
-        last = thread.messages[-1] if thread.messages else None
-        rows.append(
-            InboxRow(
-                thread=thread,
-                subject=subject,
-                title=describe(subject),
-                municipality=subject.municipality_name,
-                unread=unread.get(thread.id, 0),
-                last=last,
-            )
-        )
-    return rows
-
-
-def describe(subject: Subject) -> str:
-    """The thread's subject in one line: what it is about and in which round."""
-    from portal.i18n import localized
-    from portal.reporting.labels import item_label
-
-    round_name = localized(subject.round, "name")
-    if subject.kind == ThreadKind.REPORT:
-        return f"{item_label(subject.obj)} · {round_name}"
-    return f"{labels.thread_title(subject.kind)} · {round_name}"
-
-
-# -- writing ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -276,7 +97,7 @@ def _thread_for(subject: Subject) -> Thread:
         kind=subject.kind,
         municipality_id=subject.municipality_id,
         round_id=subject.round.id,
-        **{_COLUMN[subject.kind].key: subject.obj.id},
+        **{COLUMN[subject.kind].key: subject.obj.id},
     )
     try:
         with db.session.begin_nested():  # another request may open it at the same moment
