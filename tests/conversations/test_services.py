@@ -168,3 +168,20 @@ def test_an_empty_message_and_a_cpr_number_are_refused(case):
     assert cpr.value.field == "body"
     db.session.rollback()
     assert db.session.scalar(select(func.count(Attachment.id))) == 0
+
+
+@pytest.mark.parametrize("thread", ["application", "participation", "report"])
+def test_each_kind_of_thread_has_its_own_words_in_danish_and_english(app, thread):
+    from flask_babel import force_locale
+
+    from portal.notifications import texts
+
+    params = {"round": "Skærmbesøg 2025", "round_en": "Screen visits 2025", "thread": thread}
+    words = {"application": "ansøgning", "participation": "deltagelse", "report": "rapport"}
+    with app.test_request_context():
+        subject, body = texts.email_texts("message_to_municipality", params)
+        assert words[thread] in subject.lower() and "Skærmbesøg 2025" in body
+        _, asked = texts.email_texts("message_to_municipality", {**params, "correction": "1"})
+        assert asked.endswith("Koordinatoren beder jer rette og indsende igen.")
+        with force_locale("en"):
+            assert "Screen visits 2025" in texts.notice_text("message_to_municipality", params)
