@@ -2,8 +2,9 @@
 participation and reporting item, its messages, attachments and read marks), and the
 versions an application keeps at each submission.
 
-Applications submitted before this revision have no version: their first version is the
-next submission.
+Each application submitted before this revision gets its first version from what it says
+now (a data step with ``sa.table``, no app models), so the first resubmission after the
+upgrade already shows what changed.
 
 Revision ID: k35_conversations
 Revises: j28_round_summaries
@@ -233,6 +234,100 @@ def upgrade() -> None:
             ["municipality_id"],
             unique=False,
         )
+    _first_versions()
+
+
+_FIELDS = (
+    "role",
+    "experience",
+    "competence_statement",
+    "capacity_statement",
+    "motivation",
+    "project_lead_name",
+    "project_lead_email",
+    "project_owner_name",
+    "project_owner_title",
+    "backing_board",
+    "backing_management",
+    "backing_political",
+)
+_BOOLEANS = {"backing_board", "backing_management", "backing_political"}
+
+
+def _first_versions() -> None:
+    """Version 1 of every application that has been submitted (``submitted_at`` set), as
+    ``portal.applications.versions.fields_of`` writes it."""
+    bind = op.get_bind()
+    applications = sa.table(
+        "applications",
+        sa.column("id", sa.Integer()),
+        sa.column("municipality_id", sa.Integer()),
+        sa.column("submitted_at", sa.DateTime(timezone=True)),
+        *(sa.column(n, sa.Boolean() if n in _BOOLEANS else sa.String()) for n in _FIELDS),
+    )
+    goals = sa.table(
+        "application_goals", sa.column("application_id", sa.Integer()), sa.column("goal_id")
+    )
+    programme_goals = sa.table(
+        "programme_goals",
+        sa.column("id", sa.Integer()),
+        sa.column("text_da", sa.String()),
+        sa.column("position", sa.Integer()),
+    )
+    members = sa.table(
+        "application_members",
+        sa.column("application_id", sa.Integer()),
+        sa.column("municipality_id", sa.Integer()),
+    )
+    municipalities = sa.table(
+        "municipalities", sa.column("id", sa.Integer()), sa.column("name", sa.String())
+    )
+    rows = bind.execute(
+        sa.select(applications).where(applications.c.submitted_at.is_not(None))
+    ).all()
+    if not rows:
+        return
+    goal_texts: dict[int, list[str]] = {}
+    for application_id, text in bind.execute(
+        sa.select(goals.c.application_id, programme_goals.c.text_da)
+        .join(programme_goals, programme_goals.c.id == goals.c.goal_id)
+        .order_by(goals.c.application_id, programme_goals.c.position)
+    ):
+        goal_texts.setdefault(application_id, []).append(text)
+    member_names: dict[int, list[str]] = {}
+    for application_id, name in bind.execute(
+        sa.select(members.c.application_id, municipalities.c.name).join(
+            municipalities, municipalities.c.id == members.c.municipality_id
+        )
+    ):
+        member_names.setdefault(application_id, []).append(name)
+    versions = sa.table(
+        "application_versions",
+        sa.column("application_id", sa.Integer()),
+        sa.column("municipality_id", sa.Integer()),
+        sa.column("number", sa.Integer()),
+        sa.column("fields", sa.JSON()),
+        sa.column("submitted_at", sa.DateTime(timezone=True)),
+        sa.column("submitted_by_id", sa.Integer()),
+    )
+    op.bulk_insert(
+        versions,
+        [
+            {
+                "application_id": row.id,
+                "municipality_id": row.municipality_id,
+                "number": 1,
+                "fields": {
+                    **{n: getattr(row, n) for n in _FIELDS},
+                    "goals": goal_texts.get(row.id, []),
+                    "members": sorted(member_names.get(row.id, [])),
+                },
+                "submitted_at": row.submitted_at,
+                "submitted_by_id": None,
+            }
+            for row in rows
+        ],
+    )
 
 
 def downgrade() -> None:
