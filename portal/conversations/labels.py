@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.audit.words import ACTIONS, OBJECTS
+from portal.audit.words import ACTIONS, FIELDS, OBJECTS
 from portal.conversations.models import ThreadKind
 from portal.notifications.texts import KINDS, Kind, Texts
 
@@ -72,6 +72,14 @@ ACTIONS.update(
         "message_posted": _l("Besked sendt"),
         "attachment_downloaded": _l("Bilag hentet"),
         "correction_requested": _l("Rettelse bedt om"),
+    }
+)
+FIELDS.update(
+    {
+        "thread_id": _l("Samtale nr."),
+        "attachments": _l("Bilag"),
+        "correction": _l("Beder om rettelse"),
+        "filename": _l("Fil"),
     }
 )
 OBJECTS.update(

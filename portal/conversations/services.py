@@ -166,7 +166,8 @@ def post_message(
         obj=message,
         **_filed_under(subject),
         thread_id=thread.id,
-        attachments=[f"{a.filename} ({a.size} B)" for a in message.attachments],
+        # one text, not a list: the log reads a list of two as "before → after"
+        attachments="; ".join(f"{a.filename} ({a.size} B)" for a in message.attachments) or None,
         correction=ask_correction or None,
     )
     return message

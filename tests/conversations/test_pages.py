@@ -167,3 +167,20 @@ def test_a_downloaded_attachment_is_the_stored_bytes(case, client, login):
 def test_the_inbox_says_so_when_there_is_nothing(client, login, make_user):
     login(make_user(Role.MUNICIPAL, code=101))
     assert "Der er ingen samtaler endnu." in client.get("/samtaler/").get_data(as_text=True)
+
+
+def test_the_audit_log_reads_the_conversations_lines(case, client, login):
+    services.post_message(
+        services.Subject(ThreadKind.APPLICATION, case.application),
+        "Se bilagene",
+        [
+            services.Upload(io.BytesIO(PDF), "a.pdf"),
+            services.Upload(io.BytesIO(PDF), "b.pdf"),
+        ],
+        actor=case.lead,
+    )
+    db.session.commit()
+    login(case.coordinator)
+    page = client.get("/logbog/").get_data(as_text=True)
+    assert "Besked sendt" in page
+    assert f"Bilag: a.pdf ({len(PDF)} B); b.pdf ({len(PDF)} B)" in page

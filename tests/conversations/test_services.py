@@ -94,7 +94,7 @@ def test_everything_posted_and_downloaded_is_in_the_audit_log(case):
         select(AuditEvent).where(AuditEvent.action == "message_posted")
     ).one()
     assert posted.municipality_id == case.application.municipality_id
-    assert posted.details["attachments"] == [f"b.pdf ({len(PDF)} B)"]
+    assert posted.details["attachments"] == f"b.pdf ({len(PDF)} B)"
 
 
 def test_asking_for_a_correction_reopens_the_application_with_the_message_as_reason(case):
