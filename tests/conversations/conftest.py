@@ -3,6 +3,8 @@ coordinator and two of Aarhus's project staff; and a record of what reached the 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy import select
 
@@ -11,7 +13,7 @@ from portal.applications.models import ApplicationStatus
 from portal.auth.models import Role
 from portal.db import db
 from portal.reporting.models import ReportingRequirement, ReportKind
-from tests.benefits.helpers import END, START
+from tests.benefits.helpers import END, START, participation_of
 from tests.factories import create_programme, create_round
 from tests.participations.helpers import approve
 
@@ -22,8 +24,6 @@ AARHUS, ODENSE = 751, 461
 def case(make_user):
     round_ = create_round(create_programme(), period_start=START, period_end=END)
     application = approve(round_, AARHUS)
-    from tests.benefits.helpers import participation_of
-
     participation = participation_of(round_, AARHUS)
     report = db.session.scalars(
         select(ReportingRequirement).where(
@@ -34,16 +34,16 @@ def case(make_user):
     application.status = ApplicationStatus.SUBMITTED
     db.session.commit()
 
-    class Case:
-        pass
-
-    c = Case()
-    c.round, c.application, c.participation, c.report = round_, application, participation, report
-    c.coordinator = make_user(Role.COORDINATOR, name="Karen Koordinator")
-    c.lead = make_user(Role.MUNICIPAL, code=AARHUS, name="Peter Projektleder")
-    c.colleague = make_user(Role.MUNICIPAL, code=AARHUS, name="Kirsten Kollega")
-    c.odense = make_user(Role.MUNICIPAL, code=ODENSE)
-    return c
+    return SimpleNamespace(
+        round=round_,
+        application=application,
+        participation=participation,
+        report=report,
+        coordinator=make_user(Role.COORDINATOR, name="Karen Koordinator"),
+        lead=make_user(Role.MUNICIPAL, code=AARHUS, name="Peter Projektleder"),
+        colleague=make_user(Role.MUNICIPAL, code=AARHUS, name="Kirsten Kollega"),
+        odense=make_user(Role.MUNICIPAL, code=ODENSE),
+    )
 
 
 @pytest.fixture
