@@ -184,3 +184,26 @@ def test_the_audit_log_reads_the_conversations_lines(case, client, login):
     page = client.get("/logbog/").get_data(as_text=True)
     assert "Besked sendt" in page
     assert f"Bilag: a.pdf ({len(PDF)} B); b.pdf ({len(PDF)} B)" in page
+
+
+def test_the_panels_on_the_participation_and_report_pages_only_for_those_who_may_read(
+    case, client, login, make_user
+):
+    services.post_message(
+        services.Subject(ThreadKind.PARTICIPATION, case.participation),
+        "Velkommen i fællesskabet",
+        actor=case.coordinator,
+    )
+    db.session.commit()
+    pages = (f"/deltagere/{case.participation.id}", f"/rapportering/{case.report.id}")
+    login(case.lead)
+    for path in pages:
+        page = client.get(path).get_data(as_text=True)
+        assert "Samtale med koordinatoren" in page, path
+    assert "1 ny" in client.get(pages[0]).get_data(as_text=True)
+    client.post("/logout")
+    login(make_user(Role.REGIONAL, code=751))  # reads Aarhus's figures, not its letters
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "conversation-panel" not in response.get_data(as_text=True), path
