@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.auth.user_views import bp as users_bp
     from portal.auth.views import bp as auth_bp
     from portal.benefits.views import bp as benefits_bp
+    from portal.conversations.views import bp as conversations_bp
     from portal.dashboards.views import bp as dashboards_bp
     from portal.health import bp as health_bp
     from portal.home.views import bp as home_bp
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(openresults_bp)
+    app.register_blueprint(conversations_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -191,9 +193,11 @@ def register_signals() -> None:
     connection per receiver, so several apps in one process connect once)."""
     from portal.reporting.schedule import connect_signals
     from portal.results.refresh import connect_signals as connect_results
+    from portal.review.changes import connect_signals as connect_review_changes
 
     connect_signals()
     connect_results()
+    connect_review_changes()
 
 
 def register_cli(app: Flask) -> None:

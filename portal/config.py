@@ -67,6 +67,10 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         # What an uploaded Excel workbook may unpack to (portal/xlsx_reading.py): members in
         # its zip, each member's and all members' uncompressed bytes, how tightly a large
         # member may be packed (uncompressed ÷ compressed), shared strings and cells.
+        # A message's attachment (``portal.conversations.attachments``): at most this many
+        # bytes, and at most ATTACHMENTS_PER_MESSAGE files to a message.
+        "ATTACHMENT_MAX_BYTES": _int(env, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+        "ATTACHMENTS_PER_MESSAGE": _int(env, "ATTACHMENTS_PER_MESSAGE", 5),
         "XLSX_MAX_MEMBERS": _int(env, "XLSX_MAX_MEMBERS", 1000),
         "XLSX_MAX_MEMBER_BYTES": _int(env, "XLSX_MAX_MEMBER_BYTES", 64 * 1024 * 1024),
         "XLSX_MAX_TOTAL_BYTES": _int(env, "XLSX_MAX_TOTAL_BYTES", 128 * 1024 * 1024),

@@ -5,12 +5,14 @@ from portal.applications.models import (
     Application,
     ApplicationMember,
     ApplicationStatus,
+    ApplicationVersion,
     DeadlineExtension,
 )
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
 from portal.auth.sso.models import ExternalLogin
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
+from portal.conversations.models import Attachment, Message, Thread, ThreadRead
 from portal.files.models import FileChunk, StoredFile
 from portal.jobs.models import Job, JobKind, JobLock, JobStatus
 from portal.municipalities.models import Municipality
@@ -33,6 +35,8 @@ __all__ = [
     "Application",
     "ApplicationMember",
     "ApplicationStatus",
+    "ApplicationVersion",
+    "Attachment",
     "AuditEvent",
     "Baseline",
     "BenefitLine",
@@ -52,6 +56,7 @@ __all__ = [
     "JobKind",
     "JobStatus",
     "Measurement",
+    "Message",
     "MonthResult",
     "Municipality",
     "Notification",
@@ -68,5 +73,7 @@ __all__ = [
     "Role",
     "Round",
     "Target",
+    "Thread",
+    "ThreadRead",
     "User",
 ]

@@ -283,3 +283,32 @@ def test_the_ended_collaborations_report_shows_the_benefit_a_year_after(app):
     [row] = rows(by_title(report, "Gevinster fastholdt et år efter"))
     assert row[0] == "Helsingør" and row[1] == "Ja, gevinsterne er fastholdt"
     assert row[4] == 12 and row[3] > 0  # twelve months measured after the end
+
+
+def test_the_demo_has_a_conversation_with_an_attachment_and_a_corrected_application():
+    """Odense and the coordinator exchange messages (Odense's budget attached); the
+    coordinator's correction reopened the application, and Odense's second submission shows
+    what changed."""
+    from portal import files
+    from portal.applications.versions import latest_changes, versions_of
+    from portal.conversations.models import Thread
+    from portal.demo.conversation import CORRECTED
+
+    load_demo()
+    open_round = get_round_by_slug("skaermbesoeg-demo-aaben")
+    thread = db.session.scalars(select(Thread).where(Thread.round_id == open_round.id)).one()
+    messages = thread.messages
+    assert [m.from_municipality for m in messages] == [True, False, True]
+    assert messages[1].asks_correction
+    (attachment,) = messages[0].attachments
+    assert attachment.content_type == "application/pdf"
+    assert files.read(attachment.key).startswith(b"%PDF-")
+    application = db.session.get(Application, thread.application_id)
+    assert application.status == ApplicationStatus.SUBMITTED
+    changes = latest_changes(versions_of(application.id))
+    assert [c.name for c in changes.changes] == ["motivation"]
+    assert changes.changes[0].new == CORRECTED
+    again = counts()
+    load_demo()
+    assert counts() == again
+    assert len(db.session.scalars(select(Thread)).all()) == 1

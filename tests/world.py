@@ -143,6 +143,7 @@ def build_world() -> World:
             user_id=colleague.id, kind="job_done", params={"round": "r", "file": "f.pdf"}
         )
         db.session.add(personal)
+        conversation = _conversation(round_, application, p, author=colleague)
         world.objects[code] = [
             application,
             *application.members,
@@ -158,6 +159,7 @@ def build_world() -> World:
             colleague,
             job,
             personal,
+            *conversation,
         ]
         world.values[code] = {
             "application_id": application.id,
@@ -172,6 +174,8 @@ def build_world() -> World:
             "item_id": item.id,
             "user_id": colleague.id,
             "job_id": job.id,
+            "thread_id": conversation[0].id,
+            "attachment_id": conversation[2].id,
             # not municipality-owned: the same for both
             "round_slug": round_.slug,
             "programme_slug": programme.slug,
@@ -187,6 +191,39 @@ def build_world() -> World:
         }
     db.session.commit()
     return world
+
+
+def _conversation(round_, application, participation, *, author) -> list:
+    """An application's thread with a message and a PDF attachment (its bytes in the file
+    store), and the application's first submitted version."""
+    from portal import files
+    from portal.applications.models import ApplicationVersion
+    from portal.conversations.models import Attachment, Message, Thread, ThreadKind
+
+    mid = participation.municipality_id
+    thread = Thread(
+        kind=ThreadKind.APPLICATION,
+        municipality_id=mid,
+        round_id=round_.id,
+        application_id=application.id,
+    )
+    message = Message(thread=thread, municipality_id=mid, author_id=author.id, body="Et spørgsmål")
+    key = f"conversations/world/{application.id}.pdf"
+    files.store().put(key, b"%PDF-1.4 world")
+    attachment = Attachment(
+        message=message,
+        municipality_id=mid,
+        key=key,
+        filename="bilag.pdf",
+        content_type="application/pdf",
+        size=14,
+    )
+    version = ApplicationVersion(
+        application_id=application.id, municipality_id=mid, number=1, fields={"motivation": "x"}
+    )
+    db.session.add_all([thread, message, attachment, version])
+    db.session.flush()
+    return [thread, message, attachment, version]
 
 
 def _extension(round_, municipality_id):
@@ -215,6 +252,8 @@ OWNED_ARGUMENTS = {
     "item_id",
     "user_id",
     "job_id",
+    "thread_id",
+    "attachment_id",
 }
 
 __all__ = ["OTHER", "OWN", "OWNED_ARGUMENTS", "World", "build_world"]

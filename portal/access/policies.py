@@ -18,6 +18,7 @@ from portal.access.rules import (
     MEMBER,
     NATIONAL_OR_INVOLVED,
     NATIONAL_OR_MEMBER,
+    NONE,
     OWN,
     OWN_REVIEW,
     PERSONAL,
@@ -26,11 +27,13 @@ from portal.access.rules import (
     Rule,
     either,
     national_or,
+    of_application,
     personal_or,
 )
 from portal.applications.models import (
     Application,
     ApplicationMember,
+    ApplicationVersion,
     DeadlineExtension,
 )
 from portal.audit.models import AuditEvent
@@ -43,6 +46,7 @@ from portal.benefits.models import (
     Measurement,
     Target,
 )
+from portal.conversations.models import Attachment, Message, Thread
 from portal.jobs.models import Job
 from portal.municipalities.models import Municipality
 from portal.notifications.models import Notification, OutboxMessage
@@ -111,6 +115,15 @@ SIDE_BY_SIDE = {
     Role.REGIONAL: IN_REACH,
     Role.COORDINATOR: ALL,
 }
+# A conversation (``portal.conversations``) is between a municipality's own users and the
+# coordinators: its leadership reads along, nobody else does — not reviewers (their notes
+# stay in the review), not regional consultants, not admins. A coordinator may ask for a
+# correction from a message (``correct``: it reopens the application or the report).
+CONVERSATION = Policy(
+    read={Role.MUNICIPAL: OWN, Role.LEADERSHIP: OWN, Role.COORDINATOR: ALL},
+    change={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
+    other={"correct": {Role.COORDINATOR: ALL}},
+)
 # Everyone signed in, each role by name (a role not named here gets nothing).
 EVERYONE = {role: ALL for role in Role}
 
@@ -138,6 +151,19 @@ POLICIES: dict[type, Policy] = {
         # Confirming or declining a joint application: the co-applicant's own staff.
         change={Role.MUNICIPAL: OWN},
     ),
+    # What an application said at each submission: its own staff, its leadership (or the
+    # national leadership), the coordinators and the reviewers assigned to it.
+    ApplicationVersion: Policy(
+        read={
+            Role.MUNICIPAL: OWN,
+            Role.LEADERSHIP: national_or(OWN),
+            Role.COORDINATOR: ALL,
+            Role.REVIEWER: of_application(ASSIGNED),
+        },
+    ),
+    Thread: CONVERSATION,
+    Message: CONVERSATION,
+    Attachment: CONVERSATION,
     DeadlineExtension: Policy(
         read={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
         change={Role.COORDINATOR: ALL},
@@ -188,6 +214,8 @@ POLICIES: dict[type, Policy] = {
             Role.MUNICIPAL: personal_or(OWN),
             Role.LEADERSHIP: personal_or(IN_REACH),
             Role.COORDINATOR: personal_or(ALL),
+            # A reviewer's own notices (an application they scored has changed).
+            Role.REVIEWER: personal_or(NONE),
         },
         # The read mark is the municipality's: its own users keep it, national users leave
         # it alone. A personal notice (a file is ready) is marked by its user.
@@ -195,6 +223,7 @@ POLICIES: dict[type, Policy] = {
             Role.MUNICIPAL: personal_or(OWN),
             Role.LEADERSHIP: personal_or(OWN),
             Role.COORDINATOR: PERSONAL,
+            Role.REVIEWER: personal_or(NONE),
         },
     ),
     # A background job and its file: only the user who started it (``portal.jobs``; it

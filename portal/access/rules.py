@@ -38,6 +38,8 @@ def _mine(user: User) -> int | None:
 
 
 ALL = Rule(lambda user, model: true(), lambda user, obj: True)
+# No rows (combined with another rule: a reviewer's personal notices and nothing shared).
+NONE = Rule(lambda user, model: false(), lambda user, obj: False)
 
 # The user's own municipality's rows; a user tied to none sees nothing.
 OWN = Rule(
@@ -263,3 +265,13 @@ def _consented_test(user: User, obj) -> bool:
 # A participation (or its figures) whose municipality's leadership agreed to publish it
 # (``openresults``): what the public reads. Reads nothing of the user.
 CONSENTED = Rule(_consented_where, _consented_test)
+def of_application(rule: Rule) -> Rule:
+    """The rows of an application (``application_id``) that ``rule`` grants on the
+    application itself: a reviewer reads the submitted versions of an application assigned
+    to them, and nothing else of it."""
+    return Rule(
+        lambda user, model: model.application_id.in_(
+            select(Application.id).where(rule.where(user, Application)).correlate(None)
+        ),
+        lambda user, obj: bool(rule.test(user, obj.application)),
+    )

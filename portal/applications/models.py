@@ -11,9 +11,11 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     ForeignKey,
+    Integer,
     String,
     Table,
     UniqueConstraint,
@@ -179,3 +181,28 @@ class DeadlineExtension(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     municipality: Mapped[Municipality] = relationship()
+
+
+class ApplicationVersion(Base):
+    """What an application said when it was submitted: every submission keeps one, so a
+    coordinator and the reviewers see what changed when a reopened application comes back
+    (``portal.applications.versions``). ``fields`` holds the values as they read then (goals
+    and co-applicants by name)."""
+
+    __tablename__ = "application_versions"
+    __table_args__ = (UniqueConstraint("application_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    application: Mapped[Application] = relationship()
+    submitted_by: Mapped[User | None] = relationship()

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from portal.applications import versions
 from portal.applications.checks import check_data, missing_for_submission
 from portal.applications.data import SNAPSHOT_FIELDS, ApplicationData
 from portal.applications.deadlines import (  # noqa: F401  (the application services' API)
@@ -224,6 +225,7 @@ def submit(
     application.submitted_at = now or utcnow()
     db.session.flush()
     _record_status(application, actor, ApplicationStatus.DRAFT, "application_submitted")
+    versions.record_version(application, actor=actor)
     notify(
         application.municipality_ids,
         "application_submitted",

@@ -6,12 +6,13 @@ from sqlalchemy.orm import selectinload
 
 from portal import access
 from portal.access import admits
-from portal.applications import checks, membership, queries, services
+from portal.applications import checks, membership, queries, services, versions
 from portal.applications.forms import ApplicationForm, ExtensionForm, ReopenForm
 from portal.applications.models import (
     Application,
     ApplicationMember,
     ApplicationStatus,
+    ApplicationVersion,
     DeadlineExtension,
 )
 from portal.applications.permissions import (
@@ -23,7 +24,7 @@ from portal.applications.permissions import (
     can_withdraw,
     is_own,
 )
-from portal.db import db, utcnow
+from portal.db import db, utcnow, valid_id
 from portal.errors import PortalError, RuleViolations
 from portal.municipalities.models import Municipality
 from portal.municipalities.services import active_municipalities
@@ -306,6 +307,42 @@ def remove_extension(extension_id: int):
     if commit_or_flash(lambda: services.remove_extension(extension, actor=current_user)):
         flash(_("Den forlængede frist er fjernet."), "success")
     return redirect(url_for(".extensions", slug=round_.slug))
+
+
+def _visible_versions(application: Application) -> list[ApplicationVersion]:
+    stmt = (
+        select(ApplicationVersion)
+        .where(ApplicationVersion.application_id == application.id)
+        .order_by(ApplicationVersion.number)
+    )
+    return list(db.session.scalars(access.visible(stmt, current_user)))
+
+
+@bp.app_template_global()
+def application_changes(application: Application):
+    """For an application's pages: what its last submission changed, when the user may
+    read its versions (the coordinators, its own staff, the reviewers assigned to it)."""
+    if not access.can(current_user, ApplicationVersion):
+        return None
+    return versions.latest_changes(_visible_versions(application))
+
+
+@bp.route("/<int:application_id>/versioner")
+@admits(ApplicationVersion)
+def version_history(application_id: int):
+    application = db.session.get(Application, application_id) if valid_id(application_id) else None
+    if application is None or not (
+        access.allows(current_user, application)
+        or access.allows(current_user, application, "review")
+    ):
+        abort(404)
+    found = _visible_versions(application)
+    return render_template(
+        "applications/versions.html",
+        application=application,
+        versions=found,
+        changes=versions.changes_between(found),
+    )
 
 
 @bp.app_context_processor

@@ -9,7 +9,8 @@ through the same services as the pages, so the demo shows what the portal really
 - Screen visits 2025 (``skaermbesoeg-2025``): a collaboration that began before the portal,
   registered with the participant import.
 - The open screen-visit round: Aarhus approved early as lead with its community formed,
-  Odense's application submitted, Aalborg's joint draft waiting for Vejle to confirm.
+  Odense's application submitted (corrected after a conversation with the coordinator,
+  ``portal.demo.conversation``), Aalborg's joint draft waiting for Vejle to confirm.
 - Figures for the two running rounds (``portal.demo.figures``): baselines, targets,
   measurements up to today and costs, through the file import.
 - An ended route-planning collaboration with Helsingør's follow-up a year after, with
@@ -323,10 +324,14 @@ def load_open_round(round_: Round, users: dict[str, User], now: datetime) -> Non
     )
     communities.create_community(round_, "Fællesskab Aarhus", actor=coordinator, lead=lead)
     odense_user = users["projektleder.odense@demo.dk"]
+    odense_data = data(experience="none")
     odense = applications.start_application(
-        round_, by_code[461], data(experience="none"), actor=odense_user, now=now
+        round_, by_code[461], odense_data, actor=odense_user, now=now
     )
     applications.submit(odense, actor=odense_user, now=now)
+    from portal.demo.conversation import load_conversation
+
+    load_conversation(odense, odense_data, odense_user, coordinator, now)
     applications.start_application(
         round_,
         by_code[851],

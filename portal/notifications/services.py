@@ -100,6 +100,32 @@ def notify_user(user: User, kind: str, params: dict[str, Any], *, link: str = ""
     return notice
 
 
+def notify_users(
+    users: Iterable[User], kind: str, params: dict[str, Any], *, link: str = ""
+) -> list[Notification]:
+    """A personal notice and an outbox e-mail for each of these users (the coordinators
+    told of a municipality's message, the reviewers told that an application they scored
+    has changed), one e-mail per address. Flushes only."""
+    stored = texts.storable(params)
+    texts.ensure(kind, stored)
+    link = _checked_link(link)
+    people = {u.id: u for u in users if getattr(u, "active", True)}
+    notices = [Notification(user_id=uid, kind=kind, params=stored, link=link) for uid in people]
+    db.session.add_all(notices)
+    addresses = dict.fromkeys(
+        a for a in (valid_address(u.email) for u in people.values()) if a is not None
+    )
+    if addresses:
+        subject, body = _email(kind, stored, link)
+        db.session.add_all(
+            OutboxMessage(municipality_id=None, to_address=a, subject=subject, body=body)
+            for a in addresses
+        )
+    db.session.flush()
+    _forget_unread()
+    return notices
+
+
 def _recipients(ids: list[int], extra_emails: Iterable[str]) -> dict[str, int | None]:
     """Address → municipality, in a stable order: each municipality's active municipal
     users, then the extra addresses; every address once."""

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from portal.applications.labels import experience_label, role_label, status_label
 from portal.applications.models import ApplicantRole, Application
+from portal.applications.versions import changes_between, versions_of
 from portal.db import utcnow
 from portal.i18n import local_date, local_datetime
 from portal.review.criteria import CRITERIA, format_score, weights
@@ -149,6 +150,45 @@ def review_facts(row: ReviewRow, round_) -> ReviewFacts:
 
 
 @dataclass
+class MessageFacts:
+    """A message of the application's thread as the dossier prints it: attachments by name
+    and size only, never their contents."""
+
+    author: str
+    side: str
+    at: str
+    text: str
+    attachments: list[str]
+    asks_correction: bool
+
+
+@dataclass
+class VersionFacts:
+    number: int
+    submitted_at: str
+    submitted_by: str
+
+
+def thread_facts(application: Application) -> list[MessageFacts]:
+    from portal.conversations.attachments import readable_size
+    from portal.conversations.models import ThreadKind
+    from portal.conversations.services import Subject, thread_of
+
+    thread = thread_of(Subject(ThreadKind.APPLICATION, application))
+    return [
+        MessageFacts(
+            author=m.author.name if m.author else _("Slettet bruger"),
+            side=_("kommunen") if m.from_municipality else _("koordinator"),
+            at=local_datetime(m.created_at),
+            text=m.body,
+            attachments=[f"{a.filename} ({readable_size(a.size)})" for a in m.attachments],
+            asks_correction=m.asks_correction,
+        )
+        for m in (thread.messages if thread else [])
+    ]
+
+
+@dataclass
 class Dossier:
     application: ApplicationFacts
     reviews: list[ReviewFacts]
@@ -160,6 +200,10 @@ class Dossier:
     decided_by: str
     generated_at: str
     weights: list[tuple[str, int]] = field(default_factory=list)
+    messages: list[MessageFacts] = field(default_factory=list)
+    versions: list[VersionFacts] = field(default_factory=list)
+    # What each submission changed, newest first (``applications.versions.VersionChanges``).
+    changes: list = field(default_factory=list)
 
 
 def build_dossier(application: Application) -> Dossier:
@@ -169,6 +213,7 @@ def build_dossier(application: Application) -> Dossier:
     done = progress(reviews)
     decided = application.decided_at is not None
     w = weights(round_)
+    kept = versions_of(application.id)
     return Dossier(
         application=application_facts(application),
         reviews=[review_facts(r, round_) for r in rows],
@@ -180,4 +225,14 @@ def build_dossier(application: Application) -> Dossier:
         decided_by=application.decided_by.name if application.decided_by else "",
         generated_at=local_datetime(utcnow()),
         weights=[(str(info.label), w[info.criterion]) for info in CRITERIA],
+        messages=thread_facts(application),
+        versions=[
+            VersionFacts(
+                v.number,
+                local_datetime(v.submitted_at),
+                v.submitted_by.name if v.submitted_by else "",
+            )
+            for v in kept
+        ],
+        changes=changes_between(kept),
     )

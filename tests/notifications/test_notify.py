@@ -154,6 +154,8 @@ def test_every_kind_renders_in_danish(app):
         "report": "statusrapporten for 4. kvartal 2025",
         "file": "fremdrift-skaermbesoeg-2025-kommuner.zip",
         "summary": "3 rækker læst: 3 nye, 0 ændret, 0 uændret.",
+        "thread": "report",  # the conversations' (each variant is rendered in their tests)
+        "version": 2,
     }
     for kind in texts.KINDS:
         notice = texts.notice_text(kind, params)
