@@ -7,7 +7,7 @@ now (a data step with ``sa.table``, no app models), so the first resubmission af
 upgrade already shows what changed.
 
 Revision ID: k35_conversations
-Revises: j28_round_summaries
+Revises: k34_disagreement_threshold
 Create Date: 2026-12-07 08:34:29.117892
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "k35_conversations"
-down_revision: str | None = "j28_round_summaries"
+down_revision: str | None = "k34_disagreement_threshold"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

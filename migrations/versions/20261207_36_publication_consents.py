@@ -1,7 +1,7 @@
 """A municipality's consent to publish its results of one collaboration (open results).
 
 Revision ID: k36_publication_consents
-Revises: k34_disagreement_threshold
+Revises: k35_conversations
 Create Date: 2026-12-07 08:45:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "k36_publication_consents"
-down_revision: str | None = "k34_disagreement_threshold"
+down_revision: str | None = "k35_conversations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
