@@ -131,11 +131,13 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
 
 # The retention table's defaults, in days: a rejected application's contact details three
 # years after the decision; a user who has not logged in for two years; the outbox's copy of
-# a sent e-mail after half a year; the audit log's actors and addresses after five years.
+# a sent e-mail after half a year; messages five years after their collaboration ended; the
+# audit log's actors and addresses after five years.
 RETENTION_DAYS = {
     "rejected_application_contacts": 3 * 365,
     "inactive_users": 2 * 365,
     "sent_emails": 183,
+    "messages": 5 * 365,
     "audit_log": 5 * 365,
 }
 

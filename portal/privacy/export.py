@@ -29,6 +29,20 @@ def register_attachments(source: AttachmentSource) -> AttachmentSource:
     return source
 
 
+@register_attachments
+def _message_attachments(user: User) -> Iterable[tuple[str, str]]:
+    """The files the person attached to their messages (``portal.conversations``)."""
+    from portal.conversations.models import Attachment, Message
+
+    rows = db.session.execute(
+        select(Attachment.id, Attachment.filename, Attachment.key)
+        .join(Message, Message.id == Attachment.message_id)
+        .where(Message.author_id == user.id)
+        .order_by(Attachment.id)
+    )
+    return [(f"{id_}-{name}", key) for id_, name, key in rows]
+
+
 def person_data(user: User) -> dict:
     own = db.session.execute(select(USERS).where(USERS.c.id == user.id)).mappings().one()
     return {

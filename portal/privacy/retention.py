@@ -15,15 +15,18 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
+from portal import files
 from portal.applications.models import Application, ApplicationStatus
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
+from portal.conversations.models import Attachment, Message, Thread
 from portal.db import db, utcnow
 from portal.notifications.models import OutboxMessage
 from portal.privacy.erasure import ERASED_DOMAIN, erase_person
 from portal.privacy.models import RetentionRun
+from portal.programmes.models import Round
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,33 @@ def _sent_apply(ids: Sequence[int]) -> None:
     )
 
 
+# Messages, after the collaboration's end ------------------------------------------------
+
+
+def _messages_due(cutoff: datetime) -> list[Item]:
+    rows = db.session.execute(
+        select(Message.id, Round.period_end)
+        .join(Thread, Thread.id == Message.thread_id)
+        .join(Round, Round.id == Thread.round_id)
+        .where(Round.period_end < cutoff.date())
+        .order_by(Message.id)
+    )
+    return [
+        Item("messages", id_, f"Besked {id_} (samarbejdet sluttede {end:%d.%m.%Y})")
+        for id_, end in rows
+    ]
+
+
+def _messages_apply(ids: Sequence[int]) -> None:
+    """The messages go, with their attachments' files; the thread stays (empty), and so does
+    the audit log's line of each message."""
+    store = files.store()
+    for key in db.session.scalars(select(Attachment.key).where(Attachment.message_id.in_(ids))):
+        store.delete(key)
+    db.session.execute(delete(Attachment).where(Attachment.message_id.in_(ids)))
+    db.session.execute(delete(Message).where(Message.id.in_(ids)))
+
+
 # The audit log --------------------------------------------------------------------------
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -190,6 +220,13 @@ RULES: tuple[Rule, ...] = (
         _l("efter afsendelsen"),
         _sent_due,
         _sent_apply,
+    ),
+    Rule(
+        "messages",
+        _l("Beskeder mellem kommune og koordinator med bilag"),
+        _l("efter samarbejdets afslutning"),
+        _messages_due,
+        _messages_apply,
     ),
     Rule(
         "audit_log",
