@@ -24,6 +24,7 @@ from portal.results.models import (
     ParticipationResult,
 )
 from portal.review.models import Review
+from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApplicantRole",
@@ -63,4 +64,6 @@ __all__ = [
     "Round",
     "Target",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]
