@@ -149,7 +149,12 @@ def rotate_secret(endpoint: WebhookEndpoint, *, actor: User, now: datetime | Non
     endpoint.previous_secret_until = now + grace_period()
     endpoint.secret = secret
     db.session.flush()
-    _audit("webhook_secret_rotated", endpoint, actor, grace_until=endpoint.previous_secret_until)
+    _audit(
+        "webhook_secret_rotated",
+        endpoint,
+        actor,
+        grace_until=endpoint.previous_secret_until.isoformat(),
+    )
     return secret
 
 
