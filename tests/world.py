@@ -143,6 +143,7 @@ def build_world() -> World:
             user_id=colleague.id, kind="job_done", params={"round": "r", "file": "f.pdf"}
         )
         db.session.add(personal)
+        hook, delivery = _webhook(p.municipality_id, starter)
         world.objects[code] = [
             application,
             *application.members,
@@ -158,6 +159,8 @@ def build_world() -> World:
             colleague,
             job,
             personal,
+            hook,
+            delivery,
         ]
         world.values[code] = {
             "application_id": application.id,
@@ -172,6 +175,8 @@ def build_world() -> World:
             "item_id": item.id,
             "user_id": colleague.id,
             "job_id": job.id,
+            "endpoint_id": hook.id,
+            "delivery_id": delivery.id,
             # not municipality-owned: the same for both
             "round_slug": round_.slug,
             "programme_slug": programme.slug,
@@ -215,6 +220,27 @@ OWNED_ARGUMENTS = {
     "item_id",
     "user_id",
     "job_id",
+    "endpoint_id",
+    "delivery_id",
 }
 
 __all__ = ["OTHER", "OWN", "OWNED_ARGUMENTS", "World", "build_world"]
+
+
+def _webhook(municipality_id, creator):
+    """The municipality's webhook endpoint with one failed delivery (``portal.webhooks``)."""
+    from portal.webhooks.events import queue_delivery
+    from portal.webhooks.models import DeliveryStatus, WebhookEndpoint
+
+    hook = WebhookEndpoint(
+        municipality_id=municipality_id,
+        url="https://93.184.215.14/hook",
+        events=["figures.changed"],
+        secret="whsec_" + "A" * 32,
+        created_by_id=creator.id,
+    )
+    db.session.add(hook)
+    delivery = queue_delivery(hook, "webhook.test", {"world": True})
+    delivery.status = DeliveryStatus.FAILED
+    db.session.flush()
+    return hook, delivery
