@@ -28,7 +28,7 @@ from standardwebhooks.webhooks import Webhook
 
 from portal.db import db, utcnow
 from portal.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from portal.webhooks.targets import RefusedTarget, check_url
+from portal.webhooks.targets import RefusedTarget, pinned
 
 log = logging.getLogger("portal.webhooks")
 
@@ -75,7 +75,7 @@ def backoff(attempts: int, config) -> timedelta:
     )
 
 
-def attempt(delivery: WebhookDelivery, *, now: datetime | None = None, client=None) -> str:
+def attempt(delivery: WebhookDelivery, *, now: datetime | None = None) -> str:
     """Post the delivery once and record the outcome; returns its status. Flushes only."""
     config = current_app.config
     now = now or utcnow()
@@ -84,19 +84,18 @@ def attempt(delivery: WebhookDelivery, *, now: datetime | None = None, client=No
     delivery.last_attempt_at = now
     code, error = None, ""
     try:
-        url = check_url(endpoint.url)  # again: the name may point elsewhere by now
-        own = client is None
-        client = client or _client(config)
-        try:
+        target = pinned(endpoint.url)  # checked again: the name may point elsewhere by now
+        # signed at the real time (``now`` may be a test's clock for the schedule)
+        headers = {**signed_headers(delivery, endpoint, utcnow()), "host": target.host}
+        # A client per attempt: a pooled connection to the same address could carry
+        # another name's TLS session.
+        with _client(config) as client:
             response = client.post(
-                url,
+                target.url,
                 content=delivery.body.encode(),
-                # signed at the real time (``now`` may be a test's clock for the schedule)
-                headers=signed_headers(delivery, endpoint, utcnow()),
+                headers=headers,
+                extensions={"sni_hostname": target.sni} if target.sni else {},
             )
-        finally:
-            if own:
-                client.close()
         code = response.status_code
         if not 200 <= code < 300:
             error = f"HTTP {code}"
@@ -172,18 +171,15 @@ def send_due(
     now = now or utcnow()
     result = SendResult()
     tried: list[int] = []
-    config = current_app.config
-    with _client(config) as client:
-        while len(tried) < limit:
-            delivery = db.session.scalar(_due(now, tried))
-            if delivery is None:
-                break
-            tried.append(delivery.id)
-            status = attempt(delivery, now=now, client=client)
-            bucket = {"delivered": result.delivered, "failed": result.failed}
-            bucket.get(status, result.retrying).append(delivery.id)
-            if after_each is not None:
-                after_each(delivery)
+    buckets = {"delivered": result.delivered, "failed": result.failed}
+    while len(tried) < limit:
+        delivery = db.session.scalar(_due(now, tried))
+        if delivery is None:
+            break
+        tried.append(delivery.id)
+        buckets.get(attempt(delivery, now=now), result.retrying).append(delivery.id)
+        if after_each is not None:
+            after_each(delivery)
     return result
 
 

@@ -2,7 +2,8 @@
 public addresses. A webhook is a request the portal makes on a user's word, so an address
 inside the portal's own network (the database, a metadata service, a router's admin page)
 is refused, at registration and again before every attempt (a name can be pointed
-elsewhere after it was registered). Redirects are never followed (``sending``).
+elsewhere after it was registered), and the attempt connects to the address that was
+checked (``pinned``). Redirects are never followed (``sending``).
 
 For tests and development only, ``WEBHOOKS_ALLOW_LOCALHOST`` lets ``http://`` and
 ``https://`` reach this machine (127.0.0.1, ::1, localhost) — nothing else private; the
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -51,6 +53,32 @@ def allows_localhost() -> bool:
 def check_url(url: str, *, resolve: bool = True) -> str:
     """The URL, stripped, when it may be called; ``RefusedTarget`` with the reason when not.
     ``resolve`` looks the host up and checks every address it has."""
+    return _checked(url, resolve=resolve)[0]
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A request to a checked address: ``url`` names the address itself, so the name cannot
+    be pointed elsewhere between the check and the connection (DNS rebinding); ``host`` goes
+    in the Host header and, for https, is the name TLS sends and the certificate must bear."""
+
+    url: str
+    host: str
+    sni: str | None
+
+
+def pinned(url: str) -> Pinned:
+    """The URL checked and pinned to the first of its checked addresses."""
+    url, parts, addresses = _checked(url, resolve=True)
+    address = addresses[0]
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    netloc = literal if parts.port is None else f"{literal}:{parts.port}"
+    target = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    host = parts.netloc.rpartition("@")[2]
+    return Pinned(target, host, parts.hostname if parts.scheme == "https" else None)
+
+
+def _checked(url: str, *, resolve: bool):
     url = (url or "").strip()
     try:
         parts = urlsplit(url)
@@ -65,11 +93,13 @@ def check_url(url: str, *, resolve: bool = True) -> str:
     local = allows_localhost() and _names_this_machine(host)
     if parts.scheme == "http" and not local:
         raise RefusedTarget(NOT_HTTPS)
+    addresses = []
     if resolve:
-        for address in addresses_of(host, port or (443 if parts.scheme == "https" else 80)):
+        addresses = addresses_of(host, port or (443 if parts.scheme == "https" else 80))
+        for address in addresses:
             if not (address.is_global or (local and address.is_loopback)):
                 raise RefusedTarget(_private(address))
-    return url
+    return url, parts, addresses
 
 
 def _names_this_machine(host: str) -> bool:

@@ -5,6 +5,8 @@ production configuration refuses."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from portal.config import ConfigError, load_config
@@ -13,7 +15,7 @@ from portal.errors import RuleViolations
 from portal.webhooks import services
 from portal.webhooks.models import DeliveryStatus, WebhookEndpoint
 from portal.webhooks.sending import send_due
-from portal.webhooks.targets import RefusedTarget, check_url
+from portal.webhooks.targets import RefusedTarget, addresses_of, check_url, pinned
 
 PRIVATE = [
     "https://10.0.0.7/hook",
@@ -103,3 +105,40 @@ def test_the_production_configuration_refuses_the_local_flag(tmp_path):
         load_config(tmp_path, {**env, "WEBHOOKS_ALLOW_LOCALHOST": ""})["WEBHOOKS_ALLOW_LOCALHOST"]
         is False
     )
+
+
+def _resolving(monkeypatch, address: str) -> None:
+    def getaddrinfo(host, port, *args, **kwargs):
+        assert host == "hooks.kommune.dk"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_a_name_that_resolves_inside_the_network_is_refused(monkeypatch):
+    _resolving(monkeypatch, "10.20.30.40")
+    with pytest.raises(RefusedTarget, match=r"privat netværk \(10\.20\.30\.40\)"):
+        check_url("https://hooks.kommune.dk/skalering")
+
+
+def test_an_attempt_connects_to_the_address_that_was_checked(monkeypatch):
+    """No second lookup between the check and the connection (DNS rebinding): the request
+    goes to the checked address, with the name in the Host header and in TLS."""
+    _resolving(monkeypatch, "93.184.215.14")
+    target = pinned("https://hooks.kommune.dk:8443/skalering?k=1")
+    assert target.url == "https://93.184.215.14:8443/skalering?k=1"
+    assert (target.host, target.sni) == ("hooks.kommune.dk:8443", "hooks.kommune.dk")
+
+
+def test_a_delivery_by_name_reaches_the_receiver_with_its_host_header(receiver, coordinator):
+    url = receiver.url.replace("127.0.0.1", "localhost")
+    endpoint, receiver.secret = services.create_endpoint(
+        services.EndpointData(url=url, events=["figures.changed"]), actor=coordinator
+    )
+    services.send_test(endpoint, actor=coordinator)
+    db.session.commit()
+    if addresses_of("localhost", 80)[0].version != 4:
+        pytest.skip("localhost is IPv6 first here; the receiver listens on IPv4")
+    assert send_due().delivered
+    (got,) = receiver.received
+    assert got.headers["host"] == url.split("/")[2]
