@@ -74,6 +74,7 @@ def _extra_commands() -> list[click.Command]:
     from portal.reporting.commands import reporting_group
     from portal.reports.commands import report_group
     from portal.results.commands import results_group
+    from portal.webhooks.commands import webhooks_group
 
     return [
         create_user_command,
@@ -88,6 +89,7 @@ def _extra_commands() -> list[click.Command]:
         report_group,
         results_group,
         worker_command,
+        webhooks_group,
     ]
 
 

@@ -171,3 +171,13 @@ def test_a_rotated_secret_and_the_old_one_both_verify_during_the_grace_period(
     except WebhookVerificationError:
         pass
     assert json.loads(last.body)["type"] == "webhook.test"
+
+
+def test_the_send_command_delivers_what_is_due(receiver, coordinator, app):
+    endpoint = _endpoint(receiver, coordinator)
+    delivery = _test_delivery(endpoint, coordinator)
+    result = app.test_cli_runner().invoke(args=["webhooks", "send"])
+    assert result.exit_code == 0, result.output
+    assert f"delivered: {delivery.message_id} (webhook.test)" in result.output
+    assert "Leveret: 1. Prøves igen: 0. Fejlet: 0." in result.output
+    assert len(receiver.accepted) == 1
