@@ -9,5 +9,6 @@ something happens in the portal, following Standard Webhooks 1.0.
 - ``targets``: which addresses may be called (https only; never a private network);
 - ``sending``: signing (the ``standardwebhooks`` library) and delivering with retries;
 - ``services``: registering, changing, deleting, rotating secrets, send again, test event;
-- ``tasks``: the worker's part; ``views``: the pages.
+- ``tasks``: the worker's part; ``commands``: ``portal webhooks send``;
+- ``views`` with ``forms`` and ``permissions``: the pages; ``words``: the audit log's words.
 """

@@ -28,6 +28,8 @@ from sqlalchemy import or_, select
 
 from portal.db import db, utcnow
 from portal.municipalities.models import Municipality
+from portal.notifications.services import absolute_link
+from portal.participations.models import Participation
 from portal.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -84,15 +86,11 @@ def _on_notice(_sender, *, kind, municipality_ids, params, link, **_extra) -> No
     event_type = NOTICE_EVENTS.get(kind)
     if event_type is None:
         return
-    from portal.notifications.services import absolute_link
-
     data = {"link": absolute_link(link) if link else "", "details": dict(params)}
     announce(Event(event_type, list(municipality_ids), data))
 
 
 def _on_figures(_sender, *, participation_ids=(), round_ids=(), programme_ids=(), **changes):
-    from portal.participations.models import Participation
-
     owners: dict[int, list[int]] = {}
     if participation_ids:
         rows = db.session.execute(
