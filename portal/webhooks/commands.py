@@ -8,8 +8,6 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from portal.db import db
-
 
 @click.group("webhooks")
 def webhooks_group() -> None:
@@ -24,14 +22,12 @@ def send_command(limit: int) -> None:
     from portal.webhooks.sending import send_due
 
     def report(delivery) -> None:
-        db.session.commit()  # each attempt is recorded at once
         line = f"{delivery.status.value}: {delivery.message_id} ({delivery.event_type})"
         if delivery.last_error:
             line += f" forsøg {delivery.attempts}: {delivery.last_error}"
         click.echo(line)
 
     result = send_due(limit, after_each=report)
-    db.session.commit()
     click.echo(
         f"Leveret: {len(result.delivered)}. Prøves igen: {len(result.retrying)}. "
         f"Fejlet: {len(result.failed)}."

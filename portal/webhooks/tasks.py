@@ -20,8 +20,7 @@ SOON = 1  # seconds after the commit: the worker reads what was committed
 @huey.task()
 @in_app_context
 def send_webhooks() -> None:
-    send_due(after_each=lambda _delivery: db.session.commit())
-    db.session.commit()
+    send_due()
     due = next_due()
     if due is not None:
         wait = (due - utcnow()).total_seconds()

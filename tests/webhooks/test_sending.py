@@ -15,8 +15,8 @@ from portal.audit.models import AuditEvent
 from portal.db import db, utcnow
 from portal.webhooks import services
 from portal.webhooks.models import DeliveryStatus
-from portal.webhooks.sending import send_due, signed_headers
-from tests.webhooks.conftest import BACKOFF
+from portal.webhooks.sending import CLAIM_MARGIN, claim, send_due, signed_headers
+from tests.webhooks.conftest import BACKOFF, TIMEOUT
 
 
 def _endpoint(receiver, actor, events=("application.submitted",)):
@@ -64,8 +64,9 @@ def test_the_receiver_refuses_a_replay_of_the_same_id_and_an_old_timestamp(recei
     again = httpx.post(receiver.url, content=first.body, headers=first.headers, timeout=5)
     assert again.status_code == 409  # the same webhook-id, correctly signed: a replay
 
-    old = signed_headers(delivery, endpoint, utcnow() - timedelta(minutes=10))
-    old["webhook-id"] = "msg_never_seen"
+    old = signed_headers(
+        "msg_never_seen", delivery.body, [receiver.secret], utcnow() - timedelta(minutes=10)
+    )
     late = httpx.post(receiver.url, content=first.body, headers=old, timeout=5)
     assert late.status_code == 401  # the library refuses a timestamp past its tolerance
     assert len(receiver.accepted) == 1
@@ -181,3 +182,16 @@ def test_the_send_command_delivers_what_is_due(receiver, coordinator, app):
     assert f"delivered: {delivery.message_id} (webhook.test)" in result.output
     assert "Leveret: 1. Prøves igen: 0. Fejlet: 0." in result.output
     assert len(receiver.accepted) == 1
+
+
+def test_a_claim_left_by_a_killed_worker_falls_due_again_by_itself(receiver, coordinator):
+    endpoint = _endpoint(receiver, coordinator)
+    delivery = _test_delivery(endpoint, coordinator)
+    t0 = utcnow()
+    assert claim(t0, []).delivery_id == delivery.id  # ... and the worker dies posting it
+    assert (delivery.attempts, delivery.status) == (1, DeliveryStatus.PENDING)
+
+    assert send_due(now=t0 + timedelta(seconds=30)).delivered == []  # still claimed
+    later = t0 + timedelta(seconds=TIMEOUT) + CLAIM_MARGIN
+    assert send_due(now=later).delivered == [delivery.id]
+    assert delivery.attempts == 2 and len(receiver.accepted) == 1
