@@ -5,6 +5,7 @@ own part of one), the collaboration's hears all."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from portal.webhooks import services
 from portal.webhooks.events import EVENTS
 from portal.webhooks.models import WebhookDelivery
 from portal.webhooks.sending import send_due
+from tests.conftest import municipality
 from tests.factories import create_programme, create_round
 from tests.participations.helpers import mid, participation
 from tests.webhooks.receiver import Receiver, running
@@ -131,3 +133,29 @@ def test_a_finished_report_file_is_report_ready_for_its_starters_municipality(ma
     assert ready["data"]["details"]["file"] == "tilskud.pdf"
     assert ready["data"]["link"].endswith("/filer/1")
     assert _payloads(other) == []
+
+
+def test_submitting_an_application_through_its_service_is_an_event(make_user):
+    """The hook sits where the portal tells the municipality (``notify``): the application
+    service's own submit, with nothing added beside it."""
+    from portal.applications import services as applications
+    from portal.programmes.models import ProgrammeGoal
+    from tests.applications.test_services import BEFORE, DEADLINE, complete
+
+    aarhus_hook = _endpoint(make_user(Role.MUNICIPAL, 751), events=["application.submitted"])
+    odense_hook = _endpoint(make_user(Role.MUNICIPAL, 461), events=["application.submitted"])
+    programme = create_programme()
+    programme.goals = [ProgrammeGoal(position=0, text_da="At komme i gang")]
+    the_round = create_round(
+        programme, opens_at=DEADLINE - timedelta(days=60), deadline_at=DEADLINE
+    )
+    application = applications.start_application(
+        the_round, municipality(751), complete(the_round), actor=None, now=BEFORE
+    )
+    applications.submit(application, actor=None, now=BEFORE)
+    db.session.commit()
+    (submitted,) = _payloads(aarhus_hook)
+    assert submitted["type"] == "application.submitted"
+    assert submitted["data"]["details"]["round"] == the_round.name_da
+    assert submitted["data"]["link"].endswith(f"/{application.id}")
+    assert _payloads(odense_hook) == []
