@@ -4,7 +4,8 @@ The portal already says when these things happen; the webhooks listen there, onc
 
 - the notices (``notifications.signals.notice_written``): an application submitted or
   decided, a report item overdue (the daily reminders), a report file ready (a job done);
-- the house's one "figures changed" signal (``portal.signals.figures_changed``).
+- the house's one "figures changed" signal (``portal.signals.figures_changed``);
+- a stored report the worker rendered anew after a change (``portal.signals.report_stored``).
 
 What a transaction announces is gathered on the session and written to the outbox
 (``WebhookDelivery``) just before it commits — in the same transaction, so an event is never
@@ -27,6 +28,7 @@ from sqlalchemy import event as orm_event
 from sqlalchemy import or_, select
 
 from portal.db import db, utcnow
+from portal.links import path_for
 from portal.municipalities.models import Municipality
 from portal.notifications.services import absolute_link
 from portal.participations.models import Participation
@@ -106,6 +108,24 @@ def _on_figures(_sender, *, participation_ids=(), round_ids=(), programme_ids=()
         "numbers": bool(changes.get("numbers", True)),
     }
     announce(Event(FIGURES_CHANGED, sorted(owners), data, owners))
+
+
+def _on_report_stored(_sender, *, kind, scope, viewer=None, **_extra) -> None:
+    """A municipality's own report tells that municipality; a round's or the national one
+    the collaboration; a community's (one variant per member) is not announced."""
+    if scope.community is not None or scope.region is not None or viewer is not None:
+        return
+    values = {"slug": scope.round.slug} if scope.round is not None else {}
+    if scope.municipality is not None:
+        values["kommune"] = scope.municipality.code
+    endpoint = "reports.progress" if kind == "progress" else "reports.funding"
+    data = {
+        "report": kind,
+        "round": {"slug": scope.round.slug, "name": scope.round.name_da} if scope.round else None,
+        "link": absolute_link(path_for(endpoint, **values)),
+    }
+    ids = [scope.municipality.id] if scope.municipality is not None else []
+    announce(Event(REPORT_READY, ids, data))
 
 
 def _merge_figures(events: list[Event]) -> list[Event]:
@@ -246,10 +266,11 @@ def _after_soft_rollback(session, _previous) -> None:
 def listen() -> None:
     """Hear the notices and the figures; write the events at each commit. Once per process."""
     from portal.notifications.signals import notice_written
-    from portal.signals import figures_changed
+    from portal.signals import figures_changed, report_stored
 
     notice_written.connect(_on_notice)
     figures_changed.connect(_on_figures)
+    report_stored.connect(_on_report_stored)
     for name, func in (
         ("before_commit", _before_commit),
         ("after_commit", _after_commit),

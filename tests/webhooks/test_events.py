@@ -159,3 +159,28 @@ def test_submitting_an_application_through_its_service_is_an_event(make_user):
     assert submitted["data"]["details"]["round"] == the_round.name_da
     assert submitted["data"]["link"].endswith(f"/{application.id}")
     assert _payloads(odense_hook) == []
+
+
+def test_a_municipalitys_report_rendered_anew_by_the_worker_is_report_ready(make_user, monkeypatch):
+    from portal.reports.scope import ReportScope
+    from portal.reports.stored import render_and_store
+    from tests.test_url_map_sweep import _Typesetless
+
+    monkeypatch.setattr("portal.pdf.HTML", _Typesetless)  # the event, not the typesetting
+    aarhus, _odense = _two_municipalities()
+    aarhus_hook = _endpoint(make_user(Role.MUNICIPAL, 751))
+    odense_hook = _endpoint(make_user(Role.MUNICIPAL, 461))
+    collaboration = _endpoint(make_user(Role.COORDINATOR))
+    scope = ReportScope(round=aarhus.round, municipality=aarhus.municipality)
+
+    render_and_store("funding", scope, "da")  # a reader's job: its own notice says so
+    assert _payloads(aarhus_hook) == []
+    render_and_store("progress", scope, "da", announce=True)  # the worker, after a change
+
+    (ready,) = _payloads(aarhus_hook)
+    assert ready["type"] == "report.ready"
+    assert ready["data"]["report"] == "progress"
+    assert ready["data"]["round"]["slug"] == aarhus.round.slug
+    assert ready["data"]["link"].endswith(f"/fremdrift/{aarhus.round.slug}?kommune=751")
+    assert _payloads(odense_hook) == []
+    assert [p["type"] for p in _payloads(collaboration)] == ["report.ready"]
