@@ -136,3 +136,14 @@ def test_edit_new_secret_test_event_and_send_again_from_the_page(client, login, 
         "webhook_test_sent",
         "webhook_resent",
     } <= actions
+
+
+def test_a_coordinator_sees_the_collaborations_and_every_municipalitys_endpoints(
+    client, login, coordinator, municipal
+):
+    _endpoint(coordinator, url=PUBLIC + "/samarbejde")
+    _endpoint(municipal, url=PUBLIC + "/aarhus")
+    login(coordinator)
+    page = client.get("/webhooks/").get_data(as_text=True)
+    assert page.index("Hele samarbejdet") < page.index("Aarhus")
+    assert PUBLIC + "/samarbejde" in page and PUBLIC + "/aarhus" in page
