@@ -51,12 +51,15 @@ def register_extensions(app: Flask) -> None:
     from portal.privacy import tasks as _retention  # noqa: F401 (its periodic task)
     from portal.reporting import tasks as _reminders  # noqa: F401 (its periodic task)
     from portal.reports import jobs as _reports  # noqa: F401 (its jobs)
+    from portal.webhooks import events as webhook_events
+    from portal.webhooks import tasks as _webhooks  # noqa: F401 (its tasks)
 
     db.init_app(app)
     files.init_app(app)
     app.config.setdefault("JOBS_IMMEDIATE", app.testing)
     queue.init_app(app)
     tasks.watch_figures()
+    webhook_events.listen()
     csrf.init_app(app)
     babel.init_app(
         app,
@@ -122,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.reporting.views import bp as reporting_bp
     from portal.reports.views import bp as reports_bp
     from portal.review.views import bp as review_bp
+    from portal.webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
@@ -144,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(openresults_bp)
     app.register_blueprint(conversations_bp)
+    app.register_blueprint(webhooks_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -171,6 +176,7 @@ def register_template_helpers(app: Flask) -> None:
     from portal.participations.permissions import TEMPLATE_PERMISSIONS as participation_permissions
     from portal.reporting.permissions import TEMPLATE_PERMISSIONS as reporting_permissions
     from portal.reports.permissions import TEMPLATE_PERMISSIONS as reports_permissions
+    from portal.webhooks.permissions import can_manage_webhooks
 
     app.jinja_env.globals.update(template_globals())
     app.jinja_env.globals.update(
@@ -180,6 +186,7 @@ def register_template_helpers(app: Flask) -> None:
         too_few_text=too_few_text,
         unread_notices=unread_count,
         can_manage_outbox=can_manage_outbox,
+        can_manage_webhooks=can_manage_webhooks,
         **benefits_permissions,
         **application_permissions,
         **participation_permissions,

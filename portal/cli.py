@@ -75,6 +75,7 @@ def _extra_commands() -> list[click.Command]:
     from portal.reporting.commands import reporting_group
     from portal.reports.commands import report_group
     from portal.results.commands import results_group
+    from portal.webhooks.commands import webhooks_group
 
     return [
         create_user_command,
@@ -90,6 +91,7 @@ def _extra_commands() -> list[click.Command]:
         results_group,
         retention_command,
         worker_command,
+        webhooks_group,
     ]
 
 

@@ -126,6 +126,16 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
             kind: _int(env, f"RETENTION_{kind.upper()}_DAYS", days)
             for kind, days in RETENTION_DAYS.items()
         },
+        # Signed webhooks (portal.webhooks): a request's timeout, how many attempts, the
+        # pause after the first failure (doubling each time, up to the max), and how long a
+        # rotated secret keeps signing beside the new one. WEBHOOKS_ALLOW_LOCALHOST lets
+        # webhooks reach http(s)://127.0.0.1 / localhost: for tests and development only.
+        "WEBHOOKS_TIMEOUT_SECONDS": _int(env, "WEBHOOKS_TIMEOUT_SECONDS", 10),
+        "WEBHOOKS_MAX_ATTEMPTS": _int(env, "WEBHOOKS_MAX_ATTEMPTS", 8),
+        "WEBHOOKS_BACKOFF_SECONDS": _int(env, "WEBHOOKS_BACKOFF_SECONDS", 30),
+        "WEBHOOKS_BACKOFF_MAX_SECONDS": _int(env, "WEBHOOKS_BACKOFF_MAX_SECONDS", 6 * 3600),
+        "WEBHOOKS_SECRET_GRACE_HOURS": _int(env, "WEBHOOKS_SECRET_GRACE_HOURS", 24),
+        "WEBHOOKS_ALLOW_LOCALHOST": _local_webhooks(env, production),
     }
 
 
@@ -140,6 +150,14 @@ RETENTION_DAYS = {
     "messages": 5 * 365,
     "audit_log": 5 * 365,
 }
+
+
+def _local_webhooks(env, production: bool) -> bool:
+    allowed = _flag(env, "WEBHOOKS_ALLOW_LOCALHOST", False)
+    if allowed and production:
+        # a webhook to the portal's own host is a request into its own network
+        raise ConfigError("WEBHOOKS_ALLOW_LOCALHOST is for tests and development only")
+    return allowed
 
 
 def _file_store(env) -> str:

@@ -29,6 +29,7 @@ from portal.results.models import (
     ParticipationResult,
 )
 from portal.review.models import Review
+from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApplicantRole",
@@ -76,4 +77,6 @@ __all__ = [
     "Thread",
     "ThreadRead",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

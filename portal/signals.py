@@ -42,3 +42,10 @@ def send_figures_changed(
         programme_ids=tuple(sorted(set(programme_ids))),
         numbers=numbers,
     )
+
+
+# ``report_stored``: the worker stored a newly rendered report (``reports.stored``), in the
+# transaction that stores it: ``kind`` ("progress" or "funding") and its ``scope``
+# (``reports.scope.ReportScope``). ``webhooks`` tells the report's municipality (or, for a
+# round's or the national report, the collaboration) that it is ready.
+report_stored = _signals.signal("report-stored")

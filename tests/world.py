@@ -144,6 +144,7 @@ def build_world() -> World:
         )
         db.session.add(personal)
         conversation = _conversation(round_, application, p, author=colleague)
+        hook, delivery = _webhook(p.municipality_id, starter)
         world.objects[code] = [
             application,
             *application.members,
@@ -160,6 +161,8 @@ def build_world() -> World:
             job,
             personal,
             *conversation,
+            hook,
+            delivery,
         ]
         world.values[code] = {
             "application_id": application.id,
@@ -176,6 +179,8 @@ def build_world() -> World:
             "job_id": job.id,
             "thread_id": conversation[0].id,
             "attachment_id": conversation[2].id,
+            "endpoint_id": hook.id,
+            "delivery_id": delivery.id,
             # not municipality-owned: the same for both
             "round_slug": round_.slug,
             "programme_slug": programme.slug,
@@ -254,6 +259,27 @@ OWNED_ARGUMENTS = {
     "job_id",
     "thread_id",
     "attachment_id",
+    "endpoint_id",
+    "delivery_id",
 }
 
 __all__ = ["OTHER", "OWN", "OWNED_ARGUMENTS", "World", "build_world"]
+
+
+def _webhook(municipality_id, creator):
+    """The municipality's webhook endpoint with one failed delivery (``portal.webhooks``)."""
+    from portal.webhooks.events import queue_delivery
+    from portal.webhooks.models import DeliveryStatus, WebhookEndpoint
+
+    hook = WebhookEndpoint(
+        municipality_id=municipality_id,
+        url="https://93.184.215.14/hook",
+        events=["figures.changed"],
+        secret="whsec_" + "A" * 32,
+        created_by_id=creator.id,
+    )
+    db.session.add(hook)
+    delivery = queue_delivery(hook, "webhook.test", {"world": True})
+    delivery.status = DeliveryStatus.FAILED
+    db.session.flush()
+    return hook, delivery

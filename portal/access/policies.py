@@ -55,6 +55,7 @@ from portal.participations.models import Community, Disbursement, Participation
 from portal.programmes.models import Programme, Round
 from portal.reporting.models import ReportingRequirement
 from portal.review.models import Review
+from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,16 @@ POLICIES: dict[type, Policy] = {
         change={Role.COORDINATOR: ALL, Role.ADMIN: ALL},
     ),
     AuditEvent: Policy(read={Role.COORDINATOR: ALL, Role.ADMIN: ALL}),
+    # Webhooks (``portal.webhooks``): a municipality's own staff keep its endpoints and see
+    # their deliveries; coordinators keep the collaboration's and see every one.
+    WebhookEndpoint: Policy(
+        read={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
+        change={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
+    ),
+    WebhookDelivery: Policy(
+        read={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
+        change={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
+    ),
     # Users and the municipality register: the admins' (DESIGN's roles).
     User: Policy(read={Role.ADMIN: ALL}, change={Role.ADMIN: ALL}),
     Municipality: Policy(read=EVERYONE, change={Role.ADMIN: ALL}),

@@ -24,6 +24,7 @@ from portal.municipalities.models import Municipality
 from portal.notifications import texts
 from portal.notifications.models import Notification, OutboxMessage
 from portal.notifications.permissions import can_mark_read
+from portal.notifications.signals import notice_written
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ def notify(
         )
     db.session.flush()
     _forget_unread()
+    notice_written.send(None, kind=kind, municipality_ids=ids, params=stored, link=link)
     return notices
 
 
@@ -97,6 +99,8 @@ def notify_user(user: User, kind: str, params: dict[str, Any], *, link: str = ""
     db.session.add(notice)
     db.session.flush()
     _forget_unread()
+    mine = [user.municipality_id] if user.municipality_id is not None else []
+    notice_written.send(None, kind=kind, municipality_ids=mine, params=stored, link=notice.link)
     return notice
 
 

@@ -34,6 +34,7 @@ from portal.reports.funding import funding_report
 from portal.reports.pdf import report_pdf
 from portal.reports.progress import progress_report
 from portal.reports.scope import ReportScope, ScopeKind
+from portal.signals import report_stored
 
 KINDS = ("progress", "funding")
 
@@ -192,7 +193,13 @@ def build(kind: str, scope: ReportScope, viewer: int | None = None):
 
 
 def render_and_store(
-    kind: str, scope: ReportScope, locale: str, viewer: int | None = None, version: str = ""
+    kind: str,
+    scope: ReportScope,
+    locale: str,
+    viewer: int | None = None,
+    version: str = "",
+    *,
+    announce: bool = False,
 ) -> tuple[StoredReport, bytes | None]:
     """The stored PDF of the scope's current data, rendered now when missing (by a job or
     the worker, never a request), and its bytes when they were just made. Commits: what the
@@ -214,6 +221,8 @@ def render_and_store(
     store = files.store()
     store.put(_name_key(key), name.encode())
     store.put(key, data)  # the PDF last: a reader who finds it finds its name too
+    if announce:  # the worker's background rendering (``portal.signals.report_stored``)
+        report_stored.send(None, kind=kind, scope=scope, viewer=viewer)
     db.session.commit()
     return StoredReport(key, name), data
 
@@ -256,7 +265,7 @@ def prerender_all(locale: str = "da") -> int:
     how many were rendered."""
     made = 0
     for kind, scope, viewer, version in list(_every_report(national_rounds())):
-        _, data = render_and_store(kind, scope, locale, viewer, version)
+        _, data = render_and_store(kind, scope, locale, viewer, version, announce=True)
         made += data is not None
     return made
 
