@@ -1,7 +1,7 @@
 """Single sign-on: which identity at which provider (issuer, subject) is which user.
 
 Revision ID: k32_external_logins
-Revises: j28_round_summaries
+Revises: k31_webhooks
 Create Date: 2026-12-07 08:50:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "k32_external_logins"
-down_revision: str | None = "j28_round_summaries"
+down_revision: str | None = "k31_webhooks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
