@@ -17,6 +17,7 @@ from portal.db import db
 from portal.privacy import retention
 from portal.privacy.erasure import erase_person, erasure_preview, is_erased, stand_in
 from portal.privacy.export import person_zip
+from portal.privacy import words as _words  # noqa: F401 (the audit log's words)
 from portal.privacy.forms import EraseForm
 from portal.privacy.models import RetentionRun
 from portal.web import commit_or_show, run_and_commit
