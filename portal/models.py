@@ -9,6 +9,7 @@ from portal.applications.models import (
 )
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
+from portal.auth.sso.saml.models import SamlMessage
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
 from portal.files.models import FileChunk, StoredFile
 from portal.jobs.models import Job, JobKind, JobLock, JobStatus
@@ -61,6 +62,7 @@ __all__ = [
     "Review",
     "Role",
     "Round",
+    "SamlMessage",
     "Target",
     "User",
 ]

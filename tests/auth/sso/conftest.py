@@ -1,0 +1,55 @@
+"""Keys, certificates and the fixture identity provider, made once per test run."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from portal.auth.sso.saml import store
+from portal.auth.sso.saml.settings import SamlSettings, read_idp_metadata
+from tests.auth.sso.saml_idp import SP_ENTITY_ID, FixtureIdP, idp_metadata, key_and_certificate
+
+ACS_URL = "http://localhost/sso/saml/acs"
+
+
+@pytest.fixture(scope="session")
+def saml_keys():
+    return {
+        "idp": key_and_certificate("Fixture Context Handler"),
+        "sp": key_and_certificate("Skaleringsportalen test SP"),
+        "stranger": key_and_certificate("Someone else"),
+    }
+
+
+@pytest.fixture(scope="session")
+def fixture_idp(saml_keys) -> FixtureIdP:
+    key, certificate = saml_keys["idp"]
+    return FixtureIdP(key, certificate, saml_keys["sp"][1])
+
+
+@pytest.fixture
+def saml_settings(saml_keys) -> SamlSettings:
+    sp_key, sp_certificate = saml_keys["sp"]
+    return SamlSettings(
+        entity_id=SP_ENTITY_ID,
+        certificate=sp_certificate,
+        key=sp_key,
+        idp=read_idp_metadata(idp_metadata(saml_keys["idp"][1])),
+        required_loa=None,
+        signature_algorithm=__import__("signxml").SignatureMethod.SHA256_RSA_MGF1,
+    )
+
+
+@pytest.fixture
+def sent_request():
+    """A request this browser sent and is waiting for: (request id, the browser's secret)."""
+
+    def send(next_path: str | None = None) -> tuple[str, str]:
+        request_id, secret = "_" + uuid.uuid4().hex, secrets.token_urlsafe(32)
+        store.remember_request(request_id, secret, next_path, timedelta(minutes=15))
+        return request_id, secret
+
+    return send
