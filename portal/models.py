@@ -9,6 +9,7 @@ from portal.applications.models import (
 )
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
+from portal.auth.sso.models import ExternalLogin
 from portal.auth.sso.saml.models import SamlMessage
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
 from portal.files.models import FileChunk, StoredFile
@@ -39,6 +40,7 @@ __all__ = [
     "CostKind",
     "DeadlineExtension",
     "Disbursement",
+    "ExternalLogin",
     "Indicator",
     "IndicatorResultRow",
     "LineMonthResult",

@@ -3,7 +3,7 @@ waiting for their answer (bound to the browser that asked), and the assertions a
 until they expire so that none is accepted twice by any app process.
 
 Revision ID: k33_saml_messages
-Revises: j28_round_summaries
+Revises: k32_external_logins
 Create Date: 2026-12-07 09:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "k33_saml_messages"
-down_revision: str | None = "j28_round_summaries"
+down_revision: str | None = "k32_external_logins"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

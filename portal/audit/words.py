@@ -11,6 +11,8 @@ from flask_babel import lazy_gettext as _l
 ACTIONS = {
     "login": _l("Logget ind"),
     "login_failed": _l("Mislykket login"),
+    "sso_refused": _l("Login med organisationens login afvist"),
+    "sso_linked": _l("Bruger knyttet til organisationens login"),
     "password_changed": _l("Adgangskode skiftet"),
     "password_reset": _l("Adgangskode nulstillet"),
     "user_created": _l("Bruger oprettet"),
@@ -170,6 +172,12 @@ FIELDS = {
     "round_id": _l("Forløb"),
     "job": _l("Job"),
     "via": _l("Via"),
+    "protocol": _l("Login med"),
+    "issuer": _l("Identitetsudbyder"),
+    "subject": _l("Bruger-id hos udbyderen"),
+    "code": _l("Årsag"),
+    "cvr": _l("CVR-nummer"),
+    "roles": _l("Roller fra udbyderen"),
 }
 
 # A figure's value is a number in the indicator's unit; these fields hold such numbers.
@@ -186,6 +194,7 @@ VALUE_WORDS = {
     "kind": {"one_off": _l("engangsomkostning"), "yearly": _l("årlig omkostning")},
     "format": {"pdf": "PDF", "xlsx": "XLSX", "csv": "CSV", "zip": "ZIP"},
     "via": {"cli": _l("kommandolinjen"), "web": _l("portalen")},
+    "protocol": {"saml": "SAML", "oidc": "OpenID Connect"},
     "gains_kept": {"yes": _l("ja"), "partly": _l("delvist"), "no": _l("nej")},
     "job": {
         "progress_zip": _l("fremdriftsrapporter, én pr. kommune (ZIP)"),

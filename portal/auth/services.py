@@ -22,7 +22,7 @@ from portal.auth.models import (
     User,
 )
 from portal.db import db, utcnow, valid_id
-from portal.errors import Conflict, InvalidInput
+from portal.errors import Conflict, InvalidInput, PortalError
 from portal.i18n import LOCALES
 from portal.municipalities.models import Municipality
 
@@ -58,11 +58,18 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def authenticate(email: str, password: str, *, ip: str | None = None) -> User | None:
+class PasswordLoginClosed(PortalError):
+    """The password was right, but passwords are for operators only (``PASSWORD_LOGIN=admins``)."""
+
+
+def authenticate(
+    email: str, password: str, *, ip: str | None = None, only_roles: frozenset | None = None
+) -> User | None:
     """The active user with this e-mail and password, or None; both outcomes are audited.
 
     An unknown e-mail, a wrong password and a deactivated account look the same to the
-    caller, so the login page cannot be used to find out which accounts exist.
+    caller, so the login page cannot be used to find out which accounts exist. With
+    ``only_roles`` a right password of another role raises ``PasswordLoginClosed``.
     """
     user = find_user_by_email(email)
     ok = check_password(user.password_hash if user else _DUMMY_HASH, password)
@@ -75,6 +82,21 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User | 
             municipality_id=getattr(user, "municipality_id", None),
         )
         return None
+    if only_roles is not None and user.role not in only_roles:
+        audit.record(
+            "login_failed",
+            actor=user,
+            ip=ip,
+            email=user.email,
+            municipality_id=user.municipality_id,
+            code="password_login_admins",
+        )
+        raise PasswordLoginClosed(
+            _l(
+                "Adgangskoder bruges kun af portalens administratorer. "
+                "Log ind med din organisation i stedet."
+            )
+        )
     _record_login_time(user)
     audit.record("login", actor=user, obj=user, ip=ip, municipality_id=user.municipality_id)
     return user

@@ -18,6 +18,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.auth import services
 from portal.auth.forms import ChangePasswordForm, LoginForm
+from portal.auth.models import Role
+from portal.auth.sso.views import password_login_for_admins_only
 from portal.db import db
 from portal.i18n import LOCALES
 from portal.web import commit_or_show
@@ -37,6 +39,12 @@ def safe_next(target: str | None) -> str | None:
 
 def _throttle():
     return current_app.extensions["login_throttle"]
+
+
+def _password_roles() -> frozenset | None:
+    """Who may log in with a password: everyone, or operators only (``PASSWORD_LOGIN=admins``,
+    where everyone else signs on with their organisation)."""
+    return frozenset({Role.ADMIN}) if password_login_for_admins_only() else None
 
 
 def _too_many(form, template: str, wait: int):
@@ -60,7 +68,16 @@ def login():
         wait = _throttle().attempt(form.email.data, address)
         if wait:
             return _too_many(form, "auth/login.html", wait)
-        user = services.authenticate(form.email.data, form.password.data, ip=address)
+        try:
+            user = services.authenticate(
+                form.email.data, form.password.data, ip=address, only_roles=_password_roles()
+            )
+        except services.PasswordLoginClosed as closed:
+            db.session.commit()
+            _throttle().failed(address)
+            form.form_errors.append(closed.message)
+            form.password.data = ""
+            return render_template("auth/login.html", form=form), 403
         db.session.commit()
         if user is None:
             _throttle().failed(address)

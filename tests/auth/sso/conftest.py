@@ -1,4 +1,5 @@
-"""Keys, certificates and the fixture identity provider, made once per test run."""
+"""The single sign-on configuration as the environment would set it; for SAML the keys,
+certificates and the fixture identity provider, made once per test run."""
 
 from __future__ import annotations
 
@@ -10,9 +11,19 @@ import pytest
 
 from portal.auth.sso.saml import store
 from portal.auth.sso.saml.settings import SamlSettings, read_idp_metadata
+from portal.auth.sso.settings import parse_role_map
+from tests.auth.sso.helpers import NATIONAL_CVR, ROLE_MAP
 from tests.auth.sso.saml_idp import SP_ENTITY_ID, FixtureIdP, idp_metadata, key_and_certificate
 
 ACS_URL = "http://localhost/sso/saml/acs"
+
+
+@pytest.fixture
+def sso_config(app, monkeypatch):
+    """The role table and KL's CVR set, as the environment would set them."""
+    monkeypatch.setitem(app.config, "SSO_ROLE_MAP", parse_role_map(ROLE_MAP))
+    monkeypatch.setitem(app.config, "SSO_NATIONAL_CVR", NATIONAL_CVR)
+    return app.config
 
 
 @pytest.fixture(scope="session")
