@@ -1,6 +1,5 @@
-"""The SAML service provider's memory in the shared database: the AuthnRequests sent and
-waiting for their answer (bound to the browser that asked), and the assertions accepted, kept
-until they expire so that none is accepted twice by any app process.
+"""The SAML service provider's memory in the shared database: the requests answered and the
+assertions accepted, kept until they expire, so that no app process accepts either twice.
 
 Revision ID: k33_saml_messages
 Revises: k32_external_logins
@@ -34,8 +33,6 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("message_id", sa.String(length=256), nullable=False),
-        sa.Column("browser", sa.String(length=64), nullable=False),
-        sa.Column("next_path", sa.String(length=500), nullable=True),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("kind", "message_id", name=op.f("pk_saml_messages")),
     )

@@ -3,13 +3,10 @@ certificates and the fixture identity provider, made once per test run."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
-from datetime import timedelta
 
 import pytest
 
-from portal.auth.sso.saml import store
 from portal.auth.sso.saml.settings import SamlSettings, read_idp_metadata
 from portal.auth.sso.settings import parse_role_map
 from tests.auth.sso.helpers import NATIONAL_CVR, ROLE_MAP
@@ -56,11 +53,10 @@ def saml_settings(saml_keys) -> SamlSettings:
 
 @pytest.fixture
 def sent_request():
-    """A request this browser sent and is waiting for: (request id, the browser's secret)."""
+    """A request this browser sent: (its ID, the browser's pending requests)."""
 
-    def send(next_path: str | None = None) -> tuple[str, str]:
-        request_id, secret = "_" + uuid.uuid4().hex, secrets.token_urlsafe(32)
-        store.remember_request(request_id, secret, next_path, timedelta(minutes=15))
-        return request_id, secret
+    def send(next_path: str | None = None) -> tuple[str, dict[str, str | None]]:
+        request_id = "_" + uuid.uuid4().hex
+        return request_id, {request_id: next_path}
 
     return send

@@ -70,13 +70,23 @@ def test_the_same_response_twice_is_refused_as_replayed(saml_settings, fixture_i
 def test_an_answer_to_a_request_never_sent_or_sent_by_another_browser_is_refused(
     saml_settings, fixture_idp, sent_request
 ):
-    request_id, browser = sent_request()
+    _request_id, browser = sent_request()
     assert refused(saml_settings, fixture_idp.response(login_for("_never")), browser) == (
         "in_response_to"
     )
+    request_id, _browser = sent_request()
     _other_id, other_browser = sent_request()
     response = fixture_idp.response(login_for(request_id))
     assert refused(saml_settings, response, other_browser) == "in_response_to"
+
+
+def test_a_request_is_answered_once_even_by_a_second_assertion(
+    saml_settings, fixture_idp, sent_request
+):
+    request_id, browser = sent_request()
+    verify_response(saml_settings, encode(fixture_idp.response(login_for(request_id))), ACS_URL, browser)
+    again = fixture_idp.response(login_for(request_id))  # a new assertion, the same request
+    assert refused(saml_settings, again, browser) == "in_response_to"
 
 
 @pytest.mark.parametrize(

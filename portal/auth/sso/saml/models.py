@@ -1,6 +1,6 @@
-"""What the SAML service provider remembers between requests, in the shared database so that
-every app process sees it: the AuthnRequests it sent (answered once, by the browser that
-asked) and the assertions it accepted (one-time use). Rows expire; expired rows are swept."""
+"""What the SAML service provider remembers, in the shared database so that every app process
+sees it: the requests answered and the assertions accepted, each once only. Rows are kept
+until what they name has expired, then swept."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from portal.db import Base, UTCDateTime, enum_type
 
 
 class SamlMessageKind(enum.StrEnum):
-    REQUEST = "request"  # an AuthnRequest we sent, waiting for its answer
+    REQUEST = "request"  # an AuthnRequest that has had its answer: never again
     ASSERTION = "assertion"  # an assertion we accepted: never again
 
 
@@ -26,8 +26,4 @@ class SamlMessage(Base):
     )
     # The request's or the assertion's ID (xsd:ID, at most 256 characters in practice).
     message_id: Mapped[str] = mapped_column(String(256), primary_key=True)
-    # A request's browser: the SHA-256 of a random value kept in that browser's cookie.
-    browser: Mapped[str] = mapped_column(String(64), default="")
-    # Where a request's user goes after login (a path on this site).
-    next_path: Mapped[str | None] = mapped_column(String(500))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

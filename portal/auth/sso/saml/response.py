@@ -6,14 +6,16 @@ hands back (``signed_xml``), never from the document as it arrived.
 Checked: the Response's Destination and Status, the Assertion's Issuer, its bearer
 SubjectConfirmationData (Recipient, NotOnOrAfter, InResponseTo), its Conditions (NotBefore,
 NotOnOrAfter, Audience), an AuthnStatement, the NSIS level where one is required; the
-InResponseTo must name a request this browser sent and that is still waiting (taken once),
-and the Assertion's ID is recorded so that it is never accepted again, by any process."""
+InResponseTo must name a request this browser sent (its signed cookie lists them) that has
+not had its answer, and the request's and the Assertion's IDs are recorded in the shared
+database so that neither is accepted again, by any process."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from lxml import etree
@@ -22,6 +24,7 @@ from signxml.exceptions import InvalidInput, InvalidSignature
 
 from portal.auth.sso.saml import oiosaml, store
 from portal.auth.sso.saml.decrypt import DecryptionFailed, decrypt_assertion
+from portal.auth.sso.saml.models import SamlMessageKind
 from portal.auth.sso.saml.settings import LOA_LEVELS, SamlSettings
 from portal.auth.sso.saml.xml import (
     BEARER,
@@ -91,10 +94,11 @@ def verify_response(
     settings: SamlSettings,
     encoded: str,
     acs_url: str,
-    browser_secret: str,
+    pending: Mapping[str, str | None],
     now: datetime | None = None,
 ) -> VerifiedLogin:
-    """The login in the base64 SAMLResponse ``encoded`` posted to ``acs_url``, or SamlRefused."""
+    """The login in the base64 SAMLResponse ``encoded`` posted to ``acs_url``, answering one
+    of this browser's ``pending`` requests (request ID → where to go next), or SamlRefused."""
     now = now or datetime.now(UTC)
     skew = timedelta(seconds=settings.clock_skew_seconds)
     try:
@@ -105,12 +109,12 @@ def verify_response(
     if root.tag != q(SAMLP, "Response"):
         raise SamlRefused("malformed", "not a Response")
     try:
-        return _verify(settings, raw, root, acs_url, browser_secret, now, skew)
+        return _verify(settings, raw, root, acs_url, pending, now, skew)
     except XmlRefused as error:
         raise SamlRefused("malformed", str(error)) from error
 
 
-def _verify(settings, raw, root, acs_url, browser_secret, now, skew) -> VerifiedLogin:
+def _verify(settings, raw, root, acs_url, pending, now, skew) -> VerifiedLogin:
     response_signed = one_child(root, DS, "Signature") is not None
     response = _signed(settings, raw, root) if response_signed else root
     if response.get("Version") != "2.0":
@@ -151,12 +155,14 @@ def _verify(settings, raw, root, acs_url, browser_secret, now, skew) -> Verified
         raise SamlRefused("in_response_to", "the response and the assertion differ")
     if settings.required_loa and not _loa_enough(login.loa, settings.required_loa):
         raise SamlRefused("loa", login.loa or "")
-    if not store.use_assertion(login.assertion_id, until + skew):
+    if not store.use_once(SamlMessageKind.ASSERTION, login.assertion_id, until + skew):
         raise SamlRefused("replayed", login.assertion_id)
-    sent, next_path = store.take_request(in_response_to, browser_secret)
-    if not sent:
+    if in_response_to not in pending:
         raise SamlRefused("in_response_to", in_response_to)
-    return VerifiedLogin(**{**login.__dict__, "next_path": next_path})
+    lifetime = timedelta(seconds=settings.request_lifetime_seconds)
+    if not store.use_once(SamlMessageKind.REQUEST, in_response_to, now + lifetime + skew):
+        raise SamlRefused("in_response_to", f"{in_response_to} was answered before")
+    return VerifiedLogin(**{**login.__dict__, "next_path": pending[in_response_to]})
 
 
 def _signed(settings: SamlSettings, data: bytes, root: etree._Element) -> etree._Element:
