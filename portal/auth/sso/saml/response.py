@@ -61,6 +61,7 @@ class VerifiedLogin:
     session_index: str | None
     attributes: dict[str, tuple[str, ...]]
     next_path: str | None
+    request_id: str | None = None  # the AuthnRequest answered
 
     @property
     def cvr(self) -> str | None:
@@ -162,7 +163,9 @@ def _verify(settings, raw, root, acs_url, pending, now, skew) -> VerifiedLogin:
     lifetime = timedelta(seconds=settings.request_lifetime_seconds)
     if not store.use_once(SamlMessageKind.REQUEST, in_response_to, now + lifetime + skew):
         raise SamlRefused("in_response_to", f"{in_response_to} was answered before")
-    return VerifiedLogin(**{**login.__dict__, "next_path": pending[in_response_to]})
+    return VerifiedLogin(
+        **{**login.__dict__, "next_path": pending[in_response_to], "request_id": in_response_to}
+    )
 
 
 def _signed(settings: SamlSettings, data: bytes, root: etree._Element) -> etree._Element:

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 from signxml import SignatureMethod
 
-from portal.auth.sso.saml.xml import DS, MD, POST_BINDING, REDIRECT_BINDING, NS, parse, q
+from portal.auth.sso.saml.xml import DS, MD, NS, REDIRECT_BINDING, parse, q
 from portal.config import ConfigError
 
 # NSIS assurance levels, lowest first (https://data.gov.dk/concept/core/nsis/loa).
@@ -31,7 +31,6 @@ class IdentityProvider:
     entity_id: str
     certificates: tuple[x509.Certificate, ...]
     sso_url: str
-    sso_binding: str
     slo_url: str | None
 
 
@@ -49,6 +48,13 @@ class SamlSettings:
     @property
     def certificate_pem(self) -> str:
         return self.certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def saml_config(env) -> dict:
+    """The SAML settings for ``load_config``, as given (read and checked by ``load_settings``
+    when the app starts)."""
+    names = (*SETTINGS, "SAML_REQUIRED_LOA", "SAML_SIGNATURE_ALGORITHM")
+    return {name: env.get(name, "").strip() for name in names}
 
 
 def configured(config) -> bool:
@@ -124,14 +130,12 @@ def _identity_provider(entity: etree._Element, descriptor: etree._Element) -> Id
     if not certificates:
         raise ConfigError("SAML_IDP_METADATA names no signing certificate")
     sso = {s.get("Binding"): s.get("Location") for s in descriptor.findall("md:SingleSignOnService", NS)}
-    binding = REDIRECT_BINDING if sso.get(REDIRECT_BINDING) else POST_BINDING
-    if not sso.get(binding):
-        raise ConfigError("SAML_IDP_METADATA has no SingleSignOnService for HTTP-Redirect or POST")
+    if not sso.get(REDIRECT_BINDING):  # the portal sends its AuthnRequest by HTTP-Redirect
+        raise ConfigError("SAML_IDP_METADATA has no SingleSignOnService for HTTP-Redirect")
     slo = {s.get("Binding"): s.get("Location") for s in descriptor.findall("md:SingleLogoutService", NS)}
     return IdentityProvider(
         entity_id=entity.get("entityID") or "",
         certificates=tuple(certificates),
-        sso_url=sso[binding],
-        sso_binding=binding,
+        sso_url=sso[REDIRECT_BINDING],
         slo_url=slo.get(REDIRECT_BINDING),
     )
