@@ -38,7 +38,9 @@ def check_query_signature(location: str, sp_certificate) -> dict[str, str]:
 
 def start_login(client, sp_certificate, next_path: str | None = None) -> etree._Element:
     """The AuthnRequest the portal sends the person to the provider with."""
-    response = client.get("/sso/saml/login", query_string={"next": next_path} if next_path else None)
+    response = client.get(
+        "/sso/saml/login", query_string={"next": next_path} if next_path else None
+    )
     assert response.status_code == 302, response.status_code
     location = response.headers["Location"]
     assert location.startswith(IDP_SSO_URL + "?")

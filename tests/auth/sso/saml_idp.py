@@ -22,7 +22,9 @@ from signxml import CanonicalizationMethod, SignatureMethod, XMLSigner
 from portal.auth.sso.saml import oiosaml
 from portal.auth.sso.saml.xml import DS, POST_BINDING, REDIRECT_BINDING, SAML, SAMLP, XENC
 
-IDP_ENTITY_ID = "https://n2adgangsstyring.eksterntest-stoettesystemerne.dk/runtime/saml2/metadata.idp"
+IDP_ENTITY_ID = (
+    "https://n2adgangsstyring.eksterntest-stoettesystemerne.dk/runtime/saml2/metadata.idp"
+)
 IDP_SSO_URL = "https://idp.test/sso"
 IDP_SLO_URL = "https://idp.test/slo"
 SP_ENTITY_ID = "https://skalering.test/sso/saml/metadata"
@@ -50,7 +52,8 @@ def pem(thing) -> str:
     if isinstance(thing, x509.Certificate):
         return thing.public_bytes(serialization.Encoding.PEM).decode()
     return thing.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode()
 
@@ -105,7 +108,10 @@ def sign(element: etree._Element, key, certificate, algorithm=SignatureMethod.SH
         c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
     )
     return signer.sign(
-        element, key=key, cert=[certificate], reference_uri="#" + element.get("ID"),
+        element,
+        key=key,
+        cert=[certificate],
+        reference_uri="#" + element.get("ID"),
         id_attribute="ID",
     )
 
@@ -140,25 +146,53 @@ class FixtureIdP:
 
     def assertion(self, login: Login) -> etree._Element:
         a = etree.Element(
-            f"{{{SAML}}}Assertion", nsmap={"saml": SAML},
-            ID=login.assertion_id, Version="2.0", IssueInstant=_iso(login.issued),
+            f"{{{SAML}}}Assertion",
+            nsmap={"saml": SAML},
+            ID=login.assertion_id,
+            Version="2.0",
+            IssueInstant=_iso(login.issued),
         )
         _e(a, SAML, "Issuer", login.issuer)
         subject = _e(a, SAML, "Subject")
-        _e(subject, SAML, "NameID", login.subject,
-           Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent")
-        confirmation = _e(subject, SAML, "SubjectConfirmation",
-                          Method="urn:oasis:names:tc:SAML:2.0:cm:bearer")
-        _e(confirmation, SAML, "SubjectConfirmationData",
-           InResponseTo=login.in_response_to, NotOnOrAfter=_iso(login.issued + login.lifetime),
-           Recipient=login.recipient or login.acs_url)
-        conditions = _e(a, SAML, "Conditions", NotBefore=_iso(login.issued - timedelta(seconds=5)),
-                        NotOnOrAfter=_iso(login.issued + login.lifetime))
+        _e(
+            subject,
+            SAML,
+            "NameID",
+            login.subject,
+            Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+        )
+        confirmation = _e(
+            subject, SAML, "SubjectConfirmation", Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"
+        )
+        _e(
+            confirmation,
+            SAML,
+            "SubjectConfirmationData",
+            InResponseTo=login.in_response_to,
+            NotOnOrAfter=_iso(login.issued + login.lifetime),
+            Recipient=login.recipient or login.acs_url,
+        )
+        conditions = _e(
+            a,
+            SAML,
+            "Conditions",
+            NotBefore=_iso(login.issued - timedelta(seconds=5)),
+            NotOnOrAfter=_iso(login.issued + login.lifetime),
+        )
         _e(_e(conditions, SAML, "AudienceRestriction"), SAML, "Audience", login.audience)
-        statement = _e(a, SAML, "AuthnStatement", AuthnInstant=_iso(login.issued),
-                       SessionIndex="_session" + login.assertion_id)
-        _e(_e(statement, SAML, "AuthnContext"), SAML, "AuthnContextClassRef",
-           "https://data.gov.dk/concept/core/nsis/loa/" + (login.loa or "Low"))
+        statement = _e(
+            a,
+            SAML,
+            "AuthnStatement",
+            AuthnInstant=_iso(login.issued),
+            SessionIndex="_session" + login.assertion_id,
+        )
+        _e(
+            _e(statement, SAML, "AuthnContext"),
+            SAML,
+            "AuthnContextClassRef",
+            "https://data.gov.dk/concept/core/nsis/loa/" + (login.loa or "Low"),
+        )
         attributes = _e(a, SAML, "AttributeStatement")
         values = {
             "https://data.gov.dk/model/core/specVersion": "OIO-SAML-3.0",
@@ -171,8 +205,13 @@ class FixtureIdP:
         }
         for name, value in values.items():
             if value is not None:
-                attribute = _e(attributes, SAML, "Attribute", Name=name,
-                               NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri")
+                attribute = _e(
+                    attributes,
+                    SAML,
+                    "Attribute",
+                    Name=name,
+                    NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri",
+                )
                 _e(attribute, SAML, "AttributeValue", value)
         return a
 
@@ -181,13 +220,21 @@ class FixtureIdP:
 
     def response(self, login: Login, assertion: etree._Element | None = None) -> etree._Element:
         r = etree.Element(
-            f"{{{SAMLP}}}Response", nsmap={"samlp": SAMLP, "saml": SAML},
-            ID="_" + uuid.uuid4().hex, Version="2.0", IssueInstant=_iso(login.issued),
-            Destination=login.destination or login.acs_url, InResponseTo=login.in_response_to,
+            f"{{{SAMLP}}}Response",
+            nsmap={"samlp": SAMLP, "saml": SAML},
+            ID="_" + uuid.uuid4().hex,
+            Version="2.0",
+            IssueInstant=_iso(login.issued),
+            Destination=login.destination or login.acs_url,
+            InResponseTo=login.in_response_to,
         )
         _e(r, SAML, "Issuer", login.issuer)
-        _e(_e(r, SAMLP, "Status"), SAMLP, "StatusCode",
-           Value="urn:oasis:names:tc:SAML:2.0:status:Success")
+        _e(
+            _e(r, SAMLP, "Status"),
+            SAMLP,
+            "StatusCode",
+            Value="urn:oasis:names:tc:SAML:2.0:status:Success",
+        )
         r.append(assertion if assertion is not None else self.signed_assertion(login))
         return r
 

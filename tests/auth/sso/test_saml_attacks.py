@@ -46,7 +46,9 @@ def test_an_unsigned_assertion_is_refused_even_in_a_signed_response(
     login = login_for(request_id)
     response = fixture_idp.response(login, fixture_idp.assertion(login))
     assert refusal(saml_settings, response, pending) == "unsigned"
-    signed_response = fixture_idp.sign_response(fixture_idp.response(login, fixture_idp.assertion(login)))
+    signed_response = fixture_idp.sign_response(
+        fixture_idp.response(login, fixture_idp.assertion(login))
+    )
     assert refusal(saml_settings, signed_response, pending) == "unsigned"
 
 
@@ -157,9 +159,11 @@ def test_a_tampered_or_unsigned_encrypted_assertion_is_refused(
     request_id, pending = sent_request()
     login = login_for(request_id)
     encrypted = fixture_idp.encrypt(fixture_idp.signed_assertion(login))
-    value = encrypted.find(".//{http://www.w3.org/2001/04/xmlenc#}EncryptedData/"
-                           "{http://www.w3.org/2001/04/xmlenc#}CipherData/"
-                           "{http://www.w3.org/2001/04/xmlenc#}CipherValue")
+    value = encrypted.find(
+        ".//{http://www.w3.org/2001/04/xmlenc#}EncryptedData/"
+        "{http://www.w3.org/2001/04/xmlenc#}CipherData/"
+        "{http://www.w3.org/2001/04/xmlenc#}CipherValue"
+    )
     data = bytearray(base64.b64decode(value.text))
     data[20] ^= 1
     value.text = base64.b64encode(bytes(data)).decode()

@@ -25,7 +25,9 @@ ACS = "http://localhost/sso/saml/acs"
 def saml_app(app, saml_settings, sso_config, monkeypatch):
     """The app as the SAML settings would make it (the session's app has none)."""
     for name, value in {
-        "SAML_SP_ENTITY_ID": SP_ENTITY_ID, "SAML_SP_CERT": "set", "SAML_SP_KEY": "set",
+        "SAML_SP_ENTITY_ID": SP_ENTITY_ID,
+        "SAML_SP_CERT": "set",
+        "SAML_SP_KEY": "set",
         "SAML_IDP_METADATA": "set",
     }.items():
         monkeypatch.setitem(app.config, name, value)
@@ -71,14 +73,22 @@ def test_leadership_of_another_municipality_sees_theirs_and_not_the_first(
 ):
     round_ = figures_round(codes=(751, 461))
     response, _login = log_in(
-        client, saml_keys, fixture_idp, cvr=ODENSE_CVR, privileges={ODENSE_CVR: [LEADERSHIP]},
-        subject="odense-direktion", email="direktion@odense.example",
+        client,
+        saml_keys,
+        fixture_idp,
+        cvr=ODENSE_CVR,
+        privileges={ODENSE_CVR: [LEADERSHIP]},
+        subject="odense-direktion",
+        email="direktion@odense.example",
     )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "direktion@odense.example"))
     assert (user.role, user.municipality.code) == (Role.LEADERSHIP, 461)
     assert client.get(f"/oversigt/deltagelse/{participation_of(round_, 461).id}").status_code == 200
-    assert client.get(f"/oversigt/deltagelse/{participation_of(round_, 751).id}").status_code in (403, 404)
+    assert client.get(f"/oversigt/deltagelse/{participation_of(round_, 751).id}").status_code in (
+        403,
+        404,
+    )
 
 
 def test_a_changed_role_at_the_provider_applies_at_the_next_login(
@@ -86,9 +96,7 @@ def test_a_changed_role_at_the_provider_applies_at_the_next_login(
 ):
     log_in(client, saml_keys, fixture_idp)
     client.post("/logout")
-    response, login = log_in(
-        client, saml_keys, fixture_idp, privileges={AARHUS_CVR: [LEADERSHIP]}
-    )
+    response, login = log_in(client, saml_keys, fixture_idp, privileges={AARHUS_CVR: [LEADERSHIP]})
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == login.email))
     assert user.role == Role.LEADERSHIP
@@ -98,8 +106,10 @@ def test_a_changed_role_at_the_provider_applies_at_the_next_login(
     ("fields", "code"),
     [
         ({"cvr": "87654321"}, "unknown_cvr"),
-        ({"privileges": {AARHUS_CVR: ["http://kombit.dk/roles/usersystemrole/andet/1"]}},
-         "unmapped_role"),
+        (
+            {"privileges": {AARHUS_CVR: ["http://kombit.dk/roles/usersystemrole/andet/1"]}},
+            "unmapped_role",
+        ),
         ({"privileges": {ODENSE_CVR: [PROJECT_LEAD]}}, "no_role"),  # another CVR's privilege
         ({"audience": "https://another.example/sp"}, "saml_audience"),
         ({"lifetime": __import__("datetime").timedelta(seconds=-300)}, "saml_expired"),
@@ -126,12 +136,19 @@ def test_a_missing_level_of_assurance_is_refused_when_one_is_required(
 ):
     from dataclasses import replace
 
-    monkeypatch.setitem(saml_app.extensions, "saml", replace(saml_settings, required_loa="Substantial"))
+    monkeypatch.setitem(
+        saml_app.extensions, "saml", replace(saml_settings, required_loa="Substantial")
+    )
     request = start_login(client, saml_keys["sp"][1])
     context = request.find(f".//{{{SAML}}}AuthnContextClassRef")
     assert context.text == "https://data.gov.dk/concept/core/nsis/loa/Substantial"
-    login = Login(in_response_to=request.get("ID"), acs_url=ACS, cvr=AARHUS_CVR,
-                  privileges={AARHUS_CVR: [PROJECT_LEAD]}, loa=None)
+    login = Login(
+        in_response_to=request.get("ID"),
+        acs_url=ACS,
+        cvr=AARHUS_CVR,
+        privileges={AARHUS_CVR: [PROJECT_LEAD]},
+        loa=None,
+    )
     before = users()
     assert post_answer(client, fixture_idp.response(login)).status_code == 403
     assert users() == before and last_refusal() == "saml_loa"
@@ -139,8 +156,12 @@ def test_a_missing_level_of_assurance_is_refused_when_one_is_required(
 
 def test_a_replayed_answer_is_refused_after_the_login(saml_app, client, saml_keys, fixture_idp):
     request = start_login(client, saml_keys["sp"][1])
-    login = Login(in_response_to=request.get("ID"), acs_url=ACS, cvr=AARHUS_CVR,
-                  privileges={AARHUS_CVR: [PROJECT_LEAD]})
+    login = Login(
+        in_response_to=request.get("ID"),
+        acs_url=ACS,
+        cvr=AARHUS_CVR,
+        privileges={AARHUS_CVR: [PROJECT_LEAD]},
+    )
     answer = fixture_idp.response(login)
     assert post_answer(client, answer).status_code == 302
     client.post("/logout")
@@ -148,9 +169,7 @@ def test_a_replayed_answer_is_refused_after_the_login(saml_app, client, saml_key
     assert last_refusal() == "saml_replayed"
 
 
-def test_logout_goes_through_the_provider_s_single_logout(
-    saml_app, client, saml_keys, fixture_idp
-):
+def test_logout_goes_through_the_provider_s_single_logout(saml_app, client, saml_keys, fixture_idp):
     _response, login = log_in(client, saml_keys, fixture_idp)
     response = client.post("/logout")
     location = response.headers["Location"]

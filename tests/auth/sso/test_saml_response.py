@@ -25,9 +25,7 @@ def test_a_signed_login_is_accepted_with_the_person_s_cvr_roles_and_level(
 ):
     request_id, browser = sent_request("/oversigt/")
     login = login_for(request_id, privileges={CVR: [LEAD], "11111111": [ROLE_BASE + "direktion"]})
-    verified = verify_response(
-        saml_settings, encode(fixture_idp.response(login)), ACS_URL, browser
-    )
+    verified = verify_response(saml_settings, encode(fixture_idp.response(login)), ACS_URL, browser)
     assert verified.subject == login.subject
     assert verified.issuer == login.issuer
     assert verified.cvr == CVR
@@ -84,7 +82,9 @@ def test_a_request_is_answered_once_even_by_a_second_assertion(
     saml_settings, fixture_idp, sent_request
 ):
     request_id, browser = sent_request()
-    verify_response(saml_settings, encode(fixture_idp.response(login_for(request_id))), ACS_URL, browser)
+    verify_response(
+        saml_settings, encode(fixture_idp.response(login_for(request_id))), ACS_URL, browser
+    )
     again = fixture_idp.response(login_for(request_id))  # a new assertion, the same request
     assert refused(saml_settings, again, browser) == "in_response_to"
 
@@ -104,7 +104,10 @@ def test_a_login_for_another_audience_endpoint_issuer_or_time_is_refused(
     saml_settings, fixture_idp, sent_request, fields, code
 ):
     request_id, browser = sent_request()
-    assert refused(saml_settings, fixture_idp.response(login_for(request_id, **fields)), browser) == code
+    assert (
+        refused(saml_settings, fixture_idp.response(login_for(request_id, **fields)), browser)
+        == code
+    )
 
 
 def test_a_small_clock_skew_is_allowed(saml_settings, fixture_idp, sent_request):

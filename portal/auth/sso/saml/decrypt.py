@@ -92,7 +92,9 @@ def _unwrap(encrypted_key: etree._Element, key: rsa.RSAPrivateKey) -> bytes:
     if method.get("Algorithm") == _XENC + "rsa-oaep-mgf1p":
         mgf = hashes.SHA1  # the 2001 algorithm fixes MGF1 with SHA-1
     else:
-        mgf = MGFS.get(mgf_method.get("Algorithm") if mgf_method is not None else _XENC11 + "mgf1sha1")
+        mgf = MGFS.get(
+            mgf_method.get("Algorithm") if mgf_method is not None else _XENC11 + "mgf1sha1"
+        )
     if digest is None or mgf is None:
         raise DecryptionFailed()
     label_element = method.find(q(XENC, "OAEPparams"))

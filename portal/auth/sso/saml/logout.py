@@ -17,7 +17,16 @@ from signxml import SignatureMethod
 
 from portal.auth.sso.saml.messages import new_id, timestamp
 from portal.auth.sso.saml.settings import SamlSettings
-from portal.auth.sso.saml.xml import SAML, SAMLP, SUCCESS, XmlRefused, one_child, parse, plain_text, q
+from portal.auth.sso.saml.xml import (
+    SAML,
+    SAMLP,
+    SUCCESS,
+    XmlRefused,
+    one_child,
+    parse,
+    plain_text,
+    q,
+)
 
 _SCHEMES = {
     SignatureMethod.SHA256_RSA_MGF1.value: lambda: padding.PSS(
@@ -36,7 +45,9 @@ def _raw_query(query_string: bytes) -> dict[str, str]:
     return found
 
 
-def verified_redirect(settings: SamlSettings, query_string: bytes, kind: str) -> etree._Element | None:
+def verified_redirect(
+    settings: SamlSettings, query_string: bytes, kind: str
+) -> etree._Element | None:
     """The message ``kind`` (SAMLRequest or SAMLResponse) of a signed HTTP-Redirect from the
     identity provider, or None when it is missing, unsigned or signed by another key."""
     raw = _raw_query(query_string)

@@ -82,7 +82,10 @@ def _sign_bytes(settings: SamlSettings, data: bytes) -> bytes:
 
 
 def redirect_url(
-    settings: SamlSettings, location: str, message: bytes, relay_state: str | None = None,
+    settings: SamlSettings,
+    location: str,
+    message: bytes,
+    relay_state: str | None = None,
     kind: str = "SAMLRequest",
 ) -> str:
     """``location`` with the deflated, signed message in its query string."""
@@ -102,13 +105,18 @@ def sp_metadata(settings: SamlSettings, acs_url: str, slo_url: str) -> bytes:
     """The portal's metadata for the registration with Context Handler: entity ID, the
     system certificate for signing and encryption, the endpoints; signed with its key."""
     entity = etree.Element(
-        q(MD, "EntityDescriptor"), nsmap={"md": MD, "ds": DS}, entityID=settings.entity_id,
+        q(MD, "EntityDescriptor"),
+        nsmap={"md": MD, "ds": DS},
+        entityID=settings.entity_id,
         ID=new_id(),
     )
     etree.SubElement(entity, q(DS, "Signature"), Id="placeholder")
     descriptor = _element(
-        entity, MD, "SPSSODescriptor",
-        AuthnRequestsSigned="true", WantAssertionsSigned="true",
+        entity,
+        MD,
+        "SPSSODescriptor",
+        AuthnRequestsSigned="true",
+        WantAssertionsSigned="true",
         protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol",
     )
     der = base64.b64encode(settings.certificate.public_bytes(Encoding.DER)).decode()
@@ -119,15 +127,23 @@ def sp_metadata(settings: SamlSettings, acs_url: str, slo_url: str) -> bytes:
     _element(descriptor, MD, "SingleLogoutService", Binding=REDIRECT_BINDING, Location=slo_url)
     _element(descriptor, MD, "NameIDFormat", NAMEID_PERSISTENT)
     _element(
-        descriptor, MD, "AssertionConsumerService",
-        Binding=POST_BINDING, Location=acs_url, index="0", isDefault="true",
+        descriptor,
+        MD,
+        "AssertionConsumerService",
+        Binding=POST_BINDING,
+        Location=acs_url,
+        index="0",
+        isDefault="true",
     )
     signer = XMLSigner(
         signature_algorithm=settings.signature_algorithm,
         c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
     )
     signed = signer.sign(
-        entity, key=settings.key, cert=[settings.certificate],
-        reference_uri="#" + entity.get("ID"), id_attribute="ID",
+        entity,
+        key=settings.key,
+        cert=[settings.certificate],
+        reference_uri="#" + entity.get("ID"),
+        id_attribute="ID",
     )
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")

@@ -45,7 +45,7 @@ def add(cookie: str | None, request_id: str, next_path: str | None, lifetime_sec
         except BadSignature:
             entries = []
     now = time.time()
-    entries = [e for e in entries if now - e[2] < lifetime_seconds][-(KEEP - 1):]
+    entries = [e for e in entries if now - e[2] < lifetime_seconds][-(KEEP - 1) :]
     entries.append([request_id, next_path, now])
     return _serializer().dumps(entries)
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from lxml import etree

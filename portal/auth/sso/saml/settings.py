@@ -90,7 +90,9 @@ def load_settings(config) -> SamlSettings:
         raise ConfigError(f"SAML_REQUIRED_LOA must be one of {', '.join(LOA_LEVELS)}")
     algorithm = (config.get("SAML_SIGNATURE_ALGORITHM") or "rsa-pss-sha256").strip()
     if algorithm not in SIGNATURE_ALGORITHMS:
-        raise ConfigError(f"SAML_SIGNATURE_ALGORITHM must be one of {', '.join(SIGNATURE_ALGORITHMS)}")
+        raise ConfigError(
+            f"SAML_SIGNATURE_ALGORITHM must be one of {', '.join(SIGNATURE_ALGORITHMS)}"
+        )
     return SamlSettings(
         entity_id=config["SAML_SP_ENTITY_ID"].strip(),
         certificate=certificate,
@@ -109,7 +111,9 @@ def read_idp_metadata(data: bytes) -> IdentityProvider:
         root = parse(data)
     except ValueError as error:
         raise ConfigError(f"SAML_IDP_METADATA: {error}") from error
-    entities = [root] if root.tag == q(MD, "EntityDescriptor") else root.iter(q(MD, "EntityDescriptor"))
+    entities = (
+        [root] if root.tag == q(MD, "EntityDescriptor") else root.iter(q(MD, "EntityDescriptor"))
+    )
     for entity in entities:
         descriptor = entity.find("md:IDPSSODescriptor", NS)
         if descriptor is not None:
@@ -129,10 +133,16 @@ def _identity_provider(entity: etree._Element, descriptor: etree._Element) -> Id
             )
     if not certificates:
         raise ConfigError("SAML_IDP_METADATA names no signing certificate")
-    sso = {s.get("Binding"): s.get("Location") for s in descriptor.findall("md:SingleSignOnService", NS)}
+    sso = {
+        s.get("Binding"): s.get("Location")
+        for s in descriptor.findall("md:SingleSignOnService", NS)
+    }
     if not sso.get(REDIRECT_BINDING):  # the portal sends its AuthnRequest by HTTP-Redirect
         raise ConfigError("SAML_IDP_METADATA has no SingleSignOnService for HTTP-Redirect")
-    slo = {s.get("Binding"): s.get("Location") for s in descriptor.findall("md:SingleLogoutService", NS)}
+    slo = {
+        s.get("Binding"): s.get("Location")
+        for s in descriptor.findall("md:SingleLogoutService", NS)
+    }
     return IdentityProvider(
         entity_id=entity.get("entityID") or "",
         certificates=tuple(certificates),

@@ -82,7 +82,9 @@ def login():
     response = redirect(messages.redirect_url(settings, settings.idp.sso_url, authn))
     lifetime = settings.request_lifetime_seconds
     cookie = pending.add(
-        request.cookies.get(pending.COOKIE), request_id, safe_next(request.args.get("next")),
+        request.cookies.get(pending.COOKIE),
+        request_id,
+        safe_next(request.args.get("next")),
         lifetime,
     )
     pending.set_cookie(response, cookie, lifetime)
@@ -102,7 +104,9 @@ def acs():
     except SamlRefused as refused:
         reason = _("Svaret fra Context Handler kunne ikke godkendes. Prøv at logge ind igen.")
         detail = refused.detail[:300]
-        return make_response(refuse(Refused(code=f"saml_{refused.code}", reason=reason, detail=detail)))
+        return make_response(
+            refuse(Refused(code=f"saml_{refused.code}", reason=reason, detail=detail))
+        )
     db.session.commit()  # the request and the assertion are used, whatever the mapping says
     remember_next(verified.next_path)
     response = make_response(
@@ -112,7 +116,8 @@ def acs():
         )
     )
     pending.set_cookie(
-        response, pending.without(cookie, verified.request_id or ""),
+        response,
+        pending.without(cookie, verified.request_id or ""),
         settings.request_lifetime_seconds,
     )
     return response
