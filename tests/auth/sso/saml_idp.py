@@ -14,7 +14,9 @@ from datetime import UTC, datetime, timedelta
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.padding import PKCS7
 from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml import CanonicalizationMethod, SignatureMethod, XMLSigner
@@ -241,25 +243,45 @@ class FixtureIdP:
     def sign_response(self, response: etree._Element) -> etree._Element:
         return sign(response, self.key, self.certificate)
 
-    def encrypt(self, assertion: etree._Element) -> etree._Element:
-        """An EncryptedAssertion of ``assertion`` for the service provider (AES-256-GCM, the
-        key by RSA-OAEP with SHA-256)."""
-        content_key, iv = AESGCM.generate_key(256), os.urandom(12)
-        data = iv + AESGCM(content_key).encrypt(iv, etree.tostring(assertion), None)
-        wrapped = self.sp_certificate.public_key().encrypt(
-            content_key,
-            padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None),
-        )
+    def encrypt(self, assertion: etree._Element, mode: str = "gcm") -> etree._Element:
+        """An EncryptedAssertion of ``assertion`` for the service provider: ``gcm`` is
+        AES-256-GCM with the key by RSA-OAEP (SHA-256) inside EncryptedData; ``cbc`` is
+        AES-128-CBC with the key by rsa-oaep-mgf1p (SHA-1) beside it, as older IdPs send."""
         x11 = "http://www.w3.org/2009/xmlenc11#"
+        plain = etree.tostring(assertion)
+        if mode == "gcm":
+            content_key, iv = AESGCM.generate_key(256), os.urandom(12)
+            data = iv + AESGCM(content_key).encrypt(iv, plain, None)
+            digest, algorithm, transport = hashes.SHA256(), x11 + "aes256-gcm", x11 + "rsa-oaep"
+        else:
+            content_key, iv = os.urandom(16), os.urandom(16)
+            padder = PKCS7(128).padder()
+            encryptor = Cipher(algorithms.AES(content_key), modes.CBC(iv)).encryptor()
+            data = (
+                iv
+                + encryptor.update(padder.update(plain) + padder.finalize())
+                + encryptor.finalize()
+            )
+            digest, algorithm, transport = (
+                hashes.SHA1(),
+                XENC + "aes128-cbc",
+                XENC + "rsa-oaep-mgf1p",
+            )
+        wrapped = self.sp_certificate.public_key().encrypt(
+            content_key, padding.OAEP(mgf=padding.MGF1(digest), algorithm=digest, label=None)
+        )
         ea = etree.Element(f"{{{SAML}}}EncryptedAssertion", nsmap={"saml": SAML, "xenc": XENC})
         ed = _e(ea, XENC, "EncryptedData", Type=XENC + "Element")
-        _e(ed, XENC, "EncryptionMethod", Algorithm=x11 + "aes256-gcm")
-        ek = _e(_e(ed, DS, "KeyInfo"), XENC, "EncryptedKey")
-        method = _e(ek, XENC, "EncryptionMethod", Algorithm=x11 + "rsa-oaep")
-        _e(method, DS, "DigestMethod", Algorithm=XENC + "sha256")
-        _e(method, x11, "MGF", Algorithm=x11 + "mgf1sha256")
+        _e(ed, XENC, "EncryptionMethod", Algorithm=algorithm)
+        ek = _e(_e(ed, DS, "KeyInfo") if mode == "gcm" else ea, XENC, "EncryptedKey")
+        method = _e(ek, XENC, "EncryptionMethod", Algorithm=transport)
+        if mode == "gcm":
+            _e(method, DS, "DigestMethod", Algorithm=XENC + "sha256")
+            _e(method, x11, "MGF", Algorithm=x11 + "mgf1sha256")
         _e(_e(ek, XENC, "CipherData"), XENC, "CipherValue", base64.b64encode(wrapped).decode())
         _e(_e(ed, XENC, "CipherData"), XENC, "CipherValue", base64.b64encode(data).decode())
+        if mode != "gcm":
+            ea.append(ek)  # the EncryptedKey after the EncryptedData, as its sibling
         return ea
 
 

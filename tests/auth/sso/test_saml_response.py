@@ -48,10 +48,11 @@ def test_a_response_signed_as_a_whole_is_accepted_too(saml_settings, fixture_idp
     assert verify_response(saml_settings, encode(response), ACS_URL, browser).cvr == CVR
 
 
-def test_an_encrypted_assertion_is_accepted(saml_settings, fixture_idp, sent_request):
+@pytest.mark.parametrize("mode", ["gcm", "cbc"])
+def test_an_encrypted_assertion_is_accepted(saml_settings, fixture_idp, sent_request, mode):
     request_id, browser = sent_request()
     login = login_for(request_id)
-    encrypted = fixture_idp.encrypt(fixture_idp.signed_assertion(login))
+    encrypted = fixture_idp.encrypt(fixture_idp.signed_assertion(login), mode)
     verified = verify_response(
         saml_settings, encode(fixture_idp.response(login, encrypted)), ACS_URL, browser
     )
