@@ -82,6 +82,11 @@ class User(UserMixin, Base):
         return hashlib.sha256(seed.encode()).hexdigest()[:20]
 
     @property
+    def has_password(self) -> bool:
+        """False for a user made by single sign-on (no password ever matches "!…")."""
+        return not self.password_hash.startswith("!")
+
+    @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users a session
         return self.active
 

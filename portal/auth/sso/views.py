@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_babel import ngettext
 from flask_login import login_user
+from sqlalchemy.exc import IntegrityError
 
 from portal.audit import services as audit
 from portal.auth import services
@@ -77,7 +78,7 @@ def finish_login(identity: ExternalIdentity, *, keep: dict | None = None) -> Res
             429,
         )
     try:
-        user = admit(identity, ip=address)
+        user = _admit(identity, address)
     except Refused as refused:
         db.session.rollback()  # nothing the mapping may have begun stays …
         record_refusal(refused, identity, ip=address)  # … but the audit line does
@@ -103,6 +104,16 @@ def finish_login(identity: ExternalIdentity, *, keep: dict | None = None) -> Res
     session.update(keep or {})
     login_user(user)
     return redirect(target or url_for("home.index"))
+
+
+def _admit(identity: ExternalIdentity, address: str | None):
+    """``admit``, once more when another request of the same person (a double click, two
+    tabs) created the user or the link first: the second time it finds them."""
+    try:
+        return admit(identity, ip=address)
+    except IntegrityError:
+        db.session.rollback()
+        return admit(identity, ip=address)
 
 
 def refuse(refused: Refused, identity: ExternalIdentity | None = None) -> Response:

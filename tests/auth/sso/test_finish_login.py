@@ -62,3 +62,31 @@ def test_refusals_count_against_the_throttle(app):
             response = finish_login(identity(cvr="87654321"))
             statuses.append(response[1])
     assert statuses[:5] == [403] * 5 and statuses[-1] == 429
+
+
+def test_a_first_login_that_loses_a_race_finds_the_user_the_other_request_made(app, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.auth.sso import views
+    from portal.auth.sso.mapping import admit
+
+    calls = []
+
+    def racing(person, *, ip=None):
+        calls.append(person.subject)
+        if len(calls) == 1:  # the other request commits the same person first
+            admit(person, ip=ip)
+            db.session.commit()
+            raise IntegrityError("INSERT INTO external_logins", {}, Exception("duplicate"))
+        return admit(person, ip=ip)
+
+    monkeypatch.setattr(views, "admit", racing)
+    with app.test_request_context("/"):
+        assert finish_login(identity()).status_code == 302
+    assert calls == ["person-1", "person-1"]
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(User).where(User.email == "anna@aarhus.example")
+        )
+        == 1
+    )

@@ -32,7 +32,7 @@ from portal.auth.sso.views import finish_login, refuse, remember_next
 from portal.db import db
 from portal.extensions import csrf
 
-bp = Blueprint("saml", __name__, url_prefix="/sso/saml")
+bp = Blueprint("sso_saml", __name__, url_prefix="/sso/saml")
 NAME_ID, SESSION_INDEX = "saml_name_id", "saml_session_index"
 
 
@@ -44,7 +44,7 @@ def _load(state) -> None:
     register(
         Provider(
             key="saml",
-            endpoint="saml.login",
+            endpoint="sso_saml.login",
             configured=configured,
             hint=lambda config: _l("Kommunale medarbejdere: KOMBIT's Context Handler"),
         )
@@ -66,7 +66,7 @@ def _url(endpoint: str) -> str:
 
 @bp.get("/metadata")
 def metadata():
-    xml = messages.sp_metadata(_settings(), _url("saml.acs"), _url("saml.logout"))
+    xml = messages.sp_metadata(_settings(), _url("sso_saml.acs"), _url("sso_saml.logout"))
     return Response(xml, mimetype="application/samlmetadata+xml")
 
 
@@ -78,7 +78,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     request_id = messages.new_id()
-    authn = messages.authn_request(settings, request_id, _url("saml.acs"))
+    authn = messages.authn_request(settings, request_id, _url("sso_saml.acs"))
     response = redirect(messages.redirect_url(settings, settings.idp.sso_url, authn))
     lifetime = settings.request_lifetime_seconds
     cookie = pending.add(
@@ -99,7 +99,7 @@ def acs():
     waiting = pending.read(cookie, settings.request_lifetime_seconds)
     try:
         verified = verify_response(
-            settings, request.form.get("SAMLResponse", ""), _url("saml.acs"), waiting
+            settings, request.form.get("SAMLResponse", ""), _url("sso_saml.acs"), waiting
         )
     except SamlRefused as refused:
         reason = _("Svaret fra Context Handler kunne ikke godkendes. Prøv at logge ind igen.")
