@@ -71,3 +71,18 @@ def test_metadata_without_an_identity_provider_or_a_redirect_endpoint_is_refused
     )
     with pytest.raises(ConfigError, match="HTTP-Redirect"):
         read_idp_metadata(post_only)
+
+
+def test_starting_with_saml_loads_the_settings_and_lets_the_logout_form_reach_the_provider(
+    tmp_path, env
+):
+    """The logout form's answer redirects to the provider's single logout: the CSP's
+    form-action must allow its origin (a browser blocks the redirect otherwise)."""
+    from types import SimpleNamespace
+
+    from portal.auth.sso.saml.views import load
+
+    app = SimpleNamespace(config=load_config(tmp_path, env), extensions={})
+    load(app)
+    assert app.extensions["saml"].idp.entity_id == IDP_ENTITY_ID
+    assert app.config["CSP_FORM_ACTION"] == ("https://idp.test",)

@@ -5,6 +5,8 @@ login page has no SAML button."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     Response,
@@ -36,11 +38,15 @@ bp = Blueprint("sso_saml", __name__, url_prefix="/sso/saml")
 NAME_ID, SESSION_INDEX = "saml_name_id", "saml_session_index"
 
 
-@bp.record_once
-def _load(state) -> None:
+def load(app) -> None:
     """The settings are read when the app starts: a broken file stops it there."""
-    if configured(state.app.config):
-        state.app.extensions["saml"] = load_settings(state.app.config)
+    if configured(app.config):
+        settings = app.extensions["saml"] = load_settings(app.config)
+        if settings.idp.slo_url:  # the logout form is redirected on to the provider
+            app.config["CSP_FORM_ACTION"] = (
+                *app.config.get("CSP_FORM_ACTION", ()),
+                origin(settings.idp.slo_url),
+            )
     register(
         Provider(
             key="saml",
@@ -49,6 +55,14 @@ def _load(state) -> None:
             hint=lambda config: _l("Kommunale medarbejdere: KOMBIT's Context Handler"),
         )
     )
+
+
+bp.record_once(lambda state: load(state.app))
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _settings() -> SamlSettings:
