@@ -23,6 +23,7 @@ from portal.auth.admin_forms import (
     region_choices,
 )
 from portal.auth.models import User
+from portal.auth.sso.mapping import logins_of
 from portal.municipalities.services import active_municipalities, regions
 from portal.pagination import apply_sort, paginate
 from portal.web import commit_or_flash, commit_or_show
@@ -119,7 +120,11 @@ def edit(user_id: int):
             flash(_("Ændringerne er gemt."), "success")
             return redirect(url_for(".index"))
     return render_template(
-        "admin/user_form.html", form=form, user=user, password_form=PasswordForm()
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        password_form=PasswordForm(),
+        external_logins=logins_of(user),
     )
 
 

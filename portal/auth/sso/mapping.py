@@ -132,6 +132,17 @@ def _admit(identity: ExternalIdentity, ip: str | None) -> User:
     return user
 
 
+def logins_of(user: User) -> list[ExternalLogin]:
+    """The provider identities a user logs in with (for the admin's user page)."""
+    return list(
+        db.session.scalars(
+            select(ExternalLogin)
+            .where(ExternalLogin.user_id == user.id)
+            .order_by(ExternalLogin.created_at)
+        )
+    )
+
+
 def role_map() -> dict[str, Grant]:
     return parse_role_map(current_app.config.get("SSO_ROLE_MAP"))
 

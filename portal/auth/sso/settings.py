@@ -88,12 +88,18 @@ def sso_settings(env: Mapping[str, str]) -> dict:
     national = env.get("SSO_NATIONAL_CVR", "").strip()
     if national and not national.isdigit():
         raise ConfigError(f"SSO_NATIONAL_CVR must be digits, not {national!r}")
+    issuer, client_id = env.get("OIDC_ISSUER", "").strip(), env.get("OIDC_CLIENT_ID", "").strip()
+    if bool(issuer) != bool(client_id):
+        raise ConfigError("OpenID Connect needs both OIDC_ISSUER and OIDC_CLIENT_ID")
+    production = env.get("PORTAL_ENV", "development") == "production"
+    if issuer and production and not issuer.startswith("https://"):
+        raise ConfigError("OIDC_ISSUER must be an https:// address when PORTAL_ENV=production")
     return {
         "PASSWORD_LOGIN": password_login,
         "SSO_NATIONAL_CVR": national,
         "SSO_ROLE_MAP": parse_role_map(env.get("SSO_ROLE_MAP", "")),
-        "OIDC_ISSUER": env.get("OIDC_ISSUER", "").strip(),
-        "OIDC_CLIENT_ID": env.get("OIDC_CLIENT_ID", "").strip(),
+        "OIDC_ISSUER": issuer,
+        "OIDC_CLIENT_ID": client_id,
         "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET", "").strip(),
         "OIDC_SCOPES": env.get("OIDC_SCOPES", "").strip() or "openid email profile",
         "OIDC_CVR_CLAIM": env.get("OIDC_CVR_CLAIM", "").strip(),

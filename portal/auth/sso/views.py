@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     redirect,
     render_template,
@@ -18,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import ngettext
 from flask_login import login_user
 from sqlalchemy.exc import IntegrityError
@@ -58,7 +58,7 @@ def _account(identity: ExternalIdentity) -> str:
     return f"sso:{identity.issuer}|{identity.subject}"
 
 
-def finish_login(identity: ExternalIdentity, *, keep: dict | None = None) -> Response:
+def finish_login(identity: ExternalIdentity, *, keep: dict | None = None) -> ResponseReturnValue:
     """Log the person in as the user ``mapping.admit`` finds or makes, and send them on; on
     ``Refused`` the Danish refusal page (403), the refusal audited, nothing created.
 
@@ -67,16 +67,14 @@ def finish_login(identity: ExternalIdentity, *, keep: dict | None = None) -> Res
     address = request.remote_addr
     wait = _throttle().attempt(_account(identity), address)
     if wait:
-        audit.record("sso_refused", ip=address, code="throttled", protocol=identity.protocol)
-        db.session.commit()
-        return _refusal_page(
-            ngettext(
-                "For mange mislykkede forsøg. Prøv igen om %(num)d sekund.",
-                "For mange mislykkede forsøg. Prøv igen om %(num)d sekunder.",
-                wait,
-            ),
-            429,
+        reason = ngettext(
+            "For mange mislykkede forsøg. Prøv igen om %(num)d sekund.",
+            "For mange mislykkede forsøg. Prøv igen om %(num)d sekunder.",
+            wait,
         )
+        record_refusal(Refused(code="throttled", reason=reason), identity, ip=address)
+        db.session.commit()
+        return _refusal_page(reason, 429)
     try:
         user = _admit(identity, address)
     except Refused as refused:
@@ -116,7 +114,7 @@ def _admit(identity: ExternalIdentity, address: str | None):
         return admit(identity, ip=address)
 
 
-def refuse(refused: Refused, identity: ExternalIdentity | None = None) -> Response:
+def refuse(refused: Refused, identity: ExternalIdentity | None = None) -> ResponseReturnValue:
     """A protocol check failed (state, signature, audience …): audit, count and refuse."""
     db.session.rollback()
     record_refusal(refused, identity, ip=request.remote_addr)

@@ -62,6 +62,10 @@ def test_refusals_count_against_the_throttle(app):
             response = finish_login(identity(cvr="87654321"))
             statuses.append(response[1])
     assert statuses[:5] == [403] * 5 and statuses[-1] == 429
+    line = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "sso_refused").order_by(AuditEvent.id.desc())
+    )
+    assert (line.details["code"], line.details["subject"]) == ("throttled", "person-1")
 
 
 def test_a_first_login_that_loses_a_race_finds_the_user_the_other_request_made(app, monkeypatch):

@@ -219,3 +219,14 @@ def test_the_log_tells_an_operator_what_was_refused_and_who_was_created(
     page = other.get("/logbog/").get_data(as_text=True)
     assert "Login med organisationens login afvist" in page and "unknown_cvr" in page
     assert "Bruger knyttet til organisationens login" in page and "OpenID Connect" in page
+
+
+def test_the_admins_user_page_shows_the_provider_a_user_logs_in_with(app, client, oidc, make_user):
+    _person(oidc, "anna")
+    sign_in(client, oidc, "anna")
+    user = db.session.scalar(select(User).where(User.email == "anna@kommune.example"))
+    admin = make_user(Role.ADMIN)
+    other = app.test_client()
+    other.post("/login", data={"email": admin.email, "password": "korrekt-hest-batteri"})
+    page = other.get(f"/admin/brugere/{user.id}").get_data(as_text=True)
+    assert "Logger ind med organisationens login" in page and oidc.url in page

@@ -50,6 +50,16 @@ def test_the_role_table_reads_a_toml_file(tmp_path):
         ({"SSO_ROLE_MAP": "/no/such/file.toml"}, "cannot read"),
         ({"PASSWORD_LOGIN": "nobody"}, "PASSWORD_LOGIN"),
         ({"SSO_NATIONAL_CVR": "KL"}, "SSO_NATIONAL_CVR"),
+        ({"OIDC_ISSUER": "https://login.kl.example"}, "both OIDC_ISSUER and OIDC_CLIENT_ID"),
+        ({"OIDC_CLIENT_ID": "portal"}, "both OIDC_ISSUER and OIDC_CLIENT_ID"),
+        (
+            {
+                "OIDC_ISSUER": "http://login.kl.example",
+                "OIDC_CLIENT_ID": "p",
+                "PORTAL_ENV": "production",
+            },
+            "https://",
+        ),
     ],
 )
 def test_a_wrong_setting_stops_the_app_with_the_reason(env, message):
