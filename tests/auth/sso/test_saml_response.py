@@ -131,3 +131,19 @@ def test_a_missing_or_too_low_level_of_assurance_is_refused_when_one_is_required
     request_id, browser = sent_request()
     high = fixture_idp.response(login_for(request_id, loa="High"))
     assert verify_response(strict, encode(high), ACS_URL, browser).loa == "High"
+
+
+def test_during_a_certificate_renewal_either_certificate_of_the_metadata_verifies(
+    saml_settings, fixture_idp, saml_keys, sent_request
+):
+    from dataclasses import replace
+
+    renewed = replace(
+        saml_settings,
+        idp=replace(
+            saml_settings.idp, certificates=(saml_keys["stranger"][1], fixture_idp.certificate)
+        ),
+    )
+    request_id, browser = sent_request()
+    response = fixture_idp.response(login_for(request_id))
+    assert verify_response(renewed, encode(response), ACS_URL, browser).cvr == CVR
