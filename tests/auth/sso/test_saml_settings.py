@@ -55,6 +55,10 @@ def test_the_files_are_read_and_the_provider_known(tmp_path, env, saml_keys):
         ({"SAML_REQUIRED_LOA": "Medium"}, "SAML_REQUIRED_LOA must be one of"),
         ({"SAML_SIGNATURE_ALGORITHM": "rsa-sha1"}, "SAML_SIGNATURE_ALGORITHM must be one of"),
         ({"SAML_SP_CERT": "-----BEGIN CERTIFICATE-----\nbroken"}, "SAML_SP_CERT"),
+        (
+            {"PORTAL_ENV": "production", "SECRET_KEY": "s", "DATABASE_URL": "sqlite://"},
+            "PORTAL_BASE_URL=https://",
+        ),
     ],
 )
 def test_a_mistake_stops_the_start_and_names_the_setting(tmp_path, env, change, message):

@@ -76,6 +76,10 @@ def load_settings(config) -> SamlSettings:
     missing = [name for name in SETTINGS if not (config.get(name) or "").strip()]
     if missing:
         raise ConfigError(f"SAML needs all of {', '.join(SETTINGS)}; missing: {', '.join(missing)}")
+    base = config.get("PORTAL_BASE_URL") or ""
+    if config.get("PORTAL_ENV") == "production" and not base.startswith("https://"):
+        # the addresses in the metadata and the checks of Destination and Recipient use it
+        raise ConfigError("SAML needs PORTAL_BASE_URL=https://… when PORTAL_ENV=production")
     try:
         certificate = x509.load_pem_x509_certificate(_read(config["SAML_SP_CERT"], "SAML_SP_CERT"))
         key = serialization.load_pem_private_key(
