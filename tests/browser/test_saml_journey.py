@@ -20,6 +20,7 @@ from portal.db import db
 from tests.auth.sso.helpers import AARHUS_CVR, NATIONAL_CVR, PROJECT_LEAD, ROLE_MAP
 from tests.auth.sso.saml_browser import inflate
 from tests.auth.sso.saml_idp import Login, encode, idp_metadata
+from tests.browser.test_accessibility import violations
 from tests.browser_fixtures import empty_database
 
 pytestmark = pytest.mark.browser
@@ -106,6 +107,7 @@ def test_a_project_lead_logs_in_through_context_handler_on_a_phone(page: Page, p
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/login")
     expect(page.get_by_text("Kommunale medarbejdere: KOMBIT's Context Handler")).to_be_visible()
+    assert violations(page) == []  # WCAG 2.1 A and AA, with the Context Handler button
     page.get_by_role("link", name="Log ind med din organisation").click()
     page.get_by_role("button", name="Log ind som Anne").click()
     page.get_by_role("button", name="Fortsæt til Skaleringsportalen").click()
