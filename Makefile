@@ -39,16 +39,17 @@ run: install-runtime
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(BIN)/portal run --host 127.0.0.1 --port $(PORT)
 
-# Debian's Chromium for the browser journeys (never Playwright's own download) and poppler's
-# pdftotext for reading PDFs back. Installed with apt where we can; under CI=true a browser
-# that cannot be had fails the run (the tests refuse to skip there).
+# Debian's Chromium for the browser journeys (never Playwright's own download), poppler's
+# pdftotext for reading PDFs back, and xmlsec1 for pysaml2's identity provider in the SAML
+# tests. Installed with apt where we can; under CI=true a browser that cannot be had fails
+# the run (the tests refuse to skip there).
 browser:
-	@if [ -x /usr/lib/chromium/chromium ] || [ -n "$$CHROMIUM_PATH" ]; then exit 0; fi; \
+	@if { [ -x /usr/lib/chromium/chromium ] || [ -n "$$CHROMIUM_PATH" ]; } && command -v xmlsec1 >/dev/null; then exit 0; fi; \
 	if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	  echo "Installing Debian's chromium and poppler-utils..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils xmlsec1 >/dev/null; \
 	elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then \
-	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils xmlsec1 >/dev/null; \
 	else \
 	  echo "Chromium is not installed and apt-get is not available: browser tests will not run." >&2; \
 	  if [ "$$CI" = true ]; then exit 1; fi; \

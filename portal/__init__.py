@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.applications.views import bp as applications_bp
     from portal.audit.views import bp as audit_bp
     from portal.auth.sso.oidc import bp as sso_oidc_bp
+    from portal.auth.sso.saml.views import bp as saml_bp
     from portal.auth.sso.views import bp as sso_bp
     from portal.auth.user_views import bp as users_bp
     from portal.auth.views import bp as auth_bp
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(sso_bp)
     app.register_blueprint(sso_oidc_bp)
+    app.register_blueprint(saml_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(users_bp)

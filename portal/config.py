@@ -40,10 +40,12 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         # no silent SQLite file in production: several processes need one real database
         raise ConfigError("DATABASE_URL must be set when PORTAL_ENV=production")
     instance.mkdir(parents=True, exist_ok=True)
+    from portal.auth.sso.saml.settings import saml_config  # SAML: see that module
     from portal.auth.sso.settings import sso_settings  # single sign-on: see that module
 
     return {
         **sso_settings(env),
+        **saml_config(env),
         "PORTAL_ENV": "production" if production else "development",
         "SECRET_KEY": secret,
         "DATABASE_URL": database_url or f"sqlite:///{instance / 'portal.sqlite3'}",

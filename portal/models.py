@@ -11,6 +11,7 @@ from portal.applications.models import (
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
 from portal.auth.sso.models import ExternalLogin
+from portal.auth.sso.saml.models import SamlMessage
 from portal.benefits.models import Baseline, Cost, CostKind, Measurement, Target
 from portal.conversations.models import Attachment, Message, Thread, ThreadRead
 from portal.files.models import FileChunk, StoredFile
@@ -73,6 +74,7 @@ __all__ = [
     "Review",
     "Role",
     "Round",
+    "SamlMessage",
     "Target",
     "Thread",
     "ThreadRead",

@@ -16,20 +16,27 @@ from __future__ import annotations
 
 from flask import Flask, request, session
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(form_action: tuple[str, ...] = ()) -> str:
+    """The policy; ``form_action`` adds origins a form may post (or be redirected) to, e.g.
+    the SAML identity provider's single logout after the logout form (``CSP_FORM_ACTION``)."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            " ".join(("form-action 'self'", *form_action)),
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -44,6 +51,9 @@ def register_security_headers(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
+        if app.config.get("CSP_FORM_ACTION"):
+            policy = content_security_policy(tuple(app.config["CSP_FORM_ACTION"]))
+            response.headers.setdefault("Content-Security-Policy", policy)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         if production:

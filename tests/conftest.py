@@ -24,7 +24,7 @@ from portal.municipalities.services import load_shipped_register
 
 PASSWORD = "korrekt-hest-batteri"
 
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.auth.sso.saml_fixtures"]
 
 
 def _create_postgres_database(url: str) -> tuple[str, Callable[[], None]]:

@@ -180,6 +180,7 @@ FIELDS = {
     "code": _l("Årsag"),
     "cvr": _l("CVR-nummer"),
     "roles": _l("Roller fra udbyderen"),
+    "detail": _l("Nærmere"),  # what a refused SAML answer got wrong (e.g. the audience)
 }
 
 # A figure's value is a number in the indicator's unit; these fields hold such numbers.

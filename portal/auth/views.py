@@ -115,12 +115,16 @@ def _own_password_first():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    from portal.auth.sso.saml.views import single_logout_url
+
     services.end_sessions(current_user)  # a copy of this session's cookie dies with it
     db.session.commit()
+    kept = dict(session)
     logout_user()
     session.clear()
     flash(_("Du er logget ud."), "info")
-    return redirect(url_for("auth.login"))
+    # came by SAML: the identity provider's single logout ends the other systems' sessions
+    return redirect(single_logout_url(kept) or url_for("auth.login"))
 
 
 @bp.route("/konto/adgangskode", methods=["GET", "POST"])
