@@ -3,7 +3,7 @@ when its reviewers' scores of one criterion lie this many points apart or more (
 default).
 
 Revision ID: k34_disagreement_threshold
-Revises: k32_external_logins
+Revises: k33_saml_messages
 Create Date: 2026-12-07 09:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "k34_disagreement_threshold"
-down_revision: str | None = "k32_external_logins"
+down_revision: str | None = "k33_saml_messages"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
