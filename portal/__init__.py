@@ -133,11 +133,19 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(jobs_bp)
+    from portal import api
+
+    api.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from portal.api import is_api_request
+    from portal.api import problems as api_problems
+
     def render_error(error):
         code = getattr(error, "code", 500)
+        if is_api_request():  # the API answers problem documents, never a page
+            return api_problems.of_http(code)
         return render_template("errors/error.html", code=code), code
 
     for code in (400, 403, 404, 405, 413, 429, 500):

@@ -1,5 +1,6 @@
 """Every model, imported once so the metadata is complete (Alembic, tests, the CLI)."""
 
+from portal.api.models import ApiToken, IdempotentAnswer
 from portal.applications.models import (
     ApplicantRole,
     Application,
@@ -26,6 +27,8 @@ from portal.results.models import (
 from portal.review.models import Review
 
 __all__ = [
+    "ApiToken",
+    "IdempotentAnswer",
     "ApplicantRole",
     "Application",
     "ApplicationMember",

@@ -26,6 +26,7 @@ from portal.access.rules import (
     national_or,
     personal_or,
 )
+from portal.api.models import ApiToken
 from portal.applications.models import (
     Application,
     ApplicationMember,
@@ -194,6 +195,13 @@ POLICIES: dict[type, Policy] = {
         change={Role.COORDINATOR: ALL, Role.ADMIN: ALL},
     ),
     AuditEvent: Policy(read={Role.COORDINATOR: ALL, Role.ADMIN: ALL}),
+    # API tokens (``portal.api``): a municipality's project staff keep their municipality's
+    # (a departed colleague's token can be revoked), a regional consultant their own,
+    # coordinators every token.
+    ApiToken: Policy(
+        read={Role.MUNICIPAL: OWN, Role.REGIONAL: PERSONAL, Role.COORDINATOR: ALL},
+        change={Role.MUNICIPAL: OWN, Role.REGIONAL: PERSONAL, Role.COORDINATOR: ALL},
+    ),
     # Users and the municipality register: the admins' (DESIGN's roles).
     User: Policy(read={Role.ADMIN: ALL}, change={Role.ADMIN: ALL}),
     Municipality: Policy(read=EVERYONE, change={Role.ADMIN: ALL}),
