@@ -52,10 +52,15 @@ def test_scopes_read_only_token_cannot_write_and_a_regional_consultant_gets_read
     response = client.post(
         f"/api/v1/participations/{mine.id}/figures",
         headers=bearer(secret),
-        json={"items": [{"kind": "baseline", "indicator": "screen_visits",
-                         "date": "2025-09-01", "value": 1}]},
+        json={
+            "items": [
+                {"kind": "baseline", "indicator": "screen_visits", "date": "2025-09-01", "value": 1}
+            ]
+        },
     )
-    assert response.status_code == 403 and "insufficient_scope" in response.headers["WWW-Authenticate"]
+    assert (
+        response.status_code == 403 and "insufficient_scope" in response.headers["WWW-Authenticate"]
+    )
     regional = make_user(Role.REGIONAL, 101)
     assert tokens.allowed_scopes(regional) == (tokens.READ,)
     try:
@@ -89,7 +94,9 @@ def test_expiry_by_date_and_after_a_year_unused_and_revocation(client, make_user
     for secret in (dated, unused, revoked):
         assert client.get("/api/v1/participations", headers=bearer(secret)).status_code == 401
     assert [tokens.state(t) for t in (dated_token, unused_token, revoked_token)] == [
-        "expired", "expired", "revoked"
+        "expired",
+        "expired",
+        "revoked",
     ]
 
 
@@ -104,7 +111,8 @@ def test_token_pages_create_show_once_list_and_revoke(client, login, make_user):
     refused = client.post("/api-noegler/", data={"name": "", "scopes": ["read"], "expires": "90"})
     assert refused.status_code == 400 and "Giv nøglen et navn" in refused.get_data(as_text=True)
     made = client.post(
-        "/api-noegler/", data={"name": "Omsorg", "scopes": ["read", "write:figures"], "expires": "90"}
+        "/api-noegler/",
+        data={"name": "Omsorg", "scopes": ["read", "write:figures"], "expires": "90"},
     )
     assert made.status_code == 201
     text = made.get_data(as_text=True)
