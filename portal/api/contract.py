@@ -71,3 +71,12 @@ def docs():
     ]
     problems = [(kind, status, str(title)) for kind, (status, title) in KINDS.items()]
     return render_template("api/docs.html", operations=operations, problems=problems)
+
+
+def write() -> None:
+    """Write ``openapi.json`` at the repository's root from the code:
+    ``python -c 'from portal.api.contract import write; write()'``."""
+    from portal import create_app
+
+    with create_app({"TESTING": True}).test_request_context():
+        ROOT_FILE.write_text(text(), encoding="utf-8")
