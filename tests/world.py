@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal.api.models import ApiToken
 from portal.auth import services as auth_services
 from portal.auth.models import (
     MUNICIPALITY_OPTIONAL,
@@ -143,6 +144,17 @@ def build_world() -> World:
             user_id=colleague.id, kind="job_done", params={"round": "r", "file": "f.pdf"}
         )
         db.session.add(personal)
+        # an API token of the municipality, made by its municipal user (``portal.api``)
+        token = ApiToken(
+            name=f"Token {code}",
+            prefix="skp_sweep",
+            token_hash=f"{code:064d}",
+            scopes="read write:figures",
+            user_id=starter.id,
+            municipality_id=p.municipality_id,
+        )
+        db.session.add(token)
+        db.session.flush()
         world.objects[code] = [
             application,
             *application.members,
@@ -158,6 +170,7 @@ def build_world() -> World:
             colleague,
             job,
             personal,
+            token,
         ]
         world.values[code] = {
             "application_id": application.id,
@@ -172,6 +185,7 @@ def build_world() -> World:
             "item_id": item.id,
             "user_id": colleague.id,
             "job_id": job.id,
+            "token_id": token.id,
             # not municipality-owned: the same for both
             "round_slug": round_.slug,
             "programme_slug": programme.slug,
@@ -215,6 +229,7 @@ OWNED_ARGUMENTS = {
     "item_id",
     "user_id",
     "job_id",
+    "token_id",
 }
 
 __all__ = ["OTHER", "OWN", "OWNED_ARGUMENTS", "World", "build_world"]
