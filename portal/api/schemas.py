@@ -53,7 +53,7 @@ class ParticipationPath(Strict):
 
 
 class PageQuery(Strict):
-    cursor: str | None = Field(None, max_length=500, description="`next_cursor` of a page")
+    cursor: str | None = Field(None, max_length=500, description="The cursor the previous page ended with")
     limit: int = Field(50, ge=1, le=500)
 
 
