@@ -53,7 +53,9 @@ class ParticipationPath(Strict):
 
 
 class PageQuery(Strict):
-    cursor: str | None = Field(None, max_length=500, description="The cursor the previous page ended with")
+    cursor: str | None = Field(
+        None, max_length=500, description="The cursor the previous page ended with"
+    )
     limit: int = Field(50, ge=1, le=500)
 
 
@@ -137,7 +139,27 @@ class ParticipationOut(BaseModel):
     community: str | None = None
 
 
+def _first_item_links(*operations: str) -> dict:
+    """OpenAPI links from a page to what its first item's id opens (schemathesis follows
+    them in its stateful run; a client learns the way)."""
+    return {
+        name[0].upper() + name[1:]: {
+            "operationId": name,
+            "parameters": {"participation_id": "$response.body#/items/0/id"},
+        }
+        for name in operations
+    }
+
+
 class ParticipationPage(BaseModel):
+    model_config = ConfigDict(
+        openapi_extra={
+            "links": _first_item_links(
+                "getParticipation", "getProgress", "listFigures", "postFigures"
+            )
+        }
+    )
+
     items: list[ParticipationOut]
     next_cursor: str | None = None
 

@@ -78,3 +78,45 @@ def _restore_limit(app):
     from portal.api import limits
 
     limits.init_app(app)
+
+
+def test_stateful_runs_follow_the_links_from_a_page_to_its_participations(app, make_user):
+    """schemathesis's stateful run: from the list of participations along its links to one
+    participation, its figures, its progress and a post of figures, with the same checks;
+    the links lead to the token's real participations."""
+    app.config["API_RATE_LIMIT"] = "100000/minute"
+    from portal.api import limits
+
+    limits.init_app(app)
+    round_with_two()
+    secret, _token = make_token(make_user(Role.MUNICIPAL, 101))
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    machine = schema.as_state_machine()
+    reached: dict[str, set[int]] = {}
+
+    class Workflow(machine):
+        def get_call_kwargs(self, case):
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {secret}"}
+            return super().get_call_kwargs(case)
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            reached.setdefault(case.operation.label, set()).add(response.status_code)
+            case.validate_response(response, checks=CHECKS)
+
+    Workflow.run(
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=4,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    # a linked operation reached a real participation of the token's: found, not 404
+    followed = {
+        label
+        for label, found in reached.items()
+        if "{participation_id}" in label and found - {401, 403, 404}
+    }
+    assert followed, reached
