@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from portal import files
+    from portal.api import tasks as _api  # noqa: F401 (its periodic task)
     from portal.auth.throttle import LoginThrottle
     from portal.benefits.files import import_job as _import  # noqa: F401 (its job)
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)

@@ -191,3 +191,21 @@ def test_public_open_rounds_and_funding_as_far_as_amounts_may_be_read(client, ma
     assert {r["municipality"]["code"] for r in funding["rows"]} == {101}
     detail = client.get(f"/api/v1/rounds/{round_.slug}", headers=bearer(secret)).json
     assert "screen_visits" in {i["key"] for i in detail["indicators"]}
+
+
+def test_kept_answers_are_let_go_after_the_keep_days(client, make_user):
+    from datetime import timedelta
+
+    from portal.api.models import IdempotentAnswer
+    from portal.api.tasks import forget_old_answers
+    from portal.db import utcnow
+
+    _round, (mine, _other) = round_with_two()
+    secret, _token = make_token(make_user(Role.MUNICIPAL, 101))
+    post(client, secret, mine.id, month(), **{"Idempotency-Key": "old"})
+    post(client, secret, mine.id, month(), **{"Idempotency-Key": "new"})
+    old = db.session.scalar(select(IdempotentAnswer).where(IdempotentAnswer.key == "old"))
+    old.created_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+    assert forget_old_answers() == 1
+    assert db.session.scalars(select(IdempotentAnswer.key)).all() == ["new"]
