@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from portal import files
+    from portal.api import tasks as _api  # noqa: F401 (its periodic task)
     from portal.auth.throttle import LoginThrottle
     from portal.benefits.files import import_job as _import  # noqa: F401 (its job)
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
@@ -151,11 +152,19 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(openresults_bp)
     app.register_blueprint(conversations_bp)
     app.register_blueprint(webhooks_bp)
+    from portal import api
+
+    api.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from portal.api import is_api_request
+    from portal.api import problems as api_problems
+
     def render_error(error):
         code = getattr(error, "code", 500)
+        if is_api_request():  # the API answers problem documents, never a page
+            return api_problems.of_http(code)
         return render_template("errors/error.html", code=code), code
 
     for code in (400, 403, 404, 405, 413, 429, 500):

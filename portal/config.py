@@ -66,6 +66,10 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         # none, so a client cannot pick the address the login throttle counts.
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # The integration API (portal/api): requests per token (a moving window, shared
+        # through Redis when set) and the largest body it reads (bytes; more is 413).
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "120/minute"),
+        "API_MAX_BODY": _int(env, "API_MAX_BODY", 2 * 1024 * 1024),
         # What an uploaded Excel workbook may unpack to (portal/xlsx_reading.py): members in
         # its zip, each member's and all members' uncompressed bytes, how tightly a large
         # member may be packed (uncompressed ÷ compressed), shared strings and cells.

@@ -31,6 +31,8 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 def select_locale() -> str:
     if not has_request_context():  # the CLI, imports and other work outside a request
         return "da"
+    if request.path.startswith("/api/"):  # the API: Accept-Language, never the session
+        return request.accept_languages.best_match(LOCALES) or "da"
     chosen = session.get("lang")
     if chosen in LOCALES:
         return chosen

@@ -1,5 +1,6 @@
 """Every model, imported once so the metadata is complete (Alembic, tests, the CLI)."""
 
+from portal.api.models import ApiToken, IdempotentAnswer
 from portal.applications.models import (
     ApplicantRole,
     Application,
@@ -33,6 +34,8 @@ from portal.review.models import Review
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "ApiToken",
+    "IdempotentAnswer",
     "ApplicantRole",
     "Application",
     "ApplicationMember",

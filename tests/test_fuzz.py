@@ -132,3 +132,39 @@ def test_no_input_answers_500(app, client, login, world, key):
     )
     assert not problems, problems[:10]
     assert sent >= len(rules) * REQUESTS_PER_RULE
+
+
+def test_no_api_input_answers_500(app, client, world):
+    """The API with a token of a municipality's project lead: every route, hostile values in
+    its query and in every field of the figures it is sent (problem JSON, never a 500)."""
+    from portal.api import tokens
+    from portal.db import db
+
+    rng = random.Random(f"{SEED}-api")
+    issued = tokens.issue(world.users["municipal"], "fuzz", list(tokens.SCOPES), None)
+    db.session.commit()
+    app.config["API_RATE_LIMIT"] = "100000/minute"
+    from portal.api import limits
+
+    limits.init_app(app)
+    headers = {"Authorization": f"Bearer {issued.secret}"}
+    fields = ("kind", "indicator", "date", "value", "note", "quality", "reason")
+    problems = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.endpoint.startswith("api."):
+            continue
+        path = fill(rule, world.values[OWN])
+        for method in _methods(rule):
+            for _n in range(REQUESTS_PER_RULE):
+                query = _fuzzed(rng, {"cursor", "limit", "round", "municipality", "kind", "since"})
+                items = [_fuzzed(rng, set(fields)) for _ in range(3)]
+                response = client.open(
+                    path,
+                    method=method,
+                    headers=headers,
+                    query_string=query if method == "GET" else None,
+                    json={"items": items} if method == "POST" else None,
+                )
+                if response.status_code >= 500:
+                    problems.append((method, path, query, response.status_code))
+    assert not problems, problems[:10]

@@ -51,6 +51,15 @@ PUBLIC |= {
 # The identity provider's cross-site POST to SAML's assertion consumer carries no CSRF token:
 # the answer is bound to the browser's request by InResponseTo and the provider's signature.
 CSRF_EXEMPT = {"sso_saml.acs"}
+# The integration API (``portal.api``): a Bearer token or 401 problem JSON, never a session,
+# a login redirect or a CSRF check; these few answer without a token.
+API_PUBLIC = {"api.open_rounds", "api.openapi_json", "api.docs"}
+PUBLIC |= API_PUBLIC
+
+
+def is_api(rule) -> bool:
+    return rule.endpoint.startswith("api.")
+
 
 # What the sweep did, for the closing note: printed at the end of the run.
 SIZE: Counter = Counter()
@@ -161,6 +170,9 @@ def test_every_route_for_every_role_with_own_and_other_objects(
                 state["request"] = None
                 if not isinstance(status, int) or status >= 500:
                     problems.append((method, path, status))
+                elif is_api(rule):
+                    if status != 401 and rule.endpoint not in API_PUBLIC:
+                        problems.append((method, path, status, "the API took a session"))
                 elif code == OTHER and key in TIED and owns(rule) and status not in (403, 404):
                     problems.append((method, path, status, "another municipality's object"))
     # A report's scope is named in the query string: another municipality's, or a community
@@ -194,6 +206,10 @@ def test_anonymous_requests_go_to_the_login(app, client, world):
         path = fill(rule, world.values[OTHER])
         for method in _methods(rule):
             response = _request(client, method, path)
+            if is_api(rule):
+                assert response.status_code == 401, (method, path, response.status_code)
+                assert response.mimetype == "application/problem+json", (method, path)
+                continue
             assert response.status_code == 302, (method, path, response.status_code)
             assert "/login" in response.headers["Location"], (method, path)
 
@@ -216,6 +232,9 @@ def test_every_state_changing_route_refuses_a_missing_csrf_token(app, client, wo
             for method in sorted(rule.methods & STATE_CHANGING):
                 path = fill(rule, world.values[OWN])
                 response = _request(client, method, path)
+                if is_api(rule):  # no CSRF: a Bearer token only, and a session is none
+                    assert response.status_code == 401, (method, path, response.status_code)
+                    continue
                 assert response.status_code == 400, (method, path, response.status_code)
                 # refused by the CSRF check, not by the form: the page says the form expired
                 assert "Siden var udløbet" in response.get_data(as_text=True), (method, path)
@@ -235,3 +254,58 @@ def test_the_sweep_reports_its_size(app, capsys):
             f" without arguments), {SIZE['requests']} requests in all in {SIZE['seconds']:.1f} s"
         )
     assert requests_per_role > 0
+
+
+@pytest.mark.parametrize("key", [k for k in TIED if k != "reviewer"])
+def test_every_api_route_with_a_token_of_every_role(app, client, world, writes, key):
+    """The API's routes with a token of each municipality-tied role that may hold one,
+    with the objects of its own municipality and of another: another's answer 403 or 404,
+    none a server error, and no GET writes (but the token's last use)."""
+    from portal.api import tokens
+    from portal.api.models import ApiToken
+
+    user = world.users[key]
+    scopes = tokens.allowed_scopes(user)
+    if not scopes:  # a role the gate grants no scope holds no token at all
+        from portal.errors import NotAllowed
+
+        with pytest.raises(NotAllowed):
+            tokens.issue(user, "sweep", list(tokens.SCOPES), None)
+        return
+    issued = tokens.issue(user, "sweep", scopes, None)
+    from portal.db import db
+
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {issued.secret}"}
+    app.config["API_RATE_LIMIT"] = "100000/minute"
+    from portal.api import limits
+
+    limits.init_app(app)
+    seen, state = writes
+    problems = []
+    for code in (OTHER, OWN):
+        for rule in (r for r in swept_rules(app) if is_api(r)):
+            path = fill(rule, world.values[code])
+            for method in _methods(rule):
+                state["request"] = f"{method} {path}" if method == "GET" else None
+                body = {
+                    "items": [
+                        {
+                            "kind": "measurement",
+                            "indicator": "screen_visits",
+                            "date": "2025-10-01",
+                            "value": 1,
+                        }
+                    ]
+                }
+                response = client.open(
+                    path, method=method, headers=headers, json=body if method == "POST" else None
+                )
+                state["request"] = None
+                status = response.status_code
+                if status >= 500:
+                    problems.append((method, path, status))
+                elif code == OTHER and owns(rule) and status not in (403, 404):
+                    problems.append((method, path, status, "another municipality's object"))
+    assert not problems, problems
+    assert not [s for s in seen if s[1] != ApiToken.__name__], seen

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal.api.models import ApiToken
 from portal.auth import services as auth_services
 from portal.auth.models import (
     MUNICIPALITY_OPTIONAL,
@@ -145,6 +146,17 @@ def build_world() -> World:
         db.session.add(personal)
         conversation = _conversation(round_, application, p, author=colleague)
         hook, delivery = _webhook(p.municipality_id, starter)
+        # an API token of the municipality, made by its municipal user (``portal.api``)
+        token = ApiToken(
+            name=f"Token {code}",
+            prefix="skp_sweep",
+            token_hash=f"{code:064d}",
+            scopes="read write:figures",
+            user_id=starter.id,
+            municipality_id=p.municipality_id,
+        )
+        db.session.add(token)
+        db.session.flush()
         world.objects[code] = [
             application,
             *application.members,
@@ -163,6 +175,7 @@ def build_world() -> World:
             *conversation,
             hook,
             delivery,
+            token,
         ]
         world.values[code] = {
             "application_id": application.id,
@@ -181,6 +194,7 @@ def build_world() -> World:
             "attachment_id": conversation[2].id,
             "endpoint_id": hook.id,
             "delivery_id": delivery.id,
+            "token_id": token.id,
             # not municipality-owned: the same for both
             "round_slug": round_.slug,
             "programme_slug": programme.slug,
@@ -261,6 +275,7 @@ OWNED_ARGUMENTS = {
     "attachment_id",
     "endpoint_id",
     "delivery_id",
+    "token_id",
 }
 
 __all__ = ["OTHER", "OWN", "OWNED_ARGUMENTS", "World", "build_world"]

@@ -30,6 +30,7 @@ from portal.access.rules import (
     of_application,
     personal_or,
 )
+from portal.api.models import ApiToken
 from portal.applications.models import (
     Application,
     ApplicationMember,
@@ -246,6 +247,13 @@ POLICIES: dict[type, Policy] = {
     WebhookDelivery: Policy(
         read={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
         change={Role.MUNICIPAL: OWN, Role.COORDINATOR: ALL},
+    ),
+    # API tokens (``portal.api``): a municipality's project staff keep their municipality's
+    # (a departed colleague's token can be revoked), a regional consultant their own,
+    # coordinators every token.
+    ApiToken: Policy(
+        read={Role.MUNICIPAL: OWN, Role.REGIONAL: PERSONAL, Role.COORDINATOR: ALL},
+        change={Role.MUNICIPAL: OWN, Role.REGIONAL: PERSONAL, Role.COORDINATOR: ALL},
     ),
     # Users and the municipality register: the admins' (DESIGN's roles).
     User: Policy(read={Role.ADMIN: ALL}, change={Role.ADMIN: ALL}),

@@ -61,6 +61,9 @@ ACTIONS = {
     "disbursement_deleted": _l("Udbetaling slettet"),
     "figures_import": _l("Tal indlæst fra fil"),
     "figures_imported": _l("Tal indlæst fra fil"),
+    "api_figures_posted": _l("Tal indberettet gennem API'et"),
+    "api_token_created": _l("API-nøgle oprettet"),
+    "api_token_revoked": _l("API-nøgle tilbagekaldt"),
     "figures_exported": _l("Tal hentet"),
     "report_downloaded": _l("Rapport hentet"),
     "follow_up_recorded": _l("Tal til gevinstopfølgningen registreret"),
@@ -181,6 +184,11 @@ FIELDS = {
     "cvr": _l("CVR-nummer"),
     "roles": _l("Roller fra udbyderen"),
     "detail": _l("Nærmere"),  # what a refused SAML answer got wrong (e.g. the audience)
+    # the integration API (portal.api): which token wrote, with which scopes
+    "token": _l("API-nøgle"),
+    "token_id": _l("API-nøgle (id)"),
+    "items": _l("Tal sendt"),
+    "scopes": _l("Adgang"),
 }
 
 # A figure's value is a number in the indicator's unit; these fields hold such numbers.

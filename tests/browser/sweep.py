@@ -32,7 +32,7 @@ MENU_USERS = (
 )
 MAX_DEPTH = 2  # a menu page, a list on it, one object of the list
 MAX_REACHED = 60  # pages followed from one role's menu, each of another URL rule
-DOWNLOAD_SUFFIXES = (".pdf", ".xlsx", ".csv", ".zip")
+DOWNLOAD_SUFFIXES = (".pdf", ".xlsx", ".csv", ".zip", ".json")  # .json: the API contract
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,12 @@ def import_figures(data: bytes | str, round_: Round, *, actor) -> ImportResult:
     participating municipality, a municipal user for their own only."""
     own_municipality = import_limit(actor)
     frame = read_table(data, REQUIRED, OPTIONAL, aliases=HEADER_WORDS)
+    return import_frame(frame, round_, actor=actor, own_municipality=own_municipality)
+
+
+def import_frame(frame, round_: Round, *, actor, own_municipality: int | None) -> ImportResult:
+    """The import's rules on rows already read: texts in ``COLUMNS`` (and ``reason``) and
+    each row's ``LINE``, which the refusal names (a file's line, or an API item's index)."""
     for column in ("note", "quality", "reason"):
         if column not in frame:
             frame[column] = ""
