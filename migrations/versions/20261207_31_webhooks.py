@@ -1,7 +1,7 @@
 """Signed webhooks: endpoints and their deliveries (``portal.webhooks``).
 
 Revision ID: k31_webhooks
-Revises: j28_round_summaries
+Revises: k30_api_tokens
 Create Date: 2026-12-07 08:45:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "k31_webhooks"
-down_revision: str | None = "j28_round_summaries"
+down_revision: str | None = "k30_api_tokens"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
