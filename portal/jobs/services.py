@@ -226,7 +226,7 @@ def record_download(job: Job, *, actor: User) -> None:
     """Audited like the report's own download."""
     scope = job_scope(job)
     report = "progress" if job.kind != JobKind.FUNDING_PDF else "funding"
-    key = "pdf-zip" if job.kind == JobKind.PROGRESS_ZIP else "pdf"
+    key = {JobKind.PROGRESS_ZIP: "pdf-zip", JobKind.PROGRESS_XLSX: "xlsx"}.get(job.kind, "pdf")
     audit.record(
         "report_downloaded",
         actor=actor,
