@@ -201,7 +201,7 @@ def _cold(times: dict, key: str, client, path: str, job: dict | None = None) -> 
     times.setdefault(f"{key}_cpu", []).append(spent)
 
 
-PATHS = ("dashboard_cold", "round_view", "round_xlsx", "round_report_page")
+PATHS = ("dashboard_cold", "round_view", "round_indicator", "round_xlsx", "round_report_page")
 JOBS = {"round_xlsx"}  # made by the worker, not in a request
 
 
@@ -215,6 +215,19 @@ def paths() -> tuple[str, ...]:
     return tuple(p for p in PATHS if p in named) if named else PATHS
 
 
+def _first_indicator(app, slug: str) -> int:
+    from portal.programmes.models import Indicator, Round
+
+    with app.app_context():
+        return db.session.scalar(
+            select(Indicator.id)
+            .join(Round, Round.programme_id == Indicator.programme_id)
+            .where(Round.slug == slug)
+            .order_by(Indicator.id)
+            .limit(1)
+        )
+
+
 def measure(ds: DataSet, app) -> dict[str, list[float]]:
     """One round of every measurement on ``ds``: seconds per path (wall and CPU)."""
     coordinator = _client(app, "koordinator@demo.dk")
@@ -223,6 +236,10 @@ def measure(ds: DataSet, app) -> dict[str, list[float]]:
     wanted = paths()
     if "round_view" in wanted:
         _cold(times, "round_view", coordinator, f"/oversigt/forloeb/{slug}")
+    if "round_indicator" in wanted:  # the second page of an indicator's municipalities
+        indicator = _first_indicator(app, slug)
+        path = f"/oversigt/forloeb/{slug}/indikator/{indicator}?page=2"
+        _cold(times, "round_indicator", coordinator, path)
     if "round_xlsx" in wanted:  # a job (``reports.jobs.progress_xlsx``): the worker's time
         _cold(times, "round_xlsx", coordinator, "/filer/", {"kind": "progress_xlsx", "slug": slug})
     if "round_report_page" in wanted:
@@ -317,6 +334,7 @@ def run(bench, *, nordic: bool | None = None) -> None:
             ("round_report_page_ms", "round_report_page", 1000),
             ("round_report_page_cpu_ms", "round_report_page_cpu", 1000),
             ("round_view_cold_ms", "round_view", 1000),
+            ("round_indicator_page_ms", "round_indicator", 1000),
             ("dashboard_cold_inprocess_ms", "dashboard_cold", 1000),
         ):
             if key.removesuffix("_cpu") in wanted:
