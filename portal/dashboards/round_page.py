@@ -61,7 +61,8 @@ def body(round_: Round, version: tuple, found: Callable[[], dict] | None = None)
 
 
 def _name(round_: Round) -> str:
-    return f"round-{round_.id}"
+    # "-paged": the body with the communities' slot (a file kept before it holds the table)
+    return f"round-{round_.id}-paged"
 
 
 def draw_body(
