@@ -219,6 +219,7 @@ def _job_title(job: Job) -> str:
         JobKind.PROGRESS_PDF: "fremdrift.pdf",
         JobKind.FUNDING_PDF: "tilskud.pdf",
         JobKind.FIGURES_IMPORT: "indlæsning",
+        JobKind.PROGRESS_XLSX: "fremdrift.xlsx",
     }[job.kind]
 
 

@@ -30,6 +30,7 @@ def test_the_rounds_workbook_arrives_through_a_job(client, make_user, login, pro
     assert job.kind == JobKind.PROGRESS_XLSX and job.user_id == coordinator.id
     status = client.get(f"{job_url}/status.json").json
     assert status["status"] == "done" and status["done"] == status["total"] == 2
+    assert "<h1>Fremdriftsrapport (XLSX)</h1>" in client.get(job_url).get_data(as_text=True)
 
     response = client.get(f"/filer/{job.id}/fil")
     assert response.mimetype.endswith("spreadsheetml.sheet")
