@@ -4,7 +4,7 @@ reaches ``ORDER BY`` or ``url_for`` unchecked."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,3 +96,43 @@ def _primary_key(stmt: Select) -> list:
     if entity is None:
         return []
     return list(inspect(entity).primary_key)
+
+
+def page_of(
+    items: Sequence[Any],
+    page: int,
+    per_page: int,
+    args: Mapping[str, str] | None = None,
+    keep: Iterable[str] | None = None,
+) -> Page:
+    """One page of a list already at hand (a stored summary's rows), as ``paginate`` pages a
+    query: a page past the end shows the last one."""
+    pages = max(1, math.ceil(len(items) / per_page))
+    number = min(max(1, page or 1), pages)
+    start = (number - 1) * per_page
+    return Page(
+        items=list(items[start : start + per_page]),
+        number=number,
+        per_page=per_page,
+        total=len(items),
+        args=link_args(args, keep),
+    )
+
+
+def sort_items(
+    items: Iterable[Any],
+    sort: str | None,
+    allowed: Mapping[str, Callable[[Any], Any]],
+    default: str,
+) -> tuple[list[Any], str]:
+    """``items`` ordered by one of ``allowed`` (a key function; ``-key`` descending), as
+    ``apply_sort`` orders a query: anything else falls back to ``default``, empty values last
+    either way, and the order is stable (ties keep the order ``items`` came in)."""
+    key = sort or default
+    value = allowed.get(key.lstrip("-"))
+    if value is None:
+        key, value = default, allowed[default.lstrip("-")]
+    listed = list(items)
+    present = [i for i in listed if value(i) is not None]
+    empty = [i for i in listed if value(i) is None]
+    return sorted(present, key=value, reverse=key.startswith("-")) + empty, key

@@ -212,6 +212,7 @@ VALUE_WORDS = {
         "progress_pdf": _l("fremdriftsrapport (PDF)"),
         "funding_pdf": _l("tilskudsrapport (PDF)"),
         "figures_import": _l("indlæsning af tal"),
+        "progress_xlsx": _l("fremdriftsrapport (XLSX)"),
     },
     "report": {"progress": _l("fremdriftsrapport"), "funding": _l("tilskudsrapport")},
 }

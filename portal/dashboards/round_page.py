@@ -9,8 +9,9 @@ as well; a reader who comes sooner draws it for itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from functools import cache
 
 from flask import render_template
 from flask_babel import gettext as _
@@ -19,7 +20,7 @@ from markupsafe import Markup
 from portal import rendered
 from portal.benefits import display
 from portal.benefits.display import charts
-from portal.dashboards import round_rows, summary
+from portal.dashboards import round_communities, round_rows, summary
 from portal.dashboards import services as dashboards
 from portal.db import one_trip
 from portal.i18n import local_today, localized
@@ -33,26 +34,50 @@ def version(round_: Round, results) -> tuple:
     return (round_.id, round_.version, version_text(round_.id, results), local_today())
 
 
-def body(round_: Round, version: tuple) -> Markup:
-    """The view's body of ``version``: held in this process, kept in a file, or drawn."""
+COMMUNITIES_SLOT = "<!--communities-->"
+
+
+def page(round_: Round, version: tuple, args: Mapping[str, str]) -> Markup:
+    """The view's body of ``version`` with the page of its communities' table that ``args``
+    asks for (``round_communities``) in its slot: both from the round's stored summary,
+    read once."""
+    found = cache(lambda: summary.summary(round_, version[2]))
+    kept = body(round_, version, found)
+    if COMMUNITIES_SLOT not in kept:  # a round without participations: no table
+        return kept
+    table = round_communities.table(found(), round_.slug, args)
+    return Markup(kept.replace(COMMUNITIES_SLOT, table, 1))
+
+
+def body(round_: Round, version: tuple, found: Callable[[], dict] | None = None) -> Markup:
+    """The view's body of ``version``: held in this process, kept in a file, or drawn
+    (from ``found()``'s summary when given)."""
     return rendered.sections.get_or_render(
         ("round", *version),
         lambda: rendered.kept.get_or_render(
-            _name(round_), version, lambda: draw_body(round_, version[2])
+            _name(round_), version, lambda: draw_body(round_, version[2], found=found)
         ),
     )
 
 
 def _name(round_: Round) -> str:
-    return f"round-{round_.id}"
+    # "-paged": the body with the communities' slot (a file kept before it holds the table)
+    return f"round-{round_.id}-paged"
 
 
-def draw_body(round_: Round, results: str, *, keep: bool = False) -> str:
+def draw_body(
+    round_: Round,
+    results: str,
+    *,
+    keep: bool = False,
+    found: Callable[[], dict] | None = None,
+) -> str:
     """The body drawn from the round's stored summary of its ``results`` version: for a
     round of more than ``ROWS_SHOWN`` municipalities the summary alone (each indicator's
-    municipalities counted in bands of progress), else every municipality's row too.
+    municipalities counted in bands of progress), else every municipality's row too; the
+    communities' table is left as a slot (``COMMUNITIES_SLOT``: each reader's page of it).
     ``keep``: a summary worked out here is stored (the worker; a request only reads)."""
-    found = summary.summary(round_, results, keep=keep)
+    found = found() if found is not None else summary.summary(round_, results, keep=keep)
     if found["participations"] > round_rows.ROWS_SHOWN:
         view = summary.view(round_, found)
         drawn = {c.indicator.key: bands_svg(c) for c in view.indicators}
@@ -65,6 +90,7 @@ def draw_body(round_: Round, results: str, *, keep: bool = False) -> str:
         slug=round_.slug,
         rows_shown=round_rows.ROWS_SHOWN,
         charts=drawn,
+        communities_slot=Markup(COMMUNITIES_SLOT),
     )
 
 

@@ -203,8 +203,7 @@ class RoundSummaryView:
     communities: tuple[CommunityTotals, ...]
 
 
-def view(round_: Round, found: dict) -> RoundSummaryView:
-    """The national view's figures from a summary (and the programme's indicators)."""
+def _indicators(round_: Round, found: dict) -> tuple[IndicatorSummary, ...]:
     infos = {
         i.id: i
         for i in programme_models([round_.programme_id], lines=False)[
@@ -212,21 +211,36 @@ def view(round_: Round, found: dict) -> RoundSummaryView:
         ].indicators
     }
     labels = band_labels()
+    return tuple(
+        IndicatorSummary(
+            infos[i["id"]],
+            i["rows"],
+            _median(i["median"]),
+            tuple((Status(s), n) for s, n in i["statuses"]),
+            tuple(zip(labels, i["bands"], strict=True)),
+        )
+        for i in found["indicators"]
+        if i["id"] in infos
+    )
+
+
+def indicator(round_: Round, found: dict, indicator_id: int) -> IndicatorSummary | None:
+    """One indicator of the round from a summary (``None``: not of its programme, or the
+    round has no municipality)."""
+    return next((i for i in _indicators(round_, found) if i.indicator.id == indicator_id), None)
+
+
+def view(round_: Round, found: dict) -> RoundSummaryView:
+    """The national view's figures from a summary (and the programme's indicators)."""
     return RoundSummaryView(
         found["participations"],
-        tuple(
-            IndicatorSummary(
-                infos[i["id"]],
-                i["rows"],
-                _median(i["median"]),
-                tuple((Status(s), n) for s, n in i["statuses"]),
-                tuple(zip(labels, i["bands"], strict=True)),
-            )
-            for i in found["indicators"]
-            if i["id"] in infos
-        ),
-        _totals(found["totals"]),
-        tuple(
-            CommunityTotals(c["id"], c["name"], _totals(c["totals"])) for c in found["communities"]
-        ),
+        _indicators(round_, found),
+        *communities(found),
+    )
+
+
+def communities(found: dict) -> tuple[Totals, tuple[CommunityTotals, ...]]:
+    """The round's totals and each community's (the unplaced last) from a summary."""
+    return _totals(found["totals"]), tuple(
+        CommunityTotals(c["id"], c["name"], _totals(c["totals"])) for c in found["communities"]
     )

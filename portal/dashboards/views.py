@@ -118,10 +118,12 @@ def round_(slug: str):
     # stored results', judged on the day.
     (results,) = read_versions(data_version_query(round_.id))
     version = round_page.version(round_, results)
-    etag = page_etag(version)
+    # the page and the order of the communities' table (``round_communities``)
+    args = {k: request.args.get(k, "") for k in ("page", "sort")}
+    etag = page_etag(version, args)
     if (unchanged := not_modified(etag)) is not None:
         return unchanged
-    body = round_page.body(round_, version)
+    body = round_page.page(round_, version, args)
     info = dashboards.RoundInfo.of(round_)
     return with_etag(render_template("dashboards/round.html", info=info, body=body), etag)
 
@@ -130,7 +132,7 @@ def round_(slug: str):
 @admits(Participation, every=True)
 def round_indicator(slug: str, indicator_id: int):
     round_ = access.round_or_404(slug, current_user)
-    rows = round_rows.indicator_rows(round_, indicator_id, request.args.get("page", 1, type=int))
+    rows = round_rows.indicator_rows(round_, indicator_id, request.args)
     if rows is None:
         abort(404)
     return render_template("dashboards/round_indicator.html", rows=rows)

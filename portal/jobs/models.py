@@ -19,6 +19,7 @@ class JobKind(enum.StrEnum):
     PROGRESS_PDF = "progress_pdf"  # the progress report of a scope
     FUNDING_PDF = "funding_pdf"  # the funding report of a scope
     FIGURES_IMPORT = "figures_import"  # a large file of a round's figures (no file made)
+    PROGRESS_XLSX = "progress_xlsx"  # a round's (or the nation's) progress workbook
 
 
 class JobStatus(enum.StrEnum):

@@ -219,6 +219,7 @@ def _job_title(job: Job) -> str:
         JobKind.PROGRESS_PDF: "fremdrift.pdf",
         JobKind.FUNDING_PDF: "tilskud.pdf",
         JobKind.FIGURES_IMPORT: "indlæsning",
+        JobKind.PROGRESS_XLSX: "fremdrift.xlsx",
     }[job.kind]
 
 
@@ -226,7 +227,7 @@ def record_download(job: Job, *, actor: User) -> None:
     """Audited like the report's own download."""
     scope = job_scope(job)
     report = "progress" if job.kind != JobKind.FUNDING_PDF else "funding"
-    key = "pdf-zip" if job.kind == JobKind.PROGRESS_ZIP else "pdf"
+    key = {JobKind.PROGRESS_ZIP: "pdf-zip", JobKind.PROGRESS_XLSX: "xlsx"}.get(job.kind, "pdf")
     audit.record(
         "report_downloaded",
         actor=actor,

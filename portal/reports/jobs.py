@@ -1,6 +1,7 @@
 """The reports made as background jobs (``portal.jobs``, the runner): a round's progress
-reports of every municipality as one ZIP, and a single progress or funding report as a PDF,
-from the stored file (``reports.stored``). Registered with the runner when imported."""
+reports of every municipality as one ZIP, a single progress or funding report as a PDF,
+from the stored file (``reports.stored``), and a round's or the nation's progress workbook.
+Registered with the runner when imported."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from portal.jobs.models import Job, JobKind
 from portal.jobs.services import Made, Progress, register_job, starter
 from portal.participations.models import Participation
 from portal.reports import stored
+from portal.reports.formats import filename, render_report
 from portal.reports.permissions import can_read_all_reports, can_read_report
+from portal.reports.progress import progress_report
 from portal.reports.scope import ReportScope, ScopeKind
 
 
@@ -43,6 +46,29 @@ def funding_pdf(job: Job, scope: ReportScope, progress: Progress) -> Made:
     return stored_pdf("funding", job, scope, progress)
 
 
+def progress_xlsx(job: Job, scope: ReportScope, progress: Progress) -> Made:
+    """A round's (or the nation's) progress workbook, as its starter reads it: at 750
+    municipalities seconds of CPU, beyond ten seconds on a busy machine, so the worker writes
+    it (``XLSX_AS_JOB``)."""
+    progress(0, 2)
+    user = starter(job)
+    report = progress_report(scope, viewer_municipality_id=user.municipality_id, viewer=user)
+    progress(1, 2)
+    data, fmt = render_report(report, "xlsx")
+    return Made(data, filename(report, fmt), fmt.mimetype)
+
+
+def xlsx_as_job(scope: ReportScope) -> bool:
+    """Whether a progress workbook of ``scope`` is made as a job: a round's or the nation's
+    (every municipality's rows); a municipality's, a community's or a region's is small and
+    written in the request."""
+    return scope.kind == ScopeKind.NATIONAL
+
+
+def may_start_xlsx(user: User, scope: ReportScope) -> bool:
+    return xlsx_as_job(scope) and can_read_report(user, scope)
+
+
 def may_start_zip(user: User, scope: ReportScope) -> bool:
     """The ZIP of every municipality's report is for those who read every report."""
     return scope.round is not None and can_read_all_reports(user)
@@ -58,3 +84,4 @@ def may_start_progress(user: User, scope: ReportScope) -> bool:
 register_job(JobKind.PROGRESS_ZIP, progress_zip, may_start=may_start_zip)
 register_job(JobKind.PROGRESS_PDF, progress_pdf, may_start=may_start_progress)
 register_job(JobKind.FUNDING_PDF, funding_pdf, may_start=can_read_report)
+register_job(JobKind.PROGRESS_XLSX, progress_xlsx, may_start=may_start_xlsx)

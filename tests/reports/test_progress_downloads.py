@@ -61,10 +61,17 @@ def test_the_page_shows_the_charts_and_the_downloads(client, make_user, login, p
 
 
 def test_coordinator_downloads_the_rounds_workbook(client, make_user, login, progress_round):
+    """Made as a job (every municipality's rows): the link's page starts it, the job's page
+    hands over the file (Huey's immediate mode under TESTING: done at once)."""
     login(make_user(Role.COORDINATOR))
     slug = progress_round.round.slug
-    response = client.get(f"/rapporter/fremdrift/{slug}?format=xlsx")
+    page = client.get(f"/rapporter/fremdrift/{slug}?format=xlsx").get_data(as_text=True)
+    assert 'action="/filer/"' in page and 'value="progress_xlsx"' in page
+    started = client.post("/filer/", data={"kind": "progress_xlsx", "slug": slug})
+    assert started.status_code == 303
+    response = client.get(f"{started.headers['Location']}/fil")
     assert response.status_code == 200
+    assert f"fremdrift-{slug}.xlsx" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames[:5] == [
         "Om rapporten",
