@@ -2,7 +2,7 @@
 ``Idempotency-Key``.
 
 Revision ID: k30_api_tokens
-Revises: j28_round_summaries
+Revises: k29_progress_xlsx_job
 Create Date: 2026-12-07 08:50:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "k30_api_tokens"
-down_revision: str | None = "j28_round_summaries"
+down_revision: str | None = "k29_progress_xlsx_job"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
