@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     from portal.api import tasks as _api  # noqa: F401 (its periodic task)
     from portal.auth.throttle import LoginThrottle
     from portal.benefits.files import import_job as _import  # noqa: F401 (its job)
+    from portal.privacy import jobs as _privacy_jobs  # noqa: F401 (its jobs)
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
     from portal.jobs import queue, tasks
     from portal.notifications import tasks as _outbox  # noqa: F401 (its periodic task)

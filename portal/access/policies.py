@@ -230,8 +230,14 @@ POLICIES: dict[type, Policy] = {
     ),
     # A background job and its file: only the user who started it (``portal.jobs``; it
     # also checks that they may still read the report it makes).
+    # A job is its starter's (admins start the hand-over and erasure of a person's data).
     Job: Policy(
-        read={Role.MUNICIPAL: PERSONAL, Role.LEADERSHIP: PERSONAL, Role.COORDINATOR: PERSONAL}
+        read={
+            Role.MUNICIPAL: PERSONAL,
+            Role.LEADERSHIP: PERSONAL,
+            Role.COORDINATOR: PERSONAL,
+            Role.ADMIN: PERSONAL,
+        }
     ),
     OutboxMessage: Policy(
         read={Role.COORDINATOR: ALL, Role.ADMIN: ALL},

@@ -185,6 +185,8 @@ def _run_leased(job: Job, owner: str) -> None:
 
 
 def _notify_done(job: Job) -> None:
+    if job.kind == JobKind.PERSON_ERASURE:  # no file: the admin's page says it is done
+        return
     round_ = db.session.get(Round, job.round_id) if job.round_id else None
     name = round_.name_da if round_ else ALL_ROUNDS
     if job.kind == JobKind.FIGURES_IMPORT:
@@ -220,11 +222,16 @@ def _job_title(job: Job) -> str:
         JobKind.FUNDING_PDF: "tilskud.pdf",
         JobKind.FIGURES_IMPORT: "indlæsning",
         JobKind.PROGRESS_XLSX: "fremdrift.xlsx",
+        JobKind.PERSON_EXPORT: "persondata.zip",
+        JobKind.PERSON_ERASURE: "sletning af persondata",
     }[job.kind]
 
 
 def record_download(job: Job, *, actor: User) -> None:
-    """Audited like the report's own download."""
+    """Audited like the report's own download (a person's data as a hand-over to them)."""
+    if job.kind == JobKind.PERSON_EXPORT:
+        audit.record("person_exported", actor=actor, job_id=job.id, person=job.params["person"])
+        return
     scope = job_scope(job)
     report = "progress" if job.kind != JobKind.FUNDING_PDF else "funding"
     key = {JobKind.PROGRESS_ZIP: "pdf-zip", JobKind.PROGRESS_XLSX: "xlsx"}.get(job.kind, "pdf")

@@ -22,7 +22,15 @@ from portal.auth.models import User
 from portal.auth.services import hash_password
 from portal.db import db
 from portal.errors import NotAllowed
-from portal.privacy.scan import USERS, needles_of, tables, text_columns, traces
+from portal.privacy.scan import (
+    USERS,
+    OnTable,
+    Trace,
+    needles_of,
+    tables,
+    text_columns,
+    traces,
+)
 
 ERASED_DOMAIN = "slettet.invalid"
 
@@ -44,9 +52,12 @@ class Erased:
     tables: tuple[str, ...]
 
 
-def erase_person(user: User, *, actor: User | None, reason: str = "request") -> Erased:
+def erase_person(
+    user: User, *, actor: User | None, reason: str = "request", on_table: OnTable | None = None
+) -> Erased:
     """Erase ``user``'s personal data everywhere; flushes, the caller commits. ``actor`` None
-    is the retention job."""
+    is the retention job. Searching every table of a national database takes seconds: the
+    admin's erasure runs as a job (``privacy.jobs``), ``on_table`` moving its bar."""
     if actor is not None and actor.id == user.id:
         raise NotAllowed(_l("Du kan ikke slette dine egne persondata."))
     if is_erased(user):
@@ -55,8 +66,9 @@ def erase_person(user: User, *, actor: User | None, reason: str = "request") -> 
     words = stand_in(user)
     replacements = {needles[0]: f"slettet-{user.id}@{ERASED_DOMAIN}"}
     replacements.update({n: words for n in needles[1:]})
-    found = [t for t in traces(user, needles) if t.table != USERS.name]
-    _replace_everywhere(user, replacements)
+    every = traces(user, needles, on_table)
+    found = [t for t in every if t.table != USERS.name]
+    _replace_everywhere(every, replacements)
     db.session.expire_all()
     user = db.session.get(User, user.id)
     user.email = replacements[needles[0]]
@@ -78,11 +90,11 @@ def erase_person(user: User, *, actor: User | None, reason: str = "request") -> 
     return Erased(len(found), tuple(sorted({t.table for t in found})))
 
 
-def _replace_everywhere(user: User, replacements: dict[str, str]) -> None:
+def _replace_everywhere(every: list[Trace], replacements: dict[str, str]) -> None:
     """Each trace's text columns rewritten with the needles replaced (case-insensitively);
     JSON values walked, keys and values alike."""
     pattern = _pattern(replacements)
-    found = {(t.table, t.key) for t in traces(user, tuple(replacements))}
+    found = {(t.table, t.key) for t in every}
     for table in tables():
         keys = [key for name, key in found if name == table.name]
         if not keys:
@@ -119,13 +131,4 @@ def _replaced(value: Any, pattern: re.Pattern[str], replacements: dict[str, str]
     return value
 
 
-def erasure_preview(user: User) -> dict[str, int]:
-    """How many rows of each table name the person, for the confirmation page."""
-    counts: dict[str, int] = {}
-    for trace in traces(user):
-        if trace.table != USERS.name:
-            counts[trace.table] = counts.get(trace.table, 0) + 1
-    return dict(sorted(counts.items()))
-
-
-__all__ = ["Erased", "erase_person", "erasure_preview", "is_erased", "stand_in"]
+__all__ = ["Erased", "erase_person", "is_erased", "stand_in"]

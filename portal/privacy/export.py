@@ -16,7 +16,7 @@ from sqlalchemy import select
 from portal import files
 from portal.auth.models import User
 from portal.db import db
-from portal.privacy.scan import USERS, linked, plain_row, traces
+from portal.privacy.scan import USERS, OnTable, linked, plain_row, traces
 
 # A domain that keeps files a person sent registers where they are: ``(user) -> [(name,
 # key)]`` pairs of a file's name in the ZIP and its key in the file store.
@@ -43,12 +43,12 @@ def _message_attachments(user: User) -> Iterable[tuple[str, str]]:
     return [(f"{id_}-{name}", key) for id_, name, key in rows]
 
 
-def person_data(user: User) -> dict:
+def person_data(user: User, on_table: OnTable | None = None) -> dict:
     own = db.session.execute(select(USERS).where(USERS.c.id == user.id)).mappings().one()
     return {
         "exported_at": datetime.now(UTC).isoformat(),
         "person": plain_row(USERS, own),
-        "mentions": _grouped(t for t in traces(user) if t.table != USERS.name),
+        "mentions": _grouped(t for t in traces(user, on_table=on_table) if t.table != USERS.name),
         "linked": _grouped(linked(user)),
     }
 
@@ -60,12 +60,12 @@ def _grouped(found) -> dict[str, list[dict]]:
     return dict(sorted(grouped.items()))
 
 
-def person_zip(user: User) -> bytes:
+def person_zip(user: User, on_table: OnTable | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "persondata.json",
-            json.dumps(person_data(user), ensure_ascii=False, indent=2, default=str),
+            json.dumps(person_data(user, on_table), ensure_ascii=False, indent=2, default=str),
         )
         archive.writestr("LÆS MIG.txt", README)
         store = files.store()

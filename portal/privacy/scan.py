@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -79,11 +79,20 @@ class Trace:
     row: dict[str, Any]  # the row as plain JSON values (secrets left out)
 
 
-def traces(user: User, needles: tuple[str, ...] | None = None) -> list[Trace]:
+# ``(done, total)`` after each table: a job's progress bar.
+OnTable = Callable[[int, int], None]
+
+
+def traces(
+    user: User, needles: tuple[str, ...] | None = None, on_table: OnTable | None = None
+) -> list[Trace]:
     """Every row whose text names the person (their own user row included)."""
     needles = needles or needles_of(user)
     found: list[Trace] = []
-    for table in tables():
+    every = list(tables())
+    for n, table in enumerate(every, 1):
+        if on_table is not None:
+            on_table(n, len(every))
         columns = text_columns(table)
         if not columns:
             continue

@@ -4,23 +4,24 @@ retention table with its last runs."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal import access
 from portal.access import admits
-from portal.audit import services as audit
 from portal.auth.models import User
 from portal.db import db
+from portal.jobs import tasks
+from portal.jobs.models import JobKind
 from portal.privacy import retention
-from portal.privacy.erasure import erase_person, erasure_preview, is_erased, stand_in
-from portal.privacy.export import person_zip
 from portal.privacy import words as _words  # noqa: F401 (the audit log's words)
+from portal.privacy.erasure import is_erased, stand_in
 from portal.privacy.forms import EraseForm
+from portal.privacy.jobs import start_person_job
 from portal.privacy.models import RetentionRun
-from portal.web import commit_or_show, run_and_commit
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin/persondata")
 
@@ -36,25 +37,26 @@ def overview():
 @admits(User, "change")
 def person(user_id: int):
     user = access.get_visible_or_404(User, user_id, current_user, "change")
-    return render_template(
-        "privacy/person.html", user=user, preview=erasure_preview(user), erased=is_erased(user)
-    )
+    return render_template("privacy/person.html", user=user, erased=is_erased(user))
+
+
+def _started(kind: JobKind, user: User):
+    """The job made, committed and queued; its page shows the bar (``jobs.show``)."""
+    job = start_person_job(kind, user, actor=current_user, locale=str(get_locale()))
+    db.session.commit()
+    try:
+        tasks.enqueue(job)
+    except tasks.QueuePaused as paused:
+        flash(paused.message, "error")
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
 
 
 @bp.route("/<int:user_id>/eksport", methods=["POST"])
 @admits(User, "change")
 def export(user_id: int):
+    """The ZIP is made by the worker; its download is audited as the hand-over."""
     user = access.get_visible_or_404(User, user_id, current_user, "change")
-    data = person_zip(user)
-    run_and_commit(
-        lambda: audit.record(
-            "person_exported", actor=current_user, obj=user, municipality_id=user.municipality_id
-        )
-    )
-    response = Response(data, mimetype="application/zip")
-    response.headers.set("Content-Disposition", "attachment", filename=f"persondata-{user.id}.zip")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _started(JobKind.PERSON_EXPORT, user)
 
 
 @bp.route("/<int:user_id>/slet", methods=["GET", "POST"])
@@ -68,21 +70,13 @@ def erase(user_id: int):
     if form.validate_on_submit():
         if form.email.data.strip().lower() != user.email:
             form.email.errors.append(_("E-mailadressen er ikke personens."))
+        elif user.id == current_user.id:
+            form.form_errors.append(_("Du kan ikke slette dine egne persondata."))
         else:
-            ok, erased = commit_or_show(
-                form, lambda: erase_person(user, actor=current_user, reason="request")
-            )
-            if ok:
-                flash(
-                    _("Personens data er slettet (%(rows)d rækker rettet).", rows=erased.rows),
-                    "success",
-                )
-                current_app.logger.info("person %s erased", user_id)
-                return redirect(url_for(".person", user_id=user_id))
+            return _started(JobKind.PERSON_ERASURE, user)
     return render_template(
         "privacy/erase.html",
         user=user,
         form=form,
-        preview=erasure_preview(user),
         words=stand_in(user),
     )

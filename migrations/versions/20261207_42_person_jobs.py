@@ -1,0 +1,34 @@
+"""A person's data handed over or erased as jobs (``person_export``, ``person_erasure``):
+searching every table takes seconds at national scale, so no request does it.
+
+Revision ID: k42_person_jobs
+Revises: k37_retention_runs
+Create Date: 2026-12-07 09:50:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "k42_person_jobs"
+down_revision: str | None = "k37_retention_runs"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+OLD_KINDS = "'progress_zip', 'progress_pdf', 'funding_pdf', 'figures_import', 'progress_xlsx'"
+NEW_KINDS = f"{OLD_KINDS}, 'person_export', 'person_erasure'"
+
+
+def _kinds(kinds: str) -> None:
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_jobs_job_kind"), type_="check")
+        batch_op.create_check_constraint(op.f("ck_jobs_job_kind"), f"kind IN ({kinds})")
+
+
+def upgrade() -> None:
+    _kinds(NEW_KINDS)
+
+
+def downgrade() -> None:
+    op.execute("DELETE FROM jobs WHERE kind IN ('person_export', 'person_erasure')")
+    _kinds(OLD_KINDS)
