@@ -13,25 +13,22 @@ import io
 import statistics
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import select
 
+from bench.imports import make_round
 from portal import create_app
 from portal.api import tokens
-from portal.applications.models import ApplicantRole
 from portal.auth import services as auth_services
 from portal.auth.models import Role
 from portal.benefits.files.importing import COLUMNS, import_figures
-from portal.db import db, utcnow
+from portal.db import db
 from portal.migrate import upgrade
-from portal.municipalities.models import Municipality
 from portal.municipalities.services import load_shipped_register
-from portal.participations.models import Participation, ParticipationSource
 from portal.programmes.loading import load_shipped_programmes
-from portal.programmes.models import Frequency, Programme, Round, RoundStatus
+from portal.programmes.models import Frequency, Round
 
 ITEMS = 1_000
 REPEAT = 3
@@ -39,43 +36,6 @@ REPEAT = 3
 
 def bench(name: str, value) -> None:
     print(f"BENCH {name}={value:.3f}" if isinstance(value, float) else f"BENCH {name}={value}")
-
-
-def _round() -> tuple[Round, list[Participation]]:
-    programme = db.session.scalar(select(Programme).where(Programme.slug == "skaermbesoeg"))
-    now = utcnow()
-    round_ = Round(
-        programme=programme,
-        slug="bench-api",
-        name_da="Bench API",
-        opens_at=now - timedelta(days=30),
-        deadline_at=now - timedelta(days=1),
-        period_start=date(2000, 1, 1),
-        period_end=date(2025, 12, 31),
-        lead_grant=900_000,
-        participant_grant=100_000,
-        community_min=5,
-        community_max=10,
-        parameters={"annual_cost": "450000", "annual_hours": "1924"},
-        status=RoundStatus.CLOSED,
-    )
-    db.session.add(round_)
-    db.session.flush()
-    municipalities = db.session.scalars(
-        select(Municipality).where(Municipality.country == "DK").order_by(Municipality.code)
-    ).all()[: REPEAT * 2]
-    participations = []
-    for municipality in municipalities:
-        p = Participation(
-            round_id=round_.id,
-            municipality_id=municipality.id,
-            role=ApplicantRole.PARTICIPANT,
-            source=ParticipationSource.IMPORT,
-        )
-        db.session.add(p)
-        participations.append(p)
-    db.session.commit()
-    return round_, participations
 
 
 def _items(round_: Round) -> list[dict]:
@@ -107,7 +67,9 @@ def run(report=bench) -> None:
             load_shipped_register()
             load_shipped_programmes()
             db.session.commit()
-            round_, participations = _round()
+            round_, participations = make_round(
+                "bench-api", "Bench API", date(2000, 1, 1), REPEAT * 2
+            )
             items = _items(round_)
             coordinator = auth_services.create_user(
                 auth_services.UserData(
