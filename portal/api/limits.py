@@ -12,21 +12,12 @@ from limits import parse, storage, strategies
 from limits.errors import StorageError
 
 from portal.api.problems import Problem
-
-CONNECT_TIMEOUT = 1
+from portal.ratelimit import limit_storage
 
 
 class TokenLimiter:
     def __init__(self, storage_uri: str, limit: str) -> None:
-        if storage_uri.startswith(("redis://", "rediss://")):
-            self.storage = storage.storage_from_string(
-                storage_uri,
-                wrap_exceptions=True,
-                socket_connect_timeout=CONNECT_TIMEOUT,
-                socket_timeout=CONNECT_TIMEOUT,
-            )
-        else:
-            self.storage = storage.storage_from_string(storage_uri)
+        self.storage = limit_storage(storage_uri)
         self.shared = strategies.MovingWindowRateLimiter(self.storage)
         # Redis is a helper, not a gate: while it does not answer, each process counts alone
         self.local = strategies.MovingWindowRateLimiter(storage.MemoryStorage())

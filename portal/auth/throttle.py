@@ -35,9 +35,10 @@ import time
 from limits import parse, storage, strategies
 from limits.errors import StorageError
 
+from portal.ratelimit import limit_storage
+
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 5  # while Redis is away, how often a login tries it again
-CONNECT_TIMEOUT = 1  # seconds: an unreachable Redis costs a login at most this
 
 
 class LoginThrottle:
@@ -48,15 +49,7 @@ class LoginThrottle:
         account_limit: str = "20/minute",
         address_limit: str = "100/minute",
     ) -> None:
-        if storage_uri.startswith(("redis://", "rediss://")):
-            self.storage = storage.storage_from_string(
-                storage_uri,
-                wrap_exceptions=True,
-                socket_connect_timeout=CONNECT_TIMEOUT,
-                socket_timeout=CONNECT_TIMEOUT,
-            )
-        else:
-            self.storage = storage.storage_from_string(storage_uri)
+        self.storage = limit_storage(storage_uri)
         self.shared = strategies.MovingWindowRateLimiter(self.storage)
         self.local = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
         self._away_until = 0.0  # while Redis is away: when to try it again
