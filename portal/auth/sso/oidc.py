@@ -32,9 +32,7 @@ from portal.auth.sso.views import finish_login, refuse, remember_next
 
 bp = Blueprint("sso_oidc", __name__, url_prefix="/sso/oidc")
 bp.record_once(
-    lambda state: state.app.extensions.setdefault("csp_form_action", []).append(
-        form_action_origins
-    )
+    lambda state: state.app.extensions.setdefault("csp_form_action", []).append(form_action_origins)
 )
 LEEWAY_SECONDS = 60  # clock skew allowed on exp/iat
 TIMEOUT_SECONDS = 10  # each call to the provider

@@ -13,8 +13,8 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from portal.auth.sso.oidc_logout import ID_TOKEN, LOGOUT_STATE, MAX_KEPT_TOKEN, kept_at_login
-from tests.auth.sso.test_oidc import CLIENT_ID, _person, sign_in
-from tests.auth.sso.test_oidc import oidc, provider  # noqa: F401  (fixtures)
+from tests.auth.sso.helpers import CLIENT_ID
+from tests.auth.sso.test_oidc import _person, sign_in
 
 
 @pytest.fixture
