@@ -103,3 +103,21 @@ def test_users_without_conversations_ask_nothing(client, login, make_user, count
         page = client.get("/").get_data(as_text=True)
     assert not [s for s in counter.statements if "conversation_messages" in s]
     assert 'href="/samtaler/"' not in page
+
+
+def test_a_new_message_changes_a_kept_pages_etag(client, login, case):
+    """A page the browser keeps (an ETag, answered 304) is drawn afresh when a message comes,
+    so its menu never shows an old count."""
+    from portal.db import db
+
+    login(case.lead)
+    url = f"/oversigt/deltagelse/{case.participation.id}"
+    first = client.get(url)
+    etag = first.headers.get("ETag")
+    assert first.status_code == 200 and etag
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    _say(case, case.coordinator, "Et spørgsmål")
+    db.session.commit()
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert _words(changed.get_data(as_text=True)) == "Samtaler 1 ulæst"
