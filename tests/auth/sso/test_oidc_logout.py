@@ -125,3 +125,24 @@ def test_without_a_kept_token_the_logout_names_the_client_only(client, oidc, fre
         session[ID_TOKEN] = ""  # as when the token was too large to keep
     query = parse_qs(urlsplit(client.post("/logout").location).query)
     assert "id_token_hint" not in query and query["client_id"] == [CLIENT_ID]
+
+
+def test_a_provider_that_cannot_be_reached_at_logout_gives_a_local_logout(
+    app, client, oidc, fresh_discovery, monkeypatch
+):
+    _person(oidc, "anna")
+    sign_in(client, oidc, "anna")
+    _settings, made = app.extensions["sso_oidc"]
+    asked = []
+
+    def unreachable():
+        asked.append(1)
+        raise requests.ConnectionError("provider down")
+
+    made.server_metadata.clear()  # as in a process that has not read it yet
+    monkeypatch.setattr(made, "load_server_metadata", unreachable)
+    assert client.get("/").status_code == 200  # pages still work, with the issuer's origin
+    response = client.post("/logout")
+    assert response.status_code == 302 and response.location == "/login"
+    assert client.get("/oversigt/").status_code == 302
+    assert len(asked) == 1  # after a failure the provider is left alone for a while
