@@ -19,7 +19,7 @@ import time
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
-from flask import current_app, session
+from flask import current_app, request, session
 
 ID_TOKEN = "oidc_id_token"  # the session key of the ID token the person logged in with
 LOGOUT_STATE = "oidc_logout_state"  # kept in the new session: the state sent at logout
@@ -102,7 +102,9 @@ def form_action_origins(app) -> tuple[str, ...]:
     if not (config.get("OIDC_ISSUER") and config.get("OIDC_CLIENT_ID")):
         return ()
     found = [origin(config["OIDC_ISSUER"])]
-    endpoint = _end_session_endpoint(_metadata(load=ID_TOKEN in session))
+    # a page of a person who came by OpenID Connect (a static file reads no session)
+    load = request.endpoint != "static" and ID_TOKEN in session
+    endpoint = _end_session_endpoint(_metadata(load=load))
     if endpoint and origin(endpoint) not in found:
         found.append(origin(endpoint))
     return tuple(found)
