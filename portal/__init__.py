@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     from portal.auth.throttle import LoginThrottle
     from portal.benefits.files import import_job as _import  # noqa: F401 (its job)
     from portal.privacy import jobs as _privacy_jobs  # noqa: F401 (its jobs)
+    from portal.conversations import cleanup as conversation_files
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
     from portal.jobs import queue, tasks
     from portal.notifications import tasks as _outbox  # noqa: F401 (its periodic task)
@@ -62,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     queue.init_app(app)
     tasks.watch_figures()
     webhook_events.listen()
+    conversation_files.listen()
     csrf.init_app(app)
     babel.init_app(
         app,

@@ -17,6 +17,11 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import Select
 
+from portal.conversations.reading import (
+    remember_unread_messages,
+    unread_messages,
+    unread_messages_query,
+)
 from portal.db import one_trip
 from portal.notifications.services import remember_unread, unread_count, unread_query
 
@@ -27,11 +32,14 @@ def read_versions(*statements: Select, entity: Select | None = None, params: dic
     page then use without asking again; with ``entity``, the page's object too (see
     ``db.one_trip``): ``(object, rows)``, or ``None`` when there is no such object."""
     unread = unread_query(current_user)
-    extra = (unread,) if unread is not None else ()
+    talk = unread_messages_query(current_user)  # the menu's unread messages
+    extra = tuple(s for s in (unread, talk) if s is not None)
     found = one_trip(*statements, *extra, entity=entity, params=params)
     if found is None:
         return None
     obj, rows = found if entity is not None else (None, found)
+    if talk is not None:
+        remember_unread_messages(current_user, rows.pop()[0])
     if unread is not None:
         remember_unread(current_user, rows.pop()[0])
     return (obj, rows) if entity is not None else rows
@@ -39,8 +47,8 @@ def read_versions(*statements: Select, entity: Select | None = None, params: dic
 
 def page_etag(*parts) -> str:
     """A weak-enough ETag over ``parts`` plus what every page's frame shows: the user (and
-    their session), role and municipality, the language and the header's count of unread
-    notices."""
+    their session), role and municipality, the language and the header's counts of unread
+    notices and messages."""
     municipality = current_user.municipality  # loaded with the user
     frame = (
         current_user.get_id(),
@@ -49,6 +57,7 @@ def page_etag(*parts) -> str:
         municipality.name if municipality else None,
         str(get_locale()),
         unread_count(current_user),
+        unread_messages(current_user),
     )
     return hashlib.sha256(repr((frame, parts)).encode()).hexdigest()[:32]
 

@@ -51,8 +51,9 @@ def register_security_headers(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        if app.config.get("CSP_FORM_ACTION"):
-            policy = content_security_policy(tuple(app.config["CSP_FORM_ACTION"]))
+        form_action = _form_action(app)
+        if form_action:
+            policy = content_security_policy(form_action)
             response.headers.setdefault("Content-Security-Policy", policy)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
@@ -61,6 +62,16 @@ def register_security_headers(app: Flask) -> None:
         if request.endpoint != "static" and not _same_for_everyone(app) and session.get("_user_id"):
             _personal(response)
         return response
+
+
+def _form_action(app: Flask) -> tuple[str, ...]:
+    """``CSP_FORM_ACTION`` (set at start, e.g. by SAML) and the origins that a domain's
+    function in ``app.extensions["csp_form_action"]`` gives for this request (OpenID
+    Connect's end-session endpoint, known once its discovery document is)."""
+    found = list(app.config.get("CSP_FORM_ACTION", ()))
+    for source in app.extensions.get("csp_form_action", ()):
+        found += [o for o in source(app) if o not in found]
+    return tuple(found)
 
 
 def _same_for_everyone(app: Flask) -> bool:

@@ -115,6 +115,7 @@ def _own_password_first():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    from portal.auth.sso.oidc_logout import end_session_url
     from portal.auth.sso.saml.views import single_logout_url
 
     services.end_sessions(current_user)  # a copy of this session's cookie dies with it
@@ -123,8 +124,9 @@ def logout():
     logout_user()
     session.clear()
     flash(_("Du er logget ud."), "info")
-    # came by SAML: the identity provider's single logout ends the other systems' sessions
-    return redirect(single_logout_url(kept) or url_for("auth.login"))
+    # came by SAML: the identity provider's single logout ends the other systems' sessions;
+    # by OpenID Connect: the provider's end-session endpoint, where it has one
+    return redirect(single_logout_url(kept) or end_session_url(kept) or url_for("auth.login"))
 
 
 @bp.route("/konto/adgangskode", methods=["GET", "POST"])

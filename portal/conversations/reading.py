@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from flask import g, has_request_context
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal import access
@@ -13,7 +14,7 @@ from portal.auth.models import User
 from portal.conversations import labels
 from portal.conversations.models import Message, Thread, ThreadKind, ThreadRead
 from portal.conversations.subjects import Subject, subject_of_thread
-from portal.db import db
+from portal.db import db, one_trip
 
 
 def last_read(thread: Thread | None, user: User) -> int:
@@ -45,6 +46,55 @@ def unread_counts(user: User, thread_ids: Iterable[int]) -> dict[int, int]:
         .group_by(Message.thread_id)
     ).all()
     return {thread_id: count for thread_id, count in rows}
+
+
+def unread_messages_query(user: User) -> Select | None:
+    """The one-row count of the messages others wrote that ``user`` has not read, in every
+    thread they may read (``None`` for a user who has no conversations): for the menu."""
+    if not access.can(user, Thread, "read"):
+        return None
+
+    def build() -> Select:
+        return (
+            select(func.count(Message.id))
+            .outerjoin(
+                ThreadRead,
+                and_(ThreadRead.thread_id == Message.thread_id, ThreadRead.user_id == user.id),
+            )
+            .where(_unread_where(user))
+        )
+
+    return access.kept_visible("conversation_unread", build, user, "read", Message)
+
+
+def unread_messages(user: User) -> int:
+    """``unread_messages_query``'s count, asked once a request, in the same round trip as the
+    header's unread notices (which it then keeps for the header: no extra query)."""
+    from portal.notifications.services import remember_unread, unread_query
+
+    counts = g.setdefault("unread_messages", {}) if has_request_context() else {}
+    if user.id not in counts:
+        statement = unread_messages_query(user)
+        if statement is None:
+            counts[user.id] = 0
+        else:
+            notices = unread_query(user)
+            rows = one_trip(statement, *((notices,) if notices is not None else ()))
+            counts[user.id] = rows[0][0] or 0
+            if notices is not None:
+                remember_unread(user, rows[1][0])
+    return counts[user.id]
+
+
+def remember_unread_messages(user: User, count: int) -> None:
+    """``count``, read with a page's versions (``conditional.read_versions``)."""
+    g.setdefault("unread_messages", {})[user.id] = count or 0
+
+
+def forget_unread_messages() -> None:
+    """After marking read or writing: the menu's count is asked afresh."""
+    if has_request_context():
+        g.pop("unread_messages", None)
 
 
 @dataclass

@@ -31,9 +31,11 @@ from portal.conversations.models import (
 from portal.conversations.reading import (  # noqa: F401  (the conversations' API)
     InboxRow,
     describe,
+    forget_unread_messages,
     inbox,
     last_read,
     unread_counts,
+    unread_messages,
 )
 from portal.conversations.subjects import (  # noqa: F401  (the conversations' API)
     COLUMN,
@@ -242,6 +244,7 @@ def mark_read(thread: Thread, *, actor: User) -> None:
     row.last_message_id = max(row.last_message_id, last or 0)
     row.read_at = utcnow()
     db.session.flush()
+    forget_unread_messages()  # the menu's count, asked afresh
 
 
 def record_download(attachment: Attachment, *, actor: User) -> None:

@@ -26,6 +26,9 @@ def can_converse(user) -> bool:
     return access.can(user, Thread, "read")
 
 
+bp.add_app_template_global(services.unread_messages, "unread_messages")
+
+
 @bp.app_template_global()
 def conversation_panel(kind: str, obj):
     """For a subject's page: its thread in brief, or None when the user may not read it."""

@@ -20,7 +20,7 @@ from portal.errors import InvalidInput, check_version
 from portal.programmes.models import Round
 from portal.review.criteria import CRITERIA
 from portal.review.models import Criterion, ReviewStatus
-from portal.review.overview import ApplicationRow, RoundReview
+from portal.review.overview import ApplicationRow, ReviewRow, RoundReview
 
 THRESHOLDS = (1, 2, 3, 4)  # on a 1–5 scale no two scores lie further apart than 4
 DEFAULT_THRESHOLD = 2
@@ -58,7 +58,17 @@ def spread(scores: tuple[int, ...]) -> int | None:
 
 
 def disagreement(row: ApplicationRow, threshold: int) -> Disagreement:
-    submitted = [r for r in row.reviews if r.status == ReviewStatus.SUBMITTED]
+    return from_reviews(row.id, row.reviews, threshold)
+
+
+def of_application(application_id: int, reviews: list[ReviewRow], round_: Round) -> Disagreement:
+    """One application's, from its review rows (the coordinator's application page)."""
+    threshold = round_.disagreement_threshold or DEFAULT_THRESHOLD
+    return from_reviews(application_id, reviews, threshold)
+
+
+def from_reviews(application_id: int, reviews: list[ReviewRow], threshold: int) -> Disagreement:
+    submitted = [r for r in reviews if r.status == ReviewStatus.SUBMITTED]
     criteria = []
     for info in CRITERIA:
         scores = tuple(
@@ -68,7 +78,7 @@ def disagreement(row: ApplicationRow, threshold: int) -> Disagreement:
         criteria.append(
             CriterionSpread(info.criterion, scores, value, value is not None and value >= threshold)
         )
-    return Disagreement(row.id, tuple(criteria))
+    return Disagreement(application_id, tuple(criteria))
 
 
 def disagreements(review: RoundReview) -> dict[int, Disagreement]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.db import db
-from tests.review.conftest import AAL, AAR, LYN, ODE, submitted
+from tests.review.conftest import AAL, AAR, LYN, ODE, mid, submitted
 
 
 def _order(html: str, names) -> list[str]:
@@ -198,3 +198,84 @@ def test_a_reviewer_still_sees_no_other_scores_before_submitting(
     html = response.get_data(as_text=True)
     assert "Erik Ekspert" not in html  # hidden until the reviewer's own review is submitted
     assert "Til drøftelse" not in html and "Normaliseret" not in html
+
+
+def _disagreement(html: str) -> str:
+    return html.split('id="disagreement"', 1)[1].split("</div>", 1)[0]
+
+
+def test_the_coordinators_application_page_shows_the_spread_and_the_flag(
+    client, login, coordinator, flagged_round
+):
+    from portal.applications.models import Application
+
+    aarhus, odense = (
+        db.session.scalar(
+            select(Application).where(
+                Application.round_id == flagged_round.id, Application.municipality_id == mid(code)
+            )
+        )
+        for code in (AAR, ODE)
+    )
+    login(coordinator)
+    page = client.get(f"/vurdering/ansoegning/{aarhus.id}").get_data(as_text=True)
+    box = _disagreement(page)
+    assert page.index('id="disagreement"') > page.index("Erik Ekspert")  # beside the scores
+    assert "Til drøftelse" in box and "Uenige om: Kommunens erfaring" in box
+    experience = box.split("Kommunens erfaring</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "Spredning 2 point (5, 3)" in experience and "til drøftelse" in experience
+    leadership = box.split("Ledelsesmæssig forankring</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "Spredning 0 point (3, 3)" in leadership and "til drøftelse" not in leadership
+    assert "2 point eller mere" in box  # the round's threshold, explained
+    calm = _disagreement(client.get(f"/vurdering/ansoegning/{odense.id}").get_data(as_text=True))
+    assert "Til drøftelse" not in calm and "Ikke til drøftelse" in calm
+    assert "Spredning 1 point (4, 3)" in calm
+
+
+def test_the_application_page_follows_the_rounds_threshold(
+    client, login, coordinator, flagged_round
+):
+    from portal.applications.models import Application
+
+    odense = db.session.scalar(
+        select(Application).where(
+            Application.round_id == flagged_round.id, Application.municipality_id == mid(ODE)
+        )
+    )
+    flagged_round.disagreement_threshold = 1
+    db.session.commit()
+    login(coordinator)
+    box = _disagreement(client.get(f"/vurdering/ansoegning/{odense.id}").get_data(as_text=True))
+    assert "Til drøftelse" in box and "1 point eller mere" in box
+
+
+def test_with_one_review_the_page_says_the_spread_comes_later(
+    client, login, round_, coordinator, expert
+):
+    from tests.review.conftest import apply
+
+    application = apply(round_, AAR)
+    submitted(application, expert, coordinator, 5, 1, 1)
+    login(coordinator)
+    box = _disagreement(
+        client.get(f"/vurdering/ansoegning/{application.id}").get_data(as_text=True)
+    )
+    assert "mindst to bedømmelser" in box and "Til drøftelse" not in box
+
+
+def test_reviewers_never_see_the_spread_of_others_scores(
+    client, login, coordinator, reviewer, expert, flagged_round
+):
+    """Even after submitting their own review (when they see the others' scores), the spread
+    and the flag stay the coordinator's."""
+    from portal.applications.models import Application
+
+    aarhus = db.session.scalar(
+        select(Application).where(
+            Application.round_id == flagged_round.id, Application.municipality_id == mid(AAR)
+        )
+    )
+    login(reviewer)
+    html = client.get(f"/vurdering/ansoegning/{aarhus.id}").get_data(as_text=True)
+    assert 'id="disagreement"' not in html and "Til drøftelse" not in html
+    assert "Spredning" not in html

@@ -27,9 +27,13 @@ from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
 
 from portal.auth.sso import Provider, register
 from portal.auth.sso.identity import ExternalIdentity, Refused
+from portal.auth.sso.oidc_logout import form_action_origins, kept_at_login
 from portal.auth.sso.views import finish_login, refuse, remember_next
 
 bp = Blueprint("sso_oidc", __name__, url_prefix="/sso/oidc")
+bp.record_once(
+    lambda state: state.app.extensions.setdefault("csp_form_action", []).append(form_action_origins)
+)
 LEEWAY_SECONDS = 60  # clock skew allowed on exp/iat
 TIMEOUT_SECONDS = 10  # each call to the provider
 
@@ -121,7 +125,8 @@ def callback():
         return refuse(refused)
     except Exception as error:  # every failure of the protocol is a refusal, never a 500
         return refuse(_refusal(error))
-    return finish_login(identity)
+    # the ID token is kept for the logout at the provider (``oidc_logout``)
+    return finish_login(identity, keep=kept_at_login(token.get("id_token")))
 
 
 def _check_issuer(client) -> None:

@@ -50,6 +50,12 @@ def remember_next(target: str | None) -> None:
     session[NEXT_KEY] = safe_next(target)
 
 
+def absolute_url(endpoint: str) -> str:
+    """The absolute address of a route, as a provider knows it (``PORTAL_BASE_URL``)."""
+    base = current_app.config.get("PORTAL_BASE_URL")
+    return base + url_for(endpoint) if base else url_for(endpoint, _external=True)
+
+
 def _throttle():
     return current_app.extensions["login_throttle"]
 

@@ -16,6 +16,7 @@ from portal.audit import services as audit
 from portal.db import db
 from portal.pdf import css_string, render_pdf
 from portal.review import decisions, services
+from portal.review import disagreement as disagreeing
 from portal.review.criteria import CRITERIA, effective_guide, format_score, weights
 from portal.review.dossier import application_facts, build_dossier
 from portal.review.forms import AssignForm, ConflictForm, DecisionForm, ReviewForm
@@ -89,6 +90,9 @@ def _render_application(application, status=200, **forms):
         if "decision_form" not in forms:
             forms["decision_form"] = DecisionForm(formdata=None)
             forms["decision_form"].fill_from(application)
+        # the spread beside the scores: only for the coordinator, who sees every score
+        forms["disagreement"] = disagreeing.of_application(application.id, rows, round_)
+        forms["threshold"] = round_.disagreement_threshold or disagreeing.DEFAULT_THRESHOLD
         forms["approval_warnings"] = decisions.approval_warnings(
             round_, [services.progress(services.reviews_of(application))]
         )

@@ -8,7 +8,8 @@ import uuid
 import pytest
 
 from portal.auth.sso.settings import parse_role_map
-from tests.auth.sso.helpers import NATIONAL_CVR, ROLE_MAP
+from tests.auth.sso.helpers import CLIENT_ID, NATIONAL_CVR, ROLE_MAP
+from tests.auth.sso.oidc_provider import start_provider
 
 ACS_URL = "http://localhost/sso/saml/acs"
 
@@ -30,3 +31,26 @@ def sent_request():
         return request_id, {request_id: next_path}
 
     return send
+
+
+@pytest.fixture(scope="module")
+def provider():
+    running, stop = start_provider()
+    yield running
+    stop()
+
+
+@pytest.fixture
+def oidc(app, provider, sso_config, monkeypatch):
+    for name, value in {
+        "OIDC_ISSUER": provider.url,
+        "OIDC_CLIENT_ID": CLIENT_ID,
+        "OIDC_CLIENT_SECRET": "hemmelig",
+        "OIDC_SCOPES": "openid email profile",
+        "OIDC_CVR_CLAIM": "cvr",
+        "OIDC_ROLES_CLAIM": "roles",
+        "OIDC_DISPLAY_NAME": "KL og kommuner via broker",
+    }.items():
+        monkeypatch.setitem(app.config, name, value)
+    provider.tamper = {}
+    return provider

@@ -39,3 +39,6 @@ def identity(
         email=email,
         name=name,
     )
+
+
+CLIENT_ID = "skaleringsportalen"  # the portal at the OpenID Connect provider

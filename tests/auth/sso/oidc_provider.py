@@ -25,6 +25,8 @@ class MockProvider:
     url: str
     # the next token response's ID token: claims to change, or "other_key" to sign with
     tamper: dict = field(default_factory=dict)
+    # discovery document without ``end_session_endpoint`` (a provider with no RP logout)
+    no_end_session: bool = False
 
     def set_user(self, sub: str, **claims) -> None:
         response = requests.put(f"{self.url}/users/{quote(sub, safe='')}", json=claims, timeout=5)
@@ -64,6 +66,14 @@ def start_provider():
     """A running provider and the function that stops it."""
     app = oidc_provider_mock.app(require_nonce=True)
     provider = MockProvider(url="")
+
+    @app.after_request
+    def _discovery(response):
+        if flask.request.path.endswith("/openid-configuration") and provider.no_end_session:
+            body = json.loads(response.get_data())
+            body.pop("end_session_endpoint", None)
+            response.set_data(json.dumps(body))
+        return response
 
     @app.after_request
     def _tamper(response):

@@ -11,35 +11,9 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role, User
 from portal.db import db
-from tests.auth.sso.helpers import AARHUS_CVR, LEADERSHIP, ODENSE_CVR, PROJECT_LEAD
-from tests.auth.sso.oidc_provider import start_provider
+from tests.auth.sso.helpers import AARHUS_CVR, CLIENT_ID, LEADERSHIP, ODENSE_CVR, PROJECT_LEAD
 from tests.conftest import municipality
 from tests.factories import create_application, create_programme, create_round
-
-CLIENT_ID = "skaleringsportalen"
-
-
-@pytest.fixture(scope="module")
-def provider():
-    running, stop = start_provider()
-    yield running
-    stop()
-
-
-@pytest.fixture
-def oidc(app, provider, sso_config, monkeypatch):
-    for name, value in {
-        "OIDC_ISSUER": provider.url,
-        "OIDC_CLIENT_ID": CLIENT_ID,
-        "OIDC_CLIENT_SECRET": "hemmelig",
-        "OIDC_SCOPES": "openid email profile",
-        "OIDC_CVR_CLAIM": "cvr",
-        "OIDC_ROLES_CLAIM": "roles",
-        "OIDC_DISPLAY_NAME": "KL og kommuner via broker",
-    }.items():
-        monkeypatch.setitem(app.config, name, value)
-    provider.tamper = {}
-    return provider
 
 
 def _person(provider, sub="anna", cvr=AARHUS_CVR, roles=(PROJECT_LEAD,), **extra):
