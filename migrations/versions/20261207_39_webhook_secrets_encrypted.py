@@ -49,7 +49,9 @@ def _convert(source: tuple[str, str], target: tuple[str, str], change) -> None:
         bind.execute(
             table.update()
             .where(table.c.id == row_id)
-            .values({target[0]: change(current or "", keys), target[1]: change(previous or "", keys)})
+            .values(
+                {target[0]: change(current or "", keys), target[1]: change(previous or "", keys)}
+            )
         )
 
 
@@ -68,9 +70,7 @@ def upgrade() -> None:
     with op.batch_alter_table(TABLE) as batch:
         batch.alter_column("secret_encrypted", existing_type=sa.Text(), nullable=False)
         batch.alter_column("previous_secret_encrypted", existing_type=sa.Text(), nullable=False)
-        batch.alter_column(
-            "secret_reveal_hash", existing_type=sa.String(length=64), nullable=False
-        )
+        batch.alter_column("secret_reveal_hash", existing_type=sa.String(length=64), nullable=False)
         batch.drop_column("secret")
         batch.drop_column("previous_secret")
 
@@ -81,7 +81,9 @@ def downgrade() -> None:
     with op.batch_alter_table(TABLE) as batch:
         batch.add_column(sa.Column("secret", sa.String(length=100), nullable=True))
         batch.add_column(sa.Column("previous_secret", sa.String(length=100), nullable=True))
-    _convert(("secret_encrypted", "previous_secret_encrypted"), ("secret", "previous_secret"), unseal)
+    _convert(
+        ("secret_encrypted", "previous_secret_encrypted"), ("secret", "previous_secret"), unseal
+    )
     with op.batch_alter_table(TABLE) as batch:
         batch.alter_column("secret", existing_type=sa.String(length=100), nullable=False)
         batch.alter_column("previous_secret", existing_type=sa.String(length=100), nullable=False)

@@ -51,6 +51,7 @@ def index():
 def create():
     form = EndpointForm()
     if form.validate_on_submit():
+
         def create_and_offer() -> WebhookEndpoint:
             endpoint, _secret = services.create_endpoint(
                 form.data_for_service(), actor=current_user
@@ -86,7 +87,9 @@ def show(endpoint_id: int):
         endpoint=endpoint,
         page=page,
         event_labels=EVENT_LABELS,
-        grace_until=until if endpoint.previous_secret_encrypted and until and until > utcnow() else None,
+        grace_until=until
+        if endpoint.previous_secret_encrypted and until and until > utcnow()
+        else None,
         may_change=access.allows(current_user, endpoint, "change"),
     )
 
@@ -136,9 +139,7 @@ def secret(endpoint_id: int):
     endpoint = _endpoint(endpoint_id, "change")
     shown, rotated = reveal.take(endpoint)
     db.session.commit()  # the one-time code is used up
-    page = render_template(
-        "webhooks/secret.html", endpoint=endpoint, secret=shown, rotated=rotated
-    )
+    page = render_template("webhooks/secret.html", endpoint=endpoint, secret=shown, rotated=rotated)
     return _no_store(current_app.make_response(page))
 
 
