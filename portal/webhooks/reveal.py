@@ -55,7 +55,9 @@ def take(endpoint: WebhookEndpoint) -> tuple[str | None, bool]:
         and until > utcnow()
         and hmac.compare_digest(stored, _digest(str(mine.get("code", ""))))
     )
+    if not valid and stored and until is not None and until > utcnow():
+        return None, False  # another (older) code: the newer one may still be shown
+    endpoint.secret_reveal_hash, endpoint.secret_reveal_until = "", None
     if not valid:
         return None, False
-    endpoint.secret_reveal_hash, endpoint.secret_reveal_until = "", None
     return unseal(endpoint.secret_encrypted), bool(mine.get("rotated"))
