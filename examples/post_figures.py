@@ -77,7 +77,11 @@ def main(argv=None) -> int:
     )
     if status != 200:
         for error in (answer or {}).get("errors") or []:
-            print(f"item {error['index']}: {error['reason']}", file=sys.stderr)
+            if "index" in error:  # a bad figure: its place in the list and why
+                print(f"item {error['index']}: {error['reason']}", file=sys.stderr)
+            else:
+                where = error.get("pointer") or error.get("parameter") or ""
+                print(f"{where}: {error['detail']}", file=sys.stderr)
         print(f"refused ({status}): {answer.get('title')}", file=sys.stderr)
         return 1
     print(

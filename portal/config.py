@@ -6,6 +6,7 @@ in development one is generated once and kept in the instance folder.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -142,6 +143,10 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "WEBHOOKS_BACKOFF_MAX_SECONDS": _int(env, "WEBHOOKS_BACKOFF_MAX_SECONDS", 6 * 3600),
         "WEBHOOKS_SECRET_GRACE_HOURS": _int(env, "WEBHOOKS_SECRET_GRACE_HOURS", 24),
         "WEBHOOKS_ALLOW_LOCALHOST": _local_webhooks(env, production),
+        # The keys webhook secrets are encrypted under (``portal.webhooks.sealing``):
+        # WEBHOOKS_SECRET_KEY, Fernet keys separated by commas (the first encrypts), else
+        # one derived from SECRET_KEY by HKDF.
+        "WEBHOOKS_SECRET_KEYS": _webhook_keys(env, secret, production),
     }
 
 
@@ -164,6 +169,25 @@ def _local_webhooks(env, production: bool) -> bool:
         # a webhook to the portal's own host is a request into its own network
         raise ConfigError("WEBHOOKS_ALLOW_LOCALHOST is for tests and development only")
     return allowed
+
+
+def _webhook_keys(env, secret: str, production: bool) -> list[str]:
+    """WEBHOOKS_SECRET_KEY's Fernet keys, then the one HKDF derives from SECRET_KEY (the
+    only one when none is set). Never a built-in default: SECRET_KEY itself is required in
+    production; deriving from it is said at start, since changing it would make the stored
+    webhook secrets unreadable."""
+    from portal.webhooks.sealing import SecretKeyError, keys_for, parse_keys
+
+    try:
+        explicit = parse_keys(env.get("WEBHOOKS_SECRET_KEY"))
+    except SecretKeyError as error:
+        raise ConfigError(str(error)) from None
+    if not explicit and production:
+        logging.getLogger("portal.config").warning(
+            "WEBHOOKS_SECRET_KEY is not set: webhook secrets are encrypted under a key derived "
+            "from SECRET_KEY; set WEBHOOKS_SECRET_KEY before ever changing SECRET_KEY"
+        )
+    return keys_for(explicit, secret)
 
 
 def _file_store(env) -> str:

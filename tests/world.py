@@ -285,12 +285,13 @@ def _webhook(municipality_id, creator):
     """The municipality's webhook endpoint with one failed delivery (``portal.webhooks``)."""
     from portal.webhooks.events import queue_delivery
     from portal.webhooks.models import DeliveryStatus, WebhookEndpoint
+    from portal.webhooks.sealing import seal
 
     hook = WebhookEndpoint(
         municipality_id=municipality_id,
         url="https://93.184.215.14/hook",
         events=["figures.changed"],
-        secret="whsec_" + "A" * 32,
+        secret_encrypted=seal("whsec_" + "A" * 32),
         created_by_id=creator.id,
     )
     db.session.add(hook)

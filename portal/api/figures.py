@@ -15,7 +15,7 @@ from portal.api.auth import api_token, api_user
 from portal.api.blueprint import bp, needs, operation, problem_response
 from portal.api.etags import answer
 from portal.api.participations import visible_participation
-from portal.api.problems import Problem, document
+from portal.api.problems import Problem, document, item_errors
 from portal.api.tokens import READ, WRITE_FIGURES
 from portal.audit import services as audit
 from portal.benefits.files.importing import import_frame
@@ -173,9 +173,7 @@ def post_figures(
         )
     except RowErrors as error:
         db.session.rollback()
-        status, problem = document(
-            "invalid-items", errors=[{"index": i, "reason": r} for i, r in error.errors]
-        )
+        status, problem = document("invalid-items", errors=item_errors(error.errors))
         replay = idempotency.keep_and_commit(token.id, key, status, problem)
         if replay is not None:
             return replay

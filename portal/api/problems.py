@@ -7,6 +7,8 @@ from flask import Response, json, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from portal.api import reasons
+
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "/api/v1/docs#problem-"
 
@@ -82,19 +84,17 @@ def of_http(code: int, headers=None) -> Response:
 
 
 def of_validation(error) -> Response:
-    """A body, query or path that does not fit the contract (pydantic's errors): an item of
-    ``items`` by its index (as the import's rules name it), anything else by its field."""
-    items, fields = [], []
-    for e in error.errors(include_url=False, include_context=False, include_input=False):
-        loc = tuple(e.get("loc", ()))
-        if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
-            where = ".".join(str(p) for p in loc[2:])
-            items.append({"index": loc[1], "reason": f"{where}: {e.get('msg', '')}"})
-        else:
-            fields.append({"field": ".".join(str(p) for p in loc), "reason": e.get("msg", "")})
-    extra = {}
-    if items:
-        extra["errors"] = items
-    if fields:
-        extra["fields"] = fields
-    return response("invalid-items" if items else "invalid-request", **extra)
+    """A body, query, path or header that does not fit the contract (pydantic's errors), each
+    in the request's language (``reasons``): an item of ``items`` by its index too, as the
+    import's rules name it."""
+    found = reasons.entries(error)
+    kind = "invalid-items" if any("index" in e for e in found) else "invalid-request"
+    return response(kind, errors=found)
+
+
+def item_errors(errors) -> list[dict]:
+    """The import's rules' ``(index, reason)`` per bad item as entries of ``errors``."""
+    return [
+        {"detail": reason, "pointer": f"#/items/{index}", "index": index, "reason": reason}
+        for index, reason in errors
+    ]

@@ -17,14 +17,18 @@ class Strict(BaseModel):
 # --- problems -----------------------------------------------------------------------------
 
 
-class ItemError(BaseModel):
-    index: int = Field(description="The item's place in `items`, from 0")
-    reason: str
+class ErrorDetail(BaseModel):
+    """One thing wrong with the request, in the language of `Accept-Language`."""
 
-
-class FieldError(BaseModel):
-    field: str
-    reason: str
+    detail: str = Field(description="What is wrong, in Danish or English")
+    pointer: str | None = Field(
+        None, description="Where in the body, as a JSON Pointer fragment: `#/items/3/value`"
+    )
+    parameter: str | None = Field(None, description="The path, query or header parameter")
+    in_: Literal["path", "query", "header"] | None = Field(None, alias="in")
+    type: str | None = Field(None, description="pydantic's error type, e.g. `missing`")
+    index: int | None = Field(None, description="The item's place in `items`, from 0")
+    reason: str | None = Field(None, description="For an item: its field and `detail`")
 
 
 class Problem(BaseModel):
@@ -35,8 +39,9 @@ class Problem(BaseModel):
     status: int
     detail: str | None = None
     instance: str | None = None
-    errors: list[ItemError] | None = Field(None, description="Every bad item: nothing is stored")
-    fields: list[FieldError] | None = None
+    errors: list[ErrorDetail] | None = Field(
+        None, description="Every error; for bad items, every one of them: nothing is stored"
+    )
     retry_after: int | None = None
     max_bytes: int | None = None
 

@@ -34,3 +34,23 @@ def send_command(limit: int) -> None:
     )
     if result.failed:
         sys.exit(1)
+
+
+@webhooks_group.command("new-key")
+def new_key_command() -> None:
+    """Print a new key for WEBHOOKS_SECRET_KEY (put it first, then `portal webhooks reseal`)."""
+    from portal.webhooks.sealing import new_key
+
+    click.echo(new_key())
+
+
+@webhooks_group.command("reseal")
+@with_appcontext
+def reseal_command() -> None:
+    """Encrypt every webhook secret anew under the first key of WEBHOOKS_SECRET_KEY."""
+    from portal.db import db
+    from portal.webhooks.services import reseal_all
+
+    count = reseal_all()
+    db.session.commit()
+    click.echo(f"Krypteret igen: {count} webhooks.")

@@ -74,6 +74,9 @@ class Event:
     municipality_ids: list[int]
     data: dict[str, Any] = field(default_factory=dict)
     participations: dict[int, list[int]] = field(default_factory=dict)
+    # False: for the municipalities' own endpoints only (a community member's own variant
+    # of a report; the collaboration hears of the variant drawn for it)
+    collaboration: bool = True
 
 
 def announce(event: Event) -> None:
@@ -112,20 +115,44 @@ def _on_figures(_sender, *, participation_ids=(), round_ids=(), programme_ids=()
 
 def _on_report_stored(_sender, *, kind, scope, viewer=None, **_extra) -> None:
     """A municipality's own report tells that municipality; a round's or the national one
-    the collaboration; a community's (one variant per member) is not announced."""
-    if scope.community is not None or scope.region is not None or viewer is not None:
+    the collaboration; a community's, the collaboration of the variant drawn for it and
+    each member of its own variant — when that member may read the report (the gate)."""
+    if scope.region is not None:
+        return
+    if scope.community is not None:
+        _on_community_report(kind, scope, viewer)
+        return
+    if viewer is not None:
         return
     values = {"slug": scope.round.slug} if scope.round is not None else {}
     if scope.municipality is not None:
         values["kommune"] = scope.municipality.code
+    ids = [scope.municipality.id] if scope.municipality is not None else []
+    announce(Event(REPORT_READY, ids, _report_data(kind, scope, values)))
+
+
+def _on_community_report(kind, scope, viewer: int | None) -> None:
+    from portal.reports.permissions import can_read_report
+    from portal.reports.stored import member_reader
+
+    if viewer is not None and not can_read_report(member_reader(viewer), scope):
+        return
+    values = {"slug": scope.round.slug, "faellesskab": scope.community.id}
+    data = _report_data(kind, scope, values)
+    data["community"] = {"id": scope.community.id, "name": scope.community.name}
+    if viewer is None:
+        announce(Event(REPORT_READY, [], data))
+    else:
+        announce(Event(REPORT_READY, [viewer], data, collaboration=False))
+
+
+def _report_data(kind, scope, values: dict) -> dict[str, Any]:
     endpoint = "reports.progress" if kind == "progress" else "reports.funding"
-    data = {
+    return {
         "report": kind,
         "round": {"slug": scope.round.slug, "name": scope.round.name_da} if scope.round else None,
         "link": absolute_link(path_for(endpoint, **values)),
     }
-    ids = [scope.municipality.id] if scope.municipality is not None else []
-    announce(Event(REPORT_READY, ids, data))
 
 
 def _merge_figures(events: list[Event]) -> list[Event]:
@@ -180,6 +207,8 @@ def data_for(event: Event, endpoint: WebhookEndpoint, names: dict) -> dict[str, 
     (None: nothing of this event concerns it)."""
     mine = endpoint.municipality_id
     if mine is not None and mine not in event.municipality_ids:
+        return None
+    if mine is None and not event.collaboration:
         return None
     ids = [mine] if mine is not None else event.municipality_ids
     data = {**event.data, "municipalities": [names[i] for i in ids if i in names]}

@@ -30,11 +30,16 @@ class WebhookEndpoint(Base):
     description: Mapped[str] = mapped_column(String(200), default="")
     events: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Standard Webhooks' ``whsec_…`` secret; the one before a rotation keeps verifying (both
-    # sign each delivery) until ``previous_secret_until``.
-    secret: Mapped[str] = mapped_column(String(100))
-    previous_secret: Mapped[str] = mapped_column(String(100), default="")
+    # Standard Webhooks' ``whsec_…`` secret, encrypted (``sealing``); the one before a
+    # rotation keeps verifying (both sign each delivery) until ``previous_secret_until``.
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    previous_secret_encrypted: Mapped[str] = mapped_column(Text, default="")
     previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A new secret is shown once, on the page the create/rotate form redirects to: the hash
+    # of a one-time code kept in the creator's session, until it is used or expires
+    # (``reveal``).
+    secret_reveal_hash: Mapped[str] = mapped_column(String(64), default="")
+    secret_reveal_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -33,6 +33,7 @@ from standardwebhooks.webhooks import Webhook
 
 from portal.db import db, utcnow
 from portal.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from portal.webhooks.sealing import UnreadableSecret, unseal
 from portal.webhooks.targets import RefusedTarget, pinned
 
 log = logging.getLogger("portal.webhooks")
@@ -57,7 +58,7 @@ class Claimed:
     message_id: str
     body: str
     url: str
-    secrets: tuple[str, ...]
+    secrets: tuple[str, ...]  # encrypted; opened just before signing
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,12 @@ class Outcome:
 
 
 def secrets_in_force(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
-    """The current secret, and the previous one while its grace period lasts."""
-    found = [endpoint.secret]
+    """The current secret, and the previous one while its grace period lasts — encrypted
+    (``sealing``): opened only to sign an attempt (``post``)."""
+    found = [endpoint.secret_encrypted]
     until = endpoint.previous_secret_until
-    if endpoint.previous_secret and until is not None and until > now:
-        found.append(endpoint.previous_secret)
+    if endpoint.previous_secret_encrypted and until is not None and until > now:
+        found.append(endpoint.previous_secret_encrypted)
     return found
 
 
@@ -137,7 +139,9 @@ def post(claimed: Claimed) -> Outcome:
     try:
         target = pinned(claimed.url)  # checked again: the name may point elsewhere by now
         # signed at the real time (a test may run the schedule on a clock of its own)
-        headers = signed_headers(claimed.message_id, claimed.body, claimed.secrets, utcnow())
+        plain = [unseal(s) for s in claimed.secrets]  # just in time, never logged
+        headers = signed_headers(claimed.message_id, claimed.body, plain, utcnow())
+        del plain
         headers["host"] = target.host
         # No proxies from the environment (the address checked is the one called), no
         # redirects (one could lead inside the network), and a client per attempt (a pooled
@@ -156,6 +160,8 @@ def post(claimed: Claimed) -> Outcome:
             )
     except RefusedTarget as refused:
         return Outcome(None, refused.message)
+    except UnreadableSecret:
+        return Outcome(None, "the endpoint's secret cannot be decrypted with the configured keys")
     except httpx.TimeoutException:
         return Outcome(None, f"timeout after {config['WEBHOOKS_TIMEOUT_SECONDS']} s")
     except httpx.HTTPError as exc:

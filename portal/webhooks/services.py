@@ -24,6 +24,7 @@ from portal.db import db, utcnow
 from portal.errors import InvalidInput, NotAllowed, RuleViolations
 from portal.webhooks.events import EVENTS, TEST, mark_written, queue_delivery
 from portal.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from portal.webhooks.sealing import reseal, seal
 from portal.webhooks.targets import RefusedTarget, check_url
 
 MAX_ENDPOINTS = 10  # per municipality, and for the collaboration
@@ -101,8 +102,8 @@ def create_endpoint(data: EndpointData, *, actor: User) -> tuple[WebhookEndpoint
         description=data.description,
         events=data.events,
         active=data.active,
-        secret=secret,
-        previous_secret="",
+        secret_encrypted=seal(secret),
+        previous_secret_encrypted="",
         created_by_id=actor.id,
     )
     db.session.add(endpoint)
@@ -145,9 +146,9 @@ def rotate_secret(endpoint: WebhookEndpoint, *, actor: User, now: datetime | Non
     _check_may_change(actor, endpoint)
     now = now or utcnow()
     secret = new_secret()
-    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_encrypted = endpoint.secret_encrypted
     endpoint.previous_secret_until = now + grace_period()
-    endpoint.secret = secret
+    endpoint.secret_encrypted = seal(secret)
     db.session.flush()
     _audit(
         "webhook_secret_rotated",
@@ -186,3 +187,14 @@ def send_again(delivery: WebhookDelivery, *, actor: User) -> None:
         message_id=delivery.message_id,
         event=delivery.event_type,
     )
+
+
+def reseal_all() -> int:
+    """Every stored secret encrypted anew under the first configured key (after a new key
+    was put first in ``WEBHOOKS_SECRET_KEY``); how many endpoints. Flushes only."""
+    endpoints = db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)).all()
+    for endpoint in endpoints:
+        endpoint.secret_encrypted = reseal(endpoint.secret_encrypted)
+        endpoint.previous_secret_encrypted = reseal(endpoint.previous_secret_encrypted)
+    db.session.flush()
+    return len(endpoints)

@@ -9,7 +9,7 @@ from portal.db import db, utcnow
 from portal.municipalities.models import Municipality
 from portal.pagination import paginate
 from portal.web import commit_or_flash, commit_or_show
-from portal.webhooks import services
+from portal.webhooks import reveal, services
 from portal.webhooks import words as _words  # noqa: F401 (the audit log's words)
 from portal.webhooks.events import EVENT_LABELS
 from portal.webhooks.forms import EndpointForm
@@ -22,12 +22,14 @@ def _endpoint(endpoint_id: int, action: str = "read") -> WebhookEndpoint:
     return access.get_visible_or_404(WebhookEndpoint, endpoint_id, current_user, action)
 
 
-def _secret_page(endpoint: WebhookEndpoint, secret: str, rotated: bool):
-    response = current_app.make_response(
-        render_template("webhooks/secret.html", endpoint=endpoint, secret=secret, rotated=rotated)
-    )
+def _no_store(response):
     response.headers["Cache-Control"] = "no-store"  # shown once: never kept by a browser
     return response
+
+
+def _to_secret_page(endpoint: WebhookEndpoint):
+    """Post/Redirect/Get: reloading the secret's page never posts the form again."""
+    return _no_store(redirect(url_for(".secret", endpoint_id=endpoint.id), 303))
 
 
 @bp.route("/")
@@ -49,12 +51,17 @@ def index():
 def create():
     form = EndpointForm()
     if form.validate_on_submit():
-        ok, made = commit_or_show(
-            form, lambda: services.create_endpoint(form.data_for_service(), actor=current_user)
-        )
+
+        def create_and_offer() -> WebhookEndpoint:
+            endpoint, _secret = services.create_endpoint(
+                form.data_for_service(), actor=current_user
+            )
+            reveal.offer(endpoint, rotated=False)
+            return endpoint
+
+        ok, endpoint = commit_or_show(form, create_and_offer)
         if ok:
-            endpoint, secret = made
-            return _secret_page(endpoint, secret, rotated=False)
+            return _to_secret_page(endpoint)
     return render_template("webhooks/form.html", form=form, endpoint=None)
 
 
@@ -80,7 +87,9 @@ def show(endpoint_id: int):
         endpoint=endpoint,
         page=page,
         event_labels=EVENT_LABELS,
-        grace_until=until if endpoint.previous_secret and until and until > utcnow() else None,
+        grace_until=until
+        if endpoint.previous_secret_encrypted and until and until > utcnow()
+        else None,
         may_change=access.allows(current_user, endpoint, "change"),
     )
 
@@ -117,9 +126,21 @@ def delete(endpoint_id: int):
 @admits(WebhookEndpoint, "change")
 def rotate(endpoint_id: int):
     endpoint = _endpoint(endpoint_id, "change")
-    secret = services.rotate_secret(endpoint, actor=current_user)
+    services.rotate_secret(endpoint, actor=current_user)
+    reveal.offer(endpoint, rotated=True)
     db.session.commit()
-    return _secret_page(endpoint, secret, rotated=True)
+    return _to_secret_page(endpoint)
+
+
+@bp.route("/<int:endpoint_id>/noegle")
+@admits(WebhookEndpoint, "change")
+def secret(endpoint_id: int):
+    """The new secret, on this session's first view only; afterwards, that it was shown."""
+    endpoint = _endpoint(endpoint_id, "change")
+    shown, rotated = reveal.take(endpoint)
+    db.session.commit()  # the one-time code is used up
+    page = render_template("webhooks/secret.html", endpoint=endpoint, secret=shown, rotated=rotated)
+    return _no_store(current_app.make_response(page))
 
 
 @bp.route("/<int:endpoint_id>/test", methods=["POST"])

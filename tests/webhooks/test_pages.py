@@ -5,13 +5,14 @@ endpoint is not found; deleting asks first; the buttons (new secret, test, send 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.db import db
 from portal.webhooks import services
 from portal.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from portal.webhooks.sealing import unseal
 from tests.conftest import municipality
 
 PUBLIC = "https://93.184.215.14/hook"
@@ -32,17 +33,27 @@ def test_a_municipal_user_registers_an_endpoint_and_sees_the_secret_once(client,
         "/webhooks/ny",
         data={"url": PUBLIC, "description": "Omsorgssystem", "events": ["figures.changed"]},
     )
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "no-store"
     endpoint = db.session.scalar(select(WebhookEndpoint))
-    page = response.get_data(as_text=True)
-    assert endpoint.secret in page and "vises kun denne ene gang" in page
+    # Post/Redirect/Get: the secret is on the page the form redirects to, shown once
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/webhooks/{endpoint.id}/noegle")
+    secret = unseal(endpoint.secret_encrypted)
+    assert secret.startswith("whsec_") and secret not in endpoint.secret_encrypted
+    first = client.get(response.headers["Location"])
+    assert first.headers["Cache-Control"] == "no-store"
+    page = first.get_data(as_text=True)
+    assert secret in page and "vises kun denne ene gang" in page
+    reloaded = client.get(response.headers["Location"])  # a reload: a GET, never a new POST
+    assert reloaded.headers["Cache-Control"] == "no-store"
+    again = reloaded.get_data(as_text=True)
+    assert secret not in again and "allerede vist" in again
+    assert db.session.scalar(select(func.count(WebhookEndpoint.id))) == 1
     assert endpoint.municipality_id == municipality(751).id
     assert endpoint.events == ["figures.changed"] and endpoint.active is False  # unticked
     listing = client.get("/webhooks/").get_data(as_text=True)
     assert PUBLIC in listing and "Omsorgssystem" in listing
     shown = client.get(f"/webhooks/{endpoint.id}").get_data(as_text=True)
-    assert endpoint.secret not in shown  # once only
+    assert secret not in shown  # once only
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "webhook_created"))
 
 
@@ -103,7 +114,7 @@ def test_deleting_asks_first_then_deletes(client, login, municipal):
 
 def test_edit_new_secret_test_event_and_send_again_from_the_page(client, login, municipal):
     endpoint = _endpoint(municipal)
-    old = endpoint.secret
+    old = unseal(endpoint.secret_encrypted)
     login(municipal)
     edited = client.post(
         f"/webhooks/{endpoint.id}/rediger",
@@ -113,9 +124,14 @@ def test_edit_new_secret_test_event_and_send_again_from_the_page(client, login, 
     assert endpoint.url == PUBLIC + "2" and endpoint.events == ["report.ready", "figures.changed"]
 
     rotated = client.post(f"/webhooks/{endpoint.id}/ny-noegle")
-    assert rotated.headers["Cache-Control"] == "no-store"
-    assert endpoint.secret != old and endpoint.previous_secret == old
-    assert endpoint.secret in rotated.get_data(as_text=True)
+    assert rotated.status_code == 303 and rotated.headers["Cache-Control"] == "no-store"
+    new = unseal(endpoint.secret_encrypted)
+    assert new != old and unseal(endpoint.previous_secret_encrypted) == old
+    shown = client.get(rotated.headers["Location"])
+    assert shown.headers["Cache-Control"] == "no-store"
+    assert new in shown.get_data(as_text=True) and "Den gamle nøgle" in shown.get_data(as_text=True)
+    reloaded = client.get(rotated.headers["Location"]).get_data(as_text=True)
+    assert new not in reloaded and unseal(endpoint.secret_encrypted) == new  # not rotated again
 
     assert client.post(f"/webhooks/{endpoint.id}/test").status_code == 302
     delivery = db.session.scalar(select(WebhookDelivery))
