@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
     from portal.jobs import queue, tasks
     from portal.notifications import tasks as _outbox  # noqa: F401 (its periodic task)
+    from portal.openresults import tasks as _opendata  # noqa: F401 (its periodic tasks)
     from portal.privacy import tasks as _retention  # noqa: F401 (its periodic task)
     from portal.reporting import tasks as _reminders  # noqa: F401 (its periodic task)
     from portal.reports import jobs as _reports  # noqa: F401 (its jobs)
