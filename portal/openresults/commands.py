@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from portal.db import db
+from portal.jobs import leases
 from portal.openresults import versions
 
 opendata_group = AppGroup("opendata", help="The open data's dated versions.")
@@ -17,8 +18,11 @@ opendata_group = AppGroup("opendata", help="The open data's dated versions.")
 )
 def snapshot_command(force: bool) -> None:
     """Make today's version of the open data files (none when their content is unchanged)."""
-    outcome = versions.snapshot(origin="cli", force=force)
-    db.session.commit()
+    with leases.periodic_lock("open-data-snapshot") as held:
+        if not held:
+            raise click.ClickException("A worker is making a version right now; try again shortly.")
+        outcome = versions.snapshot(origin="cli", force=force)
+        db.session.commit()
     if outcome.version is None:
         click.echo(f"No new version ({outcome.reason}).")
         return

@@ -251,3 +251,22 @@ def test_the_operators_command_makes_and_lists_a_version(app, published, today):
     assert listed.output.startswith("2026-12-01") and _count() == 1
     dry = runner.invoke(args=["opendata", "prune", "--dry-run"])
     assert "0 versions would be removed." in dry.output
+
+
+def test_the_worker_makes_the_daily_version(published, today):
+    from portal.openresults import tasks
+
+    tasks.snapshot_open_data()
+    tasks.snapshot_open_data()
+    today.set(DAY1 + timedelta(days=1))
+    tasks.snapshot_open_data()
+    assert [v.day for v in db.session.scalars(versions.available())] == [DAY1]
+    tasks.prune_open_data_versions()
+    assert _count() == 1
+
+
+def test_the_versions_read_in_english(client, published, today):
+    _snapshot()
+    page = client.get("/aabne-data/?lang=en").get_data(as_text=True)
+    assert "Versions by date" in page and "rows" in page
+    assert "No versions have been kept yet." not in page
