@@ -204,9 +204,10 @@ def catalogue(
             "dcat:distribution": distributions,
         }
         if versions:
-            dataset["dct:hasVersion"] = [
-                _version(name, v, url, page, common, identifier) for v in versions
-            ]
+            found = [_version(name, v, url, page, common, identifier) for v in versions]
+            # DCAT-AP 2's (and DCAT-AP-DK's) property, and DCAT 3's own sub-property of it
+            dataset["dct:hasVersion"] = found
+            dataset["dcat:hasVersion"] = [{"@id": v["@id"]} for v in found]
         datasets.append(dataset)
     title, description = TEXTS["catalog"]
     return {

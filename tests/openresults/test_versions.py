@@ -23,7 +23,8 @@ from portal.openresults.models import OpenDataVersion
 from tests.openresults.conftest import AAR, FRB, KBH
 
 DAY1 = date(2026, 12, 1)
-DCAT_VERSION = Namespace("http://www.w3.org/ns/dcat#")["version"]  # DCAT 3
+DCAT_NS = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 terms rdflib's DCAT lacks
+DCAT_VERSION = DCAT_NS["version"]
 FILES = ("alle.zip", "indikatorer.csv", "indikatorer.json", "noegletal.csv", "noegletal.json")
 
 
@@ -160,6 +161,7 @@ def test_the_catalogue_lists_the_versions_as_versions_of_each_data_set(
     for dataset in datasets:
         found = list(graph.objects(dataset, DCTERMS.hasVersion))
         assert len(found) == 2
+        assert set(graph.objects(dataset, DCAT_NS["hasVersion"])) == set(found)
         issued = set()
         for v in found:
             assert (v, RDF.type, DCAT.Dataset) in graph
