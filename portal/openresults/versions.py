@@ -19,7 +19,8 @@ citation ("the figures as published on 2026-12-07").
   with only its rows taken out would keep totals over every municipality from which the
   withdrawn figures follow (the total less the others' published ones). The live files stop
   showing it at once anyway (they are built from the consents as they are), and the next
-  snapshot makes a version without it.
+  snapshot makes a version without it. A participation deleted (an approval taken back)
+  withdraws its versions the same way (``watch_participations``).
 - **Retention** (``prune``): the first available version of every month is kept for ever;
   the others ``OPEN_DATA_KEEP_DAYS`` days (90); the newest is always kept. Withdrawn rows
   go after the same time.
@@ -32,13 +33,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from portal import files
 from portal.db import db, utcnow
 from portal.i18n import local_today
 from portal.openresults import figures, opendata
 from portal.openresults.models import OpenDataVersion, OpenDataVersionFile, OpenDataVersionMember
+from portal.participations.models import Participation
 
 PREFIX = "opendata/"
 MEDIA_TYPES = {
@@ -153,9 +155,9 @@ def snapshot(*, origin: str = "job", force: bool = False) -> Outcome:
     return Outcome(version, "made")
 
 
-def withdraw_containing(participation_ids) -> list[OpenDataVersion]:
+def withdraw_containing(participation_ids, *, flush: bool = True) -> list[OpenDataVersion]:
     """Withdraw every available version that held these participations' own figures: files
-    deleted, the row marked (see the module). Flushes only."""
+    deleted, the row marked (see the module). Flushes only (not from within a flush)."""
     ids = list(participation_ids)
     if not ids:
         return []
@@ -168,8 +170,23 @@ def withdraw_containing(participation_ids) -> list[OpenDataVersion]:
         for f in version.files:
             store.delete(f.key)
         version.withdrawn_at = now
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return withdrawn
+
+
+def _participations_deleted(session, _context, _instances) -> None:
+    """A participation deleted (an approval taken back) takes its consent with it: the
+    versions that held its figures are withdrawn as for a withdrawn consent."""
+    gone = [o.id for o in session.deleted if isinstance(o, Participation) and o.id]
+    if gone:
+        withdraw_containing(gone, flush=False)
+
+
+def watch_participations() -> None:
+    """Withdraw the versions of every participation deleted, in the deleting flush."""
+    if not event.contains(db.session, "before_flush", _participations_deleted):
+        event.listen(db.session, "before_flush", _participations_deleted)
 
 
 def keep_days() -> int:

@@ -272,3 +272,14 @@ def test_the_versions_read_in_english(client, published, today):
     page = client.get("/aabne-data/?lang=en").get_data(as_text=True)
     assert "Versions by date" in page and "rows" in page
     assert "No versions have been kept yet." not in page
+
+
+def test_a_deleted_participation_withdraws_the_versions_that_held_it(client, published, today):
+    version = _snapshot().version
+    keys = [f.key for f in version.files]
+    db.session.delete(published.aar)  # an approval taken back: its consent goes with it
+    db.session.commit()
+    db.session.refresh(version)
+    assert version.withdrawn_at is not None
+    assert not any(files.store().exists(k) for k in keys)
+    assert client.get("/aabne-data/2026-12-01/alle.zip").status_code == 410
