@@ -96,7 +96,7 @@ def content_hash(made: dict[str, tuple[bytes, int]]) -> str:
 @dataclass(frozen=True)
 class Outcome:
     version: OpenDataVersion | None  # the new version, None when nothing was made
-    reason: str  # "made", "unchanged" (data version), "same-content"
+    reason: str  # "made", "unchanged" (data version), "same-content", "empty"
 
 
 def _drop(version: OpenDataVersion) -> None:
@@ -119,6 +119,8 @@ def snapshot(*, origin: str = "job", force: bool = False) -> Outcome:
     modified = figures.modified_on()
     made = opendata.files(modified)
     content = content_hash(made)
+    if latest is None and made[opendata.ZIP_NAME][1] == 0:
+        return Outcome(None, "empty")  # nothing published yet: no version of empty files
     if latest is not None and latest.content_hash == content:
         latest.data_version = seen
         db.session.flush()

@@ -283,3 +283,8 @@ def test_a_deleted_participation_withdraws_the_versions_that_held_it(client, pub
     assert version.withdrawn_at is not None
     assert not any(files.store().exists(k) for k in keys)
     assert client.get("/aabne-data/2026-12-01/alle.zip").status_code == 410
+
+
+def test_a_portal_with_nothing_public_makes_no_version(client, today):
+    assert _snapshot().reason == "empty" and _count() == 0
+    assert "Der er endnu ingen gemte udgaver." in client.get("/aabne-data/").get_data(as_text=True)
