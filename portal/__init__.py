@@ -51,6 +51,8 @@ def register_extensions(app: Flask) -> None:
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
     from portal.jobs import queue, tasks
     from portal.notifications import tasks as _outbox  # noqa: F401 (its periodic task)
+    from portal.openresults import tasks as _opendata  # noqa: F401 (its periodic tasks)
+    from portal.openresults.versions import watch_participations as watch_open_data
     from portal.privacy import tasks as _retention  # noqa: F401 (its periodic task)
     from portal.reporting import tasks as _reminders  # noqa: F401 (its periodic task)
     from portal.reports import jobs as _reports  # noqa: F401 (its jobs)
@@ -62,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("JOBS_IMMEDIATE", app.testing)
     queue.init_app(app)
     tasks.watch_figures()
+    watch_open_data()
     webhook_events.listen()
     conversation_files.listen()
     csrf.init_app(app)

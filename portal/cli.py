@@ -69,6 +69,7 @@ def _extra_commands() -> list[click.Command]:
     from portal.demo import demo_command
     from portal.jobs.commands import worker_command
     from portal.notifications.commands import outbox_group
+    from portal.openresults.commands import opendata_group
     from portal.participations.commands import participants_group
     from portal.privacy.commands import retention_command
     from portal.programmes.commands import programme_group, seed_command
@@ -92,6 +93,7 @@ def _extra_commands() -> list[click.Command]:
         retention_command,
         worker_command,
         webhooks_group,
+        opendata_group,
     ]
 
 

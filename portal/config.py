@@ -101,6 +101,9 @@ def load_config(instance_path: str | Path, environ: dict[str, str] | None = None
         "OPEN_DATA_CONTACT": env.get("OPEN_DATA_CONTACT", "").strip()
         or env.get("MAIL_FROM", "").strip()
         or "skaleringsportalen@localhost",
+        # The open data's dated versions (``openresults.versions``): the first of each month
+        # is kept for ever, the others OPEN_DATA_KEEP_DAYS days.
+        "OPEN_DATA_KEEP_DAYS": _int(env, "OPEN_DATA_KEEP_DAYS", 90),
         # Each municipality's own dashboard sections, drawn once per version of its figures
         # and kept for every app process (``portal dashboards draw``); empty keeps none.
         "SECTIONS_FOLDER": env.get("SECTIONS_FOLDER", str(instance / "sections")).strip(),

@@ -19,7 +19,12 @@ from portal.files.models import FileChunk, StoredFile
 from portal.jobs.models import Job, JobKind, JobLock, JobStatus
 from portal.municipalities.models import Municipality
 from portal.notifications.models import Notification, OutboxMessage
-from portal.openresults.models import PublicationConsent
+from portal.openresults.models import (
+    OpenDataVersion,
+    OpenDataVersionFile,
+    OpenDataVersionMember,
+    PublicationConsent,
+)
 from portal.participations.models import Community, Disbursement, Participation
 from portal.privacy.models import RetentionRun
 from portal.programmes.models import BenefitLine, Indicator, Programme, ProgrammeGoal, Round
@@ -51,6 +56,9 @@ __all__ = [
     "DeadlineExtension",
     "Disbursement",
     "ExternalLogin",
+    "OpenDataVersion",
+    "OpenDataVersionFile",
+    "OpenDataVersionMember",
     "PublicationConsent",
     "Indicator",
     "IndicatorResultRow",

@@ -46,6 +46,7 @@ PUBLIC |= {
     "openresults.key_figures_file",
     "openresults.open_data_zip",
     "openresults.catalogue",
+    "openresults.version_file",
 }
 
 # The identity provider's cross-site POST to SAML's assertion consumer carries no CSRF token:

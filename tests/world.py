@@ -201,6 +201,9 @@ def build_world() -> World:
             "indicator_id": indicator.id,
             "line_id": line.id,
             "fmt": "csv",
+            # an open data version's day and file (none stored: 404)
+            "day": "2000-01-01",
+            "file": "alle.zip",
             # a report's scope in the query string (``?kommune=``, ``?faellesskab=``, ``?region=``)
             "query_scopes": (
                 {"kommune": str(code)},

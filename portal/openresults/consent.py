@@ -15,6 +15,7 @@ from portal.audit import services as audit
 from portal.audit.words import ACTIONS, FIELDS
 from portal.db import db, utcnow
 from portal.errors import NotAllowed
+from portal.openresults import versions
 from portal.openresults.models import PublicationConsent
 from portal.participations.models import Participation
 from portal.programmes.models import Round
@@ -60,6 +61,8 @@ def set_published(participation: Participation, published: bool, *, actor) -> bo
         published=[before, published],
     )
     db.session.flush()
+    if not published:  # the dated versions that held its figures go at once (``versions``)
+        versions.withdraw_containing([participation.id])
     return True
 
 

@@ -6,12 +6,19 @@ its title and description in Danish and English, publisher, contact point, spati
 ``dcat:Distribution`` per file (CSV, JSON, the ZIP of all) with its access and download
 URL, format, media type and licence (CC BY 4.0).
 
+The dated versions (``versions``) are data sets of their own, reached from the live data set
+by ``dct:hasVersion`` (not listed as the catalogue's ``dcat:dataset``: the catalogue still
+holds two data sets), each with ``dcat:version`` and ``dct:issued`` (its day) and its own
+stored files as distributions — DCAT 3's versioning rather than more distributions of the
+live data set: a distribution is the same data in another form, and a past version holds
+other data (see ``_version``).
+
 Built as plain JSON (a dict) from the URL map: no RDF library at run time; the tests parse
 it as RDF (rdflib) and check the properties the profile requires."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from portal.openresults.opendata import DATASETS, FILE_ENDPOINTS, FORMATS, LICENCE_URL
@@ -21,6 +28,7 @@ CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "dct": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
+    "owl": "http://www.w3.org/2002/07/owl#",
     "vcard": "http://www.w3.org/2006/vcard/ns#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
@@ -87,6 +95,65 @@ def _distribution(url: str, fmt: str, title: str, page: str, issued: date, modif
     }
 
 
+def _described(name: str, page: str, agent: dict, contact_point: dict, landing: str) -> dict:
+    """What a data set and each of its versions say alike."""
+    title, description = TEXTS[name]
+    return {
+        "@type": "dcat:Dataset",
+        "dct:description": _texts(description),
+        "dct:publisher": agent,
+        "dcat:contactPoint": contact_point,
+        "dct:spatial": {"@id": f"{EU}/country/DNK"},
+        "dcat:theme": [{"@id": f"{EU}/data-theme/{t}"} for t in THEMES],
+        "dcat:keyword": [
+            {"@value": w, "@language": "da"}
+            for w in ("velfærdsteknologi", "gevinstrealisering", "kommuner")
+        ],
+        "dct:language": {"@id": f"{EU}/language/DAN"},
+        "dct:accessRights": {"@id": f"{EU}/access-right/PUBLIC"},
+        "dcat:landingPage": {"@id": landing},
+    }
+
+
+def _version(name: str, version, url, page: str, common: dict, of: str) -> dict:
+    """A dated version as a data set of its own (DCAT 3's versioning: a version holds other
+    data than the live data set, so it is not one of its distributions), linked both ways
+    (``dct:hasVersion`` / ``dct:isVersionOf``), named by ``dcat:version`` (and DCAT-AP 2's
+    ``owl:versionInfo``), issued on its day, with its own stored files."""
+    title, _description = TEXTS[name]
+    day = version.day.isoformat()
+    stored = {f.name: f for f in version.files}
+    distributions = []
+    for fmt, filename in (("csv", f"{name}.csv"), ("json", f"{name}.json"), ("zip", "alle.zip")):
+        label = (
+            f"{title[0]} {day} ({fmt.upper()})" if fmt != "zip" else f"Alle åbne data {day} (ZIP)"
+        )
+        found = _distribution(
+            url("openresults.version_file", day=day, file=filename),
+            fmt,
+            label,
+            page,
+            version.day,
+            version.modified_on,
+        )
+        if filename in stored:
+            found["dcat:byteSize"] = {"@value": str(stored[filename].size), "@type": "xsd:decimal"}
+        distributions.append(found)
+    identifier = f"{page}#{name}-{day}"
+    return {
+        **common,
+        "@id": identifier,
+        "dct:identifier": identifier,
+        "dct:title": _texts((f"{title[0]} (udgave {day})", f"{title[1]} (version {day})")),
+        "dct:isVersionOf": {"@id": of},
+        "dcat:version": day,
+        "owl:versionInfo": day,
+        "dct:issued": _date(version.day),
+        "dct:modified": _date(version.modified_on),
+        "dcat:distribution": distributions,
+    }
+
+
 def catalogue(
     url: Callable[..., str],
     *,
@@ -94,8 +161,10 @@ def catalogue(
     contact: str,
     issued: date,
     modified: date,
+    versions: Sequence = (),
 ) -> dict:
-    """The record; ``url(endpoint, **values)`` builds an absolute URL of the portal."""
+    """The record; ``url(endpoint, **values)`` builds an absolute URL of the portal;
+    ``versions`` are the available dated versions (``versions.available``), newest first."""
     page = url("openresults.open_data")
     agent = {"@id": f"{page}#udgiver", "@type": "foaf:Agent", "foaf:name": publisher}
     contact_point = {
@@ -105,9 +174,10 @@ def catalogue(
         "vcard:hasEmail": {"@id": f"mailto:{contact}"},
     }
     everything = url("openresults.open_data_zip")
+    landing = url("openresults.index")
     datasets = []
     for name in DATASETS:
-        title, description = TEXTS[name]
+        title, _description = TEXTS[name]
         distributions = [
             _distribution(
                 url(FILE_ENDPOINTS[name], fmt=fmt),
@@ -122,29 +192,23 @@ def catalogue(
         distributions.append(
             _distribution(everything, "zip", "Alle åbne data (ZIP)", page, issued, modified)
         )
-        datasets.append(
-            {
-                "@id": f"{page}#{name}",
-                "@type": "dcat:Dataset",
-                "dct:identifier": f"{page}#{name}",
-                "dct:title": _texts(title),
-                "dct:description": _texts(description),
-                "dct:publisher": agent,
-                "dcat:contactPoint": contact_point,
-                "dct:spatial": {"@id": f"{EU}/country/DNK"},
-                "dcat:theme": [{"@id": f"{EU}/data-theme/{t}"} for t in THEMES],
-                "dcat:keyword": [
-                    {"@value": w, "@language": "da"}
-                    for w in ("velfærdsteknologi", "gevinstrealisering", "kommuner")
-                ],
-                "dct:language": {"@id": f"{EU}/language/DAN"},
-                "dct:accessRights": {"@id": f"{EU}/access-right/PUBLIC"},
-                "dcat:landingPage": {"@id": url("openresults.index")},
-                "dct:issued": _date(issued),
-                "dct:modified": _date(modified),
-                "dcat:distribution": distributions,
-            }
-        )
+        common = _described(name, page, agent, contact_point, landing)
+        identifier = f"{page}#{name}"
+        dataset = {
+            **common,
+            "@id": identifier,
+            "dct:identifier": identifier,
+            "dct:title": _texts(title),
+            "dct:issued": _date(issued),
+            "dct:modified": _date(modified),
+            "dcat:distribution": distributions,
+        }
+        if versions:
+            found = [_version(name, v, url, page, common, identifier) for v in versions]
+            # DCAT-AP 2's (and DCAT-AP-DK's) property, and DCAT 3's own sub-property of it
+            dataset["dct:hasVersion"] = found
+            dataset["dcat:hasVersion"] = [{"@id": v["@id"]} for v in found]
+        datasets.append(dataset)
     title, description = TEXTS["catalog"]
     return {
         "@context": CONTEXT,

@@ -1,11 +1,13 @@
 """The demo's consents: Aarhus's and Odense's leadership publish their screen-visit results,
-so an anonymous visitor reads them at /resultater/ and downloads them as open data."""
+so an anonymous visitor reads them at /resultater/ and downloads them as open data (today's
+version also stored and listed by date)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from portal.db import db
+from portal.openresults import versions
 from portal.openresults.consent import set_published
 from portal.participations.models import Participation
 from portal.programmes.models import Round
@@ -27,3 +29,4 @@ def load_consents(users: dict, round_slug: str = "skaermbesoeg-2025") -> None:
         )
         if leader is not None and participation is not None:
             set_published(participation, True, actor=leader)
+    versions.snapshot(origin="demo")  # today's version of the open data, listed by date

@@ -97,6 +97,7 @@ FILE_ENDPOINTS = {
     "noegletal": "openresults.key_figures_file",
 }
 FORMATS = {"csv": "text/csv", "json": "application/json"}
+ZIP_NAME = "alle.zip"
 DEFLATED = zipfile.ZIP_DEFLATED
 
 
@@ -278,14 +279,25 @@ def render(name: str, fmt: str, modified: date) -> bytes:
     return as_csv(name, rows) if fmt == "csv" else as_json(name, rows, modified)
 
 
-def zip_all(modified: date) -> bytes:
-    """Every data set as CSV and JSON, and the licence, in one ZIP."""
+def files(modified: date) -> dict[str, tuple[bytes, int]]:
+    """Every file of the open data as it is now — each data set as CSV and JSON, and the ZIP
+    of them all with the licence — each with its rows (the ZIP: every data set's rows)."""
+    made: dict[str, tuple[bytes, int]] = {}
+    for name in DATASETS:
+        rows = dataset(name)
+        made[f"{name}.csv"] = (as_csv(name, rows), len(rows))
+        made[f"{name}.json"] = (as_json(name, rows, modified), len(rows))
     buffer = io.BytesIO()
     stamp = (modified.year, modified.month, modified.day, 0, 0, 0)
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name in DATASETS:
-            rows = dataset(name)
-            for fmt, data in (("csv", as_csv(name, rows)), ("json", as_json(name, rows, modified))):
-                archive.writestr(zipfile.ZipInfo(f"{name}.{fmt}", stamp), data, DEFLATED)
+        for filename, (data, _rows) in made.items():
+            archive.writestr(zipfile.ZipInfo(filename, stamp), data, DEFLATED)
         archive.writestr(zipfile.ZipInfo("LICENS.txt", stamp), LICENCE_TEXT.encode(), DEFLATED)
-    return buffer.getvalue()
+    rows = sum(made[f"{name}.csv"][1] for name in DATASETS)
+    made[ZIP_NAME] = (buffer.getvalue(), rows)
+    return made
+
+
+def zip_all(modified: date) -> bytes:
+    """Every data set as CSV and JSON, and the licence, in one ZIP."""
+    return files(modified)[ZIP_NAME][0]

@@ -9,6 +9,7 @@ everyone and are exempt (``same_for_everyone``)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -25,12 +26,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import access
+from portal import access, files
 from portal.access import admits
+from portal.db import db
 from portal.errors import NotAllowed
 from portal.i18n import LOCALES
-from portal.openresults import consent, dcat, figures, opendata, page
+from portal.openresults import consent, dcat, figures, opendata, page, versions
 from portal.openresults.models import PublicationConsent
+from portal.pagination import paginate
 from portal.participations.models import Participation
 from portal.web import run_and_commit
 
@@ -110,13 +113,47 @@ def round_page(slug: str):
     return _page("openresults/round.html", f"round.{round_.id}", context)
 
 
+VERSIONS_PER_PAGE = 20
+
+
 @bp.get("/aabne-data/")
 def open_data():
-    return _page(
-        "openresults/open_data.html",
-        "open_data",
-        lambda: {"modified": figures.modified_on(), "licence_url": opendata.LICENCE_URL},
-    )
+    number = request.args.get("page", 1, type=int)
+
+    def context() -> dict:
+        return {
+            "modified": figures.modified_on(),
+            "licence_url": opendata.LICENCE_URL,
+            "versions": paginate(
+                versions.available(), number, VERSIONS_PER_PAGE, request.args, keep=("lang",)
+            ),
+        }
+
+    return _page("openresults/open_data.html", f"open_data.{versions.stamp()}.{number}", context)
+
+
+@bp.get("/aabne-data/<day>/<file>")
+@same_for_everyone
+def version_file(day: str, file: str):
+    """A file of the day's version, as stored (410 when the version was withdrawn)."""
+    try:
+        on = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    version = versions.of_day(on) or abort(404)
+    if version.withdrawn_at is not None:
+        abort(410)
+    stored = next((f for f in version.files if f.name == file), None) or abort(404)
+    stem, ext = file.rsplit(".", 1)
+
+    def make() -> Response:
+        response = files.send(
+            stored.key, mimetype=versions.MEDIA_TYPES[ext], download_name=f"{stem}-{day}.{ext}"
+        )
+        response.headers["Link"] = f'<{opendata.LICENCE_URL}>; rel="license"'
+        return response
+
+    return _cached(f"v.{stored.sha256[:32]}", make)
 
 
 def _file(body: bytes, mimetype: str, filename: str) -> Response:
@@ -183,11 +220,12 @@ def catalogue():
             contact=current_app.config["OPEN_DATA_CONTACT"],
             issued=figures.first_published_on() or modified,
             modified=modified,
+            versions=list(db.session.scalars(versions.available())),
         )
         body = json.dumps(record, ensure_ascii=False, indent=1)
         return Response(body, mimetype="application/ld+json")
 
-    return _cached(f"dcat.{figures.public_version()}", make)
+    return _cached(f"dcat.{figures.public_version()}.{versions.stamp()}", make)
 
 
 @bp.route("/resultater/offentliggoerelse", methods=["GET", "POST"])

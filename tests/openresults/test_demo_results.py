@@ -25,3 +25,10 @@ def test_an_anonymous_visitor_reads_and_downloads_the_screen_visit_round(client)
     published = {r["kommune"] for r in rows if r["forloeb"] == "skaermbesoeg-2025"}
     assert published == {"Aarhus", "Odense"}
     assert {r["forloeb"] for r in rows} == {"skaermbesoeg-2025"}  # no other round agreed
+    # and today's version is stored and listed by date, downloadable as it was
+    from portal.openresults import versions
+
+    version = db.session.scalars(versions.available()).one()
+    path = f"/aabne-data/{version.day.isoformat()}/indikatorer.csv"
+    assert path in client.get("/aabne-data/").get_data(as_text=True)
+    assert client.get(path).data == client.get("/aabne-data/indikatorer.csv").data
