@@ -2,14 +2,14 @@
 versions by date).
 
 Revision ID: k40_open_data_versions
-Revises: k37_retention_runs
+Revises: k39_webhook_secrets_encrypted
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "k40_open_data_versions"
-down_revision = "k37_retention_runs"
+down_revision = "k39_webhook_secrets_encrypted"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 searching every table takes seconds at national scale, so no request does it.
 
 Revision ID: k42_person_jobs
-Revises: k37_retention_runs
+Revises: k40_open_data_versions
 Create Date: 2026-12-07 09:50:00
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "k42_person_jobs"
-down_revision: str | None = "k37_retention_runs"
+down_revision: str | None = "k40_open_data_versions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
