@@ -46,13 +46,13 @@ def register_extensions(app: Flask) -> None:
     from portal.api import tasks as _api  # noqa: F401 (its periodic task)
     from portal.auth.throttle import LoginThrottle
     from portal.benefits.files import import_job as _import  # noqa: F401 (its job)
-    from portal.privacy import jobs as _privacy_jobs  # noqa: F401 (its jobs)
     from portal.conversations import cleanup as conversation_files
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
     from portal.jobs import queue, tasks
     from portal.notifications import tasks as _outbox  # noqa: F401 (its periodic task)
     from portal.openresults import tasks as _opendata  # noqa: F401 (its periodic tasks)
     from portal.openresults.versions import watch_participations as watch_open_data
+    from portal.privacy import jobs as _privacy_jobs  # noqa: F401 (its jobs)
     from portal.privacy import tasks as _retention  # noqa: F401 (its periodic task)
     from portal.reporting import tasks as _reminders  # noqa: F401 (its periodic task)
     from portal.reports import jobs as _reports  # noqa: F401 (its jobs)

@@ -37,6 +37,7 @@ PUBLIC_PREFIXES = ("sso.", "sso_")
 def public(endpoint: str) -> bool:
     return endpoint in PUBLIC or endpoint.startswith(PUBLIC_PREFIXES)
 
+
 # The open results and open data: for everyone, no login (``portal.openresults``).
 PUBLIC |= {
     "openresults.index",

@@ -265,6 +265,8 @@ def _consented_test(user: User, obj) -> bool:
 # A participation (or its figures) whose municipality's leadership agreed to publish it
 # (``openresults``): what the public reads. Reads nothing of the user.
 CONSENTED = Rule(_consented_where, _consented_test)
+
+
 def of_application(rule: Rule) -> Rule:
     """The rows of an application (``application_id``) that ``rule`` grants on the
     application itself: a reviewer reads the submitted versions of an application assigned
