@@ -24,6 +24,12 @@ SYSTEM_TEXT = {
     "outbox_messages.last_error",
     "benefit_lines.formula",
     "jobs.error",
+    # a webhook's request body as signed and sent, and why its last attempt failed
+    "webhook_deliveries.body",
+    "webhook_deliveries.last_error",
+    # a webhook's secret as the portal sealed it (Fernet tokens)
+    "webhook_endpoints.secret_encrypted",
+    "webhook_endpoints.previous_secret_encrypted",
 }
 
 

@@ -148,7 +148,7 @@ def upgrade() -> None:
         sa.Column("municipality_id", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("from_municipality", sa.Boolean(), nullable=False),
-        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("body", sa.String(length=10000), nullable=False),
         sa.Column("asks_correction", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

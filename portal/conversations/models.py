@@ -16,7 +16,6 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -81,7 +80,7 @@ class Message(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Written by the municipality's side (else by a coordinator): whom to tell.
     from_municipality: Mapped[bool] = mapped_column(Boolean, default=True)
-    body: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(String(MAX_MESSAGE), default="")
     # The coordinator asked for a correction with this message (it reopened the subject).
     asks_correction: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
