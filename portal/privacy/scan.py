@@ -25,7 +25,7 @@ from portal.auth.models import User
 from portal.db import Base, db
 
 # Columns never searched nor exported: secrets, not personal data about the person.
-SECRET = re.compile(r"(^password|_hash$|^secret|_secret$|^token)")
+SECRET = re.compile(r"(^password|_hash$|secret|^token)")
 # The users' own table is searched for the person's row only: another user of the same name
 # is another person.
 USERS = User.__table__
