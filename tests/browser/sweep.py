@@ -32,7 +32,7 @@ MENU_USERS = (
 )
 MAX_DEPTH = 2  # a menu page, a list on it, one object of the list
 MAX_REACHED = 60  # pages followed from one role's menu, each of another URL rule
-DOWNLOAD_SUFFIXES = (".pdf", ".xlsx", ".csv", ".zip", ".json")  # .json: the API contract
+DOWNLOAD_SUFFIXES = (".pdf", ".xlsx", ".csv", ".zip", ".json", ".jsonld")  # .json: the API contract
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,8 @@ def sweep(
             if "Download is starting" in str(error):
                 return []
             raise
+        if response is not None and "text/html" not in response.headers.get("content-type", ""):
+            return []  # a data file shown in the browser (the open data's JSON-LD): no page
         visits.append(here)
         found = []
         if response is not None and response.status >= 400:
