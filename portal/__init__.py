@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     from portal.auth.throttle import LoginThrottle
     from portal.benefits.files import import_job as _import  # noqa: F401 (its job)
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
+    from portal.dashboards import tasks as dashboard_tasks
     from portal.jobs import queue, tasks
     from portal.notifications import tasks as _outbox  # noqa: F401 (its periodic task)
     from portal.privacy import tasks as _retention  # noqa: F401 (its periodic task)
@@ -60,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("JOBS_IMMEDIATE", app.testing)
     queue.init_app(app)
     tasks.watch_figures()
+    dashboard_tasks.watch_figures()  # the round summaries stored soon after a save
     webhook_events.listen()
     csrf.init_app(app)
     babel.init_app(

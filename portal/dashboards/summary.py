@@ -101,7 +101,13 @@ def summarise(round_: Round, today: date | None = None) -> dict:
     """The round's summary worked out from its stored rows (as JSON: Decimals as text)."""
     from portal.dashboards.services import _ordered, _round_medians
 
-    evaluations = _ordered(stored_evaluations(round_participations(round_.id), today=today))
+    from portal.reports.promised_json import round_promised
+
+    models = programme_models([round_.programme_id])
+    participations = round_participations(round_.id)
+    evaluations = _ordered(
+        stored_evaluations(participations, models=models, today=today, benefits=True)
+    )
     totals = stored_totals(e.member.participation_id for e in evaluations)
     indicators = []
     for c in compare(evaluations, None):
@@ -130,6 +136,8 @@ def summarise(round_: Round, today: date | None = None) -> dict:
             [indicator_id, community_id, *_median_json(m)]
             for (indicator_id, community_id), m in _round_medians(round_.id).items()
         ],
+        # the round's business cases added up, for its progress report (``reports.progress``)
+        "promised": round_promised(round_, evaluations, models[round_.programme_id]),
     }
 
 
@@ -139,7 +147,7 @@ def summary(round_: Round, version: str, *, keep: bool = False) -> dict:
     after a change: a GET never writes)."""
     today = local_today()
     kept = _kept(round_.id)
-    if kept is not None and kept[0] == version and kept[1] == today:
+    if kept is not None and kept[0] == version and kept[1] == today and _current(kept[2]):
         return kept[2]
     found = summarise(round_)
     if keep:
@@ -154,6 +162,23 @@ def kept_medians(round_id: int, version: str) -> dict[tuple, Median] | None:
     the whole summary, which the national view's reader or the worker keeps."""
     kept = _kept(round_id)
     return medians(kept[2]) if kept is not None and kept[0] == version else None
+
+
+def _current(found: dict) -> bool:
+    """Of this code's shape (a summary kept before the promises were added is not)."""
+    return "promised" in found
+
+
+def kept_version(round_id: int) -> str | None:
+    """The results version of the kept summary (``None``: none kept, or of an older shape)."""
+    kept = _kept(round_id)
+    return kept[0] if kept is not None and _current(kept[2]) else None
+
+
+def kept_of(round_id: int, version: str) -> dict | None:
+    """The kept summary when it is of ``version`` (of whatever day), else ``None``."""
+    kept = _kept(round_id)
+    return kept[2] if kept is not None and kept[0] == version and _current(kept[2]) else None
 
 
 def _kept(round_id: int):

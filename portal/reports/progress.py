@@ -54,6 +54,7 @@ from portal.programmes.models import Round, RoundStatus
 from portal.reporting.narratives import Narrative, narratives_for
 from portal.reports import progress_benefits as b
 from portal.reports import progress_promise as promise
+from portal.reports import promised_json
 from portal.reports import progress_tables as t
 from portal.reports.funding_tables import period_text
 from portal.reports.model import Chart, Report, Section, Table, slugify
@@ -71,7 +72,7 @@ from portal.reports.progress_municipality import (
     own_report,
 )
 from portal.reports.scope import ReportScope, ScopeKind, ScopeNotFound, community_label
-from portal.results.read import stored_evaluations
+from portal.results.read import data_version, stored_evaluations
 
 
 @collector_paused()
@@ -143,6 +144,7 @@ class RoundData:
     narratives: list[Narrative]  # the latest submitted per participation, by municipality
     several_communities: bool  # a round's: each row names its community
     model: ProgrammeModel | None = None  # the programme's indicators and benefit lines
+    promised: promise.Promised | None = None  # the round's, from its stored summary
 
     @property
     def lines(self) -> tuple[LineInfo, ...]:
@@ -174,10 +176,14 @@ def round_data(
     results (``results.read.stored_evaluations``: kept in step with the figures in the
     transaction that changes them), or with ``live`` computed from the figures again."""
     participations = round_participations(round_.id, community_id)
+    whole = len(participations)
     if region is not None:
         participations = [p for p in participations if p.municipality.region == region]
     if reader is not None:
         participations = side_by_side(participations, reader)
+    kept = None
+    if not live and community_id is None and len(participations) == whole:
+        kept = kept_promised(round_, whole)
     models = programme_models([round_.programme_id])
     if live:
         evaluated = evaluate(participations, models=models)
@@ -193,7 +199,20 @@ def round_data(
         latest_narratives(narratives_for(round_), [p.id for p in participations]),
         community_id is None,
         models[round_.programme_id],
+        kept,
     )
+
+
+def kept_promised(round_: Round, participations: int) -> promise.Promised | None:
+    """The round's promises added up as its stored summary holds them, when the summary is
+    of the round's current results version and of all ``participations`` (else ``None``:
+    worked out per participation, ``progress_promise.promised``)."""
+    from portal.dashboards.summary import kept_of
+
+    found = kept_of(round_.id, data_version(round_.id))
+    if found is None or found["participations"] != participations:
+        return None
+    return promised_json.from_json(found["promised"])
 
 
 def side_by_side(participations: list[Participation], reader) -> list[Participation]:
@@ -279,7 +298,7 @@ def round_sections(data: RoundData, *, nested: bool, number: int = 1) -> list[Se
     if data.several_communities and any(c.community_id for c in data.communities):
         benefits.tables.append(b.community_benefits_table(data.communities, suffix))
     promised = promise.round_promise_section(
-        round_, evaluations, data.model, level=level, suffix=suffix
+        round_, evaluations, data.model, level=level, suffix=suffix, kept=data.promised
     )
     sections = [summary, benefits, promised]
     if not nested:
