@@ -175,10 +175,20 @@ def kept_version(round_id: int) -> str | None:
     return kept[0] if kept is not None and _current(kept[2]) else None
 
 
-def kept_of(round_id: int, version: str) -> dict | None:
-    """The kept summary when it is of ``version`` (of whatever day), else ``None``."""
-    kept = _kept(round_id)
-    return kept[2] if kept is not None and kept[0] == version and _current(kept[2]) else None
+def kept_current(round_id: int) -> dict | None:
+    """The kept summary when it is of the round's current results version (of whatever
+    day), else ``None``: one query, the version and the kept row together."""
+    from portal.results.read import data_version_query, version_text
+
+    versions = data_version_query(round_id).subquery()
+    row = db.session.execute(
+        select(versions, RoundSummary.results_version, RoundSummary.summary)
+        .select_from(versions)
+        .outerjoin(RoundSummary, RoundSummary.round_id == round_id)
+    ).one()
+    current = version_text(round_id, tuple(row[:4]))
+    kept, found = row[4], row[5]
+    return found if kept == current and found is not None and _current(found) else None
 
 
 def _kept(round_id: int):

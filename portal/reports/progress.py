@@ -72,7 +72,7 @@ from portal.reports.progress_municipality import (
     own_report,
 )
 from portal.reports.scope import ReportScope, ScopeKind, ScopeNotFound, community_label
-from portal.results.read import data_version, stored_evaluations
+from portal.results.read import stored_evaluations
 
 
 @collector_paused()
@@ -83,12 +83,15 @@ def progress_report(
     generated_at: datetime | None = None,
     viewer=None,
     live: bool = False,
+    page: bool = False,
 ) -> Report:
     """The progress report of ``scope`` (see the module); access is the caller's check,
     whose figures stand side by side the gate's (``viewer``: see ``round_data``).
     ``viewer_municipality_id``: whose figures are the reader's own (exact, never "< 5").
     A round's and the nation's come from the stored results, or with ``live`` from the
-    figures (``round_data``); a municipality's own is always computed from its figures."""
+    figures (``round_data``); a municipality's own is always computed from its figures.
+    ``page``: for the report's page, which shows its sections only (no main table and no
+    key figures: the CSV's and the workbook's, a row per municipality and indicator)."""
     generated_at = generated_at or utcnow()
     if scope.round is None:
         if scope.kind != ScopeKind.NATIONAL:
@@ -124,8 +127,8 @@ def progress_report(
         generated_at=generated_at,
         sections=sections,
         filename=filename,
-        main_table=t.main_table(data.evaluations, viewer_municipality_id),
-        key_figures=_round_key_figures(data, community),
+        main_table=None if page else t.main_table(data.evaluations, viewer_municipality_id),
+        key_figures=None if page else _round_key_figures(data, community),
         summary=_cover_text(data.evaluations, data.comparisons),
         pdf_template=PDF_TEMPLATE,
     )
@@ -207,9 +210,9 @@ def kept_promised(round_: Round, participations: int) -> promise.Promised | None
     """The round's promises added up as its stored summary holds them, when the summary is
     of the round's current results version and of all ``participations`` (else ``None``:
     worked out per participation, ``progress_promise.promised``)."""
-    from portal.dashboards.summary import kept_of
+    from portal.dashboards.summary import kept_current
 
-    found = kept_of(round_.id, data_version(round_.id))
+    found = kept_current(round_.id)
     if found is None or found["participations"] != participations:
         return None
     return promised_json.from_json(found["promised"])

@@ -122,6 +122,7 @@ def comparison_table(
         if compact
         else "",
         fixed_layout=compact,
+        paged=True,
     )
     for e, r, s in rows:
         known = () if compact else (s.baseline, s.target)
