@@ -80,7 +80,8 @@ def cut(report: Report, args: Mapping[str, str], endpoint: str, view_args: dict)
         start = (number - 1) * PER_PAGE
         # every table pages together: ``total`` is the longest table's, so the links agree
         page = Page(ordered[start : start + PER_PAGE], number, PER_PAGE, most)
-        page.args = {**base, "sort": key, "_anchor": table_id}
+        # the sort in effect (this table's or another's) goes with every link
+        page.args = {**base, "_anchor": table_id}
         table.rows = page.items + sums
         table.pager = Pager(page, table_id, endpoint, len(rows))
     return pages
