@@ -97,16 +97,17 @@ def _totals(found: dict) -> Totals:
     )
 
 
-def summarise(round_: Round, today: date | None = None) -> dict:
-    """The round's summary worked out from its stored rows (as JSON: Decimals as text)."""
+def summarise(round_: Round, today: date | None = None, *, promised: bool = True) -> dict:
+    """The round's summary worked out from its stored rows (as JSON: Decimals as text).
+    ``promised``: with the round's business cases added up (the worker's, which keeps it;
+    a reader who works the summary out for a view needs none)."""
     from portal.dashboards.services import _ordered, _round_medians
-
     from portal.reports.promised_json import round_promised
 
-    models = programme_models([round_.programme_id])
+    models = programme_models([round_.programme_id], lines=promised)
     participations = round_participations(round_.id)
     evaluations = _ordered(
-        stored_evaluations(participations, models=models, today=today, benefits=True)
+        stored_evaluations(participations, models=models, today=today, benefits=promised)
     )
     totals = stored_totals(e.member.participation_id for e in evaluations)
     indicators = []
@@ -136,9 +137,12 @@ def summarise(round_: Round, today: date | None = None) -> dict:
             [indicator_id, community_id, *_median_json(m)]
             for (indicator_id, community_id), m in _round_medians(round_.id).items()
         ],
+    } | (
         # the round's business cases added up, for its progress report (``reports.progress``)
-        "promised": round_promised(round_, evaluations, models[round_.programme_id]),
-    }
+        {"promised": round_promised(round_, evaluations, models[round_.programme_id])}
+        if promised
+        else {}
+    )
 
 
 def summary(round_: Round, version: str, *, keep: bool = False) -> dict:
@@ -149,7 +153,7 @@ def summary(round_: Round, version: str, *, keep: bool = False) -> dict:
     kept = _kept(round_.id)
     if kept is not None and kept[0] == version and kept[1] == today and _current(kept[2]):
         return kept[2]
-    found = summarise(round_)
+    found = summarise(round_, promised=keep)
     if keep:
         _keep(round_.id, version, today, found, exists=kept is not None)
     return found

@@ -84,6 +84,7 @@ def progress_report(
     viewer=None,
     live: bool = False,
     page: bool = False,
+    main_only: bool = False,
 ) -> Report:
     """The progress report of ``scope`` (see the module); access is the caller's check,
     whose figures stand side by side the gate's (``viewer``: see ``round_data``).
@@ -91,7 +92,8 @@ def progress_report(
     A round's and the nation's come from the stored results, or with ``live`` from the
     figures (``round_data``); a municipality's own is always computed from its figures.
     ``page``: for the report's page, which shows its sections only (no main table and no
-    key figures: the CSV's and the workbook's, a row per municipality and indicator)."""
+    key figures: the CSV's and the workbook's, a row per municipality and indicator);
+    ``main_only``: for the CSV, the main table alone (no sections)."""
     generated_at = generated_at or utcnow()
     if scope.round is None:
         if scope.kind != ScopeKind.NATIONAL:
@@ -118,8 +120,9 @@ def progress_report(
     else:
         scope_text = _("Alle kommuner i forløbet")
         filename = f"fremdrift-{round_.slug}"
-    sections = round_sections(data, nested=False)
-    sections += method_sections([(round_, data.evaluations, data.lines)], several=True)
+    sections = [] if main_only else round_sections(data, nested=False)
+    if not main_only:
+        sections += method_sections([(round_, data.evaluations, data.lines)], several=True)
     return Report(
         title=_("Fremdrift: %(round)s", round=localized(round_, "name")),
         scope=scope_text,
@@ -128,8 +131,8 @@ def progress_report(
         sections=sections,
         filename=filename,
         main_table=None if page else t.main_table(data.evaluations, viewer_municipality_id),
-        key_figures=None if page else _round_key_figures(data, community),
-        summary=_cover_text(data.evaluations, data.comparisons),
+        key_figures=None if page or main_only else _round_key_figures(data, community),
+        summary="" if main_only else _cover_text(data.evaluations, data.comparisons),
         pdf_template=PDF_TEMPLATE,
     )
 

@@ -163,6 +163,7 @@ def progress(slug: str | None):
                 viewer_municipality_id=current_user.municipality_id,
                 viewer=current_user,
                 page=request.args.get("format", "html") == "html",
+                main_only=request.args.get("format") == "csv",  # its main table alone
             )
         except PortalError:
             abort(404)

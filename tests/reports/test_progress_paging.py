@@ -134,3 +134,14 @@ def test_a_round_of_a_page_or_less_is_not_paged(client, make_user, login, progre
     page = client.get(f"/rapporter/fremdrift/{progress_round.round.slug}").get_data(as_text=True)
     assert "Side 1 af" not in page and 'aria-sort' not in page
     assert RowKind.TOTAL.value in page
+
+
+def test_the_csv_is_the_main_table_of_the_whole_report(app, progress_round):
+    """The round's CSV builds its main table alone: the same rows as the whole report's."""
+    scope = ReportScope(round=progress_round.round)
+    with app.test_request_context():
+        whole = progress_report(scope, generated_at=AT)
+        main = progress_report(scope, main_only=True, generated_at=AT)
+    assert main.sections == [] and main.key_figures is None
+    assert [r.values for r in main.main_table.rows] == [r.values for r in whole.main_table.rows]
+    assert len(main.main_table.rows) == 12  # three municipalities × four indicators
