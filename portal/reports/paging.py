@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from portal.pagination import Page, link_args, sort_items
-from portal.reports.model import Report, Row, Table
+from portal.reports.model import Report
 
 PER_PAGE = 100  # a round of 98 municipalities stays one page
 

@@ -54,8 +54,8 @@ from portal.programmes.models import Round, RoundStatus
 from portal.reporting.narratives import Narrative, narratives_for
 from portal.reports import progress_benefits as b
 from portal.reports import progress_promise as promise
-from portal.reports import promised_json
 from portal.reports import progress_tables as t
+from portal.reports import promised_json
 from portal.reports.funding_tables import period_text
 from portal.reports.model import Chart, Report, Section, Table, slugify
 from portal.reports.progress_comparison import (

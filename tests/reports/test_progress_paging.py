@@ -132,7 +132,7 @@ def test_the_page_pages_and_sorts_its_municipalities(
 def test_a_round_of_a_page_or_less_is_not_paged(client, make_user, login, progress_round):
     login(make_user(Role.COORDINATOR))
     page = client.get(f"/rapporter/fremdrift/{progress_round.round.slug}").get_data(as_text=True)
-    assert "Side 1 af" not in page and 'aria-sort' not in page
+    assert "Side 1 af" not in page and "aria-sort" not in page
     assert RowKind.TOTAL.value in page
 
 
