@@ -6,7 +6,7 @@ in a SQLite database of its own; then the round-wide paths measured in-process a
 cache-cold (every cache the portal keeps cleared before each request), the two data sets in
 turns so the machine's other load falls on both alike.
 
-Printed: ``round_xlsx_seconds`` and ``round_report_page_ms`` (98), the ratios 750 ÷ 98 of a
+Printed: ``round_xlsx_seconds``, ``round_report_page_ms`` and ``round_csv_ms`` (98), the ratios 750 ÷ 98 of a
 municipality's dashboard (its project lead's first view), the national round view, the
 round progress XLSX and the round progress page, ``results_rebuild_750_seconds`` (``portal
 results rebuild`` of the four rounds), and ``nordic_slowest_request_seconds`` (the slowest
@@ -201,7 +201,14 @@ def _cold(times: dict, key: str, client, path: str, job: dict | None = None) -> 
     times.setdefault(f"{key}_cpu", []).append(spent)
 
 
-PATHS = ("dashboard_cold", "round_view", "round_indicator", "round_xlsx", "round_report_page")
+PATHS = (
+    "dashboard_cold",
+    "round_view",
+    "round_indicator",
+    "round_xlsx",
+    "round_report_page",
+    "round_csv",
+)
 JOBS = {"round_xlsx"}  # made by the worker, not in a request
 
 
@@ -244,6 +251,8 @@ def measure(ds: DataSet, app) -> dict[str, list[float]]:
         _cold(times, "round_xlsx", coordinator, "/filer/", {"kind": "progress_xlsx", "slug": slug})
     if "round_report_page" in wanted:
         _cold(times, "round_report_page", coordinator, f"/rapporter/fremdrift/{slug}")
+    if "round_csv" in wanted:  # written in the request: its main table alone
+        _cold(times, "round_csv", coordinator, f"/rapporter/fremdrift/{slug}?format=csv")
     if "dashboard_cold" in wanted:
         for email, path in ds.leads:  # a fresh session: no page held for it, no If-None-Match
             _cold(times, "dashboard_cold", _client(app, email), path)
@@ -333,6 +342,8 @@ def run(bench, *, nordic: bool | None = None) -> None:
             ("round_xlsx_cpu_seconds", "round_xlsx_cpu", 1),
             ("round_report_page_ms", "round_report_page", 1000),
             ("round_report_page_cpu_ms", "round_report_page_cpu", 1000),
+            ("round_csv_ms", "round_csv", 1000),
+            ("round_csv_cpu_ms", "round_csv_cpu", 1000),
             ("round_view_cold_ms", "round_view", 1000),
             ("round_indicator_page_ms", "round_indicator", 1000),
             ("dashboard_cold_inprocess_ms", "dashboard_cold", 1000),

@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     from portal.benefits.files import import_job as _import  # noqa: F401 (its job)
     from portal.conversations import cleanup as conversation_files
     from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
+    from portal.dashboards import tasks as dashboard_tasks
     from portal.jobs import queue, tasks
     from portal.notifications import tasks as _outbox  # noqa: F401 (its periodic task)
     from portal.openresults import tasks as _opendata  # noqa: F401 (its periodic tasks)
@@ -65,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     queue.init_app(app)
     tasks.watch_figures()
     watch_open_data()
+    dashboard_tasks.watch_figures()  # the round summaries stored soon after a save
     webhook_events.listen()
     conversation_files.listen()
     csrf.init_app(app)

@@ -97,11 +97,18 @@ def _totals(found: dict) -> Totals:
     )
 
 
-def summarise(round_: Round, today: date | None = None) -> dict:
-    """The round's summary worked out from its stored rows (as JSON: Decimals as text)."""
+def summarise(round_: Round, today: date | None = None, *, promised: bool = True) -> dict:
+    """The round's summary worked out from its stored rows (as JSON: Decimals as text).
+    ``promised``: with the round's business cases added up (the worker's, which keeps it;
+    a reader who works the summary out for a view needs none)."""
     from portal.dashboards.services import _ordered, _round_medians
+    from portal.reports.promised_json import round_promised
 
-    evaluations = _ordered(stored_evaluations(round_participations(round_.id), today=today))
+    models = programme_models([round_.programme_id], lines=promised)
+    participations = round_participations(round_.id)
+    evaluations = _ordered(
+        stored_evaluations(participations, models=models, today=today, benefits=promised)
+    )
     totals = stored_totals(e.member.participation_id for e in evaluations)
     indicators = []
     for c in compare(evaluations, None):
@@ -130,7 +137,12 @@ def summarise(round_: Round, today: date | None = None) -> dict:
             [indicator_id, community_id, *_median_json(m)]
             for (indicator_id, community_id), m in _round_medians(round_.id).items()
         ],
-    }
+    } | (
+        # the round's business cases added up, for its progress report (``reports.progress``)
+        {"promised": round_promised(round_, evaluations, models[round_.programme_id])}
+        if promised
+        else {}
+    )
 
 
 def summary(round_: Round, version: str, *, keep: bool = False) -> dict:
@@ -139,9 +151,9 @@ def summary(round_: Round, version: str, *, keep: bool = False) -> dict:
     after a change: a GET never writes)."""
     today = local_today()
     kept = _kept(round_.id)
-    if kept is not None and kept[0] == version and kept[1] == today:
+    if kept is not None and kept[0] == version and kept[1] == today and _current(kept[2]):
         return kept[2]
-    found = summarise(round_)
+    found = summarise(round_, promised=keep)
     if keep:
         _keep(round_.id, version, today, found, exists=kept is not None)
     return found
@@ -154,6 +166,33 @@ def kept_medians(round_id: int, version: str) -> dict[tuple, Median] | None:
     the whole summary, which the national view's reader or the worker keeps."""
     kept = _kept(round_id)
     return medians(kept[2]) if kept is not None and kept[0] == version else None
+
+
+def _current(found: dict) -> bool:
+    """Of this code's shape (a summary kept before the promises were added is not)."""
+    return "promised" in found
+
+
+def kept_version(round_id: int) -> str | None:
+    """The results version of the kept summary (``None``: none kept, or of an older shape)."""
+    kept = _kept(round_id)
+    return kept[0] if kept is not None and _current(kept[2]) else None
+
+
+def kept_current(round_id: int) -> dict | None:
+    """The kept summary when it is of the round's current results version (of whatever
+    day), else ``None``: one query, the version and the kept row together."""
+    from portal.results.read import data_version_query, version_text
+
+    versions = data_version_query(round_id).subquery()
+    row = db.session.execute(
+        select(versions, RoundSummary.results_version, RoundSummary.summary)
+        .select_from(versions)
+        .outerjoin(RoundSummary, RoundSummary.round_id == round_id)
+    ).one()
+    current = version_text(round_id, tuple(row[:4]))
+    kept, found = row[4], row[5]
+    return found if kept == current and found is not None and _current(found) else None
 
 
 def _kept(round_id: int):

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 Value = int | Decimal | date | str | None
 
@@ -97,6 +98,11 @@ class Table:
     # Whose figures, in a report of several rounds (the round's name): the workbook's list
     # of sheets says it beside the title, so "Gevinster (2)" is explained.
     context: str = ""
+    # A row per municipality: the report's page shows them a page at a time for a large
+    # round (``reports.paging``), its sums (median, total) beneath every page.
+    paged: bool = False
+    # Set on the page only (``reports.paging``): the table's page and its sort keys.
+    pager: Any = None
 
     def add(self, *values: Value, kind: RowKind = RowKind.ROW) -> Row:
         if len(values) != len(self.columns):

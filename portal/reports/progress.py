@@ -55,6 +55,7 @@ from portal.reporting.narratives import Narrative, narratives_for
 from portal.reports import progress_benefits as b
 from portal.reports import progress_promise as promise
 from portal.reports import progress_tables as t
+from portal.reports import promised_json
 from portal.reports.funding_tables import period_text
 from portal.reports.model import Chart, Report, Section, Table, slugify
 from portal.reports.progress_comparison import (
@@ -82,12 +83,17 @@ def progress_report(
     generated_at: datetime | None = None,
     viewer=None,
     live: bool = False,
+    page: bool = False,
+    main_only: bool = False,
 ) -> Report:
     """The progress report of ``scope`` (see the module); access is the caller's check,
     whose figures stand side by side the gate's (``viewer``: see ``round_data``).
     ``viewer_municipality_id``: whose figures are the reader's own (exact, never "< 5").
     A round's and the nation's come from the stored results, or with ``live`` from the
-    figures (``round_data``); a municipality's own is always computed from its figures."""
+    figures (``round_data``); a municipality's own is always computed from its figures.
+    ``page``: for the report's page, which shows its sections only (no main table and no
+    key figures: the CSV's and the workbook's, a row per municipality and indicator);
+    ``main_only``: for the CSV, the main table alone (no sections)."""
     generated_at = generated_at or utcnow()
     if scope.round is None:
         if scope.kind != ScopeKind.NATIONAL:
@@ -114,8 +120,9 @@ def progress_report(
     else:
         scope_text = _("Alle kommuner i forløbet")
         filename = f"fremdrift-{round_.slug}"
-    sections = round_sections(data, nested=False)
-    sections += method_sections([(round_, data.evaluations, data.lines)], several=True)
+    sections = [] if main_only else round_sections(data, nested=False)
+    if not main_only:
+        sections += method_sections([(round_, data.evaluations, data.lines)], several=True)
     return Report(
         title=_("Fremdrift: %(round)s", round=localized(round_, "name")),
         scope=scope_text,
@@ -123,9 +130,9 @@ def progress_report(
         generated_at=generated_at,
         sections=sections,
         filename=filename,
-        main_table=t.main_table(data.evaluations, viewer_municipality_id),
-        key_figures=_round_key_figures(data, community),
-        summary=_cover_text(data.evaluations, data.comparisons),
+        main_table=None if page else t.main_table(data.evaluations, viewer_municipality_id),
+        key_figures=None if page or main_only else _round_key_figures(data, community),
+        summary="" if main_only else _cover_text(data.evaluations, data.comparisons),
         pdf_template=PDF_TEMPLATE,
     )
 
@@ -143,6 +150,7 @@ class RoundData:
     narratives: list[Narrative]  # the latest submitted per participation, by municipality
     several_communities: bool  # a round's: each row names its community
     model: ProgrammeModel | None = None  # the programme's indicators and benefit lines
+    promised: promise.Promised | None = None  # the round's, from its stored summary
 
     @property
     def lines(self) -> tuple[LineInfo, ...]:
@@ -174,10 +182,14 @@ def round_data(
     results (``results.read.stored_evaluations``: kept in step with the figures in the
     transaction that changes them), or with ``live`` computed from the figures again."""
     participations = round_participations(round_.id, community_id)
+    whole = len(participations)
     if region is not None:
         participations = [p for p in participations if p.municipality.region == region]
     if reader is not None:
         participations = side_by_side(participations, reader)
+    kept = None
+    if not live and community_id is None and len(participations) == whole:
+        kept = kept_promised(round_, whole)
     models = programme_models([round_.programme_id])
     if live:
         evaluated = evaluate(participations, models=models)
@@ -193,7 +205,20 @@ def round_data(
         latest_narratives(narratives_for(round_), [p.id for p in participations]),
         community_id is None,
         models[round_.programme_id],
+        kept,
     )
+
+
+def kept_promised(round_: Round, participations: int) -> promise.Promised | None:
+    """The round's promises added up as its stored summary holds them, when the summary is
+    of the round's current results version and of all ``participations`` (else ``None``:
+    worked out per participation, ``progress_promise.promised``)."""
+    from portal.dashboards.summary import kept_current
+
+    found = kept_current(round_.id)
+    if found is None or found["participations"] != participations:
+        return None
+    return promised_json.from_json(found["promised"])
 
 
 def side_by_side(participations: list[Participation], reader) -> list[Participation]:
@@ -279,7 +304,7 @@ def round_sections(data: RoundData, *, nested: bool, number: int = 1) -> list[Se
     if data.several_communities and any(c.community_id for c in data.communities):
         benefits.tables.append(b.community_benefits_table(data.communities, suffix))
     promised = promise.round_promise_section(
-        round_, evaluations, data.model, level=level, suffix=suffix
+        round_, evaluations, data.model, level=level, suffix=suffix, kept=data.promised
     )
     sections = [summary, benefits, promised]
     if not nested:

@@ -182,6 +182,7 @@ def benefits_table(
         short_title=sheet(_("Gevinster"), sheet_suffix),
         empty_text=_("Ingen kommuner deltager endnu."),
         fixed_layout=len(evaluations) >= COMPACT_FROM,
+        paged=True,
     )
     blanks: list[Value] = [""] if with_community else []
     flagged = 0
@@ -316,6 +317,7 @@ def narratives_table(narratives: Sequence[Narrative], sheet_suffix: str = "") ->
         if len(narratives) >= COMPACT_FROM
         else "",
         in_pdf=len(narratives) < COMPACT_FROM,
+        paged=True,
     )
     for n in narratives:
         table.add(

@@ -122,10 +122,13 @@ def comparison_table(
         if compact
         else "",
         fixed_layout=compact,
+        paged=True,
     )
+    words: dict = {}  # each status's word, looked up once (a row per municipality)
     for e, r, s in rows:
         known = () if compact else (s.baseline, s.target)
-        table.add(e.member.municipality_name, *known, s.latest, progress_value(r), status_word(r))
+        word = words.get(r.status) or words.setdefault(r.status, status_word(r))
+        table.add(e.member.municipality_name, *known, s.latest, progress_value(r), word)
     if rows:
         median = comparison.median
         blanks = () if compact else (None, None)

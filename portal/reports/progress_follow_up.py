@@ -73,6 +73,7 @@ def follow_up_table(
             " de måneder, kommunen har målt efter slutningen, begge omregnet til et år."
         ),
         empty_text=_("Ingen kommuner har afleveret gevinstopfølgningen et år efter endnu."),
+        paged=True,
     )
     for e in sorted(evaluations, key=lambda e: e.member.municipality_name):
         pid = e.member.participation_id

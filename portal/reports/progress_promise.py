@@ -206,6 +206,20 @@ class Promised:
     municipalities: int
     shown: set  # the scenarios any municipality's targets give
     without_target: int = 0  # municipalities with no target: in no scenario's sum
+    # each scenario's (yearly hours, FTE, yearly gross, net) added up; from a stored round
+    # summary (``promised_json``), in place of ``scenarios``
+    sums: dict[Scenario, tuple[Decimal, Decimal, Decimal, Decimal]] | None = None
+
+    def scenario_sums(self, s: Scenario) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+        if self.sums is not None:
+            return self.sums.get(s, (ZERO, ZERO, ZERO, ZERO))
+        results = self.scenarios[s]
+        return (
+            sum((r.yearly_hours for r in results), ZERO),
+            sum((r.fte or ZERO for r in results), ZERO),
+            sum((r.yearly_gross for r in results), ZERO),
+            sum((r.net for r in results), ZERO),
+        )
 
 
 def promised(round_: Round, evaluations: Sequence[Evaluation], model) -> Promised:
@@ -250,11 +264,19 @@ def promised(round_: Round, evaluations: Sequence[Evaluation], model) -> Promise
 
 
 def round_promise_section(
-    round_: Round, evaluations: Sequence[Evaluation], model, *, level: int, suffix: str = ""
+    round_: Round,
+    evaluations: Sequence[Evaluation],
+    model,
+    *,
+    level: int,
+    suffix: str = "",
+    kept: Promised | None = None,
 ) -> Section:
     """Sums per scenario for a round, realised against them, the targets lowered and
-    raised since approval, and how many municipalities' figures are marked."""
-    p = promised(round_, evaluations, model)
+    raised since approval, and how many municipalities' figures are marked. ``kept``: the
+    sums of ``evaluations`` as the round's stored summary holds them (``promised_json``),
+    worked out by the worker rather than per participation here."""
+    p = kept if kept is not None else promised(round_, evaluations, model)
     table = Table(
         _("Scenarier i alt"),
         _scenario_columns(_("Scenarie")),
@@ -262,14 +284,8 @@ def round_promise_section(
         note=quality_note(evaluations),
     )
     for s in (s for s in Scenario if s in p.shown):
-        results = p.scenarios[s]
-        table.add(
-            scenario_label(s),
-            rounded(sum((r.yearly_hours for r in results), ZERO), 0),
-            rounded(sum((r.fte or ZERO for r in results), ZERO), 2),
-            kroner(sum((r.yearly_gross for r in results), ZERO)),
-            kroner(sum((r.net for r in results), ZERO)),
-        )
+        hours, fte, gross, net = p.scenario_sums(s)
+        table.add(scenario_label(s), rounded(hours, 0), rounded(fte, 2), kroner(gross), kroner(net))
     likely = p.expected_gross[Scenario.LIKELY]
     paragraphs = [
         *round_scenario_notes(p),

@@ -153,24 +153,29 @@ def main_table(
 def add_main_rows(
     table: Table, evaluations: Sequence[Evaluation], viewer: int | None, round_name: str | None
 ) -> None:
+    words: dict = {}  # each status's word and each indicator's name, looked up once
     for e in evaluations:
         m = e.member
         own = m.municipality_id == viewer
         for result in e.indicators:
+            info = result.indicator
+            if info.id not in words:
+                words[info.id] = (localized(info, "name"), localized(info, "unit"))
+            if result.status not in words:
+                words[result.status] = status_word(result)
             figures = shown(result, own)
             values: list[Value] = [
                 m.municipality_name,
                 code_text(m.municipality_code),
                 m.community_name or "",
-                localized(result.indicator, "name"),
-                localized(result.indicator, "unit"),
+                *words[info.id],
                 figures.baseline,
                 figures.target,
                 result.target.date if result.target else None,
                 figures.latest,
                 result.latest.date if result.latest else None,
                 progress_value(result),
-                status_word(result),
+                words[result.status],
             ]
             if round_name is not None:
                 values.insert(0, round_name)

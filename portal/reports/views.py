@@ -12,7 +12,7 @@ from portal.auth.permissions import can_see_draft_rounds
 from portal.db import db
 from portal.errors import PortalError
 from portal.pagination import link_args
-from portal.reports import stored
+from portal.reports import paging, stored
 from portal.reports.catalogue import available_reports
 from portal.reports.formats import FORMATS, filename, render_report
 from portal.reports.formatting import cell_text
@@ -89,9 +89,11 @@ def send_report(report: Callable[[], Report], scope: ReportScope, kind: str):
     if key == "pdf" and scope.kind != ScopeKind.REGION:  # a region's is small: made at once
         return _stored_pdf(kind, scope)
     if key == "html":
+        built = report()
+        paging.cut(built, request.args, request.endpoint, dict(request.view_args or {}))
         return render_template(
             "reports/page.html",
-            report=report(),
+            report=built,
             job_kind=None,  # the PDF is stored, or pending as a job (``_stored_pdf``)
             downloads=_download_links(),
             toc_min=TOC_MIN_SECTIONS,
@@ -157,7 +159,11 @@ def progress(slug: str | None):
     def build() -> Report:
         try:
             return progress_report(
-                scope, viewer_municipality_id=current_user.municipality_id, viewer=current_user
+                scope,
+                viewer_municipality_id=current_user.municipality_id,
+                viewer=current_user,
+                page=request.args.get("format", "html") == "html",
+                main_only=request.args.get("format") == "csv",  # its main table alone
             )
         except PortalError:
             abort(404)

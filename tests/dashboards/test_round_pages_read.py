@@ -130,7 +130,7 @@ def test_an_indicators_page_reads_only_its_rows(
         "stored_evaluations",
         lambda ps, **kw: read.append(len(ps)) or evaluations(ps, **kw),
     )
-    monkeypatch.setattr(summary, "summarise", lambda *a: pytest.fail("worked out"))
+    monkeypatch.setattr(summary, "summarise", lambda *a, **kw: pytest.fail("worked out"))
     login(make_user(Role.COORDINATOR))
     url = f"/oversigt/forloeb/{round_.slug}/indikator/{km.id}"
 

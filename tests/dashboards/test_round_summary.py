@@ -65,7 +65,9 @@ def test_the_summary_is_kept_per_results_version_and_day(five, monkeypatch):
     first = summary.summary(round_, version, keep=True)
     worked_out = []
     live = summary.summarise
-    monkeypatch.setattr(summary, "summarise", lambda r: worked_out.append(r.id) or live(r))
+    monkeypatch.setattr(
+        summary, "summarise", lambda r, **kw: worked_out.append(r.id) or live(r, **kw)
+    )
 
     assert (
         summary.summary(round_, version, keep=True) == first and worked_out == []
