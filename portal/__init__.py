@@ -47,7 +47,6 @@ def register_extensions(app: Flask) -> None:
     from portal.auth.throttle import LoginThrottle
     from portal.benefits.files import import_job as _import  # noqa: F401 (its job)
     from portal.conversations import cleanup as conversation_files
-    from portal.dashboards import tasks as _drawing  # noqa: F401 (its periodic task)
     from portal.dashboards import tasks as dashboard_tasks
     from portal.jobs import queue, tasks
     from portal.notifications import tasks as _outbox  # noqa: F401 (its periodic task)
