@@ -1,5 +1,6 @@
 """A person's data handed over or erased as jobs (``person_export``, ``person_erasure``):
-searching every table takes seconds at national scale, so no request does it.
+searching every table takes seconds at national scale, so no request does it; and a round's
+progress report as CSV files in a ZIP (``progress_csv_zip``), like its workbook.
 
 Revision ID: k42_person_jobs
 Revises: k40_open_data_versions
@@ -16,7 +17,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 OLD_KINDS = "'progress_zip', 'progress_pdf', 'funding_pdf', 'figures_import', 'progress_xlsx'"
-NEW_KINDS = f"{OLD_KINDS}, 'person_export', 'person_erasure'"
+NEW_KINDS = f"{OLD_KINDS}, 'person_export', 'person_erasure', 'progress_csv_zip'"
 
 
 def _kinds(kinds: str) -> None:
@@ -30,5 +31,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM jobs WHERE kind IN ('person_export', 'person_erasure')")
+    op.execute(
+        "DELETE FROM jobs WHERE kind IN ('person_export', 'person_erasure', 'progress_csv_zip')"
+    )
     _kinds(OLD_KINDS)

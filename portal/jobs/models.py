@@ -20,6 +20,7 @@ class JobKind(enum.StrEnum):
     FUNDING_PDF = "funding_pdf"  # the funding report of a scope
     FIGURES_IMPORT = "figures_import"  # a large file of a round's figures (no file made)
     PROGRESS_XLSX = "progress_xlsx"  # a round's (or the nation's) progress workbook
+    PROGRESS_CSV_ZIP = "progress_csv_zip"  # the same report's tables as CSV files in a ZIP
     PERSON_EXPORT = "person_export"  # everything held about a person (``portal.privacy``)
     PERSON_ERASURE = "person_erasure"  # a person's name and e-mail erased everywhere (no file)
 

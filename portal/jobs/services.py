@@ -222,6 +222,7 @@ def _job_title(job: Job) -> str:
         JobKind.FUNDING_PDF: "tilskud.pdf",
         JobKind.FIGURES_IMPORT: "indlæsning",
         JobKind.PROGRESS_XLSX: "fremdrift.xlsx",
+        JobKind.PROGRESS_CSV_ZIP: "fremdrift-csv.zip",
         JobKind.PERSON_EXPORT: "persondata.zip",
         JobKind.PERSON_ERASURE: "sletning af persondata",
     }[job.kind]
@@ -234,7 +235,11 @@ def record_download(job: Job, *, actor: User) -> None:
         return
     scope = job_scope(job)
     report = "progress" if job.kind != JobKind.FUNDING_PDF else "funding"
-    key = {JobKind.PROGRESS_ZIP: "pdf-zip", JobKind.PROGRESS_XLSX: "xlsx"}.get(job.kind, "pdf")
+    key = {
+        JobKind.PROGRESS_ZIP: "pdf-zip",
+        JobKind.PROGRESS_XLSX: "xlsx",
+        JobKind.PROGRESS_CSV_ZIP: "zip",
+    }.get(job.kind, "pdf")
     audit.record(
         "report_downloaded",
         actor=actor,

@@ -46,22 +46,35 @@ def funding_pdf(job: Job, scope: ReportScope, progress: Progress) -> Made:
     return stored_pdf("funding", job, scope, progress)
 
 
-def progress_xlsx(job: Job, scope: ReportScope, progress: Progress) -> Made:
-    """A round's (or the nation's) progress workbook, as its starter reads it: at 750
-    municipalities seconds of CPU, beyond ten seconds on a busy machine, so the worker writes
-    it (``XLSX_AS_JOB``)."""
+def progress_file(key: str, job: Job, scope: ReportScope, progress: Progress) -> Made:
+    """A round's (or the nation's) progress report as a file of every municipality's rows,
+    as its starter reads it: at 750 municipalities seconds of CPU, about ten seconds on a
+    busy machine, so the worker writes it (``AS_JOB``)."""
     progress(0, 2)
     user = starter(job)
     report = progress_report(scope, viewer_municipality_id=user.municipality_id, viewer=user)
     progress(1, 2)
-    data, fmt = render_report(report, "xlsx")
+    data, fmt = render_report(report, key)
     return Made(data, filename(report, fmt), fmt.mimetype)
 
 
+def progress_xlsx(job: Job, scope: ReportScope, progress: Progress) -> Made:
+    return progress_file("xlsx", job, scope, progress)
+
+
+def progress_csv_zip(job: Job, scope: ReportScope, progress: Progress) -> Made:
+    return progress_file("zip", job, scope, progress)
+
+
+# The progress report's formats made as jobs for a round or the nation: the workbook and
+# the CSV files in a ZIP (every table whole; the single CSV is the main table, in the request).
+AS_JOB = {"xlsx": JobKind.PROGRESS_XLSX, "zip": JobKind.PROGRESS_CSV_ZIP}
+
+
 def xlsx_as_job(scope: ReportScope) -> bool:
-    """Whether a progress workbook of ``scope`` is made as a job: a round's or the nation's
-    (every municipality's rows); a municipality's, a community's or a region's is small and
-    written in the request."""
+    """Whether a progress file of ``scope`` (``AS_JOB``) is made as a job: a round's or the
+    nation's (every municipality's rows); a municipality's, a community's or a region's is
+    small and written in the request."""
     return scope.kind == ScopeKind.NATIONAL
 
 
@@ -85,3 +98,4 @@ register_job(JobKind.PROGRESS_ZIP, progress_zip, may_start=may_start_zip)
 register_job(JobKind.PROGRESS_PDF, progress_pdf, may_start=may_start_progress)
 register_job(JobKind.FUNDING_PDF, funding_pdf, may_start=can_read_report)
 register_job(JobKind.PROGRESS_XLSX, progress_xlsx, may_start=may_start_xlsx)
+register_job(JobKind.PROGRESS_CSV_ZIP, progress_csv_zip, may_start=may_start_xlsx)

@@ -17,7 +17,7 @@ from portal.reports.catalogue import available_reports
 from portal.reports.formats import FORMATS, filename, render_report
 from portal.reports.formatting import cell_text
 from portal.reports.funding import funding_report
-from portal.reports.jobs import xlsx_as_job
+from portal.reports.jobs import AS_JOB, xlsx_as_job
 from portal.reports.model import Report
 from portal.reports.pdf import TOC_MIN_SECTIONS
 from portal.reports.permissions import (
@@ -100,9 +100,11 @@ def send_report(report: Callable[[], Report], scope: ReportScope, kind: str):
         )
     if key not in FORMATS:
         abort(404)
-    if key == "xlsx" and kind == "progress" and xlsx_as_job(scope):
+    if key in AS_JOB and kind == "progress" and xlsx_as_job(scope):
         # every municipality's rows: seconds of work, so a job with a progress bar
-        return render_template("reports/xlsx_job.html", scope=scope, job_kind="progress_xlsx")
+        return render_template(
+            "reports/xlsx_job.html", scope=scope, job_kind=AS_JOB[key].value, key=key
+        )
     built = report()
     data, fmt = render_report(built, key)
     _audited(kind, key, scope)

@@ -52,3 +52,27 @@ def test_a_municipalitys_workbook_is_written_at_once(client, make_user, login, p
     refused = client.post("/filer/", data={"kind": "progress_xlsx", "slug": slug, "kommune": AAR})
     assert refused.status_code == 403
     assert db.session.scalar(select(Job)) is None
+
+
+def test_the_rounds_csv_files_arrive_through_a_job(client, make_user, login, progress_round):
+    """The CSV files in a ZIP carry every table whole: at Nordic scale about ten seconds on a
+    busy machine, so they are a job too (the single CSV, the main table, stays at once)."""
+    import zipfile
+
+    login(make_user(Role.COORDINATOR))
+    slug = progress_round.round.slug
+    page = client.get(f"/rapporter/fremdrift/{slug}?format=zip")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert 'value="progress_csv_zip"' in page.get_data(as_text=True)
+    assert "CSV-filerne laves i baggrunden" in page.get_data(as_text=True)
+    job_url = start(client, kind="progress_csv_zip", slug=slug)
+    job = db.session.scalar(select(Job))
+    assert job.kind == JobKind.PROGRESS_CSV_ZIP
+    assert "<h1>Fremdriftsrapport (CSV i ZIP)</h1>" in client.get(job_url).get_data(as_text=True)
+    response = client.get(f"/filer/{job.id}/fil")
+    assert response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        assert archive.namelist() and all(n.endswith(".csv") for n in archive.namelist())
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report_downloaded"))
+    assert event.details["format"] == "zip"
+    assert client.get(f"/rapporter/fremdrift/{slug}?format=csv").mimetype.startswith("text/csv")
