@@ -19,4 +19,4 @@ def retention_command(dry_run: bool) -> None:
     for item in items:
         click.echo(f"{item.kind}\t{item.what}")
     verb = "would be made anonymous" if dry_run else "made anonymous"
-    click.echo(f"{len(items)} rows {verb}.")
+    click.echo(f"{len(items)} {'row' if len(items) == 1 else 'rows'} {verb}.")
